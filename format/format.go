@@ -1,0 +1,100 @@
+package format
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/drover-etl/drover/batch"
+	"github.com/drover-etl/drover/expr"
+	"github.com/drover-etl/drover/storage"
+	"github.com/drover-etl/drover/types"
+)
+
+// Format is one file format.
+type Format interface {
+	// Name is the job spec's format name: "parquet", "csv" or "jsonl".
+	Name() string
+	// Extension is the file extension written for it, without the dot.
+	Extension() string
+	// Infer derives a source schema from one file (Parquet: the footer;
+	// CSV and JSON lines: the header and a sample of rows).
+	Infer(ctx context.Context, file storage.Location, options map[string]string) (*types.Schema, error)
+	// Split divides one file of the given size into pieces that can be read
+	// independently (Parquet: runs of row groups of about targetBytes;
+	// CSV, JSON lines: the whole file).
+	Split(ctx context.Context, file storage.Location, size, targetBytes int64) ([]Split, error)
+	// Open reads one piece.
+	Open(ctx context.Context, split Split, opts ReadOptions) (batch.Reader, error)
+	// NewWriter writes batches of schema to w (which it does not close).
+	NewWriter(w io.Writer, schema *arrow.Schema, options map[string]string) (Writer, error)
+}
+
+// Split is a readable piece of one file. It is plain data so scan tasks
+// can carry it to executors.
+type Split struct {
+	URL  string `json:"url"`
+	Size int64  `json:"size"`
+	// RowGroups lists the Parquet row groups of this piece (nil: all).
+	RowGroups []int `json:"row_groups,omitempty"`
+}
+
+// ReadOptions says what a reader must produce.
+type ReadOptions struct {
+	// Table is the source's full schema, declared in the job or inferred.
+	// Readers convert file values to these types (a value that does not
+	// fit is a DataError) and emit Table.Types()[c].Arrow() for column c,
+	// except that strings may come as dictionary<int32, utf8>.
+	Table *types.Schema
+	// Columns lists the ordinals of Table to produce, in this order; nil
+	// means all. Readers must not decode other columns.
+	Columns []int
+	// Filters are conjuncts bound against Table. A reader MAY use them to
+	// skip data that cannot match (Parquet row-group statistics); it need
+	// not apply them row by row — the scan operator does that.
+	Filters []*expr.Expr
+	// Options are the source's format options from the job spec.
+	Options map[string]string
+	// BatchRows is the target rows per batch (0: the reader's default).
+	BatchRows int
+}
+
+// Writer writes batches to one output file.
+type Writer interface {
+	Write(rec arrow.RecordBatch) error
+	// Close finishes the file (footer, flush) without closing the
+	// underlying io.Writer.
+	Close() error
+}
+
+var (
+	mu      sync.Mutex
+	formats = map[string]Format{}
+)
+
+// Register makes a format available by name; sub-packages call it in init.
+func Register(f Format) {
+	mu.Lock()
+	defer mu.Unlock()
+	formats[f.Name()] = f
+}
+
+// Lookup finds a registered format.
+func Lookup(name string) (Format, error) {
+	mu.Lock()
+	defer mu.Unlock()
+	if f, ok := formats[strings.ToLower(name)]; ok {
+		return f, nil
+	}
+	names := make([]string, 0, len(formats))
+	for n := range formats {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return nil, fmt.Errorf("unknown format %q (want one of %s)", name, strings.Join(names, ", "))
+}

@@ -1,0 +1,57 @@
+package logical
+
+import (
+	"strings"
+
+	"github.com/drover-etl/drover/expr"
+	"github.com/drover-etl/drover/types"
+)
+
+// SortKey orders by Expr. NULLs sort first ascending and last descending
+// unless NullsFirst says otherwise — the PostgreSQL and DuckDB default:
+// NULL is larger than any value.
+type SortKey struct {
+	Expr       *expr.Expr `json:"expr"`
+	Desc       bool       `json:"desc,omitempty"`
+	NullsFirst bool       `json:"nulls_first,omitempty"`
+}
+
+func (k SortKey) String() string {
+	s := k.Expr.String()
+	if k.Desc {
+		s += " DESC"
+	}
+	if k.NullsFirst {
+		s += " NULLS FIRST"
+	}
+	return s
+}
+
+// DefaultNullsFirst is the NullsFirst a key gets when the query does not say.
+func DefaultNullsFirst(desc bool) bool { return desc }
+
+// Sort orders its input by Keys.
+type Sort struct {
+	Input Node      `json:"-"`
+	Keys  []SortKey `json:"keys"`
+}
+
+var _ Node = (*Sort)(nil)
+
+func (s *Sort) Schema() *types.Schema { return s.Input.Schema() }
+func (s *Sort) Children() []Node      { return []Node{s.Input} }
+
+func (s *Sort) WithChildren(children ...Node) Node {
+	mustChildren(1, children, "Sort")
+	c := *s
+	c.Input = children[0]
+	return &c
+}
+
+func (s *Sort) Describe() string {
+	parts := make([]string, len(s.Keys))
+	for i, k := range s.Keys {
+		parts[i] = k.String()
+	}
+	return "Sort " + strings.Join(parts, ", ")
+}

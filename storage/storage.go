@@ -1,0 +1,51 @@
+package storage
+
+import (
+	"context"
+	"io"
+	"time"
+)
+
+// Store is an object store rooted at some location. Keys are slash-separated
+// paths relative to that root, as produced by Resolve.
+type Store interface {
+	// Open opens an object for ranged reads.
+	Open(ctx context.Context, key string) (File, error)
+	// Create starts writing an object. It becomes visible only when Close
+	// returns nil; Abort (or a failed Close) leaves nothing behind.
+	Create(ctx context.Context, key string) (Writer, error)
+	// Stat describes one object; ErrNotExist when absent.
+	Stat(ctx context.Context, key string) (Info, error)
+	// List returns every object under prefix (recursively), sorted by key.
+	List(ctx context.Context, prefix string) ([]Info, error)
+	// Delete removes one object; deleting an absent object is not an error.
+	Delete(ctx context.Context, key string) error
+	// Rename moves an object (local: rename; S3: server-side copy + delete).
+	Rename(ctx context.Context, from, to string) error
+	// URL renders key as a full path a user can read (for messages).
+	URL(key string) string
+}
+
+// File is an open object.
+type File interface {
+	io.ReaderAt
+	io.Closer
+	// Size is the object's length in bytes.
+	Size() int64
+}
+
+// Writer writes one object.
+type Writer interface {
+	io.Writer
+	// Close completes the object and makes it visible.
+	Close() error
+	// Abort discards everything written; the object never becomes visible.
+	Abort() error
+}
+
+// Info describes one object.
+type Info struct {
+	Key     string
+	Size    int64
+	ModTime time.Time
+}
