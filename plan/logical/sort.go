@@ -55,3 +55,21 @@ func (s *Sort) Describe() string {
 	}
 	return "Sort " + strings.Join(parts, ", ")
 }
+
+// CompareKeyRows orders two rows of sort-key values under keys' directions
+// and NULL placement (used for range-partition bounds).
+func CompareKeyRows(a, b []types.Value, keys []SortKey) int {
+	for i, k := range keys {
+		r := types.Compare(a[i], b[i])
+		if k.Desc {
+			r = -r
+		}
+		if k.NullsFirst == !k.Desc && a[i].Null != b[i].Null {
+			r = -r
+		}
+		if r != 0 {
+			return r
+		}
+	}
+	return 0
+}

@@ -1,0 +1,53 @@
+# Drover — `make` alone lists the targets.
+SHELL := /bin/bash
+GO ?= go
+BIN := $(CURDIR)/bin
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X github.com/drover-etl/drover/internal/buildinfo.Version=$(VERSION)
+STATICCHECK_VERSION := 2025.1.1
+DEMO_DIR ?= $(CURDIR)/demo
+export CHECKPOINT_DISABLE := 1
+
+.DEFAULT_GOAL := help
+
+help: ## Show this help
+	@grep -hE '^[a-zA-Z0-9_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
+
+build: ## Build bin/drover
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN)/drover ./cmd/drover
+
+demo: build ## Generate sample data and run the demo job locally, then show results
+	@rm -rf $(DEMO_DIR)
+	$(BIN)/drover gen-data $(DEMO_DIR)/data
+	$(BIN)/drover run jobs/daily_revenue.hcl --var data=$(DEMO_DIR)/data --var out=$(DEMO_DIR)/out
+	@echo
+	@echo "== revenue by country and day ($(DEMO_DIR)/out/revenue, Parquet partitioned by day) =="
+	$(BIN)/drover head $(DEMO_DIR)/out/revenue -n 8
+	@echo
+	@echo "== top customers ($(DEMO_DIR)/out/top_customers, CSV) =="
+	$(BIN)/drover head $(DEMO_DIR)/out/top_customers -n 5
+
+test: ## Run every test (unit, golden, end to end)
+	$(GO) test -count=1 ./...
+
+test-short: ## Unit tests only (no end-to-end runs)
+	$(GO) test -short ./...
+
+golden: ## Regenerate golden files (explain output, stage graphs, plans)
+	$(GO) test ./... -run 'Golden' -update
+
+bench: ## Go benchmarks of the operators and formats
+	$(GO) test -run '^$$' -bench . -benchmem ./operator/... ./format/... ./expr/eval/...
+
+lint: ## go vet, gofmt and staticcheck (pinned)
+	$(GO) vet ./...
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
+
+fmt: ## Format Go code
+	gofmt -w $$(git ls-files '*.go')
+
+clean: ## Remove build outputs and demo data
+	rm -rf $(BIN)/drover $(DEMO_DIR)
+
+.PHONY: help build demo test test-short golden bench lint fmt clean

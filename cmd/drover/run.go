@@ -1,0 +1,94 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/drover-etl/drover/engine"
+	"github.com/drover-etl/drover/executor"
+	"github.com/drover-etl/drover/progress"
+)
+
+// jobFlags are the flags shared by commands that compile a job.
+type jobFlags struct {
+	vars        []string
+	parallelism int
+	partitions  int
+	broadcast   int64
+}
+
+func (f *jobFlags) register(cmd *cobra.Command) {
+	cmd.Flags().StringArrayVar(&f.vars, "var", nil, "set a job variable (name=value); repeatable")
+	cmd.Flags().IntVar(&f.parallelism, "parallelism", 0, "task slots (default: number of cores)")
+	cmd.Flags().IntVar(&f.partitions, "partitions", 0, "shuffle partitions (default: the job's, else 2 × parallelism)")
+	cmd.Flags().Int64Var(&f.broadcast, "broadcast-threshold", 0, "broadcast joins whose build side is below this many bytes (negative: never)")
+}
+
+func (f *jobFlags) options() (engine.Options, error) {
+	vars := map[string]string{}
+	for _, kv := range f.vars {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			return engine.Options{}, fmt.Errorf("--var %q: want name=value", kv)
+		}
+		vars[k] = v
+	}
+	return engine.Options{Vars: vars, Parallelism: f.parallelism, Partitions: f.partitions, BroadcastThresholdBytes: f.broadcast}, nil
+}
+
+func runCmd() *cobra.Command {
+	var jf jobFlags
+	var memory int64
+	cmd := &cobra.Command{
+		Use:   "run JOB.hcl",
+		Short: "Run a job locally with in-process executors",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts, err := jf.options()
+			if err != nil {
+				return err
+			}
+			c, err := engine.Compile(cmd.Context(), args[0], opts)
+			if err != nil {
+				return err
+			}
+			exec := executor.NewLocal(&executor.Runtime{Name: "local"}, jf.parallelism)
+			prog := progress.New(cmd.ErrOrStderr())
+			sum, err := engine.Run(cmd.Context(), c, exec, engine.RunOptions{Progress: prog, MemoryBytes: memory})
+			progress.Wait(prog)
+			if err != nil {
+				return fmt.Errorf("job %q failed, nothing committed: %w", c.Job.Name, err)
+			}
+			progress.Summary(cmd.OutOrStdout(), sum)
+			return nil
+		},
+	}
+	jf.register(cmd)
+	cmd.Flags().Int64Var(&memory, "task-memory", 0, "bytes a task may buffer for sorting before it spills to disk (default 512 MiB)")
+	return cmd
+}
+
+func explainCmd() *cobra.Command {
+	var jf jobFlags
+	cmd := &cobra.Command{
+		Use:   "explain JOB.hcl",
+		Short: "Print the logical, optimized and physical plans and the stage graph",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts, err := jf.options()
+			if err != nil {
+				return err
+			}
+			c, err := engine.Compile(cmd.Context(), args[0], opts)
+			if err != nil {
+				return err
+			}
+			fmt.Fprint(cmd.OutOrStdout(), c.Explain())
+			return nil
+		},
+	}
+	jf.register(cmd)
+	return cmd
+}

@@ -1,0 +1,123 @@
+package commit
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/drover-etl/drover/plan/logical"
+	"github.com/drover-etl/drover/plan/physical"
+	_ "github.com/drover-etl/drover/storage/local"
+)
+
+func writeFile(t *testing.T, path, body string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// tree lists every file under dir, relative, sorted.
+func tree(t *testing.T, dir string) []string {
+	t.Helper()
+	var out []string
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			rel, _ := filepath.Rel(dir, p)
+			out = append(out, rel)
+		}
+		return nil
+	})
+	sort.Strings(out)
+	return out
+}
+
+// stage writes a staged file for (partition, attempt) and returns its URL.
+func stage(t *testing.T, s *Sink, part, attempt int, rel string) string {
+	t.Helper()
+	url := StagingKey(s.StagingDir, part, attempt, rel)
+	writeFile(t, url, rel)
+	return url
+}
+
+func TestModeErrorRefusesExistingOutput(t *testing.T) {
+	out := t.TempDir()
+	writeFile(t, filepath.Join(out, "part-0.csv"), "old")
+	_, err := Prepare(context.Background(), &physical.WriteSpec{Sink: "s", Path: out, Mode: logical.ModeError}, 0, "r1")
+	if !errors.Is(err, ErrOutputExists) {
+		t.Fatalf("want ErrOutputExists, got %v", err)
+	}
+	// Hidden leftovers (an old staging folder) do not count as output.
+	empty := t.TempDir()
+	writeFile(t, filepath.Join(empty, "_staging", "x", "f"), "junk")
+	if _, err := Prepare(context.Background(), &physical.WriteSpec{Sink: "s", Path: empty, Mode: logical.ModeError}, 0, "r1"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestCommitPromotesWinnersOnlyAndOverwrites(t *testing.T) {
+	ctx := context.Background()
+	out := t.TempDir()
+	writeFile(t, filepath.Join(out, "day=old", "part-00000-old.csv"), "old")
+	writeFile(t, filepath.Join(out, "_SUCCESS"), "")
+	s, err := Prepare(ctx, &physical.WriteSpec{Sink: "s", Path: out, Mode: logical.ModeOverwrite}, 0, "r1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	win0 := stage(t, s, 0, 1, "day=a/part-00000-x.csv")
+	stage(t, s, 0, 0, "day=a/part-00000-loser.csv") // a failed first attempt
+	win1 := stage(t, s, 1, 0, "day=b/part-00001-y.csv")
+	res, err := s.Commit(ctx, [][]string{{win0}, {win1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"_SUCCESS", "day=a/part-00000-x.csv", "day=b/part-00001-y.csv"}
+	if got := tree(t, out); strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Fatalf("after commit: %v, want %v", got, want)
+	}
+	if res.Files != 2 {
+		t.Fatalf("files = %d", res.Files)
+	}
+}
+
+func TestAbortKeepsPreviousOutput(t *testing.T) {
+	ctx := context.Background()
+	out := t.TempDir()
+	writeFile(t, filepath.Join(out, "part-00000-old.parquet"), "old")
+	writeFile(t, filepath.Join(out, "_SUCCESS"), "")
+	s, err := Prepare(ctx, &physical.WriteSpec{Sink: "s", Path: out, Mode: logical.ModeOverwrite}, 0, "r2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stage(t, s, 0, 0, "part-00000-new.parquet")
+	s.Abort(ctx)
+	want := []string{"_SUCCESS", "part-00000-old.parquet"}
+	if got := tree(t, out); strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Fatalf("after abort: %v, want %v", got, want)
+	}
+}
+
+func TestAppendKeepsOldFiles(t *testing.T) {
+	ctx := context.Background()
+	out := t.TempDir()
+	writeFile(t, filepath.Join(out, "part-00000-old.csv"), "old")
+	s, err := Prepare(ctx, &physical.WriteSpec{Sink: "s", Path: out, Mode: logical.ModeAppend}, 0, "r3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := stage(t, s, 0, 0, "part-00000-new.csv")
+	if _, err := s.Commit(ctx, [][]string{{f}}); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"_SUCCESS", "part-00000-new.csv", "part-00000-old.csv"}
+	if got := tree(t, out); strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Fatalf("after append: %v, want %v", got, want)
+	}
+}

@@ -1,0 +1,212 @@
+package driver
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/drover-etl/drover/commit"
+	"github.com/drover-etl/drover/stage"
+	"github.com/drover-etl/drover/storage"
+	"github.com/drover-etl/drover/task"
+	"github.com/drover-etl/drover/types"
+)
+
+// Config configures one job run.
+type Config struct {
+	Job string
+	// Run identifies this run (used in shuffle and staging paths).
+	Run string
+	// Executor runs tasks.
+	Executor task.Executor
+	// ShuffleDir is the URL under which this run's shuffle files go.
+	ShuffleDir string
+	// MaxAttempts bounds attempts per task (default 4).
+	MaxAttempts int
+	// MaxFetchRecoveries bounds lineage re-runs per job (default 16).
+	MaxFetchRecoveries int
+	// Progress receives scheduling events (nil: none).
+	Progress Progress
+	// MemoryBytes is each task's memory budget (0: default).
+	MemoryBytes int64
+	// KeepShuffle keeps shuffle files after success (debugging).
+	KeepShuffle bool
+}
+
+// StageStats summarizes one stage of a finished run.
+type StageStats struct {
+	ID       int
+	Tasks    int
+	Attempts int
+	Metrics  task.Metrics
+	Wall     time.Duration
+}
+
+// Summary describes a finished run.
+type Summary struct {
+	Stages []StageStats
+	Sinks  []commit.Result
+	Wall   time.Duration
+}
+
+// Run executes the graph and commits its sinks. On failure nothing is
+// committed and staged files and shuffle data are removed.
+func Run(ctx context.Context, g *stage.Graph, cfg Config) (*Summary, error) {
+	if cfg.MaxAttempts <= 0 {
+		cfg.MaxAttempts = 4
+	}
+	if cfg.MaxFetchRecoveries <= 0 {
+		cfg.MaxFetchRecoveries = 16
+	}
+	if cfg.Progress == nil {
+		cfg.Progress = nopProgress{}
+	}
+	start := time.Now()
+	s := newScheduler(g, cfg)
+	sinks, err := s.prepareSinks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	runErr := s.runAll(ctx)
+	defer s.cleanupShuffle(context.WithoutCancel(ctx))
+	if runErr != nil {
+		abortSinks(context.WithoutCancel(ctx), sinks)
+		return nil, runErr
+	}
+	sum := &Summary{Stages: s.stats()}
+	for _, sk := range sinks {
+		res, err := sk.Commit(ctx, s.sinkFiles(sk.Stage))
+		if err != nil {
+			abortSinks(context.WithoutCancel(ctx), sinks)
+			return nil, fmt.Errorf("commit sink %q: %w", sk.Spec.Sink, err)
+		}
+		sum.Sinks = append(sum.Sinks, res)
+	}
+	sum.Wall = time.Since(start)
+	return sum, nil
+}
+
+func abortSinks(ctx context.Context, sinks []*commit.Sink) {
+	for _, sk := range sinks {
+		sk.Abort(ctx)
+	}
+}
+
+// scheduler is one run's mutable state.
+type scheduler struct {
+	g    *stage.Graph
+	cfg  Config
+	sem  chan struct{}
+	mu   sync.Mutex
+	outs map[int][]task.MapOutput // stage → map outputs by partition
+	// gen counts map output versions so that concurrent reducers that hit
+	// the same missing object trigger one re-run, not many.
+	gen      map[[2]int]int
+	results  map[int][]*task.Result // stage → winning results by partition
+	bounds   map[int][][]types.Value
+	stageSt  map[int]*StageStats
+	fetchRec int
+	sinkSpec map[int]*commit.Sink
+}
+
+func newScheduler(g *stage.Graph, cfg Config) *scheduler {
+	slots := max(cfg.Executor.Slots(), 1)
+	return &scheduler{
+		g: g, cfg: cfg, sem: make(chan struct{}, slots),
+		outs: map[int][]task.MapOutput{}, gen: map[[2]int]int{},
+		results: map[int][]*task.Result{}, bounds: map[int][][]types.Value{},
+		stageSt: map[int]*StageStats{}, sinkSpec: map[int]*commit.Sink{},
+	}
+}
+
+// prepareSinks checks every sink's mode against existing output before any
+// work starts (mode "error" fails fast) and fixes its staging location.
+func (s *scheduler) prepareSinks(ctx context.Context) ([]*commit.Sink, error) {
+	var sinks []*commit.Sink
+	for _, st := range s.g.Stages {
+		if !st.IsSink() {
+			continue
+		}
+		sk, err := commit.Prepare(ctx, st.Root.Write, st.ID, s.cfg.Run)
+		if err != nil {
+			return nil, err
+		}
+		s.sinkSpec[st.ID] = sk
+		sinks = append(sinks, sk)
+	}
+	return sinks, nil
+}
+
+func (s *scheduler) sinkFiles(stageID int) [][]string {
+	res := s.results[stageID]
+	out := make([][]string, len(res))
+	for i, r := range res {
+		if r != nil {
+			out[i] = r.Files
+		}
+	}
+	return out
+}
+
+// runAll runs every stage once its parents are done; independent stages
+// run at the same time and share the executor slots.
+func (s *scheduler) runAll(ctx context.Context) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	done := make([]chan struct{}, len(s.g.Stages))
+	for i := range done {
+		done[i] = make(chan struct{})
+	}
+	var wg sync.WaitGroup
+	for _, st := range s.g.Stages {
+		wg.Add(1)
+		go func(st *stage.Stage) {
+			defer wg.Done()
+			for _, p := range st.Parents {
+				select {
+				case <-done[p]:
+				case <-ctx.Done():
+					return
+				}
+			}
+			if err := s.runStage(ctx, st); err != nil {
+				cancel(err)
+				return
+			}
+			close(done[st.ID])
+		}(st)
+	}
+	wg.Wait()
+	if err := context.Cause(ctx); err != nil {
+		return err
+	}
+	return nil
+}
+
+func (s *scheduler) cleanupShuffle(ctx context.Context) {
+	if s.cfg.KeepShuffle || s.cfg.ShuffleDir == "" {
+		return
+	}
+	loc, err := storage.Resolve(ctx, s.cfg.ShuffleDir)
+	if err != nil {
+		return
+	}
+	infos, err := loc.Store.List(ctx, loc.Key+"/")
+	if err != nil {
+		return
+	}
+	for _, in := range infos {
+		loc.Store.Delete(ctx, in.Key)
+	}
+}
+
+func (s *scheduler) stats() []StageStats {
+	out := make([]StageStats, 0, len(s.g.Stages))
+	for _, st := range s.g.Stages {
+		if ss, ok := s.stageSt[st.ID]; ok {
+			out = append(out, *ss)
+		}
+	}
+	return out
+}

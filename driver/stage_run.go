@@ -1,0 +1,171 @@
+package driver
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/drover-etl/drover/plan/physical"
+	"github.com/drover-etl/drover/stage"
+	"github.com/drover-etl/drover/task"
+)
+
+// runStage runs every partition of st, sampling first when its output is
+// range-partitioned.
+func (s *scheduler) runStage(ctx context.Context, st *stage.Stage) error {
+	start := time.Now()
+	s.mu.Lock()
+	s.stageSt[st.ID] = &StageStats{ID: st.ID, Tasks: st.Partitions}
+	s.outs[st.ID] = make([]task.MapOutput, st.Partitions)
+	s.results[st.ID] = make([]*task.Result, st.Partitions)
+	s.mu.Unlock()
+	s.cfg.Progress.StageStarted(st.ID, st.Partitions, describeStage(st))
+	if st.Output != nil && st.Output.Kind == physical.PartRange {
+		if err := s.sampleBounds(ctx, st); err != nil {
+			return fmt.Errorf("stage %d: sampling: %w", st.ID, err)
+		}
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, st.Partitions)
+	for p := 0; p < st.Partitions; p++ {
+		wg.Add(1)
+		go func(p int) {
+			defer wg.Done()
+			res, err := s.runTask(ctx, st, p, false)
+			if err != nil {
+				errs[p] = err
+				return
+			}
+			s.record(st, p, res)
+			s.cfg.Progress.TaskDone(st.ID, res.Metrics)
+		}(p)
+	}
+	wg.Wait()
+	if err := firstError(errs); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.stageSt[st.ID].Wall = time.Since(start)
+	stats := *s.stageSt[st.ID]
+	s.mu.Unlock()
+	s.cfg.Progress.StageDone(st.ID, stats.Metrics, stats.Wall)
+	return nil
+}
+
+func firstError(errs []error) error {
+	for _, e := range errs {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
+}
+
+func (s *scheduler) record(st *stage.Stage, p int, res *task.Result) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if res.Output != nil {
+		s.outs[st.ID][p] = *res.Output
+		s.gen[[2]int{st.ID, p}]++
+	}
+	s.results[st.ID][p] = res
+	s.stageSt[st.ID].Metrics.Add(res.Metrics)
+}
+
+// runTask runs partition p of st until an attempt succeeds, the error is
+// fatal, or attempts run out. A fetch failure re-runs the lost map task
+// and tries again without counting against the attempt limit.
+func (s *scheduler) runTask(ctx context.Context, st *stage.Stage, p int, sample bool) (*task.Result, error) {
+	attempt := 0
+	for {
+		spec := s.spec(st, p, attempt, sample)
+		res, err := s.dispatch(ctx, spec)
+		s.countAttempt(st.ID)
+		if err == nil {
+			return res, nil
+		}
+		if ctx.Err() != nil {
+			return nil, context.Cause(ctx)
+		}
+		switch task.ClassOf(err) {
+		case task.Fatal:
+			return nil, err
+		case task.FetchFailed:
+			if rerr := s.recoverFetch(ctx, err, spec); rerr != nil {
+				return nil, rerr
+			}
+		default:
+			if attempt+1 >= s.cfg.MaxAttempts {
+				return nil, fmt.Errorf("task %s failed %d times, last: %w", spec.ID, attempt+1, err)
+			}
+			s.cfg.Progress.TaskRetry(spec.ID, err)
+		}
+		attempt++
+	}
+}
+
+func (s *scheduler) countAttempt(stageID int) {
+	s.mu.Lock()
+	s.stageSt[stageID].Attempts++
+	s.mu.Unlock()
+}
+
+// dispatch waits for a free slot and runs the task there.
+func (s *scheduler) dispatch(ctx context.Context, spec *task.Spec) (*task.Result, error) {
+	select {
+	case s.sem <- struct{}{}:
+	case <-ctx.Done():
+		return nil, context.Cause(ctx)
+	}
+	defer func() { <-s.sem }()
+	return s.cfg.Executor.Run(ctx, spec)
+}
+
+// spec builds the task spec for one attempt.
+func (s *scheduler) spec(st *stage.Stage, p, attempt int, sample bool) *task.Spec {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	spec := &task.Spec{
+		ID:  task.ID{Stage: st.ID, Partition: p, Attempt: attempt},
+		Job: s.cfg.Job, Run: s.cfg.Run,
+		Fragment: st.Root, Output: st.Output, Bounds: s.bounds[st.ID],
+		Sample: sample, Inputs: map[int][]task.MapOutput{},
+		ShuffleDir: s.cfg.ShuffleDir, MemoryBytes: s.cfg.MemoryBytes,
+	}
+	for _, parent := range st.Parents {
+		spec.Inputs[parent] = append([]task.MapOutput(nil), s.outs[parent]...)
+	}
+	if sk := s.sinkSpec[st.ID]; sk != nil {
+		spec.StagingDir = sk.StagingDir
+	}
+	return spec
+}
+
+// recoverFetch re-runs the map task whose output a reducer could not read,
+// unless another reducer already did since this attempt's spec was built.
+func (s *scheduler) recoverFetch(ctx context.Context, ferr error, spec *task.Spec) error {
+	var te *task.Error
+	if !asTaskError(ferr, &te) {
+		return ferr
+	}
+	s.mu.Lock()
+	s.fetchRec++
+	tooMany := s.fetchRec > s.cfg.MaxFetchRecoveries
+	stale := spec.Inputs[te.Stage][te.Partition].URL != s.outs[te.Stage][te.Partition].URL
+	s.mu.Unlock()
+	if tooMany {
+		return fmt.Errorf("too many lost shuffle outputs, last: %w", ferr)
+	}
+	if stale {
+		return nil
+	}
+	s.cfg.Progress.Recompute(te.Stage, te.Partition, ferr)
+	parent := s.g.Stages[te.Stage]
+	res, err := s.runTask(ctx, parent, te.Partition, false)
+	if err != nil {
+		return fmt.Errorf("recompute task %d.%d: %w", te.Stage, te.Partition, err)
+	}
+	s.record(parent, te.Partition, res)
+	return nil
+}

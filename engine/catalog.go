@@ -1,0 +1,98 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/drover-etl/drover/format"
+	"github.com/drover-etl/drover/jobspec"
+	"github.com/drover-etl/drover/plan/logical"
+	"github.com/drover-etl/drover/storage"
+	"github.com/drover-etl/drover/types"
+)
+
+// TargetSplitBytes is the size a scan split aims for (Parquet row groups
+// are grouped up to it; other formats split per file).
+const TargetSplitBytes = 128 << 20
+
+// catalog resolves sources: it lists their files once, infers or converts
+// schemas, and later splits the same files for the physical planner.
+type catalog struct {
+	mu    sync.Mutex
+	files map[string][]storage.Info // source name → files
+	urls  map[string][]storage.Location
+}
+
+func newCatalog() *catalog {
+	return &catalog{files: map[string][]storage.Info{}, urls: map[string][]storage.Location{}}
+}
+
+// Source implements jobplan.Catalog.
+func (c *catalog) Source(ctx context.Context, src *jobspec.Source) (*logical.Scan, error) {
+	f, err := format.Lookup(src.Format)
+	if err != nil {
+		return nil, err
+	}
+	locs, err := storage.Expand(ctx, src.Path)
+	if err != nil {
+		return nil, err
+	}
+	var size int64
+	infos := make([]storage.Info, len(locs))
+	for i, l := range locs {
+		in, err := l.Store.Stat(ctx, l.Key)
+		if err != nil {
+			return nil, err
+		}
+		infos[i] = in
+		size += in.Size
+	}
+	schema, err := sourceSchema(ctx, f, src, locs[0])
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	c.files[src.Name], c.urls[src.Name] = infos, locs
+	c.mu.Unlock()
+	return &logical.Scan{
+		Source: src.Name, Format: f.Name(), Path: src.Path, Options: src.Options,
+		Table: schema, SizeBytes: size,
+	}, nil
+}
+
+// sourceSchema is the declared schema, or one inferred from the first file.
+func sourceSchema(ctx context.Context, f format.Format, src *jobspec.Source, first storage.Location) (*types.Schema, error) {
+	if len(src.Schema) > 0 {
+		s := &types.Schema{}
+		for _, col := range src.Schema {
+			s.Fields = append(s.Fields, types.Field{Qualifier: src.Name, Name: col.Name, Type: col.Type, Nullable: true})
+		}
+		return s, nil
+	}
+	s, err := f.Infer(ctx, first, src.Options)
+	if err != nil {
+		return nil, fmt.Errorf("infer schema from %s: %w", first.URL(), err)
+	}
+	return s.WithQualifier(src.Name), nil
+}
+
+// splits implements physical.Splitter over the files Source listed.
+func (c *catalog) splits(ctx context.Context, scan *logical.Scan) ([]format.Split, error) {
+	c.mu.Lock()
+	infos, locs := c.files[scan.Source], c.urls[scan.Source]
+	c.mu.Unlock()
+	f, err := format.Lookup(scan.Format)
+	if err != nil {
+		return nil, err
+	}
+	var out []format.Split
+	for i, l := range locs {
+		sp, err := f.Split(ctx, l, infos[i].Size, TargetSplitBytes)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, sp...)
+	}
+	return out, nil
+}

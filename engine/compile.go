@@ -1,0 +1,113 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"strings"
+
+	"github.com/drover-etl/drover/expr"
+	"github.com/drover-etl/drover/jobplan"
+	"github.com/drover-etl/drover/jobspec"
+	"github.com/drover-etl/drover/plan/logical"
+	"github.com/drover-etl/drover/plan/optimizer"
+	"github.com/drover-etl/drover/plan/physical"
+	"github.com/drover-etl/drover/stage"
+)
+
+// Options steer compilation.
+type Options struct {
+	// Vars are --var overrides.
+	Vars map[string]string
+	// Parallelism is the number of task slots (0: one per core); the
+	// default shuffle partition count derives from it.
+	Parallelism int
+	// Partitions overrides the job's shuffle partition count (0: keep).
+	Partitions int
+	// BroadcastThresholdBytes is passed to the optimizer (0: default,
+	// negative: never broadcast).
+	BroadcastThresholdBytes int64
+	// Funcs resolves plugin functions (nil: none).
+	Funcs expr.FuncResolver
+}
+
+// Compiled is a job ready to run, with every intermediate plan kept for
+// explain.
+type Compiled struct {
+	Job        *jobspec.Job
+	Logical    *logical.Plan
+	Optimized  *logical.Plan
+	Rules      []string // optimizer rules that changed the plan
+	Physical   []*physical.Node
+	Stages     *stage.Graph
+	Partitions int
+}
+
+// Compile parses and plans a job file.
+func Compile(ctx context.Context, path string, opts Options) (*Compiled, error) {
+	job, err := jobspec.ParseFile(path, opts.Vars)
+	if err != nil {
+		return nil, err
+	}
+	return CompileJob(ctx, job, opts)
+}
+
+// CompileJob plans an already parsed job.
+func CompileJob(ctx context.Context, job *jobspec.Job, opts Options) (*Compiled, error) {
+	cat := newCatalog()
+	lp, err := jobplan.Build(ctx, job, cat, opts.Funcs)
+	if err != nil {
+		return nil, err
+	}
+	steps, err := optimizer.OptimizeTrace(lp, optimizer.Config{BroadcastThresholdBytes: opts.BroadcastThresholdBytes})
+	if err != nil {
+		return nil, fmt.Errorf("optimize: %w", err)
+	}
+	opt := steps[len(steps)-1].Plan
+	parts := partitions(job, opts)
+	phys, err := physical.Plan(ctx, opt, physical.Config{Partitions: parts, Splitter: cat.splits})
+	if err != nil {
+		return nil, err
+	}
+	g, err := stage.Build(phys)
+	if err != nil {
+		return nil, err
+	}
+	return &Compiled{Job: job, Logical: lp, Optimized: opt, Rules: optimizer.Fired(steps),
+		Physical: phys, Stages: g, Partitions: parts}, nil
+}
+
+// partitions is the shuffle partition count: the flag, the job's setting,
+// or twice the slots so that one slow task does not idle the others.
+func partitions(job *jobspec.Job, opts Options) int {
+	switch {
+	case opts.Partitions > 0:
+		return opts.Partitions
+	case job.Partitions > 0:
+		return job.Partitions
+	}
+	p := opts.Parallelism
+	if p <= 0 {
+		p = runtime.NumCPU()
+	}
+	return max(2*p, 2)
+}
+
+// Explain renders the four plans.
+func (c *Compiled) Explain() string {
+	var sb strings.Builder
+	sb.WriteString("== Logical plan ==\n")
+	sb.WriteString(logical.FormatPlan(c.Logical))
+	sb.WriteString("\n== Optimized plan ==\n")
+	if len(c.Rules) > 0 {
+		sb.WriteString("(rules applied: " + strings.Join(c.Rules, ", ") + ")\n")
+	}
+	sb.WriteString(logical.FormatPlan(c.Optimized))
+	sb.WriteString("\n== Physical plan ==\n")
+	for _, n := range c.Physical {
+		sb.WriteString(physical.Format(n))
+	}
+	fmt.Fprintf(&sb, "\n== Stages (shuffle partitions: %d) ==\n", c.Partitions)
+	sb.WriteString(c.Stages.Format())
+	return sb.String()
+}

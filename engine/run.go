@@ -1,0 +1,48 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/drover-etl/drover/driver"
+	"github.com/drover-etl/drover/task"
+)
+
+// RunOptions steer one execution.
+type RunOptions struct {
+	// ShuffleDir is where shuffle files go; "" means a fresh local temp
+	// directory removed afterwards.
+	ShuffleDir string
+	Progress   driver.Progress
+	// MemoryBytes is each task's memory budget (0: default).
+	MemoryBytes int64
+}
+
+// NewRunID returns a sortable, unique run ID.
+func NewRunID() string {
+	return time.Now().UTC().Format("20060102T150405") + "-" + uuid.NewString()[:8]
+}
+
+// Run executes a compiled job on exec and commits its sinks.
+func Run(ctx context.Context, c *Compiled, exec task.Executor, opts RunOptions) (*driver.Summary, error) {
+	run := NewRunID()
+	shuffleDir := opts.ShuffleDir
+	if shuffleDir == "" {
+		dir, err := os.MkdirTemp("", "drover-shuffle-")
+		if err != nil {
+			return nil, fmt.Errorf("shuffle directory: %w", err)
+		}
+		defer os.RemoveAll(dir)
+		shuffleDir = dir
+	} else {
+		shuffleDir = shuffleDir + "/" + run
+	}
+	return driver.Run(ctx, c.Stages, driver.Config{
+		Job: c.Job.Name, Run: run, Executor: exec, ShuffleDir: shuffleDir,
+		Progress: opts.Progress, MemoryBytes: opts.MemoryBytes,
+	})
+}

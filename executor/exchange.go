@@ -1,0 +1,166 @@
+package executor
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+	"sort"
+
+	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/drover-etl/drover/batch"
+	"github.com/drover-etl/drover/expr"
+	"github.com/drover-etl/drover/expr/eval"
+	"github.com/drover-etl/drover/operator"
+	"github.com/drover-etl/drover/operator/keys"
+	"github.com/drover-etl/drover/plan/logical"
+	"github.com/drover-etl/drover/plan/physical"
+	"github.com/drover-etl/drover/shuffle"
+	"github.com/drover-etl/drover/storage"
+	"github.com/drover-etl/drover/task"
+	"github.com/drover-etl/drover/types"
+)
+
+// writeExchange partitions the task's output and writes one shuffle object.
+func writeExchange(ctx context.Context, in batch.Reader, spec *task.Spec, env *operator.Env) (*task.MapOutput, int64, int64, error) {
+	out := spec.Output
+	parts := out.Partitions
+	if out.Kind == physical.PartSingle || out.Kind == physical.PartBroadcast {
+		parts = 1
+	}
+	route, err := newRouter(out, spec.Bounds, env)
+	if err != nil {
+		return nil, 0, 0, task.AsFatal(err)
+	}
+	schema := spec.Fragment.Schema.Arrow()
+	w := shuffle.NewWriter(schema, parts)
+	var rows int64
+	err = drive(ctx, in, func(rec arrow.RecordBatch) error {
+		norm, err := operator.Normalize(rec, schema)
+		if err != nil {
+			return task.AsFatal(err)
+		}
+		defer norm.Release()
+		rows += norm.NumRows()
+		return route(ctx, norm, w)
+	})
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	url := shuffleURL(spec)
+	loc, err := storage.Resolve(ctx, url)
+	if err != nil {
+		return nil, 0, 0, task.AsFatal(err)
+	}
+	bytesPer, rowsPer, err := w.Commit(ctx, loc)
+	if err != nil {
+		return nil, 0, 0, fmt.Errorf("write shuffle %s: %w", url, err)
+	}
+	var total int64
+	for _, b := range bytesPer {
+		total += b
+	}
+	return &task.MapOutput{URL: url, Bytes: bytesPer, Rows: rowsPer}, rows, total, nil
+}
+
+// shuffleURL names a map attempt's object. A two-hex-digit prefix derived
+// from the task spreads objects over many key prefixes, which S3 rate-limits
+// separately.
+func shuffleURL(spec *task.Spec) string {
+	h := fnv.New32a()
+	fmt.Fprintf(h, "%d/%d", spec.Stage, spec.Partition)
+	return fmt.Sprintf("%s/%02x/s%d-m%d-a%d.arrows", spec.ShuffleDir, h.Sum32()&0xff, spec.Stage, spec.Partition, spec.Attempt)
+}
+
+type router func(ctx context.Context, rec arrow.RecordBatch, w *shuffle.Writer) error
+
+func newRouter(out *physical.ExchangeSpec, bounds [][]types.Value, env *operator.Env) (router, error) {
+	switch out.Kind {
+	case physical.PartSingle, physical.PartBroadcast:
+		return func(_ context.Context, rec arrow.RecordBatch, w *shuffle.Writer) error { return w.Write(0, rec) }, nil
+	case physical.PartHash:
+		return hashRouter(out, env)
+	case physical.PartRange:
+		return rangeRouter(out, bounds, env)
+	}
+	return nil, fmt.Errorf("unknown partitioning %s", out.Kind)
+}
+
+func hashRouter(out *physical.ExchangeSpec, env *operator.Env) (router, error) {
+	evs, err := compileAll(out.Keys, env)
+	if err != nil {
+		return nil, err
+	}
+	var enc keys.Keys
+	n := uint64(out.Partitions)
+	return func(ctx context.Context, rec arrow.RecordBatch, w *shuffle.Writer) error {
+		cols, err := evalCols(ctx, evs, rec)
+		if err != nil {
+			return task.AsFatal(err)
+		}
+		defer releaseCols(cols)
+		rows := int(rec.NumRows())
+		if err := enc.Encode(cols, rows); err != nil {
+			return task.AsFatal(err)
+		}
+		part := make([]int, rows)
+		for i := range part {
+			part[i] = int(enc.Hash(i) % n)
+		}
+		return scatter(rec, part, out.Partitions, w)
+	}, nil
+}
+
+func rangeRouter(out *physical.ExchangeSpec, bounds [][]types.Value, env *operator.Env) (router, error) {
+	exprs := make([]*expr.Expr, len(out.SortKeys))
+	for i, k := range out.SortKeys {
+		exprs[i] = k.Expr
+	}
+	evs, err := compileAll(exprs, env)
+	if err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context, rec arrow.RecordBatch, w *shuffle.Writer) error {
+		cols, err := evalCols(ctx, evs, rec)
+		if err != nil {
+			return task.AsFatal(err)
+		}
+		defer releaseCols(cols)
+		part := make([]int, rec.NumRows())
+		row := make([]types.Value, len(cols))
+		for i := range part {
+			for c, col := range cols {
+				row[c] = eval.ValueAt(col, i)
+			}
+			// partition = number of bounds <= row
+			part[i] = sort.Search(len(bounds), func(b int) bool { return logical.CompareKeyRows(row, bounds[b], out.SortKeys) < 0 })
+		}
+		return scatter(rec, part, out.Partitions, w)
+	}, nil
+}
+
+// scatter splits rec by partition number and appends each piece.
+func scatter(rec arrow.RecordBatch, part []int, parts int, w *shuffle.Writer) error {
+	idx := make([][]int32, parts)
+	for i, p := range part {
+		idx[p] = append(idx[p], int32(i))
+	}
+	for p, rows := range idx {
+		if len(rows) == 0 {
+			continue
+		}
+		if len(rows) == len(part) {
+			return w.Write(p, rec)
+		}
+		sub, err := operator.TakeRecord(rec, rows)
+		if err != nil {
+			return task.AsFatal(err)
+		}
+		err = w.Write(p, sub)
+		sub.Release()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

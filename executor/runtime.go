@@ -1,0 +1,82 @@
+package executor
+
+import (
+	"context"
+	"fmt"
+	"runtime/debug"
+	"time"
+
+	"github.com/drover-etl/drover/batch"
+	"github.com/drover-etl/drover/expr/eval"
+	"github.com/drover-etl/drover/operator"
+	"github.com/drover-etl/drover/plan/physical"
+	"github.com/drover-etl/drover/task"
+)
+
+// Runtime executes task specs.
+type Runtime struct {
+	// Name identifies the executor in metrics and logs.
+	Name string
+	// TempDir receives spill files ("": the OS default).
+	TempDir string
+	// UDF calls plugin functions (nil: none).
+	UDF eval.ScalarUDF
+}
+
+// Run executes one task. A panic inside an operator becomes a fatal task
+// error (with its stack) instead of taking the executor down.
+func (rt *Runtime) Run(ctx context.Context, spec *task.Spec) (res *task.Result, err error) {
+	start := time.Now()
+	defer func() {
+		if r := recover(); r != nil {
+			err = task.AsFatal(fmt.Errorf("task %s panicked: %v\n%s", spec.ID, r, debug.Stack()))
+		}
+	}()
+	env := &operator.Env{
+		Partition: spec.Partition, Inputs: spec.Inputs, MemoryBytes: spec.MemoryBytes,
+		TempDir: rt.TempDir, BatchRows: spec.BatchRows, UDF: rt.UDF,
+	}
+	in, err := operator.Build(ctx, spec.Fragment, env)
+	if err != nil {
+		return nil, err
+	}
+	defer in.Close()
+	res = &task.Result{ID: spec.ID}
+	switch {
+	case spec.Sample:
+		res.Samples, err = sampleKeys(ctx, in, spec.Output.SortKeys, env)
+	case spec.Output != nil:
+		res.Output, res.Metrics.RowsOut, res.Metrics.BytesWritten, err = writeExchange(ctx, in, spec, env)
+	case spec.Fragment.Op == physical.OpWrite:
+		res.Files, res.Metrics.RowsOut, res.Metrics.BytesWritten, err = writeSink(ctx, in, spec)
+	default:
+		err = fmt.Errorf("task %s has no output", spec.ID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	res.Metrics.RowsIn = env.RowsIn.Load()
+	res.Metrics.BytesRead = env.BytesRead.Load()
+	res.Metrics.SpilledBytes = env.Spilled.Load()
+	res.Metrics.Duration = time.Since(start)
+	res.Metrics.Executor = rt.Name
+	return res, nil
+}
+
+// drive pulls every batch from in and hands it to fn.
+func drive(ctx context.Context, in batch.Reader, fn func(rec arrowRecord) error) error {
+	for {
+		rec, err := in.Next(ctx)
+		if err != nil {
+			if isEOF(err) {
+				return nil
+			}
+			return err
+		}
+		err = fn(rec)
+		rec.Release()
+		if err != nil {
+			return err
+		}
+	}
+}

@@ -1,0 +1,231 @@
+package executor
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/google/uuid"
+
+	"github.com/drover-etl/drover/batch"
+	"github.com/drover-etl/drover/commit"
+	"github.com/drover-etl/drover/expr/eval"
+	"github.com/drover-etl/drover/format"
+	"github.com/drover-etl/drover/operator"
+	"github.com/drover-etl/drover/operator/keys"
+	"github.com/drover-etl/drover/plan/physical"
+	"github.com/drover-etl/drover/storage"
+	"github.com/drover-etl/drover/task"
+)
+
+// sinkWriter writes one task's rows, one open file per Hive partition.
+type sinkWriter struct {
+	spec    *task.Spec
+	ws      *physical.WriteSpec
+	f       format.Format
+	schema  *arrow.Schema // full input schema
+	data    []int         // columns written into files
+	parts   []int         // partition_by columns
+	dataSch *arrow.Schema
+	open    map[string]*openFile
+	order   []string
+	enc     keys.Keys
+	rows    int64
+}
+
+type openFile struct {
+	url string
+	sw  storage.Writer
+	fw  format.Writer
+	cw  *countingWriter
+}
+
+func writeSink(ctx context.Context, in batch.Reader, spec *task.Spec) ([]string, int64, int64, error) {
+	s, err := newSinkWriter(spec)
+	if err != nil {
+		return nil, 0, 0, task.AsFatal(err)
+	}
+	err = drive(ctx, in, func(rec arrow.RecordBatch) error { return s.write(ctx, rec) })
+	if err == nil && len(s.parts) == 0 && len(s.open) == 0 && spec.Partition == 0 {
+		// An unpartitioned sink always gets one file, so even an empty
+		// result carries its schema for readers.
+		_, err = s.file(ctx, "")
+	}
+	if err != nil {
+		s.abort()
+		return nil, 0, 0, err
+	}
+	return s.close()
+}
+
+func newSinkWriter(spec *task.Spec) (*sinkWriter, error) {
+	ws := spec.Fragment.Write
+	f, err := format.Lookup(ws.Format)
+	if err != nil {
+		return nil, err
+	}
+	s := &sinkWriter{spec: spec, ws: ws, f: f, schema: spec.Fragment.Schema.Arrow(), open: map[string]*openFile{}}
+	isPart := map[int]bool{}
+	for _, name := range ws.PartitionBy {
+		i, err := spec.Fragment.Schema.Resolve("", name)
+		if err != nil {
+			return nil, fmt.Errorf("partition_by: %w", err)
+		}
+		s.parts = append(s.parts, i)
+		isPart[i] = true
+	}
+	var fields []arrow.Field
+	for i, fld := range s.schema.Fields() {
+		if !isPart[i] {
+			s.data = append(s.data, i)
+			fields = append(fields, fld)
+		}
+	}
+	if len(fields) == 0 {
+		return nil, fmt.Errorf("partition_by names every column; nothing is left to write")
+	}
+	s.dataSch = arrow.NewSchema(fields, nil)
+	return s, nil
+}
+
+func (s *sinkWriter) write(ctx context.Context, rec arrow.RecordBatch) error {
+	norm, err := operator.Normalize(rec, s.schema)
+	if err != nil {
+		return task.AsFatal(err)
+	}
+	defer norm.Release()
+	s.rows += norm.NumRows()
+	if len(s.parts) == 0 {
+		return s.append(ctx, "", norm)
+	}
+	groups, err := s.group(norm)
+	if err != nil {
+		return task.AsFatal(err)
+	}
+	for _, g := range groups {
+		sub, err := operator.TakeRecord(norm, g.rows)
+		if err != nil {
+			return task.AsFatal(err)
+		}
+		err = s.append(ctx, g.dir, sub)
+		sub.Release()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+type partGroup struct {
+	dir  string
+	rows []int32
+}
+
+// group splits rows by their partition values; the directory name is
+// formatted once per distinct value, not per row.
+func (s *sinkWriter) group(rec arrow.RecordBatch) ([]*partGroup, error) {
+	cols := make([]arrow.Array, len(s.parts))
+	for i, p := range s.parts {
+		cols[i] = rec.Column(p)
+	}
+	n := int(rec.NumRows())
+	if err := s.enc.Encode(cols, n); err != nil {
+		return nil, err
+	}
+	byKey := map[string]*partGroup{}
+	var out []*partGroup
+	for i := 0; i < n; i++ {
+		g, ok := byKey[string(s.enc.Row(i))]
+		if !ok {
+			g = &partGroup{dir: s.dirOf(rec, i)}
+			byKey[string(s.enc.Row(i))] = g
+			out = append(out, g)
+		}
+		g.rows = append(g.rows, int32(i))
+	}
+	return out, nil
+}
+
+func (s *sinkWriter) dirOf(rec arrow.RecordBatch, row int) string {
+	segs := make([]string, len(s.parts))
+	for i, p := range s.parts {
+		segs[i] = s.schema.Field(p).Name + "=" + HivePathValue(eval.ValueAt(rec.Column(p), row))
+	}
+	return strings.Join(segs, "/")
+}
+
+// append writes rec's data columns into the file of partition dir.
+func (s *sinkWriter) append(ctx context.Context, dir string, rec arrow.RecordBatch) error {
+	of, err := s.file(ctx, dir)
+	if err != nil {
+		return err
+	}
+	cols := make([]arrow.Array, len(s.data))
+	for i, c := range s.data {
+		cols[i] = rec.Column(c)
+	}
+	data := newRecord(s.dataSch, cols, rec.NumRows())
+	defer data.Release()
+	if err := of.fw.Write(data); err != nil {
+		return fmt.Errorf("write %s: %w", of.url, err)
+	}
+	return nil
+}
+
+func (s *sinkWriter) file(ctx context.Context, dir string) (*openFile, error) {
+	if of, ok := s.open[dir]; ok {
+		return of, nil
+	}
+	name := fmt.Sprintf("part-%05d-%s.%s", s.spec.Partition, uuid.NewString(), s.f.Extension())
+	rel := name
+	if dir != "" {
+		rel = dir + "/" + name
+	}
+	url := commit.StagingKey(s.spec.StagingDir, s.spec.Partition, s.spec.Attempt, rel)
+	loc, err := storage.Resolve(ctx, url)
+	if err != nil {
+		return nil, task.AsFatal(err)
+	}
+	sw, err := loc.Store.Create(ctx, loc.Key)
+	if err != nil {
+		return nil, err
+	}
+	cw := &countingWriter{w: sw}
+	fw, err := s.f.NewWriter(cw, s.dataSch, s.ws.Options)
+	if err != nil {
+		sw.Abort()
+		return nil, task.AsFatal(err)
+	}
+	of := &openFile{url: url, sw: sw, fw: fw, cw: cw}
+	s.open[dir] = of
+	s.order = append(s.order, dir)
+	return of, nil
+}
+
+func (s *sinkWriter) close() ([]string, int64, int64, error) {
+	var files []string
+	var bytes int64
+	for i, dir := range s.order {
+		of := s.open[dir]
+		if err := of.fw.Close(); err != nil {
+			s.abortFrom(i)
+			return nil, 0, 0, fmt.Errorf("finish %s: %w", of.url, err)
+		}
+		if err := of.sw.Close(); err != nil {
+			s.abortFrom(i + 1)
+			return nil, 0, 0, fmt.Errorf("finish %s: %w", of.url, err)
+		}
+		files = append(files, of.url)
+		bytes += of.cw.n
+	}
+	return files, s.rows, bytes, nil
+}
+
+func (s *sinkWriter) abort() { s.abortFrom(0) }
+
+func (s *sinkWriter) abortFrom(i int) {
+	for _, dir := range s.order[i:] {
+		s.open[dir].sw.Abort()
+	}
+}

@@ -1,0 +1,29 @@
+// Package parquetfmt is the "parquet" format, on arrow-go's pqarrow.
+//
+// Reading: Infer takes the schema from the footer (nested columns, which
+// Drover cannot name, are left out). Split cuts a file into runs of row
+// groups of about targetBytes compressed. Open reads only the split's row
+// groups that survive pruning by ReadOptions.Filters against row-group
+// statistics, and only the projected columns, matched to the table by name
+// (exactly, else case-insensitively; a missing column is an error).
+// Dictionary-encoded string columns are read as dictionary<int32, utf8>
+// arrays without materializing the strings. Several row groups decode in
+// parallel; batches still come out in row-group order. Values are converted
+// to the table's types: integers widen, timestamps become µs UTC, dates
+// date32, decimals are rescaled (half away from zero) and a value that
+// does not fit is a *format.DataError naming the file row.
+//
+// A file that is not Parquet or is truncated gives an error wrapping
+// format.ErrCorrupt and naming the file.
+//
+// Writing options:
+//
+//	compression     snappy (default), zstd, gzip, lz4, brotli or none
+//	row_group_rows  rows per row group, default 1048576
+//	row_group_bytes target compressed bytes per row group, default 128 MiB
+//
+// Timestamps are written as TIMESTAMP(MICROS, isAdjustedToUTC=true), dates
+// as DATE, decimals as DECIMAL (INT32/INT64 when the precision allows, as
+// Spark does), dictionary string arrays as plain strings that Parquet then
+// dictionary-encodes itself.
+package parquetfmt

@@ -1,0 +1,61 @@
+package parquetfmt
+
+import (
+	"context"
+	"io"
+
+	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/drover-etl/drover/format"
+	"github.com/drover-etl/drover/storage"
+)
+
+func init() { format.Register(Format{}) }
+
+// Format is the Parquet format.
+type Format struct{}
+
+var _ format.Format = Format{}
+
+// Name is "parquet".
+func (Format) Name() string { return "parquet" }
+
+// Extension is "parquet".
+func (Format) Extension() string { return "parquet" }
+
+// Split groups consecutive row groups into pieces of about targetBytes of
+// compressed data (targetBytes <= 0: one piece).
+func (Format) Split(ctx context.Context, file storage.Location, size, targetBytes int64) ([]format.Split, error) {
+	pf, err := openFile(ctx, file.URL())
+	if err != nil {
+		return nil, err
+	}
+	defer pf.Close()
+	md := pf.rdr.MetaData()
+	var out []format.Split
+	cur := format.Split{URL: file.URL()}
+	for rg := range md.NumRowGroups() {
+		cur.RowGroups = append(cur.RowGroups, rg)
+		cur.Size += rowGroupBytes(md.RowGroup(rg))
+		if targetBytes > 0 && cur.Size >= targetBytes {
+			out = append(out, cur)
+			cur = format.Split{URL: file.URL()}
+		}
+	}
+	if len(cur.RowGroups) > 0 || len(out) == 0 {
+		if len(cur.RowGroups) == 0 {
+			cur.Size = size
+		}
+		out = append(out, cur)
+	}
+	return out, nil
+}
+
+// NewWriter writes a Parquet file to w.
+func (Format) NewWriter(w io.Writer, schema *arrow.Schema, options map[string]string) (format.Writer, error) {
+	o, err := parseWriteOptions(options)
+	if err != nil {
+		return nil, err
+	}
+	return newWriter(w, schema, o)
+}

@@ -1,0 +1,169 @@
+package parquetfmt
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/metadata"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+
+	"github.com/drover-etl/drover/format"
+	"github.com/drover-etl/drover/types"
+)
+
+// outColumn is one produced column.
+type outColumn struct {
+	name   string
+	target types.Type
+	slot     int // position among the leaves read
+	file     arrow.DataType
+	nullable bool
+	dict     bool // produced as dictionary<int32, utf8>
+}
+
+// plan says what to decode from one file: the leaf columns (each once),
+// how they become output columns, and the row groups.
+type plan struct {
+	url       string
+	leaves    []int // Parquet leaf indices in read order
+	cols      []outColumn
+	schema    *arrow.Schema
+	props     pqarrow.ArrowReadProperties
+	rowGroups []int
+	rowStart  []int64 // file row of each row group's first row
+	batchRows int
+}
+
+// fileColumns maps column names to top-level leaf fields of the file.
+type fileColumns struct {
+	fields []pqarrow.SchemaField
+	exact  map[string]int
+	folded map[string]int
+}
+
+func newFileColumns(m *pqarrow.SchemaManifest) *fileColumns {
+	fc := &fileColumns{fields: m.Fields, exact: map[string]int{}, folded: map[string]int{}}
+	for i, f := range m.Fields {
+		fc.exact[f.Field.Name] = i
+		if _, dup := fc.folded[strings.ToLower(f.Field.Name)]; !dup {
+			fc.folded[strings.ToLower(f.Field.Name)] = i
+		}
+	}
+	return fc
+}
+
+// lookup finds the leaf column named name (exactly, else ignoring case).
+func (fc *fileColumns) lookup(name string) (*pqarrow.SchemaField, error) {
+	i, ok := fc.exact[name]
+	if !ok {
+		i, ok = fc.folded[strings.ToLower(name)]
+	}
+	if !ok {
+		return nil, fmt.Errorf("column %q is not in the file", name)
+	}
+	f := &fc.fields[i]
+	if !f.IsLeaf() {
+		return nil, fmt.Errorf("column %q is nested (%s); Drover reads flat columns only", name, f.Field.Type)
+	}
+	return f, nil
+}
+
+// newPlan resolves the projection against the file schema.
+func newPlan(url string, fc *fileColumns, ro format.ReadOptions) (*plan, error) {
+	p := &plan{url: url, batchRows: ro.BatchRows}
+	if p.batchRows <= 0 {
+		p.batchRows = defaultBatchRows
+	}
+	p.props.BatchSize = int64(p.batchRows)
+	slotOf := map[int]int{}
+	for _, c := range projection(ro) {
+		tf := ro.Table.Fields[c]
+		sf, err := fc.lookup(tf.Name)
+		if err != nil {
+			return nil, fmt.Errorf("parquet: %s: %w", url, err)
+		}
+		slot, ok := slotOf[sf.ColIndex]
+		if !ok {
+			slot = len(p.leaves)
+			slotOf[sf.ColIndex] = slot
+			p.leaves = append(p.leaves, sf.ColIndex)
+		}
+		p.cols = append(p.cols, outColumn{name: tf.Name, target: tf.Type, slot: slot, file: sf.Field.Type, nullable: tf.Nullable})
+	}
+	return p, nil
+}
+
+// defaultBatchRows is the batch size when ReadOptions.BatchRows is 0.
+const defaultBatchRows = 64 * 1024
+
+func projection(ro format.ReadOptions) []int {
+	if ro.Columns != nil {
+		return ro.Columns
+	}
+	all := make([]int, ro.Table.Len())
+	for i := range all {
+		all[i] = i
+	}
+	return all
+}
+
+// chooseDictionaries reads string columns as dictionaries where the chosen
+// row groups store them dictionary-encoded: the strings are then never
+// materialized (PERFORMANCE.md: Q1's flag columns, 0.44 s → 0.27 s).
+func (p *plan) chooseDictionaries(md *metadata.FileMetaData) {
+	for i := range p.cols {
+		c := &p.cols[i]
+		if c.target.ID != types.String {
+			continue
+		}
+		switch ft := c.file.(type) {
+		case *arrow.DictionaryType:
+			// The file's stored Arrow schema already says dictionary.
+			c.dict = ft.IndexType.ID() == arrow.INT32 && isSmallBinary(ft.ValueType)
+		default:
+			leaf := p.leaves[c.slot]
+			if isSmallBinary(ft) && anyDictionaryEncoded(md, p.rowGroups, leaf) {
+				p.props.SetReadDict(leaf, true)
+				c.dict = true
+			}
+		}
+	}
+}
+
+func isSmallBinary(t arrow.DataType) bool { return t.ID() == arrow.STRING || t.ID() == arrow.BINARY }
+
+func anyDictionaryEncoded(md *metadata.FileMetaData, rowGroups []int, leaf int) bool {
+	for _, rg := range rowGroups {
+		cc, err := md.RowGroup(rg).ColumnChunk(leaf)
+		if err != nil {
+			continue
+		}
+		if cc.HasDictionaryPage() {
+			return true
+		}
+		for _, e := range cc.Encodings() {
+			if e == parquet.Encodings.RLEDict || e == parquet.Encodings.PlainDict {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// outputSchema is the schema of the produced batches.
+func (p *plan) outputSchema() {
+	fields := make([]arrow.Field, len(p.cols))
+	for i, c := range p.cols {
+		t := c.target.Arrow()
+		if c.dict {
+			t = dictString
+		}
+		fields[i] = arrow.Field{Name: c.name, Type: t, Nullable: c.nullable}
+	}
+	p.schema = arrow.NewSchema(fields, nil)
+}
+
+// dictString is the type of dictionary-read string columns.
+var dictString = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}

@@ -1,0 +1,135 @@
+package jobspec
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/drover-etl/drover/plan/logical"
+	"github.com/drover-etl/drover/types"
+)
+
+// Formats lists the file formats sources and sinks may name.
+var Formats = []string{"parquet", "csv", "jsonl"}
+
+var jobSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{
+		{Name: "executors"}, {Name: "min_executors"}, {Name: "max_executors"}, {Name: "partitions"},
+	},
+	Blocks: []hcl.BlockHeaderSchema{
+		{Type: "source", LabelNames: []string{"name"}},
+		{Type: "view", LabelNames: []string{"name"}},
+		{Type: "sink", LabelNames: []string{"name"}},
+		{Type: "plugin", LabelNames: []string{"name"}},
+	},
+}
+
+func (d *decoder) job(b *hcl.Block) *Job {
+	c := d.content(b, jobSchema)
+	job := &Job{Name: b.Labels[0], Range: b.DefRange}
+	job.Executors = d.count(c.Attributes, "executors")
+	job.MinExecutors = d.count(c.Attributes, "min_executors")
+	job.MaxExecutors = d.count(c.Attributes, "max_executors")
+	job.Partitions = d.count(c.Attributes, "partitions")
+	for _, blk := range c.Blocks {
+		switch blk.Type {
+		case "source":
+			job.Sources = append(job.Sources, d.source(blk))
+		case "view":
+			job.Views = append(job.Views, d.view(blk))
+		case "sink":
+			job.Sinks = append(job.Sinks, d.sink(blk))
+		case "plugin":
+			job.Plugins = append(job.Plugins, d.plugin(blk))
+		}
+	}
+	return job
+}
+
+var sourceSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{
+		{Name: "format", Required: true}, {Name: "path", Required: true},
+		{Name: "schema"}, {Name: "options"},
+	},
+}
+
+func (d *decoder) source(b *hcl.Block) *Source {
+	c := d.content(b, sourceSchema)
+	s := &Source{Name: b.Labels[0], Range: b.DefRange}
+	s.Format = d.oneOf(c.Attributes, "format", Formats)
+	s.Path = d.nonEmpty(c.Attributes, "path")
+	s.Schema = d.schema(c.Attributes)
+	s.Options = d.stringMap(c.Attributes, "options")
+	return s
+}
+
+func (d *decoder) schema(attrs hcl.Attributes) []Column {
+	var cols []Column
+	seen := map[string]bool{}
+	for _, p := range d.pairs(attrs, "schema") {
+		t, err := types.Parse(p.Value.Value)
+		if err != nil {
+			d.errorf(p.Value.Range, "schema: column %q: %v", p.Key.Value, err)
+			continue
+		}
+		if low := strings.ToLower(p.Key.Value); seen[low] {
+			d.errorf(p.Key.Range, "schema: column %q declared twice", p.Key.Value)
+		} else {
+			seen[low] = true
+		}
+		cols = append(cols, Column{Name: p.Key.Value, Type: t, Range: p.Key.Range})
+	}
+	return cols
+}
+
+// nonEmpty reads a string attribute that must not be blank.
+func (d *decoder) nonEmpty(attrs hcl.Attributes, name string) string {
+	t, ok := d.textOK(attrs, name)
+	if ok && strings.TrimSpace(t.Value) == "" {
+		d.errorf(t.Range, "%s must not be empty", name)
+	}
+	return t.Value
+}
+
+var sinkSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{
+		{Name: "from", Required: true}, {Name: "format", Required: true}, {Name: "path", Required: true},
+		{Name: "partition_by"}, {Name: "mode"}, {Name: "options"},
+	},
+}
+
+func (d *decoder) sink(b *hcl.Block) *Sink {
+	c := d.content(b, sinkSchema)
+	s := &Sink{Name: b.Labels[0], Range: b.DefRange}
+	s.From = d.text(c.Attributes, "from")
+	s.Format = d.oneOf(c.Attributes, "format", Formats)
+	s.Path = d.nonEmpty(c.Attributes, "path")
+	s.PartitionBy = d.texts(c.Attributes, "partition_by")
+	mode := d.text(c.Attributes, "mode")
+	m, err := logical.ParseWriteMode(strings.ToLower(mode.Value))
+	if err != nil {
+		d.errorf(mode.Range, "mode: %v", err)
+	}
+	s.Mode = m
+	s.Options = d.stringMap(c.Attributes, "options")
+	return s
+}
+
+var pluginSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{{Name: "source", Required: true}, {Name: "sha256"}},
+}
+
+var sha256Hex = regexp.MustCompile(`^[0-9a-fA-F]{64}$`)
+
+func (d *decoder) plugin(b *hcl.Block) *Plugin {
+	c := d.content(b, pluginSchema)
+	p := &Plugin{Name: b.Labels[0], Range: b.DefRange}
+	p.Source = d.nonEmpty(c.Attributes, "source")
+	sum := d.text(c.Attributes, "sha256")
+	if sum.IsSet() && !sha256Hex.MatchString(sum.Value) {
+		d.errorf(sum.Range, "sha256 must be 64 hexadecimal digits")
+	}
+	p.SHA256 = strings.ToLower(sum.Value)
+	return p
+}

@@ -1,0 +1,104 @@
+package jobspec
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+const validJob = `
+variable "day" { default = "2026-11-20" }
+job "j" {
+  source "orders" {
+    format = "csv"
+    path   = "in/${var.day}/"
+  }
+  view "paid" {
+    from  = "orders"
+    where = "status = 'paid'"
+  }
+  sink "out" {
+    from   = "paid"
+    format = "parquet"
+    path   = "out/"
+  }
+}
+`
+
+// edit replaces old by new in validJob (which must contain old).
+func edit(t *testing.T, old, new string) string {
+	t.Helper()
+	if !strings.Contains(validJob, old) {
+		t.Fatalf("validJob has no %q", old)
+	}
+	return strings.Replace(validJob, old, new, 1)
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		src  string
+		vars map[string]string
+		want string
+	}{
+		{"syntax error", edit(t, `from  = "orders"`, `from  = "orders`), nil, "x.hcl:9:"},
+		{"unclosed block", strings.TrimSuffix(strings.TrimSpace(validJob), "}"), nil, "x.hcl:2:9: Unclosed configuration block"},
+		{"unknown attribute", edit(t, `where = `, `wher = `), nil, `x.hcl:10:5: Unsupported argument: An argument named "wher" is not expected here. Did you mean "where"?`},
+		{"unknown variable", edit(t, "${var.day}", "${var.dya}"), nil, `x.hcl:6:20: unknown variable "dya" (did you mean "day"?)`},
+		{"other root", edit(t, "${var.day}", "${local.day}"), nil, `x.hcl:6:20: unknown name "local"`},
+		{"bad --var", validJob, map[string]string{"dy": "x"}, `--var dy: x.hcl declares no variable "dy" (did you mean "day"?)`},
+		{"no default", edit(t, `{ default = "2026-11-20" }`, `{}`), nil, `x.hcl:2:1: variable "day" has no default; pass --var day=VALUE`},
+		{"bad format", edit(t, `format = "csv"`, `format = "xml"`), nil, `x.hcl:5:14: format must be one of parquet, csv, jsonl; got "xml"`},
+		{"bad mode", edit(t, `path   = "out/"`, `path   = "out/"
+    mode   = "replace"`), nil, `x.hcl:16:14: mode: unknown mode "replace"`},
+		{"bad schema type", edit(t, `format = "csv"`, `format = "csv"
+    schema = { id = "integr" }`), nil, `x.hcl:6:21: schema: column "id": unknown type "integr"`},
+		{"unknown view", edit(t, `from   = "paid"`, `from   = "piad"`), nil, `x.hcl:13:14: unknown source or view "piad" (did you mean "paid"?)`},
+		{"unknown from", edit(t, `from  = "orders"`, `from  = "order"`), nil, `x.hcl:9:13: unknown source or view "order" (did you mean "orders"?)`},
+		{"both shapes", edit(t, `where = "status = 'paid'"`, `sql = "SELECT 1"`), nil, `x.hcl:10:11: view "paid": a view is either structured or sql, not both (remove from or sql)`},
+		{"empty view", edit(t, `from  = "orders"`, ``), nil, `x.hcl:8:3: view "paid" needs from (a structured view) or sql`},
+		{"having alone", edit(t, `where = `, `having = `), nil, `having needs group_by or aggregate`},
+		{"missing path", edit(t, `path   = "in/${var.day}/"`, ``), nil, `x.hcl:4:19: Missing required argument: The argument "path" is required`},
+		{"bad join type", edit(t, `where = "status = 'paid'"`, `join "orders" {
+      type = "outer"
+      on   = "a = b"
+    }`), nil, `join type: unknown join type "outer"`},
+		{"later view", edit(t, `from  = "orders"`, `from  = "paid"`), nil, `unknown source or view "paid"`},
+		{"two jobs", validJob + "\njob \"k\" {}\n", nil, "x.hcl:19:1: a second job block"},
+		{"bad limit", edit(t, `where = `, `limit = -1
+    where = `), nil, "x.hcl:10:13: limit must be a whole number of at least 0"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ParseSource([]byte(tt.src), "x.hcl", tt.vars)
+			if err == nil {
+				t.Fatalf("no error, want %q", tt.want)
+			}
+			t.Logf("%v", err)
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error:\n%v\nwant it to contain:\n%s", err, tt.want)
+			}
+			if !errors.Is(err, ErrInvalid) {
+				t.Errorf("errors.Is(err, ErrInvalid) is false for %v", err)
+			}
+		})
+	}
+}
+
+func TestParseValid(t *testing.T) {
+	if _, err := ParseSource([]byte(validJob), "x.hcl", nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestErrorAt(t *testing.T) {
+	job, err := ParseSource([]byte(validJob), "jobs/x.hcl", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := errors.New(`unknown column "stauts"`)
+	err = At(job.Views[0].Where.Range, Errorf(job.Views[0].Where.Range, "where: %w", base))
+	if !errors.Is(err, base) || !strings.HasPrefix(err.Error(), "jobs/x.hcl:10:13: ") {
+		t.Errorf("At: %v", err)
+	}
+}

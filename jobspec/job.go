@@ -1,0 +1,126 @@
+package jobspec
+
+import (
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/drover-etl/drover/plan/logical"
+	"github.com/drover-etl/drover/types"
+)
+
+// Job is one parsed and validated job file.
+type Job struct {
+	Name string
+	// Executors, MinExecutors and MaxExecutors size the executor group in
+	// cluster mode; Partitions is the shuffle partition count. 0: unset.
+	Executors    int
+	MinExecutors int
+	MaxExecutors int
+	Partitions   int
+
+	Sources []*Source
+	Views   []*View
+	Sinks   []*Sink
+	Plugins []*Plugin
+
+	// Vars are the variable values the job was parsed with, as strings.
+	Vars  map[string]string
+	Range hcl.Range
+}
+
+// Text is a string attribute (or one element of a list attribute) with the
+// position of its value in the job file, so errors found later while
+// planning its expression still point at it.
+type Text struct {
+	Value string
+	Range hcl.Range
+}
+
+// IsSet reports whether the attribute was given.
+func (t Text) IsSet() bool { return t.Range.Filename != "" }
+
+// Source is a `source "name" { ... }` block.
+type Source struct {
+	Name   string
+	Format string // parquet | csv | jsonl
+	Path   string
+	// Schema lists the declared columns in the order written; nil when the
+	// schema is to be inferred (or read from Parquet metadata).
+	Schema  []Column
+	Options map[string]string
+	Range   hcl.Range
+}
+
+// Column is one entry of a source's schema.
+type Column struct {
+	Name  string
+	Type  types.Type
+	Range hcl.Range
+}
+
+// View is a `view "name" { ... }` block: structured (From set) or SQL
+// (SQL set), never both.
+type View struct {
+	Name      string
+	From      Text
+	Joins     []*Join
+	Where     Text
+	Select    []Text
+	GroupBy   []Text
+	Aggregate []Text
+	Having    Text
+	OrderBy   []Text
+	Limit     *int64
+	SQL       Text
+	Range     hcl.Range
+}
+
+// IsSQL reports whether the view is written as one SQL SELECT.
+func (v *View) IsSQL() bool { return v.SQL.IsSet() }
+
+// Join is a `join "relation" { type = ..., on = ... }` block of a view.
+// Alias (attribute `as`) renames the relation inside the view, which a
+// self-join needs.
+type Join struct {
+	Name  string
+	Alias string
+	Type  logical.JoinType
+	On    Text
+	Range hcl.Range
+}
+
+// Sink is a `sink "name" { ... }` block.
+type Sink struct {
+	Name        string
+	From        Text
+	Format      string
+	Path        string
+	PartitionBy []Text
+	Mode        logical.WriteMode
+	Options     map[string]string
+	Range       hcl.Range
+}
+
+// Plugin is a `plugin "name" { source = ..., sha256 = ... }` block: a UDF
+// plugin binary the job needs. It is only recorded here; the runtime
+// fetches, verifies and starts it.
+type Plugin struct {
+	Name   string
+	Source string
+	SHA256 string
+	Range  hcl.Range
+}
+
+// Relation finds a source or view by name.
+func (j *Job) Relation(name string) (src *Source, view *View) {
+	for _, s := range j.Sources {
+		if s.Name == name {
+			return s, nil
+		}
+	}
+	for _, v := range j.Views {
+		if v.Name == name {
+			return nil, v
+		}
+	}
+	return nil, nil
+}

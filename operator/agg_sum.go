@@ -1,0 +1,164 @@
+package operator
+
+import (
+	"fmt"
+	"math/bits"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/decimal128"
+)
+
+// sumInt sums int32/int64 into int64, failing on overflow like DuckDB.
+type sumInt struct {
+	sums []int64
+	seen []bool
+}
+
+func (s *sumInt) grow(n int) { s.sums, s.seen = growSlice(s.sums, n), growBools(s.seen, n) }
+
+func (s *sumInt) update(gids []int32, arg arrow.Array) error {
+	switch a := arg.(type) {
+	case *array.Int64:
+		return s.add(gids, a.Int64Values(), a)
+	case *array.Int32:
+		vals := a.Int32Values()
+		wide := make([]int64, len(vals))
+		for i, v := range vals {
+			wide[i] = int64(v)
+		}
+		return s.add(gids, wide, a)
+	}
+	return fmt.Errorf("sum: unexpected input %s", arg.DataType())
+}
+
+func (s *sumInt) add(gids []int32, vals []int64, a arrow.Array) error {
+	hasNulls := a.NullN() > 0
+	for i, g := range gids {
+		if hasNulls && a.IsNull(i) {
+			continue
+		}
+		r := s.sums[g] + vals[i]
+		if (r > s.sums[g]) != (vals[i] > 0) && vals[i] != 0 {
+			return fmt.Errorf("integer overflow in sum")
+		}
+		s.sums[g] = r
+		s.seen[g] = true
+	}
+	return nil
+}
+
+func (s *sumInt) merge(gids []int32, states []arrow.Array) error {
+	return s.update(gids, states[0])
+}
+
+func (s *sumInt) partial() []arrow.Array {
+	return []arrow.Array{buildFixed(arrow.PrimitiveTypes.Int64, s.sums, s.seen)}
+}
+
+func (s *sumInt) final() (arrow.Array, error) { return s.partial()[0], nil }
+
+// sumFloat sums float32/float64 into float64.
+type sumFloat struct {
+	sums []float64
+	seen []bool
+}
+
+func (s *sumFloat) grow(n int) { s.sums, s.seen = growSlice(s.sums, n), growBools(s.seen, n) }
+
+func (s *sumFloat) update(gids []int32, arg arrow.Array) error {
+	vals, err := float64Values(arg)
+	if err != nil {
+		return err
+	}
+	hasNulls := arg.NullN() > 0
+	for i, g := range gids {
+		if hasNulls && arg.IsNull(i) {
+			continue
+		}
+		s.sums[g] += vals[i]
+		s.seen[g] = true
+	}
+	return nil
+}
+
+func (s *sumFloat) merge(gids []int32, states []arrow.Array) error {
+	return s.update(gids, states[0])
+}
+
+func (s *sumFloat) partial() []arrow.Array {
+	return []arrow.Array{buildFixed(arrow.PrimitiveTypes.Float64, s.sums, s.seen)}
+}
+
+func (s *sumFloat) final() (arrow.Array, error) { return s.partial()[0], nil }
+
+// sumDecimal sums decimal128 values of one scale exactly.
+type sumDecimal struct {
+	dt   arrow.DataType
+	sums []decimal128.Num
+	seen []bool
+}
+
+func (s *sumDecimal) grow(n int) { s.sums, s.seen = growSlice(s.sums, n), growBools(s.seen, n) }
+
+func (s *sumDecimal) update(gids []int32, arg arrow.Array) error {
+	a, ok := arg.(*array.Decimal128)
+	if !ok {
+		return fmt.Errorf("sum: unexpected input %s", arg.DataType())
+	}
+	vals := a.Values()
+	hasNulls := a.NullN() > 0
+	for i, g := range gids {
+		if hasNulls && a.IsNull(i) {
+			continue
+		}
+		s.sums[g] = addDecimal(s.sums[g], vals[i])
+		s.seen[g] = true
+	}
+	return nil
+}
+
+// addDecimal adds two 128-bit values without allocating.
+func addDecimal(a, b decimal128.Num) decimal128.Num {
+	lo, carry := bits.Add64(a.LowBits(), b.LowBits(), 0)
+	hi := a.HighBits() + b.HighBits() + int64(carry)
+	return decimal128.New(hi, lo)
+}
+
+func (s *sumDecimal) merge(gids []int32, states []arrow.Array) error {
+	return s.update(gids, states[0])
+}
+
+func (s *sumDecimal) partial() []arrow.Array {
+	return []arrow.Array{buildFixed(s.dt, s.sums, s.seen)}
+}
+
+func (s *sumDecimal) final() (arrow.Array, error) { return s.partial()[0], nil }
+
+// float64Values converts a numeric array to float64s (NULL slots are 0).
+func float64Values(arg arrow.Array) ([]float64, error) {
+	switch a := arg.(type) {
+	case *array.Float64:
+		return a.Float64Values(), nil
+	case *array.Float32:
+		return convert(a.Float32Values(), func(v float32) float64 { return float64(v) }), nil
+	case *array.Int64:
+		return convert(a.Int64Values(), func(v int64) float64 { return float64(v) }), nil
+	case *array.Int32:
+		return convert(a.Int32Values(), func(v int32) float64 { return float64(v) }), nil
+	case *array.Decimal128:
+		scale := a.DataType().(*arrow.Decimal128Type).Scale
+		return convert(a.Values(), func(v decimal128.Num) float64 { return v.ToFloat64(scale) }), nil
+	}
+	return nil, fmt.Errorf("unexpected numeric input %s", arg.DataType())
+}
+
+func convert[S, D any](in []S, f func(S) D) []D {
+	out := make([]D, len(in))
+	for i, v := range in {
+		out[i] = f(v)
+	}
+	return out
+}
+
+func int64Values(a arrow.Array) []int64 { return a.(*array.Int64).Int64Values() }

@@ -1,0 +1,129 @@
+package operator
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+
+	"github.com/drover-etl/drover/batch"
+	"github.com/drover-etl/drover/expr/eval"
+	"github.com/drover-etl/drover/plan/physical"
+	"github.com/drover-etl/drover/task"
+)
+
+// Env is what a fragment needs from its task.
+type Env struct {
+	// Partition is the task's partition.
+	Partition int
+	// Inputs are the upstream map outputs by stage ID.
+	Inputs map[int][]task.MapOutput
+	// MemoryBytes bounds sort buffers before they spill (0: default).
+	MemoryBytes int64
+	// TempDir receives spill files ("" : the OS default).
+	TempDir string
+	// BatchRows is the target batch size.
+	BatchRows int
+	// UDF calls plugin functions (nil: none available).
+	UDF eval.ScalarUDF
+	// Counters, updated atomically by operators.
+	RowsIn, BytesRead, Spilled atomic.Int64
+}
+
+// DefaultMemoryBytes is the per-task sort budget when Env sets none.
+const DefaultMemoryBytes = 512 << 20
+
+// DefaultBatchRows is the target batch size when Env sets none.
+const DefaultBatchRows = 64 * 1024
+
+func (e *Env) memory() int64 {
+	if e.MemoryBytes > 0 {
+		return e.MemoryBytes
+	}
+	return DefaultMemoryBytes
+}
+
+func (e *Env) batchRows() int {
+	if e.BatchRows > 0 {
+		return e.BatchRows
+	}
+	return DefaultBatchRows
+}
+
+// Build returns a reader producing partition env.Partition of n.
+func Build(ctx context.Context, n *physical.Node, env *Env) (batch.Reader, error) {
+	return build(ctx, n, env, env.Partition)
+}
+
+func build(ctx context.Context, n *physical.Node, env *Env, part int) (batch.Reader, error) {
+	switch n.Op {
+	case physical.OpScan:
+		return newScan(ctx, n, env, part)
+	case physical.OpStageRead:
+		return newStageRead(n, env, part), nil
+	case physical.OpUnion:
+		return buildUnion(ctx, n, env, part)
+	case physical.OpHashJoin:
+		return buildJoin(ctx, n, env, part)
+	}
+	if len(n.Inputs) != 1 {
+		return nil, fmt.Errorf("operator: %s wants one input, has %d", n.Op, len(n.Inputs))
+	}
+	in, err := build(ctx, n.Inputs[0], env, part)
+	if err != nil {
+		return nil, err
+	}
+	op, err := buildUnary(n, in, env)
+	if err != nil {
+		in.Close()
+		return nil, err
+	}
+	return op, nil
+}
+
+func buildUnary(n *physical.Node, in batch.Reader, env *Env) (batch.Reader, error) {
+	switch n.Op {
+	case physical.OpFilter:
+		return newFilter(n, in, env)
+	case physical.OpProject:
+		return newProject(n, in, env)
+	case physical.OpHashAgg:
+		return newHashAgg(n, in, env)
+	case physical.OpSort:
+		return newSort(n, in, env)
+	case physical.OpTopN:
+		return newTopN(n, in, env)
+	case physical.OpLimit:
+		return newLimit(n, in), nil
+	case physical.OpWrite:
+		// The executor drives Write nodes itself; the input is the data.
+		return in, nil
+	}
+	return nil, fmt.Errorf("operator: no operator for %s", n.Op)
+}
+
+// partitionsOf counts the partitions a subtree spans, for routing a Union's
+// task to one of its inputs. It mirrors stage.Graph's counting.
+func partitionsOf(n *physical.Node, env *Env) int {
+	switch n.Op {
+	case physical.OpScan:
+		return max(len(n.Scan.Splits), 1)
+	case physical.OpStageRead:
+		if n.Read.Kind == physical.PartSingle || n.Read.Kind == physical.PartBroadcast {
+			return 1
+		}
+		outs := env.Inputs[n.Read.Stage]
+		if len(outs) > 0 {
+			return len(outs[0].Bytes)
+		}
+		return 1
+	case physical.OpUnion:
+		total := 0
+		for _, in := range n.Inputs {
+			total += partitionsOf(in, env)
+		}
+		return total
+	case physical.OpHashJoin:
+		return partitionsOf(n.Inputs[0], env)
+	}
+	return partitionsOf(n.Inputs[0], env)
+}

@@ -1,0 +1,9 @@
+// Package operator executes physical plan fragments: each physical node
+// becomes a batch.Reader that pulls Arrow record batches from its inputs
+// (Volcano-style iteration, vectorized inside each batch). Build turns a
+// fragment into a reader tree for one partition; the executor drives the
+// root into a shuffle writer or a sink writer.
+//
+// Operators never see the scheduler, Nomad or S3 clients: inputs come
+// from format readers and shuffle objects through package storage.
+package operator

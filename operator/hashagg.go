@@ -1,0 +1,277 @@
+package operator
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/drover-etl/drover/batch"
+	"github.com/drover-etl/drover/expr/eval"
+	"github.com/drover-etl/drover/operator/keys"
+	"github.com/drover-etl/drover/plan/physical"
+	"github.com/drover-etl/drover/task"
+)
+
+// hashAgg groups its whole input in a hash table, then emits one row per
+// group. Partial mode folds raw rows into states, Final merges states,
+// Complete does both in one pass.
+type hashAgg struct {
+	in       batch.Reader
+	spec     *physical.AggSpec
+	schema   *arrow.Schema
+	groupEvs []*eval.Evaluator
+	argEvs   []*eval.Evaluator
+	groups   groupTable
+	accs     []accumulator
+	out      batch.Reader
+	env      *Env
+}
+
+func newHashAgg(n *physical.Node, in batch.Reader, env *Env) (batch.Reader, error) {
+	h := &hashAgg{in: in, spec: n.Agg, schema: n.Schema.Arrow(), env: env}
+	for _, g := range n.Agg.GroupBy {
+		ev, err := eval.Compile(g, eval.Options{UDF: env.UDF})
+		if err != nil {
+			return nil, task.AsFatal(err)
+		}
+		h.groupEvs = append(h.groupEvs, ev)
+	}
+	for _, a := range n.Agg.Aggs {
+		acc, err := newAccumulator(a, n.Agg.Mode)
+		if err != nil {
+			return nil, task.AsFatal(err)
+		}
+		h.accs = append(h.accs, acc)
+		if n.Agg.Mode == physical.AggFinal || a.Arg == nil {
+			h.argEvs = append(h.argEvs, nil)
+			continue
+		}
+		ev, err := eval.Compile(a.Arg, eval.Options{UDF: env.UDF})
+		if err != nil {
+			return nil, task.AsFatal(err)
+		}
+		h.argEvs = append(h.argEvs, ev)
+	}
+	return h, nil
+}
+
+func (h *hashAgg) Schema() *arrow.Schema { return h.schema }
+
+func (h *hashAgg) Next(ctx context.Context) (arrow.RecordBatch, error) {
+	if h.out == nil {
+		if err := h.consume(ctx); err != nil {
+			return nil, err
+		}
+		rec, err := h.emit()
+		if err != nil {
+			return nil, task.AsFatal(err)
+		}
+		h.out = batch.NewSliceReader(h.schema, splitRecord(rec, h.env.batchRows()))
+		rec.Release()
+	}
+	return h.out.Next(ctx)
+}
+
+func (h *hashAgg) consume(ctx context.Context) error {
+	if len(h.groupEvs) == 0 && h.spec.Mode != physical.AggPartial {
+		h.groups.ensureSingle() // a global aggregate has one row even with no input
+	}
+	for {
+		rec, err := h.in.Next(ctx)
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		err = h.add(ctx, rec)
+		rec.Release()
+		if err != nil {
+			return err
+		}
+	}
+}
+
+func (h *hashAgg) add(ctx context.Context, rec arrow.RecordBatch) error {
+	n := int(rec.NumRows())
+	if n == 0 {
+		return nil
+	}
+	keyCols, err := evalAll(ctx, h.groupEvs, rec)
+	if err != nil {
+		return task.AsFatal(err)
+	}
+	defer releaseAll(keyCols)
+	gids, err := h.groups.assign(keyCols, n)
+	if err != nil {
+		return task.AsFatal(err)
+	}
+	for i, acc := range h.accs {
+		acc.grow(h.groups.count)
+		if err := h.feed(ctx, i, acc, gids, rec); err != nil {
+			return task.AsFatal(fmt.Errorf("%s: %w", h.spec.Aggs[i], err))
+		}
+	}
+	return nil
+}
+
+// feed passes one batch to accumulator i: state columns in Final mode,
+// the evaluated argument otherwise.
+func (h *hashAgg) feed(ctx context.Context, i int, acc accumulator, gids []int32, rec arrow.RecordBatch) error {
+	if h.spec.Mode == physical.AggFinal {
+		first := h.stateOffset(i)
+		states := make([]arrow.Array, len(physical.StateTypes(h.spec.Aggs[i])))
+		for j := range states {
+			states[j] = rec.Column(first + j)
+		}
+		return acc.merge(gids, states)
+	}
+	if h.argEvs[i] == nil {
+		return acc.update(gids, nil)
+	}
+	arg, err := h.argEvs[i].Eval(ctx, rec)
+	if err != nil {
+		return err
+	}
+	defer arg.Release()
+	return acc.update(gids, arg)
+}
+
+// stateOffset is the first state column of aggregate i in a partial batch.
+func (h *hashAgg) stateOffset(i int) int {
+	off := len(h.spec.GroupBy)
+	for _, a := range h.spec.Aggs[:i] {
+		off += len(physical.StateTypes(a))
+	}
+	return off
+}
+
+func (h *hashAgg) emit() (arrow.RecordBatch, error) {
+	cols, err := h.groups.keyColumns(h.schema, len(h.groupEvs))
+	if err != nil {
+		return nil, err
+	}
+	for _, acc := range h.accs {
+		acc.grow(h.groups.count)
+		if h.spec.Mode == physical.AggPartial {
+			cols = append(cols, acc.partial()...)
+			continue
+		}
+		c, err := acc.final()
+		if err != nil {
+			releaseAll(cols)
+			return nil, err
+		}
+		cols = append(cols, c)
+	}
+	rec := array.NewRecordBatch(h.schema, cols, int64(h.groups.count))
+	releaseAll(cols)
+	return rec, nil
+}
+
+func (h *hashAgg) Close() error {
+	if h.out != nil {
+		h.out.Close()
+	}
+	return h.in.Close()
+}
+
+// splitRecord slices rec into batches of at most rows rows (retained).
+func splitRecord(rec arrow.RecordBatch, rows int) []arrow.RecordBatch {
+	n := rec.NumRows()
+	if n <= int64(rows) {
+		rec.Retain()
+		return []arrow.RecordBatch{rec}
+	}
+	var out []arrow.RecordBatch
+	for lo := int64(0); lo < n; lo += int64(rows) {
+		out = append(out, rec.NewSlice(lo, min(lo+int64(rows), n)))
+	}
+	return out
+}
+
+// groupTable maps encoded group keys to dense group IDs and remembers each
+// group's key values (taken from the row that created it).
+type groupTable struct {
+	ids    map[string]int32
+	count  int
+	enc    keys.Keys
+	chunks [][]arrow.Array // key columns of new groups, batch by batch
+	gids   []int32
+}
+
+func (g *groupTable) ensureSingle() {
+	if g.count == 0 {
+		g.count = 1
+	}
+}
+
+// assign returns the group ID of every row, creating groups as needed.
+func (g *groupTable) assign(cols []arrow.Array, n int) ([]int32, error) {
+	if cap(g.gids) < n {
+		g.gids = make([]int32, n)
+	}
+	gids := g.gids[:n]
+	if len(cols) == 0 {
+		g.ensureSingle()
+		clear(gids)
+		return gids, nil
+	}
+	if g.ids == nil {
+		g.ids = make(map[string]int32)
+	}
+	if err := g.enc.Encode(cols, n); err != nil {
+		return nil, err
+	}
+	var fresh []int32
+	for i := 0; i < n; i++ {
+		k := g.enc.Row(i)
+		id, ok := g.ids[string(k)]
+		if !ok {
+			id = int32(g.count)
+			g.ids[string(k)] = id
+			g.count++
+			fresh = append(fresh, int32(i))
+		}
+		gids[i] = id
+	}
+	if len(fresh) > 0 {
+		taken, err := takeRows(cols, fresh)
+		if err != nil {
+			return nil, err
+		}
+		g.chunks = append(g.chunks, taken)
+	}
+	return gids, nil
+}
+
+// keyColumns concatenates the remembered key values into one column per
+// key, typed as the output schema says.
+func (g *groupTable) keyColumns(schema *arrow.Schema, nkeys int) ([]arrow.Array, error) {
+	out := make([]arrow.Array, 0, nkeys)
+	for k := 0; k < nkeys; k++ {
+		parts := make([]arrow.Array, 0, len(g.chunks))
+		for _, ch := range g.chunks {
+			p, err := plain(ch[k])
+			if err != nil {
+				return nil, err
+			}
+			defer p.Release()
+			parts = append(parts, p)
+		}
+		if len(parts) == 0 {
+			out = append(out, array.MakeArrayOfNull(mem, schema.Field(k).Type, 0))
+			continue
+		}
+		c, err := array.Concatenate(parts, mem)
+		if err != nil {
+			releaseAll(out)
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}

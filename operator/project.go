@@ -1,0 +1,91 @@
+package operator
+
+import (
+	"context"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/drover-etl/drover/batch"
+	"github.com/drover-etl/drover/expr/eval"
+	"github.com/drover-etl/drover/plan/physical"
+	"github.com/drover-etl/drover/task"
+)
+
+// project evaluates one expression per output column.
+type project struct {
+	in     batch.Reader
+	exprs  []*eval.Evaluator
+	schema *arrow.Schema
+}
+
+func newProject(n *physical.Node, in batch.Reader, env *Env) (batch.Reader, error) {
+	p := &project{in: in, schema: n.Schema.Arrow()}
+	for _, e := range n.Project.Exprs {
+		ev, err := eval.Compile(e, eval.Options{UDF: env.UDF})
+		if err != nil {
+			return nil, task.AsFatal(err)
+		}
+		p.exprs = append(p.exprs, ev)
+	}
+	return p, nil
+}
+
+func (p *project) Schema() *arrow.Schema { return p.schema }
+
+func (p *project) Next(ctx context.Context) (arrow.RecordBatch, error) {
+	rec, err := p.in.Next(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer rec.Release()
+	cols, err := evalAll(ctx, p.exprs, rec)
+	if err != nil {
+		return nil, task.AsFatal(err)
+	}
+	return recordOf(cols, rec.NumRows()), nil
+}
+
+func (p *project) Close() error { return p.in.Close() }
+
+// evalAll evaluates each expression over rec.
+func evalAll(ctx context.Context, evs []*eval.Evaluator, rec arrow.RecordBatch) ([]arrow.Array, error) {
+	cols := make([]arrow.Array, len(evs))
+	for i, ev := range evs {
+		c, err := ev.Eval(ctx, rec)
+		if err != nil {
+			releaseAll(cols[:i])
+			return nil, err
+		}
+		cols[i] = c
+	}
+	return cols, nil
+}
+
+// recordOf wraps columns in a batch whose schema follows the arrays' actual
+// types (dictionary strings stay dictionaries), taking ownership of cols.
+func recordOf(cols []arrow.Array, n int64) arrow.RecordBatch {
+	fields := make([]arrow.Field, len(cols))
+	for i, c := range cols {
+		fields[i] = arrow.Field{Name: fieldName(i), Type: c.DataType(), Nullable: true}
+	}
+	rec := array.NewRecordBatch(arrow.NewSchema(fields, nil), cols, n)
+	releaseAll(cols)
+	return rec
+}
+
+func fieldName(i int) string {
+	const digits = "0123456789"
+	if i < 10 {
+		return "c" + digits[i:i+1]
+	}
+	return "c" + fieldName(i / 10)[1:] + digits[i%10:i%10+1]
+}
+
+func releaseAll(cols []arrow.Array) {
+	for _, c := range cols {
+		if c != nil {
+			c.Release()
+		}
+	}
+}

@@ -1,0 +1,129 @@
+package operator
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/drover-etl/drover/batch"
+	"github.com/drover-etl/drover/expr"
+	"github.com/drover-etl/drover/expr/eval"
+	"github.com/drover-etl/drover/format"
+	"github.com/drover-etl/drover/plan/physical"
+	"github.com/drover-etl/drover/task"
+)
+
+// scan reads one split and applies the pushed-down filters exactly (the
+// format reader only uses them to skip row groups).
+type scan struct {
+	r      batch.Reader
+	schema *arrow.Schema
+	pred   *eval.Evaluator
+	env    *Env
+}
+
+func newScan(ctx context.Context, n *physical.Node, env *Env, part int) (batch.Reader, error) {
+	spec := n.Scan
+	schema := n.Schema.Arrow()
+	if len(spec.Splits) == 0 {
+		return batch.NewSliceReader(schema, nil), nil
+	}
+	f, err := format.Lookup(spec.Format)
+	if err != nil {
+		return nil, task.AsFatal(err)
+	}
+	split := spec.Splits[part]
+	env.BytesRead.Add(split.Size)
+	r, err := f.Open(ctx, split, format.ReadOptions{
+		Table: spec.Table, Columns: spec.Columns, Filters: spec.Filters,
+		Options: spec.Options, BatchRows: env.batchRows(),
+	})
+	if err != nil {
+		return nil, classifyRead(err)
+	}
+	s := &scan{r: r, schema: schema, env: env}
+	if len(spec.Filters) > 0 {
+		if s.pred, err = compileScanFilter(spec, env); err != nil {
+			r.Close()
+			return nil, task.AsFatal(err)
+		}
+	}
+	return s, nil
+}
+
+// compileScanFilter rebinds the filters (bound against the full table)
+// onto the projected columns the reader produces.
+func compileScanFilter(spec *physical.ScanSpec, env *Env) (*eval.Evaluator, error) {
+	pos := map[int]int{}
+	if spec.Columns == nil {
+		for i := range spec.Table.Fields {
+			pos[i] = i
+		}
+	}
+	for i, c := range spec.Columns {
+		pos[c] = i
+	}
+	cond := spec.Filters[0]
+	for _, f := range spec.Filters[1:] {
+		cond = andOf(cond, f)
+	}
+	remapped, err := expr.Transform(cond, func(e *expr.Expr) (*expr.Expr, error) {
+		if e.Kind != expr.KindColumn {
+			return e, nil
+		}
+		p, ok := pos[e.Index]
+		if !ok {
+			return nil, fmt.Errorf("scan filter reads column %s, which the scan does not produce", e.Name)
+		}
+		e.Index = p
+		return e, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return eval.Compile(remapped, eval.Options{UDF: env.UDF})
+}
+
+func andOf(a, b *expr.Expr) *expr.Expr {
+	c := expr.Call(expr.FnAnd, a, b)
+	c.Type, c.Nullable = a.Type, a.Nullable || b.Nullable
+	return c
+}
+
+func (s *scan) Schema() *arrow.Schema { return s.schema }
+
+func (s *scan) Next(ctx context.Context) (arrow.RecordBatch, error) {
+	rec, err := s.r.Next(ctx)
+	if err != nil {
+		if err == io.EOF {
+			return nil, err
+		}
+		return nil, classifyRead(err)
+	}
+	s.env.RowsIn.Add(rec.NumRows())
+	if s.pred == nil {
+		return rec, nil
+	}
+	defer rec.Release()
+	out, err := eval.Filter(ctx, rec, s.pred)
+	if err != nil {
+		return nil, task.AsFatal(err)
+	}
+	return out, nil
+}
+
+func (s *scan) Close() error { return s.r.Close() }
+
+// classifyRead makes bad data and missing inputs fatal: retrying cannot fix
+// them. Other read errors (a flaky network) stay retryable.
+func classifyRead(err error) error {
+	if task.ClassOf(err) != task.Retryable {
+		return err
+	}
+	if isInputFault(err) {
+		return task.AsFatal(err)
+	}
+	return err
+}

@@ -1,0 +1,178 @@
+package operator
+
+import (
+	"context"
+	"io"
+	"slices"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/util"
+
+	"github.com/drover-etl/drover/batch"
+	"github.com/drover-etl/drover/expr/eval"
+	"github.com/drover-etl/drover/plan/logical"
+	"github.com/drover-etl/drover/plan/physical"
+	"github.com/drover-etl/drover/task"
+)
+
+// sortOp sorts its input. Rows are buffered with their evaluated sort keys
+// appended as extra columns; past the memory budget the buffer is sorted
+// and spilled as a run, and the runs are merged at the end.
+type sortOp struct {
+	in     batch.Reader
+	keys   []logical.SortKey
+	keyEvs []*eval.Evaluator
+	schema *arrow.Schema
+	env    *Env
+	buf    []arrow.RecordBatch
+	bytes  int64
+	spill  *spiller
+	out    batch.Reader
+}
+
+func newSort(n *physical.Node, in batch.Reader, env *Env) (batch.Reader, error) {
+	s := &sortOp{in: in, keys: n.Sort.Keys, schema: n.Schema.Arrow(), env: env}
+	for _, k := range n.Sort.Keys {
+		ev, err := eval.Compile(k.Expr, eval.Options{UDF: env.UDF})
+		if err != nil {
+			return nil, task.AsFatal(err)
+		}
+		s.keyEvs = append(s.keyEvs, ev)
+	}
+	return s, nil
+}
+
+func (s *sortOp) Schema() *arrow.Schema { return s.schema }
+
+func (s *sortOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
+	if s.out == nil {
+		out, err := s.run(ctx)
+		if err != nil {
+			return nil, err
+		}
+		s.out = out
+	}
+	return s.out.Next(ctx)
+}
+
+func (s *sortOp) run(ctx context.Context) (batch.Reader, error) {
+	for {
+		rec, err := s.in.Next(ctx)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		if err := s.add(ctx, rec); err != nil {
+			return nil, err
+		}
+	}
+	sorted, err := s.sortBuffer()
+	if err != nil {
+		return nil, task.AsFatal(err)
+	}
+	if s.spill == nil {
+		return batch.NewSliceReader(s.schema, dropKeys(sorted, len(s.keys), s.schema)), nil
+	}
+	if err := s.spill.write(sorted); err != nil {
+		return nil, err
+	}
+	return s.spill.merge(s.schema, s.keys, s.env.batchRows())
+}
+
+// add buffers rec with its keys, spilling when over budget.
+func (s *sortOp) add(ctx context.Context, rec arrow.RecordBatch) error {
+	defer rec.Release()
+	ext, err := withKeys(ctx, rec, s.keyEvs)
+	if err != nil {
+		return task.AsFatal(err)
+	}
+	s.buf = append(s.buf, ext)
+	s.bytes += util.TotalRecordSize(ext)
+	if s.bytes < s.env.memory() {
+		return nil
+	}
+	sorted, err := s.sortBuffer()
+	if err != nil {
+		return task.AsFatal(err)
+	}
+	if s.spill == nil {
+		s.spill = &spiller{dir: s.env.TempDir, env: s.env}
+	}
+	return s.spill.write(sorted)
+}
+
+// sortBuffer sorts and empties the buffer, returning sorted batches that
+// still carry their key columns.
+func (s *sortOp) sortBuffer() ([]arrow.RecordBatch, error) {
+	recs := s.buf
+	s.buf, s.bytes = nil, 0
+	if len(recs) == 0 {
+		return nil, nil
+	}
+	defer releaseRecs(recs)
+	cols, n, err := concatRecords(recs[0].Schema(), recs)
+	if err != nil {
+		return nil, err
+	}
+	defer releaseAll(cols)
+	nk := len(s.keys)
+	perm := sortPermutation(cols[len(cols)-nk:], s.keys, n)
+	taken, err := takeRows(cols, perm)
+	if err != nil {
+		return nil, err
+	}
+	rec := array.NewRecordBatch(schemaOf(taken), taken, int64(n))
+	releaseAll(taken)
+	defer rec.Release()
+	return splitRecord(rec, s.env.batchRows()), nil
+}
+
+// sortPermutation returns row indexes in key order (stable).
+func sortPermutation(keyCols []arrow.Array, keys []logical.SortKey, n int) []int32 {
+	perm := make([]int32, n)
+	for i := range perm {
+		perm[i] = int32(i)
+	}
+	c := keysCmp(keyCols, keys)
+	slices.SortStableFunc(perm, func(a, b int32) int { return c(int(a), int(b)) })
+	return perm
+}
+
+// withKeys appends the evaluated sort keys to rec's columns.
+func withKeys(ctx context.Context, rec arrow.RecordBatch, evs []*eval.Evaluator) (arrow.RecordBatch, error) {
+	kc, err := evalAll(ctx, evs, rec)
+	if err != nil {
+		return nil, err
+	}
+	cols := append(append([]arrow.Array(nil), rec.Columns()...), kc...)
+	out := array.NewRecordBatch(schemaOf(cols), cols, rec.NumRows())
+	releaseAll(kc)
+	return out, nil
+}
+
+// dropKeys strips the trailing key columns and relabels with schema,
+// taking ownership of recs.
+func dropKeys(recs []arrow.RecordBatch, nkeys int, schema *arrow.Schema) []arrow.RecordBatch {
+	out := make([]arrow.RecordBatch, len(recs))
+	for i, r := range recs {
+		cols := r.Columns()[:int(r.NumCols())-nkeys]
+		out[i] = array.NewRecordBatch(schema, cols, r.NumRows())
+		r.Release()
+	}
+	return out
+}
+
+func (s *sortOp) Close() error {
+	releaseRecs(s.buf)
+	s.buf = nil
+	if s.out != nil {
+		s.out.Close()
+	}
+	if s.spill != nil {
+		s.spill.cleanup()
+	}
+	return s.in.Close()
+}

@@ -1,0 +1,89 @@
+package optimizer
+
+import (
+	"github.com/drover-etl/drover/expr"
+	"github.com/drover-etl/drover/plan/logical"
+)
+
+// side says which join inputs a predicate reads.
+type side uint8
+
+const (
+	sideNone side = iota // no columns: a constant
+	sideLeft
+	sideRight
+	sideBoth
+)
+
+func sideOf(e *expr.Expr, nl int) side {
+	lo, hi, ok := colRange(e)
+	switch {
+	case !ok:
+		return sideNone
+	case hi < nl:
+		return sideLeft
+	case lo >= nl:
+		return sideRight
+	}
+	return sideBoth
+}
+
+// joinPreds collects where each conjunct of a join ends up.
+type joinPreds struct {
+	left, right, on, above []*expr.Expr
+}
+
+// pushThroughJoin places the predicates above a join (preds) and the
+// conjuncts of its own filter:
+//   - inner: a conjunct of one side goes into that side; one reading both
+//     joins the join filter (WHERE and ON mean the same for inner joins);
+//   - left: above it only left-side conjuncts go left (right columns are
+//     NULL on unmatched rows, which a pushed filter would not see); in ON,
+//     right-side conjuncts go right (a right row failing them matches
+//     nothing), left-side ones stay (they never drop left rows);
+//   - semi, anti: the output is the left side, so conjuncts above go left;
+//     in ON, right-side conjuncts go right, and for semi left-side ones go
+//     left (anti keeps the left rows they reject, so they stay).
+//
+// Constant conjuncts go left from above (they keep all rows or none) and
+// right from ON (they decide whether any right row matches).
+func pushThroughJoin(j *logical.Join, preds []*expr.Expr) logical.Node {
+	nl := j.Left.Schema().Len()
+	var jp joinPreds
+	for _, c := range preds {
+		jp.placeAbove(j.Type, c, nl)
+	}
+	for _, c := range conjuncts(j.Filter) {
+		jp.placeOn(j.Type, c, nl)
+	}
+	out := *j
+	out.Left = pushDown(j.Left, jp.left)
+	shift := func(i int) int { return i - nl }
+	out.Right = pushDown(j.Right, rebindAll(jp.right, j.Right.Schema(), shift))
+	out.Filter = conjoin(normalizeConjuncts(rebindAll(jp.on, out.Left.Schema().Concat(out.Right.Schema()), same)))
+	return withFilter(&out, jp.above)
+}
+
+func (jp *joinPreds) placeAbove(t logical.JoinType, c *expr.Expr, nl int) {
+	switch s := sideOf(c, nl); {
+	case s == sideNone || s == sideLeft:
+		jp.left = append(jp.left, c)
+	case t != logical.InnerJoin:
+		jp.above = append(jp.above, c)
+	case s == sideRight:
+		jp.right = append(jp.right, c)
+	default:
+		jp.on = append(jp.on, c)
+	}
+}
+
+func (jp *joinPreds) placeOn(t logical.JoinType, c *expr.Expr, nl int) {
+	switch s := sideOf(c, nl); {
+	case s == sideNone || s == sideRight:
+		jp.right = append(jp.right, c)
+	case s == sideLeft && (t == logical.InnerJoin || t == logical.SemiJoin):
+		jp.left = append(jp.left, c)
+	default:
+		jp.on = append(jp.on, c)
+	}
+}

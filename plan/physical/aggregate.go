@@ -1,0 +1,73 @@
+package physical
+
+import (
+	"fmt"
+
+	"github.com/drover-etl/drover/expr"
+	"github.com/drover-etl/drover/plan/logical"
+	"github.com/drover-etl/drover/types"
+)
+
+// aggregate plans a two-phase aggregation: partial states per input
+// partition, an exchange on the group keys, and a final merge. DISTINCT
+// aggregates cannot merge partial states, so those plans shuffle raw rows
+// by the group keys and aggregate once (Complete).
+func (p *planner) aggregate(a *logical.Aggregate) (*Node, error) {
+	in, err := p.plan(a.Input)
+	if err != nil {
+		return nil, err
+	}
+	if hasDistinct(a.Aggs) {
+		ex := p.hashOrSingle(in, a.GroupBy)
+		return &Node{Op: OpHashAgg, Inputs: []*Node{ex}, Schema: a.Schema(),
+			Agg: &AggSpec{Mode: AggComplete, GroupBy: a.GroupBy, Aggs: a.Aggs}}, nil
+	}
+	partialSchema := PartialSchema(a.GroupBy, a.Aggs)
+	partial := &Node{Op: OpHashAgg, Inputs: []*Node{in}, Schema: partialSchema,
+		Agg: &AggSpec{Mode: AggPartial, GroupBy: a.GroupBy, Aggs: a.Aggs}}
+	keys := columnRefs(partialSchema, len(a.GroupBy))
+	ex := p.hashOrSingle(partial, keys)
+	return &Node{Op: OpHashAgg, Inputs: []*Node{ex}, Schema: a.Schema(),
+		Agg: &AggSpec{Mode: AggFinal, GroupBy: keys, Aggs: a.Aggs}}, nil
+}
+
+// distinct is an aggregation with group keys and no aggregates.
+func (p *planner) distinct(d *logical.Distinct) (*Node, error) {
+	schema := d.Schema()
+	keys := columnRefs(schema, schema.Len())
+	return p.aggregate(&logical.Aggregate{Input: d.Input, GroupBy: keys, GroupNames: schema.Names()})
+}
+
+func hasDistinct(aggs []logical.AggExpr) bool {
+	for _, a := range aggs {
+		if a.Distinct {
+			return true
+		}
+	}
+	return false
+}
+
+// StateTypes are the partial-state columns one aggregate emits: avg keeps a
+// float64 sum and an int64 count; the others keep one value of their result
+// type (count: int64).
+func StateTypes(a logical.AggExpr) []types.Type {
+	if a.Func == expr.AggAvg {
+		return []types.Type{types.Float64Type, types.Int64Type}
+	}
+	return []types.Type{a.Type}
+}
+
+// PartialSchema is a Partial aggregation's output: the group keys (named
+// g0, g1, ...) then each aggregate's state columns.
+func PartialSchema(groupBy []*expr.Expr, aggs []logical.AggExpr) *types.Schema {
+	s := &types.Schema{}
+	for i, g := range groupBy {
+		s.Fields = append(s.Fields, types.Field{Name: fmt.Sprintf("g%d", i), Type: g.Type, Nullable: g.Nullable})
+	}
+	for i, a := range aggs {
+		for j, t := range StateTypes(a) {
+			s.Fields = append(s.Fields, types.Field{Name: fmt.Sprintf("a%d_%d", i, j), Type: t, Nullable: true})
+		}
+	}
+	return s
+}

@@ -1,0 +1,13 @@
+// Package sqlfront turns SQL text into Drover's expression trees and
+// logical plans. Parsing uses the TiDB parser (MySQL grammar with ANSI
+// quotes and || as concatenation); a small pre-pass rewrites the forms it
+// rejects (CAST(x AS BIGINT), date_add(d, n)) into calls it accepts.
+//
+// It serves both front ends: the HCL job spec's structured views hand in
+// expression strings (ParseExpr, ParseItem, ParseOrderItem) and describe
+// the view as a Query; SQL views go through PlanSelect, which builds the
+// same Query from a SELECT statement. Query.Plan then does the work common
+// to both: where, grouping and aggregates (including ones that appear only
+// in HAVING or ORDER BY), projection, DISTINCT, ORDER BY with hidden sort
+// columns, and LIMIT. Every expression in the result is bound (expr.Bind).
+package sqlfront

@@ -1,0 +1,89 @@
+package sqlfront
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Sentinel errors of this package.
+var (
+	ErrSyntax          = errors.New("syntax error")
+	ErrUnsupported     = errors.New("not supported")
+	ErrUnknownRelation = errors.New("unknown relation")
+	ErrPlan            = errors.New("invalid query")
+)
+
+// ClauseError says which clause of a query an error comes from ("where",
+// "select", "group_by", "aggregate", "having", "order_by", "from", "join",
+// "limit"), so the job-spec front end can point at the attribute and SQL
+// users know where to look. Item is the list element (-1: the clause).
+type ClauseError struct {
+	Clause string
+	Item   int
+	Err    error
+}
+
+func (e *ClauseError) Error() string { return e.Clause + ": " + e.Err.Error() }
+func (e *ClauseError) Unwrap() error { return e.Err }
+
+func clauseErr(clause string, item int, err error) error {
+	if err == nil {
+		return nil
+	}
+	var ce *ClauseError
+	if errors.As(err, &ce) {
+		return err
+	}
+	return &ClauseError{Clause: clause, Item: item, Err: err}
+}
+
+func unsupported(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrUnsupported, fmt.Sprintf(format, args...))
+}
+
+func planErr(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrPlan, fmt.Sprintf(format, args...))
+}
+
+// unknownRelation names a missing relation and the closest known one.
+func unknownRelation(name string, known []string) error {
+	msg := fmt.Sprintf("%q", name)
+	if s := nearest(name, known); s != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", s)
+	}
+	return fmt.Errorf("%w %s", ErrUnknownRelation, msg)
+}
+
+func nearest(name string, candidates []string) string {
+	sorted := append([]string(nil), candidates...)
+	sort.Strings(sorted)
+	best, bestD := "", max(2, len(name)/3)+1
+	for _, c := range sorted {
+		if d := editDistance(strings.ToLower(name), strings.ToLower(c)); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	return best
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

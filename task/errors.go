@@ -1,0 +1,57 @@
+package task
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Class decides what the scheduler does with a failed attempt.
+type Class uint8
+
+// Error classes: Retryable attempts run again (up to a limit); Fatal ones
+// fail the job at once (bad input, a type error, a missing file); a
+// FetchFailed one means an upstream shuffle object is gone, so the
+// scheduler re-runs the map task that produced it, then this task.
+const (
+	Retryable Class = iota
+	Fatal
+	FetchFailed
+)
+
+var classNames = [...]string{"retryable", "fatal", "fetch-failed"}
+
+func (c Class) String() string { return classNames[c] }
+
+// Error is a classified task failure.
+type Error struct {
+	Class Class
+	// Stage and Partition name the lost map output (FetchFailed only).
+	Stage, Partition int
+	Err              error
+}
+
+func (e *Error) Error() string { return e.Err.Error() }
+func (e *Error) Unwrap() error { return e.Err }
+
+// AsFatal marks err as fatal.
+func AsFatal(err error) error { return &Error{Class: Fatal, Err: err} }
+
+// AsRetryable marks err as retryable.
+func AsRetryable(err error) error { return &Error{Class: Retryable, Err: err} }
+
+// FetchFailure reports that map output (stage, partition) could not be read.
+func FetchFailure(stage, partition int, err error) error {
+	return &Error{Class: FetchFailed, Stage: stage, Partition: partition,
+		Err: fmt.Errorf("shuffle output of task %d.%d is missing: %w", stage, partition, err)}
+}
+
+// ClassOf classifies any error; unclassified errors are retryable, since a
+// bug-free task fails for a passing reason more often than not, and the
+// retry limit bounds the cost when it does not.
+func ClassOf(err error) Class {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Class
+	}
+	return Retryable
+}

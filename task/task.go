@@ -1,0 +1,99 @@
+package task
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/drover-etl/drover/plan/physical"
+	"github.com/drover-etl/drover/types"
+)
+
+// ID names one attempt of one task.
+type ID struct {
+	Stage     int `json:"stage"`
+	Partition int `json:"partition"`
+	Attempt   int `json:"attempt"`
+}
+
+func (id ID) String() string { return fmt.Sprintf("%d.%d.%d", id.Stage, id.Partition, id.Attempt) }
+
+// Spec is everything an executor needs to run one task; it marshals to
+// JSON so a remote executor gets the same thing a local one does.
+type Spec struct {
+	ID
+	Job string `json:"job"`
+	Run string `json:"run"`
+	// Fragment is the stage's plan; StageRead leaves read Inputs.
+	Fragment *physical.Node `json:"fragment"`
+	// Output is the exchange this task writes (nil: Fragment is a Write).
+	Output *physical.ExchangeSpec `json:"output,omitempty"`
+	// Bounds are the range-partition bounds for a range Output: partition i
+	// takes keys in [Bounds[i-1], Bounds[i]).
+	Bounds [][]types.Value `json:"bounds,omitempty"`
+	// Sample asks for a sample of the Output's sort keys instead of output.
+	Sample bool `json:"sample,omitempty"`
+	// Inputs maps an upstream stage ID to its map outputs, by map partition.
+	Inputs map[int][]MapOutput `json:"inputs,omitempty"`
+	// ShuffleDir is the URL under which this run's shuffle files go.
+	ShuffleDir string `json:"shuffle_dir"`
+	// StagingDir is the URL under which a sink task stages its files.
+	StagingDir string `json:"staging_dir,omitempty"`
+	// BatchRows is the target batch size (0: default).
+	BatchRows int `json:"batch_rows,omitempty"`
+	// MemoryBytes is the task's budget for sorts and hash tables before
+	// they spill (0: default).
+	MemoryBytes int64 `json:"memory_bytes,omitempty"`
+}
+
+// MapOutput locates one map task's shuffle object.
+type MapOutput struct {
+	URL string `json:"url"`
+	// Bytes and Rows per output partition, as written.
+	Bytes []int64 `json:"bytes"`
+	Rows  []int64 `json:"rows"`
+}
+
+// Result is what a finished task reports.
+type Result struct {
+	ID
+	// Output is the shuffle object written (map tasks).
+	Output *MapOutput `json:"output,omitempty"`
+	// Files are the staged sink files (sink tasks), as URLs.
+	Files []string `json:"files,omitempty"`
+	// Samples are sort-key samples (Sample tasks).
+	Samples [][]types.Value `json:"samples,omitempty"`
+	Metrics Metrics         `json:"metrics"`
+}
+
+// Metrics are a task's counters.
+type Metrics struct {
+	RowsIn       int64         `json:"rows_in"`
+	RowsOut      int64         `json:"rows_out"`
+	BytesRead    int64         `json:"bytes_read"`
+	BytesWritten int64         `json:"bytes_written"`
+	SpilledBytes int64         `json:"spilled_bytes,omitempty"`
+	Duration     time.Duration `json:"duration"`
+	Executor     string        `json:"executor,omitempty"`
+}
+
+// Add accumulates o into m.
+func (m *Metrics) Add(o Metrics) {
+	m.RowsIn += o.RowsIn
+	m.RowsOut += o.RowsOut
+	m.BytesRead += o.BytesRead
+	m.BytesWritten += o.BytesWritten
+	m.SpilledBytes += o.SpilledBytes
+	m.Duration += o.Duration
+}
+
+// Executor runs tasks. The local pool and Nomad-backed executors both
+// implement it; the scheduler sees nothing else.
+type Executor interface {
+	// Run executes one task to completion.
+	Run(ctx context.Context, spec *Spec) (*Result, error)
+	// Slots is how many tasks may run at once.
+	Slots() int
+	// Close releases the executors.
+	Close() error
+}
