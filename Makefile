@@ -51,3 +51,32 @@ clean: ## Remove build outputs and demo data
 	rm -rf $(BIN)/drover $(DEMO_DIR)
 
 .PHONY: help build demo test test-short golden bench lint fmt clean
+
+# ---- tools: pinned real servers ---------------------------------------------
+# Nomad, Consul and MinIO are built from their Go modules (the machines reach
+# only the module proxy), each pinned by its own module under tools/<name>/ so
+# the main module never requires server code. A binary is rebuilt only when
+# its tool module's go.mod or go.sum changes. Builds go to a temporary file
+# renamed into place, so a test running the old binary never sees half a file.
+TOOL_BUILD = mkdir -p $(BIN) && cd $(CURDIR)/tools/$(1) && GOWORK=off $(2) nice -n 19 $(GO) build -o $@.tmp $(3) && mv -f $@.tmp $@
+
+tools: tools-nomad tools-consul tools-minio ## Build the pinned Nomad, Consul and MinIO into bin/
+
+tools-nomad: $(BIN)/nomad ## Build the pinned Nomad (v1.11.3) into bin/nomad
+
+tools-consul: $(BIN)/consul ## Build the pinned Consul (v1.22.0) into bin/consul
+
+tools-minio: $(BIN)/minio ## Build the pinned MinIO into bin/minio
+
+$(BIN)/nomad: tools/nomad/go.mod tools/nomad/go.sum
+	$(call TOOL_BUILD,nomad,,github.com/hashicorp/nomad)
+
+# Consul's sub-modules are not in the checksum database (it answers 404).
+$(BIN)/consul: tools/consul/go.mod tools/consul/go.sum
+	$(call TOOL_BUILD,consul,GONOSUMDB=github.com/hashicorp/consul,github.com/hashicorp/consul)
+
+$(BIN)/minio: tools/minio/go.mod tools/minio/go.sum
+	$(call TOOL_BUILD,minio,,github.com/minio/minio)
+
+.PHONY: tools tools-nomad tools-consul tools-minio
+# ---- end tools --------------------------------------------------------------

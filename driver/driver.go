@@ -102,12 +102,14 @@ type scheduler struct {
 	outs map[int][]task.MapOutput // stage → map outputs by partition
 	// gen counts map output versions so that concurrent reducers that hit
 	// the same missing object trigger one re-run, not many.
-	gen      map[[2]int]int
-	results  map[int][]*task.Result // stage → winning results by partition
-	bounds   map[int][][]types.Value
-	stageSt  map[int]*StageStats
-	fetchRec int
-	sinkSpec map[int]*commit.Sink
+	gen        map[[2]int]int
+	attempts   map[[2]int]int         // next attempt number per task
+	recovering map[[2]int]*sync.Mutex // one lineage re-run at a time per map output
+	results    map[int][]*task.Result // stage → winning results by partition
+	bounds     map[int][][]types.Value
+	stageSt    map[int]*StageStats
+	fetchRec   int
+	sinkSpec   map[int]*commit.Sink
 }
 
 func newScheduler(g *stage.Graph, cfg Config) *scheduler {
@@ -115,6 +117,7 @@ func newScheduler(g *stage.Graph, cfg Config) *scheduler {
 	return &scheduler{
 		g: g, cfg: cfg, sem: make(chan struct{}, slots),
 		outs: map[int][]task.MapOutput{}, gen: map[[2]int]int{},
+		attempts: map[[2]int]int{}, recovering: map[[2]int]*sync.Mutex{},
 		results: map[int][]*task.Result{}, bounds: map[int][][]types.Value{},
 		stageSt: map[int]*StageStats{}, sinkSpec: map[int]*commit.Sink{},
 	}

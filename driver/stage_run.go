@@ -75,11 +75,13 @@ func (s *scheduler) record(st *stage.Stage, p int, res *task.Result) {
 
 // runTask runs partition p of st until an attempt succeeds, the error is
 // fatal, or attempts run out. A fetch failure re-runs the lost map task
-// and tries again without counting against the attempt limit.
+// and tries again without counting against the attempt limit. Attempt
+// numbers are unique per (stage, partition) for the whole run, so every
+// attempt writes differently named files.
 func (s *scheduler) runTask(ctx context.Context, st *stage.Stage, p int, sample bool) (*task.Result, error) {
-	attempt := 0
+	failures := 0
 	for {
-		spec := s.spec(st, p, attempt, sample)
+		spec := s.spec(st, p, s.nextAttempt(st.ID, p), sample)
 		res, err := s.dispatch(ctx, spec)
 		s.countAttempt(st.ID)
 		if err == nil {
@@ -96,13 +98,22 @@ func (s *scheduler) runTask(ctx context.Context, st *stage.Stage, p int, sample 
 				return nil, rerr
 			}
 		default:
-			if attempt+1 >= s.cfg.MaxAttempts {
-				return nil, fmt.Errorf("task %s failed %d times, last: %w", spec.ID, attempt+1, err)
+			failures++
+			if failures >= s.cfg.MaxAttempts {
+				return nil, fmt.Errorf("task %d.%d failed %d times, last: %w", st.ID, p, failures, err)
 			}
 			s.cfg.Progress.TaskRetry(spec.ID, err)
 		}
-		attempt++
 	}
+}
+
+func (s *scheduler) nextAttempt(stageID, p int) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	k := [2]int{stageID, p}
+	a := s.attempts[k]
+	s.attempts[k] = a + 1
+	return a
 }
 
 func (s *scheduler) countAttempt(stageID int) {
@@ -142,23 +153,29 @@ func (s *scheduler) spec(st *stage.Stage, p, attempt int, sample bool) *task.Spe
 	return spec
 }
 
-// recoverFetch re-runs the map task whose output a reducer could not read,
-// unless another reducer already did since this attempt's spec was built.
+// recoverFetch re-runs the map task whose output a reducer could not read.
+// Reducers that lose the same object at once wait for one re-run: whoever
+// gets the lock second sees a newer output than its spec had and retries.
 func (s *scheduler) recoverFetch(ctx context.Context, ferr error, spec *task.Spec) error {
 	var te *task.Error
 	if !asTaskError(ferr, &te) {
 		return ferr
 	}
+	lock := s.recoveryLock(te.Stage, te.Partition)
+	lock.Lock()
+	defer lock.Unlock()
 	s.mu.Lock()
-	s.fetchRec++
-	tooMany := s.fetchRec > s.cfg.MaxFetchRecoveries
 	stale := spec.Inputs[te.Stage][te.Partition].URL != s.outs[te.Stage][te.Partition].URL
-	s.mu.Unlock()
-	if tooMany {
-		return fmt.Errorf("too many lost shuffle outputs, last: %w", ferr)
+	if !stale {
+		s.fetchRec++
 	}
+	tooMany := s.fetchRec > s.cfg.MaxFetchRecoveries
+	s.mu.Unlock()
 	if stale {
 		return nil
+	}
+	if tooMany {
+		return fmt.Errorf("too many lost shuffle outputs, last: %w", ferr)
 	}
 	s.cfg.Progress.Recompute(te.Stage, te.Partition, ferr)
 	parent := s.g.Stages[te.Stage]
@@ -168,4 +185,14 @@ func (s *scheduler) recoverFetch(ctx context.Context, ferr error, spec *task.Spe
 	}
 	s.record(parent, te.Partition, res)
 	return nil
+}
+
+func (s *scheduler) recoveryLock(stageID, p int) *sync.Mutex {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	k := [2]int{stageID, p}
+	if s.recovering[k] == nil {
+		s.recovering[k] = &sync.Mutex{}
+	}
+	return s.recovering[k]
 }

@@ -42,6 +42,13 @@ func (e *Error) Unwrap() error { return e.Err }
 // Is makes errors.Is(err, ErrInvalid) true for every positioned error.
 func (e *Error) Is(target error) bool { return target == ErrInvalid }
 
+// flagError is a mistake in the command-line settings of a job (a --var
+// naming no variable): it has no position in the file.
+type flagError struct{ msg string }
+
+func (e *flagError) Error() string        { return e.msg }
+func (e *flagError) Is(target error) bool { return target == ErrInvalid }
+
 // diagErrors converts HCL diagnostics into positioned errors, one per
 // diagnostic, joined so that the user sees all of them at once.
 func diagErrors(diags hcl.Diagnostics) error {

@@ -41,7 +41,7 @@ func TestParseErrors(t *testing.T) {
 		vars map[string]string
 		want string
 	}{
-		{"syntax error", edit(t, `from  = "orders"`, `from  = "orders`), nil, "x.hcl:9:"},
+		{"syntax error", edit(t, `from  = "orders"`, `from  = "orders`), nil, "x.hcl:9:20: Invalid multi-line string"},
 		{"unclosed block", strings.TrimSuffix(strings.TrimSpace(validJob), "}"), nil, "x.hcl:2:9: Unclosed configuration block"},
 		{"unknown attribute", edit(t, `where = `, `wher = `), nil, `x.hcl:10:5: Unsupported argument: An argument named "wher" is not expected here. Did you mean "where"?`},
 		{"unknown variable", edit(t, "${var.day}", "${var.dya}"), nil, `x.hcl:6:20: unknown variable "dya" (did you mean "day"?)`},
@@ -63,7 +63,11 @@ func TestParseErrors(t *testing.T) {
       type = "outer"
       on   = "a = b"
     }`), nil, `join type: unknown join type "outer"`},
-		{"later view", edit(t, `from  = "orders"`, `from  = "paid"`), nil, `unknown source or view "paid"`},
+		{"self reference", edit(t, `from  = "orders"`, `from  = "paid"`), nil, `x.hcl:9:13: view "paid" cannot read itself`},
+		{"later view", edit(t, `view "paid" {`, `view "early" {
+    from = "paid"
+  }
+  view "paid" {`), nil, `x.hcl:9:12: view "paid" is defined further down`},
 		{"two jobs", validJob + "\njob \"k\" {}\n", nil, "x.hcl:19:1: a second job block"},
 		{"bad limit", edit(t, `where = `, `limit = -1
     where = `), nil, "x.hcl:10:13: limit must be a whole number of at least 0"},

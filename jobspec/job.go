@@ -36,7 +36,7 @@ type Text struct {
 }
 
 // IsSet reports whether the attribute was given.
-func (t Text) IsSet() bool { return t.Range.Filename != "" }
+func (t Text) IsSet() bool { return t.Range.Start.Line > 0 }
 
 // Source is a `source "name" { ... }` block.
 type Source struct {
@@ -108,19 +108,4 @@ type Plugin struct {
 	Source string
 	SHA256 string
 	Range  hcl.Range
-}
-
-// Relation finds a source or view by name.
-func (j *Job) Relation(name string) (src *Source, view *View) {
-	for _, s := range j.Sources {
-		if s.Name == name {
-			return s, nil
-		}
-	}
-	for _, v := range j.Views {
-		if v.Name == name {
-			return nil, v
-		}
-	}
-	return nil, nil
 }

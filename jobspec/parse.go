@@ -1,6 +1,7 @@
 package jobspec
 
 import (
+	"errors"
 	"fmt"
 	"os"
 
@@ -31,7 +32,7 @@ func ParseFile(path string, vars map[string]string) (*Job, error) {
 func ParseSource(src []byte, filename string, vars map[string]string) (*Job, error) {
 	file, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
 	if diags.HasErrors() {
-		return nil, diagErrors(diags)
+		return nil, syntaxErrors(diags)
 	}
 	content, diags := file.Body.Content(rootSchema)
 	if diags.HasErrors() {
@@ -55,6 +56,26 @@ func ParseSource(src []byte, filename string, vars map[string]string) (*Job, err
 		return nil, diagErrors(d.diags)
 	}
 	return job, nil
+}
+
+// syntaxErrors reports the first syntax error only: the parser's later
+// ones are mostly consequences of it (an unclosed quote turns the rest of
+// the file into errors).
+func syntaxErrors(diags hcl.Diagnostics) error {
+	errs := diags.Errs()
+	var first *hcl.Diagnostic
+	for _, d := range diags {
+		if d.Severity == hcl.DiagError {
+			first = d
+			break
+		}
+	}
+	err := diagErrors(hcl.Diagnostics{first})
+	var e *Error
+	if len(errs) > 1 && errors.As(err, &e) {
+		e.Err = fmt.Errorf("%w (and %d more syntax errors, probably caused by this one)", e.Err, len(errs)-1)
+	}
+	return err
 }
 
 func oneJobError(jobs hcl.Blocks, body hcl.Body, filename string) error {

@@ -132,3 +132,13 @@ job "j" {
 		t.Errorf("default mode = %s", job.Sinks[0].Mode)
 	}
 }
+
+func TestParseWithoutFilename(t *testing.T) {
+	job, err := ParseSource([]byte(validJob), "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !job.Views[0].From.IsSet() || job.Views[0].IsSQL() {
+		t.Errorf("view attributes lost without a filename: %+v", job.Views[0])
+	}
+}

@@ -28,10 +28,10 @@ func validate(job *Job, d *decoder) {
 	for _, v := range job.Views {
 		delete(later, v.Name)
 		if v.From.IsSet() {
-			d.checkRelation(v.From.Value, v.From.Range, known, later, names)
+			d.checkRelation(v.Name, v.From.Value, v.From.Range, known, later, names)
 		}
 		for _, j := range v.Joins {
-			d.checkRelation(j.Name, j.Range, known, later, names)
+			d.checkRelation(v.Name, j.Name, j.Range, known, later, names)
 		}
 		define("view", v.Name, v.Range)
 	}
@@ -39,8 +39,10 @@ func validate(job *Job, d *decoder) {
 	d.checkPlugins(job)
 }
 
-func (d *decoder) checkRelation(name string, at hcl.Range, known, later map[string]bool, names []string) {
+func (d *decoder) checkRelation(self, name string, at hcl.Range, known, later map[string]bool, names []string) {
 	switch {
+	case name == self:
+		d.errorf(at, "view %q cannot read itself", name)
 	case known[name]:
 	case later[name]:
 		d.errorf(at, "view %q is defined further down; a view can only read sources and views above it", name)

@@ -74,8 +74,8 @@ func (d *decoder) applyOverrides(values map[string]cty.Value, overrides map[stri
 	var errs []error
 	for _, k := range keys {
 		if _, ok := values[k]; !ok {
-			errs = append(errs, fmt.Errorf("%w: --var %s: %s declares no variable %q%s",
-				ErrInvalid, k, filename, k, didYouMean(k, d.names)))
+			errs = append(errs, &flagError{fmt.Sprintf("--var %s: %s declares no variable %q%s",
+				k, filename, k, didYouMean(k, d.names))})
 			continue
 		}
 		values[k] = cty.StringVal(overrides[k])

@@ -1,8 +1,8 @@
 package operator
 
 import (
-	"bytes"
 	"cmp"
+	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -33,9 +33,7 @@ func columnCmp(a arrow.Array) rowCmp {
 		v := a.Values()
 		return nullAware(a, func(i, j int) int { return v[i].Cmp(v[j]) })
 	case *array.String:
-		return nullAware(a, func(i, j int) int {
-			return bytes.Compare(a.ValueBytes()[a.ValueOffset(i):a.ValueOffset(i+1)], a.ValueBytes()[a.ValueOffset(j):a.ValueOffset(j+1)])
-		})
+		return nullAware(a, func(i, j int) int { return strings.Compare(a.Value(i), a.Value(j)) })
 	case *array.Boolean:
 		return nullAware(a, func(i, j int) int { return boolCmp(a.Value(i), a.Value(j)) })
 	}

@@ -7,7 +7,6 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/util"
 
 	"github.com/drover-etl/drover/batch"
 	"github.com/drover-etl/drover/expr/eval"
@@ -90,7 +89,7 @@ func (s *sortOp) add(ctx context.Context, rec arrow.RecordBatch) error {
 		return task.AsFatal(err)
 	}
 	s.buf = append(s.buf, ext)
-	s.bytes += util.TotalRecordSize(ext)
+	s.bytes += recordBytes(ext)
 	if s.bytes < s.env.memory() {
 		return nil
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/drover-etl/drover/expr/eval"
 	"github.com/drover-etl/drover/format"
 	"github.com/drover-etl/drover/storage"
+	"github.com/drover-etl/drover/types"
 )
 
 // Head prints up to n rows of the data at p. formatName "" infers the
@@ -106,7 +107,7 @@ func printFile(ctx context.Context, tw io.Writer, f format.Format, loc storage.L
 			for i := 0; i < int(rec.NumRows()) && printed < limit; i++ {
 				cells := make([]string, 0, rec.NumCols()+int64(len(parts)))
 				for c := 0; c < int(rec.NumCols()); c++ {
-					cells = append(cells, cell(eval.ValueAt(rec.Column(c), i).String()))
+					cells = append(cells, cell(text(eval.ValueAt(rec.Column(c), i))))
 				}
 				for _, p := range parts {
 					cells = append(cells, p[1])
@@ -128,4 +129,12 @@ func cell(s string) string {
 		return string(r[:37]) + "..."
 	}
 	return s
+}
+
+// text renders a value for a table: strings unquoted, the rest as SQL.
+func text(v types.Value) string {
+	if !v.Null && v.Type.ID == types.String {
+		return v.S
+	}
+	return v.String()
 }

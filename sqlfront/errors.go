@@ -39,12 +39,24 @@ func clauseErr(clause string, item int, err error) error {
 	return &ClauseError{Clause: clause, Item: item, Err: err}
 }
 
+// msgError is a message that matches a sentinel without repeating it, so
+// users read "OFFSET is not supported" rather than "not supported: OFFSET".
+type msgError struct {
+	kind error
+	msg  string
+}
+
+func (e *msgError) Error() string        { return e.msg }
+func (e *msgError) Is(target error) bool { return target == e.kind }
+
+// unsupported reports SQL that parses but Drover cannot run (yet); the
+// message is a full sentence.
 func unsupported(format string, args ...any) error {
-	return fmt.Errorf("%w: %s", ErrUnsupported, fmt.Sprintf(format, args...))
+	return &msgError{kind: ErrUnsupported, msg: fmt.Sprintf(format, args...)}
 }
 
 func planErr(format string, args ...any) error {
-	return fmt.Errorf("%w: %s", ErrPlan, fmt.Sprintf(format, args...))
+	return &msgError{kind: ErrPlan, msg: fmt.Sprintf(format, args...)}
 }
 
 // unknownRelation names a missing relation and the closest known one.

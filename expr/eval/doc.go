@@ -42,7 +42,7 @@
 //   - Strings compare bytewise (UTF-8 code point order). length, substr and
 //     LIKE's _ count characters, not bytes.
 //   - substr(s, pos[, len]) follows Spark: pos is 1-based, 0 acts as 1, a
-//     negative pos counts from the end, len < 1 gives ''.
+//     negative pos counts from the end, len < 1 gives the empty string.
 //   - round(x, d) rounds half away from zero for floats and decimals.
 //
 // Casts (see cast.go for the matrix): float to integer rounds half to even

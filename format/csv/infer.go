@@ -58,7 +58,7 @@ func (s *sampler) run() (*types.Schema, error) {
 	if !s.o.header {
 		s.observe()
 	}
-	for rows := 0; rows < sampleRows && s.p.consumed < sampleBytes; rows++ {
+	for rows := 0; rows < sampleRows && s.p.consumed() < sampleBytes; rows++ {
 		line, err := s.p.next()
 		if err == io.EOF {
 			break

@@ -1,11 +1,12 @@
 package csvfmt
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/drover-etl/drover/format/csv/textcol"
 )
 
 // field locates one unescaped field of the current record in parser.buf.
@@ -19,14 +20,11 @@ type field struct {
 // point at the line where a record starts, and hands out fields as byte
 // slices of one reused buffer, so a record costs no allocation.
 type parser struct {
-	r        *bufio.Reader
-	delim    byte
-	quote    byte
-	line     int64 // physical lines consumed
-	consumed int64 // bytes consumed
-	buf      []byte
-	fields   []field
-	long     []byte // holds a line longer than the bufio buffer
+	lines  *textcol.LineReader
+	delim  byte
+	quote  byte
+	buf    []byte
+	fields []field
 }
 
 // errors of malformed records; the reader wraps them in a DataError.
@@ -36,8 +34,11 @@ var (
 )
 
 func newParser(r io.Reader, delim, quote byte) *parser {
-	return &parser{r: bufio.NewReaderSize(r, 1<<20), delim: delim, quote: quote}
+	return &parser{lines: textcol.NewLineReader(r), delim: delim, quote: quote}
 }
+
+// consumed is the number of bytes read so far.
+func (p *parser) consumed() int64 { return p.lines.Consumed() }
 
 // field returns the bytes of field i of the current record.
 func (p *parser) field(i int) []byte { f := p.fields[i]; return p.buf[f.start:f.end] }
@@ -45,7 +46,7 @@ func (p *parser) field(i int) []byte { f := p.fields[i]; return p.buf[f.start:f.
 // skipLines drops n physical lines (the skip_rows option).
 func (p *parser) skipLines(n int) error {
 	for ; n > 0; n-- {
-		if _, err := p.readLine(); err != nil {
+		if _, err := p.lines.Next(); err != nil {
 			return err
 		}
 	}
@@ -56,47 +57,17 @@ func (p *parser) skipLines(n int) error {
 // starts on. It returns io.EOF after the last record.
 func (p *parser) next() (int64, error) {
 	for {
-		line, err := p.readLine()
+		line, err := p.lines.Next()
 		if err != nil {
-			return p.line + 1, err
+			return p.lines.Line() + 1, err
 		}
-		if p.line == 1 {
-			line = bytes.TrimPrefix(line, []byte("\xef\xbb\xbf"))
-		}
-		if isBlank(line) {
+		if len(textcol.TrimEOL(line)) == 0 {
 			continue
 		}
-		start := p.line
+		start := p.lines.Line()
 		p.buf, p.fields = p.buf[:0], p.fields[:0]
 		return start, p.record(line)
 	}
-}
-
-func isBlank(line []byte) bool {
-	return len(line) == 0 || line[0] == '\n' || (line[0] == '\r' && (len(line) == 1 || line[1] == '\n'))
-}
-
-// readLine returns the next line including its '\n' (absent at the end of
-// the input). The slice is valid until the next call.
-func (p *parser) readLine() ([]byte, error) {
-	line, err := p.r.ReadSlice('\n')
-	if err == bufio.ErrBufferFull {
-		p.long = append(p.long[:0], line...)
-		for err == bufio.ErrBufferFull {
-			line, err = p.r.ReadSlice('\n')
-			p.long = append(p.long, line...)
-		}
-		line = p.long
-	}
-	if err == io.EOF && len(line) > 0 {
-		err = nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	p.line++
-	p.consumed += int64(len(line))
-	return line, nil
 }
 
 // record splits one record starting on line, reading further lines while
@@ -156,7 +127,7 @@ func (p *parser) quotedField(line []byte, pos int) ([]byte, int, error) {
 		i := bytes.IndexByte(line[pos:], p.quote)
 		if i < 0 {
 			p.buf = append(p.buf, line[pos:]...)
-			next, err := p.readLine()
+			next, err := p.lines.Next()
 			if err == io.EOF {
 				return nil, 0, errUnterminated
 			}

@@ -56,11 +56,27 @@ func mapFixed[S, D arrow.FixedWidthType](arr arrow.Array, out arrow.DataType, f 
 		d, ok := f(v)
 		if !ok && arr.IsValid(i) {
 			buf.Release()
-			return nil, i, fmt.Errorf("value %v does not fit %s", v, out)
+			return nil, i, fmt.Errorf("value %s does not fit %s", valueText(arr, i), typeName(out))
 		}
 		dst[i] = d
 	}
 	return withValidity(arr, out, buf), 0, nil
+}
+
+// valueText renders row i for an error message.
+func valueText(arr arrow.Array, i int) string {
+	f, err := textcol.NewFormatter(arr)
+	if err != nil {
+		return "?"
+	}
+	return string(f(nil, i))
+}
+
+func typeName(t arrow.DataType) string {
+	if lt, err := types.FromArrow(t); err == nil {
+		return lt.String()
+	}
+	return t.String()
 }
 
 func sizeOf[T arrow.FixedWidthType]() uintptr {

@@ -20,7 +20,7 @@
 //
 //	compression     snappy (default), zstd, gzip, lz4, brotli or none
 //	row_group_rows  rows per row group, default 1048576
-//	row_group_bytes target compressed bytes per row group, default 128 MiB
+//	row_group_bytes Arrow (in-memory) bytes per row group, default 128 MiB
 //
 // Timestamps are written as TIMESTAMP(MICROS, isAdjustedToUTC=true), dates
 // as DATE, decimals as DECIMAL (INT32/INT64 when the precision allows, as

@@ -15,8 +15,8 @@ import (
 
 // outColumn is one produced column.
 type outColumn struct {
-	name   string
-	target types.Type
+	name     string
+	target   types.Type
 	slot     int // position among the leaves read
 	file     arrow.DataType
 	nullable bool

@@ -111,7 +111,7 @@ func addStringSizes(c arrow.Array, sizes []int32) error {
 	case *array.String:
 		for i := range sizes {
 			if a.IsValid(i) {
-				l := len(a.ValueBytes()[a.ValueOffset(i):a.ValueOffset(i+1)])
+				l := len(a.Value(i))
 				sizes[i] += int32(uvarintLen(l) + l)
 			}
 		}

@@ -6,11 +6,12 @@
 //     with constant operands simplify; Filter(TRUE) disappears.
 //  2. push_predicates: conjuncts move as deep as they correctly can, into
 //     Scan.Filters (the scan applies them exactly, so the Filter above goes),
-//     join inputs and join conditions.
+//     join inputs and join conditions; a predicate on a join key is copied
+//     to the other side's key.
 //  3. prune_columns: every node produces only the columns someone above
 //     reads; scans read only those; every bound column Index is remapped.
 //  4. join_strategy: inner joins build on the smaller side; small build sides
-//     are broadcast, the rest shuffled.
+//     are broadcast, the rest shuffled. prune_columns runs again after it.
 //  5. merge_projects, remove_identity_projects, push_limit_into_union: tidy
 //     the Projects the earlier rules leave behind and cap union inputs.
 //

@@ -78,6 +78,10 @@ func colRange(e *expr.Expr) (lo, hi int, ok bool) {
 }
 
 // mapColumns rebuilds e with every column reference replaced by fn(ref).
+// A call over a replacement that may be NULL is marked nullable: moving a
+// predicate onto another column (a join key of the other side) can make it
+// so, and a nullable flag that is too wide costs nothing, one too narrow
+// could reach a file schema.
 func mapColumns(e *expr.Expr, fn func(*expr.Expr) *expr.Expr) *expr.Expr {
 	if e.Kind == expr.KindColumn {
 		return fn(e)
@@ -87,10 +91,13 @@ func mapColumns(e *expr.Expr, fn func(*expr.Expr) *expr.Expr) *expr.Expr {
 		c.Args = make([]*expr.Expr, len(e.Args))
 		for i, a := range e.Args {
 			c.Args[i] = mapColumns(a, fn)
+			c.Nullable = c.Nullable || (c.Args[i].Nullable && !neverNull(c.Name))
 		}
 	}
 	return &c
 }
+
+func neverNull(fn string) bool { return fn == expr.FnIsNull || fn == expr.FnIsNotNull }
 
 // rebind moves e onto schema s: column i becomes column to(i) of s, taking
 // that column's name, type and nullability, and its qualifier if it has one
@@ -135,6 +142,16 @@ func substitute(e *expr.Expr, defs []*expr.Expr) *expr.Expr {
 func readsOnlyPure(e *expr.Expr, defs []*expr.Expr) bool {
 	for _, c := range expr.Columns(e) {
 		if c < 0 || c >= len(defs) || hasPlugin(defs[c]) {
+			return false
+		}
+	}
+	return true
+}
+
+// allLiterals reports whether every expression is a literal.
+func allLiterals(es []*expr.Expr) bool {
+	for _, e := range es {
+		if !e.IsLiteral() {
 			return false
 		}
 	}

@@ -3,13 +3,14 @@ package optimizer
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/drover-etl/drover/plan/logical"
 )
 
 // DefaultBroadcastThreshold is the build-side size below which a join is
-// broadcast when Config.BroadcastThresholdBytes is 0 (Spark's default is 10
-// MB; ours is a little lower because executors often share small nodes).
+// broadcast when Config.BroadcastThresholdBytes is 0 (a little under
+// Spark's 10 MB default).
 const DefaultBroadcastThreshold = 8 << 20
 
 // Config tunes the rules. The zero value means the defaults.
@@ -110,11 +111,12 @@ func OptimizeTrace(p *logical.Plan, cfg Config) ([]Step, error) {
 	return steps, nil
 }
 
-// Fired lists the rules of a trace that changed the plan.
+// Fired lists the rules of a trace that changed the plan, each once (a
+// rule may run twice, as prune_columns does), in the order they first fired.
 func Fired(steps []Step) []string {
 	var out []string
 	for _, s := range steps {
-		if s.Changed {
+		if s.Changed && !slices.Contains(out, s.Rule) {
 			out = append(out, s.Rule)
 		}
 	}

@@ -56,8 +56,9 @@ func pushThroughJoin(j *logical.Join, preds []*expr.Expr) logical.Node {
 	for _, c := range conjuncts(j.Filter) {
 		jp.placeOn(j.Type, c, nl)
 	}
+	jp.inferAcrossKeys(j, nl)
 	out := *j
-	out.Left = pushDown(j.Left, jp.left)
+	out.Left = pushDown(j.Left, rebindAll(jp.left, j.Left.Schema(), same))
 	shift := func(i int) int { return i - nl }
 	out.Right = pushDown(j.Right, rebindAll(jp.right, j.Right.Schema(), shift))
 	out.Filter = conjoin(normalizeConjuncts(rebindAll(jp.on, out.Left.Schema().Concat(out.Right.Schema()), same)))
@@ -86,4 +87,47 @@ func (jp *joinPreds) placeOn(t logical.JoinType, c *expr.Expr, nl int) {
 	default:
 		jp.on = append(jp.on, c)
 	}
+}
+
+// inferAcrossKeys copies a one-side predicate on a join key column to the
+// other side's key: a row pair matches only when the keys are equal and not
+// NULL, so P(left key) on the left means rows failing P(right key) on the
+// right match nothing (l.id = 5 gives r.id = 5, pruning both scans). Left
+// to right holds for every join type, as the left predicate is applied to
+// the left input anyway; right to left only for inner and semi joins (left
+// and anti joins keep left rows that match nothing). Plugin calls are not
+// copied, so they do not run twice.
+func (jp *joinPreds) inferAcrossKeys(j *logical.Join, nl int) {
+	var toRight, toLeft []*expr.Expr
+	for i, lk := range j.LeftKeys {
+		rk := j.RightKeys[i]
+		if lk.Kind != expr.KindColumn || rk.Kind != expr.KindColumn {
+			continue
+		}
+		toRight = append(toRight, moveKeyPreds(jp.left, lk.Index, nl+rk.Index)...)
+		if j.Type == logical.InnerJoin || j.Type == logical.SemiJoin {
+			toLeft = append(toLeft, moveKeyPreds(jp.right, nl+rk.Index, lk.Index)...)
+		}
+	}
+	jp.right = append(jp.right, toRight...)
+	jp.left = append(jp.left, toLeft...)
+}
+
+// moveKeyPreds returns the plugin-free preds that read column from only,
+// rewritten to read column to instead (ordinals of left ++ right; the caller
+// rebinds them onto the side they go to).
+func moveKeyPreds(preds []*expr.Expr, from, to int) []*expr.Expr {
+	var out []*expr.Expr
+	for _, p := range preds {
+		cols := expr.Columns(p)
+		if len(cols) != 1 || cols[0] != from || hasPlugin(p) {
+			continue
+		}
+		out = append(out, mapColumns(p, func(c *expr.Expr) *expr.Expr {
+			m := *c
+			m.Index = to
+			return &m
+		}))
+	}
+	return out
 }

@@ -7,7 +7,7 @@ import (
 	"github.com/drover-etl/drover/types"
 )
 
-func eval(e *expr.Expr, r row) types.Value {
+func evalExpr(e *expr.Expr, r row) types.Value {
 	switch e.Kind {
 	case expr.KindColumn:
 		return r[e.Index]
@@ -36,14 +36,14 @@ func eval(e *expr.Expr, r row) types.Value {
 	panic(fmt.Sprintf("refeval: function %s", e.Name))
 }
 
-// evalByFolding reuses basicFold on the argument values.
+// evalByFolding reuses refFold on the argument values.
 func evalByFolding(e *expr.Expr, args []types.Value) types.Value {
 	c := *e
 	c.Args = make([]*expr.Expr, len(args))
 	for i, a := range args {
 		c.Args[i] = expr.Lit(a)
 	}
-	v, err := basicFold(&c)
+	v, err := refFold(&c)
 	if err != nil {
 		panic(fmt.Sprintf("refeval: %s: %v", e, err))
 	}

@@ -26,7 +26,7 @@ func run(n logical.Node, data dataset) []row {
 	case *logical.Filter:
 		var out []row
 		for _, r := range run(t.Input, data) {
-			if truth(eval(t.Cond, r)) {
+			if truth(evalExpr(t.Cond, r)) {
 				out = append(out, r)
 			}
 		}
@@ -65,7 +65,7 @@ func runScan(s *logical.Scan, data dataset) []row {
 	for _, r := range data[s.Source] {
 		keep := true
 		for _, f := range s.Filters {
-			keep = keep && truth(eval(f, r))
+			keep = keep && truth(evalExpr(f, r))
 		}
 		if !keep {
 			continue
@@ -118,7 +118,7 @@ func aggregate(ag logical.AggExpr, rows []row) types.Value {
 	acc := types.NullValue(ag.Type)
 	n := int64(0)
 	for _, r := range rows {
-		v := eval(ag.Arg, r)
+		v := evalExpr(ag.Arg, r)
 		if v.Null {
 			continue
 		}
@@ -150,7 +150,7 @@ func runJoin(j *logical.Join, data dataset) []row {
 				continue
 			}
 			both := append(append(row(nil), l...), r...)
-			if j.Filter != nil && !truth(eval(j.Filter, both)) {
+			if j.Filter != nil && !truth(evalExpr(j.Filter, both)) {
 				continue
 			}
 			matched = true
@@ -170,7 +170,7 @@ func runJoin(j *logical.Join, data dataset) []row {
 
 func keysMatch(j *logical.Join, l, r row) bool {
 	for i := range j.LeftKeys {
-		a, b := eval(j.LeftKeys[i], l), eval(j.RightKeys[i], r)
+		a, b := evalExpr(j.LeftKeys[i], l), evalExpr(j.RightKeys[i], r)
 		if a.Null || b.Null || compare(a, b) != 0 {
 			return false
 		}
@@ -190,7 +190,7 @@ func runSort(s *logical.Sort, data dataset) []row {
 	rows := run(s.Input, data)
 	sort.SliceStable(rows, func(a, b int) bool {
 		for _, k := range s.Keys {
-			x, y := eval(k.Expr, rows[a]), eval(k.Expr, rows[b])
+			x, y := evalExpr(k.Expr, rows[a]), evalExpr(k.Expr, rows[b])
 			c := compareNullable(x, y, k.NullsFirst)
 			if k.Desc {
 				c = -c
@@ -259,7 +259,7 @@ func truth(v types.Value) bool { return !v.Null && v.B }
 func evalAll(es []*expr.Expr, r row) row {
 	out := make(row, len(es))
 	for i, e := range es {
-		out[i] = eval(e, r)
+		out[i] = evalExpr(e, r)
 	}
 	return out
 }

@@ -1,7 +1,6 @@
 package optimizer
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/drover-etl/drover/expr"
@@ -181,8 +180,6 @@ func conditionalArg(fn string, i int) bool {
 func foldCall(c *expr.Expr, strict bool) (*expr.Expr, error) {
 	v, err := foldFn(c)
 	switch {
-	case errors.Is(err, errCannotFold):
-		return simplify(c), nil
 	case err != nil && strict:
 		return nil, fmt.Errorf("%w: %s: %w", ErrConstantFails, c, err)
 	case err != nil:

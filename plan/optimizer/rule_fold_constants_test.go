@@ -38,7 +38,8 @@ func TestFoldConstants(t *testing.T) {
 		{"coalesce", call(expr.FnCoalesce, types.Int64Type, lit(types.NullValue(types.Int64Type)), a, lit(5), b), "coalesce(t.a#0, 5)"},
 		{"coalesce literal first", call(expr.FnCoalesce, types.Int64Type, lit(7), a), "7"},
 		{"plugin not folded", twice(lit(2)), "test.twice(2)"},
-		{"unknown to basic folder", add(lit(1), lit(2)), "(1 + 2)"},
+		{"arithmetic", add(lit(1), lit(2)), "3"},
+		{"cast", expr.Cast(lit("2026-11-20"), types.DateType), "DATE '2026-11-20'"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -74,12 +75,13 @@ func TestFoldConstantsPlan(t *testing.T) {
 func TestFoldConstantsErrors(t *testing.T) {
 	s := scan("t", 100, "a:int64", "b:int64")
 	boom := errors.New("boom")
-	defer func(old func(*expr.Expr) (types.Value, error)) { foldFn = old }(foldFn)
+	old := foldFn
+	defer func() { foldFn = old }()
 	foldFn = func(e *expr.Expr) (types.Value, error) {
 		if e.IsCall(expr.FnCast) {
 			return types.Value{}, boom
 		}
-		return basicFold(e)
+		return old(e)
 	}
 	bad := expr.Cast(lit("x"), types.Int64Type)
 
@@ -96,5 +98,14 @@ func TestFoldConstantsErrors(t *testing.T) {
 	out := applyOne(t, FoldConstants, write(filter(p, cond)), Config{})
 	if got := logical.Format(out); strings.Count(got, `cast("x" AS int64)`) != 2 {
 		t.Errorf("guarded failing constant was not kept:\n%s", got)
+	}
+}
+
+func TestFoldConstantsFailingCast(t *testing.T) {
+	s := scan("t", 100, "a:int64")
+	bad := expr.Cast(lit("x"), types.Int64Type)
+	_, err := FoldConstants.Apply(write(filter(s, gt(col(s, "a"), bad))), Config{})
+	if !errors.Is(err, ErrConstantFails) || !strings.Contains(err.Error(), `cast("x" AS int64)`) {
+		t.Fatalf("want ErrConstantFails naming the cast, got %v", err)
 	}
 }

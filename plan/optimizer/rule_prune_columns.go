@@ -1,15 +1,17 @@
 package optimizer
 
 import (
+	"slices"
+
+	"github.com/drover-etl/drover/expr"
 	"github.com/drover-etl/drover/plan/logical"
 )
 
 // PruneColumns makes every node produce only the columns some node above
 // reads. Required columns flow top-down; each node rebuilds itself over its
 // pruned input and remaps every bound column Index it holds. Scans read
-// only the needed table columns (their filters are bound against the table,
-// so filter-only columns are not read into batches); unused projected
-// expressions and aggregates go; Projects narrow the inputs of joins,
+// only the needed table columns and those their filters read; unused
+// projected expressions and aggregates go; Projects narrow the inputs of joins,
 // sorts and unions, which materialize or align every column they get.
 // Write and Distinct need all their input columns.
 var PruneColumns = Rule{Name: "prune_columns", Apply: pruneColumns}
@@ -101,14 +103,15 @@ func keptMap(need colSet) colMap {
 	return m
 }
 
+// pruneScan reads the needed columns plus those its filters read: the scan
+// operator evaluates Scan.Filters on the columns it produces
+// (operator/scan.go), so they must be in Projection. Filter-only columns
+// come last; joins and sorts above get a narrowing Project (pruneExact).
 func pruneScan(s *logical.Scan, need colSet) (logical.Node, colMap) {
-	need = ensureOne(s, need)
-	toTable := tableOrdinal(s)
-	proj := []int{}
-	for i, keep := range need {
-		if keep {
-			proj = append(proj, toTable(i))
-		}
+	proj := appendFilterColumns(scanColumns(s, need), s.Filters)
+	if len(proj) == 0 {
+		need = ensureOne(s, need)
+		proj = scanColumns(s, need)
 	}
 	c := *s
 	c.Projection = proj
@@ -116,6 +119,38 @@ func pruneScan(s *logical.Scan, need colSet) (logical.Node, colMap) {
 		c.Projection = nil
 	}
 	return &c, keptMap(need)
+}
+
+// scanColumns lists the table ordinals of the needed output columns.
+func scanColumns(s *logical.Scan, need colSet) []int {
+	toTable := tableOrdinal(s)
+	proj := []int{}
+	for i, keep := range need {
+		if keep {
+			proj = append(proj, toTable(i))
+		}
+	}
+	return proj
+}
+
+// appendFilterColumns adds the table ordinals filters read that proj lacks,
+// in table order.
+func appendFilterColumns(proj []int, filters []*expr.Expr) []int {
+	have := map[int]bool{}
+	for _, p := range proj {
+		have[p] = true
+	}
+	var extra []int
+	for _, f := range filters {
+		for _, c := range expr.Columns(f) {
+			if !have[c] {
+				have[c] = true
+				extra = append(extra, c)
+			}
+		}
+	}
+	slices.Sort(extra)
+	return append(proj, extra...)
 }
 
 func isIdentity(proj []int, n int) bool {
@@ -138,7 +173,11 @@ func pruneFilter(f *logical.Filter, need colSet) (logical.Node, colMap) {
 }
 
 func pruneProject(p *logical.Project, need colSet) (logical.Node, colMap) {
-	need = ensureOne(p, need)
+	if need.count() == 0 {
+		// Only the row count is used above, and the input has the same.
+		in, _ := prune(p.Input, make(colSet, p.Input.Schema().Len()))
+		return in, keptMap(need)
+	}
 	inNeed := make(colSet, p.Input.Schema().Len())
 	for i, keep := range need {
 		if keep {

@@ -22,9 +22,14 @@ func TestPruneColumns(t *testing.T) {
 		{"scan reads projected columns only", project(s, "y", add(col(s, "b"), lit(1))), `
 			Project (t.b#0 + 1) AS y
 			  Scan t [parquet data/t] columns=[b]`},
-		{"scan filter columns are not read", project(filtered, "a", col(filtered, "a")), `
+		{"scan produces its filter columns", project(filtered, "a", col(filtered, "a")), `
 			Project t.a#0 AS a
-			  Scan t [parquet data/t] columns=[a] filters=[(t.c#3 > 1)]`},
+			  Scan t [parquet data/t] columns=[a, c] filters=[(t.c#3 > 1)]`},
+		{"filter columns narrowed before a sort", project(&logical.Sort{Input: filtered, Keys: []logical.SortKey{{Expr: col(filtered, "b")}}}, "a", col(filtered, "a")), `
+			Project t.a#0 AS a
+			  Sort t.b#1
+			    Project t.a#0 AS a, t.b#1 AS b
+			      Scan t [parquet data/t] columns=[a, b, c] filters=[(t.c#3 > 1)]`},
 		{"filter node keeps its columns", project(pf, "s", col(pf, "s")), `
 			Project t.s#1 AS s
 			  Filter (test.twice(t.b#0) > 1)

@@ -129,3 +129,47 @@ func TestPushPredicatesJoin(t *testing.T) {
 		})
 	}
 }
+
+func TestPushPredicatesInfersAcrossKeys(t *testing.T) {
+	l := scan("l", 100, "id:int64", "a:int64")
+	r := scan("r", 100, "rid:int64", "b:int64")
+	lim := &logical.Limit{Input: l, N: 10}
+	tests := []struct {
+		name string
+		jt   logical.JoinType
+		left logical.Node
+		pred func(j *logical.Join) *expr.Expr
+		want string
+	}{
+		{"inner, left key", logical.InnerJoin, l, func(j *logical.Join) *expr.Expr { return gt(col(j, "id"), lit(5)) }, `
+			Join inner auto on [l.id#0] = [r.rid#0]
+			  Scan l [parquet data/l] columns=[id, a] filters=[(l.id#0 > 5)]
+			  Scan r [parquet data/r] columns=[rid, b] filters=[(r.rid#0 > 5)]`},
+		{"inner, right key into a limit", logical.InnerJoin, lim, func(j *logical.Join) *expr.Expr { return eq(col(j, "rid"), lit(5)) }, `
+			Join inner auto on [l.id#0] = [r.rid#0]
+			  Filter (l.id#0 = 5)
+			    Limit 10
+			      Scan l [parquet data/l] columns=[id, a]
+			  Scan r [parquet data/r] columns=[rid, b] filters=[(r.rid#0 = 5)]`},
+		{"left join, right key stays", logical.LeftJoin, l, func(j *logical.Join) *expr.Expr { return eq(col(j, "rid"), lit(5)) }, `
+			Filter (r.rid#2 = 5)
+			  Join left auto on [l.id#0] = [r.rid#0]
+			    Scan l [parquet data/l] columns=[id, a]
+			    Scan r [parquet data/r] columns=[rid, b]`},
+		{"anti join, left key copied right", logical.AntiJoin, l, func(j *logical.Join) *expr.Expr { return isNull(col(j, "id")) }, `
+			Join anti auto on [l.id#0] = [r.rid#0]
+			  Scan l [parquet data/l] columns=[id, a] filters=[is_null(l.id#0)]
+			  Scan r [parquet data/r] columns=[rid, b] filters=[is_null(r.rid#0)]`},
+		{"plugin not copied", logical.InnerJoin, l, func(j *logical.Join) *expr.Expr { return gt(twice(col(j, "id")), lit(5)) }, `
+			Join inner auto on [l.id#0] = [r.rid#0]
+			  Filter (test.twice(l.id#0) > 5)
+			    Scan l [parquet data/l] columns=[id, a]
+			  Scan r [parquet data/r] columns=[rid, b]`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			j := join(tt.jt, tt.left, r, "id", "rid")
+			checkFormat(t, applyOne(t, PushPredicates, filter(j, tt.pred(j)), Config{}), tt.want)
+		})
+	}
+}

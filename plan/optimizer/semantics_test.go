@@ -212,7 +212,7 @@ func (g *planGen) colOf(s *types.Schema, id types.ID) *expr.Expr {
 }
 
 func TestSemanticsRandomPlans(t *testing.T) {
-	plans := 4000
+	plans := 400
 	if testing.Short() {
 		plans = 50
 	}
@@ -231,6 +231,7 @@ func TestSemanticsRandomPlans(t *testing.T) {
 			if err != nil {
 				t.Fatalf("seed %d: %v\n%s", seed, err, logical.FormatPlan(p))
 			}
+			checkScanFilterColumns(t, steps[len(steps)-1].Plan.Sinks[0])
 			for _, st := range steps {
 				if got := sortedKeys(run(st.Plan.Sinks[0], data)); !slices.Equal(got, want) {
 					t.Fatalf("seed %d: results differ after %s\nplan before:\n%s\nafter:\n%s\ngot  %v\nwant %v",
@@ -238,5 +239,23 @@ func TestSemanticsRandomPlans(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// checkScanFilterColumns: every column a scan filter reads is among the
+// columns the scan produces, which the scan operator requires.
+func checkScanFilterColumns(t *testing.T, n logical.Node) {
+	t.Helper()
+	if s, ok := n.(*logical.Scan); ok && s.Projection != nil {
+		for _, f := range s.Filters {
+			for _, c := range expr.Columns(f) {
+				if !slices.Contains(s.Projection, c) {
+					t.Fatalf("scan filter %s reads column %d outside projection %v", f, c, s.Projection)
+				}
+			}
+		}
+	}
+	for _, c := range n.Children() {
+		checkScanFilterColumns(t, c)
 	}
 }

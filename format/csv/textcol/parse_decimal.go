@@ -21,9 +21,7 @@ var (
 // Fractional digits beyond scale round half away from zero, like a SQL CAST;
 // a value needing more than prec digits is ErrOverflow.
 func ParseDecimal(b []byte, prec, scale int32) (decimal128.Num, error) {
-	if bytes.IndexAny(b, "eE") >= 0 {
-		return parseDecimalExp(b, prec, scale)
-	}
+	orig := b
 	neg := false
 	if len(b) > 0 && (b[0] == '-' || b[0] == '+') {
 		neg = b[0] == '-'
@@ -43,6 +41,8 @@ func ParseDecimal(b []byte, prec, scale int32) (decimal128.Num, error) {
 			} else if frac == scale && !acc.dropped {
 				acc.dropped, roundUp = true, c >= '5'
 			}
+		case c == 'e' || c == 'E':
+			return parseDecimalExp(orig, prec, scale)
 		default:
 			return decimal128.Num{}, ErrSyntax
 		}

@@ -1,0 +1,93 @@
+package operator
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"sort"
+	"testing"
+
+	"github.com/drover-etl/drover/expr"
+	"github.com/drover-etl/drover/plan/logical"
+	"github.com/drover-etl/drover/plan/physical"
+)
+
+// TestSortSpillsAndMerges sorts 20 batches under a budget so small that
+// every batch spills, and checks the merged order and the spill counter.
+func TestSortSpillsAndMerges(t *testing.T) {
+	in := int64Schema("k", "v")
+	rng := rand.New(rand.NewPCG(3, 4))
+	var recs []arrowRec
+	var all []int64
+	for b := 0; b < 20; b++ {
+		var ks, vs []*int64
+		for i := 0; i < 300; i++ {
+			k := int64(rng.IntN(100000))
+			all = append(all, k)
+			ks, vs = append(ks, p(k)), append(vs, p(int64(b)))
+		}
+		recs = append(recs, int64Batch(in, ks, vs))
+	}
+	keys := []logical.SortKey{{Expr: expr.BoundCol(0, in.Fields[0])}}
+	env := &Env{MemoryBytes: 1, BatchRows: 700, TempDir: t.TempDir()}
+	s, err := newSort(&physical.Node{Op: physical.OpSort, Schema: in, Sort: &physical.SortSpec{Keys: keys}}, source(in, recs...), env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := rows(t, s)
+	sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
+	if len(got) != len(all) {
+		t.Fatalf("%d rows, want %d", len(got), len(all))
+	}
+	for i, r := range got {
+		var k, v int64
+		fmt.Sscanf(r, "%d,%d", &k, &v)
+		if k != all[i] {
+			t.Fatalf("row %d: key %d, want %d", i, k, all[i])
+		}
+	}
+	if env.Spilled.Load() == 0 {
+		t.Fatal("sort did not spill under a 1-byte budget")
+	}
+}
+
+func TestSortDirectionsAndNulls(t *testing.T) {
+	in := int64Schema("a", "b")
+	rec := int64Batch(in, []*int64{p(1), nil, p(2), p(1), nil}, []*int64{p(5), p(1), p(3), nil, p(2)})
+	cases := []struct {
+		keys []logical.SortKey
+		want []string
+	}{
+		{[]logical.SortKey{{Expr: expr.BoundCol(0, in.Fields[0])}, {Expr: expr.BoundCol(1, in.Fields[1])}},
+			[]string{"1,5", "1,NULL", "2,3", "NULL,1", "NULL,2"}},
+		{[]logical.SortKey{{Expr: expr.BoundCol(0, in.Fields[0]), Desc: true, NullsFirst: true}, {Expr: expr.BoundCol(1, in.Fields[1]), Desc: true, NullsFirst: true}},
+			[]string{"NULL,2", "NULL,1", "2,3", "1,NULL", "1,5"}},
+		{[]logical.SortKey{{Expr: expr.BoundCol(0, in.Fields[0]), Desc: true}, {Expr: expr.BoundCol(1, in.Fields[1]), NullsFirst: true}},
+			[]string{"2,3", "1,NULL", "1,5", "NULL,1", "NULL,2"}},
+	}
+	for i, c := range cases {
+		rec.Retain()
+		s, err := newSort(&physical.Node{Op: physical.OpSort, Schema: in, Sort: &physical.SortSpec{Keys: c.keys}}, source(in, rec), &Env{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Run(fmt.Sprint(i), func(t *testing.T) { mustEqual(t, rows(t, s), c.want) })
+	}
+}
+
+func TestTopN(t *testing.T) {
+	in := int64Schema("k", "v")
+	var recs []arrowRec
+	for b := 0; b < 10; b++ {
+		var ks, vs []*int64
+		for i := 0; i < 100; i++ {
+			ks, vs = append(ks, p(int64((b*100+i)*7919%1000))), append(vs, p(0))
+		}
+		recs = append(recs, int64Batch(in, ks, vs))
+	}
+	keys := []logical.SortKey{{Expr: expr.BoundCol(0, in.Fields[0]), Desc: true}}
+	top, err := newTopN(&physical.Node{Op: physical.OpTopN, Schema: in, Sort: &physical.SortSpec{Keys: keys}, Limit: 3}, source(in, recs...), &Env{BatchRows: 64})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustEqual(t, rows(t, top), []string{"999,0", "998,0", "997,0"})
+}

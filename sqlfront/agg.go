@@ -1,0 +1,86 @@
+package sqlfront
+
+import (
+	"strings"
+
+	"github.com/pingcap/tidb/pkg/parser/ast"
+	"github.com/pingcap/tidb/pkg/parser/test_driver"
+
+	"github.com/drover-etl/drover/expr"
+)
+
+// Aggregate calls travel inside unbound expression trees as calls named
+// aggPrefix+function (+":distinct"). The prefix cannot be written in SQL,
+// and Query.Plan replaces every marker by a column of the Aggregate node
+// before anything is bound.
+const (
+	aggPrefix   = "$agg:"
+	aggDistinct = ":distinct"
+)
+
+func aggCall(f expr.AggFunc, distinct bool, arg *expr.Expr) *expr.Expr {
+	name := aggPrefix + f.String()
+	if distinct {
+		name += aggDistinct
+	}
+	if arg == nil {
+		return expr.Call(name)
+	}
+	return expr.Call(name, arg)
+}
+
+// asAgg decodes an aggregate marker.
+func asAgg(e *expr.Expr) (f expr.AggFunc, distinct bool, arg *expr.Expr, ok bool) {
+	if e.Kind != expr.KindCall || !strings.HasPrefix(e.Name, aggPrefix) {
+		return 0, false, nil, false
+	}
+	name := strings.TrimPrefix(e.Name, aggPrefix)
+	name, distinct = strings.CutSuffix(name, aggDistinct)
+	if name == expr.AggCountStar.String() {
+		return expr.AggCountStar, false, nil, true
+	}
+	if len(e.Args) == 1 {
+		arg = e.Args[0]
+	}
+	return expr.AggFuncByName[name], distinct, arg, true
+}
+
+// HasAggregate reports whether e contains an aggregate call.
+func HasAggregate(e *expr.Expr) bool {
+	found := false
+	expr.Walk(e, func(n *expr.Expr) bool {
+		if _, _, _, ok := asAgg(n); ok {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+func convertAgg(x *ast.AggregateFuncExpr) (*expr.Expr, error) {
+	name := strings.ToLower(x.F)
+	f, ok := expr.AggFuncByName[name]
+	if !ok {
+		return nil, unsupported("aggregate %s is not supported (in %s); use sum, count, min, max or avg", x.F, sqlText(x))
+	}
+	if len(x.Args) != 1 {
+		return nil, unsupported("%s with %d arguments is not supported", x.F, len(x.Args))
+	}
+	// TiDB parses count(*) as count(1); both count rows.
+	if f == expr.AggCount && !x.Distinct && isNonNullLiteral(x.Args[0]) {
+		return aggCall(expr.AggCountStar, false, nil), nil
+	}
+	arg, err := convert(x.Args[0])
+	if err != nil {
+		return nil, err
+	}
+	if HasAggregate(arg) {
+		return nil, planErr("aggregate inside an aggregate in %s", sqlText(x))
+	}
+	return aggCall(f, x.Distinct, arg), nil
+}
+
+func isNonNullLiteral(n ast.ExprNode) bool {
+	v, ok := n.(*test_driver.ValueExpr)
+	return ok && v.Kind() != test_driver.KindNull
+}

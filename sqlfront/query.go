@@ -1,0 +1,189 @@
+package sqlfront
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/drover-etl/drover/expr"
+	"github.com/drover-etl/drover/plan/logical"
+	"github.com/drover-etl/drover/types"
+)
+
+// Query is one SELECT block whose FROM is already planned: the shape both
+// front ends produce (structured views directly, SQL via PlanSelect).
+// Expressions are unbound; aggregate calls may appear in Select, Having
+// and OrderBy. Clauses apply in SQL order: where → group by/aggregates →
+// having → select → distinct → order by → limit.
+type Query struct {
+	// Name qualifies the output columns (a view's name; "" for none).
+	Name  string
+	Input logical.Node
+	Where *expr.Expr
+	// GroupBy items may carry an alias, which names the group column.
+	GroupBy []Item
+	// Aggregates are named aggregate calls ("sum(x) AS total"); they come
+	// right after the group columns in the default output and their names
+	// can be used in Having, Select and OrderBy.
+	Aggregates []Item
+	Having     *expr.Expr
+	// Select nil means the default output: the group columns then the
+	// Aggregates when grouping, else every input column.
+	Select   []Item
+	Distinct bool
+	OrderBy  []OrderItem
+	Limit    *int64
+}
+
+// Plan builds and binds the logical plan of q. Errors are *ClauseError.
+func (q *Query) Plan(funcs expr.FuncResolver) (logical.Node, error) {
+	p := &planner{q: q, funcs: funcs}
+	return p.plan()
+}
+
+type planner struct {
+	q     *Query
+	funcs expr.FuncResolver
+	agg   *aggContext // nil unless the query aggregates
+}
+
+func (p *planner) plan() (logical.Node, error) {
+	base, err := p.where(p.q.Input)
+	if err != nil {
+		return nil, err
+	}
+	if p.isAggregate() {
+		if p.agg, err = newAggContext(p.q, base, p.funcs); err != nil {
+			return nil, err
+		}
+	}
+	out, err := p.selectList(base)
+	if err != nil {
+		return nil, err
+	}
+	having, err := p.rewrite("having", -1, p.q.Having)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.orderPhase1(out); err != nil {
+		return nil, err
+	}
+	if p.agg != nil {
+		if base, err = p.aggregateNode(having); err != nil {
+			return nil, err
+		}
+	}
+	return p.finish(base, out)
+}
+
+func (p *planner) where(input logical.Node) (logical.Node, error) {
+	if p.q.Where == nil {
+		return input, nil
+	}
+	if HasAggregate(p.q.Where) {
+		return nil, clauseErr("where", -1, planErr("aggregates are not allowed in where; use having"))
+	}
+	cond, err := bindPredicate(p.q.Where, input.Schema(), p.funcs)
+	if err != nil {
+		return nil, clauseErr("where", -1, err)
+	}
+	return &logical.Filter{Input: input, Cond: cond}, nil
+}
+
+// isAggregate: grouping, named aggregates, or an aggregate call anywhere
+// (SELECT count(*) FROM t aggregates the whole input into one row).
+func (p *planner) isAggregate() bool {
+	q := p.q
+	if len(q.GroupBy) > 0 || len(q.Aggregates) > 0 || q.Having != nil {
+		return true
+	}
+	for _, it := range q.Select {
+		if it.Expr != nil && HasAggregate(it.Expr) {
+			return true
+		}
+	}
+	for _, o := range q.OrderBy {
+		if o.Expr != nil && HasAggregate(o.Expr) {
+			return true
+		}
+	}
+	return false
+}
+
+// rewrite turns an expression of the query into one over the node the
+// output is computed from: unchanged without aggregation, rewritten onto
+// the Aggregate's columns with it.
+func (p *planner) rewrite(clause string, item int, e *expr.Expr) (*expr.Expr, error) {
+	if e == nil || p.agg == nil {
+		return e, nil
+	}
+	out, err := p.agg.rewrite(e)
+	return out, clauseErr(clause, item, err)
+}
+
+func (p *planner) aggregateNode(having *expr.Expr) (logical.Node, error) {
+	node := p.agg.node()
+	if having == nil {
+		return node, nil
+	}
+	cond, err := bindPredicate(having, node.Schema(), p.funcs)
+	if err != nil {
+		return nil, clauseErr("having", -1, err)
+	}
+	return &logical.Filter{Input: node, Cond: cond}, nil
+}
+
+// bindPredicate binds a where/having/on condition, which must be boolean.
+func bindPredicate(e *expr.Expr, s *types.Schema, funcs expr.FuncResolver) (*expr.Expr, error) {
+	b, err := expr.Bind(e, s, funcs)
+	if err != nil {
+		return nil, err
+	}
+	switch b.Type.ID {
+	case types.Bool:
+		return b, nil
+	case types.Null:
+		return expr.Bind(expr.Cast(b, types.BoolType), s, funcs)
+	}
+	return nil, planErr("the condition %s is %s, not boolean", e, b.Type)
+}
+
+// defaultName names an output column the query did not name: a column
+// keeps its name, an aggregate becomes sum_amount, a function call its
+// function; anything else gets Spark's positional _c<i>.
+func defaultName(e *expr.Expr, i int) string {
+	if f, _, arg, ok := asAgg(e); ok {
+		return aggName(f, arg)
+	}
+	switch {
+	case e.Kind == expr.KindColumn:
+		return e.Name
+	case e.IsCall(expr.FnCast) && e.Args[0].Kind == expr.KindColumn:
+		return e.Args[0].Name
+	case e.Kind == expr.KindCall && expr.KnownFunction(e.Name) && !isOperator(e.Name):
+		return e.Name
+	case e.Kind == expr.KindCall && strings.Contains(e.Name, "."):
+		return e.Name[strings.LastIndexByte(e.Name, '.')+1:]
+	}
+	return "_c" + strconv.Itoa(i)
+}
+
+func aggName(f expr.AggFunc, arg *expr.Expr) string {
+	if f == expr.AggCountStar {
+		return "count"
+	}
+	if arg != nil && arg.Kind == expr.KindColumn {
+		return f.String() + "_" + arg.Name
+	}
+	return f.String()
+}
+
+func isOperator(name string) bool {
+	switch name {
+	case expr.FnAdd, expr.FnSub, expr.FnMul, expr.FnDiv, expr.FnMod, expr.FnNeg,
+		expr.FnEq, expr.FnNe, expr.FnLt, expr.FnLe, expr.FnGt, expr.FnGe,
+		expr.FnAnd, expr.FnOr, expr.FnNot, expr.FnConcat, expr.FnCase, expr.FnCast,
+		expr.FnIsNull, expr.FnIsNotNull, expr.FnIn, expr.FnLike, expr.FnILike:
+		return true
+	}
+	return false
+}
