@@ -2,6 +2,8 @@ package executor
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"runtime"
 
 	"github.com/drover-etl/drover/task"
@@ -15,6 +17,10 @@ type Local struct {
 	// Inject, when set, runs before each task and may fail it (tests use it
 	// to simulate lost executors and lost shuffle files).
 	Inject func(spec *task.Spec) error
+	// Serialize sends every spec and result through JSON, exactly as a
+	// remote executor would receive and answer them; tests turn it on so
+	// anything that does not survive the wire fails locally first.
+	Serialize bool
 }
 
 var _ task.Executor = (*Local)(nil)
@@ -33,7 +39,31 @@ func (l *Local) Run(ctx context.Context, spec *task.Spec) (*task.Result, error) 
 			return nil, err
 		}
 	}
-	return l.rt.Run(ctx, spec)
+	if !l.Serialize {
+		return l.rt.Run(ctx, spec)
+	}
+	wire, err := roundTrip(spec)
+	if err != nil {
+		return nil, task.AsFatal(fmt.Errorf("task spec does not serialize: %w", err))
+	}
+	res, err := l.rt.Run(ctx, wire)
+	if err != nil {
+		return nil, err
+	}
+	return roundTrip(res)
+}
+
+// roundTrip marshals v to JSON and back.
+func roundTrip[T any](v *T) (*T, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	out := new(T)
+	if err := json.Unmarshal(b, out); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 func (l *Local) Slots() int   { return l.slots }

@@ -2,6 +2,7 @@ package local
 
 import (
 	"context"
+	"encoding/csv"
 	"os"
 	"path/filepath"
 	"sort"
@@ -61,6 +62,7 @@ func runJob(t *testing.T, path string, o runOpts) (*driver.Summary, error) {
 	}
 	ex := executor.NewLocal(&executor.Runtime{Name: "test", TempDir: t.TempDir()}, o.parallelism)
 	ex.Inject = o.inject
+	ex.Serialize = true
 	return engine.Run(ctx, c, ex, engine.RunOptions{MemoryBytes: o.memory})
 }
 
@@ -174,4 +176,18 @@ func arrowTableRows(tbl arrow.Table) []map[string]string {
 		}
 	}
 	return rows
+}
+
+func readCSV(t *testing.T, path string) [][]string {
+	t.Helper()
+	fh, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fh.Close()
+	recs, err := csv.NewReader(fh).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recs
 }

@@ -32,6 +32,9 @@ func normalize(b *batch, arr arrow.Array, t types.Type) (arrow.Array, error) {
 		defer plain.Release()
 		return normalize(b, plain, t)
 	}
+	if ts, ok := arr.(*array.Timestamp); ok {
+		return timestampToMicros(b, ts), nil
+	}
 	out, err := compute.CastArray(b.cctx, arr, compute.UnsafeCastOptions(t.Arrow()))
 	if err != nil {
 		return nil, invalidf("converting %s column to %s: %v", arr.DataType(), t, err)
@@ -71,4 +74,16 @@ func plain(b *batch, arr arrow.Array) (arrow.Array, error) {
 	}
 	arr.Retain()
 	return arr, nil
+}
+
+// timestampToMicros converts s, ms or ns timestamps to µs, flooring (arrow's
+// cast truncates toward zero, which would move pre-epoch instants forward).
+func timestampToMicros(b *batch, ts *array.Timestamp) arrow.Array {
+	unit := ts.DataType().(*arrow.TimestampType).Unit
+	buf, out := allocFixed[int64](b.mem, ts.Len())
+	for i, v := range values[int64](ts) {
+		out[i] = timestampMicros(v, unit)
+	}
+	valid, nulls := validAnd(b.mem, ts.Len(), ts)
+	return fixedArray(types.TimestampType, ts.Len(), buf, valid, nulls)
 }

@@ -15,7 +15,7 @@ import (
 // (constants, tests, explain output), not for loops.
 func ValueAt(arr arrow.Array, i int) types.Value {
 	t, err := types.FromArrow(arr.DataType())
-	if err != nil || arr.IsNull(i) {
+	if err != nil || t.ID == types.Null || arr.IsNull(i) {
 		return types.NullValue(t)
 	}
 	if d, ok := arr.(*array.Dictionary); ok {

@@ -7,9 +7,9 @@ import (
 	"github.com/drover-etl/drover/types"
 )
 
-// SortKey orders by Expr. NULLs sort first ascending and last descending
-// unless NullsFirst says otherwise — the PostgreSQL and DuckDB default:
-// NULL is larger than any value.
+// SortKey orders by Expr. NULLs sort last in both directions unless
+// NullsFirst is set — DuckDB's default, and what people expect of
+// "ORDER BY revenue DESC": the largest values first, missing ones last.
 type SortKey struct {
 	Expr       *expr.Expr `json:"expr"`
 	Desc       bool       `json:"desc,omitempty"`
@@ -28,7 +28,7 @@ func (k SortKey) String() string {
 }
 
 // DefaultNullsFirst is the NullsFirst a key gets when the query does not say.
-func DefaultNullsFirst(desc bool) bool { return desc }
+func DefaultNullsFirst(desc bool) bool { return false }
 
 // Sort orders its input by Keys.
 type Sort struct {

@@ -1,0 +1,14 @@
+// Package s3 is the storage.Store for S3 and S3-compatible servers (MinIO),
+// registered for "s3://bucket/key" paths. Only this package imports
+// minio-go; the engine sees the storage interfaces alone.
+//
+// Configuration comes from the standard AWS variables (see ConfigFromEnv).
+// Reads are ranged GETs pinned to the ETag seen at Open, with a small
+// adaptive read-ahead so a stream of small reads (Arrow IPC messages, a
+// Parquet footer and the length before it) costs few requests. Writes are
+// buffered up to one part and sent as a single PUT, or streamed as a
+// multipart upload for larger outputs; the object appears only when Close
+// succeeds. Reads and small operations retry transient failures (5xx,
+// SlowDown, resets, timeouts) with bounded exponential backoff. Error
+// messages are built here and never contain credentials.
+package s3
