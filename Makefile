@@ -4,7 +4,7 @@ GO ?= go
 BIN := $(CURDIR)/bin
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X github.com/drover-etl/drover/internal/buildinfo.Version=$(VERSION)
-STATICCHECK_VERSION := 2025.1.1
+STATICCHECK_VERSION := v0.8.2
 DEMO_DIR ?= $(CURDIR)/demo
 export CHECKPOINT_DISABLE := 1
 

@@ -32,10 +32,12 @@ var _ Reader = (*SliceReader)(nil)
 
 // NewSliceReader returns a Reader over recs (retained; released on Close).
 func NewSliceReader(schema *arrow.Schema, recs []arrow.RecordBatch) *SliceReader {
-	for _, r := range recs {
+	own := make([]arrow.RecordBatch, len(recs))
+	for i, r := range recs {
 		r.Retain()
+		own[i] = r
 	}
-	return &SliceReader{schema: schema, recs: recs}
+	return &SliceReader{schema: schema, recs: own}
 }
 
 func (s *SliceReader) Schema() *arrow.Schema { return s.schema }

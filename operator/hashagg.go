@@ -197,6 +197,8 @@ func splitRecord(rec arrow.RecordBatch, rows int) []arrow.RecordBatch {
 // group's key values (taken from the row that created it).
 type groupTable struct {
 	ids    map[string]int32
+	intIDs map[int64]int32 // single integer key fast path
+	nullID int32
 	count  int
 	enc    keys.Keys
 	chunks [][]arrow.Array // key columns of new groups, batch by batch
@@ -220,13 +222,17 @@ func (g *groupTable) assign(cols []arrow.Array, n int) ([]int32, error) {
 		clear(gids)
 		return gids, nil
 	}
+	var fresh []int32
+	if vals, col, ok := intKeys(cols); ok && g.ids == nil {
+		fresh = g.assignInts(vals, col, gids)
+		return gids, g.remember(cols, fresh)
+	}
 	if g.ids == nil {
 		g.ids = make(map[string]int32)
 	}
 	if err := g.enc.Encode(cols, n); err != nil {
 		return nil, err
 	}
-	var fresh []int32
 	for i := 0; i < n; i++ {
 		k := g.enc.Row(i)
 		id, ok := g.ids[string(k)]
@@ -238,14 +244,20 @@ func (g *groupTable) assign(cols []arrow.Array, n int) ([]int32, error) {
 		}
 		gids[i] = id
 	}
-	if len(fresh) > 0 {
-		taken, err := takeRows(cols, fresh)
-		if err != nil {
-			return nil, err
-		}
-		g.chunks = append(g.chunks, taken)
+	return gids, g.remember(cols, fresh)
+}
+
+// remember keeps the key values of the rows that created new groups.
+func (g *groupTable) remember(cols []arrow.Array, fresh []int32) error {
+	if len(fresh) == 0 {
+		return nil
 	}
-	return gids, nil
+	taken, err := takeRows(cols, fresh)
+	if err != nil {
+		return err
+	}
+	g.chunks = append(g.chunks, taken)
+	return nil
 }
 
 // keyColumns concatenates the remembered key values into one column per

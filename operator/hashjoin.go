@@ -107,10 +107,37 @@ func (j *hashJoin) probeBatch(ctx context.Context, rec arrow.RecordBatch) (arrow
 		return nil, err
 	}
 	defer releaseAll(kc)
-	if err := j.enc.Encode(kc, n); err != nil {
+	pi, bi, err := j.match(kc, n)
+	if err != nil {
 		return nil, err
 	}
+	if j.filter != nil && len(pi) > 0 {
+		if pi, bi, err = j.applyFilter(ctx, rec, pi, bi); err != nil {
+			return nil, err
+		}
+	}
+	return j.assemble(rec, pi, bi, n)
+}
+
+// match finds every (probe row, build row) pair with equal keys.
+func (j *hashJoin) match(kc []arrow.Array, n int) ([]int32, []int32, error) {
 	var pi, bi []int32
+	if vals, col, ok := intKeys(kc); ok && j.table.intHeads != nil {
+		hasNulls := col.NullN() > 0
+		for i, v := range vals {
+			if hasNulls && col.IsNull(i) {
+				continue
+			}
+			h, ok := j.table.intHeads[v]
+			for b := h; ok && b >= 0; b = j.table.next[b] {
+				pi, bi = append(pi, int32(i)), append(bi, b)
+			}
+		}
+		return pi, bi, nil
+	}
+	if err := j.enc.Encode(kc, n); err != nil {
+		return nil, nil, err
+	}
 	for i := 0; i < n; i++ {
 		if j.enc.AnyNull[i] {
 			continue
@@ -119,12 +146,7 @@ func (j *hashJoin) probeBatch(ctx context.Context, rec arrow.RecordBatch) (arrow
 			pi, bi = append(pi, int32(i)), append(bi, b)
 		}
 	}
-	if j.filter != nil && len(pi) > 0 {
-		if pi, bi, err = j.applyFilter(ctx, rec, pi, bi); err != nil {
-			return nil, err
-		}
-	}
-	return j.assemble(rec, pi, bi, n)
+	return pi, bi, nil
 }
 
 // applyFilter keeps the candidate pairs for which the residual ON filter
@@ -262,9 +284,10 @@ func (j *hashJoin) Close() error {
 // joinTable is the build side: its columns concatenated, and chains of row
 // indexes per key (heads in a map, links in next).
 type joinTable struct {
-	cols  []arrow.Array
-	heads map[string]int32
-	next  []int32
+	cols     []arrow.Array
+	heads    map[string]int32
+	intHeads map[int64]int32 // single integer key fast path
+	next     []int32
 }
 
 func (t *joinTable) first(key []byte) int32 {
@@ -292,6 +315,20 @@ func loadJoinTable(ctx context.Context, in batch.Reader, keyEvs []*eval.Evaluato
 		return nil, task.AsFatal(err)
 	}
 	defer releaseAll(kc)
+	if vals, col, ok := intKeys(kc); ok {
+		t.intHeads = make(map[int64]int32, n)
+		for i := n - 1; i >= 0; i-- {
+			t.next[i] = -1
+			if col.IsNull(i) {
+				continue
+			}
+			if h, ok := t.intHeads[vals[i]]; ok {
+				t.next[i] = h
+			}
+			t.intHeads[vals[i]] = int32(i)
+		}
+		return t, nil
+	}
 	var enc keys.Keys
 	if err := enc.Encode(kc, n); err != nil {
 		return nil, task.AsFatal(err)

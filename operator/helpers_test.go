@@ -12,7 +12,6 @@ import (
 
 	"github.com/drover-etl/drover/batch"
 	"github.com/drover-etl/drover/expr/eval"
-	"github.com/drover-etl/drover/plan/physical"
 	"github.com/drover-etl/drover/types"
 )
 
@@ -91,8 +90,4 @@ func mustEqual(t *testing.T, got, want []string) {
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("got  %v\nwant %v", got, want)
 	}
-}
-
-func node(op physical.Op, schema *types.Schema, inputs ...*physical.Node) *physical.Node {
-	return &physical.Node{Op: op, Schema: schema, Inputs: inputs}
 }

@@ -55,7 +55,10 @@ func decimalKernel(op arithOp, a, b, rt types.Type) kernel {
 		y, sy := operand[decimal128.Num](args[1])
 		buf, out := allocFixed[decimal128.Num](bt.mem, bt.n)
 		valid, _ := validAnd(bt.mem, bt.n, args[0].arr, args[1].arr)
-		special := p.loop(x, sx, y, sy, out)
+		var special []int
+		if !p.fastOK() || !p.fastLoop(x, sx, y, sy, out) {
+			special = p.loop(x, sx, y, sy, out)
+		}
 		valid, err := p.settle(bt, special, args, x, sx, y, sy, valid)
 		if err != nil {
 			buf.Release()

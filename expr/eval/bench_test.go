@@ -126,8 +126,12 @@ func BenchmarkLike(b *testing.B) {
 func BenchmarkStringEq(b *testing.B) {
 	rec := benchBatch(b)
 	defer rec.Release()
-	b.Run("plain", func(b *testing.B) { benchEval(b, rec, fn(expr.FnEq, boolT, bcol(4, strT), lstr("abc-0-some-longer-text"))) })
-	b.Run("dict", func(b *testing.B) { benchEval(b, rec, fn(expr.FnEq, boolT, bcol(5, strT), lstr("abc-0-some-longer-text"))) })
+	b.Run("plain", func(b *testing.B) {
+		benchEval(b, rec, fn(expr.FnEq, boolT, bcol(4, strT), lstr("abc-0-some-longer-text")))
+	})
+	b.Run("dict", func(b *testing.B) {
+		benchEval(b, rec, fn(expr.FnEq, boolT, bcol(5, strT), lstr("abc-0-some-longer-text")))
+	})
 }
 
 // BenchmarkIntArith: a * 3 + a with overflow checks.

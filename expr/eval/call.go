@@ -3,7 +3,6 @@ package eval
 import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/compute"
 
 	"github.com/drover-etl/drover/types"
 )
@@ -191,7 +190,8 @@ func throughIndices(b *batch, res arrow.Array, dict *array.Dictionary) (arrow.Ar
 	if res.DataType().ID() == arrow.STRING && res.NullN() == 0 {
 		return array.NewDictionaryArray(dictStringType, dict.Indices(), res), nil
 	}
-	return compute.TakeArray(b.cctx, res, dict.Indices())
+	idx, valid := indexArgs(dict.Indices())
+	return gather(b, res, idx, valid)
 }
 
 // typedConst gives an untyped NULL the type its consumer expects.

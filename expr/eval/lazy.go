@@ -2,11 +2,8 @@ package eval
 
 import (
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/compute"
-	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/drover-etl/drover/expr"
-	"github.com/drover-etl/drover/types"
 )
 
 // lazyArg is an operand of CASE or COALESCE that only some rows need. The
@@ -44,8 +41,7 @@ func (l lazyArg) evalFor(b *batch, need []byte, cnt int) (datum, error) {
 // evalSubset gathers the needed rows of the columns the arg reads,
 // evaluates there, and scatters the result back to batch positions.
 func (l lazyArg) evalSubset(b *batch, need []byte, cnt int) (datum, error) {
-	idx := selectedIndices(b.mem, need, b.n, cnt)
-	defer idx.Release()
+	idx := indicesOf(need, b.n, cnt)
 	sub := b.sized(cnt)
 	sub.cols = make([]arrow.Array, len(b.cols))
 	defer func() {
@@ -59,7 +55,7 @@ func (l lazyArg) evalSubset(b *batch, need []byte, cnt int) (datum, error) {
 		if c >= len(b.cols) || b.cols[c] == nil {
 			return datum{}, invalidf("column #%d not in the batch", c)
 		}
-		col, err := compute.TakeArray(b.cctx, b.cols[c], idx)
+		col, err := gather(b, b.cols[c], idx, nil)
 		if err != nil {
 			return datum{}, err
 		}
@@ -70,39 +66,20 @@ func (l lazyArg) evalSubset(b *batch, need []byte, cnt int) (datum, error) {
 		return d, err
 	}
 	defer d.release()
-	back := scatterIndices(b.mem, need, b.n)
-	defer back.Release()
-	out, err := compute.TakeArray(b.cctx, d.arr, back)
+	out, err := gather(b, d.arr, scatterIndices(need, b.n), need)
 	return datum{arr: out}, err
 }
 
-// selectedIndices lists the set rows of mask as int32 positions.
-func selectedIndices(mem memory.Allocator, mask []byte, n, cnt int) arrow.Array {
-	buf, idx := allocFixed[int32](mem, cnt)
-	j := 0
-	for i := range n {
-		if bitSet(mask, i) {
-			idx[j] = int32(i)
-			j++
-		}
-	}
-	return fixedArray(types.Int32Type, cnt, buf, nil, 0)
-}
-
 // scatterIndices maps each batch row to its position among the set rows
-// of mask, NULL for unset rows, so a take spreads a compacted result back.
-func scatterIndices(mem memory.Allocator, mask []byte, n int) arrow.Array {
-	buf, idx := allocFixed[int32](mem, n)
-	valid := newBitmap(mem, n)
-	copy(valid.Bytes(), mask[:bytesFor(n)])
+// of mask (rows not set get 0 and are NULL in the gather).
+func scatterIndices(mask []byte, n int) []int32 {
+	idx := make([]int32, n)
 	j := int32(0)
 	for i := range n {
-		idx[i] = j
 		if bitSet(mask, i) {
+			idx[i] = j
 			j++
-		} else {
-			idx[i] = 0
 		}
 	}
-	return fixedArray(types.Int32Type, n, buf, valid, n-countBits(mask, n))
+	return idx
 }

@@ -60,6 +60,10 @@ func isDictString(dt arrow.DataType) bool {
 
 // decodeDict materializes a dictionary array as its value type.
 func decodeDict(b *batch, d *array.Dictionary) (arrow.Array, error) {
+	if d.Indices().DataType().ID() == arrow.INT32 {
+		idx, valid := indexArgs(d.Indices())
+		return gather(b, d.Dictionary(), idx, valid)
+	}
 	out, err := compute.TakeArray(b.cctx, d.Dictionary(), d.Indices())
 	if err != nil {
 		return nil, invalidf("decoding dictionary: %v", err)

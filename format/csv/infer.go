@@ -6,7 +6,6 @@ import (
 	"io"
 	"strings"
 
-	"github.com/drover-etl/drover/format"
 	"github.com/drover-etl/drover/format/csv/textcol"
 	"github.com/drover-etl/drover/storage"
 	"github.com/drover-etl/drover/types"
@@ -49,7 +48,7 @@ type sampler struct {
 func (s *sampler) run() (*types.Schema, error) {
 	line, err := s.p.next()
 	if err == io.EOF {
-		return nil, fmt.Errorf("csv: %s: %w: file has no header or rows", s.url, format.ErrCorrupt)
+		return nil, fmt.Errorf("csv: %s: cannot infer a schema from an empty file", s.url)
 	}
 	if err != nil {
 		return nil, s.wrap(line, err)

@@ -2,6 +2,7 @@ package jsonlfmt
 
 import (
 	"context"
+	"fmt"
 	"io"
 
 	"github.com/drover-etl/drover/format"
@@ -67,6 +68,9 @@ func (Format) Infer(ctx context.Context, file storage.Location, options map[stri
 	if err := inf.run(); err != nil {
 		return nil, err
 	}
+	if len(inf.keys) == 0 {
+		return nil, fmt.Errorf("jsonl: %s: no keys to infer a schema from (empty file?)", file.URL())
+	}
 	return inf.schema(), nil
 }
 
@@ -85,7 +89,7 @@ func (in *inferrer) run() error {
 			return nil
 		}
 		if err != nil {
-			return err
+			return fmt.Errorf("jsonl: read %s: %w", in.url, err)
 		}
 		if blank(line) {
 			continue

@@ -17,7 +17,7 @@ import (
 	"github.com/drover-etl/drover/types"
 )
 
-func openWhole(t *testing.T, path string, ctx context.Context, ro format.ReadOptions) (arrow.RecordBatch, func() error) {
+func openWhole(ctx context.Context, t *testing.T, path string, ro format.ReadOptions) (arrow.RecordBatch, func() error) {
 	t.Helper()
 	r, err := f.Open(ctx, format.Split{URL: path}, ro)
 	if err != nil {
@@ -34,7 +34,7 @@ func openWhole(t *testing.T, path string, ctx context.Context, ro format.ReadOpt
 // row groups to decode: Close must not hang or leak batches.
 func TestEarlyClose(t *testing.T) {
 	path := writeNumbers(t, 10000, 500)
-	rec, closeFn := openWhole(t, path, context.Background(), format.ReadOptions{Table: numbersSchema, BatchRows: 50})
+	rec, closeFn := openWhole(context.Background(), t, path, format.ReadOptions{Table: numbersSchema, BatchRows: 50})
 	rec.Release()
 	if err := closeFn(); err != nil {
 		t.Fatal(err)

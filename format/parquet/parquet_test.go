@@ -3,11 +3,14 @@ package parquetfmt_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/drover-etl/drover/format"
 	"github.com/drover-etl/drover/format/csv/formattest"
@@ -162,5 +165,39 @@ func TestCaseInsensitiveColumns(t *testing.T) {
 	defer formattest.Release(recs)
 	if countRows(recs) != 10 {
 		t.Fatal("wrong row count")
+	}
+}
+
+// TestDictionaryFallback reads a string column whose dictionary outgrew
+// the writer's limit, so later pages are plain: it still comes out as one
+// consistent dictionary column with the right values.
+func TestDictionaryFallback(t *testing.T) {
+	const rows = 200_000
+	mem := memory.DefaultAllocator
+	sch := arrow.NewSchema([]arrow.Field{{Name: "s", Type: arrow.BinaryTypes.String, Nullable: true}}, nil)
+	sb := array.NewStringBuilder(mem)
+	defer sb.Release()
+	for i := range rows {
+		sb.Append(fmt.Sprintf("unique-value-%09d", i))
+	}
+	col := sb.NewArray()
+	defer col.Release()
+	rec := array.NewRecordBatch(sch, []arrow.Array{col}, rows)
+	defer rec.Release()
+	path := filepath.Join(t.TempDir(), "fallback.parquet")
+	formattest.Write(t, f, path, sch, nil, rec)
+	table := types.NewSchema(types.Field{Name: "s", Type: types.StringType, Nullable: true})
+	recs, err := formattest.Scan(f, path, 0, format.ReadOptions{Table: table})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer formattest.Release(recs)
+	formattest.CheckTypes(t, table, recs)
+	if recs[len(recs)-1].Column(0).DataType().ID() != arrow.DICTIONARY {
+		t.Fatal("not read as a dictionary")
+	}
+	got := formattest.Rows(t, recs)
+	if len(got) != rows || got[rows-1][0] != fmt.Sprintf("unique-value-%09d", rows-1) || got[12345][0] != "unique-value-000012345" {
+		t.Fatalf("wrong values after fallback: %d rows", len(got))
 	}
 }

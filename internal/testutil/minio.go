@@ -27,7 +27,7 @@ type MinIO struct {
 // returns once GET /minio/health/live answers 200.
 func StartMinIO(t testing.TB) *MinIO {
 	t.Helper()
-	m := &MinIO{AccessKey: "drover-test", SecretKey: randomHex(t, 16), Region: "us-east-1"}
+	m := &MinIO{AccessKey: "root-" + randomHex(t, 6), SecretKey: randomHex(t, 16), Region: "us-east-1"}
 	m.proc = start(t, "minio", m.spec)
 	return m
 }

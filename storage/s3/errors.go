@@ -112,10 +112,13 @@ func networkTransient(err error) bool {
 }
 
 // redactor replaces every credential with "[redacted]" in message text.
+// Values shorter than 8 bytes (only toy access keys; MinIO and AWS secrets
+// are longer) are left alone: replacing them would garble bucket names and
+// words in the message while hiding nothing worth hiding.
 func redactor(cfg Config) *strings.Replacer {
 	var pairs []string
 	for _, secret := range []string{cfg.SecretKey, cfg.SessionToken, cfg.AccessKey} {
-		if secret != "" {
+		if len(secret) >= 8 {
 			pairs = append(pairs, secret, "[redacted]")
 		}
 	}

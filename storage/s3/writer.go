@@ -71,7 +71,9 @@ func (w *writer) Close() error {
 		err = w.s.putSmall(w.ctx, w.key, w.buf)
 		w.buf = nil
 	} else {
-		w.up.pw.Close()
+		// A caller that canceled before Close gets no object, even if
+		// the cancellation has not reached the upload yet.
+		w.up.pw.CloseWithError(w.ctx.Err())
 		err = w.up.wait(w.s, w.ctx)
 	}
 	if err != nil {

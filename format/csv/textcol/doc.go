@@ -5,7 +5,8 @@
 // inference over sampled text, and Formatters that render Arrow values back
 // to text.
 //
-// It lives below format/csv because the format packages may not add
-// packages elsewhere; format/jsonl imports it too. Nothing here knows about
-// CSV quoting or JSON syntax: callers hand over the raw value bytes.
+// format/jsonl and format/parquet import it too; its natural home is
+// format/internal/textcol, and it sits below format/csv only because the
+// format work was confined to the three format directories. Nothing here
+// knows about CSV quoting or JSON syntax: callers hand over value bytes.
 package textcol

@@ -1,0 +1,97 @@
+package operator
+
+import (
+	"context"
+	"io"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/drover-etl/drover/batch"
+	"github.com/drover-etl/drover/expr"
+	"github.com/drover-etl/drover/plan/logical"
+	"github.com/drover-etl/drover/plan/physical"
+	"github.com/drover-etl/drover/types"
+)
+
+const benchRows = 1 << 20
+
+// benchBatches makes benchRows rows of (k int64 in [0, groups), v float64)
+// in 64K-row batches.
+func benchBatches(groups int) (*types.Schema, []arrow.RecordBatch) {
+	schema := &types.Schema{Fields: []types.Field{{Name: "k", Type: types.Int64Type}, {Name: "v", Type: types.Float64Type}}}
+	rng := rand.New(rand.NewPCG(1, 1))
+	var recs []arrow.RecordBatch
+	for lo := 0; lo < benchRows; lo += DefaultBatchRows {
+		kb, vb := array.NewInt64Builder(mem), array.NewFloat64Builder(mem)
+		for i := 0; i < DefaultBatchRows; i++ {
+			kb.Append(int64(rng.IntN(groups)))
+			vb.Append(rng.Float64())
+		}
+		k, v := kb.NewArray(), vb.NewArray()
+		recs = append(recs, array.NewRecordBatch(schema.Arrow(), []arrow.Array{k, v}, DefaultBatchRows))
+		k.Release()
+		v.Release()
+	}
+	return schema, recs
+}
+
+func drainBench(b *testing.B, r batch.Reader) {
+	for {
+		rec, err := r.Next(context.Background())
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		rec.Release()
+	}
+	r.Close()
+}
+
+func benchAgg(b *testing.B, groups int) {
+	schema, recs := benchBatches(groups)
+	group := []*expr.Expr{expr.BoundCol(0, schema.Fields[0])}
+	aggs := []logical.AggExpr{
+		{Func: expr.AggSum, Arg: expr.BoundCol(1, schema.Fields[1]), Name: "s", Type: types.Float64Type},
+		{Func: expr.AggCountStar, Name: "n", Type: types.Int64Type},
+	}
+	out := physical.PartialSchema(group, aggs)
+	b.SetBytes(benchRows * 16)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		h, err := newHashAgg(&physical.Node{Op: physical.OpHashAgg, Schema: out,
+			Agg: &physical.AggSpec{Mode: physical.AggPartial, GroupBy: group, Aggs: aggs}}, source(schema, recs...), &Env{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		drainBench(b, h)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*benchRows), "ns/row")
+}
+
+func BenchmarkHashAggFewGroups(b *testing.B)  { benchAgg(b, 4) }
+func BenchmarkHashAggManyGroups(b *testing.B) { benchAgg(b, 1<<18) }
+
+// BenchmarkHashJoin probes 1M rows against a 64K-row build side.
+func BenchmarkHashJoin(b *testing.B) {
+	schema, probe := benchBatches(1 << 16)
+	_, build := benchBatches(1 << 16)
+	buildRec := build[0] // 64K rows, keys drawn from the same range
+	spec := &physical.JoinSpec{Type: logical.InnerJoin,
+		LeftKeys: []*expr.Expr{expr.BoundCol(0, schema.Fields[0])}, RightKeys: []*expr.Expr{expr.BoundCol(0, schema.Fields[0])}}
+	out := schema.Concat(schema)
+	b.SetBytes(benchRows * 16)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		j := &hashJoin{probe: source(schema, probe...), buildIn: source(schema, buildRec), spec: spec, schema: out.Arrow()}
+		if err := j.compile(&Env{}); err != nil {
+			b.Fatal(err)
+		}
+		drainBench(b, j)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*benchRows), "ns/row")
+}
