@@ -32,6 +32,14 @@ type Config struct {
 	MemoryBytes int64
 	// KeepShuffle keeps shuffle files after success (debugging).
 	KeepShuffle bool
+	// Scaler, when set, hears how many tasks are outstanding whenever a
+	// stage starts or ends, so cluster executors can scale with the load.
+	Scaler Scaler
+}
+
+// Scaler sizes the executor group to the outstanding work.
+type Scaler interface {
+	Demand(ctx context.Context, tasks int) error
 }
 
 // StageStats summarizes one stage of a finished run.
@@ -109,6 +117,7 @@ type scheduler struct {
 	bounds     map[int][][]types.Value
 	stageSt    map[int]*StageStats
 	fetchRec   int
+	pending    int // tasks of running stages not yet finished
 	sinkSpec   map[int]*commit.Sink
 }
 

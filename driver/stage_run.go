@@ -20,6 +20,8 @@ func (s *scheduler) runStage(ctx context.Context, st *stage.Stage) error {
 	s.outs[st.ID] = make([]task.MapOutput, st.Partitions)
 	s.results[st.ID] = make([]*task.Result, st.Partitions)
 	s.mu.Unlock()
+	s.demand(ctx, st.Partitions)
+	defer s.demand(ctx, -st.Partitions)
 	s.cfg.Progress.StageStarted(st.ID, st.Partitions, describeStage(st))
 	if st.Output != nil && st.Output.Kind == physical.PartRange {
 		if err := s.sampleBounds(ctx, st); err != nil {
@@ -51,6 +53,19 @@ func (s *scheduler) runStage(ctx context.Context, st *stage.Stage) error {
 	s.mu.Unlock()
 	s.cfg.Progress.StageDone(st.ID, stats.Metrics, stats.Wall)
 	return nil
+}
+
+// demand adjusts the outstanding task count and tells the scaler.
+func (s *scheduler) demand(ctx context.Context, delta int) {
+	s.mu.Lock()
+	s.pending += delta
+	n := s.pending
+	s.mu.Unlock()
+	if s.cfg.Scaler != nil && ctx.Err() == nil {
+		if err := s.cfg.Scaler.Demand(ctx, n); err != nil {
+			s.cfg.Progress.TaskRetry(task.ID{Stage: -1}, fmt.Errorf("scaling executors: %w", err))
+		}
+	}
 }
 
 func firstError(errs []error) error {

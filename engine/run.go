@@ -20,6 +20,10 @@ type RunOptions struct {
 	Progress   driver.Progress
 	// MemoryBytes is each task's memory budget (0: default).
 	MemoryBytes int64
+	// Run is the run ID ("": a new one).
+	Run string
+	// Scaler scales cluster executors with the load (nil: fixed size).
+	Scaler driver.Scaler
 }
 
 // NewRunID returns a sortable, unique run ID.
@@ -29,7 +33,10 @@ func NewRunID() string {
 
 // Run executes a compiled job on exec and commits its sinks.
 func Run(ctx context.Context, c *Compiled, exec task.Executor, opts RunOptions) (*driver.Summary, error) {
-	run := NewRunID()
+	run := opts.Run
+	if run == "" {
+		run = NewRunID()
+	}
 	shuffleDir := opts.ShuffleDir
 	if shuffleDir == "" {
 		dir, err := os.MkdirTemp("", "drover-shuffle-")
@@ -43,6 +50,6 @@ func Run(ctx context.Context, c *Compiled, exec task.Executor, opts RunOptions) 
 	}
 	return driver.Run(ctx, c.Stages, driver.Config{
 		Job: c.Job.Name, Run: run, Executor: exec, ShuffleDir: shuffleDir,
-		Progress: opts.Progress, MemoryBytes: opts.MemoryBytes,
+		Progress: opts.Progress, MemoryBytes: opts.MemoryBytes, Scaler: opts.Scaler,
 	})
 }

@@ -16,6 +16,7 @@ import (
 	_ "github.com/drover-etl/drover/format/parquet"
 	"github.com/drover-etl/drover/internal/buildinfo"
 	_ "github.com/drover-etl/drover/storage/local"
+	_ "github.com/drover-etl/drover/storage/s3"
 )
 
 func main() {
@@ -28,7 +29,9 @@ func main() {
 		SilenceErrors: true,
 		Version:       buildinfo.Version,
 	}
-	root.AddCommand(runCmd(), explainCmd(), headCmd(), genDataCmd(), versionCmd())
+	root.AddCommand(runCmd(), explainCmd(), headCmd(), genDataCmd(), versionCmd(), executorCmd(),
+		submitCmd("submit", "Run a job with executors on Nomad (client mode: the driver runs here)"),
+		submitCmd("driver", "Run a job's driver inside Nomad (cluster mode; the job spec may be an s3:// URL)"))
 	if err := root.ExecuteContext(ctx); err != nil {
 		fmt.Fprintln(os.Stderr, "drover:", err)
 		os.Exit(1)

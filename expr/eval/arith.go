@@ -72,5 +72,5 @@ func buildNeg(c *compiler, e *expr.Expr, args []node) (node, error) {
 	if a := e.Args[0].Type; a != t && a.ID != types.Null || !t.IsNumeric() {
 		return nil, invalidf("neg(%s) → %s", a, t)
 	}
-	return newCall(e.Name, t, args, negKernel(t), strict, 0), nil
+	return newCall(e.Name, t, args, signKernel(t, false), strict, 0), nil
 }

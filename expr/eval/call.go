@@ -29,7 +29,7 @@ const (
 
 // callNode runs one kernel over its evaluated arguments.
 type callNode struct {
-	name     string
+	name     string // for debugging
 	typ      types.Type
 	args     []node
 	argTypes []types.Type

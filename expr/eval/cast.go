@@ -27,6 +27,8 @@ import (
 //	    a failure is a *CastError, never NULL.
 //	date ↔ timestamp
 //	    a date is its midnight; a timestamp's date is floor(µs / day).
+//
+// buildCast compiles a cast; a cast to the argument's own type vanishes.
 func buildCast(c *compiler, e *expr.Expr, args []node) (node, error) {
 	if err := wantArity(e, 1, 1); err != nil {
 		return nil, err

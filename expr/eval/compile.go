@@ -135,7 +135,8 @@ func wantArity(e *expr.Expr, lo, hi int) error {
 	return nil
 }
 
-// wantTypes checks that argument i has a type accepted by ok[i].
+// wantType checks that argument i has a type ok accepts (a NULL literal
+// fits anywhere).
 func wantType(e *expr.Expr, i int, ok func(types.Type) bool, what string) error {
 	if t := e.Args[i].Type; !ok(t) && t.ID != types.Null {
 		return invalidf("%s: argument %d is %s, want %s", e.Name, i+1, t, what)

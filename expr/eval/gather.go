@@ -76,7 +76,7 @@ func gatherData(mem memory.Allocator, src arrow.Array, idx []int32) ([]*memory.B
 		case 64:
 			return []*memory.Buffer{gatherFixed[uint64](mem, src, idx)}, true
 		case 128:
-			return []*memory.Buffer{gatherFixed[[2]uint64](mem, src, idx)}, true
+			return []*memory.Buffer{gather128(mem, src, idx)}, true
 		}
 	}
 	return nil, false
@@ -100,6 +100,23 @@ func gatherFixed[T any](mem memory.Allocator, src arrow.Array, idx []int32) *mem
 	out := unsafe.Slice((*T)(unsafe.Pointer(unsafe.SliceData(buf.Bytes()))), len(idx))
 	for j, i := range idx {
 		out[j] = in[i]
+	}
+	return buf
+}
+
+// gather128 is gatherFixed for 16-byte values (decimals), written out
+// because the generic version copies each value through memmove.
+func gather128(mem memory.Allocator, src arrow.Array, idx []int32) *memory.Buffer {
+	d := src.Data()
+	raw := d.Buffers()[1].Bytes()
+	in := unsafe.Slice((*uint64)(unsafe.Pointer(unsafe.SliceData(raw))), 2*(d.Offset()+d.Len()))[2*d.Offset():]
+	buf := newBuf(mem, len(idx)*16)
+	if len(idx) == 0 {
+		return buf
+	}
+	out := unsafe.Slice((*uint64)(unsafe.Pointer(unsafe.SliceData(buf.Bytes()))), 2*len(idx))
+	for j, i := range idx {
+		out[2*j], out[2*j+1] = in[2*i], in[2*i+1]
 	}
 	return buf
 }
@@ -148,7 +165,8 @@ func gatherValidity(mem memory.Allocator, src arrow.Array, idx []int32, idxValid
 	return valid, nulls
 }
 
-// gatherStrings builds offsets first, then copies each string's bytes.
+// gatherStrings builds offsets first, then copies the bytes of each run
+// of consecutive rows at once.
 func gatherStrings(mem memory.Allocator, src arrow.Array, idx []int32) []*memory.Buffer {
 	d := src.Data()
 	offs := arrow.Int32Traits.CastFromBytes(d.Buffers()[1].Bytes())[d.Offset():]
@@ -165,8 +183,13 @@ func gatherStrings(mem memory.Allocator, src arrow.Array, idx []int32) []*memory
 	out[len(idx)] = total
 	dataBuf := newBuf(mem, int(total))
 	dst := dataBuf.Bytes()
-	for j, i := range idx {
-		copy(dst[out[j]:out[j+1]], data[offs[i]:offs[i+1]])
+	for j := 0; j < len(idx); {
+		k := j + 1 // rows idx[j:k] are consecutive: one copy
+		for k < len(idx) && idx[k] == idx[k-1]+1 {
+			k++
+		}
+		copy(dst[out[j]:out[k]], data[offs[idx[j]]:offs[idx[k-1]+1]])
+		j = k
 	}
 	return []*memory.Buffer{offBuf, dataBuf}
 }

@@ -58,7 +58,7 @@ func plainDatum(b *batch, d datum) (datum, error) {
 	return datum{arr: arr}, err
 }
 
-// constValid is the validity of a datum as a bitmap.
+// datumValid is the validity of a datum as a bitmap.
 func datumValid(d datum, n int) []byte {
 	if d.arr == nil {
 		if d.val.Null {

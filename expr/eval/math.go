@@ -20,31 +20,7 @@ func buildAbs(c *compiler, e *expr.Expr, args []node) (node, error) {
 	if a := e.Args[0].Type; (a != t && a.ID != types.Null) || !t.IsNumeric() {
 		return nil, invalidf("abs(%s) → %s", a, t)
 	}
-	return newCall(e.Name, t, args, absKernel(t), strict, 0), nil
-}
-
-func absKernel(t types.Type) kernel {
-	return func(b *batch, args []datum) (arrow.Array, error) {
-		a := args[0].arr
-		switch t.ID {
-		case types.Int32:
-			return mapSigned(b, t, a, values[int32](a), math.MinInt32, absOf[int32])
-		case types.Int64:
-			return mapSigned(b, t, a, values[int64](a), math.MinInt64, absOf[int64])
-		case types.Float32:
-			return mapSigned(b, t, a, values[float32](a), 0, absOf[float32])
-		case types.Float64:
-			return mapSigned(b, t, a, values[float64](a), 0, math.Abs)
-		}
-		return mapSigned(b, t, a, values[decimal128.Num](a), decimal128.Num{}, decimal128.Num.Abs)
-	}
-}
-
-func absOf[T int32 | int64 | float32](v T) T {
-	if v < 0 {
-		return -v
-	}
-	return v
+	return newCall(e.Name, t, args, signKernel(t, true), strict, 0), nil
 }
 
 // roundable: round, floor and ceil take floats or decimals.

@@ -10,38 +10,78 @@ import (
 	"github.com/drover-etl/drover/types"
 )
 
-// negKernel negates; the most negative integer has no negation and fails.
-func negKernel(t types.Type) kernel {
+// signKernel is neg or abs. The most negative integer has neither and
+// fails; the loops only flag it, and the rows are checked for NULLs after.
+func signKernel(t types.Type, abs bool) kernel {
 	return func(b *batch, args []datum) (arrow.Array, error) {
 		a := args[0].arr
 		switch t.ID {
 		case types.Int32:
-			return mapSigned(b, t, a, values[int32](a), math.MinInt32, func(v int32) int32 { return -v })
+			return signInts[int32](b, t, a, abs, math.MinInt32)
 		case types.Int64:
-			return mapSigned(b, t, a, values[int64](a), math.MinInt64, func(v int64) int64 { return -v })
+			return signInts[int64](b, t, a, abs, math.MinInt64)
 		case types.Float32:
-			return mapSigned(b, t, a, values[float32](a), float32(math.NaN()), func(v float32) float32 { return -v })
+			return signFloats[float32](b, t, a, abs), nil
 		case types.Float64:
-			return mapSigned(b, t, a, values[float64](a), math.NaN(), func(v float64) float64 { return -v })
+			return signFloats[float64](b, t, a, abs), nil
 		case types.Decimal:
-			return mapSigned(b, t, a, values[decimal128.Num](a), decimal128.Num{}, decimal128.Num.Negate)
+			return signDecimals(b, t, a, abs), nil
 		}
-		return nil, invalidf("neg of %s", t)
+		return nil, invalidf("neg/abs of %s", t)
 	}
 }
 
-// mapSigned applies f to every value and fails on a valid row holding bad,
-// the one value f cannot map (a NaN never equals itself, so floats pass).
-// neg and abs are rare enough for a function value per row.
-func mapSigned[T fixed](b *batch, t types.Type, a arrow.Array, in []T, bad T, f func(T) T) (arrow.Array, error) {
+func signInts[T int32 | int64](b *batch, t types.Type, a arrow.Array, abs bool, minV T) (arrow.Array, error) {
+	in := values[T](a)
 	buf, out := allocFixed[T](b.mem, b.n)
+	bad := false
 	for i, v := range in {
-		if v == bad && t.IsInteger() && a.IsValid(i) {
-			buf.Release()
-			return nil, overflowError("negation", t, fmt.Sprint(v))
+		bad = bad || v == minV
+		if !abs || v < 0 {
+			v = -v
 		}
-		out[i] = f(v)
+		out[i] = v
+	}
+	for i, v := range in {
+		if bad && v == minV && a.IsValid(i) {
+			buf.Release()
+			op := "negation"
+			if abs {
+				op = "abs"
+			}
+			return nil, overflowError(op, t, fmt.Sprint(v))
+		}
 	}
 	valid, nulls := validAnd(b.mem, b.n, a)
 	return fixedArray(t, b.n, buf, valid, nulls), nil
+}
+
+func signFloats[T float32 | float64](b *batch, t types.Type, a arrow.Array, abs bool) arrow.Array {
+	in := values[T](a)
+	buf, out := allocFixed[T](b.mem, b.n)
+	if abs {
+		for i, v := range in {
+			out[i] = T(math.Abs(float64(v)))
+		}
+	} else {
+		for i, v := range in {
+			out[i] = -v
+		}
+	}
+	valid, nulls := validAnd(b.mem, b.n, a)
+	return fixedArray(t, b.n, buf, valid, nulls)
+}
+
+// signDecimals cannot overflow: |x| has x's digits.
+func signDecimals(b *batch, t types.Type, a arrow.Array, abs bool) arrow.Array {
+	in := values[decimal128.Num](a)
+	buf, out := allocFixed[decimal128.Num](b.mem, b.n)
+	for i, v := range in {
+		if !abs || v.HighBits() < 0 {
+			v = v.Negate()
+		}
+		out[i] = v
+	}
+	valid, nulls := validAnd(b.mem, b.n, a)
+	return fixedArray(t, b.n, buf, valid, nulls)
 }

@@ -21,8 +21,6 @@ type datum struct {
 
 func scalarDatum(v types.Value) datum { return datum{val: v} }
 
-func (d datum) isScalar() bool { return d.arr == nil }
-
 func (d datum) release() {
 	if d.arr != nil {
 		d.arr.Release()

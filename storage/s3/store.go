@@ -83,6 +83,9 @@ func newClient(cfg Config, maxTries int) (*minio.Client, error) {
 		Region:     cfg.Region,
 		Transport:  tr,
 		MaxRetries: maxTries,
+		// Uploads send a CRC32C trailer instead of signing the payload
+		// with SHA-256 (see upload.go).
+		TrailingHeaders: true,
 	}
 	if custom {
 		opts.BucketLookup = minio.BucketLookupPath

@@ -7,6 +7,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 
@@ -51,6 +52,7 @@ func testRoundTrip(t *testing.T, fx *fixture) {
 	if got := readAll(t, fx.s, "rt/hello.txt"); !bytes.Equal(got, data) {
 		t.Fatalf("read %q, want %q", got, data)
 	}
+	serverStat(t, fx, "rt/hello.txt")
 	put(t, fx.s, "rt/empty", nil, 1)
 	if got := readAll(t, fx.s, "rt/empty"); len(got) != 0 {
 		t.Fatalf("empty object read back %d bytes", len(got))
@@ -138,11 +140,28 @@ func testLargeMultipart(t *testing.T, fx *fixture) {
 	if got := readAll(t, fx.s, "large/blob"); !bytes.Equal(got, data) {
 		t.Fatalf("read back %d bytes that differ from the %d written", len(got), len(data))
 	}
-	c, _ := fx.m.Client()
-	oi, err := c.StatObject(ctx, testBucket, "large/blob", minio.StatObjectOptions{})
-	if err != nil || !bytes.Contains([]byte(oi.ETag), []byte("-")) {
-		t.Errorf("ETag %q (%v): want a multipart ETag (with a part count)", oi.ETag, err)
+	oi := serverStat(t, fx, "large/blob")
+	if !strings.Contains(oi.ETag, "-") {
+		t.Errorf("ETag %q: want a multipart ETag (with a part count)", oi.ETag)
 	}
+}
+
+// serverStat asks MinIO directly, checksums included. Every upload must
+// carry a CRC32C, since payloads are not signed (upload.go).
+func serverStat(t *testing.T, fx *fixture, key string) minio.ObjectInfo {
+	t.Helper()
+	c, err := fx.m.Client()
+	if err != nil {
+		t.Fatal(err)
+	}
+	oi, err := c.StatObject(context.Background(), testBucket, key, minio.StatObjectOptions{Checksum: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if oi.ChecksumCRC32C == "" {
+		t.Errorf("%s was stored without a CRC32C checksum", key)
+	}
+	return oi
 }
 
 func testListDeleteRename(t *testing.T, fx *fixture) {

@@ -101,7 +101,10 @@ func (w *writer) Abort() error {
 // transient failure can simply be retried.
 func (s *Store) putSmall(ctx context.Context, key string, data []byte) error {
 	return s.do(ctx, func(ctx context.Context) error {
-		opts := minio.PutObjectOptions{ContentType: "application/octet-stream", DisableMultipart: true}
+		// Checksum is explicit: minio-go's automatic CRC is skipped for
+		// single PUTs (its own checksum-algorithm header turns it off).
+		opts := minio.PutObjectOptions{ContentType: "application/octet-stream", DisableMultipart: true,
+			DisableContentSha256: true, Checksum: minio.ChecksumCRC32C}
 		_, err := s.c.PutObject(ctx, s.bucket, key, bytes.NewReader(data), int64(len(data)), opts)
 		return err
 	})

@@ -2,6 +2,11 @@ module github.com/drover-etl/drover/tools/consul
 
 go 1.25.3
 
+// The pinned server. Everything below is its dependency graph as `go get`
+// resolved it. Do not run `go mod tidy` here: it changes selected versions
+// away from those the server's own go.mod asks for.
+require github.com/hashicorp/consul v1.22.0
+
 // Consul v1.22.0 requires go-msgpack versions that break its own build when
 // required from outside (its go.mod pins them by replace); exclude them as
 // TOOLCHAIN.md says.
@@ -124,7 +129,6 @@ require (
 	github.com/grpc-ecosystem/grpc-gateway/v2 v2.16.0 // indirect
 	github.com/hashi-derek/grpc-proxy v0.0.0-20231207191910-191266484d75 // indirect
 	github.com/hashicorp/cap v0.10.0 // indirect
-	github.com/hashicorp/consul v1.22.0 // indirect
 	github.com/hashicorp/consul-awsauth v0.0.0-20250825122907-9e35fe9ded3a // indirect
 	github.com/hashicorp/consul-net-rpc v0.0.0-20221205195236-156cfab66a69 // indirect
 	github.com/hashicorp/consul/api v1.33.0 // indirect

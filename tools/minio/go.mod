@@ -2,6 +2,11 @@ module github.com/drover-etl/drover/tools/minio
 
 go 1.25
 
+// The pinned server. Everything below is its dependency graph as `go get`
+// resolved it. Do not run `go mod tidy` here: it changes selected versions
+// away from those the server's own go.mod asks for.
+require github.com/minio/minio v0.0.0-20260212201848-7aac2a2c5b7c
+
 require (
 	aead.dev/mem v0.2.0 // indirect
 	aead.dev/minisign v0.3.0 // indirect
@@ -153,7 +158,6 @@ require (
 	github.com/minio/madmin-go/v3 v3.0.109 // indirect
 	github.com/minio/mc v0.0.0-20250313080218-cf909e1063a9 // indirect
 	github.com/minio/md5-simd v1.1.2 // indirect
-	github.com/minio/minio v0.0.0-20260212201848-7aac2a2c5b7c // indirect
 	github.com/minio/minio-go/v7 v7.0.91 // indirect
 	github.com/minio/mux v1.9.2 // indirect
 	github.com/minio/pkg/v3 v3.1.3 // indirect

@@ -2,6 +2,15 @@ module github.com/drover-etl/drover/tools/nomad
 
 go 1.26
 
+// The pinned server. Everything below is its dependency graph as `go get`
+// resolved it. Do not run `go mod tidy` here: it changes selected versions
+// away from those the server's own go.mod asks for.
+require (
+	github.com/hashicorp/nomad v1.11.3
+	// A separate module; the version TOOLCHAIN.md found to build with v1.11.3.
+	github.com/hashicorp/nomad/api v0.0.0-20260907080526-08ef8f3d26da
+)
+
 // Copied from Nomad's own go.mod: `go install ...@v1.11.3` refuses modules
 // with replace directives, so the tool module has to carry them.
 replace (
@@ -201,8 +210,6 @@ require (
 	github.com/hashicorp/mdns v1.0.6 // indirect
 	github.com/hashicorp/memberlist v0.5.4 // indirect
 	github.com/hashicorp/net-rpc-msgpackrpc/v2 v2.0.1 // indirect
-	github.com/hashicorp/nomad v1.11.3 // indirect
-	github.com/hashicorp/nomad/api v0.0.0-20260907080526-08ef8f3d26da // indirect
 	github.com/hashicorp/raft v1.7.3 // indirect
 	github.com/hashicorp/raft-autopilot v0.1.6 // indirect
 	github.com/hashicorp/raft-boltdb/v2 v2.3.1 // indirect

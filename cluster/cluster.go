@@ -1,0 +1,158 @@
+package cluster
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	consul "github.com/hashicorp/consul/api"
+	nomad "github.com/hashicorp/nomad/api"
+
+	"github.com/drover-etl/drover/remote"
+	"github.com/drover-etl/drover/task"
+)
+
+// Sentinel errors.
+var (
+	ErrNomadUnreachable  = errors.New("nomad unreachable")
+	ErrConsulUnreachable = errors.New("consul unreachable")
+	ErrPlacement         = errors.New("nomad could not place the executors")
+	ErrNeverHealthy      = errors.New("no executor became healthy")
+)
+
+// Cluster is one run's executors.
+type Cluster struct {
+	cfg     Config
+	nomad   *nomad.Client
+	consul  *consul.Client
+	JobID   string
+	Service string
+	pool    *remote.Pool
+	stop    context.CancelFunc
+	watched sync.WaitGroup
+	mu      sync.Mutex
+	count   int
+	closed  bool
+}
+
+// Start registers the executor job, waits until Nomad has placed it and
+// at least one executor passes its Consul health check, and keeps the
+// pool in step with Consul from then on. Nomad and Consul settings come
+// from NOMAD_* and CONSUL_HTTP_* environment variables.
+func Start(ctx context.Context, cfg Config, job, run string) (*Cluster, error) {
+	if err := cfg.defaults(); err != nil {
+		return nil, err
+	}
+	c := &Cluster{cfg: cfg, JobID: ExecutorJobID(job, run), Service: ServiceName(job, run),
+		pool: remote.NewPool(cfg.SlotsPerExecutor), count: cfg.Executors}
+	if err := c.connect(); err != nil {
+		return nil, err
+	}
+	c.pool.SetExpected(cfg.Executors)
+	if err := c.register(ctx); err != nil {
+		c.purge(context.WithoutCancel(ctx))
+		return nil, err
+	}
+	wctx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	c.stop = stop
+	c.watched.Add(1)
+	go c.watch(wctx)
+	if err := c.waitHealthy(ctx); err != nil {
+		c.Close(context.WithoutCancel(ctx))
+		return nil, err
+	}
+	return c, nil
+}
+
+// Executor is the pool the driver schedules on.
+func (c *Cluster) Executor() task.Executor { return c.pool }
+
+// Pool exposes the pool (live executors, for tests and progress).
+func (c *Cluster) Pool() *remote.Pool { return c.pool }
+
+func (c *Cluster) connect() error {
+	ncfg := nomad.DefaultConfig()
+	n, err := nomad.NewClient(ncfg)
+	if err != nil {
+		return fmt.Errorf("%w at %s: %v", ErrNomadUnreachable, ncfg.Address, err)
+	}
+	if _, err := n.Status().Leader(); err != nil {
+		return fmt.Errorf("%w at %s: %v", ErrNomadUnreachable, ncfg.Address, err)
+	}
+	ccfg := consul.DefaultConfig()
+	cc, err := consul.NewClient(ccfg)
+	if err != nil {
+		return fmt.Errorf("%w at %s: %v", ErrConsulUnreachable, ccfg.Address, err)
+	}
+	if _, err := cc.Status().Leader(); err != nil {
+		return fmt.Errorf("%w at %s: %v", ErrConsulUnreachable, ccfg.Address, err)
+	}
+	c.nomad, c.consul = n, cc
+	return nil
+}
+
+// register submits the job and waits for its evaluation; a placement
+// failure comes back with Nomad's own reasons.
+func (c *Cluster) register(ctx context.Context) error {
+	resp, _, err := c.nomad.Jobs().Register(executorJob(&c.cfg, c.JobID, c.Service), nil)
+	if err != nil {
+		return fmt.Errorf("register executor job %s: %w", c.JobID, err)
+	}
+	return c.waitEval(ctx, resp.EvalID)
+}
+
+func (c *Cluster) waitEval(ctx context.Context, evalID string) error {
+	deadline := time.Now().Add(c.cfg.HealthyTimeout)
+	for time.Now().Before(deadline) {
+		ev, _, err := c.nomad.Evaluations().Info(evalID, nil)
+		if err != nil {
+			return fmt.Errorf("evaluation %s: %w", evalID, err)
+		}
+		if len(ev.FailedTGAllocs) > 0 {
+			return fmt.Errorf("%w: %s", ErrPlacement, placementReason(ev.FailedTGAllocs))
+		}
+		if ev.Status == "complete" {
+			return nil
+		}
+		if ev.Status == "failed" || ev.Status == "canceled" {
+			return fmt.Errorf("evaluation %s %s: %s", evalID, ev.Status, ev.StatusDescription)
+		}
+		if err := sleep(ctx, 200*time.Millisecond); err != nil {
+			return err
+		}
+	}
+	return fmt.Errorf("evaluation %s did not complete in %s", evalID, c.cfg.HealthyTimeout)
+}
+
+// placementReason renders Nomad's allocation metrics the way `nomad job
+// status` does: which resource ran out, on how many nodes.
+func placementReason(failed map[string]*nomad.AllocationMetric) string {
+	var parts []string
+	for tg, m := range failed {
+		p := fmt.Sprintf("group %q: %d node(s) evaluated", tg, m.NodesEvaluated)
+		for dim, n := range m.DimensionExhausted {
+			p += fmt.Sprintf("; %s exhausted on %d node(s)", dim, n)
+		}
+		for cons, n := range m.ConstraintFiltered {
+			p += fmt.Sprintf("; constraint %s filtered %d node(s)", cons, n)
+		}
+		if m.NodesEvaluated == 0 {
+			p += "; no client node is available"
+		}
+		parts = append(parts, p)
+	}
+	return fmt.Sprint(parts)
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return context.Cause(ctx)
+	}
+}

@@ -1,0 +1,95 @@
+package cluster
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"time"
+)
+
+// Config says how to run the executors.
+type Config struct {
+	// Executors is the initial task group count. MinExecutors and
+	// MaxExecutors bound scaling (0: Executors for both).
+	Executors, MinExecutors, MaxExecutors int
+	// SlotsPerExecutor is the tasks one executor runs at once (default 2).
+	SlotsPerExecutor int
+	// CPU (MHz) and MemoryMB reserve resources per executor.
+	CPU, MemoryMB int
+	// Driver is the Nomad task driver: raw_exec (default) or exec.
+	Driver string
+	// Binary is the drover binary on the client nodes (default: this
+	// process's own binary, right when the Nomad clients are local).
+	Binary string
+	// Datacenters to place executors in (default: all).
+	Datacenters []string
+	// Env is passed to every executor (S3 endpoint and credentials, say).
+	Env map[string]string
+	// HealthyTimeout bounds the wait for the first healthy executor.
+	HealthyTimeout time.Duration
+}
+
+func (c *Config) defaults() error {
+	if c.Executors <= 0 {
+		c.Executors = 2
+	}
+	if c.MinExecutors <= 0 {
+		c.MinExecutors = c.Executors
+	}
+	if c.MaxExecutors <= 0 {
+		c.MaxExecutors = max(c.Executors, c.MinExecutors)
+	}
+	if c.MinExecutors > c.MaxExecutors {
+		return fmt.Errorf("min_executors %d > max_executors %d", c.MinExecutors, c.MaxExecutors)
+	}
+	if c.SlotsPerExecutor <= 0 {
+		c.SlotsPerExecutor = 2
+	}
+	if c.CPU <= 0 {
+		c.CPU = 500
+	}
+	if c.MemoryMB <= 0 {
+		c.MemoryMB = 512
+	}
+	if c.Driver == "" {
+		c.Driver = "raw_exec"
+	}
+	if c.Binary == "" {
+		exe, err := os.Executable()
+		if err != nil {
+			return fmt.Errorf("executor binary: %w", err)
+		}
+		c.Binary = exe
+	}
+	if len(c.Datacenters) == 0 {
+		c.Datacenters = []string{"*"}
+	}
+	if c.HealthyTimeout <= 0 {
+		c.HealthyTimeout = 90 * time.Second
+	}
+	return nil
+}
+
+// ExecutorJobID is the Nomad job ID for a run's executors; every job
+// Drover registers starts with "drover-" so operators can find them.
+func ExecutorJobID(job, run string) string {
+	return "drover-" + sanitize(job) + "-" + sanitize(run) + "-executors"
+}
+
+// ServiceName is the Consul service the run's executors register.
+func ServiceName(job, run string) string {
+	return "drover-" + sanitize(job) + "-" + sanitize(run)
+}
+
+func sanitize(s string) string {
+	s = strings.ToLower(s)
+	var b strings.Builder
+	for _, r := range s {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') || r == '-' {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('-')
+		}
+	}
+	return strings.Trim(b.String(), "-")
+}

@@ -1,0 +1,56 @@
+package cluster
+
+import (
+	"strconv"
+	"time"
+
+	nomad "github.com/hashicorp/nomad/api"
+)
+
+// groupName is the executors' task group.
+const groupName = "executors"
+
+// executorJob builds the Nomad job that runs the executors. It is a
+// service job: Nomad restarts or reschedules a lost executor, and the
+// replacement joins through Consul.
+func executorJob(cfg *Config, jobID, service string) *nomad.Job {
+	count := cfg.Executors
+	job := nomad.NewServiceJob(jobID, jobID, "", 50)
+	job.Datacenters = cfg.Datacenters
+	job.Meta = map[string]string{"drover.service": service}
+	tg := nomad.NewTaskGroup(groupName, count)
+	tg.Networks = []*nomad.NetworkResource{{DynamicPorts: []nomad.Port{{Label: "rpc"}, {Label: "health"}}}}
+	tg.Services = []*nomad.Service{{
+		Name: service, PortLabel: "rpc", Provider: "consul",
+		Checks: []nomad.ServiceCheck{{Name: "health", Type: "http", Path: "/health", PortLabel: "health",
+			Interval: time.Second, Timeout: 2 * time.Second}},
+	}}
+	attempts, interval := 2, time.Minute
+	tg.RestartPolicy = &nomad.RestartPolicy{Attempts: &attempts, Interval: &interval, Mode: strPtr("fail")}
+	tg.AddTask(executorTask(cfg))
+	job.AddTaskGroup(tg)
+	return job
+}
+
+func executorTask(cfg *Config) *nomad.Task {
+	t := nomad.NewTask("executor", cfg.Driver)
+	t.Config = map[string]any{
+		"command": cfg.Binary,
+		"args": []string{"executor",
+			"--listen", "${NOMAD_IP_rpc}:${NOMAD_PORT_rpc}",
+			"--health", "${NOMAD_IP_health}:${NOMAD_PORT_health}",
+			"--slots", strconv.Itoa(cfg.SlotsPerExecutor),
+			"--name", "${NOMAD_ALLOC_ID}"},
+	}
+	t.Env = map[string]string{"CHECKPOINT_DISABLE": "1"}
+	for k, v := range cfg.Env {
+		t.Env[k] = v
+	}
+	cpu, mem := cfg.CPU, cfg.MemoryMB
+	t.Resources = &nomad.Resources{CPU: &cpu, MemoryMB: &mem}
+	kill := 5 * time.Second
+	t.KillTimeout = &kill
+	return t
+}
+
+func strPtr(s string) *string { return &s }

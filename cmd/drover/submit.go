@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/drover-etl/drover/cluster"
+	"github.com/drover-etl/drover/engine"
+	"github.com/drover-etl/drover/progress"
+)
+
+// awsEnv are the variables executors need to reach the same S3 as the
+// driver. Their values are passed through, never printed.
+var awsEnv = []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"}
+
+type clusterFlags struct {
+	cfg        cluster.Config
+	shuffleDir string
+}
+
+func (f *clusterFlags) register(cmd *cobra.Command) {
+	cmd.Flags().IntVar(&f.cfg.Executors, "executors", 0, "executors to run (default: the job's `executors`, else 2)")
+	cmd.Flags().IntVar(&f.cfg.MinExecutors, "min-executors", 0, "scale down to no fewer than this many executors")
+	cmd.Flags().IntVar(&f.cfg.MaxExecutors, "max-executors", 0, "scale up to no more than this many executors")
+	cmd.Flags().IntVar(&f.cfg.SlotsPerExecutor, "executor-slots", 2, "tasks each executor runs at once")
+	cmd.Flags().IntVar(&f.cfg.CPU, "executor-cpu", 500, "CPU (MHz) reserved per executor")
+	cmd.Flags().IntVar(&f.cfg.MemoryMB, "executor-memory", 1024, "memory (MB) reserved per executor")
+	cmd.Flags().StringVar(&f.cfg.Binary, "executor-binary", "", "drover binary on the Nomad clients (default: this binary)")
+	cmd.Flags().StringVar(&f.cfg.Driver, "executor-driver", "raw_exec", "Nomad task driver for executors (raw_exec or exec)")
+	cmd.Flags().StringVar(&f.shuffleDir, "shuffle-dir", os.Getenv("DROVER_SHUFFLE_DIR"), "where shuffle files go, e.g. s3://bucket/shuffle (env DROVER_SHUFFLE_DIR)")
+}
+
+// runOnCluster runs a compiled job on executors registered with Nomad.
+func runOnCluster(ctx context.Context, cmd *cobra.Command, c *engine.Compiled, f clusterFlags) error {
+	if f.shuffleDir == "" {
+		return fmt.Errorf("cluster mode needs --shuffle-dir (or DROVER_SHUFFLE_DIR), e.g. s3://bucket/drover-shuffle")
+	}
+	cfg := f.cfg
+	if cfg.Executors == 0 {
+		cfg.Executors = c.Job.Executors
+		cfg.MinExecutors = max(cfg.MinExecutors, c.Job.MinExecutors)
+		cfg.MaxExecutors = max(cfg.MaxExecutors, c.Job.MaxExecutors)
+	}
+	cfg.Env = map[string]string{}
+	for _, k := range awsEnv {
+		if v, ok := os.LookupEnv(k); ok {
+			cfg.Env[k] = v
+		}
+	}
+	run := engine.NewRunID()
+	fmt.Fprintf(cmd.ErrOrStderr(), "starting executors as Nomad job %s\n", cluster.ExecutorJobID(c.Job.Name, run))
+	cl, err := cluster.Start(ctx, cfg, c.Job.Name, run)
+	if err != nil {
+		return err
+	}
+	defer cl.Close(context.WithoutCancel(ctx))
+	prog := progress.New(cmd.ErrOrStderr())
+	sum, err := engine.Run(ctx, c, cl.Executor(), engine.RunOptions{ShuffleDir: strings.TrimSuffix(f.shuffleDir, "/"), Progress: prog, Run: run, Scaler: cl})
+	progress.Wait(prog)
+	if err != nil {
+		return fmt.Errorf("job %q failed, nothing committed: %w", c.Job.Name, err)
+	}
+	progress.Summary(cmd.OutOrStdout(), sum)
+	return nil
+}
+
+func submitCmd(use, short string) *cobra.Command {
+	var jf jobFlags
+	var cf clusterFlags
+	cmd := &cobra.Command{
+		Use:   use + " JOB.hcl",
+		Short: short,
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts, err := jf.options()
+			if err != nil {
+				return err
+			}
+			path, cleanup, err := fetchJobFile(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			defer cleanup()
+			if opts.Parallelism == 0 {
+				opts.Parallelism = max(cf.cfg.Executors, 1) * max(cf.cfg.SlotsPerExecutor, 1)
+			}
+			c, err := engine.Compile(cmd.Context(), path, opts)
+			if err != nil {
+				return err
+			}
+			return runOnCluster(cmd.Context(), cmd, c, cf)
+		},
+	}
+	jf.register(cmd)
+	cf.register(cmd)
+	return cmd
+}

@@ -1,0 +1,85 @@
+package remote
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/status"
+
+	"github.com/drover-etl/drover/task"
+)
+
+// ErrExecutorLost marks a task whose executor stopped answering; the
+// scheduler retries such tasks elsewhere.
+var ErrExecutorLost = errors.New("executor lost")
+
+// Client talks to one executor.
+type Client struct {
+	Addr string
+	conn *grpc.ClientConn
+}
+
+// Dial connects to an executor at addr (host:port). The connection is
+// lazy; failures show up on the first call.
+func Dial(addr string) (*Client, error) {
+	conn, err := grpc.NewClient(addr,
+		grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithDefaultCallOptions(grpc.CallContentSubtype(codecName), grpc.MaxCallRecvMsgSize(64<<20), grpc.MaxCallSendMsgSize(64<<20)))
+	if err != nil {
+		return nil, fmt.Errorf("dial executor %s: %w", addr, err)
+	}
+	return &Client{Addr: addr, conn: conn}, nil
+}
+
+func (c *Client) invoke(ctx context.Context, method string, req, resp any) error {
+	err := c.conn.Invoke(ctx, "/"+serviceName+"/"+method, req, resp)
+	if err == nil {
+		return nil
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	switch status.Code(err) {
+	case codes.Unavailable, codes.Aborted, codes.Internal, codes.Unknown, codes.DeadlineExceeded:
+		return task.AsRetryable(fmt.Errorf("%w: %s: %v", ErrExecutorLost, c.Addr, err))
+	}
+	return fmt.Errorf("executor %s: %w", c.Addr, err)
+}
+
+// Run executes a task remotely; the task's own error keeps its class.
+func (c *Client) Run(ctx context.Context, spec *task.Spec) (*task.Result, error) {
+	var resp RunResponse
+	if err := c.invoke(ctx, "RunTask", &RunRequest{Spec: spec}, &resp); err != nil {
+		return nil, err
+	}
+	if resp.Error != nil {
+		return nil, resp.Error.toError()
+	}
+	return resp.Result, nil
+}
+
+// Cancel stops a running attempt.
+func (c *Client) Cancel(ctx context.Context, id task.ID) error {
+	return c.invoke(ctx, "Cancel", &CancelRequest{ID: id}, &Empty{})
+}
+
+// Status is the heartbeat.
+func (c *Client) Status(ctx context.Context) (*Status, error) {
+	var st Status
+	if err := c.invoke(ctx, "Status", &StatusRequest{}, &st); err != nil {
+		return nil, err
+	}
+	return &st, nil
+}
+
+// Shutdown asks the executor process to exit.
+func (c *Client) Shutdown(ctx context.Context) error {
+	return c.invoke(ctx, "Shutdown", &Empty{}, &Empty{})
+}
+
+// Close closes the connection.
+func (c *Client) Close() error { return c.conn.Close() }

@@ -1,0 +1,9 @@
+// Package remote is the executor's network protocol: a gRPC service
+// (drover.executor.v1.Executor) with RunTask, Cancel, Status and Shutdown,
+// a Server that runs tasks on an executor.Runtime, and a Client that
+// implements the same calls for the driver. Messages are the task package's
+// JSON-serializable Spec and Result, carried by a JSON codec, so the wire
+// format is exactly what the local executor already round-trips in tests.
+// Task error classes (retryable, fatal, fetch-failed) survive the wire;
+// transport failures surface as ErrExecutorLost.
+package remote

@@ -1,0 +1,198 @@
+package remote
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"sync"
+
+	"github.com/drover-etl/drover/task"
+)
+
+// Pool is a task.Executor over a changing set of remote executors. The
+// membership comes from outside (Consul health queries in cluster mode);
+// Run waits for a free slot on any live member, so executors that appear
+// later are used as they come.
+type Pool struct {
+	mu       sync.Mutex
+	members  map[string]*member
+	slotsPer int
+	expected int
+	wake     chan struct{}
+	closed   bool
+}
+
+type member struct {
+	c       *Client
+	running int
+	lost    bool
+}
+
+var _ task.Executor = (*Pool)(nil)
+
+// NewPool returns an empty pool whose executors each run slotsPer tasks.
+func NewPool(slotsPer int) *Pool {
+	return &Pool{members: map[string]*member{}, slotsPer: max(slotsPer, 1), wake: make(chan struct{})}
+}
+
+// SetExpected tells the pool how many executors to plan for (Slots).
+func (p *Pool) SetExpected(n int) {
+	p.mu.Lock()
+	p.expected = n
+	p.mu.Unlock()
+}
+
+// Set replaces the membership with addrs (host:port), keeping connections
+// to executors that stay.
+func (p *Pool) Set(addrs []string) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	keep := map[string]bool{}
+	for _, a := range addrs {
+		keep[a] = true
+		if _, ok := p.members[a]; ok {
+			continue
+		}
+		c, err := Dial(a)
+		if err != nil {
+			return err
+		}
+		p.members[a] = &member{c: c}
+	}
+	for a, m := range p.members {
+		if !keep[a] {
+			m.lost = true
+			if m.running == 0 {
+				m.c.Close()
+				delete(p.members, a)
+			}
+		}
+	}
+	p.signal()
+	return nil
+}
+
+// Live lists the members currently accepting tasks, sorted.
+func (p *Pool) Live() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var out []string
+	for a, m := range p.members {
+		if !m.lost {
+			out = append(out, a)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// signal wakes every waiter (membership or load changed). Callers hold mu.
+func (p *Pool) signal() {
+	close(p.wake)
+	p.wake = make(chan struct{})
+}
+
+// Slots is the number of tasks the driver should keep in flight.
+func (p *Pool) Slots() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	n := max(p.expected, len(p.members), 1)
+	return n * p.slotsPer
+}
+
+// Run sends the task to the least-loaded live executor with a free slot.
+// An executor that fails at the transport level is dropped from the pool
+// (Consul will say the same soon) and the error is retryable.
+func (p *Pool) Run(ctx context.Context, spec *task.Spec) (*task.Result, error) {
+	addr, m, err := p.acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	res, err := m.c.Run(ctx, spec)
+	p.release(addr, m, errors.Is(err, ErrExecutorLost))
+	if err != nil {
+		return nil, err
+	}
+	res.Metrics.Executor = addr
+	return res, nil
+}
+
+func (p *Pool) acquire(ctx context.Context) (string, *member, error) {
+	for {
+		p.mu.Lock()
+		if p.closed {
+			p.mu.Unlock()
+			return "", nil, fmt.Errorf("executor pool closed")
+		}
+		addr, m := p.pick()
+		if m != nil {
+			m.running++
+			p.mu.Unlock()
+			return addr, m, nil
+		}
+		wake := p.wake
+		p.mu.Unlock()
+		select {
+		case <-wake:
+		case <-ctx.Done():
+			return "", nil, context.Cause(ctx)
+		}
+	}
+}
+
+// pick returns the live member with the fewest running tasks and a free
+// slot. Callers hold mu.
+func (p *Pool) pick() (string, *member) {
+	var best string
+	var bm *member
+	for a, m := range p.members {
+		if m.lost || m.running >= p.slotsPer {
+			continue
+		}
+		if bm == nil || m.running < bm.running || (m.running == bm.running && a < best) {
+			best, bm = a, m
+		}
+	}
+	return best, bm
+}
+
+func (p *Pool) release(addr string, m *member, lost bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	m.running--
+	if lost {
+		m.lost = true
+	}
+	if m.lost && m.running == 0 && p.members[addr] == m {
+		m.c.Close()
+		delete(p.members, addr)
+	}
+	p.signal()
+}
+
+// Shutdown asks every member to exit (best effort).
+func (p *Pool) Shutdown(ctx context.Context) {
+	p.mu.Lock()
+	clients := make([]*Client, 0, len(p.members))
+	for _, m := range p.members {
+		clients = append(clients, m.c)
+	}
+	p.mu.Unlock()
+	for _, c := range clients {
+		c.Shutdown(ctx)
+	}
+}
+
+// Close drops every connection.
+func (p *Pool) Close() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.closed = true
+	for a, m := range p.members {
+		m.c.Close()
+		delete(p.members, a)
+	}
+	p.signal()
+	return nil
+}

@@ -1,0 +1,115 @@
+package remote
+
+import (
+	"context"
+	"encoding/json"
+	"net"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"google.golang.org/grpc"
+
+	"github.com/drover-etl/drover/executor"
+	"github.com/drover-etl/drover/task"
+)
+
+// Server runs tasks sent by a driver.
+type Server struct {
+	rt      *executor.Runtime
+	slots   int
+	start   time.Time
+	mu      sync.Mutex
+	running map[task.ID]context.CancelFunc
+	done    atomic.Int64
+	grpc    *grpc.Server
+	stop    chan struct{}
+	once    sync.Once
+}
+
+var _ handler = (*Server)(nil)
+
+// NewServer serves rt with the given number of task slots.
+func NewServer(rt *executor.Runtime, slots int) *Server {
+	s := &Server{rt: rt, slots: slots, start: time.Now(), running: map[task.ID]context.CancelFunc{}, stop: make(chan struct{})}
+	s.grpc = grpc.NewServer(grpc.MaxRecvMsgSize(64<<20), grpc.MaxSendMsgSize(64<<20))
+	s.grpc.RegisterService(&serviceDesc, s)
+	return s
+}
+
+// Serve answers gRPC on lis until Shutdown or Stop.
+func (s *Server) Serve(lis net.Listener) error { return s.grpc.Serve(lis) }
+
+// Stopped is closed when a driver asked the executor to shut down.
+func (s *Server) Stopped() <-chan struct{} { return s.stop }
+
+// Stop cancels running tasks and stops serving.
+func (s *Server) Stop() {
+	s.mu.Lock()
+	for _, cancel := range s.running {
+		cancel()
+	}
+	s.mu.Unlock()
+	s.grpc.Stop()
+}
+
+// RunTask runs one task to completion. A task error travels in the
+// response with its class; the gRPC call itself succeeds.
+func (s *Server) RunTask(ctx context.Context, req *RunRequest) (*RunResponse, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	s.mu.Lock()
+	s.running[req.Spec.ID] = cancel
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		delete(s.running, req.Spec.ID)
+		s.mu.Unlock()
+		s.done.Add(1)
+	}()
+	res, err := s.rt.Run(ctx, req.Spec)
+	if err != nil {
+		return &RunResponse{Error: toWire(err)}, nil
+	}
+	return &RunResponse{Result: res}, nil
+}
+
+// Cancel stops a running attempt (a speculative copy that lost, say).
+func (s *Server) Cancel(_ context.Context, req *CancelRequest) (*Empty, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if cancel, ok := s.running[req.ID]; ok {
+		cancel()
+	}
+	return &Empty{}, nil
+}
+
+// Status is the heartbeat answer.
+func (s *Server) Status(context.Context, *StatusRequest) (*Status, error) {
+	return s.status(), nil
+}
+
+func (s *Server) status() *Status {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := &Status{Name: s.rt.Name, Slots: s.slots, Done: s.done.Load(), Uptime: time.Since(s.start)}
+	for id := range s.running {
+		st.Running = append(st.Running, id)
+	}
+	return st
+}
+
+// Shutdown asks the process to exit once the reply is sent.
+func (s *Server) Shutdown(context.Context, *Empty) (*Empty, error) {
+	s.once.Do(func() { close(s.stop) })
+	return &Empty{}, nil
+}
+
+// HealthHandler answers /health with the status as JSON (200 while serving).
+func (s *Server) HealthHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(s.status())
+	})
+}
