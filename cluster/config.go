@@ -25,6 +25,8 @@ type Config struct {
 	Datacenters []string
 	// Env is passed to every executor (S3 endpoint and credentials, say).
 	Env map[string]string
+	// ExtraArgs are appended to the executor command line.
+	ExtraArgs []string
 	// HealthyTimeout bounds the wait for the first healthy executor.
 	HealthyTimeout time.Duration
 }

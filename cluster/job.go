@@ -18,6 +18,10 @@ func executorJob(cfg *Config, jobID, service string) *nomad.Job {
 	job := nomad.NewServiceJob(jobID, jobID, "", 50)
 	job.Datacenters = cfg.Datacenters
 	job.Meta = map[string]string{"drover.service": service}
+	// No deployments: executors are interchangeable, and an active
+	// deployment would block the scale API that sizes the group.
+	noDeploy := 0
+	job.Update = &nomad.UpdateStrategy{MaxParallel: &noDeploy}
 	tg := nomad.NewTaskGroup(groupName, count)
 	tg.Networks = []*nomad.NetworkResource{{DynamicPorts: []nomad.Port{{Label: "rpc"}, {Label: "health"}}}}
 	tg.Services = []*nomad.Service{{
@@ -41,6 +45,9 @@ func executorTask(cfg *Config) *nomad.Task {
 			"--health", "${NOMAD_IP_health}:${NOMAD_PORT_health}",
 			"--slots", strconv.Itoa(cfg.SlotsPerExecutor),
 			"--name", "${NOMAD_ALLOC_ID}"},
+	}
+	if len(cfg.ExtraArgs) > 0 {
+		t.Config["args"] = append(t.Config["args"].([]string), cfg.ExtraArgs...)
 	}
 	t.Env = map[string]string{"CHECKPOINT_DISABLE": "1"}
 	for k, v := range cfg.Env {

@@ -21,6 +21,9 @@ type Runtime struct {
 	TempDir string
 	// UDF calls plugin functions (nil: none).
 	UDF eval.ScalarUDF
+	// Delay holds every task this long before it starts (chaos testing:
+	// it widens the window in which a test can kill a busy executor).
+	Delay time.Duration
 }
 
 // Run executes one task. A panic inside an operator becomes a fatal task
@@ -35,6 +38,13 @@ func (rt *Runtime) Run(ctx context.Context, spec *task.Spec) (res *task.Result, 
 	env := &operator.Env{
 		Partition: spec.Partition, Inputs: spec.Inputs, MemoryBytes: spec.MemoryBytes,
 		TempDir: rt.TempDir, BatchRows: spec.BatchRows, UDF: rt.UDF,
+	}
+	if rt.Delay > 0 {
+		select {
+		case <-time.After(rt.Delay):
+		case <-ctx.Done():
+			return nil, task.AsRetryable(ctx.Err())
+		}
 	}
 	in, err := operator.Build(ctx, spec.Fragment, env)
 	if err != nil {

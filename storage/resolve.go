@@ -96,3 +96,11 @@ func Resolve(ctx context.Context, p string) (Location, error) {
 	cache[id] = s
 	return Location{Store: s, Key: key}, nil
 }
+
+// ResetCache forgets every opened store, so the next Resolve builds them
+// anew (tests that change credentials in the environment use it).
+func ResetCache() {
+	mu.Lock()
+	defer mu.Unlock()
+	cache = map[string]Store{}
+}

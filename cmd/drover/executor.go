@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -16,6 +17,7 @@ import (
 func executorCmd() *cobra.Command {
 	var listen, health, name, tempDir string
 	var slots int
+	var delay time.Duration
 	cmd := &cobra.Command{
 		Use:   "executor",
 		Short: "Run an executor process (what Nomad runs in cluster mode)",
@@ -28,7 +30,7 @@ func executorCmd() *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("listen %s: %w", listen, err)
 			}
-			srv := remote.NewServer(&executor.Runtime{Name: name, TempDir: tempDir}, slots)
+			srv := remote.NewServer(&executor.Runtime{Name: name, TempDir: tempDir, Delay: delay}, slots)
 			hs := &http.Server{Addr: health, Handler: healthMux(srv)}
 			go func() {
 				if err := hs.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -53,6 +55,8 @@ func executorCmd() *cobra.Command {
 	cmd.Flags().IntVar(&slots, "slots", 2, "tasks to run at once")
 	cmd.Flags().StringVar(&name, "name", "", "executor name in logs and metrics (default: host name)")
 	cmd.Flags().StringVar(&tempDir, "temp-dir", "", "directory for sort spill files (default: the OS temp dir)")
+	cmd.Flags().DurationVar(&delay, "chaos-task-delay", 0, "hold each task this long before running it (fault-injection tests)")
+	cmd.Flags().MarkHidden("chaos-task-delay")
 	return cmd
 }
 

@@ -40,6 +40,7 @@ func (f *jobFlags) options() (engine.Options, error) {
 
 func runCmd() *cobra.Command {
 	var jf jobFlags
+	var diag runDiagnostics
 	var memory int64
 	cmd := &cobra.Command{
 		Use:   "run JOB.hcl",
@@ -50,6 +51,11 @@ func runCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			stopProfile, err := diag.startProfile()
+			if err != nil {
+				return err
+			}
+			defer stopProfile()
 			c, err := engine.Compile(cmd.Context(), args[0], opts)
 			if err != nil {
 				return err
@@ -62,10 +68,11 @@ func runCmd() *cobra.Command {
 				return fmt.Errorf("job %q failed, nothing committed: %w", c.Job.Name, err)
 			}
 			progress.Summary(cmd.OutOrStdout(), sum)
-			return nil
+			return diag.writeMetrics(sum)
 		},
 	}
 	jf.register(cmd)
+	diag.register(cmd)
 	cmd.Flags().Int64Var(&memory, "task-memory", 0, "bytes a task may buffer for sorting before it spills to disk (default 512 MiB)")
 	return cmd
 }

@@ -6,6 +6,7 @@ import (
 )
 
 func TestStartConsul(t *testing.T) {
+	skipShort(t)
 	c := StartConsul(t)
 	if !strings.HasPrefix(c.HTTPAddr, "127.0.0.1:") {
 		t.Fatalf("HTTPAddr %q is not loopback", c.HTTPAddr)

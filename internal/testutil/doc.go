@@ -9,6 +9,9 @@
 // directory; its tail is printed when the test fails, and a server that
 // exits while the test still needs it fails the test.
 //
+// Linux only: servers run in their own process group (so their helpers are
+// stopped with them) and die with the test binary (parent-death signal).
+//
 // Only 127.0.0.1 is ever bound or contacted, and every HashiCorp agent runs
 // with CHECKPOINT_DISABLE=1 so nothing phones home.
 package testutil

@@ -11,6 +11,7 @@ import (
 )
 
 func TestStartMinIO(t *testing.T) {
+	skipShort(t)
 	m := StartMinIO(t)
 	if !strings.HasPrefix(m.Endpoint, "http://127.0.0.1:") {
 		t.Fatalf("endpoint %q is not loopback", m.Endpoint)
@@ -50,6 +51,7 @@ func (r *recorder) Errorf(format string, args ...any) {
 }
 
 func TestUnexpectedExitFailsTest(t *testing.T) {
+	skipShort(t)
 	rec := &recorder{TB: t}
 	m := StartMinIO(rec)
 	if err := syscall.Kill(m.proc.cmd.Process.Pid, syscall.SIGKILL); err != nil {
@@ -81,5 +83,13 @@ func TestFreePortDistinct(t *testing.T) {
 			t.Fatalf("port %d handed out twice", p)
 		}
 		seen[p] = true
+	}
+}
+
+// skipShort skips server tests under -short (`make test-short`, unit tests
+// only). Without -short a missing binary is built, never skipped.
+func skipShort(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a real server")
 	}
 }

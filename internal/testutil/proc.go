@@ -96,18 +96,20 @@ func (p *proc) waitReady(timeout time.Duration, ready func() error) error {
 	}
 }
 
-// stop interrupts the server, kills it after stopGrace, and then kills
-// whatever it left behind in its process group.
+// stop interrupts the server, kills its process group after stopGrace,
+// and then kills whatever it left running (see killSurvivors).
 func (p *proc) stop() {
 	p.mu.Lock()
 	p.stopping = true
 	p.mu.Unlock()
 	pid := p.cmd.Process.Pid
-	// Signal the leader only while it is unreaped, so pid cannot have been
-	// reused by an unrelated process.
+	var tree map[int]procInfo
+	// Signal only while the server is unreaped, so its pid (and group id)
+	// cannot have been reused by an unrelated process.
 	select {
 	case <-p.done:
 	default:
+		tree = descendants(procTable(), pid)
 		_ = p.cmd.Process.Signal(os.Interrupt)
 	}
 	select {
@@ -116,7 +118,7 @@ func (p *proc) stop() {
 		_ = syscall.Kill(-pid, syscall.SIGKILL)
 		<-p.done
 	}
-	killGroupLeftovers(pid)
+	killSurvivors(tree)
 }
 
 // tail returns the end of the server's log, enough to see why it failed.

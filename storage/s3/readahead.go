@@ -3,8 +3,13 @@ package s3
 import "sync"
 
 // Read-ahead window bounds. Reads of maxWindow or more bypass the buffer.
+// minWindow also sizes the fetch at an object's end, which holds most
+// Parquet footers whole. Measured on the 64 MiB shuffle object of the
+// benchmarks (8 partitions of eight 1 MiB batches), 256 KiB reads
+// every partition with 48 GETs fetching 1.16x the object; 64 KiB took 64
+// GETs and 1.38x, 512 KiB 48 GETs and 2.06x.
 const (
-	minWindow = 64 << 10
+	minWindow = 256 << 10
 	maxWindow = 8 << 20
 )
 

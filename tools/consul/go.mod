@@ -7,9 +7,8 @@ go 1.25.3
 // away from those the server's own go.mod asks for.
 require github.com/hashicorp/consul v1.22.0
 
-// Consul v1.22.0 requires go-msgpack versions that break its own build when
-// required from outside (its go.mod pins them by replace); exclude them as
-// TOOLCHAIN.md says.
+// Copied from Consul's own go.mod (excludes apply only in the main module):
+// go-msgpack v1.1.5 has breaking changes and v1.1.6 is the same code.
 exclude (
 	github.com/hashicorp/go-msgpack v1.1.5
 	github.com/hashicorp/go-msgpack v1.1.6

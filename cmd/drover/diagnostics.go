@@ -1,0 +1,58 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"runtime/pprof"
+
+	"github.com/spf13/cobra"
+
+	"github.com/drover-etl/drover/driver"
+)
+
+// runDiagnostics are run's optional outputs for benchmarks and profiling:
+// a CPU profile and the run summary as JSON.
+type runDiagnostics struct {
+	cpuProfile  string
+	metricsJSON string
+}
+
+func (d *runDiagnostics) register(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&d.cpuProfile, "cpuprofile", "", "write a CPU profile (pprof) of the run to this file")
+	cmd.Flags().StringVar(&d.metricsJSON, "metrics-json", "", "write the run summary (per-stage metrics, sinks) as JSON to this file")
+}
+
+// startProfile starts the CPU profile if one was asked for; stop ends it.
+func (d *runDiagnostics) startProfile() (stop func(), err error) {
+	if d.cpuProfile == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(d.cpuProfile)
+	if err != nil {
+		return nil, fmt.Errorf("--cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("--cpuprofile: %w", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
+}
+
+// writeMetrics writes the summary if --metrics-json was given.
+func (d *runDiagnostics) writeMetrics(sum *driver.Summary) error {
+	if d.metricsJSON == "" {
+		return nil
+	}
+	b, err := json.MarshalIndent(sum, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(d.metricsJSON, append(b, '\n'), 0o644); err != nil {
+		return fmt.Errorf("--metrics-json: %w", err)
+	}
+	return nil
+}

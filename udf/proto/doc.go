@@ -1,0 +1,3 @@
+// Package udfpb is the generated gRPC code of the UDF plugin protocol
+// (udf.proto). Regenerate it with `make proto`; package udf wraps it.
+package udfpb

@@ -1,0 +1,142 @@
+package udf
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/apache/arrow-go/v18/arrow"
+
+	pb "github.com/drover-etl/drover/udf/proto"
+)
+
+// server serves a Plugin over gRPC: it decodes Arrow IPC payloads, calls
+// the plugin's functions and encodes their results. It checks nothing the
+// executor checks anyway (result lengths and types, output schemas): the
+// executor must not trust plugins in other languages either.
+type server struct {
+	pb.UnimplementedUDFServer
+	p *Plugin
+}
+
+var _ pb.UDFServer = (*server)(nil)
+
+func newServer(p *Plugin) *server { return &server{p: p} }
+
+func (s *server) Describe(context.Context, *pb.DescribeRequest) (*pb.DescribeResponse, error) {
+	out := &pb.DescribeResponse{}
+	for _, f := range s.p.Describe() {
+		kind := pb.Kind_KIND_SCALAR
+		if f.Transform {
+			kind = pb.Kind_KIND_TRANSFORM
+		}
+		out.Functions = append(out.Functions, &pb.Function{Name: f.Name, Kind: kind, Doc: f.Doc})
+	}
+	return out, nil
+}
+
+func (s *server) scalar(name string) (Scalar, error) {
+	if f, ok := s.p.Scalars[name]; ok {
+		return f, nil
+	}
+	if _, ok := s.p.Transforms[name]; ok {
+		return nil, fmt.Errorf("%w: %q is a transform, not a scalar function", ErrUnknownFunction, name)
+	}
+	return nil, fmt.Errorf("%w: %q", ErrUnknownFunction, name)
+}
+
+func (s *server) transform(name string) (Transform, error) {
+	if f, ok := s.p.Transforms[name]; ok {
+		return f, nil
+	}
+	if _, ok := s.p.Scalars[name]; ok {
+		return nil, fmt.Errorf("%w: %q is a scalar function, not a transform", ErrUnknownFunction, name)
+	}
+	return nil, fmt.Errorf("%w: %q", ErrUnknownFunction, name)
+}
+
+func (s *server) ResolveScalar(_ context.Context, req *pb.ResolveScalarRequest) (*pb.ResolveScalarResponse, error) {
+	f, err := s.scalar(req.Function)
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	in, err := DecodeSchema(req.ArgSchema)
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	args := make([]arrow.DataType, in.NumFields())
+	for i, fld := range in.Fields() {
+		args[i] = fld.Type
+	}
+	t, err := f.ResultType(args)
+	if err != nil {
+		return nil, toStatus(fmt.Errorf("%w: %w", ErrRejected, err))
+	}
+	b, err := EncodeSchema(arrow.NewSchema([]arrow.Field{{Name: "result", Type: t, Nullable: true}}, nil))
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	return &pb.ResolveScalarResponse{ResultSchema: b}, nil
+}
+
+func (s *server) ResolveTransform(_ context.Context, req *pb.ResolveTransformRequest) (*pb.ResolveTransformResponse, error) {
+	t, err := s.transform(req.Function)
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	in, err := DecodeSchema(req.InputSchema)
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	out, err := t.OutputSchema(in, req.Args)
+	if err != nil {
+		return nil, toStatus(fmt.Errorf("%w: %w", ErrRejected, err))
+	}
+	b, err := EncodeSchema(out)
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	return &pb.ResolveTransformResponse{OutputSchema: b}, nil
+}
+
+// Scalar answers each request of the stream in turn.
+func (s *server) Scalar(stream pb.UDF_ScalarServer) error {
+	ctx := stream.Context()
+	for {
+		req, err := stream.Recv()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		b, err := s.callScalar(ctx, req)
+		if err != nil {
+			return toStatus(err)
+		}
+		if err := stream.Send(&pb.ScalarResponse{Result: b}); err != nil {
+			return err
+		}
+	}
+}
+
+func (s *server) callScalar(ctx context.Context, req *pb.ScalarRequest) ([]byte, error) {
+	f, err := s.scalar(req.Function)
+	if err != nil {
+		return nil, err
+	}
+	args, err := DecodeBatch(req.Args)
+	if err != nil {
+		return nil, err
+	}
+	defer args.Release()
+	out, err := f.Call(ctx, args.Columns(), int(req.Rows))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", req.Function, err)
+	}
+	defer out.Release()
+	rec := newRecord("result", []arrow.Array{out}, out.Len())
+	defer rec.Release()
+	return EncodeBatch(rec)
+}
