@@ -21,6 +21,8 @@ type Runtime struct {
 	TempDir string
 	// UDF calls plugin functions (nil: none).
 	UDF eval.ScalarUDF
+	// Transforms runs plugin batch transforms (nil: none).
+	Transforms operator.Transformer
 	// Delay holds every task this long before it starts (chaos testing:
 	// it widens the window in which a test can kill a busy executor).
 	Delay time.Duration
@@ -37,7 +39,7 @@ func (rt *Runtime) Run(ctx context.Context, spec *task.Spec) (res *task.Result, 
 	}()
 	env := &operator.Env{
 		Partition: spec.Partition, Inputs: spec.Inputs, MemoryBytes: spec.MemoryBytes,
-		TempDir: rt.TempDir, BatchRows: spec.BatchRows, UDF: rt.UDF,
+		TempDir: rt.TempDir, BatchRows: spec.BatchRows, UDF: rt.UDF, Transforms: rt.Transforms,
 	}
 	if rt.Delay > 0 {
 		select {

@@ -80,5 +80,8 @@ func (b *builder) view(v *jobspec.View) (logical.Node, error) {
 		}
 		return node, nil
 	}
+	if v.Transform.IsSet() {
+		return b.transform(v)
+	}
 	return b.structured(v)
 }

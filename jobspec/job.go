@@ -58,7 +58,8 @@ type Column struct {
 }
 
 // View is a `view "name" { ... }` block: structured (From set) or SQL
-// (SQL set), never both.
+// (SQL set), never both. A transform view (Transform set) has From and
+// Args only: its rows are a plugin transform's output over From.
 type View struct {
 	Name      string
 	From      Text
@@ -71,6 +72,8 @@ type View struct {
 	OrderBy   []Text
 	Limit     *int64
 	SQL       Text
+	Transform Text // plugin.function, lower case
+	Args      map[string]string
 	Range     hcl.Range
 }
 

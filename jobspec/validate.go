@@ -1,6 +1,10 @@
 package jobspec
 
-import "github.com/hashicorp/hcl/v2"
+import (
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+)
 
 // validate checks the references between blocks: unique names, views that
 // read sources or earlier views only, sinks that read something that
@@ -70,9 +74,18 @@ func (d *decoder) checkSinks(job *Job, known map[string]bool, names []string) {
 func (d *decoder) checkPlugins(job *Job) {
 	seen := map[string]bool{}
 	for _, p := range job.Plugins {
-		if seen[p.Name] {
+		if seen[strings.ToLower(p.Name)] {
 			d.errorf(p.Range, "plugin %q is declared twice", p.Name)
 		}
-		seen[p.Name] = true
+		seen[strings.ToLower(p.Name)] = true
+	}
+	// Scalar calls are checked while planning (they hide in expressions);
+	// a transform names its plugin right here.
+	for _, v := range job.Views {
+		plugin, _, ok := strings.Cut(v.Transform.Value, ".")
+		if ok && !seen[plugin] {
+			d.errorf(v.Transform.Range, "view %q: transform %q: no plugin %q is declared (add a plugin %q block)",
+				v.Name, v.Transform.Value, plugin, plugin)
+		}
 	}
 }

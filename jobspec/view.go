@@ -12,7 +12,7 @@ var viewSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{
 		{Name: "from"}, {Name: "where"}, {Name: "select"}, {Name: "group_by"},
 		{Name: "aggregate"}, {Name: "having"}, {Name: "order_by"}, {Name: "limit"},
-		{Name: "sql"},
+		{Name: "sql"}, {Name: "transform"}, {Name: "args"},
 	},
 	Blocks: []hcl.BlockHeaderSchema{{Type: "join", LabelNames: []string{"relation"}}},
 }
@@ -32,6 +32,9 @@ func (d *decoder) view(b *hcl.Block) *View {
 		v.Limit = &n
 	}
 	v.SQL = d.text(a, "sql")
+	v.Transform = d.text(a, "transform")
+	v.Transform.Value = strings.ToLower(strings.TrimSpace(v.Transform.Value))
+	v.Args = d.stringMap(a, "args")
 	for _, blk := range c.Blocks {
 		v.Joins = append(v.Joins, d.join(blk))
 	}
@@ -51,6 +54,10 @@ func (d *decoder) checkViewShape(v *View, attrs hcl.Attributes) {
 	if len(v.Joins) > 0 {
 		structured = append(structured, "join")
 	}
+	if v.Transform.IsSet() || attrs["args"] != nil {
+		d.checkTransformShape(v, structured, attrs)
+		return
+	}
 	switch {
 	case v.IsSQL() && len(structured) > 0:
 		d.errorf(v.SQL.Range, "view %q: a view is either structured or sql, not both (remove %s or sql)",
@@ -59,6 +66,31 @@ func (d *decoder) checkViewShape(v *View, attrs hcl.Attributes) {
 		d.errorf(v.Range, "view %q needs from (a structured view) or sql", v.Name)
 	case v.Having.IsSet() && len(v.GroupBy) == 0 && len(v.Aggregate) == 0:
 		d.errorf(v.Having.Range, "view %q: having needs group_by or aggregate", v.Name)
+	}
+}
+
+// checkTransformShape: a transform view is from, transform and args
+// only. Mixing in where or select would raise the question of whether
+// they apply before or after the plugin; a view above or below answers it.
+func (d *decoder) checkTransformShape(v *View, structured []string, attrs hcl.Attributes) {
+	var extra []string
+	for _, name := range structured {
+		if name != "from" {
+			extra = append(extra, name)
+		}
+	}
+	switch {
+	case !v.Transform.IsSet():
+		d.errorf(attrs["args"].Range, "view %q: args without transform", v.Name)
+	case v.IsSQL():
+		d.errorf(v.SQL.Range, "view %q: a view is either a transform or sql, not both", v.Name)
+	case !v.From.IsSet():
+		d.errorf(v.Range, "view %q: a transform needs from (the view or source it reads)", v.Name)
+	case len(extra) > 0:
+		d.errorf(v.Transform.Range, "view %q: a transform view takes from, transform and args only (move %s into a view before or after it)",
+			v.Name, strings.Join(extra, ", "))
+	case !strings.Contains(v.Transform.Value, "."):
+		d.errorf(v.Transform.Range, "view %q: transform %q: want plugin.function, as in textkit.score", v.Name, v.Transform.Value)
 	}
 }
 

@@ -25,6 +25,8 @@ type Env struct {
 	BatchRows int
 	// UDF calls plugin functions (nil: none available).
 	UDF eval.ScalarUDF
+	// Transforms runs plugin batch transforms (nil: none available).
+	Transforms Transformer
 	// Counters, updated atomically by operators.
 	RowsIn, BytesRead, Spilled atomic.Int64
 }
@@ -94,6 +96,8 @@ func buildUnary(n *physical.Node, in batch.Reader, env *Env) (batch.Reader, erro
 		return newTopN(n, in, env)
 	case physical.OpLimit:
 		return newLimit(n, in), nil
+	case physical.OpTransform:
+		return newTransform(n, in, env)
 	case physical.OpWrite:
 		// The executor drives Write nodes itself; the input is the data.
 		return in, nil

@@ -35,7 +35,7 @@ func (f *filter) Next(ctx context.Context) (arrow.RecordBatch, error) {
 	defer rec.Release()
 	out, err := eval.Filter(ctx, rec, f.pred)
 	if err != nil {
-		return nil, task.AsFatal(err)
+		return nil, evalFailed(err)
 	}
 	return out, nil
 }

@@ -102,7 +102,7 @@ func (h *hashAgg) add(ctx context.Context, rec arrow.RecordBatch) error {
 	}
 	keyCols, err := evalAll(ctx, h.groupEvs, rec)
 	if err != nil {
-		return task.AsFatal(err)
+		return evalFailed(err)
 	}
 	defer releaseAll(keyCols)
 	gids, err := h.groups.assign(keyCols, n)
@@ -112,7 +112,7 @@ func (h *hashAgg) add(ctx context.Context, rec arrow.RecordBatch) error {
 	for i, acc := range h.accs {
 		acc.grow(h.groups.count)
 		if err := h.feed(ctx, i, acc, gids, rec); err != nil {
-			return task.AsFatal(fmt.Errorf("%s: %w", h.spec.Aggs[i], err))
+			return evalFailed(fmt.Errorf("%s: %w", h.spec.Aggs[i], err))
 		}
 	}
 	return nil

@@ -312,7 +312,7 @@ func loadJoinTable(ctx context.Context, in batch.Reader, keyEvs []*eval.Evaluato
 	defer whole.Release()
 	kc, err := evalAll(ctx, keyEvs, whole)
 	if err != nil {
-		return nil, task.AsFatal(err)
+		return nil, evalFailed(err)
 	}
 	defer releaseAll(kc)
 	if vals, col, ok := intKeys(kc); ok {

@@ -41,7 +41,7 @@ func (p *project) Next(ctx context.Context) (arrow.RecordBatch, error) {
 	defer rec.Release()
 	cols, err := evalAll(ctx, p.exprs, rec)
 	if err != nil {
-		return nil, task.AsFatal(err)
+		return nil, evalFailed(err)
 	}
 	return recordOf(cols, rec.NumRows()), nil
 }

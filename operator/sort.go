@@ -86,7 +86,7 @@ func (s *sortOp) add(ctx context.Context, rec arrow.RecordBatch) error {
 	defer rec.Release()
 	ext, err := withKeys(ctx, rec, s.keyEvs)
 	if err != nil {
-		return task.AsFatal(err)
+		return evalFailed(err)
 	}
 	s.buf = append(s.buf, ext)
 	s.bytes += recordBytes(ext)

@@ -55,7 +55,7 @@ func (t *topN) consume(ctx context.Context) error {
 		ext, err := withKeys(ctx, rec, t.keyEvs)
 		rec.Release()
 		if err != nil {
-			return task.AsFatal(err)
+			return evalFailed(err)
 		}
 		t.buf = append(t.buf, ext)
 		if t.has > 2*t.n+int64(t.env.batchRows()) {

@@ -78,17 +78,27 @@ func fromStatus(ctx context.Context, err error) error {
 	}
 	st, ok := status.FromError(err)
 	if !ok {
-		return fmt.Errorf("%w: %w", ErrUnavailable, err)
+		return &CallError{Kind: ErrUnavailable, Msg: err.Error()}
 	}
-	msg := st.Message()
+	kind := ErrFailed
 	switch st.Code() {
 	case codes.NotFound:
-		return fmt.Errorf("%w: %s", ErrUnknownFunction, msg)
+		kind = ErrUnknownFunction
 	case codes.InvalidArgument:
-		return fmt.Errorf("%w: %s", ErrRejected, msg)
+		kind = ErrRejected
 	case codes.Unavailable, codes.Canceled:
 		// Canceled without our context being done: the transport went away.
-		return fmt.Errorf("%w: %s", ErrUnavailable, msg)
+		kind = ErrUnavailable
 	}
-	return fmt.Errorf("%w: %s", ErrFailed, msg)
+	return &CallError{Kind: kind, Msg: st.Message()}
 }
+
+// CallError is a failed call as the plugin (or the broken connection to
+// it) reported it. Kind is one of the sentinels; errors.Is sees it.
+type CallError struct {
+	Kind error
+	Msg  string // the plugin's own words
+}
+
+func (e *CallError) Error() string { return e.Kind.Error() + ": " + e.Msg }
+func (e *CallError) Unwrap() error { return e.Kind }

@@ -260,8 +260,10 @@ func TestTransformUnknown(t *testing.T) {
 	c := connect(t, testPlugin())
 	s, err := c.OpenTransform(context.Background(), "upper", arrow.NewSchema(nil, nil), nil)
 	if err == nil {
-		// The open is only answered once the stream is read.
-		_, err = s.Next()
+		// open has no reply of its own: the failure comes with the next.
+		if err = s.Send(nil); err == nil {
+			_, err = s.Next()
+		}
 		s.Close()
 	}
 	if !errors.Is(err, ErrUnknownFunction) {

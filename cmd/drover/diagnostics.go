@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/drover-etl/drover/driver"
+	"github.com/drover-etl/drover/engine"
 )
 
 // runDiagnostics are run's optional outputs for benchmarks and profiling:
@@ -42,12 +43,25 @@ func (d *runDiagnostics) startProfile() (stop func(), err error) {
 	}, nil
 }
 
+// runMetrics is the summary plus which stages write sinks (the others
+// write shuffle data).
+type runMetrics struct {
+	*driver.Summary
+	SinkStages []int `json:"sink_stages"`
+}
+
 // writeMetrics writes the summary if --metrics-json was given.
-func (d *runDiagnostics) writeMetrics(sum *driver.Summary) error {
+func (d *runDiagnostics) writeMetrics(c *engine.Compiled, sum *driver.Summary) error {
 	if d.metricsJSON == "" {
 		return nil
 	}
-	b, err := json.MarshalIndent(sum, "", "  ")
+	m := runMetrics{Summary: sum, SinkStages: []int{}}
+	for _, st := range c.Stages.Stages {
+		if st.IsSink() {
+			m.SinkStages = append(m.SinkStages, st.ID)
+		}
+	}
+	b, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
 		return err
 	}

@@ -68,7 +68,7 @@ func runCmd() *cobra.Command {
 				return fmt.Errorf("job %q failed, nothing committed: %w", c.Job.Name, err)
 			}
 			progress.Summary(cmd.OutOrStdout(), sum)
-			return diag.writeMetrics(sum)
+			return diag.writeMetrics(c, sum)
 		},
 	}
 	jf.register(cmd)

@@ -359,3 +359,45 @@ func killOneExecutor(t *testing.T, live []string) {
 	}
 	t.Errorf("no process serves %s", live[0])
 }
+
+// TestSubmitCLI runs the real command lines: `drover submit --executors 3`
+// against `drover run`, both reading and writing s3:// paths.
+func TestSubmitCLI(t *testing.T) {
+	e := setup(t)
+	genDemo(t)
+	job := filepath.Join(t.TempDir(), "job.hcl")
+	os.WriteFile(job, []byte(jobHCL), 0o644)
+	run := func(args ...string) string {
+		cmd := exec.Command(e.binary, args...)
+		cmd.Env = os.Environ()
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("drover %v: %v\n%s", args, err, out)
+		}
+		return string(out)
+	}
+	run("run", job, "--var", "name=cli-local")
+	out := run("submit", job, "--var", "name=cli-cluster", "--executors", "3", "--executor-memory", "256", "--executor-cpu", "100",
+		"--shuffle-dir", "s3://shuffle/cli", "--executor-binary", e.binary)
+	if strings.Contains(out, e.minio.SecretKey) {
+		t.Fatal("drover submit printed the S3 secret key")
+	}
+	got, want := withoutHeaders(readAll(t, "s3://out/cli-cluster/")), withoutHeaders(readAll(t, "s3://out/cli-local/"))
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("submit output differs from run:\n%s\nvs\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	nc, _ := nomad.NewClient(nomad.DefaultConfig())
+	assertNoDroverJobs(t, nc)
+}
+
+// withoutHeaders drops CSV header lines (one per part file; part counts
+// follow parallelism, rows must not).
+func withoutHeaders(lines []string) []string {
+	var out []string
+	for _, l := range lines {
+		if !strings.HasPrefix(l, "country,status,") {
+			out = append(out, l)
+		}
+	}
+	return out
+}

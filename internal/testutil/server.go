@@ -69,13 +69,16 @@ func startOnce(t testing.TB, name, bin, logPath string, build func(string) (laun
 }
 
 // cleanup stops the server, shows its log if the test failed and removes
-// its data. The data directory lives outside t.TempDir on purpose: a
-// leftover mount under Nomad's alloc dir should be reported, not fail the
-// test through TempDir's own cleanup.
+// its data. The data directory lives outside t.TempDir on purpose: should
+// a mount under Nomad's alloc dir resist, it is reported rather than
+// failing the test through TempDir's own cleanup.
 func (p *proc) cleanup(dataDir string) {
 	p.stop()
 	if p.t.Failed() && !p.reported {
 		p.t.Logf("testutil: last lines of %s:\n%s", p.logPath, p.tail())
+	}
+	if err := unmountUnder(dataDir); err != nil {
+		p.t.Logf("testutil: %s data: %v", p.name, err)
 	}
 	if err := os.RemoveAll(dataDir); err != nil {
 		p.t.Logf("testutil: remove %s data: %v", p.name, err)

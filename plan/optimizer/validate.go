@@ -65,6 +65,8 @@ func validateNode(n logical.Node) error {
 		return validateUnion(t)
 	case *logical.Write:
 		return validateWrite(t)
+	case *logical.PluginTransform:
+		return validateTransform(t)
 	}
 	return nil
 }
@@ -171,6 +173,18 @@ func validateWrite(w *logical.Write) error {
 		if !hasName(s, name) {
 			return fmt.Errorf("partition column %q not in input (%s)", name, s)
 		}
+	}
+	return nil
+}
+
+// validateTransform: the rules never look inside a transform (it holds no
+// expressions), so only its declared output can be broken.
+func validateTransform(t *logical.PluginTransform) error {
+	if !strings.Contains(t.Function, ".") {
+		return fmt.Errorf("transform %q is not plugin.function", t.Function)
+	}
+	if t.Output == nil || t.Output.Len() == 0 {
+		return fmt.Errorf("transform %s declares no output columns", t.Function)
 	}
 	return nil
 }

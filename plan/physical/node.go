@@ -27,9 +27,10 @@ const (
 	OpExchange  // a stage boundary: repartitions its input
 	OpStageRead // a leaf reading an upstream stage's output (set by package stage)
 	OpWrite
+	OpTransform // a plugin's batch transform
 )
 
-var opNames = [...]string{"Scan", "Filter", "Project", "HashAgg", "HashJoin", "Sort", "TopN", "Limit", "Union", "Exchange", "StageRead", "Write"}
+var opNames = [...]string{"Scan", "Filter", "Project", "HashAgg", "HashJoin", "Sort", "TopN", "Limit", "Union", "Exchange", "StageRead", "Write", "Transform"}
 
 func (o Op) String() string { return opNames[o] }
 
@@ -49,6 +50,8 @@ type Node struct {
 	Exchange *ExchangeSpec `json:"exchange,omitempty"`
 	Read     *ReadSpec     `json:"read,omitempty"`
 	Write    *WriteSpec    `json:"write,omitempty"`
+
+	Transform *TransformSpec `json:"transform,omitempty"`
 }
 
 // ScanSpec reads a source. Each Split (a file or a run of Parquet row
@@ -190,6 +193,8 @@ func (n *Node) Describe() string {
 		return fmt.Sprintf("Union (%d inputs)", len(n.Inputs))
 	case OpExchange:
 		return n.Exchange.describe()
+	case OpTransform:
+		return "Transform " + logical.FormatCall(n.Transform.Function, n.Transform.Args)
 	case OpStageRead:
 		return fmt.Sprintf("StageRead stage=%d (%s)", n.Read.Stage, n.Read.Kind)
 	case OpWrite:

@@ -1,0 +1,109 @@
+package harness
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	_ "github.com/duckdb/duckdb-go/v2" // the "duckdb" database/sql driver
+)
+
+// childEnv carries a duckSpec to a child process of the harness: DuckDB
+// runs in its own process so that it is measured like Drover.
+const childEnv = "DROVER_BENCH_DUCKDB_SPEC"
+
+// duckSpec is one DuckDB run.
+type duckSpec struct {
+	Threads int               `json:"threads"`
+	Tables  map[string]string `json:"tables"` // view name → Parquet glob
+	SQL     string            `json:"sql"`
+	Out     string            `json:"out"` // Parquet file to write
+}
+
+// MaybeRunChild runs a DuckDB query and exits when this process was
+// started as the harness's DuckDB child; otherwise it returns at once.
+// Mains and TestMain call it first.
+func MaybeRunChild() {
+	spec := os.Getenv(childEnv)
+	if spec == "" {
+		return
+	}
+	if err := runDuckSpec(spec); err != nil {
+		fmt.Fprintln(os.Stderr, "duckdb child:", err)
+		os.Exit(1)
+	}
+	os.Exit(0)
+}
+
+func runDuckSpec(text string) error {
+	var spec duckSpec
+	if err := json.Unmarshal([]byte(text), &spec); err != nil {
+		return err
+	}
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	stmts := []string{fmt.Sprintf("SET threads = %d", spec.Threads)}
+	for name, glob := range spec.Tables {
+		stmts = append(stmts, fmt.Sprintf("CREATE VIEW %s AS SELECT * FROM read_parquet(%s)", name, quote(glob)))
+	}
+	stmts = append(stmts, fmt.Sprintf("COPY (%s) TO %s (FORMAT parquet)", spec.SQL, quote(spec.Out)))
+	for _, s := range stmts {
+		if _, err := db.Exec(s); err != nil {
+			return fmt.Errorf("%s: %w", s, err)
+		}
+	}
+	return nil
+}
+
+func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// runDuckDB runs q in a DuckDB child process, writing out/result.parquet.
+func runDuckDB(ctx context.Context, cfg Config, ds *Dataset, q Query, out string) (Sample, error) {
+	_, text, err := q.files(cfg.QueryDir)
+	if err != nil {
+		return Sample{}, err
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return Sample{}, err
+	}
+	spec := duckSpec{Threads: cfg.Threads, Tables: map[string]string{}, SQL: text,
+		Out: filepath.Join(out, "result.parquet")}
+	for _, t := range q.tables() {
+		spec.Tables[t] = filepath.Join(ds.ParquetDir(t), "*.parquet")
+	}
+	b, err := json.Marshal(spec)
+	if err != nil {
+		return Sample{}, err
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return Sample{}, err
+	}
+	cmd := exec.CommandContext(ctx, self)
+	cmd.Env = append(os.Environ(), childEnv+"="+string(b), "GOMAXPROCS="+strconv.Itoa(cfg.Threads))
+	return runMeasured(cmd)
+}
+
+// duckDBVersion asks the linked DuckDB library for its version.
+func duckDBVersion() string {
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		return "unknown"
+	}
+	defer db.Close()
+	var v string
+	if err := db.QueryRow("SELECT version()").Scan(&v); err != nil {
+		return "unknown"
+	}
+	return v
+}

@@ -1,0 +1,1 @@
+SELECT * FROM orders ORDER BY o_custkey, o_orderdate

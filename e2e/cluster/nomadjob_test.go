@@ -1,0 +1,138 @@
+package cluster
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	nomad "github.com/hashicorp/nomad/api"
+
+	"github.com/drover-etl/drover/storage"
+)
+
+// repoRoot is the module root (where nomad/ and bin/ are).
+func repoRoot(t *testing.T) string {
+	t.Helper()
+	dir, _ := os.Getwd()
+	for !fileExists(filepath.Join(dir, "go.mod")) {
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("no go.mod above the test")
+		}
+		dir = parent
+	}
+	return dir
+}
+
+func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
+
+func nomadCLI(t *testing.T, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(filepath.Join(repoRoot(t), "bin", "nomad"), args...)
+	cmd.Env = append(os.Environ(), "CHECKPOINT_DISABLE=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("nomad %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+// TestDriverAsNomadBatchJob runs the cluster deploy mode the way users do:
+// `nomad job run nomad/drover-driver.nomad.hcl`, with the job spec fetched
+// from S3 and the S3 credentials taken from a Nomad variable.
+func TestDriverAsNomadBatchJob(t *testing.T) {
+	e := setup(t)
+	genDemo(t)
+	ctx := context.Background()
+	jobFile := filepath.Join(repoRoot(t), "nomad", "drover-driver.nomad.hcl")
+	nomadCLI(t, "fmt", "-check", jobFile)
+
+	loc, _ := storage.Resolve(ctx, "s3://data/jobs/s3etl.hcl")
+	w, err := loc.Store.Create(ctx, loc.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write([]byte(jobHCL))
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	nomadCLI(t, "var", "put", "-force", "nomad/jobs/drover-driver", "access_key="+e.minio.AccessKey, "secret_key="+e.minio.SecretKey)
+	vars := []string{
+		"-var", "drover_binary=" + e.binary,
+		"-var", "job_spec_url=s3://data/jobs/s3etl.hcl",
+		"-var", "shuffle_dir=s3://shuffle/nomad",
+		"-var", "s3_endpoint=" + e.minio.Endpoint,
+		"-var", "nomad_addr=" + os.Getenv("NOMAD_ADDR"),
+		"-var", "consul_addr=" + os.Getenv("CONSUL_HTTP_ADDR"),
+		"-var", `job_vars=["name=nomad"]`,
+		"-var", "executors=2",
+	}
+	nomadCLI(t, append(append([]string{"job", "validate"}, vars...), jobFile)...)
+	nomadCLI(t, append(append([]string{"job", "run", "-detach"}, vars...), jobFile)...)
+
+	nc, _ := nomad.NewClient(nomad.DefaultConfig())
+	waitBatchDone(t, nc, "drover-driver")
+	defer nc.Jobs().Deregister("drover-driver", true, nil)
+
+	if _, err := runJobLocally(t); err != nil {
+		t.Fatal(err)
+	}
+	got, want := withoutHeaders(readAll(t, "s3://out/nomad/")), withoutHeaders(readAll(t, "s3://out/local-ref/"))
+	if len(got) == 0 || strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("driver job output differs from a local run:\n%s\nvs\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// The executors' job is gone; only the finished driver job remains.
+	jobs, _, _ := nc.Jobs().PrefixList("drover-")
+	for _, j := range jobs {
+		if j.ID != "drover-driver" {
+			t.Errorf("job left behind: %s (%s)", j.ID, j.Status)
+		}
+	}
+}
+
+func runJobLocally(t *testing.T) (any, error) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "job.hcl")
+	os.WriteFile(path, []byte(strings.Replace(jobHCL, `default = "x"`, `default = "local-ref"`, 1)), 0o644)
+	cmd := exec.Command(buildDroverOnce(t), "run", path)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("drover run: %v\n%s", err, out)
+	}
+	return nil, nil
+}
+
+func buildDroverOnce(t *testing.T) string { return buildDrover(t) }
+
+// waitBatchDone waits for the batch job's allocation to finish and fails
+// the test with the task's events and logs if it did not succeed.
+func waitBatchDone(t *testing.T, nc *nomad.Client, jobID string) {
+	t.Helper()
+	deadline := time.Now().Add(3 * time.Minute)
+	for time.Now().Before(deadline) {
+		allocs, _, err := nc.Jobs().Allocations(jobID, true, nil)
+		if err == nil && len(allocs) > 0 {
+			a := allocs[0]
+			switch a.ClientStatus {
+			case "complete":
+				return
+			case "failed", "lost":
+				t.Fatalf("driver allocation %s: %s\n%s", a.ID, a.ClientStatus, allocLogs(t, a.ID))
+			}
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	t.Fatal("driver job did not finish in 3 minutes")
+}
+
+func allocLogs(t *testing.T, id string) string {
+	cmd := exec.Command(filepath.Join(repoRoot(t), "bin", "nomad"), "alloc", "logs", "-stderr", id, "driver")
+	out, _ := cmd.CombinedOutput()
+	status := exec.Command(filepath.Join(repoRoot(t), "bin", "nomad"), "alloc", "status", id)
+	st, _ := status.CombinedOutput()
+	return string(st) + "\n" + string(out)
+}

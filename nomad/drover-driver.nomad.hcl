@@ -1,0 +1,137 @@
+# Runs a Drover job in cluster mode: the driver is this batch job; it
+# registers the executors as another Nomad job (drover-<job>-<run>-executors),
+# finds them through Consul, and stops them when the job ends.
+#
+#   nomad var put nomad/jobs/drover-driver access_key=... secret_key=...
+#   nomad job run -var drover_binary=/opt/drover/bin/drover \
+#     -var job_spec_url=s3://etl/jobs/daily_revenue.hcl \
+#     -var shuffle_dir=s3://etl/shuffle nomad/drover-driver.nomad.hcl
+#
+# S3 credentials come from the Nomad variable nomad/jobs/drover-driver
+# (keys access_key, secret_key), never from this file. Leave them unset on
+# AWS when the client nodes have an instance profile.
+
+variable "drover_binary" {
+  type        = string
+  default     = "/usr/local/bin/drover"
+  description = "Path of the drover binary on the client nodes."
+}
+
+variable "job_spec_url" {
+  type        = string
+  default     = ""
+  description = "s3:// URL of the Drover job spec. Empty: use job_spec_hcl."
+}
+
+variable "job_spec_hcl" {
+  type        = string
+  default     = ""
+  description = "The Drover job spec itself, rendered into the task by a template."
+}
+
+variable "job_vars" {
+  type        = list(string)
+  default     = []
+  description = "Drover job variables as name=value."
+}
+
+variable "shuffle_dir" {
+  type        = string
+  description = "s3:// prefix for shuffle files."
+}
+
+variable "executors" {
+  type    = number
+  default = 3
+}
+
+variable "s3_endpoint" {
+  type        = string
+  default     = ""
+  description = "S3 endpoint for MinIO (path-style); empty for AWS S3."
+}
+
+variable "region" {
+  type    = string
+  default = "us-east-1"
+}
+
+variable "nomad_addr" {
+  type        = string
+  default     = "http://127.0.0.1:4646"
+  description = "Nomad API address the driver registers executors with."
+}
+
+variable "consul_addr" {
+  type    = string
+  default = "127.0.0.1:8500"
+}
+
+variable "datacenters" {
+  type    = list(string)
+  default = ["*"]
+}
+
+job "drover-driver" {
+  type        = "batch"
+  datacenters = var.datacenters
+
+  group "driver" {
+    count = 1
+
+    restart {
+      attempts = 0
+      mode     = "fail"
+    }
+
+    reschedule {
+      attempts  = 0
+      unlimited = false
+    }
+
+    task "driver" {
+      driver = "raw_exec"
+
+      config {
+        command = var.drover_binary
+        args = concat(
+          ["driver", var.job_spec_url != "" ? var.job_spec_url : "${NOMAD_TASK_DIR}/job.hcl",
+            "--executors", "${var.executors}",
+            "--shuffle-dir", var.shuffle_dir,
+          "--executor-binary", var.drover_binary],
+          flatten([for v in var.job_vars : ["--var", v]])
+        )
+      }
+
+      template {
+        destination = "local/job.hcl"
+        # A template needs data; with job_spec_url the file stays unused.
+        data = var.job_spec_hcl != "" ? var.job_spec_hcl : "# the job spec is fetched from ${var.job_spec_url}\n"
+      }
+
+      template {
+        destination = "secrets/s3.env"
+        env         = true
+        data        = <<-EOT
+          {{ with nomadVar "nomad/jobs/drover-driver" }}
+          AWS_ACCESS_KEY_ID={{ .access_key }}
+          AWS_SECRET_ACCESS_KEY={{ .secret_key }}
+          {{ end }}
+        EOT
+      }
+
+      env {
+        AWS_REGION          = var.region
+        AWS_ENDPOINT_URL_S3 = var.s3_endpoint
+        NOMAD_ADDR          = var.nomad_addr
+        CONSUL_HTTP_ADDR    = var.consul_addr
+        CHECKPOINT_DISABLE  = "1"
+      }
+
+      resources {
+        cpu    = 500
+        memory = 512
+      }
+    }
+  }
+}
