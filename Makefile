@@ -27,8 +27,8 @@ demo: build ## Generate sample data and run the demo job locally, then show resu
 	@echo "== top customers ($(DEMO_DIR)/out/top_customers, CSV) =="
 	$(BIN)/drover head $(DEMO_DIR)/out/top_customers -n 5
 
-test: ## Run every test (unit, golden, end to end)
-	$(GO) test -count=1 ./...
+test: tools ## Run every test: unit, golden, end to end, and integration against real Nomad, Consul, MinIO
+	$(GO) test -count=1 -timeout 30m ./...
 
 test-short: ## Unit tests only (no end-to-end runs)
 	$(GO) test -short ./...
@@ -47,10 +47,13 @@ lint: ## go vet, gofmt and staticcheck (pinned)
 fmt: ## Format Go code
 	gofmt -w $$(git ls-files '*.go')
 
+dev-cluster: build tools ## Start MinIO, Consul and Nomad dev agents on loopback for trying cluster mode
+	scripts/dev-cluster.sh
+
 clean: ## Remove build outputs and demo data
 	rm -rf $(BIN)/drover $(DEMO_DIR)
 
-.PHONY: help build demo test test-short golden bench lint fmt clean
+.PHONY: help build demo test test-short golden bench lint fmt clean dev-cluster
 
 # ---- tools: pinned real servers ---------------------------------------------
 # Nomad, Consul and MinIO are built from their Go modules (the machines reach

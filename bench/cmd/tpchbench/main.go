@@ -1,0 +1,70 @@
+// Command tpchbench runs Drover's TPC-H benchmark suite side by side with
+// DuckDB and writes the report (see package harness). `make bench` runs it.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/drover-etl/drover/bench/harness"
+)
+
+func main() {
+	harness.MaybeRunChild() // the DuckDB side of a run, in a child process
+	var cfg harness.Config
+	var queries, results, notes string
+	flag.StringVar(&cfg.Drover, "drover", "../bin/drover", "the drover binary")
+	flag.StringVar(&cfg.QueryDir, "queries", "queries", "directory of the query jobs (.hcl) and SQL (.sql)")
+	flag.StringVar(&cfg.DataRoot, "data", "", "directory of generated data sets (default: $TMPDIR/drover-tpch)")
+	flag.Float64Var(&cfg.ScaleFactor, "sf", 1, "TPC-H scale factor")
+	flag.Uint64Var(&cfg.Seed, "seed", 1, "data generator seed")
+	flag.IntVar(&cfg.Reps, "reps", 3, "timed runs per query and engine (after one warm-up)")
+	flag.IntVar(&cfg.Threads, "threads", 0, "Drover parallelism and DuckDB threads (default: cores)")
+	flag.StringVar(&queries, "query", "", "comma-separated queries to run (default: all)")
+	flag.BoolVar(&cfg.SkipFloor, "skip-floor", false, "skip the decode floor")
+	flag.StringVar(&cfg.ProfileDir, "profile", "", "also take a CPU profile of one Drover run per query into this directory")
+	flag.StringVar(&results, "results", "results", "directory for <date>.md and <date>.json")
+	flag.StringVar(&notes, "notes", "", "Markdown file appended to the report (what changed, what it gained)")
+	flag.Parse()
+	if queries != "" {
+		cfg.Queries = strings.Split(queries, ",")
+	}
+	cfg.Log = os.Stderr
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, cfg, results, notes); err != nil {
+		fmt.Fprintln(os.Stderr, "tpchbench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, cfg harness.Config, results, notes string) error {
+	rep, err := harness.Run(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	if notes != "" {
+		b, err := os.ReadFile(notes)
+		if err != nil {
+			return err
+		}
+		rep.Notes = string(b)
+	}
+	md, js, err := rep.Write(results)
+	if err != nil {
+		return err
+	}
+	fmt.Println(rep.Markdown())
+	fmt.Fprintf(os.Stderr, "wrote %s and %s\n", md, js)
+	for _, q := range rep.Queries {
+		if !q.OK() {
+			return fmt.Errorf("query %s failed: %s", q.Query.Name, q.Error)
+		}
+	}
+	return nil
+}
