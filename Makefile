@@ -29,15 +29,13 @@ demo: build ## Generate sample data and run the demo job locally, then show resu
 
 test: tools ## Run every test: unit, golden, end to end, and integration against real Nomad, Consul, MinIO
 	$(GO) test -count=1 -timeout 30m ./...
+	cd bench && GOWORK=off $(GO) test -count=1 -timeout 30m ./...
 
 test-short: ## Unit tests only (no end-to-end runs)
 	$(GO) test -short ./...
 
 golden: ## Regenerate golden files (explain output, stage graphs, plans)
 	$(GO) test ./... -run 'Golden' -update
-
-bench: ## Go benchmarks of the operators and formats
-	$(GO) test -run '^$$' -bench . -benchmem ./operator/... ./format/... ./expr/eval/...
 
 lint: ## go vet, gofmt and staticcheck (pinned)
 	$(GO) vet ./...
@@ -83,3 +81,35 @@ $(BIN)/minio: tools/minio/go.mod tools/minio/go.sum
 
 .PHONY: tools tools-nomad tools-consul tools-minio
 # ---- end tools --------------------------------------------------------------
+
+# ---- bench: TPC-H side by side with DuckDB ----------------------------------
+# The harness is its own module (bench/, with DuckDB through cgo) so that the
+# engine never links cgo. It generates TPC-H data with `drover tpch-gen` (kept
+# in BENCH_DATA), runs every query on both engines (warm-up, then REPS runs
+# alternating), checks their results agree and writes bench/results/<date>.md
+# and .json. SF10 needs ~3.5 GB of disk for the data.
+SF ?= 1
+REPS ?= 3
+THREADS ?= 0
+BENCH_DATA ?= $(CURDIR)/bench/data
+BENCH_FLAGS ?=
+BENCH_NICE ?= nice -n 5
+TPCHBENCH := cd $(CURDIR)/bench && $(BENCH_NICE) $(BIN)/tpchbench -drover $(BIN)/drover -data $(BENCH_DATA) -threads $(THREADS)
+
+bench-build: build ## Build the benchmark harness into bin/tpchbench (cgo; the first build takes a while)
+	cd bench && GOWORK=off nice $(GO) build -o $(BIN)/tpchbench ./cmd/tpchbench
+
+bench: bench-build ## TPC-H suite vs DuckDB (SF=1 REPS=3 THREADS=cores) → bench/results/<date>.md, .json
+	$(TPCHBENCH) -sf $(SF) -reps $(REPS) -notes notes.md $(BENCH_FLAGS)
+
+bench-smoke: bench-build ## The suite at SF 0.01, one run each, report in a temp dir (engines must agree)
+	d=$$(mktemp -d) && $(TPCHBENCH) -sf 0.01 -reps 1 -results $$d $(BENCH_FLAGS) >/dev/null && rm -rf $$d
+
+bench-profile: bench-build ## One run per query at SF with Drover CPU profiles in bench/profiles/ (go tool pprof)
+	$(TPCHBENCH) -sf $(SF) -reps 1 -skip-floor -profile $(CURDIR)/bench/profiles -results $(CURDIR)/bench/profiles $(BENCH_FLAGS)
+
+bench-go: ## Go micro-benchmarks of the operators and formats
+	$(GO) test -run '^$$' -bench . -benchmem ./operator/... ./format/... ./expr/eval/...
+
+.PHONY: bench bench-build bench-smoke bench-profile bench-go
+# ---- end bench --------------------------------------------------------------

@@ -3,6 +3,7 @@ package udf
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -51,9 +52,9 @@ func toStatus(err error) error {
 	case errors.As(err, &r):
 		return status.Error(codes.Unavailable, err.Error())
 	case errors.Is(err, ErrUnknownFunction):
-		return status.Error(codes.NotFound, err.Error())
+		return status.Error(codes.NotFound, strip(err, ErrUnknownFunction))
 	case errors.Is(err, ErrRejected):
-		return status.Error(codes.InvalidArgument, err.Error())
+		return status.Error(codes.InvalidArgument, strip(err, ErrRejected))
 	case errors.Is(err, context.Canceled):
 		return status.Error(codes.Canceled, err.Error())
 	case errors.Is(err, context.DeadlineExceeded):
@@ -63,6 +64,12 @@ func toStatus(err error) error {
 		return err
 	}
 	return status.Error(codes.Unknown, err.Error())
+}
+
+// strip drops the sentinel's text from an error wrapping it: the status
+// code says it already, and the other end adds it back.
+func strip(err, sentinel error) string {
+	return strings.TrimPrefix(err.Error(), sentinel.Error()+": ")
 }
 
 // fromStatus turns a gRPC error into one wrapping a sentinel. ctx is the

@@ -76,10 +76,10 @@ type Host struct {
 }
 
 var (
-	_ expr.FuncResolver           = (*Host)(nil)
-	_ jobplan.TransformResolver   = (*Host)(nil)
-	_ eval.ScalarUDF              = (*Host)(nil)
-	_ operator.Transformer        = (*Host)(nil)
+	_ expr.FuncResolver         = (*Host)(nil)
+	_ jobplan.TransformResolver = (*Host)(nil)
+	_ eval.ScalarUDF            = (*Host)(nil)
+	_ operator.Transformer      = (*Host)(nil)
 )
 
 // New returns a host without plugins.

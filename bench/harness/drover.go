@@ -28,12 +28,16 @@ func runDrover(ctx context.Context, cfg Config, ds *Dataset, q Query, out, profi
 	}
 	cmd := exec.CommandContext(ctx, cfg.Drover, args...)
 	cmd.Env = append(os.Environ(), "GOMAXPROCS="+strconv.Itoa(cfg.Threads))
-	s, err := runMeasured(cmd)
+	s, _, err := runMeasured(cmd)
 	if err != nil {
 		return Sample{}, err
 	}
-	s.ShuffleBytes, err = shuffleBytes(metrics)
-	return s, err
+	m, err := readMetrics(metrics)
+	if err != nil {
+		return Sample{}, err
+	}
+	s.ShuffleBytes, s.PeakRSS = m.shuffleBytes(), m.PeakRSS
+	return s, nil
 }
 
 // droverMetrics is the part of `drover run --metrics-json` read here.
@@ -45,18 +49,23 @@ type droverMetrics struct {
 		} `json:"Metrics"`
 	} `json:"Stages"`
 	SinkStages []int `json:"sink_stages"`
+	PeakRSS    int64 `json:"peak_rss_bytes"`
 }
 
-// shuffleBytes sums what the map stages (all but the sink stages) wrote.
-func shuffleBytes(path string) (int64, error) {
+func readMetrics(path string) (*droverMetrics, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return 0, fmt.Errorf("drover metrics: %w", err)
+		return nil, fmt.Errorf("drover metrics: %w", err)
 	}
 	var m droverMetrics
 	if err := json.Unmarshal(b, &m); err != nil {
-		return 0, fmt.Errorf("drover metrics %s: %w", path, err)
+		return nil, fmt.Errorf("drover metrics %s: %w", path, err)
 	}
+	return &m, nil
+}
+
+// shuffleBytes sums what the map stages (all but the sink stages) wrote.
+func (m *droverMetrics) shuffleBytes() int64 {
 	sink := map[int]bool{}
 	for _, id := range m.SinkStages {
 		sink[id] = true
@@ -67,5 +76,5 @@ func shuffleBytes(path string) (int64, error) {
 			n += st.Metrics.BytesWritten
 		}
 	}
-	return n, nil
+	return n
 }

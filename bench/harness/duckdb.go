@@ -62,7 +62,21 @@ func runDuckSpec(text string) error {
 			return fmt.Errorf("%s: %w", s, err)
 		}
 	}
-	return nil
+	_, err = fmt.Printf("%s %d\n", peakRSSKey, selfPeakRSS())
+	return err
+}
+
+// peakRSSKey prefixes the line where the child reports its peak RSS.
+const peakRSSKey = "peak_rss_bytes"
+
+// parsePeakRSS finds the child's report in its output.
+func parsePeakRSS(out []byte) (int64, error) {
+	for _, line := range strings.Split(string(out), "\n") {
+		if v, ok := strings.CutPrefix(line, peakRSSKey+" "); ok {
+			return strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+		}
+	}
+	return 0, fmt.Errorf("duckdb child did not report its peak RSS")
 }
 
 func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
@@ -91,7 +105,12 @@ func runDuckDB(ctx context.Context, cfg Config, ds *Dataset, q Query, out string
 	}
 	cmd := exec.CommandContext(ctx, self)
 	cmd.Env = append(os.Environ(), childEnv+"="+string(b), "GOMAXPROCS="+strconv.Itoa(cfg.Threads))
-	return runMeasured(cmd)
+	s, stdout, err := runMeasured(cmd)
+	if err != nil {
+		return Sample{}, err
+	}
+	s.PeakRSS, err = parsePeakRSS(stdout)
+	return s, err
 }
 
 // duckDBVersion asks the linked DuckDB library for its version.

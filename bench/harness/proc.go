@@ -5,11 +5,11 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -20,7 +20,10 @@ type Sample struct {
 	Wall time.Duration `json:"wall_ns"`
 	// CPU is user plus system time of the process and its reaped children.
 	CPU time.Duration `json:"cpu_ns"`
-	// PeakRSS is the peak resident set size (rusage maxrss).
+	// PeakRSS is the peak resident set size, as the process reports it
+	// from /proc/self/status VmHWM when it finishes. (rusage's maxrss would
+	// include the harness's own RSS: exec records the forking process's
+	// high-water mark in the child's.)
 	PeakRSS int64 `json:"peak_rss_bytes"`
 	// BytesRead and BytesWritten count the bytes passed through read and
 	// write system calls (/proc/<pid>/io rchar and wchar): input files and,
@@ -33,34 +36,47 @@ type Sample struct {
 	Result Result `json:"result"`
 }
 
-// runMeasured runs cmd to completion and measures it. The process is
-// left a zombie (waitid WNOWAIT) long enough to read its I/O counters.
-func runMeasured(cmd *exec.Cmd) (Sample, error) {
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
+// runMeasured runs cmd to completion, measures it and returns its
+// standard output. The process is left a zombie (waitid WNOWAIT) long
+// enough to read its I/O counters.
+func runMeasured(cmd *exec.Cmd) (Sample, []byte, error) {
+	var stdout, out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = io.MultiWriter(&stdout, &out), &out
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
-		return Sample{}, err
+		return Sample{}, nil, err
 	}
 	if err := waitExited(cmd.Process.Pid); err != nil {
 		cmd.Process.Kill()
 		cmd.Wait()
-		return Sample{}, err
+		return Sample{}, nil, err
 	}
 	s := Sample{Wall: time.Since(start)}
-	io, ioErr := procIO(cmd.Process.Pid)
-	err := cmd.Wait()
-	if err != nil {
-		return Sample{}, fmt.Errorf("%s: %w\n%s", cmd.Args[0], err, tail(out.String(), 4000))
+	counters, ioErr := procIO(cmd.Process.Pid)
+	if err := cmd.Wait(); err != nil {
+		return Sample{}, nil, fmt.Errorf("%s: %w\n%s", cmd.Args[0], err, tail(out.String(), 4000))
 	}
 	if ioErr != nil {
-		return Sample{}, ioErr
+		return Sample{}, nil, ioErr
 	}
-	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
 	s.CPU = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
-	s.PeakRSS = ru.Maxrss * 1024
-	s.BytesRead, s.BytesWritten = io["rchar"], io["wchar"]
-	return s, nil
+	s.BytesRead, s.BytesWritten = counters["rchar"], counters["wchar"]
+	return s, stdout.Bytes(), nil
+}
+
+// selfPeakRSS reads this process's VmHWM from /proc/self/status.
+func selfPeakRSS() int64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
 }
 
 // waitExited blocks until pid has exited without reaping it.

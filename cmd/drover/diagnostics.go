@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"runtime/pprof"
+	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -44,10 +46,14 @@ func (d *runDiagnostics) startProfile() (stop func(), err error) {
 }
 
 // runMetrics is the summary plus which stages write sinks (the others
-// write shuffle data).
+// write shuffle data) and the process's peak RSS.
 type runMetrics struct {
 	*driver.Summary
 	SinkStages []int `json:"sink_stages"`
+	// PeakRSSBytes is VmHWM from /proc/self/status (0 where unknown):
+	// unlike rusage's maxrss, it does not include the RSS of the parent
+	// that started this process.
+	PeakRSSBytes int64 `json:"peak_rss_bytes"`
 }
 
 // writeMetrics writes the summary if --metrics-json was given.
@@ -55,7 +61,7 @@ func (d *runDiagnostics) writeMetrics(c *engine.Compiled, sum *driver.Summary) e
 	if d.metricsJSON == "" {
 		return nil
 	}
-	m := runMetrics{Summary: sum, SinkStages: []int{}}
+	m := runMetrics{Summary: sum, SinkStages: []int{}, PeakRSSBytes: peakRSS()}
 	for _, st := range c.Stages.Stages {
 		if st.IsSink() {
 			m.SinkStages = append(m.SinkStages, st.ID)
@@ -69,4 +75,19 @@ func (d *runDiagnostics) writeMetrics(c *engine.Compiled, sum *driver.Summary) e
 		return fmt.Errorf("--metrics-json: %w", err)
 	}
 	return nil
+}
+
+// peakRSS reads the peak resident set size of this process (Linux).
+func peakRSS() int64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
 }

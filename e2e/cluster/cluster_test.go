@@ -47,6 +47,9 @@ func setup(t *testing.T) *env {
 	consul := testutil.StartConsul(t)
 	e.nomad = testutil.StartNomad(t, consul)
 	e.minio.SetEnv(t)
+	// Stores are cached per bucket for the process; this test's MinIO is new.
+	storage.ResetCache()
+	t.Cleanup(storage.ResetCache)
 	for _, kv := range append(consul.Env(), e.nomad.Env()...) {
 		k, v, _ := strings.Cut(kv, "=")
 		t.Setenv(k, v)

@@ -74,6 +74,8 @@ func (s *Store) classifyResponse(r minio.ErrorResponse) error {
 	switch {
 	case r.Code == "NoSuchKey":
 		return &s3Error{msg: "no such object", kind: storage.ErrNotExist}
+	case r.Code == "NoSuchUpload":
+		return &s3Error{msg: "no such multipart upload (completed or aborted)", kind: storage.ErrNotExist}
 	case r.Code == "NoSuchBucket":
 		return &s3Error{msg: fmt.Sprintf("bucket %q does not exist at %s", s.bucket, s.endpoint), kind: storage.ErrNotExist}
 	case credentialCodes[r.Code]:

@@ -1,0 +1,26 @@
+// Command piimask is an example Drover UDF plugin that masks personal
+// data: a transform that rewrites chosen string columns in place
+// (piimask.mask) and a scalar for expressions (piimask.initials).
+//
+//	go build -o bin/plugins/piimask ./plugins/piimask
+//
+//	plugin "piimask" { source = "bin/plugins/piimask" }
+//	view "safe" {
+//	  from      = "customers"
+//	  transform = "piimask.mask"
+//	  args      = { columns = "name", mode = "hash", salt = "2026" }
+//	}
+package main
+
+import "github.com/drover-etl/drover/udf"
+
+func main() {
+	udf.Serve(&udf.Plugin{
+		Scalars: map[string]udf.Scalar{
+			"initials": udf.StringFunc(`initials of each word: "Anna Müller" → "A. M."`, Initials),
+		},
+		Transforms: map[string]udf.Transform{
+			"mask": maskTransform,
+		},
+	})
+}
