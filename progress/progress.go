@@ -15,10 +15,13 @@ import (
 	"github.com/drover-etl/drover/task"
 )
 
-// New returns bars on a terminal and log lines otherwise.
+// New returns bars on a terminal and log lines otherwise (including a
+// terminal that reports no width, where bars would render as nothing).
 func New(w io.Writer) driver.Progress {
 	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		return newBars(w)
+		if width, _, err := term.GetSize(int(f.Fd())); err == nil && width > 0 {
+			return newBars(w)
+		}
 	}
 	return &lines{w: w, start: time.Now()}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -43,13 +44,13 @@ func testDeferredInvisibleUntilComplete(t *testing.T, fx *fixture) {
 	ctx := context.Background()
 	s := smallParts(t, fx)
 	for _, size := range []int{0, 10 << 10, 12<<20 + 3} { // empty, one part, three parts
-		key := "deferred/visible/blob"
+		key := fmt.Sprintf("deferred/visible/%d/blob", size)
 		data := randomBytes(t, size)
 		tok := writeDeferred(t, s, key, data)
 		if _, err := s.Stat(ctx, key); !errors.Is(err, storage.ErrNotExist) {
 			t.Fatalf("%d bytes: Stat before completion = %v, want ErrNotExist", size, err)
 		}
-		listIs(t, s, "deferred/visible/")
+		listIs(t, s, fmt.Sprintf("deferred/visible/%d/", size))
 		if err := s.CompleteDeferred(ctx, key, tok); err != nil {
 			t.Fatalf("%d bytes: complete: %v", size, err)
 		}

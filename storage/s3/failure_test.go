@@ -3,6 +3,7 @@ package s3
 import (
 	"context"
 	"errors"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -58,16 +59,31 @@ func testCancelDuringUpload(t *testing.T, fx *fixture) {
 // parts would use space on the server although no object is visible.
 func noIncompleteUploads(t *testing.T, fx *fixture, prefix string) {
 	t.Helper()
+	for _, k := range incompleteKeys(t, fx, prefix) {
+		t.Errorf("incomplete upload left: %s", k)
+	}
+}
+
+// incompleteKeys lists the keys of incomplete uploads under prefix, sorted.
+// It lists the whole bucket: MinIO matches a ListMultipartUploads prefix
+// only against whole object names, so "dir/" would always look clean.
+func incompleteKeys(t *testing.T, fx *fixture, prefix string) []string {
+	t.Helper()
 	c, err := fx.m.Client()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for u := range c.ListIncompleteUploads(context.Background(), testBucket, prefix, true) {
+	var keys []string
+	for u := range c.ListIncompleteUploads(context.Background(), testBucket, "", true) {
 		if u.Err != nil {
 			t.Fatal(u.Err)
 		}
-		t.Errorf("incomplete upload left: %s (%s)", u.Key, u.UploadID)
+		if strings.HasPrefix(u.Key, prefix) {
+			keys = append(keys, u.Key)
+		}
 	}
+	sort.Strings(keys)
+	return keys
 }
 
 func testUnknownBucket(t *testing.T, fx *fixture) {

@@ -36,6 +36,9 @@ func TestMinIO(t *testing.T) {
 		{"WrongCredentials", testWrongCredentials},
 		{"Resolve", testResolve},
 		{"ShuffleRoundTrip", testShuffleRoundTrip},
+		{"DeferredInvisibleUntilComplete", testDeferredInvisibleUntilComplete},
+		{"DeferredAbort", testDeferredAbort},
+		{"AbortAllDeferred", testAbortAllDeferred},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, fx) })
 	}
