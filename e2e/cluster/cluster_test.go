@@ -297,22 +297,6 @@ func deleteOneShuffleObject(t *testing.T, prefix string) {
 	}
 }
 
-func stopOneExecutor(t *testing.T, nc *nomad.Client, jobID string) {
-	allocs, _, err := nc.Jobs().Allocations(jobID, false, nil)
-	if err != nil {
-		t.Error(err)
-		return
-	}
-	for _, a := range allocs {
-		if a.ClientStatus == "running" {
-			if _, err := nc.Allocations().Stop(&nomad.Allocation{ID: a.ID}, nil); err != nil {
-				t.Error(err)
-			}
-			return
-		}
-	}
-}
-
 func assertNoDroverJobs(t *testing.T, nc *nomad.Client) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)

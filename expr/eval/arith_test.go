@@ -57,7 +57,7 @@ func TestIntOverflowEdges(t *testing.T) {
 func TestFloatArithmetic(t *testing.T) {
 	f := fixture{
 		types: []types.Type{f64T, f64T, f32T},
-		rows:  [][]any{{7.5, -1.0, nil, 1.0}, {2.0, 0.0, 1.0, -0.0}, {1.5, 2.5, nil, 0.0}},
+		rows:  [][]any{{7.5, -1.0, nil, 1.0}, {2.0, 0.0, 1.0, negZero}, {1.5, 2.5, nil, 0.0}},
 	}
 	a, b := bcol(0, f64T), bcol(1, f64T)
 	runCases(t, f, []evalCase{
@@ -121,3 +121,6 @@ func TestOverflowOnNullRowIgnored(t *testing.T) {
 		res.Release()
 	}
 }
+
+// negZero is -0.0 (a Go literal -0.0 is plain zero).
+var negZero = math.Copysign(0, -1)

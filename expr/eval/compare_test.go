@@ -40,7 +40,7 @@ func TestCompareFloatsNaN(t *testing.T) {
 	nan, inf := math.NaN(), math.Inf(1)
 	f := fixture{
 		types: []types.Type{f64T, f64T, f32T},
-		rows:  [][]any{{1.0, nan, nan, inf, nil}, {nan, nan, 2.0, nan, 1.0}, {1.5, nan, -0.0, 2.0, nil}},
+		rows:  [][]any{{1.0, nan, nan, inf, nil}, {nan, nan, 2.0, nan, 1.0}, {1.5, nan, negZero, 2.0, nil}},
 	}
 	runCases(t, f, []evalCase{
 		{"gt const: NaN is greatest", fn(expr.FnGt, boolT, bcol(0, f64T), lf64(1)), []string{"false", "true", "true", "true", "NULL"}, ""},

@@ -118,15 +118,6 @@ func (c *compiler) tryFold(n node) node {
 	return &litNode{val: retype(d.val, n.resultType())}
 }
 
-// argTypes lists the types of e's arguments, for contract checks.
-func argTypes(e *expr.Expr) []types.Type {
-	out := make([]types.Type, len(e.Args))
-	for i, a := range e.Args {
-		out[i] = a.Type
-	}
-	return out
-}
-
 // wantArity checks the argument count of e.
 func wantArity(e *expr.Expr, lo, hi int) error {
 	if n := len(e.Args); n < lo || n > hi {

@@ -60,7 +60,7 @@ func TestIn(t *testing.T) {
 		rows: [][]any{
 			{1, 2, 3, nil},
 			{"a", "b", "é", nil},
-			{1.5, -0.0, 2.0, nil},
+			{1.5, negZero, 2.0, nil},
 			{3, nil, 3, 3},
 		},
 	}
