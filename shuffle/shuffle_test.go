@@ -1,0 +1,89 @@
+package shuffle
+
+import (
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/drover-etl/drover/storage"
+	"github.com/drover-etl/drover/storage/local"
+)
+
+var schema = arrow.NewSchema([]arrow.Field{{Name: "x", Type: arrow.PrimitiveTypes.Int64, Nullable: true}}, nil)
+
+func batchOf(vals ...int64) arrow.RecordBatch {
+	b := array.NewInt64Builder(memory.DefaultAllocator)
+	defer b.Release()
+	b.AppendValues(vals, nil)
+	a := b.NewArray()
+	defer a.Release()
+	return array.NewRecordBatch(schema, []arrow.Array{a}, int64(len(vals)))
+}
+
+func readPartition(t *testing.T, loc storage.Location, part int) []int64 {
+	t.Helper()
+	r, _, err := OpenPartition(context.Background(), loc, part, schema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	var out []int64
+	for {
+		rec, err := r.Next(context.Background())
+		if err == io.EOF {
+			return out
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, rec.Column(0).(*array.Int64).Int64Values()...)
+		rec.Release()
+	}
+}
+
+func TestRoundTripWithEmptyPartitions(t *testing.T) {
+	dir := t.TempDir()
+	loc := storage.Location{Store: local.New(dir), Key: "s0/m0.arrows"}
+	w := NewWriter(schema, 4)
+	for _, p := range []struct {
+		part int
+		vals []int64
+	}{{0, []int64{1, 2}}, {2, []int64{5}}, {0, []int64{3}}} {
+		rec := batchOf(p.vals...)
+		if err := w.Write(p.part, rec); err != nil {
+			t.Fatal(err)
+		}
+		rec.Release()
+	}
+	bytes, rows, err := w.Commit(context.Background(), loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows[0] != 3 || rows[1] != 0 || rows[2] != 1 || rows[3] != 0 || bytes[1] != 0 {
+		t.Fatalf("rows %v bytes %v", rows, bytes)
+	}
+	if got := readPartition(t, loc, 0); len(got) != 3 || got[2] != 3 {
+		t.Fatalf("partition 0 = %v", got)
+	}
+	if got := readPartition(t, loc, 1); len(got) != 0 {
+		t.Fatalf("partition 1 = %v", got)
+	}
+	if got := readPartition(t, loc, 2); len(got) != 1 || got[0] != 5 {
+		t.Fatalf("partition 2 = %v", got)
+	}
+}
+
+func TestCorruptFooterIsAnError(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "bad"), []byte("not a shuffle object at all"), 0o644)
+	_, _, err := OpenPartition(context.Background(), storage.Location{Store: local.New(dir), Key: "bad"}, 0, schema)
+	if err == nil {
+		t.Fatal("a corrupt shuffle object opened")
+	}
+}
