@@ -9,6 +9,7 @@ import (
 	"github.com/drover-etl/drover/plan/logical"
 	"github.com/drover-etl/drover/plan/physical"
 	"github.com/drover-etl/drover/storage"
+	"github.com/drover-etl/drover/task"
 )
 
 // SuccessMarker is the file a committed output directory holds.
@@ -24,6 +25,7 @@ type Sink struct {
 	// StagingDir is the URL tasks stage files under (one sub-directory per
 	// task attempt).
 	StagingDir string
+	run        string
 	out        storage.Location
 	staging    storage.Location
 }
@@ -44,7 +46,7 @@ func Prepare(ctx context.Context, w *physical.WriteSpec, stageID int, run string
 		return nil, fmt.Errorf("sink %q: %w", w.Sink, err)
 	}
 	out.Key = strings.TrimSuffix(out.Key, "/")
-	s := &Sink{Spec: w, Stage: stageID, out: out}
+	s := &Sink{Spec: w, Stage: stageID, run: run, out: out}
 	s.staging = out.Join("_staging", run)
 	s.StagingDir = joinURL(w.Path, "_staging", run)
 	if w.Mode == logical.ModeError {
@@ -70,47 +72,95 @@ func StagingKey(stagingDir string, partition, attempt int, rel string) string {
 	return joinURL(stagingDir, fmt.Sprintf("%05d-%d", partition, attempt), rel)
 }
 
-// Commit promotes the winning attempt's files of every partition (files[p]
-// are the URLs partition p's winner reported), replaces old output in
-// overwrite mode, and writes _SUCCESS.
-func (s *Sink) Commit(ctx context.Context, files [][]string) (Result, error) {
+// Commit publishes the files of every partition's winning attempt
+// (winners[p] is partition p's result), replaces old output in overwrite
+// mode, writes _SUCCESS and cleans up after the run (see Abort). A commit
+// that fails while publishing unpublishes what it had, so the previous
+// output stays as it was.
+func (s *Sink) Commit(ctx context.Context, winners []*task.Result) (Result, error) {
 	res := Result{Sink: s.Spec.Sink, URL: s.out.URL()}
 	old, err := visible(ctx, s.out)
 	if err != nil {
 		return res, err
 	}
-	if err := s.out.Store.Delete(ctx, s.out.Join(SuccessMarker).Key); err != nil {
+	marker := s.out.Join(SuccessMarker)
+	_, statErr := s.out.Store.Stat(ctx, marker.Key)
+	if err := s.out.Store.Delete(ctx, marker.Key); err != nil {
 		return res, err
 	}
-	promoted := map[string]bool{}
-	for p, fs := range files {
-		for _, f := range fs {
-			key, err := s.promote(ctx, p, f)
-			if err != nil {
-				return res, err
-			}
-			promoted[key] = true
-			res.Files++
-		}
+	published, err := s.publish(ctx, winners)
+	if err != nil {
+		s.unpublish(context.WithoutCancel(ctx), published, statErr == nil)
+		return res, err
 	}
+	res.Files = len(published)
 	if s.Spec.Mode == logical.ModeOverwrite {
-		for _, in := range old {
-			if !promoted[in.Key] {
-				if err := s.out.Store.Delete(ctx, in.Key); err != nil {
-					return res, err
-				}
-			}
+		if err := s.deleteOld(ctx, old, published); err != nil {
+			return res, err
 		}
 	}
-	if err := writeMarker(ctx, s.out.Join(SuccessMarker)); err != nil {
+	if err := writeMarker(ctx, marker); err != nil {
 		return res, err
 	}
-	s.Abort(ctx) // the staging prefix now holds only losing attempts
+	s.Abort(ctx) // only losing, failed and late attempts are left
 	return res, nil
 }
 
+// publish makes each winner's files visible under their final keys and
+// returns those keys: staged files are renamed into the output, deferred
+// ones completed where they are.
+func (s *Sink) publish(ctx context.Context, winners []*task.Result) ([]string, error) {
+	var keys []string
+	for _, r := range winners {
+		if r == nil {
+			continue
+		}
+		for _, f := range r.Files {
+			key, err := s.promote(ctx, f)
+			if err != nil {
+				return keys, err
+			}
+			keys = append(keys, key)
+		}
+		for _, f := range r.Deferred {
+			key, err := s.complete(ctx, f)
+			if err != nil {
+				return keys, err
+			}
+			keys = append(keys, key)
+		}
+	}
+	return keys, nil
+}
+
+// unpublish deletes files this commit published (new, run-tagged keys)
+// and puts back the _SUCCESS marker the old output had.
+func (s *Sink) unpublish(ctx context.Context, keys []string, hadMarker bool) {
+	for _, k := range keys {
+		s.out.Store.Delete(ctx, k)
+	}
+	if hadMarker {
+		writeMarker(ctx, s.out.Join(SuccessMarker))
+	}
+}
+
+func (s *Sink) deleteOld(ctx context.Context, old []storage.Info, published []string) error {
+	keep := map[string]bool{}
+	for _, k := range published {
+		keep[k] = true
+	}
+	for _, in := range old {
+		if !keep[in.Key] {
+			if err := s.out.Store.Delete(ctx, in.Key); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // promote moves one staged file into the output directory.
-func (s *Sink) promote(ctx context.Context, partition int, fileURL string) (string, error) {
+func (s *Sink) promote(ctx context.Context, fileURL string) (string, error) {
 	loc, err := storage.Resolve(ctx, fileURL)
 	if err != nil {
 		return "", err
@@ -131,23 +181,49 @@ func (s *Sink) promote(ctx context.Context, partition int, fileURL string) (stri
 	return dst, nil
 }
 
-// Abort deletes everything staged by this run.
-func (s *Sink) Abort(ctx context.Context) {
-	infos, err := s.out.Store.List(ctx, s.staging.Key+"/")
+// complete makes one deferred file visible where it was written.
+func (s *Sink) complete(ctx context.Context, f task.DeferredFile) (string, error) {
+	loc, err := storage.Resolve(ctx, f.URL)
 	if err != nil {
-		return
+		return "", err
 	}
-	for _, in := range infos {
-		s.out.Store.Delete(ctx, in.Key)
+	dc, ok := s.out.Store.(storage.DeferredCreator)
+	inOut := loc.URL() == s.out.Store.URL(loc.Key) && strings.HasPrefix(loc.Key, prefixOf(s.out))
+	if !ok || !inOut || !ofRun(s.run, loc.Key) {
+		return "", fmt.Errorf("deferred file %s is not this run's output in %s", f.URL, s.out.URL())
 	}
+	if err := dc.CompleteDeferred(ctx, loc.Key, f.Token); err != nil {
+		return "", fmt.Errorf("complete %s: %w", f.URL, err)
+	}
+	return loc.Key, nil
+}
+
+// Abort removes everything this run left unpublished: the staging prefix
+// and, on stores that defer completion, every incomplete object of the
+// run under the output directory, whether its attempt reported it or not.
+// It runs when a job fails and at the end of every commit.
+func (s *Sink) Abort(ctx context.Context) {
+	if infos, err := s.out.Store.List(ctx, s.staging.Key+"/"); err == nil {
+		for _, in := range infos {
+			s.out.Store.Delete(ctx, in.Key)
+		}
+	}
+	if dc, ok := s.out.Store.(storage.DeferredCreator); ok {
+		dc.AbortAllDeferred(ctx, prefixOf(s.out), func(key string) bool { return ofRun(s.run, key) })
+	}
+}
+
+// prefixOf is the listing prefix of the objects below a directory.
+func prefixOf(dir storage.Location) string {
+	if dir.Key == "" {
+		return ""
+	}
+	return dir.Key + "/"
 }
 
 // visible lists the committed output files (hidden names excluded).
 func visible(ctx context.Context, out storage.Location) ([]storage.Info, error) {
-	prefix := out.Key
-	if prefix != "" {
-		prefix += "/"
-	}
+	prefix := prefixOf(out)
 	infos, err := out.Store.List(ctx, prefix)
 	if err != nil {
 		if errors.Is(err, storage.ErrNotExist) {

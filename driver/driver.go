@@ -84,7 +84,7 @@ func Run(ctx context.Context, g *stage.Graph, cfg Config) (*Summary, error) {
 	}
 	sum := &Summary{Stages: s.stats()}
 	for _, sk := range sinks {
-		res, err := sk.Commit(ctx, s.sinkFiles(sk.Stage))
+		res, err := sk.Commit(ctx, s.results[sk.Stage])
 		if err != nil {
 			abortSinks(context.WithoutCancel(ctx), sinks)
 			return nil, fmt.Errorf("commit sink %q: %w", sk.Spec.Sink, err)
@@ -148,17 +148,6 @@ func (s *scheduler) prepareSinks(ctx context.Context) ([]*commit.Sink, error) {
 		sinks = append(sinks, sk)
 	}
 	return sinks, nil
-}
-
-func (s *scheduler) sinkFiles(stageID int) [][]string {
-	res := s.results[stageID]
-	out := make([][]string, len(res))
-	for i, r := range res {
-		if r != nil {
-			out[i] = r.Files
-		}
-	}
-	return out
 }
 
 // runAll runs every stage once its parents are done; independent stages

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/google/uuid"
 
 	"github.com/drover-etl/drover/batch"
 	"github.com/drover-etl/drover/commit"
@@ -20,10 +19,14 @@ import (
 )
 
 // sinkWriter writes one task's rows, one open file per Hive partition.
+// Files go straight to their final keys when the output store defers
+// completion (S3: the driver completes the winning attempt's uploads),
+// else under the attempt's staging folder (renamed by the driver).
 type sinkWriter struct {
 	spec    *task.Spec
 	ws      *physical.WriteSpec
 	f       format.Format
+	out     storage.Location
 	schema  *arrow.Schema // full input schema
 	data    []int         // columns written into files
 	parts   []int         // partition_by columns
@@ -36,15 +39,16 @@ type sinkWriter struct {
 
 type openFile struct {
 	url string
-	sw  storage.Writer
+	sw  outWriter
 	fw  format.Writer
 	cw  *countingWriter
 }
 
-func writeSink(ctx context.Context, in batch.Reader, spec *task.Spec) ([]string, int64, int64, error) {
-	s, err := newSinkWriter(spec)
+// writeSink writes the task's output files and reports them in res.
+func writeSink(ctx context.Context, in batch.Reader, spec *task.Spec, res *task.Result) error {
+	s, err := newSinkWriter(ctx, spec)
 	if err != nil {
-		return nil, 0, 0, task.AsFatal(err)
+		return task.AsFatal(err)
 	}
 	err = drive(ctx, in, func(rec arrow.RecordBatch) error { return s.write(ctx, rec) })
 	if err == nil && len(s.parts) == 0 && len(s.open) == 0 && spec.Partition == 0 {
@@ -54,18 +58,23 @@ func writeSink(ctx context.Context, in batch.Reader, spec *task.Spec) ([]string,
 	}
 	if err != nil {
 		s.abort()
-		return nil, 0, 0, err
+		return err
 	}
-	return s.close()
+	return s.close(res)
 }
 
-func newSinkWriter(spec *task.Spec) (*sinkWriter, error) {
+func newSinkWriter(ctx context.Context, spec *task.Spec) (*sinkWriter, error) {
 	ws := spec.Fragment.Write
 	f, err := format.Lookup(ws.Format)
 	if err != nil {
 		return nil, err
 	}
-	s := &sinkWriter{spec: spec, ws: ws, f: f, schema: spec.Fragment.Schema.Arrow(), open: map[string]*openFile{}}
+	out, err := storage.Resolve(ctx, ws.Path)
+	if err != nil {
+		return nil, err
+	}
+	out.Key = strings.TrimSuffix(out.Key, "/")
+	s := &sinkWriter{spec: spec, ws: ws, f: f, out: out, schema: spec.Fragment.Schema.Arrow(), open: map[string]*openFile{}}
 	isPart := map[int]bool{}
 	for _, name := range ws.PartitionBy {
 		i, err := spec.Fragment.Schema.Resolve("", name)
@@ -177,17 +186,11 @@ func (s *sinkWriter) file(ctx context.Context, dir string) (*openFile, error) {
 	if of, ok := s.open[dir]; ok {
 		return of, nil
 	}
-	name := fmt.Sprintf("part-%05d-%s.%s", s.spec.Partition, uuid.NewString(), s.f.Extension())
-	rel := name
+	rel := commit.FileName(s.spec.Run, s.spec.Partition, s.f.Extension())
 	if dir != "" {
-		rel = dir + "/" + name
+		rel = dir + "/" + rel
 	}
-	url := commit.StagingKey(s.spec.StagingDir, s.spec.Partition, s.spec.Attempt, rel)
-	loc, err := storage.Resolve(ctx, url)
-	if err != nil {
-		return nil, task.AsFatal(err)
-	}
-	sw, err := loc.Store.Create(ctx, loc.Key)
+	url, sw, err := s.create(ctx, rel)
 	if err != nil {
 		return nil, err
 	}
@@ -203,29 +206,57 @@ func (s *sinkWriter) file(ctx context.Context, dir string) (*openFile, error) {
 	return of, nil
 }
 
-func (s *sinkWriter) close() ([]string, int64, int64, error) {
-	var files []string
-	var bytes int64
-	for i, dir := range s.order {
-		of := s.open[dir]
-		if err := of.fw.Close(); err != nil {
-			s.abortFrom(i)
-			return nil, 0, 0, fmt.Errorf("finish %s: %w", of.url, err)
+// create opens output file rel (relative to the output directory).
+func (s *sinkWriter) create(ctx context.Context, rel string) (string, outWriter, error) {
+	if dc, ok := s.out.Store.(storage.DeferredCreator); ok {
+		loc := s.out.Join(rel)
+		w, err := dc.CreateDeferred(ctx, loc.Key)
+		if err != nil {
+			return "", nil, err
 		}
-		if err := of.sw.Close(); err != nil {
-			s.abortFrom(i + 1)
-			return nil, 0, 0, fmt.Errorf("finish %s: %w", of.url, err)
-		}
-		files = append(files, of.url)
-		bytes += of.cw.n
+		return loc.URL(), &deferredFile{ctx: ctx, dc: dc, key: loc.Key, w: w}, nil
 	}
-	return files, s.rows, bytes, nil
+	url := commit.StagingKey(s.spec.StagingDir, s.spec.Partition, s.spec.Attempt, rel)
+	loc, err := storage.Resolve(ctx, url)
+	if err != nil {
+		return "", nil, task.AsFatal(err)
+	}
+	w, err := loc.Store.Create(ctx, loc.Key)
+	if err != nil {
+		return "", nil, err
+	}
+	return url, stagedFile{w}, nil
 }
 
-func (s *sinkWriter) abort() { s.abortFrom(0) }
+// close finishes every file and reports it: staged files by URL,
+// deferred ones with their tokens. On failure nothing is reported and
+// every file is discarded (see outWriter.Abort).
+func (s *sinkWriter) close(res *task.Result) error {
+	var bytes int64
+	for _, dir := range s.order {
+		of := s.open[dir]
+		err := of.fw.Close()
+		var tok string
+		if err == nil {
+			tok, err = of.sw.Close()
+		}
+		if err != nil {
+			s.abort()
+			return fmt.Errorf("finish %s: %w", of.url, err)
+		}
+		if _, ok := of.sw.(*deferredFile); ok {
+			res.Deferred = append(res.Deferred, task.DeferredFile{URL: of.url, Token: tok})
+		} else {
+			res.Files = append(res.Files, of.url)
+		}
+		bytes += of.cw.n
+	}
+	res.Metrics.RowsOut, res.Metrics.BytesWritten = s.rows, bytes
+	return nil
+}
 
-func (s *sinkWriter) abortFrom(i int) {
-	for _, dir := range s.order[i:] {
+func (s *sinkWriter) abort() {
+	for _, dir := range s.order {
 		s.open[dir].sw.Abort()
 	}
 }

@@ -3,5 +3,8 @@
 // writes that become visible atomically on Close, ranged reads, prefix
 // listing), so local directories and S3 behave alike. Implementations live
 // in sub-packages (storage/local; S3 in cluster mode) and register a URL
-// scheme; Resolve picks one by path.
+// scheme; Resolve picks one by path. A store may also defer an object's
+// visibility to a later, cheap step taken by another process
+// (DeferredCreator: S3 multipart completion), which the output commit
+// uses instead of renaming.
 package storage

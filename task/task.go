@@ -61,9 +61,19 @@ type Result struct {
 	Output *MapOutput `json:"output,omitempty"`
 	// Files are the staged sink files (sink tasks), as URLs.
 	Files []string `json:"files,omitempty"`
+	// Deferred are the sink files written in place, not yet visible (sink
+	// tasks on stores that defer completion, like S3).
+	Deferred []DeferredFile `json:"deferred,omitempty"`
 	// Samples are sort-key samples (Sample tasks).
 	Samples [][]types.Value `json:"samples,omitempty"`
 	Metrics Metrics         `json:"metrics"`
+}
+
+// DeferredFile is a sink file written at its final URL that becomes
+// visible only when the driver completes it with Token (see commit).
+type DeferredFile struct {
+	URL   string `json:"url"`
+	Token string `json:"token"`
 }
 
 // Metrics are a task's counters.

@@ -249,6 +249,7 @@ func TestSubmitMatchesLocalSurvivesLossAndCleansUp(t *testing.T) {
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("cluster output differs from local:\n%s\nvs\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
+	noUploads(t, e.minio, "") // sink files are uploads completed at commit: none may linger
 	if len(rec.recomputed) == 0 {
 		t.Error("the deleted shuffle object was not recomputed")
 	}

@@ -93,6 +93,19 @@ func testDeferredAbort(t *testing.T, fx *fixture) {
 	if _, err := w.Close(); err == nil {
 		t.Error("Close after Abort returned a token")
 	}
+	// So does one whose caller gave up while parts were in flight.
+	cctx, cancel := context.WithCancel(ctx)
+	w, err = s.CreateDeferred(cctx, "deferred/abort/canceled")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Write(randomBytes(t, 11<<20)); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	if _, err := w.Close(); !errors.Is(err, context.Canceled) {
+		t.Errorf("Close after cancel = %v, want context.Canceled", err)
+	}
 	if err := s.CompleteDeferred(ctx, "deferred/abort/x", "garbage"); err == nil || !strings.Contains(err.Error(), "not a deferred upload token") {
 		t.Errorf("bad token: %v", err)
 	}

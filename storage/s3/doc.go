@@ -8,7 +8,9 @@
 // Parquet footer and the length before it) costs few requests. Writes are
 // buffered up to one part and sent as a single PUT, or streamed as a
 // multipart upload for larger outputs; the object appears only when Close
-// succeeds. Reads and small operations retry transient failures (5xx,
+// succeeds. CreateDeferred writes a multipart upload that it never
+// completes: the output commit completes the winners' uploads later
+// (storage.DeferredCreator). Reads and small operations retry transient failures (5xx,
 // SlowDown, resets, timeouts) with bounded exponential backoff. Error
 // messages are built here and never contain credentials.
 package s3

@@ -1,0 +1,46 @@
+package executor
+
+import (
+	"context"
+	"io"
+
+	"github.com/drover-etl/drover/storage"
+)
+
+// outWriter is one output file of a sink task: staged (renamed into place
+// by the driver) or deferred (completed in place by the driver).
+type outWriter interface {
+	io.Writer
+	// Close finishes the file; a deferred file returns its token.
+	Close() (token string, err error)
+	// Abort discards the file. After Close, a staged file is left to the
+	// driver's cleanup of the staging folder; a deferred one is aborted.
+	Abort() error
+}
+
+type stagedFile struct{ storage.Writer }
+
+func (f stagedFile) Close() (string, error) { return "", f.Writer.Close() }
+
+type deferredFile struct {
+	ctx context.Context
+	dc  storage.DeferredCreator
+	key string
+	w   storage.DeferredWriter
+	tok string // set by Close
+}
+
+func (f *deferredFile) Write(p []byte) (int, error) { return f.w.Write(p) }
+
+func (f *deferredFile) Close() (string, error) {
+	tok, err := f.w.Close()
+	f.tok = tok
+	return tok, err
+}
+
+func (f *deferredFile) Abort() error {
+	if f.tok == "" {
+		return f.w.Abort()
+	}
+	return f.dc.AbortDeferred(context.WithoutCancel(f.ctx), f.key, f.tok)
+}
