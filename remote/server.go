@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/keepalive"
 
 	"github.com/drover-etl/drover/executor"
 	"github.com/drover-etl/drover/task"
@@ -33,7 +34,9 @@ var _ handler = (*Server)(nil)
 // NewServer serves rt with the given number of task slots.
 func NewServer(rt *executor.Runtime, slots int) *Server {
 	s := &Server{rt: rt, slots: slots, start: time.Now(), running: map[task.ID]context.CancelFunc{}, stop: make(chan struct{})}
-	s.grpc = grpc.NewServer(grpc.MaxRecvMsgSize(64<<20), grpc.MaxSendMsgSize(64<<20))
+	s.grpc = grpc.NewServer(grpc.MaxRecvMsgSize(64<<20), grpc.MaxSendMsgSize(64<<20),
+		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{MinTime: 5 * time.Second, PermitWithoutStream: true}),
+		grpc.KeepaliveParams(keepalive.ServerParameters{Time: 10 * time.Second, Timeout: 5 * time.Second}))
 	s.grpc.RegisterService(&serviceDesc, s)
 	return s
 }
