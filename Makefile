@@ -13,7 +13,7 @@ export CHECKPOINT_DISABLE := 1
 help: ## Show this help
 	@grep -hE '^[a-zA-Z0-9_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
 
-build: ## Build bin/drover
+build: plugins ## Build bin/drover (and the example plugins)
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN)/drover ./cmd/drover
 
 demo: build ## Generate sample data and run the demo job locally, then show results
@@ -61,7 +61,7 @@ clean: ## Remove build outputs and demo data
 # renamed into place, so a test running the old binary never sees half a file.
 TOOL_BUILD = mkdir -p $(BIN) && cd $(CURDIR)/tools/$(1) && GOWORK=off $(2) nice -n 19 $(GO) build -o $@.tmp $(3) && mv -f $@.tmp $@
 
-tools: tools-nomad tools-consul tools-minio ## Build the pinned Nomad, Consul and MinIO into bin/
+tools: tools-nomad tools-consul tools-minio tools-terraform tools-packer ## Build the pinned Nomad, Consul, MinIO, Terraform (+providers) and Packer (+plugins) into bin/
 
 tools-nomad: $(BIN)/nomad ## Build the pinned Nomad (v1.11.3) into bin/nomad
 
@@ -80,6 +80,58 @@ $(BIN)/minio: tools/minio/go.mod tools/minio/go.sum
 	$(call TOOL_BUILD,minio,,github.com/minio/minio)
 
 .PHONY: tools tools-nomad tools-consul tools-minio
+
+# Terraform and Packer are required from tool modules like the servers. Their
+# providers and plugins cannot be (the proxy refuses some .mod files, some
+# go.mods name another path): each is pinned by tools/<kind>/<name>.pin
+# (module, version, SHA-256 of the module zip) and built inside its own
+# source by tools/srcbuild. Terraform finds the providers in a filesystem
+# mirror through bin/terraform.rc, Packer its plugins in bin/packer-plugins;
+# make exports both, so nothing is fetched from a registry. These machines
+# point TF_CLI_CONFIG_FILE at a file that does not exist: ours overrides it.
+GOOS_ARCH := $(shell $(GO) env GOOS)_$(shell $(GO) env GOARCH)
+TF_PLUGIN_DIR := $(BIN)/terraform-plugins
+PACKER_PLUGIN_DIR := $(BIN)/packer-plugins
+export TF_CLI_CONFIG_FILE := $(BIN)/terraform.rc
+export PACKER_PLUGIN_PATH := $(PACKER_PLUGIN_DIR)
+pin = $(shell sed -n 's/^$(2)=//p' $(CURDIR)/tools/$(1).pin)
+SRCBUILD = cd $(CURDIR)/tools/srcbuild && GOWORK=off nice -n 19 $(GO) run . -module '$(call pin,$(1),MODULE)' \
+	-version '$(call pin,$(1),VERSION)' -sha256 '$(call pin,$(1),SHA256)' -ldflags '$(call pin,$(1),LDFLAGS)'
+TF_PROVIDERS := nomad docker minio
+tf_provider = $(TF_PLUGIN_DIR)/registry.terraform.io/$(call pin,terraform-providers/$(1),PROVIDER)/$(call pin,terraform-providers/$(1),PROVIDER_VERSION)/$(GOOS_ARCH)/terraform-provider-$(1)_v$(call pin,terraform-providers/$(1),PROVIDER_VERSION)
+PACKER_PLUGINS := docker amazon
+packer_plugin = $(PACKER_PLUGIN_DIR)/$(call pin,packer-plugins/$(1),PLUGIN)/packer-plugin-$(1)_$(call pin,packer-plugins/$(1),VERSION)_$(call pin,packer-plugins/$(1),API)_$(GOOS_ARCH)
+
+tools-terraform: $(BIN)/terraform $(foreach p,$(TF_PROVIDERS),$(call tf_provider,$(p))) $(TF_CLI_CONFIG_FILE) ## Terraform (v1.5.7) and its providers (nomad, docker, minio) in bin/terraform-plugins
+
+tools-packer: $(BIN)/packer $(foreach p,$(PACKER_PLUGINS),$(call packer_plugin,$(p))) ## Packer (v1.14.3) and its plugins (docker, amazon) in bin/packer-plugins
+
+$(BIN)/terraform: tools/terraform/go.mod tools/terraform/go.sum
+	$(call TOOL_BUILD,terraform,,github.com/hashicorp/terraform)
+
+# Packer's own module is not in the checksum database (it answers 404).
+$(BIN)/packer: tools/packer/go.mod tools/packer/go.sum
+	$(call TOOL_BUILD,packer,GONOSUMDB=github.com/hashicorp/packer,github.com/hashicorp/packer)
+
+define TF_PROVIDER_RULE
+$(call tf_provider,$(1)): tools/terraform-providers/$(1).pin tools/srcbuild/main.go
+	$$(call SRCBUILD,terraform-providers/$(1)) -o $$@
+endef
+$(foreach p,$(TF_PROVIDERS),$(eval $(call TF_PROVIDER_RULE,$(p))))
+
+define PACKER_PLUGIN_RULE
+$(call packer_plugin,$(1)): tools/packer-plugins/$(1).pin tools/srcbuild/main.go $(BIN)/packer
+	$$(call SRCBUILD,packer-plugins/$(1)) -o $(BIN)/.build/packer-plugin-$(1)
+	$(BIN)/packer plugins install --path $(BIN)/.build/packer-plugin-$(1) $(call pin,packer-plugins/$(1),PLUGIN)
+	rm -f $(BIN)/.build/packer-plugin-$(1) && touch $$@
+endef
+$(foreach p,$(PACKER_PLUGINS),$(eval $(call PACKER_PLUGIN_RULE,$(p))))
+
+$(TF_CLI_CONFIG_FILE): tools/terraform-providers/terraform.rc.in
+	@mkdir -p $(TF_PLUGIN_DIR)
+	sed 's|@MIRROR@|$(TF_PLUGIN_DIR)|' $< >$@.tmp && mv -f $@.tmp $@
+
+.PHONY: tools-terraform tools-packer
 # ---- end tools --------------------------------------------------------------
 
 # ---- bench: TPC-H side by side with DuckDB ----------------------------------
@@ -113,3 +165,81 @@ bench-go: ## Go micro-benchmarks of the operators and formats
 
 .PHONY: bench bench-build bench-smoke bench-profile bench-go
 # ---- end bench --------------------------------------------------------------
+
+# ---- plugins: UDF plugins and their protocol --------------------------------
+# The example plugins (plugins/<name>/) are ordinary Go programs, built into
+# bin/plugins/ where jobs/plugins.hcl finds them. udf/proto's generated code
+# is committed; `make proto` regenerates it with the pinned generators
+# (protoc itself comes from the distribution: apt-get install protobuf-compiler).
+PROTOC_GEN_GO_VERSION := v1.36.12
+PROTOC_GEN_GO_GRPC_VERSION := v1.6.2
+
+plugins: ## Build the example UDF plugins into bin/plugins/
+	@mkdir -p $(BIN)/plugins
+	$(GO) build -o $(BIN)/plugins/ ./plugins/...
+
+plugin-demo: build ## Run jobs/plugins.hcl (text functions, a scoring and a PII-masking transform) on the demo data
+	@rm -rf $(DEMO_DIR)
+	$(BIN)/drover gen-data $(DEMO_DIR)/data
+	$(BIN)/drover run jobs/plugins.hcl --var data=$(DEMO_DIR)/data --var out=$(DEMO_DIR)/out
+	$(BIN)/drover head $(DEMO_DIR)/out/attention -n 8
+
+proto: ## Regenerate the UDF protocol's gRPC code (udf/proto/*.pb.go)
+	GOBIN=$(BIN) $(GO) install google.golang.org/protobuf/cmd/protoc-gen-go@$(PROTOC_GEN_GO_VERSION)
+	GOBIN=$(BIN) $(GO) install google.golang.org/grpc/cmd/protoc-gen-go-grpc@$(PROTOC_GEN_GO_GRPC_VERSION)
+	PATH=$(BIN):$$PATH protoc --proto_path=udf/proto \
+		--go_out=udf/proto --go_opt=paths=source_relative \
+		--go-grpc_out=udf/proto --go-grpc_opt=paths=source_relative udf/proto/udf.proto
+
+bench-udf: ## Per-row cost of a scalar plugin call on 1 M rows (real subprocess; shared memory, then inline)
+	$(GO) test -run '^$$' -bench ScalarPluginCall -benchtime 10x -count 3 ./udfhost/
+	DROVER_UDF_SHARED_MEMORY=off $(GO) test -run '^$$' -bench ScalarPluginCall -benchtime 10x -count 3 ./udfhost/
+
+.PHONY: plugins plugin-demo proto bench-udf
+# ---- end plugins ------------------------------------------------------------
+
+# ---- provision: node image, local Docker cluster, end-to-end test ----------
+# `make image` builds the Drover node image with Packer (docker source) from
+# a debootstrap base image and the binaries staged in bin/image: static
+# linux/amd64 drover and plugins (they must run on any distribution) and the
+# pinned Nomad, Consul and MinIO. `make e2e` proves the path users take:
+# packer build → terraform apply (terraform/local-docker) → nomad job run →
+# output checked in MinIO, a client node killed mid-job → terraform destroy;
+# see e2e/provision/README.md. It needs a Docker Engine (`docker info`).
+IMAGE_DIR := $(BIN)/image
+BASE_IMAGE ?= drover-base:bookworm
+NODE_IMAGE_REPO ?= drover-node
+NODE_IMAGE_TAG ?= latest
+E2E_TIMEOUT ?= 45m
+STATIC_BUILD = CGO_ENABLED=0 GOOS=linux GOARCH=amd64 nice -n 19 $(GO) build -trimpath
+
+image-artifacts: tools-nomad tools-consul tools-minio ## Stage the node image's binaries in bin/image (static drover and plugins)
+	@rm -rf $(IMAGE_DIR) && mkdir -p $(IMAGE_DIR)/bin $(IMAGE_DIR)/plugins
+	$(STATIC_BUILD) -ldflags "$(LDFLAGS) -s -w" -o $(IMAGE_DIR)/bin/drover ./cmd/drover
+	if [ -d plugins ]; then $(STATIC_BUILD) -ldflags "-s -w" -o $(IMAGE_DIR)/plugins/ ./plugins/...; fi
+	ln -f $(BIN)/nomad $(BIN)/consul $(BIN)/minio $(IMAGE_DIR)/bin/
+
+base-image: ## The Docker base image drover-base:bookworm (debootstrap + docker import), when missing
+	packer/base/build-base-image.sh $(BASE_IMAGE)
+
+image: tools-packer image-artifacts base-image ## Build the node image drover-node:latest with Packer (docker source)
+	$(BIN)/packer build -only=drover-node.docker.node -var artifacts_dir=$(IMAGE_DIR) -var base_image=$(BASE_IMAGE) \
+		-var image_repository=$(NODE_IMAGE_REPO) -var image_tag=$(NODE_IMAGE_TAG) packer/drover-node
+
+e2e: tools image-artifacts ## Packer image → terraform apply (Docker nodes) → nomad job run, a node killed mid-job → destroy
+	E2E_TIMEOUT=$(E2E_TIMEOUT) e2e/provision/run.sh
+
+fmt-infra: tools-terraform tools-packer tools-nomad ## terraform fmt, packer fmt and nomad fmt of terraform/, packer/, nomad/
+	$(BIN)/terraform fmt -recursive terraform
+	$(BIN)/packer fmt -recursive packer
+	$(BIN)/nomad fmt -recursive nomad
+
+lint-infra: tools-terraform tools-packer tools-nomad ## Check that terraform/, packer/ and nomad/ are fmt-clean and validate
+	$(BIN)/terraform fmt -check -recursive terraform
+	$(BIN)/packer fmt -check -recursive packer
+	$(BIN)/nomad fmt -check -recursive nomad
+	$(BIN)/packer validate -syntax-only -var artifacts_dir=$(IMAGE_DIR) packer/drover-node
+	cd terraform/local-docker && $(BIN)/terraform init -backend=false -input=false >/dev/null && $(BIN)/terraform validate
+
+.PHONY: image-artifacts base-image image e2e fmt-infra lint-infra
+# ---- end provision ----------------------------------------------------------

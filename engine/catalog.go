@@ -16,16 +16,29 @@ import (
 // are grouped up to it; other formats split per file).
 const TargetSplitBytes = 128 << 20
 
+// MinSplitBytes is the smallest split target: a source smaller than
+// slots × TargetSplitBytes gets smaller splits so that every task slot has
+// one, but not below this.
+const MinSplitBytes = 16 << 20
+
+// splitTarget is the split size for a source of size bytes run on slots
+// task slots. Without it a 60 MB table is one split, one task and one busy
+// core however many slots there are.
+func splitTarget(size int64, slots int) int64 {
+	return min(TargetSplitBytes, max(size/int64(max(slots, 1)), MinSplitBytes))
+}
+
 // catalog resolves sources: it lists their files once, infers or converts
 // schemas, and later splits the same files for the physical planner.
 type catalog struct {
 	mu    sync.Mutex
 	files map[string][]storage.Info // source name → files
 	urls  map[string][]storage.Location
+	slots int // task slots the splits are for
 }
 
-func newCatalog() *catalog {
-	return &catalog{files: map[string][]storage.Info{}, urls: map[string][]storage.Location{}}
+func newCatalog(slots int) *catalog {
+	return &catalog{files: map[string][]storage.Info{}, urls: map[string][]storage.Location{}, slots: slots}
 }
 
 // Source implements jobplan.Catalog.
@@ -86,9 +99,14 @@ func (c *catalog) splits(ctx context.Context, scan *logical.Scan) ([]format.Spli
 	if err != nil {
 		return nil, err
 	}
+	var total int64
+	for _, in := range infos {
+		total += in.Size
+	}
+	target := splitTarget(total, c.slots)
 	var out []format.Split
 	for i, l := range locs {
-		sp, err := f.Split(ctx, l, infos[i].Size, TargetSplitBytes)
+		sp, err := f.Split(ctx, l, infos[i].Size, target)
 		if err != nil {
 			return nil, err
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/drover-etl/drover/plan/optimizer"
 	"github.com/drover-etl/drover/plan/physical"
 	"github.com/drover-etl/drover/stage"
+	"github.com/drover-etl/drover/udfhost"
 )
 
 // Options steer compilation.
@@ -27,8 +28,10 @@ type Options struct {
 	// BroadcastThresholdBytes is passed to the optimizer (0: default,
 	// negative: never broadcast).
 	BroadcastThresholdBytes int64
-	// Funcs resolves plugin functions (nil: none).
+	// Funcs resolves plugin functions (nil: the job's plugin blocks).
 	Funcs expr.FuncResolver
+	// Plugins configures the plugins started for the job's plugin blocks.
+	Plugins udfhost.Config
 }
 
 // Compiled is a job ready to run, with every intermediate plan kept for
@@ -41,6 +44,8 @@ type Compiled struct {
 	Physical   []*physical.Node
 	Stages     *stage.Graph
 	Partitions int
+	// Plugins runs the job's plugins (nil: it declares none); Close stops them.
+	Plugins *udfhost.Host
 }
 
 // Compile parses and plans a job file.
@@ -52,9 +57,9 @@ func Compile(ctx context.Context, path string, opts Options) (*Compiled, error) 
 	return CompileJob(ctx, job, opts)
 }
 
-// CompileJob plans an already parsed job.
-func CompileJob(ctx context.Context, job *jobspec.Job, opts Options) (*Compiled, error) {
-	cat := newCatalog()
+// compileJob plans an already parsed job (see CompileJob).
+func compileJob(ctx context.Context, job *jobspec.Job, opts Options) (*Compiled, error) {
+	cat := newCatalog(slots(opts))
 	lp, err := jobplan.Build(ctx, job, cat, opts.Funcs)
 	if err != nil {
 		return nil, err
@@ -86,11 +91,15 @@ func partitions(job *jobspec.Job, opts Options) int {
 	case job.Partitions > 0:
 		return job.Partitions
 	}
-	p := opts.Parallelism
-	if p <= 0 {
-		p = runtime.NumCPU()
+	return max(2*slots(opts), 2)
+}
+
+// slots is the number of task slots the job is planned for.
+func slots(opts Options) int {
+	if opts.Parallelism > 0 {
+		return opts.Parallelism
 	}
-	return max(2*p, 2)
+	return runtime.NumCPU()
 }
 
 // Explain renders the four plans.

@@ -48,7 +48,8 @@ func (rt *Runtime) Run(ctx context.Context, spec *task.Spec) (res *task.Result, 
 			return nil, task.AsRetryable(ctx.Err())
 		}
 	}
-	in, err := operator.Build(ctx, spec.Fragment, env)
+	frag, sortKeys := sampleFragment(spec)
+	in, err := operator.Build(ctx, frag, env)
 	if err != nil {
 		return nil, err
 	}
@@ -56,11 +57,11 @@ func (rt *Runtime) Run(ctx context.Context, spec *task.Spec) (res *task.Result, 
 	res = &task.Result{ID: spec.ID}
 	switch {
 	case spec.Sample:
-		res.Samples, err = sampleKeys(ctx, in, spec.Output.SortKeys, env)
+		res.Samples, err = sampleKeys(ctx, in, sortKeys, env)
 	case spec.Output != nil:
 		res.Output, res.Metrics.RowsOut, res.Metrics.BytesWritten, err = writeExchange(ctx, in, spec, env)
 	case spec.Fragment.Op == physical.OpWrite:
-		res.Files, res.Metrics.RowsOut, res.Metrics.BytesWritten, err = writeSink(ctx, in, spec)
+		err = writeSink(ctx, in, spec, res)
 	default:
 		err = fmt.Errorf("task %s has no output", spec.ID)
 	}

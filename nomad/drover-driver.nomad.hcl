@@ -8,8 +8,11 @@
 #     -var shuffle_dir=s3://etl/shuffle nomad/drover-driver.nomad.hcl
 #
 # S3 credentials come from the Nomad variable nomad/jobs/drover-driver
-# (keys access_key, secret_key), never from this file. Leave them unset on
-# AWS when the client nodes have an instance profile.
+# (keys access_key, secret_key; another path with -var s3_credentials=...),
+# never from this file. Leave it unset on AWS when the client nodes have an
+# instance profile. Variants: drover-nightly.nomad.hcl (periodic),
+# drover-dispatch.nomad.hcl (parameterized, `nomad job dispatch -meta
+# date=...`); minio.nomad.hcl runs MinIO on clusters without S3.
 
 variable "drover_binary" {
   type        = string
@@ -33,6 +36,18 @@ variable "job_vars" {
   type        = list(string)
   default     = []
   description = "Drover job variables as name=value."
+}
+
+variable "driver_args" {
+  type        = list(string)
+  default     = []
+  description = "Further `drover driver` flags, e.g. [\"--executor-memory\", \"2048\"]."
+}
+
+variable "s3_credentials" {
+  type        = string
+  default     = "nomad/jobs/drover-driver"
+  description = "Nomad variable with access_key and secret_key. With ACLs on, a job reads nomad/jobs/<its ID> by default; another path needs a policy."
 }
 
 variable "shuffle_dir" {
@@ -99,6 +114,7 @@ job "drover-driver" {
             "--executors", "${var.executors}",
             "--shuffle-dir", var.shuffle_dir,
           "--executor-binary", var.drover_binary],
+          var.driver_args,
           flatten([for v in var.job_vars : ["--var", v]])
         )
       }
@@ -113,7 +129,7 @@ job "drover-driver" {
         destination = "secrets/s3.env"
         env         = true
         data        = <<-EOT
-          {{ with nomadVar "nomad/jobs/drover-driver" }}
+          {{ with nomadVar "${var.s3_credentials}" }}
           AWS_ACCESS_KEY_ID={{ .access_key }}
           AWS_SECRET_ACCESS_KEY={{ .secret_key }}
           {{ end }}

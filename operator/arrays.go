@@ -7,6 +7,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/compute"
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/drover-etl/drover/expr/eval"
 )
 
 var mem = memory.DefaultAllocator
@@ -69,18 +71,7 @@ func plain(a arrow.Array) (arrow.Array, error) {
 
 // takeRows gathers rows idx of every column.
 func takeRows(cols []arrow.Array, idx []int32) ([]arrow.Array, error) {
-	ia := buildFixed(arrow.PrimitiveTypes.Int32, idx, nil)
-	defer ia.Release()
-	out := make([]arrow.Array, len(cols))
-	for i, c := range cols {
-		t, err := compute.TakeArray(context.Background(), c, ia)
-		if err != nil {
-			releaseAll(out[:i])
-			return nil, err
-		}
-		out[i] = t
-	}
-	return out, nil
+	return eval.TakeColumns(context.Background(), cols, idx)
 }
 
 // normalize relabels rec with schema and unpacks dictionary columns, for

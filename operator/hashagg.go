@@ -230,6 +230,13 @@ func (g *groupTable) assign(cols []arrow.Array, n int) ([]int32, error) {
 	if g.ids == nil {
 		g.ids = make(map[string]int32)
 	}
+	if codes, combos, ok := dictCodes(cols, n); ok {
+		fresh, err := g.assignDict(cols, codes, combos, gids)
+		if err != nil {
+			return nil, err
+		}
+		return gids, g.remember(cols, fresh)
+	}
 	if err := g.enc.Encode(cols, n); err != nil {
 		return nil, err
 	}

@@ -3,7 +3,6 @@ package operator
 import (
 	"context"
 	"io"
-	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -127,17 +126,6 @@ func (s *sortOp) sortBuffer() ([]arrow.RecordBatch, error) {
 	releaseAll(taken)
 	defer rec.Release()
 	return splitRecord(rec, s.env.batchRows()), nil
-}
-
-// sortPermutation returns row indexes in key order (stable).
-func sortPermutation(keyCols []arrow.Array, keys []logical.SortKey, n int) []int32 {
-	perm := make([]int32, n)
-	for i := range perm {
-		perm[i] = int32(i)
-	}
-	c := keysCmp(keyCols, keys)
-	slices.SortStableFunc(perm, func(a, b int32) int { return c(int(a), int(b)) })
-	return perm
 }
 
 // withKeys appends the evaluated sort keys to rec's columns.

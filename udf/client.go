@@ -3,11 +3,11 @@ package udf
 import (
 	"context"
 	"fmt"
+	"os"
 	"sync"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/memory"
 	"google.golang.org/grpc"
 
 	pb "github.com/drover-etl/drover/udf/proto"
@@ -28,6 +28,9 @@ type Client struct {
 
 	mu   sync.Mutex
 	idle []*scalarStream
+
+	shmOnce sync.Once
+	shm     bool // scalar batches go through shared memory
 }
 
 var _ Remote = (*Client)(nil)
@@ -45,9 +48,26 @@ func (c *Client) Close() error {
 	c.idle = nil
 	c.mu.Unlock()
 	for _, s := range idle {
-		s.cancel()
+		s.close()
 	}
 	return nil
+}
+
+// sharedMemoryOK reports whether scalar batches may go through shared
+// memory: the platform has it, the plugin offers it (asked once), and
+// DROVER_UDF_SHARED_MEMORY is not "off" (for comparing, or for a /dev/shm
+// too small to be worth trying).
+func (c *Client) sharedMemoryOK() bool {
+	c.shmOnce.Do(func() {
+		if !sharedMemory || os.Getenv("DROVER_UDF_SHARED_MEMORY") == "off" {
+			return
+		}
+		ctx, cancel := context.WithTimeout(c.life, 30*time.Second)
+		defer cancel()
+		resp, err := c.rpc.Describe(ctx, &pb.DescribeRequest{})
+		c.shm = err == nil && resp.SharedMemory
+	})
+	return c.shm
 }
 
 func (c *Client) Describe(ctx context.Context) ([]FunctionInfo, error) {
@@ -95,123 +115,4 @@ func (c *Client) ResolveTransform(ctx context.Context, name string, in *arrow.Sc
 		return nil, fromStatus(ctx, err)
 	}
 	return DecodeSchema(resp.OutputSchema)
-}
-
-// CallScalar sends the arguments (split if large) on a pooled stream and
-// reads the result back.
-func (c *Client) CallScalar(ctx context.Context, name string, args []arrow.Array, rows int) (arrow.Array, error) {
-	rec := newRecord("a", args, rows)
-	defer rec.Release()
-	parts := chunks(rec, MaxMessageBytes)
-	defer releaseRecords(parts)
-	outs := make([]arrow.Array, 0, len(parts))
-	defer func() { releaseArrays(outs) }()
-	for _, p := range parts {
-		out, err := c.callOne(ctx, name, p)
-		if err != nil {
-			return nil, err
-		}
-		outs = append(outs, out)
-	}
-	if len(outs) == 1 {
-		outs[0].Retain()
-		return outs[0], nil
-	}
-	out, err := array.Concatenate(outs, memory.DefaultAllocator)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %s: results of different types: %w", ErrProtocol, name, err)
-	}
-	return out, nil
-}
-
-func (c *Client) callOne(ctx context.Context, name string, rec arrow.RecordBatch) (arrow.Array, error) {
-	b, err := EncodeBatch(rec)
-	if err != nil {
-		return nil, err
-	}
-	st, err := c.stream()
-	if err != nil {
-		return nil, fromStatus(ctx, err)
-	}
-	// The caller's context (with its deadline) ends the stream, not just
-	// the wait: a plugin stuck in one call must not hold a stream forever.
-	stop := context.AfterFunc(ctx, st.cancel)
-	resp, err := st.roundTrip(&pb.ScalarRequest{Function: name, Args: b, Rows: rec.NumRows()})
-	if stop() && err == nil {
-		c.put(st)
-	} else {
-		st.cancel()
-	}
-	if err != nil {
-		return nil, fromStatus(ctx, err)
-	}
-	return resultColumn(name, resp.Result)
-}
-
-func resultColumn(name string, b []byte) (arrow.Array, error) {
-	out, err := DecodeBatch(b)
-	if err != nil {
-		return nil, err
-	}
-	defer out.Release()
-	if out.NumCols() != 1 {
-		return nil, fmt.Errorf("%w: %s returned %d columns, want 1", ErrProtocol, name, out.NumCols())
-	}
-	col := out.Column(0)
-	col.Retain()
-	return col, nil
-}
-
-// scalarStream is one Scalar stream, used by one call at a time.
-type scalarStream struct {
-	s      pb.UDF_ScalarClient
-	cancel context.CancelFunc
-}
-
-func (s *scalarStream) roundTrip(req *pb.ScalarRequest) (*pb.ScalarResponse, error) {
-	if err := s.s.Send(req); err != nil {
-		// A failed Send hides the status; Recv reports it.
-		if _, rerr := s.s.Recv(); rerr != nil {
-			return nil, rerr
-		}
-		return nil, err
-	}
-	return s.s.Recv()
-}
-
-// stream takes an idle stream or opens one.
-func (c *Client) stream() (*scalarStream, error) {
-	c.mu.Lock()
-	if n := len(c.idle); n > 0 {
-		s := c.idle[n-1]
-		c.idle = c.idle[:n-1]
-		c.mu.Unlock()
-		return s, nil
-	}
-	c.mu.Unlock()
-	ctx, cancel := context.WithCancel(c.life)
-	s, err := c.rpc.Scalar(ctx)
-	if err != nil {
-		cancel()
-		return nil, err
-	}
-	return &scalarStream{s: s, cancel: cancel}, nil
-}
-
-func (c *Client) put(s *scalarStream) {
-	c.mu.Lock()
-	c.idle = append(c.idle, s)
-	c.mu.Unlock()
-}
-
-func releaseRecords(recs []arrow.RecordBatch) {
-	for _, r := range recs {
-		r.Release()
-	}
-}
-
-func releaseArrays(as []arrow.Array) {
-	for _, a := range as {
-		a.Release()
-	}
 }

@@ -39,11 +39,12 @@ func (c *Client) OpenTransform(ctx context.Context, name string, in *arrow.Schem
 // done, so neither side ever blocks on a full window while the other
 // sends too.
 type transformStream struct {
-	ctx     context.Context
-	s       pb.UDF_TransformClient
-	cancel  func()
-	pending []arrow.RecordBatch // chunks of the last Send not sent yet
-	waiting bool                // a request is out and its done has not come
+	ctx      context.Context
+	s        pb.UDF_TransformClient
+	cancel   func()
+	pending  []arrow.RecordBatch // chunks of the last Send not sent yet
+	inflight arrow.RecordBatch   // the chunk sent (zero-copy) until its done
+	waiting  bool                // a request is out and its done has not come
 }
 
 var _ TransformStream = (*transformStream)(nil)
@@ -59,20 +60,22 @@ func (t *transformStream) Send(rec arrow.RecordBatch) error {
 	return t.sendChunk()
 }
 
+// sendChunk sends the next chunk zero-copy and holds it until its done
+// proves the plugin has read it.
 func (t *transformStream) sendChunk() error {
 	rec := t.pending[0]
 	t.pending = t.pending[1:]
-	b, err := EncodeBatch(rec)
-	rec.Release()
+	t.inflight = rec
+	segs, err := encodeSegments(rec)
 	if err != nil {
 		return err
 	}
-	return t.send(&pb.TransformRequest{Msg: &pb.TransformRequest_Batch{Batch: b}}, true)
+	return t.send(&outgoing{msg: &pb.TransformRequest{}, field: 2, payload: segs}, true)
 }
 
 // send sends one request; replied says whether a done will answer it.
-func (t *transformStream) send(req *pb.TransformRequest, replied bool) error {
-	if err := t.s.Send(req); err != nil {
+func (t *transformStream) send(req any, replied bool) error {
+	if err := t.s.SendMsg(req); err != nil {
 		if errors.Is(err, io.EOF) {
 			// The server ended the stream; Recv has its status.
 			_, err = t.s.Recv()
@@ -96,6 +99,7 @@ func (t *transformStream) Next() (arrow.RecordBatch, error) {
 			return DecodeBatch(resp.Batch)
 		}
 		t.waiting = false
+		t.release()
 		if len(t.pending) > 0 {
 			if err := t.sendChunk(); err != nil {
 				return nil, err
@@ -107,7 +111,15 @@ func (t *transformStream) Next() (arrow.RecordBatch, error) {
 
 func (t *transformStream) Close() error {
 	t.cancel()
+	t.release()
 	releaseRecords(t.pending)
 	t.pending = nil
 	return nil
+}
+
+func (t *transformStream) release() {
+	if t.inflight != nil {
+		t.inflight.Release()
+		t.inflight = nil
+	}
 }

@@ -72,4 +72,14 @@
 // payloads Arrow IPC streams. Handshake carries the protocol version and its
 // history. Any language with gRPC and Arrow can implement a plugin; Remote
 // is the executor's view of one, and Client implements it over gRPC.
+//
+// The cost is paid per batch, not per row. Scalar batches go through a
+// region of shared memory when both sides can map one (Linux; shm.go): the
+// executor copies the arguments in, the plugin reads them in place and
+// writes its result after them, and the gRPC messages only say where.
+// Otherwise, and for transforms, batches travel inline with no copy on the
+// sending side (codec.go). On a 2-core machine that is ~10-20 ns per row of
+// overhead for a string function over 1 M rows (udfhost's
+// BenchmarkScalarPluginCall), against the ~100 ns a row-at-a-time Go UDF
+// costs in DuckDB.
 package udf

@@ -27,7 +27,9 @@ type Scalar interface {
 	// Call computes one value per row. args are plain arrays of the types
 	// ResultType accepted, each of length rows; the result must have
 	// length rows and exactly the type ResultType stated. NULL handling is
-	// the function's own.
+	// the function's own. args may live in memory shared with the
+	// executor: they are valid only until Call returns, so copy what you
+	// keep (a string taken from an array included).
 	Call(ctx context.Context, args []arrow.Array, rows int) (arrow.Array, error)
 }
 

@@ -15,7 +15,8 @@ import (
 //
 //	1  Drover 0.1: Describe, ResolveScalar, ResolveTransform, and the
 //	   streaming Scalar and Transform RPCs, all payloads Arrow IPC streams
-//	   (proto/udf.proto, package drover.udf.v1).
+//	   (proto/udf.proto, package drover.udf.v1); scalar batches optionally
+//	   through a shared memory region (DescribeResponse.shared_memory).
 const ProtocolVersion = 1
 
 // PluginName is the name the UDF service is dispensed under.

@@ -53,6 +53,65 @@ func EncodeBatch(rec arrow.RecordBatch) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// segments is an IPC stream as a list of byte slices: the writer's small
+// writes (message headers, padding) copied, its large ones (array buffers)
+// referenced, so encoding a batch copies next to nothing. The batch must
+// outlive the segments; the encoder's own buffers (a sliced array's
+// rebased offsets) come from the Go allocator, so the GC keeps them.
+type segments struct {
+	segs  [][]byte
+	small []byte
+	size  int
+}
+
+var _ io.Writer = (*segments)(nil)
+
+// aliasMin is the smallest write referenced rather than copied.
+const aliasMin = 4 << 10
+
+var goAlloc = memory.NewGoAllocator()
+
+func encodeSegments(rec arrow.RecordBatch) (*segments, error) {
+	s := &segments{}
+	w := ipc.NewWriter(s, ipc.WithSchema(rec.Schema()), ipc.WithAllocator(goAlloc))
+	if err := w.Write(rec); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("%w: encode batch: %w", ErrProtocol, err)
+	}
+	if err := w.Close(); err != nil {
+		return nil, fmt.Errorf("%w: encode batch: %w", ErrProtocol, err)
+	}
+	s.flush()
+	return s, nil
+}
+
+func (s *segments) Write(p []byte) (int, error) {
+	s.size += len(p)
+	if len(p) < aliasMin {
+		s.small = append(s.small, p...)
+		return len(p), nil
+	}
+	s.flush()
+	s.segs = append(s.segs, p)
+	return len(p), nil
+}
+
+func (s *segments) flush() {
+	if len(s.small) > 0 {
+		s.segs = append(s.segs, s.small)
+		s.small = nil
+	}
+}
+
+// join copies the segments into one slice.
+func (s *segments) join() []byte {
+	out := make([]byte, 0, s.size)
+	for _, b := range s.segs {
+		out = append(out, b...)
+	}
+	return out
+}
+
 // DecodeBatch reads the one batch of an IPC stream. The arrays point into
 // b (no copy), so b must not be reused; the caller releases the batch.
 func DecodeBatch(b []byte) (arrow.RecordBatch, error) {
@@ -80,6 +139,8 @@ type sliceMessages struct {
 	b    []byte
 	msg  *ipc.Message
 }
+
+var _ ipc.MessageReader = (*sliceMessages)(nil)
 
 func newSliceMessages(b []byte) *sliceMessages {
 	m := &sliceMessages{b: b}
@@ -178,9 +239,9 @@ func dataBytes(d arrow.ArrayData) int {
 	return n
 }
 
-// chunks splits rec into row ranges of at most about maxBytes each, so
-// that no message exceeds gRPC's default limit. Rows are assumed to be of
-// similar size; one row is never split.
+// chunks splits rec into row ranges of at most about maxBytes each: under
+// gRPC's default message limit inline, within a region's room in shared
+// memory. Rows are assumed to be of similar size; one row is never split.
 func chunks(rec arrow.RecordBatch, maxBytes int) []arrow.RecordBatch {
 	rows := rec.NumRows()
 	size := payloadBytes(rec)

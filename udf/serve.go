@@ -3,6 +3,7 @@ package udf
 import (
 	"fmt"
 	"os"
+	"runtime/pprof"
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/go-plugin"
@@ -19,10 +20,17 @@ import (
 // under the plugin's name and quotes when the plugin crashes. go-plugin
 // redirects os.Stdout and os.Stderr once serving, through a stream that may
 // lose the last lines of a dying process.
+//
+// With DROVER_UDF_CPUPROFILE=<file> in its environment (the executor's is
+// inherited), the plugin writes a CPU profile of its life there.
 func Serve(p *Plugin) {
 	if err := p.Validate(); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
+	}
+	if path := os.Getenv("DROVER_UDF_CPUPROFILE"); path != "" {
+		stop := startProfile(path)
+		defer stop()
 	}
 	plugin.Serve(&plugin.ServeConfig{
 		HandshakeConfig:  Handshake,
@@ -34,4 +42,20 @@ func Serve(p *Plugin) {
 		// default is JSON at trace level, mostly noise in an executor log).
 		Logger: hclog.New(&hclog.LoggerOptions{Level: hclog.Warn, Output: os.Stderr}),
 	})
+}
+
+// startProfile starts a CPU profile; a failure only costs the profile.
+func startProfile(path string) (stop func()) {
+	f, err := os.Create(path)
+	if err == nil {
+		err = pprof.StartCPUProfile(f)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "udf: cpu profile:", err)
+		return func() {}
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}
 }

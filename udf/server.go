@@ -25,7 +25,7 @@ var _ pb.UDFServer = (*server)(nil)
 func newServer(p *Plugin) *server { return &server{p: p} }
 
 func (s *server) Describe(context.Context, *pb.DescribeRequest) (*pb.DescribeResponse, error) {
-	out := &pb.DescribeResponse{}
+	out := &pb.DescribeResponse{SharedMemory: sharedMemory}
 	for _, f := range s.p.Describe() {
 		kind := pb.Kind_KIND_SCALAR
 		if f.Transform {
@@ -100,43 +100,95 @@ func (s *server) ResolveTransform(_ context.Context, req *pb.ResolveTransformReq
 	return &pb.ResolveTransformResponse{OutputSchema: b}, nil
 }
 
-// Scalar answers each request of the stream in turn.
+// Scalar answers each request of the stream in turn, reading arguments
+// from and writing results to the stream's shared region when the executor
+// uses one. An inline result is sent zero-copy and held until the next
+// request, which the executor sends only after reading the whole reply.
 func (s *server) Scalar(stream pb.UDF_ScalarServer) error {
 	ctx := stream.Context()
+	var held arrow.RecordBatch
+	var reg *region
+	defer func() {
+		releaseHeld(held)
+		reg.close()
+	}()
 	for {
 		req, err := stream.Recv()
+		releaseHeld(held)
+		held = nil
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
 		if err != nil {
 			return err
 		}
-		b, err := s.callScalar(ctx, req)
+		if req.Attach != "" {
+			r, err := openRegion(req.Attach)
+			if err != nil {
+				return toStatus(fmt.Errorf("%w: shared region: %w", ErrProtocol, err))
+			}
+			reg.close()
+			reg = r
+		}
+		args := req.Args
+		if req.ArgsAt != nil {
+			if args, err = reg.span(req.ArgsAt.Offset, req.ArgsAt.Length); err != nil {
+				return toStatus(err)
+			}
+		}
+		if held, err = s.callScalar(ctx, req.Function, args, req.Rows); err != nil {
+			return toStatus(err)
+		}
+		resp, err := reply(held, reg, req.ArgsAt)
 		if err != nil {
 			return toStatus(err)
 		}
-		if err := stream.Send(&pb.ScalarResponse{Result: b}); err != nil {
+		if _, inRegion := resp.(*pb.ScalarResponse); inRegion {
+			releaseHeld(held)
+			held = nil
+		}
+		if err := stream.SendMsg(resp); err != nil {
 			return err
 		}
 	}
 }
 
-func (s *server) callScalar(ctx context.Context, req *pb.ScalarRequest) ([]byte, error) {
-	f, err := s.scalar(req.Function)
+// reply puts the result in the region after the arguments when they came
+// that way and it fits, inline otherwise.
+func reply(rec arrow.RecordBatch, reg *region, argsAt *pb.Span) (any, error) {
+	segs, err := encodeSegments(rec)
 	if err != nil {
 		return nil, err
 	}
-	args, err := DecodeBatch(req.Args)
+	if argsAt != nil {
+		off := align8(int(argsAt.Offset + argsAt.Length))
+		if reg.put(off, segs) {
+			return &pb.ScalarResponse{ResultAt: &pb.Span{Offset: int64(off), Length: int64(segs.size)}}, nil
+		}
+	}
+	return &outgoing{msg: &pb.ScalarResponse{}, field: 1, payload: segs}, nil
+}
+
+func (s *server) callScalar(ctx context.Context, function string, argBytes []byte, rows int64) (arrow.RecordBatch, error) {
+	f, err := s.scalar(function)
+	if err != nil {
+		return nil, err
+	}
+	args, err := DecodeBatch(argBytes)
 	if err != nil {
 		return nil, err
 	}
 	defer args.Release()
-	out, err := f.Call(ctx, args.Columns(), int(req.Rows))
+	out, err := f.Call(ctx, args.Columns(), int(rows))
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", req.Function, err)
+		return nil, fmt.Errorf("%s: %w", function, err)
 	}
 	defer out.Release()
-	rec := newRecord("result", []arrow.Array{out}, out.Len())
-	defer rec.Release()
-	return EncodeBatch(rec)
+	return newRecord("result", []arrow.Array{out}, out.Len()), nil
+}
+
+func releaseHeld(rec arrow.RecordBatch) {
+	if rec != nil {
+		rec.Release()
+	}
 }

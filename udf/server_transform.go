@@ -17,15 +17,23 @@ func (s *server) Transform(stream pb.UDF_TransformServer) error {
 	if err != nil {
 		return toStatus(err)
 	}
+	// Output batches go out zero-copy and are held until the next request,
+	// which the executor sends only after it read everything before done.
+	var held []arrow.RecordBatch
+	defer func() { releaseRecords(held) }()
 	emit := func(rec arrow.RecordBatch) error {
-		b, err := EncodeBatch(rec)
+		segs, err := encodeSegments(rec)
 		if err != nil {
 			return err
 		}
-		return stream.Send(&pb.TransformResponse{Batch: b})
+		rec.Retain()
+		held = append(held, rec)
+		return stream.SendMsg(&outgoing{msg: &pb.TransformResponse{}, field: 1, payload: segs})
 	}
 	for {
 		req, err := stream.Recv()
+		releaseRecords(held)
+		held = held[:0]
 		if err != nil {
 			// The executor closed the stream early (a LIMIT above, or a
 			// failed task): nothing left to do.

@@ -93,11 +93,10 @@ func (r *countRun) Finish(_ context.Context, emit Emit) error {
 // returns the executor's client.
 func connect(t *testing.T, p *Plugin) *Client {
 	t.Helper()
-	client, server := plugin.TestPluginGRPCConn(t, false, map[string]plugin.Plugin{PluginName: &GRPCPlugin{Impl: p}})
-	t.Cleanup(func() {
-		client.Close()
-		server.Stop()
-	})
+	// Closing the client stops the server too (go-plugin's controller);
+	// stopping it here as well would race with that.
+	client, _ := plugin.TestPluginGRPCConn(t, false, map[string]plugin.Plugin{PluginName: &GRPCPlugin{Impl: p}})
+	t.Cleanup(func() { client.Close() })
 	raw, err := client.Dispense(PluginName)
 	if err != nil {
 		t.Fatal(err)
@@ -164,11 +163,32 @@ func TestCallScalar(t *testing.T) {
 	}
 }
 
-// TestCallScalarSplitsLargeBatches sends a batch far over gRPC's default
-// 4 MiB limit, which the test harness's server keeps: it only gets through
-// because the client splits it.
-func TestCallScalarSplitsLargeBatches(t *testing.T) {
-	c := connect(t, testPlugin())
+// TestLargeBatches sends a batch far over gRPC's default 4 MiB limit,
+// which the test harness's server keeps: inline it only gets through
+// because the client splits it; through shared memory it needs no split.
+func TestLargeBatches(t *testing.T) {
+	for _, mode := range []string{"off", "on"} {
+		t.Run("shared memory "+mode, func(t *testing.T) {
+			t.Setenv("DROVER_UDF_SHARED_MEMORY", mode)
+			c := connect(t, testPlugin())
+			if c.sharedMemoryOK() != (mode == "on" && sharedMemory) {
+				t.Fatalf("shared memory in use: %v", c.sharedMemoryOK())
+			}
+			// A small call first: the large one then needs a larger
+			// region on the same pooled stream.
+			in := strings1("x")
+			defer in.Release()
+			out, err := c.CallScalar(context.Background(), "len", []arrow.Array{in}, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out.Release()
+			largeBatch(t, c)
+		})
+	}
+}
+
+func largeBatch(t *testing.T, c *Client) {
 	const n = 300_000
 	b := array.NewStringBuilder(memory.DefaultAllocator)
 	for i := 0; i < n; i++ {

@@ -134,8 +134,11 @@ func (h *Host) Specs() []Spec {
 	return out
 }
 
-// Close stops every plugin.
+// Close stops every plugin; a nil host has none.
 func (h *Host) Close() error {
+	if h == nil {
+		return nil
+	}
 	h.mu.Lock()
 	procs := h.procs
 	h.procs = map[string]*proc{}

@@ -222,3 +222,47 @@ func TestChecksumIsCheckedBeforeStart(t *testing.T) {
 		t.Errorf("missing binary: %v", err)
 	}
 }
+
+// TestTransformCrashAndHang: the transform stream fails like a scalar
+// call, and the plugin comes back for the next run.
+func TestTransformCrashAndHang(t *testing.T) {
+	h := start(t, Config{CallTimeout: 300 * time.Millisecond}, "faultkit")
+	for _, tc := range []struct {
+		value string
+		want  error
+	}{{"crash", ErrCrashed}, {"hang", ErrTimeout}, {"fine", nil}} {
+		in := strs("a", tc.value)
+		rec := array.NewRecordBatch(arrow.NewSchema([]arrow.Field{{Name: "x", Type: arrow.BinaryTypes.String}}, nil), []arrow.Array{in}, 2)
+		in.Release()
+		err := transformOnce(h, rec)
+		rec.Release()
+		if !errors.Is(err, tc.want) || (tc.want != nil && task.ClassOf(err) != task.Retryable) {
+			t.Errorf("%s: got (%s) %v, want %v", tc.value, task.ClassOf(err), err, tc.want)
+		}
+	}
+}
+
+func transformOnce(h *Host, rec arrow.RecordBatch) error {
+	ctx := context.Background()
+	s, err := h.OpenTransform(ctx, "faultkit.pass", nil, rec.Schema(), rec.Schema())
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	for _, in := range []arrow.RecordBatch{rec, nil} {
+		if err := s.Send(ctx, in); err != nil {
+			return err
+		}
+		for {
+			out, err := s.Next(ctx)
+			if err != nil || out == nil {
+				if err != nil {
+					return err
+				}
+				break
+			}
+			out.Release()
+		}
+	}
+	return nil
+}

@@ -13,6 +13,9 @@ import (
 type Config struct {
 	// Drover is the drover binary (it runs the jobs and generates data).
 	Drover string
+	// PluginDir holds the UDF plugin binaries (default: plugins/ beside
+	// the drover binary, where make build puts them).
+	PluginDir string
 	// QueryDir holds queries/<job>.hcl and .sql.
 	QueryDir string
 	// DataRoot holds generated data sets, one directory per scale factor
@@ -54,6 +57,9 @@ func (c Config) withDefaults() (Config, error) {
 	c.Drover = abs
 	if _, err := os.Stat(c.Drover); err != nil {
 		return c, fmt.Errorf("harness: drover binary: %w (run make build)", err)
+	}
+	if c.PluginDir == "" {
+		c.PluginDir = filepath.Join(filepath.Dir(c.Drover), "plugins")
 	}
 	if c.ScaleFactor <= 0 {
 		return c, fmt.Errorf("harness: scale factor must be positive")

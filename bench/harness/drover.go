@@ -22,6 +22,9 @@ func runDrover(ctx context.Context, cfg Config, ds *Dataset, q Query, out, profi
 	args := []string{"run", job,
 		"--var", "data=" + filepath.Join(ds.Dir, "parquet"), "--var", "out=" + out,
 		"--parallelism", strconv.Itoa(cfg.Threads), "--metrics-json", metrics}
+	if q.Plugins {
+		args = append(args, "--var", "plugins="+cfg.PluginDir)
+	}
 	args = append(args, q.DroverArgs...)
 	if profile != "" {
 		args = append(args, "--cpuprofile", profile)

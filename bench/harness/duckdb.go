@@ -23,7 +23,8 @@ type duckSpec struct {
 	Threads int               `json:"threads"`
 	Tables  map[string]string `json:"tables"` // view name → Parquet glob
 	SQL     string            `json:"sql"`
-	Out     string            `json:"out"` // Parquet file to write
+	UDFs    []string          `json:"udfs,omitempty"` // Go scalar functions to register
+	Out     string            `json:"out"`            // Parquet file to write
 }
 
 // MaybeRunChild runs a DuckDB query and exits when this process was
@@ -51,14 +52,22 @@ func runDuckSpec(text string) error {
 		return err
 	}
 	defer db.Close()
-	db.SetMaxOpenConns(1)
+	ctx := context.Background()
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if err := registerUDFs(conn, spec.UDFs); err != nil {
+		return err
+	}
 	stmts := []string{fmt.Sprintf("SET threads = %d", spec.Threads)}
 	for name, glob := range spec.Tables {
 		stmts = append(stmts, fmt.Sprintf("CREATE VIEW %s AS SELECT * FROM read_parquet(%s)", name, quote(glob)))
 	}
 	stmts = append(stmts, fmt.Sprintf("COPY (%s) TO %s (FORMAT parquet)", spec.SQL, quote(spec.Out)))
 	for _, s := range stmts {
-		if _, err := db.Exec(s); err != nil {
+		if _, err := conn.ExecContext(ctx, s); err != nil {
 			return fmt.Errorf("%s: %w", s, err)
 		}
 	}
@@ -91,7 +100,7 @@ func runDuckDB(ctx context.Context, cfg Config, ds *Dataset, q Query, out string
 		return Sample{}, err
 	}
 	spec := duckSpec{Threads: cfg.Threads, Tables: map[string]string{}, SQL: text,
-		Out: filepath.Join(out, "result.parquet")}
+		Out: filepath.Join(out, "result.parquet"), UDFs: q.DuckUDFs}
 	for _, t := range q.tables() {
 		spec.Tables[t] = filepath.Join(ds.ParquetDir(t), "*.parquet")
 	}

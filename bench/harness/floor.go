@@ -10,6 +10,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/metadata"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 )
 
@@ -97,10 +98,8 @@ func fileJobs(path string, columns []string) ([]rowGroupJob, error) {
 			return nil, fmt.Errorf("%s: no column %q", path, c)
 		}
 		leaves = append(leaves, i)
-		if md.Schema.Column(i).PhysicalType() == parquet.Types.ByteArray && md.NumRowGroups() > 0 {
-			if cc, err := md.RowGroup(0).ColumnChunk(i); err == nil && cc.HasDictionaryPage() {
-				dict = append(dict, i)
-			}
+		if md.Schema.Column(i).PhysicalType() == parquet.Types.ByteArray && dictionaryThroughout(md, i) {
+			dict = append(dict, i)
 		}
 	}
 	var jobs []rowGroupJob
@@ -166,4 +165,25 @@ func decodeRowGroup(ctx context.Context, j rowGroupJob) error {
 			return err
 		}
 	}
+}
+
+// dictionaryThroughout reports whether every chunk of the leaf has a
+// dictionary and no plain data pages (the writer did not fall back): then
+// Drover reads it as a dictionary, and so does the floor.
+func dictionaryThroughout(md *metadata.FileMetaData, leaf int) bool {
+	const dataPage, dataPageV2 = 0, 3 // parquet.thrift PageType
+	for rg := range md.NumRowGroups() {
+		cc, err := md.RowGroup(rg).ColumnChunk(leaf)
+		if err != nil || !cc.HasDictionaryPage() {
+			return false
+		}
+		for _, st := range cc.EncodingStats() {
+			pt := int32(st.PageType)
+			dict := st.Encoding == parquet.Encodings.RLEDict || st.Encoding == parquet.Encodings.PlainDict
+			if (pt == dataPage || pt == dataPageV2) && !dict {
+				return false
+			}
+		}
+	}
+	return md.NumRowGroups() > 0
 }

@@ -15,20 +15,26 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// droverBinary builds bin/drover from the enclosing repository into a
-// temporary directory, unless DROVER_BIN names one.
+// droverBinary builds drover and the example plugins (into plugins/
+// beside it) from the enclosing repository into a temporary directory,
+// unless DROVER_BIN names a binary built by make build.
 func droverBinary(t *testing.T) string {
 	t.Helper()
 	if bin := os.Getenv("DROVER_BIN"); bin != "" {
 		return bin
 	}
-	bin := filepath.Join(t.TempDir(), "drover")
-	cmd := exec.Command("go", "build", "-o", bin, "./cmd/drover")
-	cmd.Dir = filepath.Join("..", "..")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("build drover: %v\n%s", err, out)
+	dir := t.TempDir()
+	for _, b := range [][]string{
+		{"-o", filepath.Join(dir, "drover"), "./cmd/drover"},
+		{"-o", filepath.Join(dir, "plugins") + "/", "./plugins/..."},
+	} {
+		cmd := exec.Command("go", append([]string{"build"}, b...)...)
+		cmd.Dir = filepath.Join("..", "..")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("go build %v: %v\n%s", b, err, out)
+		}
 	}
-	return bin
+	return filepath.Join(dir, "drover")
 }
 
 // TestEnginesAgreeSF001 runs every query on both engines at SF 0.01 and

@@ -23,6 +23,10 @@ type Query struct {
 	// SortedBy names output columns whose order the result must keep
 	// (files read in name order, rows in file order).
 	SortedBy []string `json:"sorted_by,omitempty"`
+	// Plugins says the job loads UDF plugins from ${var.plugins}.
+	Plugins bool `json:"plugins,omitempty"`
+	// DuckUDFs are the Go scalar functions DuckDB needs (see duckUDFs).
+	DuckUDFs []string `json:"duck_udfs,omitempty"`
 }
 
 // TableColumns is a table and some of its columns.
@@ -40,8 +44,7 @@ var q3Reads = []TableColumns{
 	{"lineitem", []string{"l_orderkey", "l_extendedprice", "l_discount", "l_shipdate"}},
 }
 
-// Queries is the suite, in report order. TODO(issue 5, query 6): a plugin
-// UDF query once plugins/textkit exists.
+// Queries is the suite, in report order.
 var Queries = []Query{
 	{
 		Name: "scan_filter", Title: "scan + Q6 filter + project → Parquet", Job: "scan_filter",
@@ -77,6 +80,11 @@ var Queries = []Query{
 		Reads: []TableColumns{{"orders", []string{"o_orderkey", "o_custkey", "o_orderstatus", "o_totalprice",
 			"o_orderdate", "o_orderpriority", "o_clerk", "o_shippriority", "o_comment"}}},
 		SortedBy: []string{"o_custkey", "o_orderdate"},
+	},
+	{
+		Name: "udf_hash", Title: "plugin UDF: sum(textkit.hash(l_comment) % 1000) by l_shipmode", Job: "udf_hash",
+		Reads:   []TableColumns{{"lineitem", []string{"l_shipmode", "l_comment"}}},
+		Plugins: true, DuckUDFs: []string{"textkit_hash"},
 	},
 }
 

@@ -81,8 +81,8 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 type engine int
 
 const (
-	drover engine = iota
-	duckdb
+	engineDrover engine = iota
+	engineDuckDB
 )
 
 var engineNames = [...]string{"drover", "duckdb"}
@@ -96,10 +96,10 @@ func runQuery(ctx context.Context, cfg Config, ds *Dataset, work string, r *Quer
 		return runOnce(ctx, cfg, ds, r.Query, e, filepath.Join(work, r.Query.Name+"-"+e.String()+"-"+label), "")
 	}
 	var err error
-	if r.Drover.Warmup, err = run(drover, "warmup"); err != nil {
+	if r.Drover.Warmup, err = run(engineDrover, "warmup"); err != nil {
 		return err
 	}
-	if r.DuckDB.Warmup, err = run(duckdb, "warmup"); err != nil {
+	if r.DuckDB.Warmup, err = run(engineDuckDB, "warmup"); err != nil {
 		return err
 	}
 	d, k := r.Drover.Warmup.Result, r.DuckDB.Warmup.Result
@@ -109,9 +109,9 @@ func runQuery(ctx context.Context, cfg Config, ds *Dataset, work string, r *Quer
 	r.Result = k
 	cfg.logf("%s: both engines agree: %s", r.Query.Name, k)
 	for i := range cfg.Reps {
-		order := []engine{drover, duckdb}
+		order := []engine{engineDrover, engineDuckDB}
 		if i%2 == 1 {
-			order = []engine{duckdb, drover}
+			order = []engine{engineDuckDB, engineDrover}
 		}
 		for _, e := range order {
 			s, err := run(e, fmt.Sprint(i))
@@ -138,7 +138,7 @@ func finishQuery(ctx context.Context, cfg Config, ds *Dataset, work string, r *Q
 			return err
 		}
 		r.Profile = filepath.Join(cfg.ProfileDir, r.Query.Name+".pprof")
-		if _, err := runOnce(ctx, cfg, ds, r.Query, drover, filepath.Join(work, r.Query.Name+"-profile"), r.Profile); err != nil {
+		if _, err := runOnce(ctx, cfg, ds, r.Query, engineDrover, filepath.Join(work, r.Query.Name+"-profile"), r.Profile); err != nil {
 			return err
 		}
 	}
@@ -156,7 +156,7 @@ func finishQuery(ctx context.Context, cfg Config, ds *Dataset, work string, r *Q
 }
 
 func (r *QueryResult) side(e engine) *Engine {
-	if e == drover {
+	if e == engineDrover {
 		return &r.Drover
 	}
 	return &r.DuckDB
@@ -170,7 +170,7 @@ func runOnce(ctx context.Context, cfg Config, ds *Dataset, q Query, e engine, ou
 	defer os.RemoveAll(out)
 	var s Sample
 	var err error
-	if e == drover {
+	if e == engineDrover {
 		s, err = runDrover(ctx, cfg, ds, q, out, profile)
 	} else {
 		s, err = runDuckDB(ctx, cfg, ds, q, out)

@@ -2,21 +2,25 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/drover-etl/drover/engine"
 	"github.com/drover-etl/drover/executor"
 	"github.com/drover-etl/drover/progress"
+	"github.com/drover-etl/drover/udfhost"
 )
 
 // jobFlags are the flags shared by commands that compile a job.
 type jobFlags struct {
-	vars        []string
-	parallelism int
-	partitions  int
-	broadcast   int64
+	vars          []string
+	parallelism   int
+	partitions    int
+	broadcast     int64
+	pluginTimeout time.Duration
 }
 
 func (f *jobFlags) register(cmd *cobra.Command) {
@@ -24,6 +28,7 @@ func (f *jobFlags) register(cmd *cobra.Command) {
 	cmd.Flags().IntVar(&f.parallelism, "parallelism", 0, "task slots (default: number of cores)")
 	cmd.Flags().IntVar(&f.partitions, "partitions", 0, "shuffle partitions (default: the job's, else 2 × parallelism)")
 	cmd.Flags().Int64Var(&f.broadcast, "broadcast-threshold", 0, "broadcast joins whose build side is below this many bytes (negative: never)")
+	cmd.Flags().DurationVar(&f.pluginTimeout, "plugin-timeout", udfhost.DefaultCallTimeout, "how long one plugin call may take before the plugin is restarted and the task retried")
 }
 
 func (f *jobFlags) options() (engine.Options, error) {
@@ -35,7 +40,8 @@ func (f *jobFlags) options() (engine.Options, error) {
 		}
 		vars[k] = v
 	}
-	return engine.Options{Vars: vars, Parallelism: f.parallelism, Partitions: f.partitions, BroadcastThresholdBytes: f.broadcast}, nil
+	return engine.Options{Vars: vars, Parallelism: f.parallelism, Partitions: f.partitions, BroadcastThresholdBytes: f.broadcast,
+		Plugins: udfhost.Config{Log: os.Stderr, CallTimeout: f.pluginTimeout}}, nil
 }
 
 func runCmd() *cobra.Command {
@@ -60,7 +66,8 @@ func runCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			exec := executor.NewLocal(&executor.Runtime{Name: "local"}, jf.parallelism)
+			defer c.Close()
+			exec := executor.NewLocal(c.WithPlugins(&executor.Runtime{Name: "local"}), jf.parallelism)
 			prog := progress.New(cmd.ErrOrStderr())
 			sum, err := engine.Run(cmd.Context(), c, exec, engine.RunOptions{Progress: prog, MemoryBytes: memory})
 			progress.Wait(prog)
@@ -92,6 +99,7 @@ func explainCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			defer c.Close()
 			fmt.Fprint(cmd.OutOrStdout(), c.Explain())
 			return nil
 		},

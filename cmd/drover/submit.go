@@ -32,6 +32,10 @@ func (f *clusterFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.cfg.Binary, "executor-binary", "", "drover binary on the Nomad clients (default: this binary)")
 	cmd.Flags().StringVar(&f.cfg.Driver, "executor-driver", "raw_exec", "Nomad task driver for executors (raw_exec or exec)")
 	cmd.Flags().StringVar(&f.shuffleDir, "shuffle-dir", os.Getenv("DROVER_SHUFFLE_DIR"), "where shuffle files go, e.g. s3://bucket/shuffle (env DROVER_SHUFFLE_DIR)")
+	// Fault-injection tests (e2e/provision) slow the executors down with
+	// --executor-arg=--chaos-task-delay=2s to stop a node mid-job.
+	cmd.Flags().StringArrayVar(&f.cfg.ExtraArgs, "executor-arg", nil, "extra argument for every executor's command line (repeatable)")
+	cmd.Flags().MarkHidden("executor-arg")
 }
 
 // runOnCluster runs a compiled job on executors registered with Nomad.
@@ -92,6 +96,7 @@ func submitCmd(use, short string) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			defer c.Close()
 			return runOnCluster(cmd.Context(), cmd, c, cf)
 		},
 	}

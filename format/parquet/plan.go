@@ -124,7 +124,7 @@ func (p *plan) chooseDictionaries(md *metadata.FileMetaData) {
 			c.dict = ft.IndexType.ID() == arrow.INT32 && isSmallBinary(ft.ValueType)
 		default:
 			leaf := p.leaves[c.slot]
-			if isSmallBinary(ft) && anyDictionaryEncoded(md, p.rowGroups, leaf) {
+			if isSmallBinary(ft) && dictionaryEncoded(md, p.rowGroups, leaf) {
 				p.props.SetReadDict(leaf, true)
 				c.dict = true
 			}
@@ -134,22 +134,52 @@ func (p *plan) chooseDictionaries(md *metadata.FileMetaData) {
 
 func isSmallBinary(t arrow.DataType) bool { return t.ID() == arrow.STRING || t.ID() == arrow.BINARY }
 
-func anyDictionaryEncoded(md *metadata.FileMetaData, rowGroups []int, leaf int) bool {
+// dictionaryEncoded reports whether the leaf's chunks in rowGroups are
+// dictionary-encoded throughout. A writer falls back to plain pages when a
+// column's dictionary grows too large (unique comments, names); reading
+// such a chunk as a dictionary would hash every plain value into a new
+// dictionary, which costs far more than decoding the strings.
+func dictionaryEncoded(md *metadata.FileMetaData, rowGroups []int, leaf int) bool {
+	any := false
 	for _, rg := range rowGroups {
 		cc, err := md.RowGroup(rg).ColumnChunk(leaf)
 		if err != nil {
 			continue
 		}
-		if cc.HasDictionaryPage() {
-			return true
+		if hasPlainDataPages(cc) {
+			return false
 		}
-		for _, e := range cc.Encodings() {
-			if e == parquet.Encodings.RLEDict || e == parquet.Encodings.PlainDict {
-				return true
-			}
+		any = any || chunkHasDictionary(cc)
+	}
+	return any
+}
+
+func chunkHasDictionary(cc *metadata.ColumnChunkMetaData) bool {
+	if cc.HasDictionaryPage() {
+		return true
+	}
+	for _, e := range cc.Encodings() {
+		if isDictEncoding(e) {
+			return true
 		}
 	}
 	return false
+}
+
+// hasPlainDataPages reports whether the chunk's page encoding statistics
+// (when the writer recorded them) show a data page not dictionary-encoded.
+func hasPlainDataPages(cc *metadata.ColumnChunkMetaData) bool {
+	const dataPage, dataPageV2 = 0, 3 // parquet.thrift PageType
+	for _, st := range cc.EncodingStats() {
+		if pt := int32(st.PageType); (pt == dataPage || pt == dataPageV2) && !isDictEncoding(st.Encoding) {
+			return true
+		}
+	}
+	return false
+}
+
+func isDictEncoding(e parquet.Encoding) bool {
+	return e == parquet.Encodings.RLEDict || e == parquet.Encodings.PlainDict
 }
 
 // outputSchema is the schema of the produced batches.

@@ -27,34 +27,74 @@ const slotDepth = 2
 // so the output order is the row-group order whatever finishes first.
 // Workers take row groups in order too, so the slot being drained always
 // has a worker and a worker blocked on a full slot cannot stall it.
+//
+// A row group is handed out only with a ticket, and the consumer returns
+// the ticket when it has drained that row group: at most aheadPerWorker ×
+// workers row groups are decoded or decoding at once. Without the bound,
+// workers faster than the consumer decode the whole split into memory.
 type reader struct {
-	p      *plan
-	pf     *pfile
-	fr     *pqarrow.FileReader
-	slots  []chan item
-	cur    int
-	err    error
-	ctx    context.Context // the workers'; canceled by Close
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	p       *plan
+	pf      *pfile
+	fr      *pqarrow.FileReader
+	slots   []chan item
+	tickets chan struct{}
+	cur     int
+	err     error
+	ctx     context.Context // the workers'; canceled by Close
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
 }
+
+// aheadPerWorker is how many row groups per worker may be decoded ahead of
+// the consumer.
+const aheadPerWorker = 2
 
 var _ batch.Reader = (*reader)(nil)
 
 func newReader(ctx context.Context, pf *pfile, fr *pqarrow.FileReader, p *plan) *reader {
 	ctx, cancel := context.WithCancel(ctx)
 	r := &reader{p: p, pf: pf, fr: fr, ctx: ctx, cancel: cancel, slots: make([]chan item, len(p.rowGroups))}
-	jobs := make(chan int, len(p.rowGroups))
 	for i := range r.slots {
 		r.slots[i] = make(chan item, slotDepth)
-		jobs <- i
 	}
-	close(jobs)
-	for range min(runtime.GOMAXPROCS(0), len(p.rowGroups)) {
+	workers := min(runtime.GOMAXPROCS(0), len(p.rowGroups))
+	r.tickets = make(chan struct{}, aheadPerWorker*max(workers, 1))
+	jobs := make(chan int)
+	r.wg.Add(1)
+	go r.dispatch(ctx, jobs)
+	for range workers {
 		r.wg.Add(1)
 		go r.work(ctx, jobs)
 	}
 	return r
+}
+
+// dispatch hands out the row groups in order, each once it has a ticket.
+// When the reader is closed first, it closes the slots of the row groups
+// it did not hand out (a worker closes the others).
+func (r *reader) dispatch(ctx context.Context, jobs chan<- int) {
+	defer r.wg.Done()
+	defer close(jobs)
+	for i := range r.slots {
+		select {
+		case r.tickets <- struct{}{}:
+		case <-ctx.Done():
+			closeAll(r.slots[i:])
+			return
+		}
+		select {
+		case jobs <- i:
+		case <-ctx.Done():
+			closeAll(r.slots[i:])
+			return
+		}
+	}
+}
+
+func closeAll(slots []chan item) {
+	for _, s := range slots {
+		close(s)
+	}
 }
 
 func (r *reader) work(ctx context.Context, jobs <-chan int) {
@@ -82,6 +122,7 @@ func (r *reader) Next(ctx context.Context) (arrow.RecordBatch, error) {
 					return nil, err
 				}
 				r.cur++
+				<-r.tickets // that row group is drained: the next may start
 				continue
 			}
 			if it.err != nil {

@@ -16,7 +16,9 @@ import (
 	"github.com/drover-etl/drover/format/csv/textcol"
 )
 
-// writer writes one Parquet file with buffered row groups.
+// writer writes one Parquet file with buffered row groups. The file
+// writer is created with the first batch, which decides the columns'
+// encodings (see dictionaryChoices).
 type writer struct {
 	fw     *pqarrow.FileWriter
 	bw     *bufio.Writer
@@ -32,23 +34,44 @@ var _ format.Writer = (*writer)(nil)
 type writeOnly struct{ io.Writer }
 
 func newWriter(w io.Writer, schema *arrow.Schema, o writeOptions) (*writer, error) {
-	ws := writeSchema(schema)
-	bw := bufio.NewWriterSize(w, 1<<20)
-	props := parquet.NewWriterProperties(
+	wr := &writer{bw: bufio.NewWriterSize(w, 1<<20), schema: writeSchema(schema), o: o}
+	if err := checkWritable(wr.schema); err != nil {
+		return nil, err
+	}
+	return wr, nil
+}
+
+// checkWritable fails early, as creating the file writer would, for a
+// schema Parquet cannot hold.
+func checkWritable(schema *arrow.Schema) error {
+	if _, err := pqarrow.ToParquet(schema, nil, pqarrow.DefaultWriterProps()); err != nil {
+		return fmt.Errorf("parquet: %w", err)
+	}
+	return nil
+}
+
+// start creates the file writer; first (nil for an empty file) is the
+// first batch, in the stored types.
+func (w *writer) start(first arrow.RecordBatch) error {
+	opts := []parquet.WriterProperty{
 		parquet.WithAllocator(mem),
-		parquet.WithCompression(o.codec),
-		parquet.WithMaxRowGroupLength(o.rowGroupRows),
+		parquet.WithCompression(w.o.codec),
+		parquet.WithMaxRowGroupLength(w.o.rowGroupRows),
 		parquet.WithStoreDecimalAsInteger(true),
 		parquet.WithDictionaryDefault(true),
 		parquet.WithStats(true),
-	)
+	}
+	if first != nil {
+		opts = append(opts, dictionaryChoices(first)...)
+	}
 	aprops := pqarrow.NewArrowWriterProperties(pqarrow.WithAllocator(mem),
 		pqarrow.WithCoerceTimestamps(arrow.Microsecond), pqarrow.WithTruncatedTimestamps(true))
-	fw, err := pqarrow.NewFileWriter(ws, writeOnly{bw}, props, aprops)
+	fw, err := pqarrow.NewFileWriter(w.schema, writeOnly{w.bw}, parquet.NewWriterProperties(opts...), aprops)
 	if err != nil {
-		return nil, fmt.Errorf("parquet: %w", err)
+		return fmt.Errorf("parquet: %w", err)
 	}
-	return &writer{fw: fw, bw: bw, schema: ws, o: o}, nil
+	w.fw = fw
+	return nil
 }
 
 // writeSchema is the schema as stored: dictionaries as their values,
@@ -89,6 +112,11 @@ func (w *writer) Write(rec arrow.RecordBatch) error {
 		return err
 	}
 	defer out.Release()
+	if w.fw == nil {
+		if err := w.start(out); err != nil {
+			return err
+		}
+	}
 	if err := w.fw.WriteBuffered(out); err != nil {
 		return fmt.Errorf("parquet: write: %w", err)
 	}
@@ -173,6 +201,11 @@ func dataBytes(d arrow.ArrayData) int64 {
 
 // Close writes the footer and flushes.
 func (w *writer) Close() error {
+	if w.fw == nil {
+		if err := w.start(nil); err != nil {
+			return err
+		}
+	}
 	if err := w.fw.Close(); err != nil {
 		return fmt.Errorf("parquet: close: %w", err)
 	}

@@ -178,8 +178,12 @@ func (*DescribeRequest) Descriptor() ([]byte, []int) {
 }
 
 type DescribeResponse struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Functions     []*Function            `protobuf:"bytes,1,rep,name=functions,proto3" json:"functions,omitempty"`
+	state     protoimpl.MessageState `protogen:"open.v1"`
+	Functions []*Function            `protobuf:"bytes,1,rep,name=functions,proto3" json:"functions,omitempty"`
+	// The plugin can take scalar batches through shared memory (see
+	// ScalarRequest.attach). Optional: a plugin that leaves it false gets
+	// every batch inline.
+	SharedMemory  bool `protobuf:"varint,2,opt,name=shared_memory,json=sharedMemory,proto3" json:"shared_memory,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -219,6 +223,13 @@ func (x *DescribeResponse) GetFunctions() []*Function {
 		return x.Functions
 	}
 	return nil
+}
+
+func (x *DescribeResponse) GetSharedMemory() bool {
+	if x != nil {
+		return x.SharedMemory
+	}
+	return false
 }
 
 type ResolveScalarRequest struct {
@@ -421,18 +432,80 @@ func (x *ResolveTransformResponse) GetOutputSchema() []byte {
 	return nil
 }
 
+// A byte range of a Scalar stream's shared memory region.
+type Span struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Offset        int64                  `protobuf:"varint,1,opt,name=offset,proto3" json:"offset,omitempty"`
+	Length        int64                  `protobuf:"varint,2,opt,name=length,proto3" json:"length,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Span) Reset() {
+	*x = Span{}
+	mi := &file_udf_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Span) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Span) ProtoMessage() {}
+
+func (x *Span) ProtoReflect() protoreflect.Message {
+	mi := &file_udf_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Span.ProtoReflect.Descriptor instead.
+func (*Span) Descriptor() ([]byte, []int) {
+	return file_udf_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *Span) GetOffset() int64 {
+	if x != nil {
+		return x.Offset
+	}
+	return 0
+}
+
+func (x *Span) GetLength() int64 {
+	if x != nil {
+		return x.Length
+	}
+	return 0
+}
+
+// Batches travel inline (args, result), or, when the plugin offers
+// shared_memory, through a file both sides map: the executor names it in
+// `attach` (on a stream's first call, or to replace it with a larger one),
+// writes the arguments at args_at, and the plugin may write its result
+// anywhere after them (result_at) or answer inline. The region belongs to
+// the plugin from a request until its response, to the executor otherwise;
+// arguments in it are valid only during the call.
 type ScalarRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Function      string                 `protobuf:"bytes,1,opt,name=function,proto3" json:"function,omitempty"`
-	Args          []byte                 `protobuf:"bytes,2,opt,name=args,proto3" json:"args,omitempty"`  // a batch, one column per argument; may have no columns
-	Rows          int64                  `protobuf:"varint,3,opt,name=rows,proto3" json:"rows,omitempty"` // the row count (a call without arguments has no columns to tell it)
+	Args          []byte                 `protobuf:"bytes,2,opt,name=args,proto3" json:"args,omitempty"`                   // a batch, one column per argument; may have no columns
+	Rows          int64                  `protobuf:"varint,3,opt,name=rows,proto3" json:"rows,omitempty"`                  // the row count (a call without arguments has no columns to tell it)
+	Attach        string                 `protobuf:"bytes,4,opt,name=attach,proto3" json:"attach,omitempty"`               // a file to map as this stream's region from now on
+	ArgsAt        *Span                  `protobuf:"bytes,5,opt,name=args_at,json=argsAt,proto3" json:"args_at,omitempty"` // the arguments are in the region, not in args
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *ScalarRequest) Reset() {
 	*x = ScalarRequest{}
-	mi := &file_udf_proto_msgTypes[7]
+	mi := &file_udf_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -444,7 +517,7 @@ func (x *ScalarRequest) String() string {
 func (*ScalarRequest) ProtoMessage() {}
 
 func (x *ScalarRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_udf_proto_msgTypes[7]
+	mi := &file_udf_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -457,7 +530,7 @@ func (x *ScalarRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ScalarRequest.ProtoReflect.Descriptor instead.
 func (*ScalarRequest) Descriptor() ([]byte, []int) {
-	return file_udf_proto_rawDescGZIP(), []int{7}
+	return file_udf_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *ScalarRequest) GetFunction() string {
@@ -481,16 +554,31 @@ func (x *ScalarRequest) GetRows() int64 {
 	return 0
 }
 
+func (x *ScalarRequest) GetAttach() string {
+	if x != nil {
+		return x.Attach
+	}
+	return ""
+}
+
+func (x *ScalarRequest) GetArgsAt() *Span {
+	if x != nil {
+		return x.ArgsAt
+	}
+	return nil
+}
+
 type ScalarResponse struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
-	Result        []byte                 `protobuf:"bytes,1,opt,name=result,proto3" json:"result,omitempty"` // a batch with one column of `rows` values
+	Result        []byte                 `protobuf:"bytes,1,opt,name=result,proto3" json:"result,omitempty"`                     // a batch with one column of `rows` values
+	ResultAt      *Span                  `protobuf:"bytes,2,opt,name=result_at,json=resultAt,proto3" json:"result_at,omitempty"` // the result is in the region, not in result
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *ScalarResponse) Reset() {
 	*x = ScalarResponse{}
-	mi := &file_udf_proto_msgTypes[8]
+	mi := &file_udf_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -502,7 +590,7 @@ func (x *ScalarResponse) String() string {
 func (*ScalarResponse) ProtoMessage() {}
 
 func (x *ScalarResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_udf_proto_msgTypes[8]
+	mi := &file_udf_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -515,12 +603,19 @@ func (x *ScalarResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ScalarResponse.ProtoReflect.Descriptor instead.
 func (*ScalarResponse) Descriptor() ([]byte, []int) {
-	return file_udf_proto_rawDescGZIP(), []int{8}
+	return file_udf_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *ScalarResponse) GetResult() []byte {
 	if x != nil {
 		return x.Result
+	}
+	return nil
+}
+
+func (x *ScalarResponse) GetResultAt() *Span {
+	if x != nil {
+		return x.ResultAt
 	}
 	return nil
 }
@@ -536,7 +631,7 @@ type TransformOpen struct {
 
 func (x *TransformOpen) Reset() {
 	*x = TransformOpen{}
-	mi := &file_udf_proto_msgTypes[9]
+	mi := &file_udf_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -548,7 +643,7 @@ func (x *TransformOpen) String() string {
 func (*TransformOpen) ProtoMessage() {}
 
 func (x *TransformOpen) ProtoReflect() protoreflect.Message {
-	mi := &file_udf_proto_msgTypes[9]
+	mi := &file_udf_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -561,7 +656,7 @@ func (x *TransformOpen) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransformOpen.ProtoReflect.Descriptor instead.
 func (*TransformOpen) Descriptor() ([]byte, []int) {
-	return file_udf_proto_rawDescGZIP(), []int{9}
+	return file_udf_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *TransformOpen) GetFunction() string {
@@ -599,7 +694,7 @@ type TransformRequest struct {
 
 func (x *TransformRequest) Reset() {
 	*x = TransformRequest{}
-	mi := &file_udf_proto_msgTypes[10]
+	mi := &file_udf_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -611,7 +706,7 @@ func (x *TransformRequest) String() string {
 func (*TransformRequest) ProtoMessage() {}
 
 func (x *TransformRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_udf_proto_msgTypes[10]
+	mi := &file_udf_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -624,7 +719,7 @@ func (x *TransformRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransformRequest.ProtoReflect.Descriptor instead.
 func (*TransformRequest) Descriptor() ([]byte, []int) {
-	return file_udf_proto_rawDescGZIP(), []int{10}
+	return file_udf_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *TransformRequest) GetMsg() isTransformRequest_Msg {
@@ -693,7 +788,7 @@ type TransformResponse struct {
 
 func (x *TransformResponse) Reset() {
 	*x = TransformResponse{}
-	mi := &file_udf_proto_msgTypes[11]
+	mi := &file_udf_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -705,7 +800,7 @@ func (x *TransformResponse) String() string {
 func (*TransformResponse) ProtoMessage() {}
 
 func (x *TransformResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_udf_proto_msgTypes[11]
+	mi := &file_udf_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -718,7 +813,7 @@ func (x *TransformResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransformResponse.ProtoReflect.Descriptor instead.
 func (*TransformResponse) Descriptor() ([]byte, []int) {
-	return file_udf_proto_rawDescGZIP(), []int{11}
+	return file_udf_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *TransformResponse) GetBatch() []byte {
@@ -744,9 +839,10 @@ const file_udf_proto_rawDesc = "" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12'\n" +
 	"\x04kind\x18\x02 \x01(\x0e2\x13.drover.udf.v1.KindR\x04kind\x12\x10\n" +
 	"\x03doc\x18\x03 \x01(\tR\x03doc\"\x11\n" +
-	"\x0fDescribeRequest\"I\n" +
+	"\x0fDescribeRequest\"n\n" +
 	"\x10DescribeResponse\x125\n" +
-	"\tfunctions\x18\x01 \x03(\v2\x17.drover.udf.v1.FunctionR\tfunctions\"Q\n" +
+	"\tfunctions\x18\x01 \x03(\v2\x17.drover.udf.v1.FunctionR\tfunctions\x12#\n" +
+	"\rshared_memory\x18\x02 \x01(\bR\fsharedMemory\"Q\n" +
 	"\x14ResolveScalarRequest\x12\x1a\n" +
 	"\bfunction\x18\x01 \x01(\tR\bfunction\x12\x1d\n" +
 	"\n" +
@@ -761,13 +857,19 @@ const file_udf_proto_rawDesc = "" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"?\n" +
 	"\x18ResolveTransformResponse\x12#\n" +
-	"\routput_schema\x18\x01 \x01(\fR\foutputSchema\"S\n" +
+	"\routput_schema\x18\x01 \x01(\fR\foutputSchema\"6\n" +
+	"\x04Span\x12\x16\n" +
+	"\x06offset\x18\x01 \x01(\x03R\x06offset\x12\x16\n" +
+	"\x06length\x18\x02 \x01(\x03R\x06length\"\x99\x01\n" +
 	"\rScalarRequest\x12\x1a\n" +
 	"\bfunction\x18\x01 \x01(\tR\bfunction\x12\x12\n" +
 	"\x04args\x18\x02 \x01(\fR\x04args\x12\x12\n" +
-	"\x04rows\x18\x03 \x01(\x03R\x04rows\"(\n" +
+	"\x04rows\x18\x03 \x01(\x03R\x04rows\x12\x16\n" +
+	"\x06attach\x18\x04 \x01(\tR\x06attach\x12,\n" +
+	"\aargs_at\x18\x05 \x01(\v2\x13.drover.udf.v1.SpanR\x06argsAt\"Z\n" +
 	"\x0eScalarResponse\x12\x16\n" +
-	"\x06result\x18\x01 \x01(\fR\x06result\"\xc3\x01\n" +
+	"\x06result\x18\x01 \x01(\fR\x06result\x120\n" +
+	"\tresult_at\x18\x02 \x01(\v2\x13.drover.udf.v1.SpanR\bresultAt\"\xc3\x01\n" +
 	"\rTransformOpen\x12\x1a\n" +
 	"\bfunction\x18\x01 \x01(\tR\bfunction\x12:\n" +
 	"\x04args\x18\x02 \x03(\v2&.drover.udf.v1.TransformOpen.ArgsEntryR\x04args\x12!\n" +
@@ -807,7 +909,7 @@ func file_udf_proto_rawDescGZIP() []byte {
 }
 
 var file_udf_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_udf_proto_msgTypes = make([]protoimpl.MessageInfo, 14)
+var file_udf_proto_msgTypes = make([]protoimpl.MessageInfo, 15)
 var file_udf_proto_goTypes = []any{
 	(Kind)(0),                        // 0: drover.udf.v1.Kind
 	(*Function)(nil),                 // 1: drover.udf.v1.Function
@@ -817,35 +919,38 @@ var file_udf_proto_goTypes = []any{
 	(*ResolveScalarResponse)(nil),    // 5: drover.udf.v1.ResolveScalarResponse
 	(*ResolveTransformRequest)(nil),  // 6: drover.udf.v1.ResolveTransformRequest
 	(*ResolveTransformResponse)(nil), // 7: drover.udf.v1.ResolveTransformResponse
-	(*ScalarRequest)(nil),            // 8: drover.udf.v1.ScalarRequest
-	(*ScalarResponse)(nil),           // 9: drover.udf.v1.ScalarResponse
-	(*TransformOpen)(nil),            // 10: drover.udf.v1.TransformOpen
-	(*TransformRequest)(nil),         // 11: drover.udf.v1.TransformRequest
-	(*TransformResponse)(nil),        // 12: drover.udf.v1.TransformResponse
-	nil,                              // 13: drover.udf.v1.ResolveTransformRequest.ArgsEntry
-	nil,                              // 14: drover.udf.v1.TransformOpen.ArgsEntry
+	(*Span)(nil),                     // 8: drover.udf.v1.Span
+	(*ScalarRequest)(nil),            // 9: drover.udf.v1.ScalarRequest
+	(*ScalarResponse)(nil),           // 10: drover.udf.v1.ScalarResponse
+	(*TransformOpen)(nil),            // 11: drover.udf.v1.TransformOpen
+	(*TransformRequest)(nil),         // 12: drover.udf.v1.TransformRequest
+	(*TransformResponse)(nil),        // 13: drover.udf.v1.TransformResponse
+	nil,                              // 14: drover.udf.v1.ResolveTransformRequest.ArgsEntry
+	nil,                              // 15: drover.udf.v1.TransformOpen.ArgsEntry
 }
 var file_udf_proto_depIdxs = []int32{
 	0,  // 0: drover.udf.v1.Function.kind:type_name -> drover.udf.v1.Kind
 	1,  // 1: drover.udf.v1.DescribeResponse.functions:type_name -> drover.udf.v1.Function
-	13, // 2: drover.udf.v1.ResolveTransformRequest.args:type_name -> drover.udf.v1.ResolveTransformRequest.ArgsEntry
-	14, // 3: drover.udf.v1.TransformOpen.args:type_name -> drover.udf.v1.TransformOpen.ArgsEntry
-	10, // 4: drover.udf.v1.TransformRequest.open:type_name -> drover.udf.v1.TransformOpen
-	2,  // 5: drover.udf.v1.UDF.Describe:input_type -> drover.udf.v1.DescribeRequest
-	4,  // 6: drover.udf.v1.UDF.ResolveScalar:input_type -> drover.udf.v1.ResolveScalarRequest
-	6,  // 7: drover.udf.v1.UDF.ResolveTransform:input_type -> drover.udf.v1.ResolveTransformRequest
-	8,  // 8: drover.udf.v1.UDF.Scalar:input_type -> drover.udf.v1.ScalarRequest
-	11, // 9: drover.udf.v1.UDF.Transform:input_type -> drover.udf.v1.TransformRequest
-	3,  // 10: drover.udf.v1.UDF.Describe:output_type -> drover.udf.v1.DescribeResponse
-	5,  // 11: drover.udf.v1.UDF.ResolveScalar:output_type -> drover.udf.v1.ResolveScalarResponse
-	7,  // 12: drover.udf.v1.UDF.ResolveTransform:output_type -> drover.udf.v1.ResolveTransformResponse
-	9,  // 13: drover.udf.v1.UDF.Scalar:output_type -> drover.udf.v1.ScalarResponse
-	12, // 14: drover.udf.v1.UDF.Transform:output_type -> drover.udf.v1.TransformResponse
-	10, // [10:15] is the sub-list for method output_type
-	5,  // [5:10] is the sub-list for method input_type
-	5,  // [5:5] is the sub-list for extension type_name
-	5,  // [5:5] is the sub-list for extension extendee
-	0,  // [0:5] is the sub-list for field type_name
+	14, // 2: drover.udf.v1.ResolveTransformRequest.args:type_name -> drover.udf.v1.ResolveTransformRequest.ArgsEntry
+	8,  // 3: drover.udf.v1.ScalarRequest.args_at:type_name -> drover.udf.v1.Span
+	8,  // 4: drover.udf.v1.ScalarResponse.result_at:type_name -> drover.udf.v1.Span
+	15, // 5: drover.udf.v1.TransformOpen.args:type_name -> drover.udf.v1.TransformOpen.ArgsEntry
+	11, // 6: drover.udf.v1.TransformRequest.open:type_name -> drover.udf.v1.TransformOpen
+	2,  // 7: drover.udf.v1.UDF.Describe:input_type -> drover.udf.v1.DescribeRequest
+	4,  // 8: drover.udf.v1.UDF.ResolveScalar:input_type -> drover.udf.v1.ResolveScalarRequest
+	6,  // 9: drover.udf.v1.UDF.ResolveTransform:input_type -> drover.udf.v1.ResolveTransformRequest
+	9,  // 10: drover.udf.v1.UDF.Scalar:input_type -> drover.udf.v1.ScalarRequest
+	12, // 11: drover.udf.v1.UDF.Transform:input_type -> drover.udf.v1.TransformRequest
+	3,  // 12: drover.udf.v1.UDF.Describe:output_type -> drover.udf.v1.DescribeResponse
+	5,  // 13: drover.udf.v1.UDF.ResolveScalar:output_type -> drover.udf.v1.ResolveScalarResponse
+	7,  // 14: drover.udf.v1.UDF.ResolveTransform:output_type -> drover.udf.v1.ResolveTransformResponse
+	10, // 15: drover.udf.v1.UDF.Scalar:output_type -> drover.udf.v1.ScalarResponse
+	13, // 16: drover.udf.v1.UDF.Transform:output_type -> drover.udf.v1.TransformResponse
+	12, // [12:17] is the sub-list for method output_type
+	7,  // [7:12] is the sub-list for method input_type
+	7,  // [7:7] is the sub-list for extension type_name
+	7,  // [7:7] is the sub-list for extension extendee
+	0,  // [0:7] is the sub-list for field type_name
 }
 
 func init() { file_udf_proto_init() }
@@ -853,7 +958,7 @@ func file_udf_proto_init() {
 	if File_udf_proto != nil {
 		return
 	}
-	file_udf_proto_msgTypes[10].OneofWrappers = []any{
+	file_udf_proto_msgTypes[11].OneofWrappers = []any{
 		(*TransformRequest_Open)(nil),
 		(*TransformRequest_Batch)(nil),
 		(*TransformRequest_Finish)(nil),
@@ -864,7 +969,7 @@ func file_udf_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_udf_proto_rawDesc), len(file_udf_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   14,
+			NumMessages:   15,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

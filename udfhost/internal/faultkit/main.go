@@ -10,8 +10,10 @@
 //	faultkit.wrongtype:  declares a string result, returns int64s
 //	faultkit.short:      returns one value fewer than it got
 //
-// and its transforms: faultkit.pass passes batches through; faultkit.badschema
-// declares its input schema but emits batches with an extra column.
+// and its transforms: faultkit.pass passes batches through (but reacts to
+// "crash" and "hang" in a string column as faultkit.crash and
+// faultkit.hang do); faultkit.badschema declares its input schema but
+// emits batches with an extra column.
 package main
 
 import (
@@ -91,6 +93,13 @@ func (m *misfit) Call(_ context.Context, args []arrow.Array, rows int) (arrow.Ar
 func same(in *arrow.Schema, _ map[string]string) (*arrow.Schema, error) { return in, nil }
 
 func pass(_ context.Context, rec arrow.RecordBatch, _ map[string]string) (arrow.RecordBatch, error) {
+	for _, col := range rec.Columns() {
+		if s, ok := col.(*array.String); ok {
+			for i := 0; i < s.Len(); i++ {
+				hang(crash(s.Value(i)))
+			}
+		}
+	}
 	rec.Retain()
 	return rec, nil
 }

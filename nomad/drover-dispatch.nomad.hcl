@@ -1,0 +1,154 @@
+# The parameterized variant of drover-driver.nomad.hcl: register it once,
+# then start a run per day with `nomad job dispatch` (backfills, runs
+# triggered by an upstream system). The day is dispatch metadata and
+# reaches the Drover job as a variable (var.date by default).
+#
+#   nomad var put nomad/jobs/drover-dispatch access_key=... secret_key=...
+#   nomad job run -var job_spec_url=s3://etl/jobs/daily_revenue.hcl \
+#     -var shuffle_dir=s3://etl/shuffle nomad/drover-dispatch.nomad.hcl
+#   nomad job dispatch -meta date=2026-11-20 drover-dispatch
+#
+# Optional metadata: job_spec_url (another job spec for this run).
+# S3 credentials come from the Nomad variable nomad/jobs/drover-dispatch.
+
+variable "date_var" {
+  type        = string
+  default     = "date"
+  description = "Name of the Drover job variable that gets the date metadata."
+}
+
+variable "drover_binary" {
+  type        = string
+  default     = "/usr/local/bin/drover"
+  description = "Path of the drover binary on the client nodes."
+}
+
+variable "job_spec_url" {
+  type        = string
+  description = "s3:// URL of the Drover job spec (a run's job_spec_url metadata overrides it)."
+}
+
+variable "job_vars" {
+  type        = list(string)
+  default     = []
+  description = "Further Drover job variables as name=value."
+}
+
+variable "driver_args" {
+  type        = list(string)
+  default     = []
+  description = "Further `drover driver` flags."
+}
+
+variable "s3_credentials" {
+  type        = string
+  default     = "nomad/jobs/drover-dispatch"
+  description = "Nomad variable with access_key and secret_key."
+}
+
+variable "shuffle_dir" {
+  type        = string
+  description = "s3:// prefix for shuffle files."
+}
+
+variable "executors" {
+  type    = number
+  default = 3
+}
+
+variable "s3_endpoint" {
+  type        = string
+  default     = ""
+  description = "S3 endpoint for MinIO (path-style); empty for AWS S3."
+}
+
+variable "region" {
+  type    = string
+  default = "us-east-1"
+}
+
+variable "nomad_addr" {
+  type    = string
+  default = "http://127.0.0.1:4646"
+}
+
+variable "consul_addr" {
+  type    = string
+  default = "127.0.0.1:8500"
+}
+
+variable "datacenters" {
+  type    = list(string)
+  default = ["*"]
+}
+
+job "drover-dispatch" {
+  type        = "batch"
+  datacenters = var.datacenters
+
+  parameterized {
+    payload       = "forbidden"
+    meta_required = ["date"]
+    meta_optional = ["job_spec_url"]
+  }
+
+  # Defaults of the optional metadata.
+  meta {
+    job_spec_url = var.job_spec_url
+  }
+
+  group "driver" {
+    count = 1
+
+    restart {
+      attempts = 0
+      mode     = "fail"
+    }
+
+    reschedule {
+      attempts  = 0
+      unlimited = false
+    }
+
+    task "driver" {
+      driver = "raw_exec"
+
+      config {
+        command = var.drover_binary
+        args = concat(
+          ["driver", "${NOMAD_META_job_spec_url}",
+            "--executors", "${var.executors}",
+            "--shuffle-dir", var.shuffle_dir,
+            "--executor-binary", var.drover_binary,
+          "--var", "${var.date_var}=${NOMAD_META_date}"],
+          var.driver_args,
+          flatten([for v in var.job_vars : ["--var", v]])
+        )
+      }
+
+      template {
+        destination = "secrets/s3.env"
+        env         = true
+        data        = <<-EOT
+          {{ with nomadVar "${var.s3_credentials}" }}
+          AWS_ACCESS_KEY_ID={{ .access_key }}
+          AWS_SECRET_ACCESS_KEY={{ .secret_key }}
+          {{ end }}
+        EOT
+      }
+
+      env {
+        AWS_REGION          = var.region
+        AWS_ENDPOINT_URL_S3 = var.s3_endpoint
+        NOMAD_ADDR          = var.nomad_addr
+        CONSUL_HTTP_ADDR    = var.consul_addr
+        CHECKPOINT_DISABLE  = "1"
+      }
+
+      resources {
+        cpu    = 500
+        memory = 512
+      }
+    }
+  }
+}

@@ -1,0 +1,181 @@
+# The nightly variant of drover-driver.nomad.hcl: a periodic batch job
+# that runs a Drover job every night, passing the day it processes as a
+# job variable (yesterday, in UTC, by default).
+#
+#   nomad var put nomad/jobs/drover-nightly access_key=... secret_key=...
+#   nomad job run -var job_spec_url=s3://etl/jobs/daily_revenue.hcl \
+#     -var shuffle_dir=s3://etl/shuffle nomad/drover-nightly.nomad.hcl
+#   nomad job periodic force drover-nightly      # run one now
+#
+# The Drover job reads the day as var.date (see date_var), e.g.
+# path = "s3://etl/raw/orders/day=${var.date}/*.csv". Runs never overlap.
+# S3 credentials come from the Nomad variable nomad/jobs/drover-nightly.
+
+variable "cron" {
+  type        = string
+  default     = "30 2 * * *"
+  description = "When to run (cron syntax, in time_zone)."
+}
+
+variable "time_zone" {
+  type    = string
+  default = "UTC"
+}
+
+variable "date_var" {
+  type        = string
+  default     = "date"
+  description = "Name of the Drover job variable that gets the day (YYYY-MM-DD)."
+}
+
+variable "date_expr" {
+  type        = string
+  default     = "yesterday"
+  description = "The day to process, as GNU date -d understands it, evaluated in UTC when the run starts."
+}
+
+variable "drover_binary" {
+  type        = string
+  default     = "/usr/local/bin/drover"
+  description = "Path of the drover binary on the client nodes."
+}
+
+variable "job_spec_url" {
+  type        = string
+  default     = ""
+  description = "s3:// URL of the Drover job spec. Empty: use job_spec_hcl."
+}
+
+variable "job_spec_hcl" {
+  type        = string
+  default     = ""
+  description = "The Drover job spec itself, rendered into the task by a template."
+}
+
+variable "job_vars" {
+  type        = list(string)
+  default     = []
+  description = "Further Drover job variables as name=value."
+}
+
+variable "driver_args" {
+  type        = list(string)
+  default     = []
+  description = "Further `drover driver` flags."
+}
+
+variable "s3_credentials" {
+  type        = string
+  default     = "nomad/jobs/drover-nightly"
+  description = "Nomad variable with access_key and secret_key."
+}
+
+variable "shuffle_dir" {
+  type        = string
+  description = "s3:// prefix for shuffle files."
+}
+
+variable "executors" {
+  type    = number
+  default = 3
+}
+
+variable "s3_endpoint" {
+  type        = string
+  default     = ""
+  description = "S3 endpoint for MinIO (path-style); empty for AWS S3."
+}
+
+variable "region" {
+  type    = string
+  default = "us-east-1"
+}
+
+variable "nomad_addr" {
+  type    = string
+  default = "http://127.0.0.1:4646"
+}
+
+variable "consul_addr" {
+  type    = string
+  default = "127.0.0.1:8500"
+}
+
+variable "datacenters" {
+  type    = list(string)
+  default = ["*"]
+}
+
+job "drover-nightly" {
+  type        = "batch"
+  datacenters = var.datacenters
+
+  periodic {
+    crons            = [var.cron]
+    time_zone        = var.time_zone
+    prohibit_overlap = true
+  }
+
+  group "driver" {
+    count = 1
+
+    restart {
+      attempts = 0
+      mode     = "fail"
+    }
+
+    reschedule {
+      attempts  = 0
+      unlimited = false
+    }
+
+    task "driver" {
+      driver = "raw_exec"
+
+      # A shell computes the day when the run starts and appends it to the
+      # driver's arguments ("$@").
+      config {
+        command = "/bin/sh"
+        args = concat(
+          ["-c", "exec \"$@\" --var \"${var.date_var}=$(date -u -d \"$DROVER_DATE_EXPR\" +%F)\"", "drover-nightly",
+            var.drover_binary, "driver", var.job_spec_url != "" ? var.job_spec_url : "${NOMAD_TASK_DIR}/job.hcl",
+            "--executors", "${var.executors}",
+            "--shuffle-dir", var.shuffle_dir,
+          "--executor-binary", var.drover_binary],
+          var.driver_args,
+          flatten([for v in var.job_vars : ["--var", v]])
+        )
+      }
+
+      template {
+        destination = "local/job.hcl"
+        data        = var.job_spec_hcl != "" ? var.job_spec_hcl : "# the job spec is fetched from ${var.job_spec_url}\n"
+      }
+
+      template {
+        destination = "secrets/s3.env"
+        env         = true
+        data        = <<-EOT
+          {{ with nomadVar "${var.s3_credentials}" }}
+          AWS_ACCESS_KEY_ID={{ .access_key }}
+          AWS_SECRET_ACCESS_KEY={{ .secret_key }}
+          {{ end }}
+        EOT
+      }
+
+      env {
+        DROVER_DATE_EXPR    = var.date_expr
+        AWS_REGION          = var.region
+        AWS_ENDPOINT_URL_S3 = var.s3_endpoint
+        NOMAD_ADDR          = var.nomad_addr
+        CONSUL_HTTP_ADDR    = var.consul_addr
+        CHECKPOINT_DISABLE  = "1"
+      }
+
+      resources {
+        cpu    = 500
+        memory = 512
+      }
+    }
+  }
+}

@@ -1,0 +1,106 @@
+# A Drover cluster of Docker containers on one machine: a private network,
+# one server node (Nomad and Consul servers), client nodes (Nomad clients
+# that run drivers and executors) and MinIO as the S3 store, all from the
+# node image Packer builds (packer/drover-node). The network is internal:
+# the containers reach each other and the host, nothing else.
+locals {
+  server_ip  = cidrhost(var.subnet, 10)
+  minio_ip   = cidrhost(var.subnet, 9)
+  client_ips = [for i in range(var.client_count) : cidrhost(var.subnet, 11 + i)]
+  labels     = merge(var.labels, { "drover.cluster" = var.name })
+
+  # What a user exports on the host (the secret key aside).
+  host_env = {
+    NOMAD_ADDR          = "http://${local.server_ip}:4646"
+    CONSUL_HTTP_ADDR    = "${local.server_ip}:8500"
+    AWS_ENDPOINT_URL_S3 = "http://${local.minio_ip}:9000"
+    AWS_REGION          = var.s3_region
+    AWS_ACCESS_KEY_ID   = var.minio_root_user
+    DROVER_SHUFFLE_DIR  = "s3://drover/shuffle"
+  }
+}
+
+data "docker_image" "node" {
+  name = var.image
+}
+
+resource "docker_network" "cluster" {
+  name     = "${var.name}-net"
+  driver   = "bridge"
+  internal = true
+
+  ipam_config {
+    subnet  = var.subnet
+    gateway = cidrhost(var.subnet, 1)
+  }
+
+  dynamic "labels" {
+    for_each = local.labels
+    content {
+      label = labels.key
+      value = labels.value
+    }
+  }
+}
+
+module "server_config" {
+  source         = "../modules/node-config"
+  role           = "server"
+  datacenter     = var.datacenter
+  join           = [local.server_ip]
+  advertise_addr = local.server_ip
+  node_name      = "${var.name}-server"
+}
+
+module "server" {
+  source       = "../modules/docker-node"
+  name         = "${var.name}-server"
+  role         = "server"
+  image        = data.docker_image.node.id
+  network      = docker_network.cluster.name
+  ipv4_address = local.server_ip
+  env          = module.server_config.env
+  memory_mb    = 1024
+  labels       = local.labels
+}
+
+module "client_config" {
+  source         = "../modules/node-config"
+  count          = var.client_count
+  role           = "client"
+  datacenter     = var.datacenter
+  join           = [local.server_ip]
+  advertise_addr = local.client_ips[count.index]
+  node_name      = "${var.name}-client-${count.index + 1}"
+}
+
+module "client" {
+  source       = "../modules/docker-node"
+  count        = var.client_count
+  name         = "${var.name}-client-${count.index + 1}"
+  role         = "client"
+  image        = data.docker_image.node.id
+  network      = docker_network.cluster.name
+  ipv4_address = local.client_ips[count.index]
+  env          = module.client_config[count.index].env
+  memory_mb    = var.client_memory_mb
+  labels       = local.labels
+
+  # Clients register with a running server.
+  depends_on = [module.server]
+}
+
+# Cluster-wide scheduling: spread allocations (executors) over the clients,
+# so that losing a node costs a job only the executors on it.
+resource "nomad_scheduler_config" "cluster" {
+  scheduler_algorithm             = "spread"
+  memory_oversubscription_enabled = true
+  preemption_config = {
+    batch_scheduler_enabled    = false
+    service_scheduler_enabled  = false
+    sysbatch_scheduler_enabled = false
+    system_scheduler_enabled   = true
+  }
+
+  depends_on = [module.server]
+}

@@ -1,0 +1,57 @@
+output "nomad_addr" {
+  description = "Nomad's HTTP API (the server node)."
+  value       = "http://${local.server_ip}:4646"
+}
+
+output "consul_http_addr" {
+  description = "Consul's HTTP API (the server node)."
+  value       = "${local.server_ip}:8500"
+}
+
+output "s3_endpoint" {
+  description = "MinIO's S3 endpoint, from the host and from the nodes."
+  value       = "http://${local.minio_ip}:9000"
+}
+
+output "server_ip" {
+  description = "Address of the server node."
+  value       = local.server_ip
+}
+
+output "client_ips" {
+  description = "Addresses of the client nodes."
+  value       = local.client_ips
+}
+
+output "containers" {
+  description = "Container names: server, clients, MinIO."
+  value = {
+    server  = module.server.name
+    clients = module.client[*].name
+    minio   = docker_container.minio.name
+  }
+}
+
+output "buckets" {
+  description = "Buckets created in MinIO."
+  value       = sort([for b in minio_s3_bucket.this : b.bucket])
+}
+
+output "env" {
+  description = "Variables to export on the host for nomad, consul and drover (the secret key is the minio_root_password output)."
+  value       = local.host_env
+}
+
+output "exports" {
+  description = "The env output as shell lines: eval \"$(terraform output -raw exports)\" (the secret key included)."
+  value = join("", concat(
+    [for k in sort(keys(local.host_env)) : "export ${k}=${local.host_env[k]}\n"],
+    ["export AWS_SECRET_ACCESS_KEY=\"$(terraform output -raw minio_root_password)\"\n"]
+  ))
+}
+
+output "minio_root_password" {
+  description = "MinIO root password (the S3 secret key)."
+  value       = var.minio_root_password
+  sensitive   = true
+}
