@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -12,12 +14,14 @@ import (
 
 	"github.com/drover-etl/drover/executor"
 	"github.com/drover-etl/drover/remote"
+	"github.com/drover-etl/drover/udfhost"
 )
 
 func executorCmd() *cobra.Command {
 	var listen, health, name, tempDir string
 	var slots int
 	var delay time.Duration
+	var plugins string
 	cmd := &cobra.Command{
 		Use:   "executor",
 		Short: "Run an executor process (what Nomad runs in cluster mode)",
@@ -30,7 +34,17 @@ func executorCmd() *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("listen %s: %w", listen, err)
 			}
-			srv := remote.NewServer(&executor.Runtime{Name: name, TempDir: tempDir, Delay: delay}, slots)
+			rt := &executor.Runtime{Name: name, TempDir: tempDir, Delay: delay}
+			host, cache, err := startExecutorPlugins(cmd.Context(), plugins, tempDir)
+			if err != nil {
+				return err
+			}
+			defer os.RemoveAll(cache)
+			defer host.Close()
+			if host != nil {
+				rt.UDF, rt.Transforms = host, host
+			}
+			srv := remote.NewServer(rt, slots)
 			hs := &http.Server{Addr: health, Handler: healthMux(srv)}
 			go func() {
 				if err := hs.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -55,6 +69,7 @@ func executorCmd() *cobra.Command {
 	cmd.Flags().IntVar(&slots, "slots", 2, "tasks to run at once")
 	cmd.Flags().StringVar(&name, "name", "", "executor name in logs and metrics (default: host name)")
 	cmd.Flags().StringVar(&tempDir, "temp-dir", "", "directory for sort spill files (default: the OS temp dir)")
+	cmd.Flags().StringVar(&plugins, "plugins", "", "plugins to fetch, verify and start, as JSON [{name, source, sha256}] (set by the driver)")
 	cmd.Flags().DurationVar(&delay, "chaos-task-delay", 0, "hold each task this long before running it (fault-injection tests)")
 	cmd.Flags().MarkHidden("chaos-task-delay")
 	return cmd
@@ -64,4 +79,27 @@ func healthMux(srv *remote.Server) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/health", srv.HealthHandler())
 	return mux
+}
+
+// startExecutorPlugins starts the plugins the driver shipped (nil when
+// there are none). Binaries are fetched from object storage and checked
+// against their sha256 before they run.
+func startExecutorPlugins(ctx context.Context, js, tempDir string) (*udfhost.Host, string, error) {
+	if js == "" {
+		return nil, "", nil
+	}
+	var specs []udfhost.Spec
+	if err := json.Unmarshal([]byte(js), &specs); err != nil {
+		return nil, "", fmt.Errorf("--plugins: %w", err)
+	}
+	cache, err := os.MkdirTemp(tempDir, "drover-plugins-")
+	if err != nil {
+		return nil, "", err
+	}
+	host, err := udfhost.Start(ctx, udfhost.Config{Log: os.Stderr, CacheDir: cache}, specs)
+	if err != nil {
+		os.RemoveAll(cache)
+		return nil, "", err
+	}
+	return host, cache, nil
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
@@ -11,6 +12,8 @@ import (
 	"github.com/drover-etl/drover/cluster"
 	"github.com/drover-etl/drover/engine"
 	"github.com/drover-etl/drover/progress"
+	"github.com/drover-etl/drover/storage"
+	"github.com/drover-etl/drover/udfhost"
 )
 
 // awsEnv are the variables executors need to reach the same S3 as the
@@ -54,6 +57,13 @@ func runOnCluster(ctx context.Context, cmd *cobra.Command, c *engine.Compiled, f
 		if v, ok := os.LookupEnv(k); ok {
 			cfg.Env[k] = v
 		}
+	}
+	if c.Plugins != nil {
+		args, err := stagePlugins(ctx, c, f.shuffleDir)
+		if err != nil {
+			return err
+		}
+		cfg.ExtraArgs = append(cfg.ExtraArgs, args...)
 	}
 	run := engine.NewRunID()
 	fmt.Fprintf(cmd.ErrOrStderr(), "starting executors as Nomad job %s\n", cluster.ExecutorJobID(c.Job.Name, run))
@@ -103,4 +113,23 @@ func submitCmd(use, short string) *cobra.Command {
 	jf.register(cmd)
 	cf.register(cmd)
 	return cmd
+}
+
+// stagePlugins uploads the job's plugin binaries, content-addressed by
+// sha256, next to the shuffle files, and returns the executor flags that
+// make every executor fetch, verify and start them.
+func stagePlugins(ctx context.Context, c *engine.Compiled, shuffleDir string) ([]string, error) {
+	dest, err := storage.Resolve(ctx, strings.TrimSuffix(shuffleDir, "/")+"/plugins")
+	if err != nil {
+		return nil, err
+	}
+	specs, err := udfhost.StageAll(ctx, dest, c.Plugins.Specs())
+	if err != nil {
+		return nil, fmt.Errorf("ship plugins: %w", err)
+	}
+	js, err := json.Marshal(specs)
+	if err != nil {
+		return nil, err
+	}
+	return []string{"--plugins", string(js)}, nil
 }
