@@ -189,10 +189,12 @@ const methodNotes = `## How it was measured
 - Both engines are child processes of the harness (` + "`bench/cmd/tpchbench`" + `): Drover is ` + "`bin/drover run`" + `
   on bench/queries/<job>.hcl, DuckDB runs bench/queries/<job>.sql as ` + "`COPY (...) TO ... (FORMAT parquet)`" + `
   over ` + "`read_parquet`" + ` views, in a child of the harness binary. Wall time is process start to exit;
-  CPU and peak RSS come from rusage, bytes read from /proc/<pid>/io.
+  CPU comes from rusage, bytes read from /proc/<pid>/io; peak RSS is each process's own VmHWM
+  (rusage's maxrss would include the harness's RSS, which exec carries over into the child's).
 - The decode floor is arrow-go's pqarrow (the library Drover reads Parquet with) decoding just the
-  columns the query reads, strings stored with a dictionary read as dictionaries (as Drover does), row
-  groups shared out over the goroutines; warm page cache; median of the same number of runs.
+  columns the query reads, strings that are dictionary-encoded throughout read as dictionaries (as
+  Drover does), row groups shared out over the goroutines; warm page cache; median of the same number
+  of runs.
 - Results are checksummed from the output files: decimals exactly, floats to ten significant digits, row
   order ignored except where the query sorts (checked separately).
 `

@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -17,7 +18,7 @@ import (
 func main() {
 	harness.MaybeRunChild() // the DuckDB side of a run, in a child process
 	var cfg harness.Config
-	var queries, results, notes string
+	var queries, results, notes, render string
 	flag.StringVar(&cfg.Drover, "drover", "../bin/drover", "the drover binary")
 	flag.StringVar(&cfg.QueryDir, "queries", "queries", "directory of the query jobs (.hcl) and SQL (.sql)")
 	flag.StringVar(&cfg.DataRoot, "data", "", "directory of generated data sets (default: $TMPDIR/drover-tpch)")
@@ -30,6 +31,7 @@ func main() {
 	flag.StringVar(&cfg.ProfileDir, "profile", "", "also take a CPU profile of one Drover run per query into this directory")
 	flag.StringVar(&results, "results", "results", "directory for <date>.md and <date>.json")
 	flag.StringVar(&notes, "notes", "", "Markdown file appended to the report (what changed, what it gained)")
+	flag.StringVar(&render, "render", "", "re-render this report JSON (with -notes) instead of running")
 	flag.Parse()
 	if queries != "" {
 		cfg.Queries = strings.Split(queries, ",")
@@ -37,7 +39,13 @@ func main() {
 	cfg.Log = os.Stderr
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, cfg, results, notes); err != nil {
+	var err error
+	if render != "" {
+		err = rerender(render, results, notes)
+	} else {
+		err = run(ctx, cfg, results, notes)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "tpchbench:", err)
 		os.Exit(1)
 	}
@@ -48,12 +56,8 @@ func run(ctx context.Context, cfg harness.Config, results, notes string) error {
 	if err != nil {
 		return err
 	}
-	if notes != "" {
-		b, err := os.ReadFile(notes)
-		if err != nil {
-			return err
-		}
-		rep.Notes = string(b)
+	if err := addNotes(rep, notes); err != nil {
+		return err
 	}
 	md, js, err := rep.Write(results)
 	if err != nil {
@@ -66,5 +70,38 @@ func run(ctx context.Context, cfg harness.Config, results, notes string) error {
 			return fmt.Errorf("query %s failed: %s", q.Query.Name, q.Error)
 		}
 	}
+	return nil
+}
+
+// rerender rewrites a report from its JSON, with fresh notes.
+func rerender(path, results, notes string) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	var rep harness.Report
+	if err := json.Unmarshal(b, &rep); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if err := addNotes(&rep, notes); err != nil {
+		return err
+	}
+	md, js, err := rep.Write(results)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "wrote %s and %s\n", md, js)
+	return nil
+}
+
+func addNotes(rep *harness.Report, notes string) error {
+	if notes == "" {
+		return nil
+	}
+	b, err := os.ReadFile(notes)
+	if err != nil {
+		return err
+	}
+	rep.Notes = string(b)
 	return nil
 }
