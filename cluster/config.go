@@ -21,6 +21,13 @@ type Config struct {
 	// Binary is the drover binary on the client nodes (default: this
 	// process's own binary, right when the Nomad clients are local).
 	Binary string
+	// ArtifactURL, when set, has Nomad download the drover binary (any
+	// go-getter URL, e.g. https://.../drover or s3::https://...) into the
+	// task directory and run it from there instead of Binary.
+	ArtifactURL string
+	// Image, when set, runs executors with the docker driver from this
+	// image (which must contain drover on its PATH) instead of Binary.
+	Image string
 	// Datacenters to place executors in (default: all).
 	Datacenters []string
 	// Env is passed to every executor (S3 endpoint and credentials, say).
@@ -56,7 +63,10 @@ func (c *Config) defaults() error {
 	if c.Driver == "" {
 		c.Driver = "raw_exec"
 	}
-	if c.Binary == "" {
+	if c.Image != "" {
+		c.Driver = "docker"
+	}
+	if c.Binary == "" && c.ArtifactURL == "" && c.Image == "" {
 		exe, err := os.Executable()
 		if err != nil {
 			return fmt.Errorf("executor binary: %w", err)

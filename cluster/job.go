@@ -38,16 +38,25 @@ func executorJob(cfg *Config, jobID, service string) *nomad.Job {
 
 func executorTask(cfg *Config) *nomad.Task {
 	t := nomad.NewTask("executor", cfg.Driver)
-	t.Config = map[string]any{
-		"command": cfg.Binary,
-		"args": []string{"executor",
-			"--listen", "${NOMAD_IP_rpc}:${NOMAD_PORT_rpc}",
-			"--health", "${NOMAD_IP_health}:${NOMAD_PORT_health}",
-			"--slots", strconv.Itoa(cfg.SlotsPerExecutor),
-			"--name", "${NOMAD_ALLOC_ID}"},
-	}
-	if len(cfg.ExtraArgs) > 0 {
-		t.Config["args"] = append(t.Config["args"].([]string), cfg.ExtraArgs...)
+	args := append([]string{"executor",
+		"--listen", "${NOMAD_IP_rpc}:${NOMAD_PORT_rpc}",
+		"--health", "${NOMAD_IP_health}:${NOMAD_PORT_health}",
+		"--slots", strconv.Itoa(cfg.SlotsPerExecutor),
+		"--name", "${NOMAD_ALLOC_ID}"}, cfg.ExtraArgs...)
+	switch {
+	case cfg.Image != "":
+		// The docker driver maps the ports; the executor listens on all
+		// interfaces inside the container.
+		args[2], args[4] = "0.0.0.0:${NOMAD_PORT_rpc}", "0.0.0.0:${NOMAD_PORT_health}"
+		t.Config = map[string]any{"image": cfg.Image, "command": "drover", "args": args, "ports": []string{"rpc", "health"}}
+	case cfg.ArtifactURL != "":
+		// An archive (tar.gz, zip) is unpacked into local/bin and keeps its
+		// file modes; it must contain the drover binary at its top level.
+		dest := "local/bin"
+		t.Artifacts = []*nomad.TaskArtifact{{GetterSource: &cfg.ArtifactURL, RelativeDest: &dest, GetterMode: strPtr("any")}}
+		t.Config = map[string]any{"command": "${NOMAD_TASK_DIR}/bin/drover", "args": args}
+	default:
+		t.Config = map[string]any{"command": cfg.Binary, "args": args}
 	}
 	t.Env = map[string]string{"CHECKPOINT_DISABLE": "1"}
 	for k, v := range cfg.Env {

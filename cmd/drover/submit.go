@@ -33,6 +33,8 @@ func (f *clusterFlags) register(cmd *cobra.Command) {
 	cmd.Flags().IntVar(&f.cfg.CPU, "executor-cpu", 500, "CPU (MHz) reserved per executor")
 	cmd.Flags().IntVar(&f.cfg.MemoryMB, "executor-memory", 1024, "memory (MB) reserved per executor")
 	cmd.Flags().StringVar(&f.cfg.Binary, "executor-binary", "", "drover binary on the Nomad clients (default: this binary)")
+	cmd.Flags().StringVar(&f.cfg.ArtifactURL, "executor-artifact", "", "URL Nomad downloads the drover binary from (instead of --executor-binary)")
+	cmd.Flags().StringVar(&f.cfg.Image, "executor-image", "", "Docker image with drover on its PATH; runs executors with the docker driver")
 	cmd.Flags().StringVar(&f.cfg.Driver, "executor-driver", "raw_exec", "Nomad task driver for executors (raw_exec or exec)")
 	cmd.Flags().StringVar(&f.shuffleDir, "shuffle-dir", os.Getenv("DROVER_SHUFFLE_DIR"), "where shuffle files go, e.g. s3://bucket/shuffle (env DROVER_SHUFFLE_DIR)")
 	// Fault-injection tests (e2e/provision) slow the executors down with

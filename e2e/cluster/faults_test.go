@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -120,4 +123,31 @@ func deadAddr(t *testing.T) string {
 	addr := lis.Addr().String()
 	lis.Close()
 	return addr
+}
+
+// TestExecutorsFromArtifact has Nomad download the drover binary as an
+// artifact (a tar.gz served over loopback HTTP) instead of using a path on
+// the client.
+func TestExecutorsFromArtifact(t *testing.T) {
+	e := setup(t)
+	dir := t.TempDir()
+	tgz := filepath.Join(dir, "drover.tar.gz")
+	cmd := exec.Command("tar", "-czf", tgz, "-C", filepath.Dir(e.binary), filepath.Base(e.binary))
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("tar: %v\n%s", err, out)
+	}
+	srv := httptest.NewServer(http.FileServer(http.Dir(dir)))
+	defer srv.Close()
+	cl, err := cluster.Start(context.Background(), cluster.Config{Executors: 1, ArtifactURL: srv.URL + "/drover.tar.gz",
+		CPU: 100, MemoryMB: 128, HealthyTimeout: 60 * time.Second}, "artifact", "r1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cl.Pool().Live()) == 0 {
+		t.Fatal("no executor from the artifact became healthy")
+	}
+	if err := cl.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	assertNoDroverJobsEnv(t)
 }
