@@ -2,7 +2,7 @@ package expr
 
 import (
 	"fmt"
-	"sort"
+	"github.com/drover-etl/drover/types"
 	"strings"
 )
 
@@ -77,37 +77,9 @@ func opName(name string) string {
 
 // nearestFunction suggests the canonical name closest to a misspelt one.
 func nearestFunction(name string) string {
-	name = strings.ToLower(name)
 	names := make([]string, 0, len(signatures))
 	for n := range signatures {
 		names = append(names, n)
 	}
-	sort.Strings(names)
-	best, bestD := "", max(2, len(name)/3)+1
-	for _, n := range names {
-		if d := editDistance(name, n); d < bestD {
-			best, bestD = n, d
-		}
-	}
-	return best
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
+	return types.Nearest(strings.ToLower(name), names)
 }

@@ -3,8 +3,7 @@ package jobspec
 import (
 	"errors"
 	"fmt"
-	"sort"
-	"strings"
+	"github.com/drover-etl/drover/types"
 
 	"github.com/hashicorp/hcl/v2"
 )
@@ -78,36 +77,9 @@ func diag(rng hcl.Range, format string, args ...any) *hcl.Diagnostic {
 // didYouMean returns ` (did you mean "x"?)` for the candidate closest to
 // name, or "" when none is close.
 func didYouMean(name string, candidates []string) string {
-	best, bestD := "", max(2, len(name)/3)+1
-	sorted := append([]string(nil), candidates...)
-	sort.Strings(sorted)
-	for _, c := range sorted {
-		if d := editDistance(strings.ToLower(name), strings.ToLower(c)); d < bestD {
-			best, bestD = c, d
-		}
-	}
+	best := types.Nearest(name, candidates)
 	if best == "" {
 		return ""
 	}
 	return fmt.Sprintf(" (did you mean %q?)", best)
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

@@ -3,8 +3,7 @@ package sqlfront
 import (
 	"errors"
 	"fmt"
-	"sort"
-	"strings"
+	"github.com/drover-etl/drover/types"
 )
 
 // Sentinel errors of this package.
@@ -68,34 +67,4 @@ func unknownRelation(name string, known []string) error {
 	return fmt.Errorf("%w %s", ErrUnknownRelation, msg)
 }
 
-func nearest(name string, candidates []string) string {
-	sorted := append([]string(nil), candidates...)
-	sort.Strings(sorted)
-	best, bestD := "", max(2, len(name)/3)+1
-	for _, c := range sorted {
-		if d := editDistance(strings.ToLower(name), strings.ToLower(c)); d < bestD {
-			best, bestD = c, d
-		}
-	}
-	return best
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
-}
+func nearest(name string, candidates []string) string { return types.Nearest(name, candidates) }

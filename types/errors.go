@@ -71,6 +71,22 @@ func (s *Schema) near(ref string) []string {
 	return out
 }
 
+// Nearest returns the candidate closest to name by edit distance
+// (case-insensitive; ties go to the first in sorted order), or "" when none
+// is within a third of name's length (at least 2 edits). Every "did you
+// mean" hint in Drover comes from here.
+func Nearest(name string, candidates []string) string {
+	sorted := append([]string(nil), candidates...)
+	sort.Strings(sorted)
+	best, bestD := "", max(2, len(name)/3)+1
+	for _, c := range sorted {
+		if d := levenshtein(strings.ToLower(name), strings.ToLower(c)); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	return best
+}
+
 func levenshtein(a, b string) int {
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
