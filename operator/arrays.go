@@ -7,6 +7,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/compute"
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/drover-etl/drover/batch"
 
 	"github.com/drover-etl/drover/expr/eval"
 )
@@ -123,27 +124,5 @@ func TakeRecord(rec arrow.RecordBatch, idx []int32) (arrow.RecordBatch, error) {
 	return out, nil
 }
 
-// recordBytes is the memory held by rec's buffers (sort budgets use it).
-func recordBytes(rec arrow.RecordBatch) int64 {
-	var n int64
-	for _, c := range rec.Columns() {
-		n += dataBytes(c.Data())
-	}
-	return n
-}
-
-func dataBytes(d arrow.ArrayData) int64 {
-	var n int64
-	for _, b := range d.Buffers() {
-		if b != nil {
-			n += int64(b.Len())
-		}
-	}
-	for _, c := range d.Children() {
-		n += dataBytes(c)
-	}
-	if dd, ok := d.Dictionary().(*array.Data); ok && dd != nil {
-		n += dataBytes(dd)
-	}
-	return n
-}
+// recordBytes is batch.Bytes.
+func recordBytes(rec arrow.RecordBatch) int64 { return batch.Bytes(rec) }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"github.com/drover-etl/drover/batch"
 	"io"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -176,28 +177,8 @@ func conformArray(c arrow.Array, want arrow.DataType) (arrow.Array, error) {
 	return nil, fmt.Errorf("cannot write %s as %s", c.DataType(), want)
 }
 
-// recordBytes is the size of a batch's buffers (arrow/util has this but
-// pulls in protobuf dependencies).
-func recordBytes(rec arrow.RecordBatch) int64 {
-	var n int64
-	for _, c := range rec.Columns() {
-		n += dataBytes(c.Data())
-	}
-	return n
-}
-
-func dataBytes(d arrow.ArrayData) int64 {
-	var n int64
-	for _, b := range d.Buffers() {
-		if b != nil {
-			n += int64(b.Len())
-		}
-	}
-	for _, c := range d.Children() {
-		n += dataBytes(c)
-	}
-	return n
-}
+// recordBytes is batch.Bytes.
+func recordBytes(rec arrow.RecordBatch) int64 { return batch.Bytes(rec) }
 
 // Close writes the footer and flushes.
 func (w *writer) Close() error {
