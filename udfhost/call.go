@@ -86,12 +86,19 @@ func (p *proc) failed(ctx, cctx context.Context, inst *instance, what string, er
 		p.kill(inst)
 		return task.AsRetryable(fmt.Errorf("%w: plugin %q: %s did not answer within %s; the plugin was killed and will be restarted%s",
 			ErrTimeout, p.name, what, p.cfg.callTimeout(), inst.tail.quote()))
-	case errors.Is(err, udf.ErrUnavailable) && inst.exited(exitGrace):
+	case lostPlugin(err) && inst.exited(exitGrace):
 		p.retire(inst)
 		return task.AsRetryable(fmt.Errorf("%w: plugin %q (%s) died during %s; it will be restarted%s",
 			ErrCrashed, p.name, p.source, what, inst.tail.quote()))
-	case errors.Is(err, udf.ErrUnavailable):
+	case lostPlugin(err):
 		return task.AsRetryable(fmt.Errorf("plugin %q: %s: %w", p.name, what, err))
 	}
 	return task.AsFatal(fmt.Errorf("plugin %q: %s: %w", p.name, what, err))
+}
+
+// lostPlugin reports errors that mean the connection to the plugin broke.
+// A stream cancels its own context when its transport fails, so a
+// cancellation the caller did not ask for counts too.
+func lostPlugin(err error) bool {
+	return errors.Is(err, udf.ErrUnavailable) || errors.Is(err, context.Canceled)
 }

@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
-	"runtime"
 	"sync"
 	"testing"
 )
@@ -62,17 +61,9 @@ func build(pkg string) (string, error) {
 	return bin, nil
 }
 
-func goTool() string {
-	if p := filepath.Join(runtime.GOROOT(), "bin", "go"); fileExists(p) {
-		return p
-	}
-	return "go"
-}
-
-func fileExists(p string) bool {
-	_, err := os.Stat(p)
-	return err == nil
-}
+// goTool is the go command on PATH (tests run under `go test`, so it is
+// there).
+func goTool() string { return "go" }
 
 // Cleanup removes the binaries; call it from TestMain after m.Run.
 func Cleanup() {
