@@ -27,9 +27,11 @@ demo: build ## Generate sample data and run the demo job locally, then show resu
 	@echo "== top customers ($(DEMO_DIR)/out/top_customers, CSV) =="
 	$(BIN)/drover head $(DEMO_DIR)/out/top_customers -n 5
 
-test: tools ## Run every test: unit, golden, end to end, and integration against real Nomad, Consul, MinIO
+test: tools ## Run every test: unit, golden, end to end, integration against real Nomad, Consul, MinIO, and make e2e when Docker works
 	$(GO) test -count=1 -timeout 30m ./...
 	cd bench && GOWORK=off $(GO) test -count=1 -timeout 30m ./...
+	@if docker info >/dev/null 2>&1; then $(MAKE) --no-print-directory e2e; \
+	else echo "make test: NOT RUN: the provisioning end-to-end test (make e2e) needs a Docker Engine and \`docker info\` failed here"; fi
 
 test-short: ## Unit tests only (no end-to-end runs)
 	$(GO) test -short ./...
@@ -225,6 +227,7 @@ base-image: ## The Docker base image drover-base:bookworm (debootstrap + docker 
 image: tools-packer image-artifacts base-image ## Build the node image drover-node:latest with Packer (docker source)
 	$(BIN)/packer build -only=drover-node.docker.node -var artifacts_dir=$(IMAGE_DIR) -var base_image=$(BASE_IMAGE) \
 		-var image_repository=$(NODE_IMAGE_REPO) -var image_tag=$(NODE_IMAGE_TAG) packer/drover-node
+	docker image prune -f --filter label=org.opencontainers.image.title=drover-node >/dev/null
 
 e2e: tools image-artifacts ## Packer image → terraform apply (Docker nodes) → nomad job run, a node killed mid-job → destroy
 	E2E_TIMEOUT=$(E2E_TIMEOUT) e2e/provision/run.sh

@@ -9,10 +9,10 @@
 #
 # S3 credentials come from the Nomad variable nomad/jobs/drover-driver
 # (keys access_key, secret_key; another path with -var s3_credentials=...),
-# never from this file. Leave it unset on AWS when the client nodes have an
-# instance profile. Variants: drover-nightly.nomad.hcl (periodic),
+# never from this file. Variants: drover-nightly.nomad.hcl (periodic),
 # drover-dispatch.nomad.hcl (parameterized, `nomad job dispatch -meta
-# date=...`); minio.nomad.hcl runs MinIO on clusters without S3.
+# date=...`); minio.nomad.hcl runs MinIO on clusters without S3. See
+# nomad/README.md.
 
 variable "drover_binary" {
   type        = string

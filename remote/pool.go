@@ -15,8 +15,12 @@ import (
 // Run waits for a free slot on any live member, so executors that appear
 // later are used as they come.
 type Pool struct {
-	mu       sync.Mutex
-	members  map[string]*member
+	mu      sync.Mutex
+	members map[string]*member
+	// lost remembers executors that failed at the transport level. Consul
+	// keeps listing them until their health check fails, so Set must not
+	// re-admit them; an address is forgotten once Consul drops it.
+	lost     map[string]bool
 	slotsPer int
 	expected int
 	wake     chan struct{}
@@ -33,7 +37,7 @@ var _ task.Executor = (*Pool)(nil)
 
 // NewPool returns an empty pool whose executors each run slotsPer tasks.
 func NewPool(slotsPer int) *Pool {
-	return &Pool{members: map[string]*member{}, slotsPer: max(slotsPer, 1), wake: make(chan struct{})}
+	return &Pool{members: map[string]*member{}, lost: map[string]bool{}, slotsPer: max(slotsPer, 1), wake: make(chan struct{})}
 }
 
 // SetExpected tells the pool how many executors to plan for (Slots).
@@ -51,7 +55,7 @@ func (p *Pool) Set(addrs []string) error {
 	keep := map[string]bool{}
 	for _, a := range addrs {
 		keep[a] = true
-		if _, ok := p.members[a]; ok {
+		if _, ok := p.members[a]; ok || p.lost[a] {
 			continue
 		}
 		c, err := Dial(a)
@@ -59,6 +63,11 @@ func (p *Pool) Set(addrs []string) error {
 			return err
 		}
 		p.members[a] = &member{c: c}
+	}
+	for a := range p.lost {
+		if !keep[a] {
+			delete(p.lost, a)
+		}
 	}
 	for a, m := range p.members {
 		if !keep[a] {
@@ -163,6 +172,7 @@ func (p *Pool) release(addr string, m *member, lost bool) {
 	m.running--
 	if lost {
 		m.lost = true
+		p.lost[addr] = true
 	}
 	if m.lost && m.running == 0 && p.members[addr] == m {
 		m.c.Close()

@@ -146,3 +146,27 @@ func listing(t *testing.T, dir string) []string {
 }
 
 var _ = fmt.Sprint
+
+// TestLostExecutorIsNotReadmitted: Consul keeps listing a dead executor
+// until its check fails; the pool must not hand it tasks again meanwhile.
+func TestLostExecutorIsNotReadmitted(t *testing.T) {
+	s1, a1 := startServer(t, "e1")
+	_, a2 := startServer(t, "e2")
+	pool := NewPool(1)
+	defer pool.Close()
+	pool.Set([]string{a1})
+	s1.Stop()
+	spec := &task.Spec{Fragment: &physical.Node{Op: physical.OpScan, Schema: types.NewSchema(), Scan: &physical.ScanSpec{}}}
+	if _, err := pool.Run(context.Background(), spec); !errors.Is(err, ErrExecutorLost) {
+		t.Fatalf("want ErrExecutorLost from the stopped executor, got %v", err)
+	}
+	pool.Set([]string{a1, a2}) // Consul has not noticed yet
+	if live := pool.Live(); len(live) != 1 || live[0] != a2 {
+		t.Fatalf("live after re-listing: %v", live)
+	}
+	pool.Set([]string{a2}) // Consul dropped it: forgotten
+	pool.Set([]string{a1, a2})
+	if live := pool.Live(); len(live) != 2 {
+		t.Fatalf("a re-registered address was not admitted: %v", live)
+	}
+}

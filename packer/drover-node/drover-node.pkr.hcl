@@ -28,8 +28,9 @@ packer {
 }
 
 locals {
-  # Every container the docker source runs carries these labels, so a test
-  # can remove what an interrupted build left behind.
+  # The docker source's build container has no network (nothing is
+  # downloaded) and carries these labels, so that a test can remove what an
+  # interrupted build left behind.
   docker_label_args = flatten([for k, v in var.docker_labels : ["--label", "${k}=${v}"]])
   built             = formatdate("YYYY-MM-DD'T'hh:mm:ssZ", timestamp())
 }

@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"os"
 	"strings"
+
+	"github.com/minio/minio-go/v7/pkg/credentials"
 )
 
 // Defaults for uploads: parts of 16 MiB sent by 4 threads keep a writer's
@@ -101,4 +103,19 @@ func (c Config) uploadThreads() int {
 		return c.UploadThreads
 	}
 	return DefaultUploadThreads
+}
+
+// credentials are the keys from the environment when set. Otherwise the
+// standard AWS chain: the shared credentials file, then the EC2 instance
+// profile or ECS task role (IMDS), so nodes with an instance profile need
+// no keys at all. (The chain is only consulted when no key is configured;
+// MinIO setups always set keys.)
+func (c Config) credentials() *credentials.Credentials {
+	if c.AccessKey != "" {
+		return credentials.NewStaticV4(c.AccessKey, c.SecretKey, c.SessionToken)
+	}
+	return credentials.NewChainCredentials([]credentials.Provider{
+		&credentials.FileAWSCredentials{},
+		&credentials.IAM{},
+	})
 }

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/minio/minio-go/v7"
-	"github.com/minio/minio-go/v7/pkg/credentials"
 	"github.com/minio/minio-go/v7/pkg/s3utils"
 
 	"github.com/drover-etl/drover/storage"
@@ -78,7 +77,7 @@ func newClient(cfg Config, maxTries int) (*minio.Client, error) {
 		return nil, fmt.Errorf("s3: transport: %w", err)
 	}
 	opts := &minio.Options{
-		Creds:      credentials.NewStaticV4(cfg.AccessKey, cfg.SecretKey, cfg.SessionToken),
+		Creds:      cfg.credentials(),
 		Secure:     secure,
 		Region:     cfg.Region,
 		Transport:  tr,

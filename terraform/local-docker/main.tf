@@ -15,7 +15,7 @@ locals {
     CONSUL_HTTP_ADDR    = "${local.server_ip}:8500"
     AWS_ENDPOINT_URL_S3 = "http://${local.minio_ip}:9000"
     AWS_REGION          = var.s3_region
-    AWS_ACCESS_KEY_ID   = var.minio_root_user
+    AWS_ACCESS_KEY_ID   = minio_iam_user.jobs.name
     DROVER_SHUFFLE_DIR  = "s3://drover/shuffle"
   }
 }

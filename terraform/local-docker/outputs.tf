@@ -33,25 +33,26 @@ output "containers" {
 }
 
 output "buckets" {
-  description = "Buckets created in MinIO."
-  value       = sort([for b in minio_s3_bucket.this : b.bucket])
+  description = "Buckets in MinIO."
+  value       = var.buckets
 }
 
 output "env" {
-  description = "Variables to export on the host for nomad, consul and drover (the secret key is the minio_root_password output)."
+  description = "Variables to export on the host for nomad, consul and drover (the secret key is the s3_secret_key output)."
   value       = local.host_env
 }
 
 output "exports" {
-  description = "The env output as shell lines: eval \"$(terraform output -raw exports)\" (the secret key included)."
+  description = "The env output and the secret key as shell lines: eval \"$(terraform output -raw exports)\"."
+  sensitive   = true
   value = join("", concat(
     [for k in sort(keys(local.host_env)) : "export ${k}=${local.host_env[k]}\n"],
-    ["export AWS_SECRET_ACCESS_KEY=\"$(terraform output -raw minio_root_password)\"\n"]
+    ["export AWS_SECRET_ACCESS_KEY='${minio_iam_user.jobs.secret}'\n"]
   ))
 }
 
-output "minio_root_password" {
-  description = "MinIO root password (the S3 secret key)."
-  value       = var.minio_root_password
+output "s3_secret_key" {
+  description = "Secret key of s3_user, the jobs' MinIO user (put it in the Nomad variable the driver jobs read)."
+  value       = minio_iam_user.jobs.secret
   sensitive   = true
 }

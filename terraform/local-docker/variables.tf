@@ -56,14 +56,20 @@ variable "client_memory_mb" {
 
 variable "minio_root_user" {
   type        = string
+  default     = "admin"
+  description = "MinIO root user (Terraform's; jobs use s3_user)."
+}
+
+variable "s3_user" {
+  type        = string
   default     = "drover"
-  description = "MinIO root user; Drover's S3 access key in this cluster."
+  description = "MinIO user the jobs use (the S3 access key): read and write in the buckets only. Its secret key is generated."
 }
 
 variable "minio_root_password" {
   type        = string
   sensitive   = true
-  description = "MinIO root password; Drover's S3 secret key in this cluster."
+  description = "MinIO root password (Terraform's; never given to jobs)."
 
   validation {
     condition     = length(var.minio_root_password) >= 8

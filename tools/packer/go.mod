@@ -3,8 +3,8 @@ module github.com/drover-etl/drover/tools/packer
 go 1.25
 
 // The pinned CLI. Everything below is its dependency graph as `go get`
-// resolved it; do not run `go mod tidy` here. Packer's own sub-module is not
-// in the checksum database: build with GONOSUMDB=github.com/hashicorp/packer.
+// resolved it; do not run `go mod tidy` here. Packer v1.14.3 is not in the
+// checksum database (it answers 404): resolve with GONOSUMDB=github.com/hashicorp/packer.
 require github.com/hashicorp/packer v1.14.3
 
 // Copied from Packer's own go.mod (replaces apply only in the main module).

@@ -1,9 +1,10 @@
 #!/bin/sh
 # Installs a Drover node's software from what the file provisioners
 # uploaded: Nomad, Consul, MinIO and drover into /usr/local/bin, the example
-# UDF plugins into /opt/drover/plugins, the config renderer and container
-# entrypoint into /usr/local/lib/drover, and the systemd units (enabled by
-# the user data once /etc/drover/node.env exists). Same steps on every
+# UDF plugins into /opt/drover/plugins, the config renderer, container
+# entrypoint, health check and MinIO wrapper into /usr/local/lib/drover, and
+# the systemd units (enabled by the user data once /etc/drover/node.env
+# exists). Same steps on every
 # source: the Docker image and the AMI differ only in what starts the agents.
 set -eu
 artifacts=${DROVER_ARTIFACTS:-/tmp/drover-artifacts}
@@ -22,6 +23,7 @@ fi
 install -m 0755 "$files/render-config" /usr/local/lib/drover/render-config
 install -m 0755 "$files/entrypoint" /usr/local/lib/drover/entrypoint
 install -m 0755 "$files/healthcheck" /usr/local/lib/drover/healthcheck
+install -m 0755 "$files/minio-server" /usr/local/lib/drover/minio-server
 install -d -m 0755 /etc/systemd/system
 install -m 0644 "$files/systemd/consul.service" /etc/systemd/system/consul.service
 install -m 0644 "$files/systemd/nomad.service" /etc/systemd/system/nomad.service
