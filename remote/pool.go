@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"sync"
+	"time"
 
 	"github.com/drover-etl/drover/task"
 )
@@ -25,7 +26,15 @@ type Pool struct {
 	expected int
 	wake     chan struct{}
 	closed   bool
+	// NoExecutorTimeout bounds how long Run waits while the pool has no
+	// live executor at all (all lost, none replaced yet); then the task
+	// fails as retryable, so a cluster that never recovers fails the job
+	// instead of hanging it. Default 2 minutes.
+	NoExecutorTimeout time.Duration
 }
+
+// ErrNoExecutors: no executor was available for NoExecutorTimeout.
+var ErrNoExecutors = errors.New("no live executor")
 
 type member struct {
 	c       *Client
@@ -128,6 +137,7 @@ func (p *Pool) Run(ctx context.Context, spec *task.Spec) (*task.Result, error) {
 }
 
 func (p *Pool) acquire(ctx context.Context) (string, *member, error) {
+	var empty <-chan time.Time // armed while the pool has no live member
 	for {
 		p.mu.Lock()
 		if p.closed {
@@ -141,13 +151,39 @@ func (p *Pool) acquire(ctx context.Context) (string, *member, error) {
 			return addr, m, nil
 		}
 		wake := p.wake
+		none := p.liveCount() == 0
 		p.mu.Unlock()
+		if !none {
+			empty = nil
+		} else if empty == nil {
+			empty = time.After(p.noExecutorTimeout())
+		}
 		select {
 		case <-wake:
+		case <-empty:
+			return "", nil, task.AsRetryable(fmt.Errorf("%w for %s", ErrNoExecutors, p.noExecutorTimeout()))
 		case <-ctx.Done():
 			return "", nil, context.Cause(ctx)
 		}
 	}
+}
+
+func (p *Pool) noExecutorTimeout() time.Duration {
+	if p.NoExecutorTimeout > 0 {
+		return p.NoExecutorTimeout
+	}
+	return 2 * time.Minute
+}
+
+// liveCount counts members accepting tasks. Callers hold mu.
+func (p *Pool) liveCount() int {
+	n := 0
+	for _, m := range p.members {
+		if !m.lost {
+			n++
+		}
+	}
+	return n
 }
 
 // pick returns the live member with the fewest running tasks and a free

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/drover-etl/drover/engine"
 	"github.com/drover-etl/drover/executor"
@@ -168,5 +169,15 @@ func TestLostExecutorIsNotReadmitted(t *testing.T) {
 	pool.Set([]string{a1, a2})
 	if live := pool.Live(); len(live) != 2 {
 		t.Fatalf("a re-registered address was not admitted: %v", live)
+	}
+}
+
+func TestRunFailsWhenNoExecutorComes(t *testing.T) {
+	pool := NewPool(1)
+	pool.NoExecutorTimeout = 50 * time.Millisecond
+	defer pool.Close()
+	_, err := pool.Run(context.Background(), &task.Spec{})
+	if !errors.Is(err, ErrNoExecutors) || task.ClassOf(err) != task.Retryable {
+		t.Fatalf("want a retryable ErrNoExecutors, got %v", err)
 	}
 }
