@@ -36,6 +36,8 @@ type Result struct {
 	URL   string
 	Files int
 	Bytes int64
+	// Committed: the new output is visible (even if a later step failed).
+	Committed bool
 }
 
 // Prepare resolves the sink's location and enforces mode = "error" before
@@ -93,18 +95,26 @@ func (s *Sink) Commit(ctx context.Context, winners []*task.Result) (Result, erro
 		s.unpublish(context.WithoutCancel(ctx), published, statErr == nil)
 		return res, err
 	}
-	res.Files = len(published)
+	// Publishing was the commit point: the new output is visible. What
+	// follows must finish even if the job is being cancelled, or old and
+	// new files would be left mixed.
+	done := context.WithoutCancel(ctx)
+	res.Files, res.Committed = len(published), true
 	if s.Spec.Mode == logical.ModeOverwrite {
-		if err := s.deleteOld(ctx, old, published); err != nil {
-			return res, err
+		if err := s.deleteOld(done, old, published); err != nil {
+			return res, fmt.Errorf("%w: removing the previous output: %v", ErrCleanupIncomplete, err)
 		}
 	}
-	if err := writeMarker(ctx, marker); err != nil {
-		return res, err
+	if err := writeMarker(done, marker); err != nil {
+		return res, fmt.Errorf("%w: writing %s: %v", ErrCleanupIncomplete, SuccessMarker, err)
 	}
-	s.Abort(ctx) // only losing, failed and late attempts are left
+	s.Abort(done) // only losing, failed and late attempts are left
 	return res, nil
 }
+
+// ErrCleanupIncomplete: the new output was committed (visible), but a
+// step after the commit point failed; the message says which.
+var ErrCleanupIncomplete = errors.New("output committed, cleanup incomplete")
 
 // publish makes each winner's files visible under their final keys and
 // returns those keys: staged files are renamed into the output, deferred
@@ -124,10 +134,14 @@ func (s *Sink) publish(ctx context.Context, winners []*task.Result) ([]string, e
 		}
 		for _, f := range r.Deferred {
 			key, err := s.complete(ctx, f)
+			if key != "" {
+				// Recorded even when completion failed: an ambiguous
+				// failure may have completed it, and unpublish must see it.
+				keys = append(keys, key)
+			}
 			if err != nil {
 				return keys, err
 			}
-			keys = append(keys, key)
 		}
 	}
 	return keys, nil
@@ -193,7 +207,7 @@ func (s *Sink) complete(ctx context.Context, f task.DeferredFile) (string, error
 		return "", fmt.Errorf("deferred file %s is not this run's output in %s", f.URL, s.out.URL())
 	}
 	if err := dc.CompleteDeferred(ctx, loc.Key, f.Token); err != nil {
-		return "", fmt.Errorf("complete %s: %w", f.URL, err)
+		return loc.Key, fmt.Errorf("complete %s: %w", f.URL, err)
 	}
 	return loc.Key, nil
 }

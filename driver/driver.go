@@ -3,6 +3,7 @@ package driver
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -80,19 +81,33 @@ func Run(ctx context.Context, g *stage.Graph, cfg Config) (*Summary, error) {
 	defer s.cleanupShuffle(context.WithoutCancel(ctx))
 	if runErr != nil {
 		abortSinks(context.WithoutCancel(ctx), sinks)
-		return nil, runErr
+		return nil, fmt.Errorf("%w (nothing was committed)", runErr)
 	}
 	sum := &Summary{Stages: s.stats()}
+	// Each sink commits on its own (sink directories never nest, see
+	// checkOverlap); whatever a failed commit leaves unpublished is aborted.
+	defer abortSinks(context.WithoutCancel(ctx), sinks)
+	var committed []string
 	for _, sk := range sinks {
 		res, err := sk.Commit(ctx, s.results[sk.Stage])
+		if res.Committed {
+			committed = append(committed, sk.Spec.Sink)
+		}
 		if err != nil {
-			abortSinks(context.WithoutCancel(ctx), sinks)
-			return nil, fmt.Errorf("commit sink %q: %w", sk.Spec.Sink, err)
+			return nil, commitError(sk.Spec.Sink, committed, err)
 		}
 		sum.Sinks = append(sum.Sinks, res)
 	}
 	sum.Wall = time.Since(start)
 	return sum, nil
+}
+
+// commitError says exactly which outputs changed when a commit fails.
+func commitError(sink string, committed []string, err error) error {
+	if len(committed) == 0 {
+		return fmt.Errorf("commit sink %q: %w (no output was changed)", sink, err)
+	}
+	return fmt.Errorf("commit sink %q: %w (sinks committed: %v; the others kept their previous output)", sink, err, committed)
 }
 
 func abortSinks(ctx context.Context, sinks []*commit.Sink) {
@@ -142,6 +157,9 @@ func (s *scheduler) prepareSinks(ctx context.Context) ([]*commit.Sink, error) {
 		}
 		sk, err := commit.Prepare(ctx, st.Root.Write, st.ID, s.cfg.Run)
 		if err != nil {
+			return nil, err
+		}
+		if err := checkOverlap(sk, sinks, s.cfg.ShuffleDir); err != nil {
 			return nil, err
 		}
 		s.sinkSpec[st.ID] = sk
@@ -210,4 +228,26 @@ func (s *scheduler) stats() []StageStats {
 		}
 	}
 	return out
+}
+
+// checkOverlap refuses sinks whose output directories contain each other
+// or the shuffle directory: overwrite and cleanup of one would reach into
+// the other.
+func checkOverlap(sk *commit.Sink, others []*commit.Sink, shuffleDir string) error {
+	for _, o := range others {
+		if nested(sk.Spec.Path, o.Spec.Path) {
+			return fmt.Errorf("sinks %q (%s) and %q (%s) write into each other's directory; give each its own",
+				o.Spec.Sink, o.Spec.Path, sk.Spec.Sink, sk.Spec.Path)
+		}
+	}
+	if shuffleDir != "" && nested(sk.Spec.Path, shuffleDir) {
+		return fmt.Errorf("sink %q (%s) overlaps the shuffle directory %s", sk.Spec.Sink, sk.Spec.Path, shuffleDir)
+	}
+	return nil
+}
+
+// nested reports whether one path is the other or lies below it.
+func nested(a, b string) bool {
+	a, b = strings.TrimSuffix(a, "/")+"/", strings.TrimSuffix(b, "/")+"/"
+	return strings.HasPrefix(a, b) || strings.HasPrefix(b, a)
 }

@@ -72,7 +72,7 @@ func runCmd() *cobra.Command {
 			sum, err := engine.Run(cmd.Context(), c, exec, engine.RunOptions{Progress: prog, MemoryBytes: memory})
 			progress.Wait(prog)
 			if err != nil {
-				return fmt.Errorf("job %q failed, nothing committed: %w", c.Job.Name, err)
+				return fmt.Errorf("job %q failed: %w", c.Job.Name, err)
 			}
 			progress.Summary(cmd.OutOrStdout(), sum)
 			return diag.writeMetrics(c, sum)

@@ -78,7 +78,7 @@ func runOnCluster(ctx context.Context, cmd *cobra.Command, c *engine.Compiled, f
 	sum, err := engine.Run(ctx, c, cl.Executor(), engine.RunOptions{ShuffleDir: strings.TrimSuffix(f.shuffleDir, "/"), Progress: prog, Run: run, Scaler: cl})
 	progress.Wait(prog)
 	if err != nil {
-		return fmt.Errorf("job %q failed, nothing committed: %w", c.Job.Name, err)
+		return fmt.Errorf("job %q failed: %w", c.Job.Name, err)
 	}
 	progress.Summary(cmd.OutOrStdout(), sum)
 	return nil

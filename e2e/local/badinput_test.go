@@ -136,3 +136,22 @@ func TestModeErrorRefusesExistingOutput(t *testing.T) {
 		t.Fatalf("want an output-exists error, got %v", err)
 	}
 }
+
+func TestNestedSinkDirectoriesAreRefused(t *testing.T) {
+	dir := t.TempDir()
+	data, out := filepath.Join(dir, "in"), filepath.Join(dir, "out")
+	writeText(t, filepath.Join(data, "a.csv"), "id,amount,note\n1,2.50,ok\n")
+	job := strings.Replace(simpleJob(data, out, ""), "\n}\n", fmt.Sprintf(`
+  sink "inner" {
+    from   = "orders"
+    format = "csv"
+    path   = %q
+  }
+}
+`, filepath.Join(out, "inner")), 1)
+	job = job[:strings.LastIndex(job, "}")] // drop the job block's own closing brace added twice
+	_, err := runJob(t, writeJob(t, dir, job+"}\n"), runOpts{})
+	if err == nil || !strings.Contains(err.Error(), "each other's directory") {
+		t.Fatalf("want a nested-sink error, got %v", err)
+	}
+}
