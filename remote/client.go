@@ -50,8 +50,12 @@ func (c *Client) invoke(ctx context.Context, method string, req, resp any) error
 		return ctx.Err()
 	}
 	switch status.Code(err) {
-	case codes.Unavailable, codes.Aborted, codes.Internal, codes.Unknown, codes.DeadlineExceeded:
+	case codes.Unavailable, codes.Aborted, codes.DeadlineExceeded:
 		return task.AsRetryable(fmt.Errorf("%w: %s: %v", ErrExecutorLost, c.Addr, err))
+	case codes.Internal, codes.Unknown:
+		// A message that failed to encode or decode, say: the executor is
+		// fine, the task is not.
+		return task.AsRetryable(fmt.Errorf("executor %s: %w", c.Addr, err))
 	}
 	return fmt.Errorf("executor %s: %w", c.Addr, err)
 }
