@@ -2,6 +2,8 @@ package cluster
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"sync"
@@ -50,7 +52,15 @@ func Start(ctx context.Context, cfg Config, job, run string) (*Cluster, error) {
 	if err := c.connect(); err != nil {
 		return nil, err
 	}
-	c.pool.SetExpected(cfg.Executors)
+	c.pool.SetExpected(cfg.MaxExecutors)
+	token, err := newToken()
+	if err != nil {
+		return nil, err
+	}
+	c.pool.Token = token
+	if err := c.putSecrets(token); err != nil {
+		return nil, err
+	}
 	if err := c.register(ctx); err != nil {
 		c.purge(context.WithoutCancel(ctx))
 		return nil, err
@@ -155,4 +165,27 @@ func sleep(ctx context.Context, d time.Duration) error {
 	case <-ctx.Done():
 		return context.Cause(ctx)
 	}
+}
+
+// newToken is the run's random executor token.
+func newToken() (string, error) {
+	b := make([]byte, 24)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("executor token: %w", err)
+	}
+	return hex.EncodeToString(b), nil
+}
+
+// putSecrets stores the S3 keys and the executor token in the job's Nomad
+// variable (see Config.Secrets).
+func (c *Cluster) putSecrets(token string) error {
+	items := nomad.VariableItems{"DROVER_EXECUTOR_TOKEN": token}
+	for k, v := range c.cfg.Secrets {
+		items[k] = v
+	}
+	_, _, err := c.nomad.Variables().Update(&nomad.Variable{Path: variablePath(c.JobID), Items: items}, nil)
+	if err != nil {
+		return fmt.Errorf("store executor secrets in Nomad variable %s: %w", variablePath(c.JobID), err)
+	}
+	return nil
 }

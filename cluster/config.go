@@ -30,8 +30,13 @@ type Config struct {
 	Image string
 	// Datacenters to place executors in (default: all).
 	Datacenters []string
-	// Env is passed to every executor (S3 endpoint and credentials, say).
+	// Env is passed to every executor in the job definition: only
+	// non-secret settings (S3 endpoint, region).
 	Env map[string]string
+	// Secrets reach executors without appearing in the job: they go into
+	// the Nomad variable nomad/jobs/<job ID>, which only this job's tasks
+	// can read, and a template turns them into environment variables.
+	Secrets map[string]string
 	// ExtraArgs are appended to the executor command line.
 	ExtraArgs []string
 	// HealthyTimeout bounds the wait for the first healthy executor.

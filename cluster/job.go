@@ -31,12 +31,12 @@ func executorJob(cfg *Config, jobID, service string) *nomad.Job {
 	}}
 	attempts, interval := 2, time.Minute
 	tg.RestartPolicy = &nomad.RestartPolicy{Attempts: &attempts, Interval: &interval, Mode: strPtr("fail")}
-	tg.AddTask(executorTask(cfg))
+	tg.AddTask(executorTask(cfg, jobID))
 	job.AddTaskGroup(tg)
 	return job
 }
 
-func executorTask(cfg *Config) *nomad.Task {
+func executorTask(cfg *Config, jobID string) *nomad.Task {
 	t := nomad.NewTask("executor", cfg.Driver)
 	args := append([]string{"executor",
 		"--listen", "${NOMAD_IP_rpc}:${NOMAD_PORT_rpc}",
@@ -58,6 +58,14 @@ func executorTask(cfg *Config) *nomad.Task {
 	default:
 		t.Config = map[string]any{"command": cfg.Binary, "args": args}
 	}
+	// Secrets (S3 keys, the run's executor token) come from the job's own
+	// Nomad variable, rendered into the task's secrets dir as env vars.
+	t.Templates = []*nomad.Template{{
+		EmbeddedTmpl: strPtr(`{{ with nomadVar "` + variablePath(jobID) + `" }}{{ range .Tuples }}{{ .K }}={{ .V | toJSON }}
+{{ end }}{{ end }}`),
+		DestPath: strPtr("secrets/executor.env"),
+		Envvars:  boolPtr(true),
+	}}
 	t.Env = map[string]string{"CHECKPOINT_DISABLE": "1"}
 	for k, v := range cfg.Env {
 		t.Env[k] = v
@@ -70,3 +78,9 @@ func executorTask(cfg *Config) *nomad.Task {
 }
 
 func strPtr(s string) *string { return &s }
+
+func boolPtr(b bool) *bool { return &b }
+
+// variablePath is the Nomad variable holding a run's executor secrets;
+// nomad/jobs/<job ID> is readable by that job's tasks and nothing else.
+func variablePath(jobID string) string { return "nomad/jobs/" + jobID }

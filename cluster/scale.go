@@ -62,7 +62,9 @@ func (c *Cluster) purge(ctx context.Context) error {
 	if c.nomad == nil {
 		return nil
 	}
-	if _, _, err := c.nomad.Jobs().Deregister(c.JobID, true, nil); err != nil {
+	_, _, err := c.nomad.Jobs().Deregister(c.JobID, true, nil)
+	c.nomad.Variables().Delete(variablePath(c.JobID), nil)
+	if err != nil {
 		return fmt.Errorf("stop executor job %s: %w", c.JobID, err)
 	}
 	return nil

@@ -31,6 +31,8 @@ type Pool struct {
 	// fails as retryable, so a cluster that never recovers fails the job
 	// instead of hanging it. Default 2 minutes.
 	NoExecutorTimeout time.Duration
+	// Token is the run's bearer token presented to executors.
+	Token string
 }
 
 // ErrNoExecutors: no executor was available for NoExecutorTimeout.
@@ -67,7 +69,7 @@ func (p *Pool) Set(addrs []string) error {
 		if _, ok := p.members[a]; ok || p.lost[a] {
 			continue
 		}
-		c, err := Dial(a)
+		c, err := Dial(a, p.Token)
 		if err != nil {
 			return err
 		}

@@ -2,6 +2,7 @@ package remote
 
 import (
 	"context"
+	"crypto/subtle"
 	"encoding/json"
 	"net"
 	"net/http"
@@ -10,7 +11,10 @@ import (
 	"time"
 
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/keepalive"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
 
 	"github.com/drover-etl/drover/executor"
 	"github.com/drover-etl/drover/task"
@@ -31,10 +35,12 @@ type Server struct {
 
 var _ handler = (*Server)(nil)
 
-// NewServer serves rt with the given number of task slots.
-func NewServer(rt *executor.Runtime, slots int) *Server {
+// NewServer serves rt with the given number of task slots. When token is
+// set, every call must carry it as a bearer token.
+func NewServer(rt *executor.Runtime, slots int, token string) *Server {
 	s := &Server{rt: rt, slots: slots, start: time.Now(), running: map[task.ID]context.CancelFunc{}, stop: make(chan struct{})}
 	s.grpc = grpc.NewServer(grpc.MaxRecvMsgSize(64<<20), grpc.MaxSendMsgSize(64<<20),
+		grpc.UnaryInterceptor(authorize(token)),
 		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{MinTime: 5 * time.Second, PermitWithoutStream: true}),
 		grpc.KeepaliveParams(keepalive.ServerParameters{Time: 10 * time.Second, Timeout: 5 * time.Second}))
 	s.grpc.RegisterService(&serviceDesc, s)
@@ -115,4 +121,20 @@ func (s *Server) HealthHandler() http.Handler {
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(s.status())
 	})
+}
+
+// authorize rejects calls without the run's bearer token (constant-time
+// comparison; the token itself is never logged).
+func authorize(token string) grpc.UnaryServerInterceptor {
+	want := []byte("Bearer " + token)
+	return func(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
+		if token != "" {
+			md, _ := metadata.FromIncomingContext(ctx)
+			got := md.Get("authorization")
+			if len(got) != 1 || subtle.ConstantTimeCompare([]byte(got[0]), want) != 1 {
+				return nil, status.Error(codes.Unauthenticated, "missing or wrong executor token")
+			}
+		}
+		return h(ctx, req)
+	}
 }

@@ -44,7 +44,9 @@ func executorCmd() *cobra.Command {
 			if host != nil {
 				rt.UDF, rt.Transforms = host, host
 			}
-			srv := remote.NewServer(rt, slots)
+			// The driver hands the run's token over in the environment (from
+			// a Nomad variable), never on the command line.
+			srv := remote.NewServer(rt, slots, os.Getenv("DROVER_EXECUTOR_TOKEN"))
 			hs := &http.Server{Addr: health, Handler: healthMux(srv)}
 			go func() {
 				if err := hs.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {

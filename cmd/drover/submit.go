@@ -16,9 +16,13 @@ import (
 	"github.com/drover-etl/drover/udfhost"
 )
 
-// awsEnv are the variables executors need to reach the same S3 as the
-// driver. Their values are passed through, never printed.
-var awsEnv = []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"}
+// awsEnv are the settings executors need to reach the same S3 as the
+// driver; awsSecrets travel through a Nomad variable instead of the job
+// definition (see cluster.Config.Secrets), and are never printed.
+var (
+	awsEnv     = []string{"AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"}
+	awsSecrets = []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"}
+)
 
 type clusterFlags struct {
 	cfg        cluster.Config
@@ -54,12 +58,7 @@ func runOnCluster(ctx context.Context, cmd *cobra.Command, c *engine.Compiled, f
 		cfg.MinExecutors = max(cfg.MinExecutors, c.Job.MinExecutors)
 		cfg.MaxExecutors = max(cfg.MaxExecutors, c.Job.MaxExecutors)
 	}
-	cfg.Env = map[string]string{}
-	for _, k := range awsEnv {
-		if v, ok := os.LookupEnv(k); ok {
-			cfg.Env[k] = v
-		}
-	}
+	cfg.Env, cfg.Secrets = lookupEnv(awsEnv), lookupEnv(awsSecrets)
 	if c.Plugins != nil {
 		args, err := stagePlugins(ctx, c, f.shuffleDir)
 		if err != nil {
@@ -134,4 +133,14 @@ func stagePlugins(ctx context.Context, c *engine.Compiled, shuffleDir string) ([
 		return nil, err
 	}
 	return []string{"--plugins", string(js)}, nil
+}
+
+func lookupEnv(names []string) map[string]string {
+	out := map[string]string{}
+	for _, k := range names {
+		if v, ok := os.LookupEnv(k); ok && v != "" {
+			out[k] = v
+		}
+	}
+	return out
 }

@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -217,12 +218,13 @@ func TestSubmitMatchesLocalSurvivesLossAndCleansUp(t *testing.T) {
 	c := compile(t, "cluster")
 	run := engine.NewRunID()
 	cl, err := cluster.Start(ctx, cluster.Config{Executors: 3, SlotsPerExecutor: 2, Binary: e.binary, CPU: 100, MemoryMB: 256,
-		Env: envMap(e.minio.Env()), ExtraArgs: []string{"--chaos-task-delay", "1500ms"}}, c.Job.Name, run)
+		Env: e.s3Env(), Secrets: e.s3Secrets(), ExtraArgs: []string{"--chaos-task-delay", "1500ms"}}, c.Job.Name, run)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer cl.Close(context.Background())
 	waitLive(t, cl, 3)
+	assertNoSecretInJob(t, nomadClient(t), cl.JobID, e.minio.SecretKey)
 
 	nc, _ := nomad.NewClient(nomad.DefaultConfig())
 	rec := &recorder{}
@@ -388,4 +390,41 @@ func withoutHeaders(lines []string) []string {
 		}
 	}
 	return out
+}
+
+// s3Env and s3Secrets split MinIO's variables the way drover submit does:
+// settings in the job, keys in the job's Nomad variable.
+func (e *env) s3Env() map[string]string {
+	m := envMap(e.minio.Env())
+	delete(m, "AWS_ACCESS_KEY_ID")
+	delete(m, "AWS_SECRET_ACCESS_KEY")
+	delete(m, "AWS_SESSION_TOKEN")
+	return m
+}
+
+func (e *env) s3Secrets() map[string]string {
+	return map[string]string{"AWS_ACCESS_KEY_ID": e.minio.AccessKey, "AWS_SECRET_ACCESS_KEY": e.minio.SecretKey}
+}
+
+// assertNoSecretInJob fails if the executor job's definition carries the
+// S3 secret key.
+func assertNoSecretInJob(t *testing.T, nc *nomad.Client, jobID, secret string) {
+	t.Helper()
+	job, _, err := nc.Jobs().Info(jobID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(job)
+	if strings.Contains(string(b), secret) {
+		t.Fatal("the executor job definition contains the S3 secret key")
+	}
+}
+
+func nomadClient(t *testing.T) *nomad.Client {
+	t.Helper()
+	nc, err := nomad.NewClient(nomad.DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return nc
 }

@@ -27,7 +27,7 @@ func TestFaultsFailFastAndLeaveNothing(t *testing.T) {
 	e := setup(t)
 	ctx := context.Background()
 	cfg := func() cluster.Config {
-		return cluster.Config{Executors: 1, Binary: e.binary, CPU: 100, MemoryMB: 128, HealthyTimeout: 20 * time.Second, Env: envMap(e.minio.Env())}
+		return cluster.Config{Executors: 1, Binary: e.binary, CPU: 100, MemoryMB: 128, HealthyTimeout: 20 * time.Second, Env: e.s3Env(), Secrets: e.s3Secrets()}
 	}
 
 	t.Run("placement failure shows Nomad's reason", func(t *testing.T) {
