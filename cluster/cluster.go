@@ -35,6 +35,7 @@ type Cluster struct {
 	stop    context.CancelFunc
 	watched sync.WaitGroup
 	mu      sync.Mutex
+	scaleMu sync.Mutex
 	count   int
 	closed  bool
 }
@@ -106,7 +107,9 @@ func (c *Cluster) connect() error {
 // register submits the job and waits for its evaluation; a placement
 // failure comes back with Nomad's own reasons.
 func (c *Cluster) register(ctx context.Context) error {
-	resp, _, err := c.nomad.Jobs().Register(executorJob(&c.cfg, c.JobID, c.Service), nil)
+	wctx, cancel := context.WithTimeout(ctx, nomadCallTimeout)
+	defer cancel()
+	resp, _, err := c.nomad.Jobs().Register(executorJob(&c.cfg, c.JobID, c.Service), (&nomad.WriteOptions{}).WithContext(wctx))
 	if err != nil {
 		return fmt.Errorf("register executor job %s: %w", c.JobID, err)
 	}
@@ -116,7 +119,7 @@ func (c *Cluster) register(ctx context.Context) error {
 func (c *Cluster) waitEval(ctx context.Context, evalID string) error {
 	deadline := time.Now().Add(c.cfg.HealthyTimeout)
 	for time.Now().Before(deadline) {
-		ev, _, err := c.nomad.Evaluations().Info(evalID, nil)
+		ev, _, err := c.nomad.Evaluations().Info(evalID, (&nomad.QueryOptions{}).WithContext(ctx))
 		if err != nil {
 			return fmt.Errorf("evaluation %s: %w", evalID, err)
 		}

@@ -4,10 +4,18 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	nomad "github.com/hashicorp/nomad/api"
 )
+
+// nomadCallTimeout bounds each Nomad API call, so a stalled server fails
+// the call instead of hanging the scheduler.
+const nomadCallTimeout = 30 * time.Second
 
 // Scale sets the executor count through Nomad's scale API.
 func (c *Cluster) Scale(ctx context.Context, n int) error {
+	c.scaleMu.Lock() // one Nomad call at a time, so Nomad ends at the last count asked
+	defer c.scaleMu.Unlock()
 	c.mu.Lock()
 	if c.closed || n == c.count {
 		c.mu.Unlock()
@@ -16,7 +24,10 @@ func (c *Cluster) Scale(ctx context.Context, n int) error {
 	c.count = n
 	c.mu.Unlock()
 	c.pool.SetExpected(n)
-	_, _, err := c.nomad.Jobs().Scale(c.JobID, groupName, &n, fmt.Sprintf("drover: scale executors to %d", n), false, nil, nil)
+	wctx, cancel := context.WithTimeout(ctx, nomadCallTimeout)
+	defer cancel()
+	_, _, err := c.nomad.Jobs().Scale(c.JobID, groupName, &n, fmt.Sprintf("drover: scale executors to %d", n), false, nil,
+		(&nomad.WriteOptions{}).WithContext(wctx))
 	if err != nil {
 		return fmt.Errorf("scale %s to %d: %w", c.JobID, n, err)
 	}
@@ -28,6 +39,14 @@ func (c *Cluster) Scale(ctx context.Context, n int) error {
 func (c *Cluster) Demand(ctx context.Context, tasks int) error {
 	want := (tasks + c.cfg.SlotsPerExecutor - 1) / c.cfg.SlotsPerExecutor
 	want = min(max(want, c.cfg.MinExecutors), c.cfg.MaxExecutors)
+	c.mu.Lock()
+	shrink := want < c.count
+	c.mu.Unlock()
+	if shrink && tasks > 0 {
+		// Nomad picks which allocations to stop; while tasks are running
+		// it could stop a busy executor, so shrink only when idle.
+		return nil
+	}
 	return c.Scale(ctx, want)
 }
 
@@ -62,8 +81,20 @@ func (c *Cluster) purge(ctx context.Context) error {
 	if c.nomad == nil {
 		return nil
 	}
-	_, _, err := c.nomad.Jobs().Deregister(c.JobID, true, nil)
-	c.nomad.Variables().Delete(variablePath(c.JobID), nil)
+	// Retried: a job left behind keeps executors (and their secrets) alive.
+	var err error
+	for attempt := 0; attempt < 3; attempt++ {
+		wctx, cancel := context.WithTimeout(ctx, nomadCallTimeout)
+		_, _, err = c.nomad.Jobs().Deregister(c.JobID, true, (&nomad.WriteOptions{}).WithContext(wctx))
+		cancel()
+		if err == nil {
+			break
+		}
+		sleep(ctx, time.Second)
+	}
+	wctx, cancel := context.WithTimeout(ctx, nomadCallTimeout)
+	defer cancel()
+	c.nomad.Variables().Delete(variablePath(c.JobID), (&nomad.WriteOptions{}).WithContext(wctx))
 	if err != nil {
 		return fmt.Errorf("stop executor job %s: %w", c.JobID, err)
 	}

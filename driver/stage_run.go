@@ -2,6 +2,7 @@ package driver
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -94,7 +95,7 @@ func (s *scheduler) record(st *stage.Stage, p int, res *task.Result) {
 // numbers are unique per (stage, partition) for the whole run, so every
 // attempt writes differently named files.
 func (s *scheduler) runTask(ctx context.Context, st *stage.Stage, p int, sample bool) (*task.Result, error) {
-	failures := 0
+	failures, losses := 0, 0
 	for {
 		spec := s.spec(st, p, s.nextAttempt(st.ID, p), sample)
 		res, err := s.dispatch(ctx, spec)
@@ -113,6 +114,14 @@ func (s *scheduler) runTask(ctx context.Context, st *stage.Stage, p int, sample 
 				return nil, rerr
 			}
 		default:
+			if errors.Is(err, task.ErrExecutorLost) {
+				// Not the task's fault; bounded separately, more generously.
+				if losses++; losses >= 4*s.cfg.MaxAttempts {
+					return nil, fmt.Errorf("task %d.%d lost its executor %d times, last: %w", st.ID, p, losses, err)
+				}
+				s.cfg.Progress.TaskRetry(spec.ID, err)
+				continue
+			}
 			failures++
 			if failures >= s.cfg.MaxAttempts {
 				return nil, fmt.Errorf("task %d.%d failed %d times, last: %w", st.ID, p, failures, err)

@@ -112,6 +112,9 @@ job "drover-dispatch" {
 
     task "driver" {
       driver = "raw_exec"
+      # Time to commit or abort, then stop and purge the executor job
+      # (otherwise Nomad SIGKILLs the driver after 5 s).
+      kill_timeout = "2m"
 
       config {
         command = var.drover_binary

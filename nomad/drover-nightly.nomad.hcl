@@ -131,6 +131,9 @@ job "drover-nightly" {
 
     task "driver" {
       driver = "raw_exec"
+      # Time to commit or abort, then stop and purge the executor job
+      # (otherwise Nomad SIGKILLs the driver after 5 s).
+      kill_timeout = "2m"
 
       # A shell computes the day when the run starts and appends it to the
       # driver's arguments ("$@").

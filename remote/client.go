@@ -2,7 +2,6 @@ package remote
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -17,7 +16,7 @@ import (
 
 // ErrExecutorLost marks a task whose executor stopped answering; the
 // scheduler retries such tasks elsewhere.
-var ErrExecutorLost = errors.New("executor lost")
+var ErrExecutorLost = task.ErrExecutorLost
 
 // Client talks to one executor.
 type Client struct {

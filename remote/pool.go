@@ -18,10 +18,12 @@ import (
 type Pool struct {
 	mu      sync.Mutex
 	members map[string]*member
-	// lost remembers executors that failed at the transport level. Consul
-	// keeps listing them until their health check fails, so Set must not
-	// re-admit them; an address is forgotten once Consul drops it.
-	lost     map[string]bool
+	// lost remembers when executors failed at the transport level. Consul
+	// keeps listing a dead one until its health check fails, so Set does
+	// not re-admit it for LostCooldown (a driver-side network blip must
+	// not bar a healthy executor for good); an address Consul drops is
+	// forgotten.
+	lost     map[string]time.Time
 	slotsPer int
 	expected int
 	wake     chan struct{}
@@ -33,6 +35,8 @@ type Pool struct {
 	NoExecutorTimeout time.Duration
 	// Token is the run's bearer token presented to executors.
 	Token string
+	// LostCooldown is how long a lost executor stays out (default 30s).
+	LostCooldown time.Duration
 }
 
 // ErrNoExecutors: no executor was available for NoExecutorTimeout.
@@ -48,7 +52,7 @@ var _ task.Executor = (*Pool)(nil)
 
 // NewPool returns an empty pool whose executors each run slotsPer tasks.
 func NewPool(slotsPer int) *Pool {
-	return &Pool{members: map[string]*member{}, lost: map[string]bool{}, slotsPer: max(slotsPer, 1), wake: make(chan struct{})}
+	return &Pool{members: map[string]*member{}, lost: map[string]time.Time{}, slotsPer: max(slotsPer, 1), wake: make(chan struct{})}
 }
 
 // SetExpected tells the pool how many executors to plan for (Slots).
@@ -66,9 +70,13 @@ func (p *Pool) Set(addrs []string) error {
 	keep := map[string]bool{}
 	for _, a := range addrs {
 		keep[a] = true
-		if _, ok := p.members[a]; ok || p.lost[a] {
+		if _, ok := p.members[a]; ok {
 			continue
 		}
+		if at, ok := p.lost[a]; ok && time.Since(at) < p.lostCooldown() {
+			continue
+		}
+		delete(p.lost, a)
 		c, err := Dial(a, p.Token)
 		if err != nil {
 			return err
@@ -170,6 +178,13 @@ func (p *Pool) acquire(ctx context.Context) (string, *member, error) {
 	}
 }
 
+func (p *Pool) lostCooldown() time.Duration {
+	if p.LostCooldown > 0 {
+		return p.LostCooldown
+	}
+	return 30 * time.Second
+}
+
 func (p *Pool) noExecutorTimeout() time.Duration {
 	if p.NoExecutorTimeout > 0 {
 		return p.NoExecutorTimeout
@@ -210,7 +225,7 @@ func (p *Pool) release(addr string, m *member, lost bool) {
 	m.running--
 	if lost {
 		m.lost = true
-		p.lost[addr] = true
+		p.lost[addr] = time.Now()
 	}
 	if m.lost && m.running == 0 && p.members[addr] == m {
 		m.c.Close()

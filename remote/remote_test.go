@@ -172,6 +172,16 @@ func TestLostExecutorIsNotReadmitted(t *testing.T) {
 	if live := pool.Live(); len(live) != 2 {
 		t.Fatalf("a re-registered address was not admitted: %v", live)
 	}
+	// A lost executor that Consul keeps listing comes back after the cooldown.
+	pool.LostCooldown = time.Millisecond
+	m := pool.members[a1]
+	m.running++ // as if a task were on it when it failed
+	pool.release(a1, m, true)
+	time.Sleep(5 * time.Millisecond)
+	pool.Set([]string{a1, a2})
+	if live := pool.Live(); len(live) != 2 {
+		t.Fatalf("a lost executor was not re-admitted after the cooldown: %v", live)
+	}
 }
 
 func TestRunFailsWhenNoExecutorComes(t *testing.T) {

@@ -53,14 +53,34 @@ func (s *Server) Serve(lis net.Listener) error { return s.grpc.Serve(lis) }
 // Stopped is closed when a driver asked the executor to shut down.
 func (s *Server) Stopped() <-chan struct{} { return s.stop }
 
-// Stop cancels running tasks and stops serving.
+// Stop cancels running tasks and stops serving at once.
 func (s *Server) Stop() {
+	s.cancelAll()
+	s.grpc.Stop()
+}
+
+// GracefulStop cancels running tasks, gives them up to wait to clean up
+// (abort their uploads, answer the driver), then stops serving.
+func (s *Server) GracefulStop(wait time.Duration) {
+	s.cancelAll()
+	done := make(chan struct{})
+	go func() {
+		s.grpc.GracefulStop()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(wait):
+		s.grpc.Stop()
+	}
+}
+
+func (s *Server) cancelAll() {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	for _, cancel := range s.running {
 		cancel()
 	}
-	s.mu.Unlock()
-	s.grpc.Stop()
 }
 
 // RunTask runs one task to completion. A task error travels in the

@@ -22,6 +22,11 @@ var classNames = [...]string{"retryable", "fatal", "fetch-failed"}
 
 func (c Class) String() string { return classNames[c] }
 
+// ErrExecutorLost marks an attempt that failed because its executor went
+// away (not because of the task): the scheduler retries it without
+// counting it against the task's attempt limit.
+var ErrExecutorLost = errors.New("executor lost")
+
 // Error is a classified task failure.
 type Error struct {
 	Class Class

@@ -62,7 +62,8 @@ func executorCmd() *cobra.Command {
 			case err := <-errc:
 				return err
 			}
-			srv.Stop()
+			// Nomad allows kill_timeout (5 s) before SIGKILL.
+			srv.GracefulStop(3 * time.Second)
 			return hs.Close()
 		},
 	}

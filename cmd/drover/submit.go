@@ -72,7 +72,11 @@ func runOnCluster(ctx context.Context, cmd *cobra.Command, c *engine.Compiled, f
 	if err != nil {
 		return err
 	}
-	defer cl.Close(context.WithoutCancel(ctx))
+	defer func() {
+		if err := cl.Close(context.WithoutCancel(ctx)); err != nil {
+			fmt.Fprintf(cmd.ErrOrStderr(), "drover: warning: executor job %s may still be running: %v\n", cl.JobID, err)
+		}
+	}()
 	prog := progress.New(cmd.ErrOrStderr())
 	sum, err := engine.Run(ctx, c, cl.Executor(), engine.RunOptions{ShuffleDir: strings.TrimSuffix(f.shuffleDir, "/"), Progress: prog, Run: run, Scaler: cl})
 	progress.Wait(prog)
