@@ -211,12 +211,15 @@ func (s *scheduler) cleanupShuffle(ctx context.Context) {
 	if err != nil {
 		return
 	}
-	infos, err := loc.Store.List(ctx, loc.Key+"/")
-	if err != nil {
-		return
+	if infos, err := loc.Store.List(ctx, loc.Key+"/"); err == nil {
+		for _, in := range infos {
+			loc.Store.Delete(ctx, in.Key)
+		}
 	}
-	for _, in := range infos {
-		loc.Store.Delete(ctx, in.Key)
+	// A map task killed mid-upload leaves an incomplete multipart upload
+	// under the run's shuffle prefix: invisible, but billed until aborted.
+	if dc, ok := loc.Store.(storage.DeferredCreator); ok {
+		dc.AbortAllDeferred(ctx, loc.Key+"/", func(string) bool { return true })
 	}
 }
 
