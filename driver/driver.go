@@ -133,6 +133,7 @@ type scheduler struct {
 	stageSt    map[int]*StageStats
 	fetchRec   int
 	pending    int // tasks of running stages not yet finished
+	demandMu   sync.Mutex
 	sinkSpec   map[int]*commit.Sink
 }
 

@@ -58,6 +58,10 @@ func (s *scheduler) runStage(ctx context.Context, st *stage.Stage) error {
 
 // demand adjusts the outstanding task count and tells the scaler.
 func (s *scheduler) demand(ctx context.Context, delta int) {
+	// Held across the call, so the scaler hears counts in the order they
+	// were computed (a stale "0" must not land after a newer "5").
+	s.demandMu.Lock()
+	defer s.demandMu.Unlock()
 	s.mu.Lock()
 	s.pending += delta
 	n := s.pending

@@ -96,7 +96,7 @@ func hashRouter(out *physical.ExchangeSpec, env *operator.Env) (router, error) {
 	return func(ctx context.Context, rec arrow.RecordBatch, w *shuffle.Writer) error {
 		cols, err := evalCols(ctx, evs, rec)
 		if err != nil {
-			return task.AsFatal(err)
+			return operator.EvalFailed(err)
 		}
 		defer releaseCols(cols)
 		rows := int(rec.NumRows())
@@ -123,7 +123,7 @@ func rangeRouter(out *physical.ExchangeSpec, bounds [][]types.Value, env *operat
 	return func(ctx context.Context, rec arrow.RecordBatch, w *shuffle.Writer) error {
 		cols, err := evalCols(ctx, evs, rec)
 		if err != nil {
-			return task.AsFatal(err)
+			return operator.EvalFailed(err)
 		}
 		defer releaseCols(cols)
 		part := make([]int, rec.NumRows())

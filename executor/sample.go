@@ -35,7 +35,7 @@ func sampleKeys(ctx context.Context, in batch.Reader, sortKeys []logical.SortKey
 	err = drive(ctx, in, func(rec arrow.RecordBatch) error {
 		cols, err := evalCols(ctx, evs, rec)
 		if err != nil {
-			return task.AsFatal(err)
+			return operator.EvalFailed(err)
 		}
 		defer releaseCols(cols)
 		for i := 0; i < int(rec.NumRows()); i++ {

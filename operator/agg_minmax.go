@@ -30,9 +30,9 @@ func newMinMax(t types.Type, isMax bool) (accumulator, error) {
 	case types.Int64, types.Timestamp:
 		return &minMax[int64]{dt: dt, isMax: isMax, values: int64Of, less: cmp.Less[int64]}, nil
 	case types.Float32:
-		return &minMax[float32]{dt: dt, isMax: isMax, values: float32Of, less: cmp.Less[float32]}, nil
+		return &minMax[float32]{dt: dt, isMax: isMax, values: float32Of, less: floatLess[float32]}, nil
 	case types.Float64:
-		return &minMax[float64]{dt: dt, isMax: isMax, values: float64Of, less: cmp.Less[float64]}, nil
+		return &minMax[float64]{dt: dt, isMax: isMax, values: float64Of, less: floatLess[float64]}, nil
 	case types.Decimal:
 		return &minMax[decimal128.Num]{dt: dt, isMax: isMax, values: decimalOf, less: decimal128.Num.Less}, nil
 	case types.String:
@@ -142,3 +142,6 @@ func boolsOf(a arrow.Array) ([]bool, bool) {
 	}
 	return out, true
 }
+
+// floatLess orders NaN above every number, like the evaluator.
+func floatLess[F ~float32 | ~float64](a, b F) bool { return types.CompareFloat(a, b) < 0 }

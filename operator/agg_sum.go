@@ -7,6 +7,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
+
+	"github.com/drover-etl/drover/types"
 )
 
 // sumInt sums int32/int64 into int64, failing on overflow like DuckDB.
@@ -112,10 +114,23 @@ func (s *sumDecimal) update(gids []int32, arg arrow.Array) error {
 		if hasNulls && a.IsNull(i) {
 			continue
 		}
-		s.sums[g] = addDecimal(s.sums[g], vals[i])
+		sum := addDecimal(s.sums[g], vals[i])
+		if decimalOverflow(s.sums[g], vals[i], sum) {
+			return fmt.Errorf("decimal overflow in sum (more than %d digits)", types.MaxDecimalPrecision)
+		}
+		s.sums[g] = sum
 		s.seen[g] = true
 	}
 	return nil
+}
+
+// decimalOverflow reports a sum that wrapped around 128 bits (operands of
+// one sign, result of the other) or no longer fits 38 digits.
+func decimalOverflow(a, b, sum decimal128.Num) bool {
+	if a.Sign() == b.Sign() && a.Sign() != 0 && sum.Sign() != a.Sign() {
+		return true
+	}
+	return !sum.FitsInPrecision(types.MaxDecimalPrecision)
 }
 
 // addDecimal adds two 128-bit values without allocating.

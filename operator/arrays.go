@@ -126,3 +126,11 @@ func TakeRecord(rec arrow.RecordBatch, idx []int32) (arrow.RecordBatch, error) {
 
 // recordBytes is batch.Bytes.
 func recordBytes(rec arrow.RecordBatch) int64 { return batch.Bytes(rec) }
+
+// adopt serves batches the caller owns, handing its references to the
+// reader (NewSliceReader takes references of its own).
+func adopt(schema *arrow.Schema, recs []arrow.RecordBatch) batch.Reader {
+	r := batch.NewSliceReader(schema, recs)
+	releaseRecs(recs)
+	return r
+}

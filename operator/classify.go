@@ -19,6 +19,9 @@ func isInputFault(err error) bool {
 // error: running again cannot help) unless it already carries a class, as
 // a plugin call's does (a crashed plugin is restarted, so its task is worth
 // retrying).
+// EvalFailed is evalFailed for the executor's own expression evaluation.
+func EvalFailed(err error) error { return evalFailed(err) }
+
 func evalFailed(err error) error {
 	var te *task.Error
 	if errors.As(err, &te) {

@@ -8,6 +8,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/drover-etl/drover/plan/logical"
+	"github.com/drover-etl/drover/types"
 )
 
 // rowCmp compares row i with row j of one column set.
@@ -22,9 +23,11 @@ func columnCmp(a arrow.Array) rowCmp {
 	case *array.Int64:
 		return nullAware(a, typed(a.Int64Values()))
 	case *array.Float32:
-		return nullAware(a, typed(a.Float32Values()))
+		v := a.Float32Values()
+		return nullAware(a, func(i, j int) int { return types.CompareFloat(v[i], v[j]) })
 	case *array.Float64:
-		return nullAware(a, typed(a.Float64Values()))
+		v := a.Float64Values()
+		return nullAware(a, func(i, j int) int { return types.CompareFloat(v[i], v[j]) })
 	case *array.Date32:
 		return nullAware(a, typed(a.Date32Values()))
 	case *array.Timestamp:
@@ -121,9 +124,9 @@ func cellCompare(a arrow.Array, i int, b arrow.Array, j int) int {
 	case *array.Int64:
 		return cmp.Compare(a.Value(i), b.(*array.Int64).Value(j))
 	case *array.Float32:
-		return cmp.Compare(a.Value(i), b.(*array.Float32).Value(j))
+		return types.CompareFloat(a.Value(i), b.(*array.Float32).Value(j))
 	case *array.Float64:
-		return cmp.Compare(a.Value(i), b.(*array.Float64).Value(j))
+		return types.CompareFloat(a.Value(i), b.(*array.Float64).Value(j))
 	case *array.Date32:
 		return cmp.Compare(a.Value(i), b.(*array.Date32).Value(j))
 	case *array.Timestamp:

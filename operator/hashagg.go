@@ -69,7 +69,7 @@ func (h *hashAgg) Next(ctx context.Context) (arrow.RecordBatch, error) {
 		if err != nil {
 			return nil, task.AsFatal(err)
 		}
-		h.out = batch.NewSliceReader(h.schema, splitRecord(rec, h.env.batchRows()))
+		h.out = adopt(h.schema, splitRecord(rec, h.env.batchRows()))
 		rec.Release()
 	}
 	return h.out.Next(ctx)

@@ -4,7 +4,12 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/decimal128"
 
 	"github.com/drover-etl/drover/batch"
 	"github.com/drover-etl/drover/expr"
@@ -126,3 +131,20 @@ func TestCountDistinct(t *testing.T) {
 
 var _ = batch.ReadAll
 var _ = context.Background
+
+func TestDecimalSumOverflowIsAnError(t *testing.T) {
+	acc, err := newSum(types.DecimalOf(38, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	big, _ := decimal128.FromString("90000000000000000000000000000000000000", 38, 0)
+	b := array.NewDecimal128Builder(mem, &arrow.Decimal128Type{Precision: 38, Scale: 0})
+	for i := 0; i < 2; i++ {
+		b.Append(big)
+	}
+	col := b.NewArray()
+	acc.grow(1)
+	if err := acc.update([]int32{0, 0}, col); err == nil || !strings.Contains(err.Error(), "overflow") {
+		t.Fatalf("want a decimal overflow error, got %v", err)
+	}
+}

@@ -88,7 +88,7 @@ func (j *hashJoin) Next(ctx context.Context) (arrow.RecordBatch, error) {
 		out, err := j.probeBatch(ctx, rec)
 		rec.Release()
 		if err != nil {
-			return nil, task.AsFatal(err)
+			return nil, evalFailed(err)
 		}
 		if out != nil {
 			return out, nil
@@ -162,10 +162,10 @@ func (j *hashJoin) applyFilter(ctx context.Context, rec arrow.RecordBatch, pi, b
 		return nil, nil, err
 	}
 	defer mask.Release()
-	m := mask.(*array.Boolean)
+	m, ok := mask.(*array.Boolean)
 	kp, kb := pi[:0], bi[:0]
 	for i := range pi {
-		if m.IsValid(i) && m.Value(i) {
+		if ok && m.IsValid(i) && m.Value(i) { // a NULL-typed mask keeps nothing
 			kp, kb = append(kp, pi[i]), append(kb, bi[i])
 		}
 	}

@@ -72,7 +72,7 @@ func (s *sortOp) run(ctx context.Context) (batch.Reader, error) {
 		return nil, task.AsFatal(err)
 	}
 	if s.spill == nil {
-		return batch.NewSliceReader(s.schema, dropKeys(sorted, len(s.keys), s.schema)), nil
+		return adopt(s.schema, dropKeys(sorted, len(s.keys), s.schema)), nil
 	}
 	if err := s.spill.write(sorted); err != nil {
 		return nil, err

@@ -2,13 +2,18 @@ package operator
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"sort"
 	"testing"
 
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+
 	"github.com/drover-etl/drover/expr"
 	"github.com/drover-etl/drover/plan/logical"
 	"github.com/drover-etl/drover/plan/physical"
+	"github.com/drover-etl/drover/types"
 )
 
 // TestSortSpillsAndMerges sorts 20 batches under a budget so small that
@@ -90,4 +95,34 @@ func TestTopN(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustEqual(t, rows(t, top), []string{"999,0", "998,0", "997,0"})
+}
+
+// TestNaNSortsAboveNumbers: ORDER BY and min/max order NaN like the
+// evaluator's comparisons do (PostgreSQL): above every number, below NULL.
+func TestNaNSortsAboveNumbers(t *testing.T) {
+	schema := &types.Schema{Fields: []types.Field{{Name: "f", Type: types.Float64Type, Nullable: true}}}
+	b := array.NewFloat64Builder(mem)
+	b.AppendValues([]float64{1, math.NaN(), 2}, nil)
+	b.AppendNull()
+	col := b.NewArray()
+	rec := array.NewRecordBatch(schema.Arrow(), []arrow.Array{col}, 4)
+	keys := []logical.SortKey{{Expr: expr.BoundCol(0, schema.Fields[0])}}
+	s, err := newSort(&physical.Node{Op: physical.OpSort, Schema: schema, Sort: &physical.SortSpec{Keys: keys}}, source(schema, rec), &Env{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustEqual(t, rows(t, s), []string{"1", "2", "NaN", "NULL"})
+	mm, _ := newMinMax(types.Float64Type, false)
+	mx, _ := newMinMax(types.Float64Type, true)
+	for _, a := range []accumulator{mm, mx} {
+		a.grow(1)
+		if err := a.update([]int32{0, 0, 0, 0}, col); err != nil {
+			t.Fatal(err)
+		}
+	}
+	lo, _ := mm.final()
+	hi, _ := mx.final()
+	if lo.(*array.Float64).Value(0) != 1 || !math.IsNaN(hi.(*array.Float64).Value(0)) {
+		t.Fatalf("min %v, max %v; want 1, NaN", lo, hi)
+	}
 }

@@ -37,7 +37,7 @@ func (t *topN) Next(ctx context.Context) (arrow.RecordBatch, error) {
 		if err != nil {
 			return nil, task.AsFatal(err)
 		}
-		t.out = batch.NewSliceReader(t.schema, dropKeys(sorted, len(t.keys), t.schema))
+		t.out = adopt(t.schema, dropKeys(sorted, len(t.keys), t.schema))
 	}
 	return t.out.Next(ctx)
 }

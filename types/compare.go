@@ -22,7 +22,7 @@ func Compare(a, b Value) int {
 	case Int32, Int64, Date, Timestamp:
 		return cmp.Compare(a.I, b.I)
 	case Float32, Float64:
-		return cmp.Compare(a.F, b.F)
+		return CompareFloat(a.F, b.F)
 	case Decimal:
 		return a.Decimal128().Cmp(b.Decimal128())
 	case String:
@@ -33,6 +33,26 @@ func Compare(a, b Value) int {
 
 func boolInt(b bool) int {
 	if b {
+		return 1
+	}
+	return 0
+}
+
+// CompareFloat orders floats the way the evaluator compares them (as in
+// PostgreSQL): NaN equals NaN and is larger than every number, so ORDER
+// BY, min/max and range bounds all agree with WHERE x > y.
+func CompareFloat[F ~float32 | ~float64](a, b F) int {
+	an, bn := a != a, b != b
+	switch {
+	case an && bn:
+		return 0
+	case an:
+		return 1
+	case bn:
+		return -1
+	case a < b:
+		return -1
+	case a > b:
 		return 1
 	}
 	return 0
