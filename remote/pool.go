@@ -115,6 +115,20 @@ func (p *Pool) Live() []string {
 	return out
 }
 
+// Busy lists live members with tasks in flight, sorted.
+func (p *Pool) Busy() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var out []string
+	for a, m := range p.members {
+		if !m.lost && m.running > 0 {
+			out = append(out, a)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
 // signal wakes every waiter (membership or load changed). Callers hold mu.
 func (p *Pool) signal() {
 	close(p.wake)

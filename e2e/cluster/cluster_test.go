@@ -237,8 +237,9 @@ func TestSubmitMatchesLocalSurvivesLossAndCleansUp(t *testing.T) {
 			// And stop one executor while its tasks run.
 			once.Do(func() {
 				go func() {
-					time.Sleep(300 * time.Millisecond) // the stage's tasks are now held in their delay
-					killOneExecutor(t, cl.Pool().Live())
+					// Kill an executor while it holds tasks (each is held in
+					// its chaos delay, so they are certainly in flight).
+					killOneExecutor(t, waitBusy(cl, 10*time.Second))
 				}()
 			})
 		}
@@ -427,4 +428,17 @@ func nomadClient(t *testing.T) *nomad.Client {
 		t.Fatal(err)
 	}
 	return nc
+}
+
+// waitBusy waits until some executor has tasks in flight and returns the
+// busy ones (nil on timeout; the caller then reports it).
+func waitBusy(cl *cluster.Cluster, timeout time.Duration) []string {
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		if busy := cl.Pool().Busy(); len(busy) > 0 {
+			return busy
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return nil
 }
