@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"context"
+	"github.com/drover-etl/drover/internal/e2eutil"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,25 +15,9 @@ import (
 	"github.com/drover-etl/drover/storage"
 )
 
-// repoRoot is the module root (where nomad/ and bin/ are).
-func repoRoot(t *testing.T) string {
-	t.Helper()
-	dir, _ := os.Getwd()
-	for !fileExists(filepath.Join(dir, "go.mod")) {
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test")
-		}
-		dir = parent
-	}
-	return dir
-}
-
-func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
-
 func nomadCLI(t *testing.T, args ...string) string {
 	t.Helper()
-	cmd := exec.Command(filepath.Join(repoRoot(t), "bin", "nomad"), args...)
+	cmd := exec.Command(filepath.Join(e2eutil.RepoRoot(t), "bin", "nomad"), args...)
 	cmd.Env = append(os.Environ(), "CHECKPOINT_DISABLE=1")
 	out, err := cmd.CombinedOutput()
 	if err != nil {
@@ -48,7 +33,7 @@ func TestDriverAsNomadBatchJob(t *testing.T) {
 	e := setup(t)
 	genDemo(t)
 	ctx := context.Background()
-	jobFile := filepath.Join(repoRoot(t), "nomad", "drover-driver.nomad.hcl")
+	jobFile := filepath.Join(e2eutil.RepoRoot(t), "nomad", "drover-driver.nomad.hcl")
 	nomadCLI(t, "fmt", "-check", jobFile)
 
 	loc, _ := storage.Resolve(ctx, "s3://data/jobs/s3etl.hcl")
@@ -130,9 +115,9 @@ func waitBatchDone(t *testing.T, nc *nomad.Client, jobID string) {
 }
 
 func allocLogs(t *testing.T, id string) string {
-	cmd := exec.Command(filepath.Join(repoRoot(t), "bin", "nomad"), "alloc", "logs", "-stderr", id, "driver")
+	cmd := exec.Command(filepath.Join(e2eutil.RepoRoot(t), "bin", "nomad"), "alloc", "logs", "-stderr", id, "driver")
 	out, _ := cmd.CombinedOutput()
-	status := exec.Command(filepath.Join(repoRoot(t), "bin", "nomad"), "alloc", "status", id)
+	status := exec.Command(filepath.Join(e2eutil.RepoRoot(t), "bin", "nomad"), "alloc", "status", id)
 	st, _ := status.CombinedOutput()
 	return string(st) + "\n" + string(out)
 }

@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"github.com/drover-etl/drover/internal/e2eutil"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,7 +17,7 @@ import (
 func TestSubmitWithPlugins(t *testing.T) {
 	e := setup(t)
 	genDemo(t)
-	root := repoRoot(t)
+	root := e2eutil.RepoRoot(t)
 	plugins := t.TempDir()
 	for _, p := range []string{"textkit", "piimask"} {
 		cmd := exec.Command("go", "build", "-o", filepath.Join(plugins, p), "./plugins/"+p)

@@ -2,6 +2,7 @@ package local
 
 import (
 	"fmt"
+	"github.com/drover-etl/drover/internal/e2eutil"
 	"os"
 	"path/filepath"
 	"strings"
@@ -38,9 +39,9 @@ func TestBadCSVValueNamesFileAndLineAndCommitsNothing(t *testing.T) {
 	data, out := filepath.Join(dir, "in"), filepath.Join(dir, "out")
 	// Line 3 holds a quoted field with a newline, so the bad row starts on
 	// physical line 5, not record 4.
-	writeText(t, filepath.Join(data, "a.csv"), "id,amount,note\n1,2.50,ok\n2,3.00,\"two\nlines\"\n3,12x,bad\n")
-	writeText(t, filepath.Join(out, "part-00000-old.parquet"), "previous output")
-	writeText(t, filepath.Join(out, "_SUCCESS"), "")
+	e2eutil.WriteFile(t, filepath.Join(data, "a.csv"), "id,amount,note\n1,2.50,ok\n2,3.00,\"two\nlines\"\n3,12x,bad\n")
+	e2eutil.WriteFile(t, filepath.Join(out, "part-00000-old.parquet"), "previous output")
+	e2eutil.WriteFile(t, filepath.Join(out, "_SUCCESS"), "")
 	_, err := runJob(t, writeJob(t, dir, simpleJob(data, out, "")), runOpts{})
 	if err == nil {
 		t.Fatal("job with a bad value succeeded")
@@ -49,7 +50,7 @@ func TestBadCSVValueNamesFileAndLineAndCommitsNothing(t *testing.T) {
 	if !strings.Contains(msg, "a.csv:5") || !strings.Contains(msg, "12x") {
 		t.Fatalf("error does not name file, line and value: %v", err)
 	}
-	if got := visibleFiles(t, out); strings.Join(got, ",") != "part-00000-old.parquet" {
+	if got := e2eutil.VisibleFiles(t, out); strings.Join(got, ",") != "part-00000-old.parquet" {
 		t.Fatalf("output changed after a failed job: %v", got)
 	}
 	if _, err := os.Stat(filepath.Join(out, "_SUCCESS")); err != nil {
@@ -63,12 +64,12 @@ func TestBadCSVValueNamesFileAndLineAndCommitsNothing(t *testing.T) {
 func TestWrongFieldCountIsAnError(t *testing.T) {
 	dir := t.TempDir()
 	data, out := filepath.Join(dir, "in"), filepath.Join(dir, "out")
-	writeText(t, filepath.Join(data, "a.csv"), "id,amount,note\n1,2.50,ok\n2,3.00\n")
+	e2eutil.WriteFile(t, filepath.Join(data, "a.csv"), "id,amount,note\n1,2.50,ok\n2,3.00\n")
 	_, err := runJob(t, writeJob(t, dir, simpleJob(data, out, "")), runOpts{})
 	if err == nil || !strings.Contains(err.Error(), "a.csv:3") {
 		t.Fatalf("want an error at a.csv:3, got %v", err)
 	}
-	if got := visibleFiles(t, out); len(got) > 0 {
+	if got := e2eutil.VisibleFiles(t, out); len(got) > 0 {
 		t.Fatalf("partial output committed: %v", got)
 	}
 }
@@ -76,7 +77,7 @@ func TestWrongFieldCountIsAnError(t *testing.T) {
 func TestSpecErrorsCarryPositions(t *testing.T) {
 	dir := t.TempDir()
 	data, out := filepath.Join(dir, "in"), filepath.Join(dir, "out")
-	writeText(t, filepath.Join(data, "a.csv"), "id,amount,note\n1,2.50,ok\n")
+	e2eutil.WriteFile(t, filepath.Join(data, "a.csv"), "id,amount,note\n1,2.50,ok\n")
 	cases := []struct {
 		name, job string
 		want      []string
@@ -104,7 +105,7 @@ func TestSpecErrorsCarryPositions(t *testing.T) {
 func TestTruncatedParquetNamesTheFile(t *testing.T) {
 	dir := t.TempDir()
 	data := filepath.Join(dir, "in")
-	writeText(t, filepath.Join(data, "broken.parquet"), "PAR1 this is not really parquet")
+	e2eutil.WriteFile(t, filepath.Join(data, "broken.parquet"), "PAR1 this is not really parquet")
 	job := fmt.Sprintf(`
 job "p" {
   source "s" {
@@ -128,8 +129,8 @@ job "p" {
 func TestModeErrorRefusesExistingOutput(t *testing.T) {
 	dir := t.TempDir()
 	data, out := filepath.Join(dir, "in"), filepath.Join(dir, "out")
-	writeText(t, filepath.Join(data, "a.csv"), "id,amount,note\n1,2.50,ok\n")
-	writeText(t, filepath.Join(out, "part-0.parquet"), "old")
+	e2eutil.WriteFile(t, filepath.Join(data, "a.csv"), "id,amount,note\n1,2.50,ok\n")
+	e2eutil.WriteFile(t, filepath.Join(out, "part-0.parquet"), "old")
 	job := strings.Replace(simpleJob(data, out, ""), `mode   = "overwrite"`, `mode   = "error"`, 1)
 	_, err := runJob(t, writeJob(t, dir, job), runOpts{})
 	if err == nil || !strings.Contains(err.Error(), "already exists") {
@@ -140,7 +141,7 @@ func TestModeErrorRefusesExistingOutput(t *testing.T) {
 func TestNestedSinkDirectoriesAreRefused(t *testing.T) {
 	dir := t.TempDir()
 	data, out := filepath.Join(dir, "in"), filepath.Join(dir, "out")
-	writeText(t, filepath.Join(data, "a.csv"), "id,amount,note\n1,2.50,ok\n")
+	e2eutil.WriteFile(t, filepath.Join(data, "a.csv"), "id,amount,note\n1,2.50,ok\n")
 	job := strings.Replace(simpleJob(data, out, ""), "\n}\n", fmt.Sprintf(`
   sink "inner" {
     from   = "orders"

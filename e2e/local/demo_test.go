@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"github.com/drover-etl/drover/internal/e2eutil"
 	"math"
 	"math/big"
 	"os"
@@ -62,7 +63,7 @@ type customer struct{ country, tier string }
 
 func readCustomers(t *testing.T, dataDir string) map[int64]customer {
 	t.Helper()
-	rows := readParquetFile(t, filepath.Join(dataDir, "customers", "customers.parquet"), nil)
+	rows := e2eutil.ReadParquetFile(t, filepath.Join(dataDir, "customers", "customers.parquet"), nil)
 	out := map[int64]customer{}
 	for _, r := range rows {
 		id, _ := strconv.ParseInt(r["customer_id"], 10, 64)
@@ -84,7 +85,7 @@ func TestDemoJob(t *testing.T) {
 	if _, err := sampledata.Generate(context.Background(), sampledata.Config{Dir: data, Customers: 300, OrdersPerDay: 3000, Days: 3, End: "2026-11-20", Seed: 7}); err != nil {
 		t.Fatal(err)
 	}
-	job := filepath.Join(repoRoot(t), "jobs", "daily_revenue.hcl")
+	job := filepath.Join(e2eutil.RepoRoot(t), "jobs", "daily_revenue.hcl")
 	for _, bc := range []int64{0, -1} { // broadcast joins, then shuffled joins
 		t.Run(fmt.Sprintf("broadcast=%d", bc), func(t *testing.T) {
 			if _, err := runJob(t, job, runOpts{vars: map[string]string{"data": data, "out": out}, broadcast: bc, partitions: 3}); err != nil {
@@ -129,7 +130,7 @@ func checkRevenue(t *testing.T, dir string, orders []order, custs map[int64]cust
 			delete(want, k)
 		}
 	}
-	got := readParquetDir(t, dir)
+	got := e2eutil.ReadParquetDir(t, dir)
 	if len(got) != len(want) {
 		t.Fatalf("revenue: %d rows, want %d", len(got), len(want))
 	}
@@ -187,7 +188,7 @@ func checkTopCustomers(t *testing.T, dir string, orders []order, custs map[int64
 		want = append(want, fmt.Sprintf("%s,%d,%s,%d", country, a.id, cents(a.cents), a.n))
 	}
 	var got []string
-	files := visibleFiles(t, dir)
+	files := e2eutil.VisibleFiles(t, dir)
 	for _, f := range files {
 		fh, _ := os.Open(filepath.Join(dir, f))
 		recs, err := csv.NewReader(fh).ReadAll()

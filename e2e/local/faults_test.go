@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/drover-etl/drover/internal/e2eutil"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -19,7 +20,7 @@ import (
 // revenueRows runs the demo job and returns its revenue rows, sorted.
 func revenueRows(t *testing.T, data, out string, inject func(*task.Spec) error) ([]string, int) {
 	t.Helper()
-	sum, err := runJob(t, filepath.Join(repoRoot(t), "jobs", "daily_revenue.hcl"),
+	sum, err := runJob(t, filepath.Join(e2eutil.RepoRoot(t), "jobs", "daily_revenue.hcl"),
 		runOpts{vars: map[string]string{"data": data, "out": out}, inject: inject, partitions: 3, broadcast: -1})
 	if err != nil {
 		t.Fatal(err)
@@ -29,7 +30,7 @@ func revenueRows(t *testing.T, data, out string, inject func(*task.Spec) error) 
 		attempts += s.Attempts
 	}
 	var rows []string
-	for _, r := range readParquetDir(t, filepath.Join(out, "revenue")) {
+	for _, r := range e2eutil.ReadParquetDir(t, filepath.Join(out, "revenue")) {
 		rows = append(rows, fmt.Sprint(r))
 	}
 	sort.Strings(rows)

@@ -3,6 +3,7 @@ package local
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/drover-etl/drover/internal/e2eutil"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -88,12 +89,12 @@ job "sort" {
 
 	// Part files in name order, concatenated, must be the global order.
 	var got []row
-	files := visibleFiles(t, filepath.Join(out, "sorted"))
+	files := e2eutil.VisibleFiles(t, filepath.Join(out, "sorted"))
 	if len(files) < 2 {
 		t.Fatalf("want several part files, got %v", files)
 	}
 	for _, f := range files {
-		for _, r := range readParquetFile(t, filepath.Join(out, "sorted", f), nil) {
+		for _, r := range e2eutil.ReadParquetFile(t, filepath.Join(out, "sorted", f), nil) {
 			id, _ := strconv.ParseInt(r["order_id"], 10, 64)
 			got = append(got, row{id, centsOf(t, r["amount"])})
 		}
@@ -102,7 +103,7 @@ job "sort" {
 		t.Fatalf("sorted output is not in global order (%d rows, want %d)", len(got), len(want))
 	}
 	var top []row
-	for _, f := range visibleFiles(t, filepath.Join(out, "top")) {
+	for _, f := range e2eutil.VisibleFiles(t, filepath.Join(out, "top")) {
 		b, _ := os.ReadFile(filepath.Join(out, "top", f))
 		for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
 			var m map[string]json.Number
@@ -136,7 +137,7 @@ func readOrderIDs(t *testing.T, data string) []int64 {
 	files, _ := filepath.Glob(filepath.Join(data, "orders", "day=*", "*.csv"))
 	var ids []int64
 	for _, f := range files {
-		recs := readCSV(t, f)
+		recs := e2eutil.ReadCSV(t, f)
 		for _, r := range recs[1:] {
 			id, _ := strconv.ParseInt(r[0], 10, 64)
 			ids = append(ids, id)
@@ -152,8 +153,8 @@ func TestUnionDistinctSemiAnti(t *testing.T) {
 		t.Skip("end-to-end")
 	}
 	dir := t.TempDir()
-	writeText(t, filepath.Join(dir, "c.csv"), "id,country\n1,DE\n2,FR\n3,\n4,US\n5,DE\n")
-	writeText(t, filepath.Join(dir, "e.csv"), "cid,kind\n1,view\n1,purchase\n2,view\n3,purchase\n9,purchase\n")
+	e2eutil.WriteFile(t, filepath.Join(dir, "c.csv"), "id,country\n1,DE\n2,FR\n3,\n4,US\n5,DE\n")
+	e2eutil.WriteFile(t, filepath.Join(dir, "e.csv"), "cid,kind\n1,view\n1,purchase\n2,view\n3,purchase\n9,purchase\n")
 	out := filepath.Join(dir, "out")
 	job := fmt.Sprintf(`
 job "u" {
@@ -204,8 +205,8 @@ job "u" {
 	check := func(name string, want ...string) {
 		t.Helper()
 		var got []string
-		for _, f := range visibleFiles(t, filepath.Join(out, name)) {
-			for _, r := range readCSV(t, filepath.Join(out, name, f))[1:] {
+		for _, f := range e2eutil.VisibleFiles(t, filepath.Join(out, name)) {
+			for _, r := range e2eutil.ReadCSV(t, filepath.Join(out, name, f))[1:] {
 				got = append(got, strings.Join(r, ","))
 			}
 		}

@@ -2,6 +2,7 @@ package plugins
 
 import (
 	"errors"
+	"github.com/drover-etl/drover/internal/e2eutil"
 	"os"
 	"path/filepath"
 	"sort"
@@ -27,7 +28,7 @@ func faultJob(t *testing.T, step string, values ...string) (path string, vars ma
 		for j, v := range part {
 			sb.WriteString(strings.Join([]string{strconv.Itoa(i*100 + j), v}, ",") + "\n")
 		}
-		writeFile(t, filepath.Join(dir, "in", strconv.Itoa(i)+".csv"), sb.String())
+		e2eutil.WriteFile(t, filepath.Join(dir, "in", strconv.Itoa(i)+".csv"), sb.String())
 	}
 	job := `
 variable "plugins" {}
@@ -52,7 +53,7 @@ job "faults" {
   }
 }
 `
-	return writeFile(t, filepath.Join(dir, "job.hcl"), job), map[string]string{
+	return e2eutil.WriteFile(t, filepath.Join(dir, "job.hcl"), job), map[string]string{
 		"plugins": plugins(t), "data": dir, "out": filepath.Join(dir, "out")}
 }
 
@@ -60,7 +61,7 @@ job "faults" {
 func outputValues(t *testing.T, dir string) []string {
 	t.Helper()
 	var out []string
-	for _, p := range visibleFiles(t, dir, ".csv") {
+	for _, p := range filesWithExt(t, dir, ".csv") {
 		b, err := os.ReadFile(p)
 		if err != nil {
 			t.Fatal(err)
@@ -121,7 +122,7 @@ func TestPersistentCrashFailsTheJobWithTheStderr(t *testing.T) {
 		!strings.Contains(err.Error(), `| faultkit: crashing on purpose on "crash"`) {
 		t.Fatalf("want a crash after 4 attempts quoting stderr, got %v", err)
 	}
-	if files := visibleFiles(t, vars["out"], ".csv"); len(files) > 0 {
+	if files := filesWithExt(t, vars["out"], ".csv"); len(files) > 0 {
 		t.Errorf("a failed job left output: %v", files)
 	}
 }

@@ -3,17 +3,13 @@ package plugins
 import (
 	"bytes"
 	"context"
+	"github.com/drover-etl/drover/internal/e2eutil"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/apache/arrow-go/v18/arrow/memory"
-	"github.com/apache/arrow-go/v18/parquet/file"
-	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"github.com/drover-etl/drover/driver"
 	"github.com/drover-etl/drover/engine"
@@ -40,22 +36,6 @@ func plugins(t *testing.T) string {
 	}
 	bins := plugintest.Build(t, "plugins/textkit", "plugins/piimask", "udfhost/internal/faultkit")
 	return filepath.Dir(bins["textkit"])
-}
-
-// repoRoot finds the module root (for jobs/).
-func repoRoot(t *testing.T) string {
-	t.Helper()
-	dir, _ := os.Getwd()
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test")
-		}
-		dir = parent
-	}
 }
 
 // logBuffer collects what the plugins write to stderr.
@@ -93,71 +73,14 @@ func runJob(t *testing.T, path string, vars map[string]string, timeout time.Dura
 	return engine.Run(ctx, c, ex, engine.RunOptions{})
 }
 
-func writeFile(t *testing.T, path, body string) string {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
-
-// visibleFiles lists committed files under dir (no hidden names), sorted.
-func visibleFiles(t *testing.T, dir, ext string) []string {
-	t.Helper()
+// filesWithExt lists committed files under dir with extension ext, as
+// full paths.
+func filesWithExt(t *testing.T, dir, ext string) []string {
 	var out []string
-	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(p, ext) {
-			return nil
+	for _, rel := range e2eutil.VisibleFiles(t, dir) {
+		if strings.HasSuffix(rel, ext) {
+			out = append(out, filepath.Join(dir, rel))
 		}
-		rel, _ := filepath.Rel(dir, p)
-		if strings.HasPrefix(rel, "_") || strings.HasPrefix(rel, ".") {
-			return nil
-		}
-		out = append(out, p)
-		return nil
-	})
-	sort.Strings(out)
-	return out
-}
-
-// readParquet reads every Parquet file under dir with arrow-go's reader
-// (not Drover's): one map of column name to value text per row.
-func readParquet(t *testing.T, dir string) []map[string]string {
-	t.Helper()
-	var rows []map[string]string
-	for _, path := range visibleFiles(t, dir, ".parquet") {
-		f, err := file.OpenParquetFile(path, false)
-		if err != nil {
-			t.Fatal(err)
-		}
-		fr, err := pqarrow.NewFileReader(f, pqarrow.ArrowReadProperties{}, memory.DefaultAllocator)
-		if err != nil {
-			t.Fatal(err)
-		}
-		tbl, err := fr.ReadTable(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		n := int(tbl.NumRows())
-		start := len(rows)
-		for i := 0; i < n; i++ {
-			rows = append(rows, map[string]string{})
-		}
-		for c := 0; c < int(tbl.NumCols()); c++ {
-			col := tbl.Column(c)
-			i := start
-			for _, chunk := range col.Data().Chunks() {
-				for j := 0; j < chunk.Len(); j++ {
-					rows[i][col.Name()] = chunk.ValueStr(j)
-					i++
-				}
-			}
-		}
-		tbl.Release()
-		f.Close()
 	}
-	return rows
+	return out
 }

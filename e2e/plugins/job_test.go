@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"github.com/drover-etl/drover/internal/e2eutil"
 	"hash/fnv"
 	"os"
 	"path/filepath"
@@ -50,7 +51,7 @@ func TestPluginsJob(t *testing.T) {
 		t.Fatal(err)
 	}
 	var log logBuffer
-	_, err := runJob(t, filepath.Join(repoRoot(t), "jobs", "plugins.hcl"),
+	_, err := runJob(t, filepath.Join(e2eutil.RepoRoot(t), "jobs", "plugins.hcl"),
 		map[string]string{"data": data, "out": out, "plugins": dir}, 0, &log)
 	if err != nil {
 		t.Fatalf("%v\nplugin log:\n%s", err, log.String())
@@ -72,7 +73,7 @@ func TestPluginsJob(t *testing.T) {
 		}
 	}
 	var got []string
-	for _, r := range readParquet(t, filepath.Join(out, "attention")) {
+	for _, r := range e2eutil.ReadParquetDir(t, filepath.Join(out, "attention")) {
 		score, _ := strconv.ParseFloat(r["score"], 64)
 		got = append(got, fmt.Sprintf("%s|%s|%s|%s|%g", r["order_id"], r["customer"], r["note_slug"], r["note_hash"], score))
 	}
@@ -164,7 +165,7 @@ func fnv1a(s string) int64 {
 func checkSlugCounts(t *testing.T, dir string, want map[string]int) {
 	t.Helper()
 	got := map[string]int{}
-	for _, p := range visibleFiles(t, dir, ".csv") {
+	for _, p := range filesWithExt(t, dir, ".csv") {
 		fh, err := os.Open(p)
 		if err != nil {
 			t.Fatal(err)
