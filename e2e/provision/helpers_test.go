@@ -19,25 +19,6 @@ import (
 	"github.com/minio/minio-go/v7/pkg/credentials"
 )
 
-// repoRoot is the module root (where nomad/, terraform/, packer/ and bin/ are).
-func repoRoot(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test")
-		}
-		dir = parent
-	}
-}
-
 // cmdOpts says where and with which extra environment a command runs.
 type cmdOpts struct {
 	dir   string

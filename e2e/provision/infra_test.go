@@ -3,6 +3,7 @@ package provision
 import (
 	"context"
 	"encoding/json"
+	"github.com/drover-etl/drover/internal/e2eutil"
 	"os"
 	"path/filepath"
 	"strings"
@@ -30,7 +31,7 @@ func toolOpts(t *testing.T, dir string) cmdOpts {
 // cannot be built here (see terraform/aws/README.md).
 func TestTerraformFormattedAndValid(t *testing.T) {
 	skipShort(t)
-	root := repoRoot(t)
+	root := e2eutil.RepoRoot(t)
 	tf := testutil.Tool(t, "terraform")
 	ctx := context.Background()
 	must(t, ctx, toolOpts(t, root), tf, "fmt", "-check", "-recursive", "-diff", "terraform")
@@ -56,7 +57,7 @@ func TestTerraformFormattedAndValid(t *testing.T) {
 // with `consul validate` and `nomad config validate`.
 func TestNodeConfigRendersValidAgentConfigs(t *testing.T) {
 	skipShort(t)
-	root := repoRoot(t)
+	root := e2eutil.RepoRoot(t)
 	tf := testutil.Tool(t, "terraform")
 	nomadBin, consulBin := testutil.Tool(t, "nomad"), testutil.Tool(t, "consul")
 	ctx := context.Background()
@@ -119,7 +120,7 @@ output "client" { value = module.client }
 // locally built plugins; nothing is contacted.
 func TestPackerTemplateFormattedAndValid(t *testing.T) {
 	skipShort(t)
-	root := repoRoot(t)
+	root := e2eutil.RepoRoot(t)
 	packer := testutil.Tool(t, "packer")
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/drover-etl/drover/internal/e2eutil"
 	"io"
 	"net/http"
 	"os"
@@ -43,7 +44,7 @@ func varFlags(vars []string) []string {
 // validate` (against a real agent) on every job file in nomad/.
 func TestJobFilesFormattedAndValid(t *testing.T) {
 	skipShort(t)
-	root := repoRoot(t)
+	root := e2eutil.RepoRoot(t)
 	bin := testutil.Tool(t, "nomad")
 	files, _ := filepath.Glob(filepath.Join(root, "nomad", "*.nomad.hcl"))
 	if len(files) < len(jobFileVars) {
@@ -71,7 +72,7 @@ func TestJobFilesFormattedAndValid(t *testing.T) {
 // that MinIO. Each output must equal a local run for its date.
 func TestJobFilesRunOnNomad(t *testing.T) {
 	skipShort(t)
-	root := repoRoot(t)
+	root := e2eutil.RepoRoot(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	consul := testutil.StartConsul(t)
@@ -238,7 +239,7 @@ func compareDaily(t *testing.T, ctx context.Context, m *minioJob, kind, date, dr
 		}
 	}
 	local := filepath.Join(t.TempDir(), "out")
-	must(t, ctx, cmdOpts{}, drover, "run", filepath.Join(repoRoot(t), "e2e", "provision", "testdata", "daily_orders.hcl"),
+	must(t, ctx, cmdOpts{}, drover, "run", filepath.Join(e2eutil.RepoRoot(t), "e2e", "provision", "testdata", "daily_orders.hcl"),
 		"--var", "data="+data, "--var", "out="+local, "--var", "date="+date)
 	var want []string
 	files, _ := filepath.Glob(filepath.Join(local, "day="+date, "*.csv"))

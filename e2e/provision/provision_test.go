@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"github.com/drover-etl/drover/internal/e2eutil"
 	"os"
 	"path/filepath"
 	"strings"
@@ -88,7 +89,7 @@ type outputs struct {
 }
 
 func newE2E(t *testing.T, runID string) *e2e {
-	root := repoRoot(t)
+	root := e2eutil.RepoRoot(t)
 	e := &e2e{
 		t: t, start: time.Now(), runID: runID, root: root,
 		name:   "dre2e-" + shortID(runID),
