@@ -23,6 +23,9 @@ type Env struct {
 	TempDir string
 	// BatchRows is the target batch size.
 	BatchRows int
+	// PartialFlushGroups overrides how many groups a partial aggregation
+	// holds before it emits them early (0: the default).
+	PartialFlushGroups int
 	// UDF calls plugin functions (nil: none available).
 	UDF eval.ScalarUDF
 	// Transforms runs plugin batch transforms (nil: none available).

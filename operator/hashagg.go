@@ -28,7 +28,16 @@ type hashAgg struct {
 	accs     []accumulator
 	out      batch.Reader
 	env      *Env
+	// inputDone: the input is exhausted (a partial aggregation may emit
+	// several times before that, see flushAt).
+	inputDone bool
 }
+
+// partialFlushGroups bounds a partial aggregation's hash table: past it,
+// the groups so far are emitted and the table starts over. That is always
+// correct — the final aggregation merges repeated groups — and keeps a
+// map task's memory bounded when the keys barely repeat.
+const partialFlushGroups = 1 << 20
 
 func newHashAgg(n *physical.Node, in batch.Reader, env *Env) (batch.Reader, error) {
 	h := &hashAgg{in: in, spec: n.Agg, schema: n.Schema.Arrow(), env: env}
@@ -61,18 +70,53 @@ func newHashAgg(n *physical.Node, in batch.Reader, env *Env) (batch.Reader, erro
 func (h *hashAgg) Schema() *arrow.Schema { return h.schema }
 
 func (h *hashAgg) Next(ctx context.Context) (arrow.RecordBatch, error) {
-	if h.out == nil {
-		if err := h.consume(ctx); err != nil {
+	for {
+		if h.out != nil {
+			rec, err := h.out.Next(ctx)
+			if err != io.EOF {
+				return rec, err
+			}
+			h.out.Close()
+			h.out = nil
+			if h.inputDone {
+				return nil, io.EOF
+			}
+		}
+		if err := h.fill(ctx); err != nil {
 			return nil, err
 		}
-		rec, err := h.emit()
-		if err != nil {
-			return nil, task.AsFatal(err)
-		}
-		h.out = adopt(h.schema, splitRecord(rec, h.env.batchRows()))
-		rec.Release()
 	}
-	return h.out.Next(ctx)
+}
+
+// fill aggregates input until it ends (or, in partial mode, until the
+// table is full) and queues the groups for output.
+func (h *hashAgg) fill(ctx context.Context) error {
+	if err := h.consume(ctx); err != nil {
+		return err
+	}
+	rec, err := h.emit()
+	if err != nil {
+		return task.AsFatal(err)
+	}
+	h.out = adopt(h.schema, splitRecord(rec, h.env.batchRows()))
+	rec.Release()
+	if !h.inputDone {
+		return h.reset()
+	}
+	return nil
+}
+
+// reset empties the table after a partial flush.
+func (h *hashAgg) reset() error {
+	h.groups = groupTable{}
+	for i, a := range h.spec.Aggs {
+		acc, err := newAccumulator(a, h.spec.Mode)
+		if err != nil {
+			return task.AsFatal(err)
+		}
+		h.accs[i] = acc
+	}
+	return nil
 }
 
 func (h *hashAgg) consume(ctx context.Context) error {
@@ -80,8 +124,12 @@ func (h *hashAgg) consume(ctx context.Context) error {
 		h.groups.ensureSingle() // a global aggregate has one row even with no input
 	}
 	for {
+		if h.spec.Mode == physical.AggPartial && h.groups.count >= h.flushAt() {
+			return nil
+		}
 		rec, err := h.in.Next(ctx)
 		if err == io.EOF {
+			h.inputDone = true
 			return nil
 		}
 		if err != nil {
@@ -93,6 +141,13 @@ func (h *hashAgg) consume(ctx context.Context) error {
 			return err
 		}
 	}
+}
+
+func (h *hashAgg) flushAt() int {
+	if h.env.PartialFlushGroups > 0 {
+		return h.env.PartialFlushGroups
+	}
+	return partialFlushGroups
 }
 
 func (h *hashAgg) add(ctx context.Context, rec arrow.RecordBatch) error {

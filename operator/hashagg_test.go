@@ -34,6 +34,12 @@ func aggs(in *types.Schema) []logical.AggExpr {
 // several input batches, then a final merge, and compares every group with
 // sums computed directly — including NULL values and a NULL group key.
 func TestHashAggPartialFinalMatchesReference(t *testing.T) {
+	for _, flush := range []int{0, 2} { // 2: the partial side flushes every two groups
+		t.Run(fmt.Sprintf("flush=%d", flush), func(t *testing.T) { partialFinal(t, flush) })
+	}
+}
+
+func partialFinal(t *testing.T, flush int) {
 	in := int64Schema("k", "v")
 	rng := rand.New(rand.NewPCG(1, 2))
 	type acc struct{ sum, cnt, n, lo, hi int64 }
@@ -71,7 +77,7 @@ func TestHashAggPartialFinalMatchesReference(t *testing.T) {
 	group := []*expr.Expr{expr.BoundCol(0, in.Fields[0])}
 	partialSchema := physical.PartialSchema(group, aggs(in))
 	partial, err := newHashAgg(&physical.Node{Op: physical.OpHashAgg, Schema: partialSchema,
-		Agg: &physical.AggSpec{Mode: physical.AggPartial, GroupBy: group, Aggs: aggs(in)}}, source(in, recs...), &Env{})
+		Agg: &physical.AggSpec{Mode: physical.AggPartial, GroupBy: group, Aggs: aggs(in)}}, source(in, recs...), &Env{PartialFlushGroups: flush})
 	if err != nil {
 		t.Fatal(err)
 	}
