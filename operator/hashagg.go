@@ -2,6 +2,7 @@ package operator
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 
@@ -9,6 +10,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/drover-etl/drover/batch"
+	"github.com/drover-etl/drover/expr"
 	"github.com/drover-etl/drover/expr/eval"
 	"github.com/drover-etl/drover/operator/keys"
 	"github.com/drover-etl/drover/plan/physical"
@@ -23,11 +25,14 @@ type hashAgg struct {
 	spec     *physical.AggSpec
 	schema   *arrow.Schema
 	groupEvs []*eval.Evaluator
-	argEvs   []*eval.Evaluator
-	groups   groupTable
-	accs     []accumulator
-	out      batch.Reader
-	env      *Env
+	// args evaluates the aggregates' arguments together (Partial and
+	// Complete modes); argOf[i] is aggregate i's position in it, or -1.
+	args   *eval.Set
+	argOf  []int
+	groups groupTable
+	accs   []accumulator
+	out    batch.Reader
+	env    *Env
 	// inputDone: the input is exhausted (a partial aggregation may emit
 	// several times before that, see flushAt).
 	inputDone bool
@@ -48,6 +53,7 @@ func newHashAgg(n *physical.Node, in batch.Reader, env *Env) (batch.Reader, erro
 		}
 		h.groupEvs = append(h.groupEvs, ev)
 	}
+	var args []*expr.Expr
 	for _, a := range n.Agg.Aggs {
 		acc, err := newAccumulator(a, n.Agg.Mode)
 		if err != nil {
@@ -55,14 +61,18 @@ func newHashAgg(n *physical.Node, in batch.Reader, env *Env) (batch.Reader, erro
 		}
 		h.accs = append(h.accs, acc)
 		if n.Agg.Mode == physical.AggFinal || a.Arg == nil {
-			h.argEvs = append(h.argEvs, nil)
+			h.argOf = append(h.argOf, -1)
 			continue
 		}
-		ev, err := eval.Compile(a.Arg, eval.Options{UDF: env.UDF})
+		h.argOf = append(h.argOf, len(args))
+		args = append(args, a.Arg)
+	}
+	if len(args) > 0 {
+		set, err := eval.CompileSet(args, eval.Options{UDF: env.UDF})
 		if err != nil {
 			return nil, task.AsFatal(err)
 		}
-		h.argEvs = append(h.argEvs, ev)
+		h.args = set
 	}
 	return h, nil
 }
@@ -164,9 +174,25 @@ func (h *hashAgg) add(ctx context.Context, rec arrow.RecordBatch) error {
 	if err != nil {
 		return task.AsFatal(err)
 	}
+	var args []arrow.Array
+	if h.args != nil {
+		args, err = h.args.Eval(ctx, rec)
+		if err != nil {
+			var se *eval.SetError
+			if errors.As(err, &se) {
+				for i, j := range h.argOf {
+					if j == se.Index {
+						return evalFailed(fmt.Errorf("%s: %w", h.spec.Aggs[i], se.Err))
+					}
+				}
+			}
+			return evalFailed(err)
+		}
+		defer releaseAll(args)
+	}
 	for i, acc := range h.accs {
 		acc.grow(h.groups.count)
-		if err := h.feed(ctx, i, acc, gids, rec); err != nil {
+		if err := h.feed(i, acc, gids, rec, args); err != nil {
 			return evalFailed(fmt.Errorf("%s: %w", h.spec.Aggs[i], err))
 		}
 	}
@@ -174,8 +200,8 @@ func (h *hashAgg) add(ctx context.Context, rec arrow.RecordBatch) error {
 }
 
 // feed passes one batch to accumulator i: state columns in Final mode,
-// the evaluated argument otherwise.
-func (h *hashAgg) feed(ctx context.Context, i int, acc accumulator, gids []int32, rec arrow.RecordBatch) error {
+// its evaluated argument (from args) otherwise.
+func (h *hashAgg) feed(i int, acc accumulator, gids []int32, rec arrow.RecordBatch, args []arrow.Array) error {
 	if h.spec.Mode == physical.AggFinal {
 		first := h.stateOffset(i)
 		states := make([]arrow.Array, len(physical.StateTypes(h.spec.Aggs[i])))
@@ -184,15 +210,10 @@ func (h *hashAgg) feed(ctx context.Context, i int, acc accumulator, gids []int32
 		}
 		return acc.merge(gids, states)
 	}
-	if h.argEvs[i] == nil {
+	if h.argOf[i] < 0 {
 		return acc.update(gids, nil)
 	}
-	arg, err := h.argEvs[i].Eval(ctx, rec)
-	if err != nil {
-		return err
-	}
-	defer arg.Release()
-	return acc.update(gids, arg)
+	return acc.update(gids, args[h.argOf[i]])
 }
 
 // stateOffset is the first state column of aggregate i in a partial batch.

@@ -154,3 +154,54 @@ func TestDecimalSumOverflowIsAnError(t *testing.T) {
 		t.Fatalf("want a decimal overflow error, got %v", err)
 	}
 }
+
+// Aggregate arguments are evaluated together (shared subtrees once per
+// batch); the results, and which aggregate an error names, stay the same.
+func TestHashAggSharedArguments(t *testing.T) {
+	in := int64Schema("k", "v")
+	v := expr.BoundCol(1, in.Fields[1])
+	mul := func(x *expr.Expr, c int64) *expr.Expr {
+		e := expr.Call(expr.FnMul, x, expr.Lit(types.Int64Value(c)))
+		e.Type, e.Nullable = types.Int64Type, true
+		return e
+	}
+	add := expr.Call(expr.FnAdd, mul(v, 2), v)
+	add.Type, add.Nullable = types.Int64Type, true
+	run := func(as []logical.AggExpr) ([]string, error) {
+		out := &types.Schema{Fields: []types.Field{{Name: "k", Type: types.Int64Type}}}
+		for _, a := range as {
+			out.Fields = append(out.Fields, types.Field{Name: a.Name, Type: a.Type, Nullable: true})
+		}
+		rec := int64Batch(in, ints(1, 1, 2, 2), []*int64{p(3), nil, p(5), p(7)})
+		spec := &physical.AggSpec{Mode: physical.AggComplete, GroupBy: []*expr.Expr{expr.BoundCol(0, in.Fields[0])}, Aggs: as}
+		h, err := newHashAgg(&physical.Node{Op: physical.OpHashAgg, Schema: out, Agg: spec}, source(in, rec), &Env{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer h.Close()
+		recs, err := batch.ReadAll(context.Background(), h)
+		if err != nil {
+			return nil, err
+		}
+		return sorted(rows(t, source(out, recs...))), nil
+	}
+	got, err := run([]logical.AggExpr{
+		{Func: expr.AggSum, Arg: mul(v, 2), Name: "s", Type: types.Int64Type},
+		{Func: expr.AggMax, Arg: mul(v, 2), Name: "m", Type: types.Int64Type},
+		{Func: expr.AggSum, Arg: add, Name: "t", Type: types.Int64Type},
+		{Func: expr.AggCountStar, Name: "n", Type: types.Int64Type},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// k=1: v = 3, NULL; k=2: v = 5, 7.
+	mustEqual(t, got, []string{"1,6,6,9,2", "2,24,14,36,2"})
+	_, err = run([]logical.AggExpr{
+		{Func: expr.AggSum, Arg: mul(v, 2), Name: "s", Type: types.Int64Type},
+		{Func: expr.AggCountStar, Name: "n", Type: types.Int64Type},
+		{Func: expr.AggSum, Arg: mul(mul(v, 2), 1<<62), Name: "bad", Type: types.Int64Type},
+	})
+	if err == nil || !strings.Contains(err.Error(), "AS bad") {
+		t.Fatalf("want an overflow error naming bad, got %v", err)
+	}
+}

@@ -15,20 +15,16 @@ import (
 // project evaluates one expression per output column.
 type project struct {
 	in     batch.Reader
-	exprs  []*eval.Evaluator
+	exprs  *eval.Set
 	schema *arrow.Schema
 }
 
 func newProject(n *physical.Node, in batch.Reader, env *Env) (batch.Reader, error) {
-	p := &project{in: in, schema: n.Schema.Arrow()}
-	for _, e := range n.Project.Exprs {
-		ev, err := eval.Compile(e, eval.Options{UDF: env.UDF})
-		if err != nil {
-			return nil, task.AsFatal(err)
-		}
-		p.exprs = append(p.exprs, ev)
+	set, err := eval.CompileSet(n.Project.Exprs, eval.Options{UDF: env.UDF})
+	if err != nil {
+		return nil, task.AsFatal(err)
 	}
-	return p, nil
+	return &project{in: in, exprs: set, schema: n.Schema.Arrow()}, nil
 }
 
 func (p *project) Schema() *arrow.Schema { return p.schema }
@@ -39,7 +35,7 @@ func (p *project) Next(ctx context.Context) (arrow.RecordBatch, error) {
 		return nil, err
 	}
 	defer rec.Release()
-	cols, err := evalAll(ctx, p.exprs, rec)
+	cols, err := p.exprs.Eval(ctx, rec)
 	if err != nil {
 		return nil, evalFailed(err)
 	}

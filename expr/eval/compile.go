@@ -43,6 +43,12 @@ func init() {
 type compiler struct {
 	opts *Options
 	fold bool // replace column-free subtrees by their value
+	// shared (CompileSet only) holds the keys of subtrees to evaluate once
+	// per batch, with their memo nodes once compiled; slots counts them.
+	// uncond: the subtree being compiled is reached by every evaluation.
+	shared map[string]*memoNode
+	slots  *int
+	uncond bool
 }
 
 // compile returns the node for e and whether e is a constant (reads no
@@ -57,6 +63,9 @@ func (c *compiler) compile(e *expr.Expr) (node, bool, error) {
 	case expr.KindLiteral:
 		return c.literal(e)
 	case expr.KindCall:
+		if c.shared != nil && c.uncond {
+			return c.sharedCall(e)
+		}
 		return c.call(e)
 	}
 	return nil, false, invalidf("unknown expression kind %d", e.Kind)
@@ -76,7 +85,10 @@ func (c *compiler) literal(e *expr.Expr) (node, bool, error) {
 func (c *compiler) call(e *expr.Expr) (node, bool, error) {
 	args := make([]node, len(e.Args))
 	konst := true
+	uncond := c.uncond
+	defer func() { c.uncond = uncond }()
 	for i, a := range e.Args {
+		c.uncond = uncond && unconditionalArg(e, i)
 		n, k, err := c.compile(a)
 		if err != nil {
 			return nil, false, err
@@ -98,6 +110,27 @@ func (c *compiler) call(e *expr.Expr) (node, bool, error) {
 		n = c.tryFold(n)
 	}
 	return n, konst, nil
+}
+
+// sharedCall compiles a call in an unconditional place of a Set: a
+// subtree shared with other places becomes one memoNode.
+func (c *compiler) sharedCall(e *expr.Expr) (node, bool, error) {
+	key := shareKey(e)
+	m, ok := c.shared[key]
+	if !ok {
+		return c.call(e)
+	}
+	if m != nil {
+		return m, false, nil
+	}
+	n, konst, err := c.call(e)
+	if err != nil || konst {
+		return n, konst, err
+	}
+	m = &memoNode{node: n, slot: *c.slots}
+	*c.slots++
+	c.shared[key] = m
+	return m, false, nil
 }
 
 // tryFold evaluates a constant node once; on error the node stays, so the

@@ -42,6 +42,7 @@ type batch struct {
 	n    int
 	mem  memory.Allocator
 	udf  ScalarUDF
+	memo []memoSlot // shared subtree results (Set.Eval), only over this batch
 }
 
 func newBatch(ctx context.Context, cols []arrow.Array, n int, opts *Options) *batch {
@@ -56,7 +57,7 @@ func newBatch(ctx context.Context, cols []arrow.Array, n int, opts *Options) *ba
 // kernels run on it over dictionary values or one-row constants.
 func (b *batch) sized(n int) *batch {
 	c := *b
-	c.cols, c.n = nil, n
+	c.cols, c.n, c.memo = nil, n, nil
 	return &c
 }
 
