@@ -39,10 +39,12 @@ test-short: ## Unit tests only (no end-to-end runs)
 golden: ## Regenerate golden files (explain output, stage graphs, plans)
 	$(GO) test ./... -run 'Golden' -update
 
-lint: ## go vet, gofmt and staticcheck (pinned)
+lint: ## go vet, gofmt and staticcheck (pinned), for the engine and the bench module
 	$(GO) vet ./...
+	cd bench && GOWORK=off $(GO) vet ./...
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
+	cd bench && GOWORK=off $(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
 
 fmt: ## Format Go code
 	gofmt -w $$(git ls-files '*.go')
