@@ -35,7 +35,9 @@ mirror() {
 
 if ! command -v debootstrap >/dev/null; then
   echo "installing debootstrap (apt-get)"
-  "${sudo[@]}" apt-get install -y -q debootstrap >/dev/null
+  # A fresh machine may have no package lists yet: update once and retry.
+  "${sudo[@]}" apt-get install -y -q debootstrap >/dev/null 2>&1 ||
+    { "${sudo[@]}" apt-get update -q >/dev/null && "${sudo[@]}" apt-get install -y -q debootstrap >/dev/null; }
 fi
 
 root=$(mktemp -d /tmp/drover-rootfs-XXXXXX)
