@@ -16,15 +16,8 @@ func (g *generator) genSuppliers(r *rand.Rand, first, last int64) []arrow.Record
 	b.Reserve(int(last - first))
 	buf := make([]byte, 0, 64)
 	for i := first; i < last; i++ {
-		key := i + 1
-		nation := r.Int64N(int64(len(nations)))
 		f := b.Fields()
-		f[0].(*array.Int64Builder).Append(key)
-		f[1].(*array.StringBuilder).Append(fmt.Sprintf("Supplier#%09d", key))
-		f[2].(*array.StringBuilder).Append(vstring(r, buf, 10, 40))
-		f[3].(*array.Int64Builder).Append(nation)
-		f[4].(*array.StringBuilder).Append(phone(r, nation))
-		appendMoney(f[5], int64(uniform(r, -99_999, 999_999)))
+		appendParty(r, f, i+1, "Supplier", buf)
 		f[6].(*array.StringBuilder).Append(g.supplierComment(r))
 	}
 	return []arrow.RecordBatch{b.NewRecordBatch()}
@@ -60,19 +53,24 @@ func (g *generator) genCustomers(r *rand.Rand, first, last int64) []arrow.Record
 	b.Reserve(int(last - first))
 	buf := make([]byte, 0, 64)
 	for i := first; i < last; i++ {
-		key := i + 1
-		nation := r.Int64N(int64(len(nations)))
 		f := b.Fields()
-		f[0].(*array.Int64Builder).Append(key)
-		f[1].(*array.StringBuilder).Append(fmt.Sprintf("Customer#%09d", key))
-		f[2].(*array.StringBuilder).Append(vstring(r, buf, 10, 40))
-		f[3].(*array.Int64Builder).Append(nation)
-		f[4].(*array.StringBuilder).Append(phone(r, nation))
-		appendMoney(f[5], int64(uniform(r, -99_999, 999_999)))
+		appendParty(r, f, i+1, "Customer", buf)
 		f[6].(*array.StringBuilder).Append(pick(r, segments))
 		f[7].(*array.StringBuilder).Append(g.pool.comment(r, 29, 116))
 	}
 	return []arrow.RecordBatch{b.NewRecordBatch()}
+}
+
+// appendParty fills the columns suppliers and customers share, in order:
+// key, "<Kind>#<key>", address, nation key, phone, account balance.
+func appendParty(r *rand.Rand, f []array.Builder, key int64, kind string, buf []byte) {
+	nation := r.Int64N(int64(len(nations)))
+	f[0].(*array.Int64Builder).Append(key)
+	f[1].(*array.StringBuilder).Append(fmt.Sprintf("%s#%09d", kind, key))
+	f[2].(*array.StringBuilder).Append(vstring(r, buf, 10, 40))
+	f[3].(*array.Int64Builder).Append(nation)
+	f[4].(*array.StringBuilder).Append(phone(r, nation))
+	appendMoney(f[5], int64(uniform(r, -99_999, 999_999)))
 }
 
 // phone is a phone number whose country code is the nation key + 10.
