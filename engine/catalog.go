@@ -47,18 +47,12 @@ func (c *catalog) Source(ctx context.Context, src *jobspec.Source) (*logical.Sca
 	if err != nil {
 		return nil, err
 	}
-	locs, err := storage.Expand(ctx, src.Path)
+	locs, infos, err := storage.ExpandInfo(ctx, src.Path)
 	if err != nil {
 		return nil, err
 	}
 	var size int64
-	infos := make([]storage.Info, len(locs))
-	for i, l := range locs {
-		in, err := l.Store.Stat(ctx, l.Key)
-		if err != nil {
-			return nil, err
-		}
-		infos[i] = in
+	for _, in := range infos {
 		size += in.Size
 	}
 	schema, err := sourceSchema(ctx, f, src, locs[0])

@@ -16,9 +16,16 @@ func HasGlob(key string) bool { return strings.ContainsAny(key, "*?[") }
 // starting with "_" or ".", like _SUCCESS or staging folders) are skipped.
 // It is an error when nothing matches: a missing input never reads as empty.
 func Expand(ctx context.Context, p string) ([]Location, error) {
+	locs, _, err := ExpandInfo(ctx, p)
+	return locs, err
+}
+
+// ExpandInfo is Expand that also returns each object's Info (size, time)
+// from the listing, so callers need not Stat every object again.
+func ExpandInfo(ctx context.Context, p string) ([]Location, []Info, error) {
 	loc, err := Resolve(ctx, p)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var infos []Info
 	if HasGlob(loc.Key) {
@@ -27,18 +34,20 @@ func Expand(ctx context.Context, p string) ([]Location, error) {
 		infos, err = expandPrefix(ctx, loc)
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var out []Location
+	var kept []Info
 	for _, in := range infos {
 		if !hidden(strings.TrimPrefix(in.Key, staticPrefix(loc.Key))) {
 			out = append(out, Location{Store: loc.Store, Key: in.Key})
+			kept = append(kept, in)
 		}
 	}
 	if len(out) == 0 {
-		return nil, &PathError{Op: "read", URL: loc.URL(), Err: fmt.Errorf("%w: no input files match", ErrNotExist)}
+		return nil, nil, &PathError{Op: "read", URL: loc.URL(), Err: fmt.Errorf("%w: no input files match", ErrNotExist)}
 	}
-	return out, nil
+	return out, kept, nil
 }
 
 func expandPrefix(ctx context.Context, loc Location) ([]Info, error) {
