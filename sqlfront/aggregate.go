@@ -182,7 +182,8 @@ func (c *aggContext) rw(e *expr.Expr, expanding map[string]bool) (*expr.Expr, er
 		}
 		return c.ref(len(c.groups) + i), nil
 	}
-	if e.Kind == expr.KindLiteral {
+	if e.Kind == expr.KindLiteral || isPlaceholder(e) {
+		// A subquery's placeholder is attached after the aggregation.
 		return e, nil
 	}
 	if k := c.groupKey(e); k >= 0 {

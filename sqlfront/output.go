@@ -69,6 +69,9 @@ func (p *planner) star(base logical.Node, qualifier string, item int, out *outpu
 	}
 	n := len(out.exprs)
 	for i, f := range base.Schema().Fields {
+		if isHidden(f.Name) {
+			continue // a subquery's helper column
+		}
 		if qualifier == "" || strings.EqualFold(f.Qualifier, qualifier) {
 			out.add(expr.BoundCol(i, f), f.Name, item)
 		}

@@ -32,6 +32,9 @@ type Query struct {
 	Distinct bool
 	OrderBy  []OrderItem
 	Limit    *int64
+
+	// subs are the subqueries whose placeholders the expressions hold.
+	subs map[string]*subquery
 }
 
 // Plan builds and binds the logical plan of q. Errors are *ClauseError.
@@ -68,11 +71,40 @@ func (p *planner) plan() (logical.Node, error) {
 		return nil, err
 	}
 	if p.agg != nil {
-		if base, err = p.aggregateNode(having); err != nil {
-			return nil, err
+		base = p.agg.node()
+	}
+	if base, having, err = p.attachOutput(base, out, having); err != nil {
+		return nil, err
+	}
+	if having != nil {
+		cond, err := bindPredicate(having, base.Schema(), p.funcs)
+		if err != nil {
+			return nil, clauseErr("having", -1, err)
 		}
+		base = &logical.Filter{Input: base, Cond: cond}
 	}
 	return p.finish(base, out)
+}
+
+// attachOutput joins the subqueries of the select list, HAVING and ORDER
+// BY onto base (the aggregate when grouping) and rewrites those over it.
+func (p *planner) attachOutput(base logical.Node, out *output, having *expr.Expr) (logical.Node, *expr.Expr, error) {
+	es := append([]*expr.Expr{having}, out.exprs...)
+	for _, k := range out.order {
+		es = append(es, k.expr)
+	}
+	if len(p.placeholders(es...)) == 0 {
+		return base, having, nil
+	}
+	base, es, err := p.attach(base, es)
+	if err != nil {
+		return nil, nil, clauseErr("select", -1, err)
+	}
+	copy(out.exprs, es[1:1+len(out.exprs)])
+	for i := range out.order {
+		out.order[i].expr = es[1+len(out.exprs)+i]
+	}
+	return base, es[0], nil
 }
 
 func (p *planner) where(input logical.Node) (logical.Node, error) {
@@ -82,7 +114,28 @@ func (p *planner) where(input logical.Node) (logical.Node, error) {
 	if HasAggregate(p.q.Where) {
 		return nil, clauseErr("where", -1, planErr("aggregates are not allowed in where; use having"))
 	}
-	cond, err := bindPredicate(p.q.Where, input.Schema(), p.funcs)
+	// Conjuncts that are a whole EXISTS or IN become semi or anti joins;
+	// the others are one filter, over the joins of their subqueries.
+	var rest []*expr.Expr
+	for _, c := range splitAnd(p.q.Where) {
+		sq, neg, ok := p.topLevelSub(c)
+		if !ok {
+			rest = append(rest, c)
+			continue
+		}
+		var err error
+		if input, err = p.filterJoin(input, sq, neg); err != nil {
+			return nil, clauseErr("where", -1, err)
+		}
+	}
+	if len(rest) == 0 {
+		return input, nil
+	}
+	input, rest, err := p.attach(input, []*expr.Expr{andAll(rest)})
+	if err != nil {
+		return nil, clauseErr("where", -1, err)
+	}
+	cond, err := bindPredicate(rest[0], input.Schema(), p.funcs)
 	if err != nil {
 		return nil, clauseErr("where", -1, err)
 	}
@@ -118,18 +171,6 @@ func (p *planner) rewrite(clause string, item int, e *expr.Expr) (*expr.Expr, er
 	}
 	out, err := p.agg.rewrite(e)
 	return out, clauseErr(clause, item, err)
-}
-
-func (p *planner) aggregateNode(having *expr.Expr) (logical.Node, error) {
-	node := p.agg.node()
-	if having == nil {
-		return node, nil
-	}
-	cond, err := bindPredicate(having, node.Schema(), p.funcs)
-	if err != nil {
-		return nil, clauseErr("having", -1, err)
-	}
-	return &logical.Filter{Input: node, Cond: cond}, nil
 }
 
 // bindPredicate binds a where/having/on condition, which must be boolean.
