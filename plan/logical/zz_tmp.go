@@ -1,0 +1,4 @@
+package logical
+
+// TEMP until the joins branch lands.
+const MarkJoin JoinType = 200
