@@ -28,9 +28,10 @@ const (
 	OpStageRead // a leaf reading an upstream stage's output (set by package stage)
 	OpWrite
 	OpTransform // a plugin's batch transform
+	OpWindow    // window functions over partitions sorted by the input
 )
 
-var opNames = [...]string{"Scan", "Filter", "Project", "HashAgg", "HashJoin", "Sort", "TopN", "Limit", "Union", "Exchange", "StageRead", "Write", "Transform"}
+var opNames = [...]string{"Scan", "Filter", "Project", "HashAgg", "HashJoin", "Sort", "TopN", "Limit", "Union", "Exchange", "StageRead", "Write", "Transform", "Window"}
 
 func (o Op) String() string { return opNames[o] }
 
@@ -52,6 +53,7 @@ type Node struct {
 	Write    *WriteSpec    `json:"write,omitempty"`
 
 	Transform *TransformSpec `json:"transform,omitempty"`
+	Window    *WindowSpec    `json:"window,omitempty"`
 }
 
 // ScanSpec reads a source. Each Split (a file or a run of Parquet row
@@ -195,6 +197,8 @@ func (n *Node) Describe() string {
 		return n.Exchange.describe()
 	case OpTransform:
 		return "Transform " + logical.FormatCall(n.Transform.Function, n.Transform.Args)
+	case OpWindow:
+		return n.Window.describe()
 	case OpStageRead:
 		return fmt.Sprintf("StageRead stage=%d (%s)", n.Read.Stage, n.Read.Kind)
 	case OpWrite:

@@ -1,0 +1,67 @@
+package logical
+
+// Lookahead is how far past a row a window function must read before the
+// row's value is known. It decides whether a Window streams in bounded
+// memory or holds whole partitions (DataFusion makes the same split between
+// BoundedWindowAggExec and WindowAggExec).
+type Lookahead uint8
+
+// Lookaheads, from cheapest.
+const (
+	// LookNone: the value depends on this row and rows before it only
+	// (row_number, rank, dense_rank, lag, ROWS frames ending at CURRENT ROW
+	// or n PRECEDING).
+	LookNone Lookahead = iota
+	// LookPeers: also on the rest of the row's peer group (RANGE and GROUPS
+	// frames ending at CURRENT ROW, RANGE offsets, which treat NULL keys as
+	// one peer group).
+	LookPeers
+	// LookPartition: on rows up to the end of the partition (lead,
+	// percent_rank, cume_dist, ntile, frames ending in FOLLOWING or
+	// starting at one).
+	LookPartition
+)
+
+var lookaheadNames = [...]string{"none", "peers", "partition"}
+
+func (l Lookahead) String() string { return lookaheadNames[l] }
+
+// Lookahead reports what the function must see past a row.
+func (f WindowFunc) Lookahead() Lookahead {
+	switch f.Kind {
+	case WinRowNumber, WinRank, WinDenseRank, WinLag:
+		return LookNone
+	case WinPercentRank, WinCumeDist, WinNtile, WinLead:
+		return LookPartition
+	}
+	fr := f.Frame
+	if fr.Start.Kind >= Following || fr.End.Kind >= Following {
+		return LookPartition
+	}
+	if fr.Unit == FrameRows {
+		return LookNone
+	}
+	return LookPeers
+}
+
+// WindowLookahead is the largest lookahead of funcs: LookPartition means the
+// operator holds each partition in memory.
+func WindowLookahead(funcs []WindowFunc) Lookahead {
+	l := LookNone
+	for _, f := range funcs {
+		l = max(l, f.Lookahead())
+	}
+	return l
+}
+
+// BufferedFuncs names the functions that need whole partitions, for plans
+// and for the error raised when a partition does not fit in memory.
+func BufferedFuncs(funcs []WindowFunc) []string {
+	var out []string
+	for _, f := range funcs {
+		if f.Lookahead() == LookPartition {
+			out = append(out, f.FuncName()+" AS "+f.Name)
+		}
+	}
+	return out
+}
