@@ -62,6 +62,9 @@ func (c *aggContext) addGroup(g Item) error {
 	if HasAggregate(g.Expr) {
 		return planErr("aggregates are not allowed in group by")
 	}
+	if hasWindow(g.Expr) {
+		return planErr("window functions are not allowed in group by")
+	}
 	b, err := expr.Bind(g.Expr, c.input.Schema(), c.funcs)
 	if err != nil {
 		return err
@@ -182,8 +185,8 @@ func (c *aggContext) rw(e *expr.Expr, expanding map[string]bool) (*expr.Expr, er
 		}
 		return c.ref(len(c.groups) + i), nil
 	}
-	if e.Kind == expr.KindLiteral || isPlaceholder(e) {
-		// A subquery's placeholder is attached after the aggregation.
+	if e.Kind == expr.KindLiteral || isPlaceholder(e) || isWindowRef(e) {
+		// Subqueries and windows are attached after the aggregation.
 		return e, nil
 	}
 	if k := c.groupKey(e); k >= 0 {

@@ -32,9 +32,14 @@ type Query struct {
 	Distinct bool
 	OrderBy  []OrderItem
 	Limit    *int64
+	// Qualify filters on window function results (after the windows, before
+	// DISTINCT and ORDER BY).
+	Qualify *expr.Expr
 
 	// subs are the subqueries whose placeholders the expressions hold.
 	subs map[string]*subquery
+	// wins are the window function calls whose placeholders they hold.
+	wins map[string]*windowCall
 }
 
 // Plan builds and binds the logical plan of q. Errors are *ClauseError.
@@ -63,11 +68,22 @@ func (p *planner) plan() (logical.Node, error) {
 	if err != nil {
 		return nil, err
 	}
+	if hasWindow(p.q.Having) {
+		return nil, clauseErr("having", -1, planErr("window functions are not allowed in having; use qualify"))
+	}
 	having, err := p.rewrite("having", -1, p.q.Having)
 	if err != nil {
 		return nil, err
 	}
 	if err := p.orderPhase1(out); err != nil {
+		return nil, err
+	}
+	qualify, err := p.rewrite("qualify", -1, p.q.Qualify)
+	if err != nil {
+		return nil, err
+	}
+	wins, err := p.prepareWindows(out, qualify)
+	if err != nil {
 		return nil, err
 	}
 	if p.agg != nil {
@@ -80,6 +96,19 @@ func (p *planner) plan() (logical.Node, error) {
 		cond, err := bindPredicate(having, base.Schema(), p.funcs)
 		if err != nil {
 			return nil, clauseErr("having", -1, err)
+		}
+		base = &logical.Filter{Input: base, Cond: cond}
+	}
+	if base, err = p.windows(base, wins); err != nil {
+		return nil, err
+	}
+	if qualify != nil {
+		if len(wins) == 0 {
+			return nil, clauseErr("qualify", -1, planErr("QUALIFY needs a window function"))
+		}
+		cond, err := bindPredicate(qualify, base.Schema(), p.funcs)
+		if err != nil {
+			return nil, clauseErr("qualify", -1, err)
 		}
 		base = &logical.Filter{Input: base, Cond: cond}
 	}
@@ -113,6 +142,9 @@ func (p *planner) where(input logical.Node) (logical.Node, error) {
 	}
 	if HasAggregate(p.q.Where) {
 		return nil, clauseErr("where", -1, planErr("aggregates are not allowed in where; use having"))
+	}
+	if hasWindow(p.q.Where) {
+		return nil, clauseErr("where", -1, planErr("window functions are not allowed in where; use qualify or a subquery"))
 	}
 	// Conjuncts that are a whole EXISTS or IN become semi or anti joins;
 	// the others are one filter, over the joins of their subqueries.
@@ -157,6 +189,18 @@ func (p *planner) isAggregate() bool {
 	for _, o := range q.OrderBy {
 		if o.Expr != nil && HasAggregate(o.Expr) {
 			return true
+		}
+	}
+	for _, w := range q.wins {
+		for _, e := range append(append([]*expr.Expr{}, w.spec.Args...), w.partitionBy...) {
+			if HasAggregate(e) {
+				return true
+			}
+		}
+		for _, o := range w.orderBy {
+			if o.Expr != nil && HasAggregate(o.Expr) {
+				return true
+			}
 		}
 	}
 	return false

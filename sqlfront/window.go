@@ -1,0 +1,168 @@
+package sqlfront
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/drover-etl/drover/expr"
+	"github.com/drover-etl/drover/plan/logical"
+)
+
+// Window function calls travel in expressions as placeholder columns named
+// winPrefix+n, registered on the Query like subqueries. They are computed
+// after grouping and HAVING, before QUALIFY, DISTINCT and ORDER BY, as SQL
+// orders the clauses: one Window node per distinct (PARTITION BY, ORDER
+// BY), each adding its functions' columns under their placeholder names.
+const winPrefix = "$win"
+
+func isWindowRef(e *expr.Expr) bool {
+	return e.Kind == expr.KindColumn && strings.HasPrefix(e.Name, winPrefix)
+}
+
+// windowCall is one window function call: the function with its
+// arguments and its window, expressions unbound over the query's
+// post-aggregation scope (aggregate calls allowed, as in SQL).
+type windowCall struct {
+	name        string
+	spec        logical.WindowFuncSpec // Args unbound; Alias unset
+	partitionBy []*expr.Expr
+	orderBy     []OrderItem
+}
+
+// hasWindow reports whether e calls a window function.
+func hasWindow(e *expr.Expr) bool {
+	found := false
+	if e != nil {
+		expr.Walk(e, func(n *expr.Expr) bool {
+			found = found || isWindowRef(n)
+			return !found
+		})
+	}
+	return found
+}
+
+// windowRefs lists the window calls es refer to, in first-use order.
+func (p *planner) windowRefs(es ...*expr.Expr) []*windowCall {
+	var out []*windowCall
+	seen := map[string]bool{}
+	for _, e := range es {
+		if e == nil {
+			continue
+		}
+		expr.Walk(e, func(n *expr.Expr) bool {
+			if isWindowRef(n) && !seen[n.Name] {
+				seen[n.Name] = true
+				if w := p.q.wins[n.Name]; w != nil {
+					out = append(out, w)
+				}
+			}
+			return true
+		})
+	}
+	return out
+}
+
+// rewrittenWindow is a window call with its expressions rewritten onto the
+// node windows are computed over (the Aggregate's output when grouping).
+type rewrittenWindow struct {
+	call    *windowCall
+	args    []*expr.Expr
+	part    []*expr.Expr
+	order   []*expr.Expr
+	specKey string
+}
+
+// prepareWindows rewrites the window calls of the output, ORDER BY and
+// QUALIFY while the aggregation can still take in the aggregates they
+// use; windows runs them once the node exists.
+func (p *planner) prepareWindows(out *output, qualify *expr.Expr) ([]*rewrittenWindow, error) {
+	es := append([]*expr.Expr{qualify}, out.exprs...)
+	for _, k := range out.order {
+		es = append(es, k.expr)
+	}
+	calls := p.windowRefs(es...)
+	rws := make([]*rewrittenWindow, 0, len(calls))
+	for _, c := range calls {
+		rw := &rewrittenWindow{call: c}
+		var err error
+		if rw.args, err = p.rewriteAll("select", c.spec.Args); err != nil {
+			return nil, err
+		}
+		if rw.part, err = p.rewriteAll("select", c.partitionBy); err != nil {
+			return nil, err
+		}
+		var key strings.Builder
+		for _, e := range rw.part {
+			key.WriteString(e.String() + ",")
+		}
+		key.WriteString("|")
+		for _, o := range c.orderBy {
+			if o.Ordinal != 0 {
+				return nil, clauseErr("select", -1, unsupported("a position in a window's ORDER BY is not supported; name the expression"))
+			}
+			e, err := p.rewrite("select", -1, o.Expr)
+			if err != nil {
+				return nil, err
+			}
+			rw.order = append(rw.order, e)
+			key.WriteString(e.String() + " " + strconv.FormatBool(o.Desc) + " " + strconv.FormatBool(nullsFirst(o)) + ",")
+		}
+		rw.specKey = key.String()
+		rws = append(rws, rw)
+	}
+	return rws, nil
+}
+
+func (p *planner) rewriteAll(clause string, es []*expr.Expr) ([]*expr.Expr, error) {
+	out := make([]*expr.Expr, len(es))
+	for i, e := range es {
+		r, err := p.rewrite(clause, -1, e)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = r
+	}
+	return out, nil
+}
+
+func nullsFirst(o OrderItem) bool {
+	if o.NullsSet {
+		return o.NullsFirst
+	}
+	return logical.DefaultNullsFirst(o.Desc)
+}
+
+// windows stacks one Window node per window spec on base, in first-use
+// order; every function's column is named after its placeholder.
+func (p *planner) windows(base logical.Node, rws []*rewrittenWindow) (logical.Node, error) {
+	var order []string
+	groups := map[string][]*rewrittenWindow{}
+	for _, rw := range rws {
+		if _, ok := groups[rw.specKey]; !ok {
+			order = append(order, rw.specKey)
+		}
+		groups[rw.specKey] = append(groups[rw.specKey], rw)
+	}
+	for _, key := range order {
+		g := groups[key]
+		first := g[0]
+		keys := make([]logical.SortKey, len(first.order))
+		for i, e := range first.order {
+			o := first.call.orderBy[i]
+			keys[i] = logical.SortKey{Expr: e, Desc: o.Desc, NullsFirst: nullsFirst(o)}
+		}
+		specs := make([]logical.WindowFuncSpec, len(g))
+		for i, rw := range g {
+			s := rw.call.spec
+			s.Args = rw.args
+			s.Alias = rw.call.name
+			specs[i] = s
+		}
+		w, err := logical.NewWindow(base, first.part, keys, specs, p.funcs)
+		if err != nil {
+			return nil, clauseErr("select", -1, err)
+		}
+		base = w
+	}
+	return base, nil
+}
