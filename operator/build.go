@@ -69,6 +69,8 @@ func build(ctx context.Context, n *physical.Node, env *Env, part int) (batch.Rea
 		return buildUnion(ctx, n, env, part)
 	case physical.OpHashJoin:
 		return buildJoin(ctx, n, env, part)
+	case physical.OpValues:
+		return newValues(ctx, n, env, part)
 	}
 	if len(n.Inputs) != 1 {
 		return nil, fmt.Errorf("operator: %s wants one input, has %d", n.Op, len(n.Inputs))
@@ -101,6 +103,10 @@ func buildUnary(n *physical.Node, in batch.Reader, env *Env) (batch.Reader, erro
 		return newLimit(n, in), nil
 	case physical.OpTransform:
 		return newTransform(n, in, env)
+	case physical.OpExpand:
+		return newExpand(n, in, env)
+	case physical.OpReplicate:
+		return newReplicate(n, in, env)
 	case physical.OpWrite:
 		// The executor drives Write nodes itself; the input is the data.
 		return in, nil
@@ -131,6 +137,8 @@ func partitionsOf(n *physical.Node, env *Env) int {
 		return total
 	case physical.OpHashJoin:
 		return partitionsOf(n.Inputs[0], env)
+	case physical.OpValues:
+		return 1
 	}
 	return partitionsOf(n.Inputs[0], env)
 }

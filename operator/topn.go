@@ -25,7 +25,12 @@ func newTopN(n *physical.Node, in batch.Reader, env *Env) (batch.Reader, error) 
 	if err != nil {
 		return nil, err
 	}
-	return &topN{sortOp: *s.(*sortOp), n: n.Limit}, nil
+	t := &topN{sortOp: *s.(*sortOp), n: n.Limit + n.Offset}
+	if n.Offset > 0 {
+		// Keep the top Offset+Limit, then skip the first Offset of them.
+		return &limit{in: t, skip: n.Offset, left: n.Limit}, nil
+	}
+	return t, nil
 }
 
 func (t *topN) Next(ctx context.Context) (arrow.RecordBatch, error) {

@@ -104,6 +104,8 @@ func (g *Graph) count(n *physical.Node) (int, error) {
 		return g.readCount(n.Read)
 	case physical.OpUnion:
 		return g.unionCount(n)
+	case physical.OpValues:
+		return 1, nil // constant rows: one task emits them
 	}
 	want := -1
 	for _, in := range n.Inputs {

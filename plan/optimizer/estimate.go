@@ -29,7 +29,12 @@ func estimate(n logical.Node) float64 {
 	case *logical.Aggregate:
 		return estimateAggregate(t)
 	case *logical.Limit:
+		if t.Unbounded() {
+			return estimate(t.Input)
+		}
 		return min(estimate(t.Input), float64(t.N)*float64(rowWidth(t.Schema())))
+	case *logical.Expand, *logical.Values, *logical.Replicate, *logical.SetOp:
+		return estimateSetNode(n)
 	case *logical.Join:
 		return estimateJoin(t)
 	case *logical.Alias, *logical.Sort, *logical.Distinct, *logical.Write:

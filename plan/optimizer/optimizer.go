@@ -47,7 +47,7 @@ type Rule struct {
 }
 
 // DefaultRules is the rule list Optimize applies, in order. Order matters:
-// folding first gives pushdown simple literals to work with; pushdown before
+// set operations are lowered before anything else looks at the tree; folding gives pushdown simple literals to work with; pushdown before
 // pruning lets the scan drop filter-only columns (Scan.Filters are bound
 // against the table, not the projection); join strategy runs on pruned
 // trees so size estimates see the real widths, and pruning runs again after
@@ -55,6 +55,7 @@ type Rule struct {
 // tidy-up rules last.
 func DefaultRules() []Rule {
 	return []Rule{
+		LowerSetOps,
 		FoldConstants,
 		PushPredicates,
 		PruneColumns,

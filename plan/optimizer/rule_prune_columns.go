@@ -42,6 +42,10 @@ func prune(n logical.Node, need colSet) (logical.Node, colMap) {
 		return n.WithChildren(in), m
 	case *logical.Union:
 		return pruneUnion(t, need)
+	case *logical.Expand:
+		return pruneExpand(t, need)
+	case *logical.Values:
+		return pruneValues(t, need)
 	}
 	return pruneNothing(n)
 }

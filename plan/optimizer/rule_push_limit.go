@@ -3,8 +3,9 @@ package optimizer
 import "github.com/drover-etl/drover/plan/logical"
 
 // PushLimitIntoUnion copies a Limit into each input of a Union under it:
-// no input can contribute more than N rows to the first N. The Limit above
-// stays, since the inputs together may still exceed N.
+// no input can contribute more than N rows to the first N (Offset+N rows
+// when the Limit skips an offset; an OFFSET alone bounds nothing). The
+// Limit above stays, since the inputs together may still exceed N.
 var PushLimitIntoUnion = Rule{Name: "push_limit_into_union", Apply: pushLimitIntoUnion}
 
 func pushLimitIntoUnion(n logical.Node, _ Config) (logical.Node, error) {
@@ -14,10 +15,10 @@ func pushLimitIntoUnion(n logical.Node, _ Config) (logical.Node, error) {
 			return n, nil
 		}
 		u, ok := l.Input.(*logical.Union)
-		if !ok {
+		if !ok || l.Unbounded() {
 			return n, nil
 		}
-		return l.WithChildren(capInputs(u, l.N)), nil
+		return l.WithChildren(capInputs(u, l.End())), nil
 	})
 }
 
@@ -34,8 +35,11 @@ func capInputs(u *logical.Union, limit int64) logical.Node {
 func capRows(n logical.Node, limit int64) logical.Node {
 	switch t := n.(type) {
 	case *logical.Limit:
-		if t.N <= limit {
+		if !t.Unbounded() && t.N <= limit {
 			return n
+		}
+		if t.Offset > 0 || t.Unbounded() {
+			break // the inner Limit skips rows: cap over it
 		}
 		n = t.Input
 	case *logical.Union:

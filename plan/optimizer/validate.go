@@ -58,9 +58,11 @@ func validateNode(n logical.Node) error {
 	case *logical.Sort:
 		return validateSort(t)
 	case *logical.Limit:
-		if t.N < 0 {
-			return fmt.Errorf("negative limit %d", t.N)
+		if t.N < logical.NoLimit || t.Offset < 0 {
+			return fmt.Errorf("negative limit %d or offset %d", t.N, t.Offset)
 		}
+	case *logical.Expand, *logical.Values, *logical.Replicate, *logical.SetOp:
+		return validateSetNode(n)
 	case *logical.Union:
 		return validateUnion(t)
 	case *logical.Write:

@@ -29,9 +29,12 @@ const (
 	OpWrite
 	OpTransform // a plugin's batch transform
 	OpWindow    // window functions over partitions sorted by the input
+	OpExpand    // one output row per input row and projection list
+	OpValues    // constant rows, a single-partition leaf
+	OpReplicate // each row repeated by a count expression
 )
 
-var opNames = [...]string{"Scan", "Filter", "Project", "HashAgg", "HashJoin", "Sort", "TopN", "Limit", "Union", "Exchange", "StageRead", "Write", "Transform", "Window"}
+var opNames = [...]string{"Scan", "Filter", "Project", "HashAgg", "HashJoin", "Sort", "TopN", "Limit", "Union", "Exchange", "StageRead", "Write", "Transform", "Window", "Expand", "Values", "Replicate"}
 
 func (o Op) String() string { return opNames[o] }
 
@@ -54,6 +57,23 @@ type Node struct {
 
 	Transform *TransformSpec `json:"transform,omitempty"`
 	Window    *WindowSpec    `json:"window,omitempty"`
+
+	// Offset is the rows a Limit or TopN skips before the Limit it keeps
+	// (with Limit < 0 a Limit keeps every row after them).
+	Offset    int64       `json:"offset,omitempty"`
+	Expand    *ExpandSpec `json:"expand,omitempty"`
+	Values    *ValuesSpec `json:"values,omitempty"`
+	Replicate *expr.Expr  `json:"replicate,omitempty"`
+}
+
+// ExpandSpec lists the projections an Expand evaluates over every row.
+type ExpandSpec struct {
+	Projections [][]*expr.Expr `json:"projections"`
+}
+
+// ValuesSpec holds the constant rows of a Values leaf.
+type ValuesSpec struct {
+	Rows [][]*expr.Expr `json:"rows"`
 }
 
 // ScanSpec reads a source. Each Split (a file or a run of Parquet row
@@ -188,9 +208,14 @@ func (n *Node) Describe() string {
 	case OpSort:
 		return "Sort " + sortKeys(n.Sort.Keys)
 	case OpTopN:
-		return fmt.Sprintf("TopN %d by %s", n.Limit, sortKeys(n.Sort.Keys))
+		return fmt.Sprintf("TopN %d%s by %s", n.Limit, offsetText(n.Offset), sortKeys(n.Sort.Keys))
 	case OpLimit:
-		return fmt.Sprintf("Limit %d", n.Limit)
+		if n.Limit < 0 {
+			return fmt.Sprintf("Offset %d", n.Offset)
+		}
+		return fmt.Sprintf("Limit %d%s", n.Limit, offsetText(n.Offset))
+	case OpExpand, OpValues, OpReplicate:
+		return n.describeSetNode()
 	case OpUnion:
 		return fmt.Sprintf("Union (%d inputs)", len(n.Inputs))
 	case OpExchange:

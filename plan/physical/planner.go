@@ -81,6 +81,8 @@ func (p *planner) plan(n logical.Node) (*Node, error) {
 		return p.transform(n)
 	case *logical.Window:
 		return p.window(n)
+	case *logical.Expand, *logical.Values, *logical.Replicate, *logical.SetOp:
+		return p.setNode(n)
 	case *logical.Write:
 		return p.unary(n, n.Input, func(in *Node) *Node {
 			return &Node{Op: OpWrite, Inputs: []*Node{in}, Schema: n.Schema(), Write: &WriteSpec{

@@ -1,0 +1,172 @@
+package local
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/drover-etl/drover/expr"
+	"github.com/drover-etl/drover/plan/logical"
+	"github.com/drover-etl/drover/types"
+)
+
+// salesRows has NULLs in both keys and in the value, so rollup rows (NULL
+// keys from the set) and data rows with NULL keys meet in the output.
+var salesRows = [][][]any{
+	{{"nl", 1, 10}, {"nl", 2, 5}, {nil, 1, 7}, {"de", nil, 3}},
+	{{"nl", 1, nil}, {"de", 2, 4}, {nil, nil, 1}, {"nl", nil, 2}},
+	{{"de", 2, 6}, {"fr", 1, 8}, {nil, 1, 9}},
+}
+
+var salesCols = []string{"country", "year", "amount"}
+var salesTypes = []types.Type{types.StringType, types.Int64Type, types.Int64Type}
+
+// groupingCase is GROUP BY with grouping sets over (country, year).
+type groupingCase struct {
+	name   string
+	sets   [][]int
+	chunks [][][]any
+}
+
+func TestGroupingSetsDistributed(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end")
+	}
+	empty := [][][]any{{}, {}}
+	cases := []groupingCase{
+		{"rollup", logical.Rollup([][]int{{0}, {1}}), salesRows},
+		{"cube", logical.Cube([][]int{{0}, {1}}), salesRows},
+		{"repeated sets", [][]int{{0}, {0}, {}, {}}, salesRows},
+		{"key in no set", [][]int{{0}, {}}, salesRows},
+		{"product", logical.CrossSets([][]int{{0}}, logical.Rollup([][]int{{1}})), salesRows},
+		{"one set", [][]int{{1}}, salesRows},
+		{"only empty set", [][]int{{}}, salesRows},
+		{"rollup over empty input", logical.Rollup([][]int{{0}, {1}}), empty},
+		{"repeated empty sets over empty input", [][]int{{}, {}, {0}}, empty},
+		{"no empty set over empty input", [][]int{{0}, {0, 1}}, empty},
+	}
+	for _, tc := range cases {
+		t.Run(strings.ReplaceAll(tc.name, " ", "_"), func(t *testing.T) {
+			in := partitioned(t, "sales", salesCols, salesTypes, tc.chunks...)
+			got := runGrouping(t, in, tc.sets)
+			sameRows(t, tc.name, got, refGrouping(tc.chunks, tc.sets))
+		})
+	}
+}
+
+// runGrouping plans the sets with sum, count, count(*), min and avg of
+// amount, and GROUPING() in several forms, and returns the rows.
+func runGrouping(t *testing.T, in logical.Node, sets [][]int) []string {
+	t.Helper()
+	keys := []*expr.Expr{colOf(t, in, "country"), colOf(t, in, "year")}
+	amount := colOf(t, in, "amount")
+	aggs := []logical.AggExpr{
+		{Func: expr.AggSum, Arg: amount, Name: "total", Type: types.Int64Type},
+		{Func: expr.AggCount, Arg: amount, Name: "n_amount", Type: types.Int64Type},
+		{Func: expr.AggCountStar, Name: "n", Type: types.Int64Type},
+		{Func: expr.AggMin, Arg: amount, Name: "lowest", Type: types.Int64Type},
+		{Func: expr.AggAvg, Arg: amount, Name: "mean", Type: types.Float64Type},
+	}
+	g, err := logical.GroupingSets(in, keys, []string{"country", "year"}, sets, aggs, "g")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := g.Node.Schema()
+	p := &logical.Project{Input: g.Node}
+	add := func(name string, e *expr.Expr) {
+		p.Names, p.Exprs = append(p.Names, name), append(p.Exprs, e)
+	}
+	add("country", expr.BoundCol(0, s.Fields[0]))
+	add("year", expr.BoundCol(1, s.Fields[1]))
+	for _, args := range [][]int{nil, {0}, {1}, {1, 0}, {0, 1, 0}} {
+		e, err := g.Grouping(args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		add(fmt.Sprintf("g%v", args), e)
+	}
+	for i := range aggs {
+		add(aggs[i].Name, expr.BoundCol(g.ID()+1+i, s.Fields[g.ID()+1+i]))
+	}
+	res := runLogical(t, p, 4)
+	return text(res.rows, false, p.Names...)
+}
+
+// refGrouping computes the expected rows directly: for each set, group the
+// rows by the set's keys (NULLs equal) and aggregate; an empty set always
+// yields one row.
+func refGrouping(chunks [][][]any, sets [][]int) []string {
+	var rows [][]any
+	for _, c := range chunks {
+		rows = append(rows, c...)
+	}
+	var out []string
+	for _, set := range sets {
+		groups := map[string][][]any{}
+		var order []string
+		for _, r := range rows {
+			k := ""
+			for _, i := range set {
+				k += key(r[i]) + "\x00"
+			}
+			if _, ok := groups[k]; !ok {
+				order = append(order, k)
+			}
+			groups[k] = append(groups[k], r)
+		}
+		if len(set) == 0 && len(order) == 0 {
+			order = []string{""}
+		}
+		for _, k := range order {
+			out = append(out, refGroupRow(set, groups[k]))
+		}
+	}
+	sortStrings(out)
+	return out
+}
+
+func refGroupRow(set []int, rows [][]any) string {
+	in := func(i int) bool {
+		for _, s := range set {
+			if s == i {
+				return true
+			}
+		}
+		return false
+	}
+	bit := func(i int) int {
+		if in(i) {
+			return 0
+		}
+		return 1
+	}
+	cells := []string{"NULL", "NULL"}
+	for i := 0; i < 2; i++ {
+		if in(i) {
+			cells[i] = key(rows[0][i])
+		}
+	}
+	// GROUPING(), (country), (year), (year, country), (country, year, country)
+	cells = append(cells,
+		fmt.Sprint(bit(0)<<1|bit(1)), fmt.Sprint(bit(0)), fmt.Sprint(bit(1)),
+		fmt.Sprint(bit(1)<<1|bit(0)), fmt.Sprint(bit(0)<<2|bit(1)<<1|bit(0)))
+	var sum, n int
+	lowest := 0
+	for _, r := range rows {
+		if r[2] == nil {
+			continue
+		}
+		v := r[2].(int)
+		if n == 0 || v < lowest {
+			lowest = v
+		}
+		sum += v
+		n++
+	}
+	if n == 0 {
+		cells = append(cells, "NULL", "0", fmt.Sprint(len(rows)), "NULL", "NULL")
+	} else {
+		cells = append(cells, fmt.Sprint(sum), fmt.Sprint(n), fmt.Sprint(len(rows)), fmt.Sprint(lowest), fmt.Sprint(float64(sum)/float64(n)))
+	}
+	return strings.Join(cells, "|")
+}
