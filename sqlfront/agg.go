@@ -16,6 +16,8 @@ import (
 const (
 	aggPrefix   = "$agg:"
 	aggDistinct = ":distinct"
+	// groupingCall marks GROUPING(keys…), answered from the grouping id.
+	groupingCall = "$grouping"
 )
 
 func aggCall(f expr.AggFunc, distinct bool, arg *expr.Expr) *expr.Expr {

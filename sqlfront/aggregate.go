@@ -2,6 +2,7 @@ package sqlfront
 
 import (
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -24,6 +25,10 @@ type aggContext struct {
 	aggs       []logical.AggExpr
 	aggKeys    []string // canonical text of each aggregate, for reuse
 	named      int      // aggs[:named] are the query's named Aggregates
+	// sets are the grouping sets (ordinals of groups) of GROUPING SETS,
+	// ROLLUP and CUBE; nil for a plain GROUP BY. With sets the node's
+	// output has the grouping id between the keys and the aggregates.
+	sets [][]int
 
 	// Names usable in post-aggregation expressions, lower-cased.
 	groupAlias map[string]int
@@ -35,6 +40,7 @@ func newAggContext(q *Query, input logical.Node, funcs expr.FuncResolver) (*aggC
 	c := &aggContext{
 		input: input, funcs: funcs, qualifier: q.Name,
 		groupAlias: map[string]int{}, aggAlias: map[string]int{}, selAlias: map[string]*expr.Expr{},
+		sets: q.GroupingSets,
 	}
 	for i, g := range q.GroupBy {
 		if err := c.addGroup(g); err != nil {
@@ -156,17 +162,72 @@ func (c *aggContext) name(k int) string {
 	return c.aggs[k-len(c.groups)].Name
 }
 
-// ref is a reference to output column k of the Aggregate node, typed when
-// bound against it.
+// ref is a reference to column k (keys, then aggregates) of the
+// aggregation's output, typed when bound against it.
 func (c *aggContext) ref(k int) *expr.Expr {
-	return &expr.Expr{Kind: expr.KindColumn, Qualifier: c.qualifier, Name: c.name(k), Index: k}
+	return &expr.Expr{Kind: expr.KindColumn, Qualifier: c.qualifier, Name: c.name(k), Index: c.phys(k)}
 }
 
-func (c *aggContext) node() *logical.Aggregate {
-	return &logical.Aggregate{
-		Input: c.input, GroupBy: c.groups, GroupNames: c.groupNames,
-		Aggs: c.aggs, Qualifier: c.qualifier,
+// phys is the ordinal in the node's output of column k: past the keys,
+// grouping sets put the grouping id first.
+func (c *aggContext) phys(k int) int {
+	if k >= len(c.groups) && c.sets != nil {
+		return k + 1
 	}
+	return k
+}
+
+func (c *aggContext) node() (logical.Node, error) {
+	if c.sets == nil {
+		return &logical.Aggregate{
+			Input: c.input, GroupBy: c.groups, GroupNames: c.groupNames,
+			Aggs: c.aggs, Qualifier: c.qualifier,
+		}, nil
+	}
+	g, err := logical.GroupingSets(c.input, c.groups, c.groupNames, c.sets, c.aggs, c.qualifier)
+	if err != nil {
+		return nil, err
+	}
+	return g.Node, nil
+}
+
+// grouping is GROUPING(args…) over the output: one bit per argument, the
+// first the most significant, set when the row's grouping set does not
+// group that key. It reads the grouping id, so a NULL that a set put in a
+// key is told apart from a NULL in the data.
+func (c *aggContext) grouping(args []*expr.Expr) (*expr.Expr, error) {
+	keys := make([]int, len(args))
+	for i, a := range args {
+		if keys[i] = c.groupKey(a); keys[i] < 0 {
+			return nil, planErr("the argument %s of grouping() is not a group by key", a)
+		}
+	}
+	if len(keys) == 0 {
+		return nil, planErr("grouping() needs at least one group by key")
+	}
+	if c.sets == nil {
+		return expr.Lit(types.Int64Value(0)), nil // every key is grouped
+	}
+	n := len(c.groups)
+	id := &expr.Expr{Kind: expr.KindColumn, Qualifier: c.qualifier, Name: logical.GroupingIDName, Index: n}
+	var ids []int64
+	for _, s := range c.sets {
+		if gid := logical.GroupingID(s, n); !slices.Contains(ids, gid) {
+			ids = append(ids, gid)
+		}
+	}
+	value := func(gid int64) *expr.Expr {
+		var v int64
+		for _, k := range keys {
+			v = v<<1 | (gid>>(n-1-k))&1
+		}
+		return expr.Lit(types.Int64Value(v))
+	}
+	args2 := []*expr.Expr{}
+	for _, gid := range ids[:len(ids)-1] {
+		args2 = append(args2, expr.Call(expr.FnEq, id, expr.Lit(types.Int64Value(gid))), value(gid))
+	}
+	return expr.Call(expr.FnCase, append(args2, value(ids[len(ids)-1]))...), nil
 }
 
 // rewrite maps a post-aggregation expression onto the Aggregate output:
@@ -184,6 +245,9 @@ func (c *aggContext) rw(e *expr.Expr, expanding map[string]bool) (*expr.Expr, er
 			return nil, err
 		}
 		return c.ref(len(c.groups) + i), nil
+	}
+	if e.IsCall(groupingCall) {
+		return c.grouping(e.Args)
 	}
 	if e.Kind == expr.KindLiteral || isPlaceholder(e) || isWindowRef(e) {
 		// Subqueries and windows are attached after the aggregation.

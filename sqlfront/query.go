@@ -21,6 +21,9 @@ type Query struct {
 	Where *expr.Expr
 	// GroupBy items may carry an alias, which names the group column.
 	GroupBy []Item
+	// GroupingSets, when set, are the sets of GROUPING SETS / ROLLUP /
+	// CUBE, each listing ordinals of GroupBy; nil for a plain GROUP BY.
+	GroupingSets [][]int
 	// Aggregates are named aggregate calls ("sum(x) AS total"); they come
 	// right after the group columns in the default output and their names
 	// can be used in Having, Select and OrderBy.
@@ -87,7 +90,9 @@ func (p *planner) plan() (logical.Node, error) {
 		return nil, err
 	}
 	if p.agg != nil {
-		base = p.agg.node()
+		if base, err = p.agg.node(); err != nil {
+			return nil, clauseErr("group_by", -1, err)
+		}
 	}
 	if base, having, err = p.attachOutput(base, out, having); err != nil {
 		return nil, err
