@@ -147,7 +147,11 @@ func (f *FuncCall) String() string {
 	if f.Schema != "" {
 		sb.WriteString(QuoteIdent(f.Schema) + ".")
 	}
-	sb.WriteString(QuoteIdent(f.Name) + "(")
+	name := QuoteIdent(f.Name)
+	if f.Name == "left" || f.Name == "right" {
+		name = f.Name // reserved, but a function name before "("
+	}
+	sb.WriteString(name + "(")
 	if f.Distinct {
 		sb.WriteString("DISTINCT ")
 	}
