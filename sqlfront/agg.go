@@ -3,10 +3,8 @@ package sqlfront
 import (
 	"strings"
 
-	"github.com/pingcap/tidb/pkg/parser/ast"
-	"github.com/pingcap/tidb/pkg/parser/test_driver"
-
 	"github.com/drover-etl/drover/expr"
+	"github.com/drover-etl/drover/sqlfront/ast"
 )
 
 // Aggregate calls travel inside unbound expression trees as calls named
@@ -59,16 +57,21 @@ func HasAggregate(e *expr.Expr) bool {
 	return found
 }
 
-func convertAgg(x *ast.AggregateFuncExpr) (*expr.Expr, error) {
-	name := strings.ToLower(x.F)
-	f, ok := expr.AggFuncByName[name]
+func convertAgg(x *ast.FuncCall) (*expr.Expr, error) {
+	f, ok := expr.AggFuncByName[x.Name]
 	if !ok {
-		return nil, unsupported("aggregate %s is not supported (in %s); use sum, count, min, max or avg", x.F, sqlText(x))
+		return nil, unsupported("not supported: aggregate %s (in %s); use sum, count, min, max or avg", x.Name, x)
+	}
+	if x.Star {
+		if f != expr.AggCount || x.Distinct {
+			return nil, parseErr("only count takes * (in %s)", x)
+		}
+		return aggCall(expr.AggCountStar, false, nil), nil
 	}
 	if len(x.Args) != 1 {
-		return nil, unsupported("%s with %d arguments is not supported", x.F, len(x.Args))
+		return nil, unsupported("not supported: %s with %d arguments (in %s)", x.Name, len(x.Args), x)
 	}
-	// TiDB parses count(*) as count(1); both count rows.
+	// count(1) counts rows, like count(*).
 	if f == expr.AggCount && !x.Distinct && isNonNullLiteral(x.Args[0]) {
 		return aggCall(expr.AggCountStar, false, nil), nil
 	}
@@ -77,12 +80,7 @@ func convertAgg(x *ast.AggregateFuncExpr) (*expr.Expr, error) {
 		return nil, err
 	}
 	if HasAggregate(arg) {
-		return nil, planErr("aggregate inside an aggregate in %s", sqlText(x))
+		return nil, planErr("aggregate inside an aggregate in %s", x)
 	}
 	return aggCall(f, x.Distinct, arg), nil
-}
-
-func isNonNullLiteral(n ast.ExprNode) bool {
-	v, ok := n.(*test_driver.ValueExpr)
-	return ok && v.Kind() != test_driver.KindNull
 }

@@ -1,58 +1,59 @@
 package sqlfront
 
 import (
+	"fmt"
 	"strings"
 
-	"github.com/pingcap/tidb/pkg/parser/ast"
-	"github.com/pingcap/tidb/pkg/parser/format"
-	"github.com/pingcap/tidb/pkg/parser/opcode"
-	"github.com/pingcap/tidb/pkg/parser/test_driver"
-
 	"github.com/drover-etl/drover/expr"
+	"github.com/drover-etl/drover/sqlfront/ast"
 	"github.com/drover-etl/drover/types"
 )
 
-// convert maps a TiDB expression onto Drover's canonical functions. The
-// result is unbound; aggregate calls become markers (see aggCall).
-func convert(n ast.ExprNode) (*expr.Expr, error) {
+// convert maps a syntax tree expression onto Drover's canonical
+// functions. The result is unbound; aggregate calls become markers (see
+// aggCall). Constructs sqlfront cannot plan are rejected before, by
+// checkSupported; the default case is the safety net.
+func convert(n ast.Expr) (*expr.Expr, error) {
 	switch x := n.(type) {
-	case *test_driver.ValueExpr:
-		return convertValue(x)
-	case *ast.ColumnNameExpr:
-		return convertColumn(x.Name)
-	case *ast.ParenthesesExpr:
-		return convert(x.Expr)
-	case *ast.BinaryOperationExpr:
+	case *ast.Literal:
+		return convertLiteral(x)
+	case *ast.TypedLiteral:
+		return convertTypedLiteral(x)
+	case *ast.ColumnRef:
+		return convertColumn(x)
+	case *ast.Binary:
 		return convertBinary(x)
-	case *ast.UnaryOperationExpr:
+	case *ast.Unary:
 		return convertUnary(x)
-	case *ast.IsNullExpr:
+	case *ast.IsNull:
 		return convertIsNull(x)
-	case *ast.IsTruthExpr:
-		return convertIsTruth(x)
-	case *ast.PatternInExpr:
+	case *ast.IsBool:
+		return convertIsBool(x)
+	case *ast.IsDistinct:
+		return convertIsDistinct(x)
+	case *ast.InList:
 		return convertIn(x)
-	case *ast.BetweenExpr:
+	case *ast.Between:
 		return convertBetween(x)
-	case *ast.PatternLikeOrIlikeExpr:
+	case *ast.Like:
 		return convertLike(x)
-	case *ast.CaseExpr:
+	case *ast.Case:
 		return convertCase(x)
-	case *ast.FuncCallExpr:
+	case *ast.Cast:
+		return convertCast(x)
+	case *ast.FuncCall:
 		return convertFunc(x)
-	case *ast.AggregateFuncExpr:
-		return convertAgg(x)
-	case *ast.SubqueryExpr, *ast.ExistsSubqueryExpr, *ast.CompareSubqueryExpr:
-		return nil, unsupported("subqueries in expressions are not supported yet (in %s); join the relation instead", sqlText(n))
-	case *ast.WindowFuncExpr:
-		return nil, unsupported("window functions are not supported yet (in %s)", sqlText(n))
-	case *ast.PositionExpr:
-		return nil, unsupported("a column position (%d) is only allowed as a whole GROUP BY or ORDER BY item", x.N)
+	case *ast.Extract:
+		return convertExtract(x)
+	case *ast.Trim:
+		return convertTrim(x)
+	case *ast.Interval:
+		return nil, unsupported("not supported: INTERVAL outside date/timestamp ± INTERVAL (in %s)", x)
 	}
-	return nil, unsupported("%s is not supported", sqlText(n))
+	return nil, unsupported("not supported: %s", n)
 }
 
-func convertAll(ns []ast.ExprNode) ([]*expr.Expr, error) {
+func convertAll(ns ...ast.Expr) ([]*expr.Expr, error) {
 	out := make([]*expr.Expr, len(ns))
 	for i, n := range ns {
 		e, err := convert(n)
@@ -64,51 +65,51 @@ func convertAll(ns []ast.ExprNode) ([]*expr.Expr, error) {
 	return out, nil
 }
 
-func convertColumn(c *ast.ColumnName) (*expr.Expr, error) {
-	if c.Schema.O != "" {
-		return nil, unsupported("three-part column names like %s.%s.%s are not supported", c.Schema.O, c.Table.O, c.Name.O)
+func convertColumn(c *ast.ColumnRef) (*expr.Expr, error) {
+	if c.Schema != "" {
+		return nil, unsupported("not supported: three-part column names like %s", c)
 	}
-	return expr.Col(c.Table.O, c.Name.O), nil
+	return expr.Col(c.Table, c.Name), nil
 }
 
-var binaryOps = map[opcode.Op]string{
-	opcode.Plus: expr.FnAdd, opcode.Minus: expr.FnSub, opcode.Mul: expr.FnMul,
-	opcode.Div: expr.FnDiv, opcode.Mod: expr.FnMod,
-	opcode.EQ: expr.FnEq, opcode.NE: expr.FnNe, opcode.LT: expr.FnLt,
-	opcode.LE: expr.FnLe, opcode.GT: expr.FnGt, opcode.GE: expr.FnGe,
-	opcode.LogicAnd: expr.FnAnd, opcode.LogicOr: expr.FnOr,
+var binaryOps = map[ast.BinaryOp]string{
+	ast.OpAdd: expr.FnAdd, ast.OpSub: expr.FnSub, ast.OpMul: expr.FnMul,
+	ast.OpDiv: expr.FnDiv, ast.OpMod: expr.FnMod, ast.OpConcat: expr.FnConcat,
+	ast.OpEq: expr.FnEq, ast.OpNe: expr.FnNe, ast.OpLt: expr.FnLt,
+	ast.OpLe: expr.FnLe, ast.OpGt: expr.FnGt, ast.OpGe: expr.FnGe,
+	ast.OpAnd: expr.FnAnd, ast.OpOr: expr.FnOr,
 }
 
-func convertBinary(x *ast.BinaryOperationExpr) (*expr.Expr, error) {
-	fn, ok := binaryOps[x.Op]
-	if !ok {
-		return nil, unsupported("operator %s is not supported (in %s)", x.Op, sqlText(x))
+func convertBinary(x *ast.Binary) (*expr.Expr, error) {
+	if e, ok, err := intervalArith(x); ok || err != nil {
+		return e, err
 	}
-	args, err := convertAll([]ast.ExprNode{x.L, x.R})
+	args, err := convertAll(x.L, x.R)
 	if err != nil {
 		return nil, err
 	}
-	return expr.Call(fn, args...), nil
+	return expr.Call(binaryOps[x.Op], args...), nil
 }
 
-func convertUnary(x *ast.UnaryOperationExpr) (*expr.Expr, error) {
-	v, err := convert(x.V)
+func convertUnary(x *ast.Unary) (*expr.Expr, error) {
+	if lit, ok := x.X.(*ast.Literal); ok && x.Op == ast.OpNeg && isNumber(lit) {
+		return convertLiteral(&ast.Literal{Pos: lit.Pos, Kind: lit.Kind, Text: "-" + lit.Text})
+	}
+	v, err := convert(x.X)
 	if err != nil {
 		return nil, err
 	}
 	switch x.Op {
-	case opcode.Plus:
-		return v, nil
-	case opcode.Minus:
+	case ast.OpNeg:
 		return expr.Call(expr.FnNeg, v), nil
-	case opcode.Not, opcode.Not2:
+	case ast.OpNot:
 		return expr.Call(expr.FnNot, v), nil
 	}
-	return nil, unsupported("operator %s is not supported (in %s)", x.Op, sqlText(x))
+	return v, nil
 }
 
-func convertIsNull(x *ast.IsNullExpr) (*expr.Expr, error) {
-	v, err := convert(x.Expr)
+func convertIsNull(x *ast.IsNull) (*expr.Expr, error) {
+	v, err := convert(x.X)
 	if err != nil {
 		return nil, err
 	}
@@ -118,28 +119,34 @@ func convertIsNull(x *ast.IsNullExpr) (*expr.Expr, error) {
 	return expr.Call(expr.FnIsNull, v), nil
 }
 
-// convertIsTruth: x IS TRUE is never NULL, so it is coalesce(x, false);
+// convertIsBool: x IS TRUE is never NULL, so it is coalesce(x, false);
 // IS FALSE is coalesce(NOT x, false); IS NOT ... negates that.
-func convertIsTruth(x *ast.IsTruthExpr) (*expr.Expr, error) {
-	v, err := convert(x.Expr)
+func convertIsBool(x *ast.IsBool) (*expr.Expr, error) {
+	v, err := convert(x.X)
 	if err != nil {
 		return nil, err
 	}
-	if x.True == 0 {
+	if !x.Value {
 		v = expr.Call(expr.FnNot, v)
 	}
-	e := expr.Call(expr.FnCoalesce, v, expr.Lit(types.BoolValue(false)))
-	if x.Not {
-		e = expr.Call(expr.FnNot, e)
-	}
-	return e, nil
+	return negateIf(x.Not, expr.Call(expr.FnCoalesce, v, falseLit())), nil
 }
 
-func convertIn(x *ast.PatternInExpr) (*expr.Expr, error) {
-	if x.Sel != nil {
-		return nil, unsupported("subqueries in expressions are not supported yet (in %s); join the relation instead", sqlText(x))
+// convertIsDistinct: a IS NOT DISTINCT FROM b is never NULL: a = b when
+// both are set, true when both are NULL, false when one is.
+func convertIsDistinct(x *ast.IsDistinct) (*expr.Expr, error) {
+	args, err := convertAll(x.L, x.R)
+	if err != nil {
+		return nil, err
 	}
-	args, err := convertAll(append([]ast.ExprNode{x.Expr}, x.List...))
+	a, b := args[0], args[1]
+	bothNull := expr.Call(expr.FnAnd, expr.Call(expr.FnIsNull, a.Clone()), expr.Call(expr.FnIsNull, b.Clone()))
+	same := expr.Call(expr.FnCoalesce, expr.Call(expr.FnEq, a, b), bothNull)
+	return negateIf(!x.Not, same), nil
+}
+
+func convertIn(x *ast.InList) (*expr.Expr, error) {
+	args, err := convertAll(append([]ast.Expr{x.X}, x.List...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -147,8 +154,8 @@ func convertIn(x *ast.PatternInExpr) (*expr.Expr, error) {
 }
 
 // convertBetween: x BETWEEN a AND b is x >= a AND x <= b.
-func convertBetween(x *ast.BetweenExpr) (*expr.Expr, error) {
-	args, err := convertAll([]ast.ExprNode{x.Expr, x.Left, x.Right})
+func convertBetween(x *ast.Between) (*expr.Expr, error) {
+	args, err := convertAll(x.X, x.Lo, x.Hi)
 	if err != nil {
 		return nil, err
 	}
@@ -156,18 +163,18 @@ func convertBetween(x *ast.BetweenExpr) (*expr.Expr, error) {
 	return negateIf(x.Not, e), nil
 }
 
-func convertLike(x *ast.PatternLikeOrIlikeExpr) (*expr.Expr, error) {
-	args, err := convertAll([]ast.ExprNode{x.Expr, x.Pattern})
+func convertLike(x *ast.Like) (*expr.Expr, error) {
+	args, err := convertAll(x.X, x.Pattern)
 	if err != nil {
 		return nil, err
 	}
-	if x.Escape != '\\' {
+	if x.Escape != nil {
 		if args[1], err = reescape(args[1], x.Escape); err != nil {
 			return nil, err
 		}
 	}
 	fn := expr.FnLike
-	if !x.IsLike {
+	if x.ILike {
 		fn = expr.FnILike
 	}
 	return negateIf(x.Not, expr.Call(fn, args...)), nil
@@ -175,9 +182,17 @@ func convertLike(x *ast.PatternLikeOrIlikeExpr) (*expr.Expr, error) {
 
 // reescape rewrites a pattern using ESCAPE 'c' into the backslash escapes
 // the like function understands.
-func reescape(p *expr.Expr, esc byte) (*expr.Expr, error) {
+func reescape(p *expr.Expr, escape ast.Expr) (*expr.Expr, error) {
+	lit, ok := escape.(*ast.Literal)
+	if !ok || lit.Kind != ast.LitString || len(lit.Text) != 1 {
+		return nil, unsupported("not supported: ESCAPE other than a one-character string (in ESCAPE %s)", escape)
+	}
+	esc := lit.Text[0]
+	if esc == '\\' {
+		return p, nil
+	}
 	if !p.IsLiteral() || p.Value.Type.ID != types.String {
-		return nil, unsupported("ESCAPE needs a string literal pattern")
+		return nil, unsupported("not supported: ESCAPE with a pattern that is not a string literal")
 	}
 	var sb strings.Builder
 	s := p.Value.S
@@ -197,18 +212,18 @@ func reescape(p *expr.Expr, esc byte) (*expr.Expr, error) {
 }
 
 // convertCase maps both CASE forms onto the searched form with an ELSE.
-func convertCase(x *ast.CaseExpr) (*expr.Expr, error) {
+func convertCase(x *ast.Case) (*expr.Expr, error) {
 	var value *expr.Expr
-	if x.Value != nil {
-		v, err := convert(x.Value)
+	if x.Operand != nil {
+		v, err := convert(x.Operand)
 		if err != nil {
 			return nil, err
 		}
 		value = v
 	}
 	var args []*expr.Expr
-	for _, w := range x.WhenClauses {
-		parts, err := convertAll([]ast.ExprNode{w.Expr, w.Result})
+	for _, w := range x.Whens {
+		parts, err := convertAll(w.Cond, w.Result)
 		if err != nil {
 			return nil, err
 		}
@@ -219,14 +234,29 @@ func convertCase(x *ast.CaseExpr) (*expr.Expr, error) {
 		args = append(args, cond, parts[1])
 	}
 	els := expr.Lit(types.NullValue(types.NullType))
-	if x.ElseClause != nil {
-		e, err := convert(x.ElseClause)
+	if x.Else != nil {
+		e, err := convert(x.Else)
 		if err != nil {
 			return nil, err
 		}
 		els = e
 	}
 	return expr.Call(expr.FnCase, append(args, els)...), nil
+}
+
+func convertCast(x *ast.Cast) (*expr.Expr, error) {
+	if x.Try {
+		return nil, unsupported("not supported: TRY_CAST (in %s)", x)
+	}
+	t, err := types.Parse(x.Type.String())
+	if err != nil {
+		return nil, fmt.Errorf("CAST: %w", err)
+	}
+	v, err := convert(x.X)
+	if err != nil {
+		return nil, err
+	}
+	return expr.Cast(v, t), nil
 }
 
 func negateIf(not bool, e *expr.Expr) *expr.Expr {
@@ -236,11 +266,4 @@ func negateIf(not bool, e *expr.Expr) *expr.Expr {
 	return e
 }
 
-// sqlText renders a node back to SQL for messages.
-func sqlText(n ast.Node) string {
-	var sb strings.Builder
-	if err := n.Restore(format.NewRestoreCtx((format.DefaultRestoreFlags|format.RestoreStringWithoutCharset)&^format.RestoreNameBackQuotes, &sb)); err != nil {
-		return "?"
-	}
-	return sb.String()
-}
+func falseLit() *expr.Expr { return expr.Lit(types.BoolValue(false)) }

@@ -1,48 +1,67 @@
 package sqlfront
 
 import (
-	"math"
 	"strconv"
 
-	"github.com/pingcap/tidb/pkg/parser/mysql"
-	"github.com/pingcap/tidb/pkg/parser/test_driver"
-
 	"github.com/drover-etl/drover/expr"
+	"github.com/drover-etl/drover/sqlfront/ast"
 	"github.com/drover-etl/drover/types"
 )
 
-// convertValue maps a literal. Integers are int64 (the binder narrows them
-// to the column they meet), numbers with a point are decimals, numbers
-// with an exponent are float64, TRUE and FALSE are bools.
-func convertValue(v *test_driver.ValueExpr) (*expr.Expr, error) {
-	switch v.Kind() {
-	case test_driver.KindNull:
+// convertLiteral maps a literal. Integers are int64 (the binder narrows
+// them to the column they meet; beyond int64 they become decimals),
+// numbers with a point are decimals, numbers with an exponent are
+// float64, TRUE and FALSE are bools.
+func convertLiteral(l *ast.Literal) (*expr.Expr, error) {
+	switch l.Kind {
+	case ast.LitNull:
 		return expr.Lit(types.NullValue(types.NullType)), nil
-	case test_driver.KindInt64:
-		if v.Type.GetFlag()&mysql.IsBooleanFlag != 0 {
-			return expr.Lit(types.BoolValue(v.GetInt64() != 0)), nil
+	case ast.LitBool:
+		return expr.Lit(types.BoolValue(l.Text == "true")), nil
+	case ast.LitString:
+		return expr.Lit(types.StringValue(l.Text)), nil
+	case ast.LitInt:
+		if n, err := strconv.ParseInt(l.Text, 10, 64); err == nil {
+			return expr.Lit(types.Int64Value(n)), nil
 		}
-		return expr.Lit(types.Int64Value(v.GetInt64())), nil
-	case test_driver.KindUint64:
-		u := v.GetUint64()
-		if u <= math.MaxInt64 {
-			return expr.Lit(types.Int64Value(int64(u))), nil
-		}
-		return decimalLiteral(strconv.FormatUint(u, 10))
-	case test_driver.KindFloat32, test_driver.KindFloat64:
-		return expr.Lit(types.Float64Value(v.GetFloat64())), nil
-	case test_driver.KindString, test_driver.KindBytes:
-		return expr.Lit(types.StringValue(v.GetString())), nil
-	case test_driver.KindMysqlDecimal:
-		return decimalLiteral(v.GetMysqlDecimal().String())
+		return decimalLiteral(l.Text)
+	case ast.LitDecimal:
+		return decimalLiteral(l.Text)
 	}
-	return nil, unsupported("literal %s is not supported", sqlText(v))
+	f, err := strconv.ParseFloat(l.Text, 64)
+	if err != nil {
+		return nil, parseErr("number %s is out of range", l.Text)
+	}
+	return expr.Lit(types.Float64Value(f)), nil
 }
 
 func decimalLiteral(s string) (*expr.Expr, error) {
 	d, err := types.ParseDecimal(s)
 	if err != nil {
-		return nil, unsupported("number %s is not supported: %v", s, err)
+		return nil, unsupported("not supported: number %s (%v)", s, err)
 	}
 	return expr.Lit(d), nil
+}
+
+func isNumber(l *ast.Literal) bool {
+	return l.Kind == ast.LitInt || l.Kind == ast.LitDecimal || l.Kind == ast.LitFloat
+}
+
+// convertTypedLiteral: DATE '...' and TIMESTAMP '...'.
+func convertTypedLiteral(l *ast.TypedLiteral) (*expr.Expr, error) {
+	switch l.Type {
+	case "DATE":
+		d, err := types.ParseDate(l.Value)
+		if err != nil {
+			return nil, parseErr("%v", err)
+		}
+		return expr.Lit(types.DateValue(d)), nil
+	case "TIMESTAMP":
+		us, err := types.ParseTimestamp(l.Value)
+		if err != nil {
+			return nil, parseErr("%v", err)
+		}
+		return expr.Lit(types.TimestampValue(us)), nil
+	}
+	return nil, unsupported("not supported: %s literals (in %s)", l.Type, l)
 }

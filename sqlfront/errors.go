@@ -3,12 +3,15 @@ package sqlfront
 import (
 	"errors"
 	"fmt"
+
+	"github.com/drover-etl/drover/sqlfront/parser"
 	"github.com/drover-etl/drover/types"
 )
 
 // Sentinel errors of this package.
 var (
-	ErrSyntax          = errors.New("syntax error")
+	// ErrSyntax is the parser's: its positioned errors match it too.
+	ErrSyntax          = parser.ErrSyntax
 	ErrUnsupported     = errors.New("not supported")
 	ErrUnknownRelation = errors.New("unknown relation")
 	ErrPlan            = errors.New("invalid query")
@@ -52,6 +55,11 @@ func (e *msgError) Is(target error) bool { return target == e.kind }
 // message is a full sentence.
 func unsupported(format string, args ...any) error {
 	return &msgError{kind: ErrUnsupported, msg: fmt.Sprintf(format, args...)}
+}
+
+// parseErr is a syntax error found after parsing (a malformed literal).
+func parseErr(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrSyntax, fmt.Sprintf(format, args...))
 }
 
 func planErr(format string, args ...any) error {

@@ -4,10 +4,9 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/pingcap/tidb/pkg/parser/ast"
-
 	"github.com/drover-etl/drover/expr"
 	"github.com/drover-etl/drover/plan/logical"
+	"github.com/drover-etl/drover/sqlfront/ast"
 )
 
 // fromBuilder plans a FROM clause. where holds the WHERE conjuncts: a
@@ -39,44 +38,62 @@ func (f *fromBuilder) remainingWhere() *expr.Expr {
 	return andAll(rest)
 }
 
-func (f *fromBuilder) relation(n ast.ResultSetNode) (logical.Node, error) {
-	switch x := n.(type) {
-	case *ast.TableSource:
-		return f.tableSource(x)
-	case *ast.Join:
-		return f.join(x)
-	}
-	return nil, unsupported("%T in FROM is not supported", n)
-}
-
-func (f *fromBuilder) tableSource(x *ast.TableSource) (logical.Node, error) {
-	alias := x.AsName.O
-	switch s := x.Source.(type) {
-	case *ast.TableName:
-		if s.Schema.O != "" {
-			return nil, unsupported("database-qualified names like %s.%s are not supported", s.Schema.O, s.Name.O)
-		}
-		node, name, err := f.lookup(s.Name.O)
+// fromList plans the comma-separated entries of FROM, joined left to
+// right on WHERE equalities.
+func (f *fromBuilder) fromList(refs []ast.TableRef) (logical.Node, error) {
+	var acc logical.Node
+	for _, r := range refs {
+		node, err := f.relation(r)
 		if err != nil {
 			return nil, err
 		}
-		if alias == "" {
-			alias = name
+		if acc == nil {
+			acc = node
+			continue
 		}
-		return Qualify(node, alias), nil
-	case *ast.SelectStmt, *ast.SetOprStmt:
-		if x.Lateral {
-			return nil, unsupported("LATERAL is not supported")
+		if acc, err = f.commaJoin(acc, node, ""); err != nil {
+			return nil, err
 		}
-		return f.query(s, alias)
-	case *ast.Join:
-		node, err := f.join(s)
-		if err != nil || alias == "" {
-			return node, err
-		}
-		return Qualify(node, alias), nil
 	}
-	return nil, unsupported("%T in FROM is not supported", x.Source)
+	return acc, nil
+}
+
+func (f *fromBuilder) relation(r ast.TableRef) (logical.Node, error) {
+	switch x := r.(type) {
+	case *ast.Table:
+		return f.table(x)
+	case *ast.Derived:
+		return f.derived(x)
+	case *ast.Join:
+		return f.join(x)
+	}
+	return nil, unsupported("not supported: %s in FROM", snippet(r))
+}
+
+func (f *fromBuilder) table(t *ast.Table) (logical.Node, error) {
+	if t.Schema != "" {
+		return nil, unsupported("not supported: schema-qualified names like %s.%s", t.Schema, t.Name)
+	}
+	node, name, err := f.lookup(t.Name)
+	if err != nil {
+		return nil, err
+	}
+	if t.Alias == nil {
+		return Qualify(node, name), nil
+	}
+	return renameColumns(node, t.Alias.Name, t.Alias.Columns)
+}
+
+func (f *fromBuilder) derived(d *ast.Derived) (logical.Node, error) {
+	name := ""
+	if d.Alias != nil {
+		name = d.Alias.Name
+	}
+	node, err := f.query(d.Query, name)
+	if err != nil || d.Alias == nil {
+		return node, err
+	}
+	return renameColumns(node, name, d.Alias.Columns)
 }
 
 // lookup finds a relation by name, exactly or else ignoring case.
@@ -95,40 +112,10 @@ func (f *fromBuilder) lookup(name string) (logical.Node, string, error) {
 	return nil, "", unknownRelation(name, known)
 }
 
-func (f *fromBuilder) join(x *ast.Join) (logical.Node, error) {
-	left, err := f.relation(x.Left)
-	if err != nil || x.Right == nil {
-		return left, err
-	}
-	right, err := f.relation(x.Right)
-	if err != nil {
-		return nil, err
-	}
-	switch {
-	case x.NaturalJoin || x.Using != nil:
-		return nil, unsupported("NATURAL JOIN and JOIN ... USING are not supported; write the condition with ON")
-	case x.Tp == ast.RightJoin:
-		return nil, unsupported("RIGHT JOIN is not supported; write it as a LEFT JOIN with the two sides swapped")
-	case x.StraightJoin:
-		return nil, unsupported("STRAIGHT_JOIN is not supported")
-	}
-	typ := logical.InnerJoin
-	if x.Tp == ast.LeftJoin {
-		typ = logical.LeftJoin
-	}
-	if x.On == nil {
-		return f.commaJoin(left, right)
-	}
-	on, err := convert(x.On.Expr)
-	if err != nil {
-		return nil, err
-	}
-	return PlanJoin(left, right, typ, on, f.funcs)
-}
-
-// commaJoin joins FROM a, b (or CROSS JOIN) on the WHERE conjuncts that
-// compare a column of one side with a column of the other.
-func (f *fromBuilder) commaJoin(left, right logical.Node) (logical.Node, error) {
+// commaJoin joins FROM a, b (or a CROSS JOIN b) on the WHERE conjuncts
+// that compare a column of one side with a column of the other. kind is
+// "" for a comma, else the join's SQL for messages.
+func (f *fromBuilder) commaJoin(left, right logical.Node, kind string) (logical.Node, error) {
 	both := left.Schema().Concat(right.Schema())
 	nLeft := left.Schema().Len()
 	f.used = append(f.used, make([]bool, len(f.where)-len(f.used))...)
@@ -147,6 +134,9 @@ func (f *fromBuilder) commaJoin(left, right logical.Node) (logical.Node, error) 
 		}
 	}
 	if len(on) == 0 {
+		if kind != "" {
+			return nil, unsupported("not supported: %s without an equality between the two sides in WHERE (a cross product)", kind)
+		}
 		return nil, planErr("join needs an equality condition between the two sides; with FROM a, b put one like a.id = b.id in WHERE")
 	}
 	return PlanJoin(left, right, logical.InnerJoin, andAll(on), f.funcs)
@@ -154,12 +144,9 @@ func (f *fromBuilder) commaJoin(left, right logical.Node) (logical.Node, error) 
 
 // with plans the common table expressions of a WITH clause and returns a
 // builder that also sees them.
-func (b *sqlBuilder) with(w *ast.WithClause) (*sqlBuilder, error) {
+func (b *sqlBuilder) with(w *ast.With) (*sqlBuilder, error) {
 	if w == nil {
 		return b, nil
-	}
-	if w.IsRecursive {
-		return nil, unsupported("WITH RECURSIVE is not supported")
 	}
 	rels := make(map[string]logical.Node, len(b.rels)+len(w.CTEs))
 	for k, v := range b.rels {
@@ -167,14 +154,41 @@ func (b *sqlBuilder) with(w *ast.WithClause) (*sqlBuilder, error) {
 	}
 	nb := &sqlBuilder{rels: rels, funcs: b.funcs}
 	for _, cte := range w.CTEs {
-		if len(cte.ColNameList) > 0 {
-			return nil, unsupported("column lists in WITH %s(...) are not supported", cte.Name.O)
+		node, err := nb.query(cte.Query, cte.Name)
+		if err == nil {
+			node, err = renameColumns(node, cte.Name, cte.Columns)
 		}
-		node, err := nb.query(cte.Query, cte.Name.O)
 		if err != nil {
-			return nil, clauseErr("with "+cte.Name.O, -1, err)
+			return nil, clauseErr("with "+cte.Name, -1, err)
 		}
-		rels[cte.Name.O] = node
+		rels[cte.Name] = node
 	}
 	return nb, nil
+}
+
+// renameColumns qualifies the columns of n by name and renames the first
+// len(cols) of them, as a column list "AS t(a, b)" does.
+func renameColumns(n logical.Node, name string, cols []string) (logical.Node, error) {
+	if len(cols) == 0 {
+		return Qualify(n, name), nil
+	}
+	s := n.Schema()
+	if len(cols) > s.Len() {
+		return nil, planErr("%s(...) names %d columns, but the relation has %d", name, len(cols), s.Len())
+	}
+	p := &logical.Project{Input: n, Qualifier: name}
+	seen := map[string]bool{}
+	for i, f := range s.Fields {
+		colName := f.Name
+		if i < len(cols) {
+			colName = cols[i]
+		}
+		if seen[strings.ToLower(colName)] {
+			return nil, planErr("%s(...) gives two columns the name %q", name, colName)
+		}
+		seen[strings.ToLower(colName)] = true
+		p.Exprs = append(p.Exprs, expr.BoundCol(i, f))
+		p.Names = append(p.Names, colName)
+	}
+	return p, nil
 }

@@ -1,106 +1,40 @@
 package sqlfront
 
 import (
-	"fmt"
-	"regexp"
+	"errors"
 	"strconv"
 	"strings"
-	"sync"
-
-	"github.com/pingcap/tidb/pkg/parser"
-	"github.com/pingcap/tidb/pkg/parser/ast"
-	"github.com/pingcap/tidb/pkg/parser/mysql"
-	_ "github.com/pingcap/tidb/pkg/parser/test_driver" // literal values for the parser
 
 	"github.com/drover-etl/drover/expr"
+	"github.com/drover-etl/drover/sqlfront/ast"
+	"github.com/drover-etl/drover/sqlfront/parser"
 )
 
-// A parser is not safe for concurrent use and costly to build; pool them.
-var parsers = sync.Pool{New: func() any {
-	p := parser.New()
-	p.SetSQLMode(mysql.ModeANSIQuotes | mysql.ModePipesAsConcat)
-	return p
-}}
-
-// parseStatement parses exactly one SQL statement. prefix is text the
-// caller put in front of the user's (to parse an expression as a SELECT);
-// error columns are corrected for it.
-func parseStatement(sql string, prefix int) (ast.StmtNode, error) {
-	p := parsers.Get().(*parser.Parser)
-	defer parsers.Put(p)
-	stmts, _, err := p.Parse(normalize(sql), "", "")
-	if err != nil {
-		return nil, syntaxError(err, prefix)
+// parseQuery parses one SQL query; other statements are not supported.
+func parseQuery(sql string) (*ast.Query, error) {
+	q, err := parser.ParseQuery(sql)
+	if errors.Is(err, parser.ErrNotQuery) {
+		word, _, _ := strings.Cut(strings.TrimSpace(sql), " ")
+		return nil, unsupported("%s statements are not supported; a view is one SELECT query", strings.ToUpper(word))
 	}
-	if len(stmts) != 1 {
-		return nil, fmt.Errorf("%w: expected one statement, found %d", ErrSyntax, len(stmts))
-	}
-	return stmts[0], nil
-}
-
-var parseErrRE = regexp.MustCompile(`line (\d+) column (\d+) near "((?s).*)"`)
-
-// syntaxError rewrites TiDB's `line 1 column 27 near "x"` into a message
-// that makes sense without knowing about TiDB.
-func syntaxError(err error, prefix int) error {
-	m := parseErrRE.FindStringSubmatch(err.Error())
-	if m == nil {
-		return fmt.Errorf("%w: %v", ErrSyntax, err)
-	}
-	near := "at the end"
-	if m[3] != "" {
-		near = fmt.Sprintf("near %q", firstLine(m[3]))
-	}
-	line, _ := strconv.Atoi(m[1])
-	col, _ := strconv.Atoi(m[2])
-	if line == 1 {
-		col -= prefix
-	}
-	if prefix > 0 {
-		return fmt.Errorf("%w %s (column %d)", ErrSyntax, near, max(col, 1))
-	}
-	return fmt.Errorf("%w %s (line %d, column %d)", ErrSyntax, near, line, col)
-}
-
-func firstLine(s string) string {
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		s = s[:i]
-	}
-	if len(s) > 40 {
-		s = s[:40] + "..."
-	}
-	return s
-}
-
-const selectPrefix = "SELECT "
-
-// parseField parses s as one select-list item: "expr [AS alias]", "*" or
-// "t.*", and nothing else.
-func parseField(s string) (*ast.SelectField, error) {
-	stmt, err := parseStatement(selectPrefix+s, len(selectPrefix))
-	if err != nil {
-		return nil, err
-	}
-	sel, ok := stmt.(*ast.SelectStmt)
-	if !ok || sel.From != nil || sel.Where != nil || sel.GroupBy != nil || sel.Having != nil ||
-		sel.OrderBy != nil || sel.Limit != nil || sel.Distinct || sel.With != nil || len(sel.Fields.Fields) != 1 {
-		return nil, fmt.Errorf("%w: expected a single expression, got %q", ErrSyntax, s)
-	}
-	return sel.Fields.Fields[0], nil
+	return q, err
 }
 
 // ParseExpr parses a standalone SQL expression such as a where or having
 // string. The result is unbound; aggregate calls in it (allowed in having)
 // are marked so Query.Plan can compute them.
 func ParseExpr(s string) (*expr.Expr, error) {
-	f, err := parseField(s)
+	it, err := parser.ParseSelectItem(s)
 	if err != nil {
 		return nil, err
 	}
-	if f.WildCard != nil || f.AsName.O != "" {
-		return nil, fmt.Errorf("%w: expected an expression without alias, got %q", ErrSyntax, s)
+	if it.Star || it.Alias != "" {
+		return nil, parseErr("expected an expression without alias, got %q", s)
 	}
-	return convert(f.Expr)
+	if err := checkSupported(it.Expr); err != nil {
+		return nil, err
+	}
+	return convert(it.Expr)
 }
 
 // Item is one entry of a select, group_by or aggregate list: an
@@ -115,22 +49,25 @@ type Item struct {
 
 // ParseItem parses "expr [AS alias]", "*" or "t.*".
 func ParseItem(s string) (Item, error) {
-	f, err := parseField(s)
+	it, err := parser.ParseSelectItem(s)
 	if err != nil {
 		return Item{}, err
 	}
-	return convertField(f)
+	if err := checkSupported(it); err != nil {
+		return Item{}, err
+	}
+	return convertItem(it)
 }
 
-func convertField(f *ast.SelectField) (Item, error) {
-	if f.WildCard != nil {
-		return Item{Star: true, StarQualifier: f.WildCard.Table.O}, nil
+func convertItem(it *ast.SelectItem) (Item, error) {
+	if it.Star {
+		return Item{Star: true, StarQualifier: it.StarQualifier}, nil
 	}
-	e, err := convert(f.Expr)
+	e, err := convert(it.Expr)
 	if err != nil {
 		return Item{}, err
 	}
-	return Item{Expr: e, Alias: f.AsName.O}, nil
+	return Item{Expr: e, Alias: it.Alias}, nil
 }
 
 // OrderItem is one ORDER BY key. Ordinal (1-based) refers to an output
@@ -144,42 +81,39 @@ type OrderItem struct {
 	NullsSet   bool
 }
 
-var nullsRE = regexp.MustCompile(`(?i)\s+nulls\s+(first|last)\s*$`)
-
 // ParseOrderItem parses "expr [ASC|DESC] [NULLS FIRST|LAST]" or an ordinal.
 func ParseOrderItem(s string) (OrderItem, error) {
-	var item OrderItem
-	if m := nullsRE.FindStringSubmatch(s); m != nil {
-		item.NullsSet, item.NullsFirst = true, strings.EqualFold(m[1], "first")
-		s = s[:len(s)-len(m[0])]
-	}
-	const prefix = "SELECT 1 ORDER BY "
-	stmt, err := parseStatement(prefix+s, len(prefix))
+	it, err := parser.ParseOrderItem(s)
 	if err != nil {
 		return OrderItem{}, err
 	}
-	sel, ok := stmt.(*ast.SelectStmt)
-	if !ok || sel.OrderBy == nil || len(sel.OrderBy.Items) != 1 || sel.Limit != nil {
-		return OrderItem{}, fmt.Errorf("%w: expected one order_by item, got %q", ErrSyntax, s)
-	}
-	by, err := convertByItem(sel.OrderBy.Items[0])
-	if err != nil {
+	if err := checkSupported(it); err != nil {
 		return OrderItem{}, err
 	}
-	by.NullsFirst, by.NullsSet = item.NullsFirst, item.NullsSet
-	return by, nil
+	return convertOrderItem(it)
 }
 
-func convertByItem(b *ast.ByItem) (OrderItem, error) {
-	if pos, ok := b.Expr.(*ast.PositionExpr); ok {
-		if pos.P != nil {
-			return OrderItem{}, unsupported("ORDER BY with a parameter is not supported")
-		}
-		return OrderItem{Ordinal: pos.N, Desc: b.Desc}, nil
+func convertOrderItem(it *ast.OrderItem) (OrderItem, error) {
+	o := OrderItem{Desc: it.Desc, NullsSet: it.Nulls != ast.NullsDefault, NullsFirst: it.Nulls == ast.NullsFirst}
+	if n, ok, err := position(it.Expr); ok || err != nil {
+		o.Ordinal = n
+		return o, err
 	}
-	e, err := convert(b.Expr)
+	e, err := convert(it.Expr)
+	o.Expr = e
+	return o, err
+}
+
+// position reads an integer literal that stands for a select-list
+// position (ORDER BY 2, GROUP BY 1); ok is false for other expressions.
+func position(e ast.Expr) (int, bool, error) {
+	lit, ok := e.(*ast.Literal)
+	if !ok || lit.Kind != ast.LitInt {
+		return 0, false, nil
+	}
+	n, err := strconv.Atoi(lit.Text)
 	if err != nil {
-		return OrderItem{}, err
+		return 0, true, planErr("position %s is out of range", lit.Text)
 	}
-	return OrderItem{Expr: e, Desc: b.Desc}, nil
+	return n, true, nil
 }

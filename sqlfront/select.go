@@ -3,11 +3,10 @@ package sqlfront
 import (
 	"strings"
 
-	"github.com/pingcap/tidb/pkg/parser/ast"
-	"github.com/pingcap/tidb/pkg/parser/test_driver"
-
 	"github.com/drover-etl/drover/expr"
 	"github.com/drover-etl/drover/plan/logical"
+	"github.com/drover-etl/drover/sqlfront/ast"
+	"github.com/drover-etl/drover/types"
 )
 
 // PlanSelect plans one SQL query (SELECT, UNION, WITH) over the named
@@ -20,112 +19,137 @@ func PlanSelect(sql string, rels map[string]logical.Node, funcs expr.FuncResolve
 // PlanView is PlanSelect with the output columns qualified by name, so
 // later views can say name.column.
 func PlanView(name, sql string, rels map[string]logical.Node, funcs expr.FuncResolver) (logical.Node, error) {
-	stmt, err := parseStatement(sql, 0)
+	q, err := parseQuery(sql)
 	if err != nil {
 		return nil, err
 	}
+	if err := checkSupported(q); err != nil {
+		return nil, err
+	}
 	b := &sqlBuilder{rels: rels, funcs: funcs}
-	return b.query(stmt, name)
+	return b.query(q, name)
 }
 
-// sqlBuilder plans SQL statements; rels grows with WITH clauses.
+// sqlBuilder plans SQL queries; rels grows with WITH clauses.
 type sqlBuilder struct {
 	rels  map[string]logical.Node
 	funcs expr.FuncResolver
 }
 
-func (b *sqlBuilder) query(n ast.Node, name string) (logical.Node, error) {
-	switch x := n.(type) {
-	case *ast.SelectStmt:
-		return b.selectStmt(x, name)
-	case *ast.SetOprStmt:
-		return b.setOpr(x, name)
-	case *ast.SubqueryExpr:
-		return b.query(x.Query, name)
+// query plans a whole query: its WITH, its body, then ORDER BY and LIMIT
+// over the body (inside the SELECT's own planning when the body is one,
+// so they may use its aggregates and input columns).
+func (b *sqlBuilder) query(q *ast.Query, name string) (logical.Node, error) {
+	b, err := b.with(q.With)
+	if err != nil {
+		return nil, err
 	}
-	return nil, unsupported("%T is not supported; a view is one SELECT query", n)
+	if sel, ok := q.Body.(*ast.Select); ok {
+		return b.selectStmt(sel, q, name)
+	}
+	node, err := b.body(q.Body)
+	if err != nil {
+		return nil, err
+	}
+	if q.OrderBy == nil && q.Limit == nil {
+		return Qualify(node, name), nil
+	}
+	out := &Query{Name: name, Input: node}
+	if err := fillOrderLimit(out, q); err != nil {
+		return nil, err
+	}
+	return out.Plan(b.funcs)
 }
 
-func (b *sqlBuilder) selectStmt(x *ast.SelectStmt, name string) (logical.Node, error) {
-	b, err := b.with(x.With)
-	if err != nil {
-		return nil, err
+// body plans a query body without ORDER BY and LIMIT of its own.
+func (b *sqlBuilder) body(body ast.QueryBody) (logical.Node, error) {
+	switch x := body.(type) {
+	case *ast.Select:
+		return b.selectStmt(x, nil, "")
+	case *ast.SetOp:
+		return b.setOp(x)
+	case *ast.Query:
+		return b.query(x, "")
 	}
-	if err := checkSelectShape(x); err != nil {
-		return nil, err
-	}
-	where, err := convertOptional(x.Where)
-	if err != nil {
-		return nil, clauseErr("where", -1, err)
+	return nil, unsupported("not supported: %s", snippet(body))
+}
+
+// selectStmt plans one SELECT block; outer, when set, is the query whose
+// ORDER BY and LIMIT apply to it.
+func (b *sqlBuilder) selectStmt(x *ast.Select, outer *ast.Query, name string) (logical.Node, error) {
+	var where *expr.Expr
+	if x.Where != nil {
+		w, err := convert(x.Where)
+		if err != nil {
+			return nil, clauseErr("where", -1, err)
+		}
+		where = w
 	}
 	fb := &fromBuilder{sqlBuilder: b, where: splitWhere(where)}
-	input, err := fb.relation(x.From.TableRefs)
+	input, err := fb.fromList(x.From)
 	if err != nil {
 		return nil, clauseErr("from", -1, err)
 	}
 	q := &Query{Name: name, Input: input, Where: fb.remainingWhere(), Distinct: x.Distinct}
-	if err := b.fillQuery(q, x); err != nil {
+	if err := fillQuery(q, x); err != nil {
 		return nil, err
+	}
+	if outer != nil {
+		if err := fillOrderLimit(q, outer); err != nil {
+			return nil, err
+		}
 	}
 	return q.Plan(b.funcs)
 }
 
-func checkSelectShape(x *ast.SelectStmt) error {
-	switch {
-	case x.Kind != ast.SelectStmtKindSelect:
-		return unsupported("VALUES and TABLE statements are not supported")
-	case x.From == nil:
-		return unsupported("SELECT without FROM is not supported")
-	case len(x.WindowSpecs) > 0:
-		return unsupported("window functions are not supported yet")
-	case x.SelectIntoOpt != nil || x.LockInfo != nil:
-		return unsupported("SELECT INTO and locking clauses are not supported")
-	}
-	return nil
-}
-
-func (b *sqlBuilder) fillQuery(q *Query, x *ast.SelectStmt) error {
-	for i, f := range x.Fields.Fields {
-		it, err := convertField(f)
+func fillQuery(q *Query, x *ast.Select) error {
+	for i, f := range x.Items {
+		it, err := convertItem(f)
 		if err != nil {
 			return clauseErr("select", i, err)
 		}
 		q.Select = append(q.Select, it)
 	}
-	if x.GroupBy != nil {
-		if x.GroupBy.Rollup {
-			return clauseErr("group_by", -1, unsupported("WITH ROLLUP is not supported"))
+	for i, g := range x.GroupBy {
+		items, err := groupItems(g, q)
+		if err != nil {
+			return clauseErr("group_by", i, err)
 		}
-		for i, by := range x.GroupBy.Items {
-			g, err := groupItem(by, q)
-			if err != nil {
-				return clauseErr("group_by", i, err)
-			}
-			q.GroupBy = append(q.GroupBy, g)
-		}
+		q.GroupBy = append(q.GroupBy, items...)
+	}
+	if x.GroupBy != nil && len(q.GroupBy) == 0 {
+		// GROUP BY () is one group of everything, like no GROUP BY with
+		// aggregates; it still makes the query an aggregation.
+		q.Having = orTrue(q.Having)
 	}
 	if x.Having != nil {
-		h, err := convert(x.Having.Expr)
+		h, err := convert(x.Having)
 		if err != nil {
 			return clauseErr("having", -1, err)
 		}
 		q.Having = h
 	}
-	return fillOrderLimit(q, x.OrderBy, x.Limit)
+	return nil
 }
 
-func fillOrderLimit(q *Query, order *ast.OrderByClause, limit *ast.Limit) error {
-	if order != nil {
-		for i, by := range order.Items {
-			o, err := convertByItem(by)
-			if err != nil {
-				return clauseErr("order_by", i, err)
-			}
-			q.OrderBy = append(q.OrderBy, o)
-		}
+// orTrue keeps h, or makes TRUE: a having that forces aggregation.
+func orTrue(h *expr.Expr) *expr.Expr {
+	if h != nil {
+		return h
 	}
-	if limit != nil {
-		n, err := limitCount(limit)
+	return expr.Lit(types.BoolValue(true))
+}
+
+func fillOrderLimit(q *Query, outer *ast.Query) error {
+	for i, it := range outer.OrderBy {
+		o, err := convertOrderItem(it)
+		if err != nil {
+			return clauseErr("order_by", i, err)
+		}
+		q.OrderBy = append(q.OrderBy, o)
+	}
+	if outer.Limit != nil {
+		n, err := limitCount(outer.Limit)
 		if err != nil {
 			return clauseErr("limit", -1, err)
 		}
@@ -134,51 +158,56 @@ func fillOrderLimit(q *Query, order *ast.OrderByClause, limit *ast.Limit) error 
 	return nil
 }
 
-// groupItem resolves a GROUP BY item: a position or (when no input column
-// has the name) a select alias stands for that select item's expression.
-func groupItem(by *ast.ByItem, q *Query) (Item, error) {
-	if pos, ok := by.Expr.(*ast.PositionExpr); ok {
-		if pos.N < 1 || pos.N > len(q.Select) || q.Select[pos.N-1].Star {
-			return Item{}, planErr("position %d is not an expression of the select list", pos.N)
+// groupItems resolves a GROUP BY element: a position or (when no input
+// column has the name) a select alias stands for that select item's
+// expression; a parenthesized list (a, b) is its members.
+func groupItems(g *ast.GroupItem, q *Query) ([]Item, error) {
+	var out []Item
+	for _, e := range g.Exprs {
+		it, err := groupItem(e, q)
+		if err != nil {
+			return nil, err
 		}
-		return Item{Expr: q.Select[pos.N-1].Expr}, nil
+		out = append(out, it)
 	}
-	e, err := convert(by.Expr)
+	return out, nil
+}
+
+func groupItem(e ast.Expr, q *Query) (Item, error) {
+	if n, ok, err := position(e); ok || err != nil {
+		if err != nil {
+			return Item{}, err
+		}
+		if n < 1 || n > len(q.Select) || q.Select[n-1].Star {
+			return Item{}, planErr("position %d is not an expression of the select list", n)
+		}
+		return Item{Expr: q.Select[n-1].Expr}, nil
+	}
+	c, err := convert(e)
 	if err != nil {
 		return Item{}, err
 	}
-	if e.Kind == expr.KindColumn && e.Qualifier == "" {
-		if _, err := q.Input.Schema().Resolve("", e.Name); err != nil {
+	if c.Kind == expr.KindColumn && c.Qualifier == "" {
+		if _, err := q.Input.Schema().Resolve("", c.Name); err != nil {
 			for _, it := range q.Select {
-				if strings.EqualFold(it.Alias, e.Name) {
+				if strings.EqualFold(it.Alias, c.Name) {
 					return Item{Expr: it.Expr}, nil
 				}
 			}
 		}
 	}
-	return Item{Expr: e}, nil
+	return Item{Expr: c}, nil
 }
 
-func limitCount(l *ast.Limit) (int64, error) {
-	if l.Offset != nil {
-		return 0, unsupported("OFFSET is not supported")
+// limitCount reads LIMIT n, n a non-negative whole number.
+func limitCount(e ast.Expr) (int64, error) {
+	lit, ok := e.(*ast.Literal)
+	if !ok || lit.Kind != ast.LitInt {
+		return 0, unsupported("not supported: LIMIT %s; LIMIT needs a whole number", e)
 	}
-	v, ok := l.Count.(*test_driver.ValueExpr)
-	if !ok {
-		return 0, unsupported("LIMIT needs a number")
+	v, err := convertLiteral(lit)
+	if err != nil || v.Value.Type.ID != types.Int64 {
+		return 0, planErr("LIMIT %s is out of range", lit.Text)
 	}
-	switch v.Kind() {
-	case test_driver.KindInt64:
-		return v.GetInt64(), nil
-	case test_driver.KindUint64:
-		return int64(v.GetUint64()), nil
-	}
-	return 0, planErr("LIMIT needs a whole number")
-}
-
-func convertOptional(n ast.ExprNode) (*expr.Expr, error) {
-	if n == nil {
-		return nil, nil
-	}
-	return convert(n)
+	return v.Value.I, nil
 }

@@ -1,80 +1,35 @@
 package sqlfront
 
 import (
-	"github.com/pingcap/tidb/pkg/parser/ast"
-
 	"github.com/drover-etl/drover/expr"
 	"github.com/drover-etl/drover/plan/logical"
+	"github.com/drover-etl/drover/sqlfront/ast"
 	"github.com/drover-etl/drover/types"
 )
 
-// setOpr plans UNION [ALL] chains. Runs of UNION ALL share one Union
-// node; a plain UNION adds a Distinct over everything to its left, as SQL
-// evaluates left to right. ORDER BY and LIMIT apply to the result.
-func (b *sqlBuilder) setOpr(x *ast.SetOprStmt, name string) (logical.Node, error) {
-	b, err := b.with(x.With)
+// setOp plans UNION [ALL] chains, which the parser builds left-deep.
+// Runs of UNION ALL share one Union node; a plain UNION adds a Distinct
+// over everything to its left, as SQL evaluates left to right.
+func (b *sqlBuilder) setOp(x *ast.SetOp) (logical.Node, error) {
+	if x.Op != ast.Union {
+		return nil, unsupported("not supported: %s", x.Op)
+	}
+	left, err := b.body(x.Left)
 	if err != nil {
 		return nil, err
 	}
-	node, err := b.selectList(x.SelectList)
+	right, err := b.body(x.Right)
 	if err != nil {
 		return nil, err
 	}
-	if x.OrderBy == nil && x.Limit == nil {
-		return Qualify(node, name), nil
-	}
-	q := &Query{Name: name, Input: node}
-	if err := fillOrderLimit(q, x.OrderBy, x.Limit); err != nil {
-		return nil, err
-	}
-	return q.Plan(b.funcs)
-}
-
-func (b *sqlBuilder) selectList(l *ast.SetOprSelectList) (logical.Node, error) {
-	b, err := b.with(l.With)
+	acc, err := union(left, right)
 	if err != nil {
 		return nil, err
 	}
-	var acc logical.Node
-	for _, sel := range l.Selects {
-		node, op, err := b.branch(sel)
-		if err != nil {
-			return nil, err
-		}
-		if acc == nil {
-			acc = node
-			continue
-		}
-		if op != nil && *op != ast.Union && *op != ast.UnionAll {
-			return nil, unsupported("%s is not supported; only UNION and UNION ALL", op)
-		}
-		if acc, err = union(acc, node); err != nil {
-			return nil, err
-		}
-		if op != nil && *op == ast.Union {
-			acc = &logical.Distinct{Input: acc}
-		}
-	}
-	if l.OrderBy != nil || l.Limit != nil {
-		q := &Query{Input: acc}
-		if err := fillOrderLimit(q, l.OrderBy, l.Limit); err != nil {
-			return nil, err
-		}
-		return q.Plan(b.funcs)
+	if !x.All {
+		acc = &logical.Distinct{Input: acc}
 	}
 	return acc, nil
-}
-
-func (b *sqlBuilder) branch(n ast.Node) (logical.Node, *ast.SetOprType, error) {
-	switch x := n.(type) {
-	case *ast.SelectStmt:
-		node, err := b.selectStmt(x, "")
-		return node, x.AfterSetOperator, err
-	case *ast.SetOprSelectList:
-		node, err := b.selectList(x)
-		return node, x.AfterSetOperator, err
-	}
-	return nil, nil, unsupported("%T in UNION is not supported", n)
 }
 
 // union appends right to acc, casting columns to common types; a Union

@@ -16,6 +16,10 @@ type Project struct {
 	Exprs     []*expr.Expr `json:"exprs"`
 	Names     []string     `json:"names"`
 	Qualifier string       `json:"qualifier,omitempty"`
+	// Qualifiers, when set (one per column), qualify each column on its
+	// own instead: a projection that only reorders a join's columns (RIGHT
+	// JOIN, JOIN ... USING) keeps each column's relation.
+	Qualifiers []string `json:"qualifiers,omitempty"`
 }
 
 var _ Node = (*Project)(nil)
@@ -23,7 +27,11 @@ var _ Node = (*Project)(nil)
 func (p *Project) Schema() *types.Schema {
 	s := &types.Schema{Fields: make([]types.Field, len(p.Exprs))}
 	for i, e := range p.Exprs {
-		s.Fields[i] = types.Field{Qualifier: p.Qualifier, Name: p.Names[i], Type: e.Type, Nullable: e.Nullable}
+		q := p.Qualifier
+		if p.Qualifiers != nil {
+			q = p.Qualifiers[i]
+		}
+		s.Fields[i] = types.Field{Qualifier: q, Name: p.Names[i], Type: e.Type, Nullable: e.Nullable}
 	}
 	return s
 }

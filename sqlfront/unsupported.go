@@ -1,0 +1,114 @@
+package sqlfront
+
+import (
+	"fmt"
+
+	"github.com/drover-etl/drover/sqlfront/ast"
+)
+
+// notYet names the construct n uses that sqlfront cannot plan yet, or ""
+// when there is none at n itself. The parser accepts all of these; this
+// is the one place that turns them away, with a case per construct, so
+// each goes when planning for it lands.
+func notYet(n ast.Node) string {
+	switch x := n.(type) {
+	case *ast.Subquery, *ast.Exists, *ast.InSubquery:
+		return "subqueries in expressions"
+	case *ast.Quantified:
+		return "ANY / ALL (subquery) comparisons"
+	case *ast.FuncCall:
+		return notYetCall(x)
+	case *ast.Select:
+		return notYetSelect(x)
+	case *ast.GroupItem:
+		switch x.Kind {
+		case ast.GroupRollup:
+			return "ROLLUP"
+		case ast.GroupCube:
+			return "CUBE"
+		case ast.GroupSets:
+			return "GROUPING SETS"
+		}
+	case *ast.SetOp:
+		if x.Op != ast.Union {
+			return x.Op.String()
+		}
+	case *ast.Values:
+		return "VALUES"
+	case *ast.Query:
+		if x.Offset != nil {
+			return "OFFSET"
+		}
+	case *ast.Join:
+		if x.Type == ast.FullJoin {
+			return "FULL JOIN"
+		}
+	case *ast.Derived:
+		if x.Lateral {
+			return "LATERAL"
+		}
+	}
+	return ""
+}
+
+func notYetCall(f *ast.FuncCall) string {
+	switch {
+	case f.Over != nil:
+		return "window functions (OVER)"
+	case f.Filter != nil:
+		return "FILTER (WHERE ...) on aggregates"
+	case f.Nulls != ast.NullsUnspecified:
+		return "IGNORE NULLS / RESPECT NULLS"
+	case f.Schema == "" && (f.Name == "grouping" || f.Name == "grouping_id"):
+		return "grouping()"
+	}
+	return ""
+}
+
+func notYetSelect(s *ast.Select) string {
+	switch {
+	case s.From == nil:
+		return "SELECT without FROM"
+	case s.Qualify != nil:
+		return "QUALIFY"
+	case len(s.Windows) > 0:
+		return "WINDOW clauses"
+	}
+	return ""
+}
+
+// knownAggregates are aggregate functions of other engines that Drover
+// does not have (yet); calling one says so instead of "unknown function".
+// Names that expr.AggFuncByName knows take precedence.
+var knownAggregates = map[string]bool{
+	"group_concat": true, "string_agg": true, "listagg": true, "array_agg": true,
+	"stddev": true, "stddev_samp": true, "stddev_pop": true, "variance": true,
+	"var_samp": true, "var_pop": true, "median": true, "mode": true,
+	"bool_and": true, "bool_or": true, "every": true, "any_value": true,
+	"approx_count_distinct": true, "collect_list": true, "collect_set": true,
+}
+
+// checkSupported rejects the first construct under n that notYet names,
+// pointing at where it is.
+func checkSupported(n ast.Node) error {
+	var err error
+	ast.Inspect(n, func(c ast.Node) bool {
+		if err != nil {
+			return false
+		}
+		if what := notYet(c); what != "" {
+			err = unsupported("not supported: %s (at line %d, column %d: %s)", what, c.Position().Line, c.Position().Col, snippet(c))
+		}
+		return err == nil
+	})
+	return err
+}
+
+// snippet is the start of n as SQL, for messages.
+func snippet(n ast.Node) string {
+	s := n.String()
+	if len(s) > 60 {
+		s = s[:60] + "..."
+	}
+	return fmt.Sprint(s)
+}
