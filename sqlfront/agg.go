@@ -57,7 +57,7 @@ func HasAggregate(e *expr.Expr) bool {
 	return found
 }
 
-func convertAgg(x *ast.FuncCall) (*expr.Expr, error) {
+func (c *conv) convertAgg(x *ast.FuncCall) (*expr.Expr, error) {
 	f, ok := expr.AggFuncByName[x.Name]
 	if !ok {
 		return nil, unsupported("not supported: aggregate %s (in %s); use sum, count, min, max or avg", x.Name, x)
@@ -75,7 +75,7 @@ func convertAgg(x *ast.FuncCall) (*expr.Expr, error) {
 	if f == expr.AggCount && !x.Distinct && isNonNullLiteral(x.Args[0]) {
 		return aggCall(expr.AggCountStar, false, nil), nil
 	}
-	arg, err := convert(x.Args[0])
+	arg, err := c.convert(x.Args[0])
 	if err != nil {
 		return nil, err
 	}

@@ -13,7 +13,7 @@ import (
 // functions. The result is unbound; aggregate calls become markers (see
 // aggCall). Constructs sqlfront cannot plan are rejected before, by
 // checkSupported; the default case is the safety net.
-func convert(n ast.Expr) (*expr.Expr, error) {
+func (c *conv) convert(n ast.Expr) (*expr.Expr, error) {
 	switch x := n.(type) {
 	case *ast.Literal:
 		return convertLiteral(x)
@@ -22,41 +22,47 @@ func convert(n ast.Expr) (*expr.Expr, error) {
 	case *ast.ColumnRef:
 		return convertColumn(x)
 	case *ast.Binary:
-		return convertBinary(x)
+		return c.convertBinary(x)
 	case *ast.Unary:
-		return convertUnary(x)
+		return c.convertUnary(x)
 	case *ast.IsNull:
-		return convertIsNull(x)
+		return c.convertIsNull(x)
 	case *ast.IsBool:
-		return convertIsBool(x)
+		return c.convertIsBool(x)
 	case *ast.IsDistinct:
-		return convertIsDistinct(x)
+		return c.convertIsDistinct(x)
 	case *ast.InList:
-		return convertIn(x)
+		return c.convertIn(x)
 	case *ast.Between:
-		return convertBetween(x)
+		return c.convertBetween(x)
 	case *ast.Like:
-		return convertLike(x)
+		return c.convertLike(x)
 	case *ast.Case:
-		return convertCase(x)
+		return c.convertCase(x)
 	case *ast.Cast:
-		return convertCast(x)
+		return c.convertCast(x)
 	case *ast.FuncCall:
-		return convertFunc(x)
+		return c.convertFunc(x)
 	case *ast.Extract:
-		return convertExtract(x)
+		return c.convertExtract(x)
 	case *ast.Trim:
-		return convertTrim(x)
+		return c.convertTrim(x)
+	case *ast.Exists:
+		return c.convertExists(x)
+	case *ast.Subquery:
+		return c.convertScalarSub(x)
+	case *ast.InSubquery:
+		return c.convertInSub(x)
 	case *ast.Interval:
 		return nil, unsupported("not supported: INTERVAL outside date/timestamp ± INTERVAL (in %s)", x)
 	}
 	return nil, unsupported("not supported: %s", n)
 }
 
-func convertAll(ns ...ast.Expr) ([]*expr.Expr, error) {
+func (c *conv) convertAll(ns ...ast.Expr) ([]*expr.Expr, error) {
 	out := make([]*expr.Expr, len(ns))
 	for i, n := range ns {
-		e, err := convert(n)
+		e, err := c.convert(n)
 		if err != nil {
 			return nil, err
 		}
@@ -80,22 +86,22 @@ var binaryOps = map[ast.BinaryOp]string{
 	ast.OpAnd: expr.FnAnd, ast.OpOr: expr.FnOr,
 }
 
-func convertBinary(x *ast.Binary) (*expr.Expr, error) {
-	if e, ok, err := intervalArith(x); ok || err != nil {
+func (c *conv) convertBinary(x *ast.Binary) (*expr.Expr, error) {
+	if e, ok, err := c.intervalArith(x); ok || err != nil {
 		return e, err
 	}
-	args, err := convertAll(x.L, x.R)
+	args, err := c.convertAll(x.L, x.R)
 	if err != nil {
 		return nil, err
 	}
 	return expr.Call(binaryOps[x.Op], args...), nil
 }
 
-func convertUnary(x *ast.Unary) (*expr.Expr, error) {
+func (c *conv) convertUnary(x *ast.Unary) (*expr.Expr, error) {
 	if lit, ok := x.X.(*ast.Literal); ok && x.Op == ast.OpNeg && isNumber(lit) {
 		return convertLiteral(&ast.Literal{Pos: lit.Pos, Kind: lit.Kind, Text: "-" + lit.Text})
 	}
-	v, err := convert(x.X)
+	v, err := c.convert(x.X)
 	if err != nil {
 		return nil, err
 	}
@@ -108,8 +114,8 @@ func convertUnary(x *ast.Unary) (*expr.Expr, error) {
 	return v, nil
 }
 
-func convertIsNull(x *ast.IsNull) (*expr.Expr, error) {
-	v, err := convert(x.X)
+func (c *conv) convertIsNull(x *ast.IsNull) (*expr.Expr, error) {
+	v, err := c.convert(x.X)
 	if err != nil {
 		return nil, err
 	}
@@ -121,8 +127,8 @@ func convertIsNull(x *ast.IsNull) (*expr.Expr, error) {
 
 // convertIsBool: x IS TRUE is never NULL, so it is coalesce(x, false);
 // IS FALSE is coalesce(NOT x, false); IS NOT ... negates that.
-func convertIsBool(x *ast.IsBool) (*expr.Expr, error) {
-	v, err := convert(x.X)
+func (c *conv) convertIsBool(x *ast.IsBool) (*expr.Expr, error) {
+	v, err := c.convert(x.X)
 	if err != nil {
 		return nil, err
 	}
@@ -134,8 +140,8 @@ func convertIsBool(x *ast.IsBool) (*expr.Expr, error) {
 
 // convertIsDistinct: a IS NOT DISTINCT FROM b is never NULL: a = b when
 // both are set, true when both are NULL, false when one is.
-func convertIsDistinct(x *ast.IsDistinct) (*expr.Expr, error) {
-	args, err := convertAll(x.L, x.R)
+func (c *conv) convertIsDistinct(x *ast.IsDistinct) (*expr.Expr, error) {
+	args, err := c.convertAll(x.L, x.R)
 	if err != nil {
 		return nil, err
 	}
@@ -145,8 +151,8 @@ func convertIsDistinct(x *ast.IsDistinct) (*expr.Expr, error) {
 	return negateIf(!x.Not, same), nil
 }
 
-func convertIn(x *ast.InList) (*expr.Expr, error) {
-	args, err := convertAll(append([]ast.Expr{x.X}, x.List...)...)
+func (c *conv) convertIn(x *ast.InList) (*expr.Expr, error) {
+	args, err := c.convertAll(append([]ast.Expr{x.X}, x.List...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -154,8 +160,8 @@ func convertIn(x *ast.InList) (*expr.Expr, error) {
 }
 
 // convertBetween: x BETWEEN a AND b is x >= a AND x <= b.
-func convertBetween(x *ast.Between) (*expr.Expr, error) {
-	args, err := convertAll(x.X, x.Lo, x.Hi)
+func (c *conv) convertBetween(x *ast.Between) (*expr.Expr, error) {
+	args, err := c.convertAll(x.X, x.Lo, x.Hi)
 	if err != nil {
 		return nil, err
 	}
@@ -163,13 +169,13 @@ func convertBetween(x *ast.Between) (*expr.Expr, error) {
 	return negateIf(x.Not, e), nil
 }
 
-func convertLike(x *ast.Like) (*expr.Expr, error) {
-	args, err := convertAll(x.X, x.Pattern)
+func (c *conv) convertLike(x *ast.Like) (*expr.Expr, error) {
+	args, err := c.convertAll(x.X, x.Pattern)
 	if err != nil {
 		return nil, err
 	}
 	if x.Escape != nil {
-		if args[1], err = reescape(args[1], x.Escape); err != nil {
+		if args[1], err = c.reescape(args[1], x.Escape); err != nil {
 			return nil, err
 		}
 	}
@@ -182,7 +188,7 @@ func convertLike(x *ast.Like) (*expr.Expr, error) {
 
 // reescape rewrites a pattern using ESCAPE 'c' into the backslash escapes
 // the like function understands.
-func reescape(p *expr.Expr, escape ast.Expr) (*expr.Expr, error) {
+func (c *conv) reescape(p *expr.Expr, escape ast.Expr) (*expr.Expr, error) {
 	lit, ok := escape.(*ast.Literal)
 	if !ok || lit.Kind != ast.LitString || len(lit.Text) != 1 {
 		return nil, unsupported("not supported: ESCAPE other than a one-character string (in ESCAPE %s)", escape)
@@ -212,10 +218,10 @@ func reescape(p *expr.Expr, escape ast.Expr) (*expr.Expr, error) {
 }
 
 // convertCase maps both CASE forms onto the searched form with an ELSE.
-func convertCase(x *ast.Case) (*expr.Expr, error) {
+func (c *conv) convertCase(x *ast.Case) (*expr.Expr, error) {
 	var value *expr.Expr
 	if x.Operand != nil {
-		v, err := convert(x.Operand)
+		v, err := c.convert(x.Operand)
 		if err != nil {
 			return nil, err
 		}
@@ -223,7 +229,7 @@ func convertCase(x *ast.Case) (*expr.Expr, error) {
 	}
 	var args []*expr.Expr
 	for _, w := range x.Whens {
-		parts, err := convertAll(w.Cond, w.Result)
+		parts, err := c.convertAll(w.Cond, w.Result)
 		if err != nil {
 			return nil, err
 		}
@@ -235,7 +241,7 @@ func convertCase(x *ast.Case) (*expr.Expr, error) {
 	}
 	els := expr.Lit(types.NullValue(types.NullType))
 	if x.Else != nil {
-		e, err := convert(x.Else)
+		e, err := c.convert(x.Else)
 		if err != nil {
 			return nil, err
 		}
@@ -244,7 +250,7 @@ func convertCase(x *ast.Case) (*expr.Expr, error) {
 	return expr.Call(expr.FnCase, append(args, els)...), nil
 }
 
-func convertCast(x *ast.Cast) (*expr.Expr, error) {
+func (c *conv) convertCast(x *ast.Cast) (*expr.Expr, error) {
 	if x.Try {
 		return nil, unsupported("not supported: TRY_CAST (in %s)", x)
 	}
@@ -252,7 +258,7 @@ func convertCast(x *ast.Cast) (*expr.Expr, error) {
 	if err != nil {
 		return nil, fmt.Errorf("CAST: %w", err)
 	}
-	v, err := convert(x.X)
+	v, err := c.convert(x.X)
 	if err != nil {
 		return nil, err
 	}

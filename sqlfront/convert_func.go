@@ -34,35 +34,35 @@ func canonicalFunc(name string) string {
 }
 
 // funcRewrites handle calls whose shape changes on the way.
-var funcRewrites map[string]func(x *ast.FuncCall) (*expr.Expr, error)
+var funcRewrites map[string]func(c *conv, x *ast.FuncCall) (*expr.Expr, error)
 
 func init() {
-	funcRewrites = map[string]func(x *ast.FuncCall) (*expr.Expr, error){
-		"date_add": convertDateAdd, "adddate": convertDateAdd,
-		"date_sub": convertDateAdd, "subdate": convertDateAdd,
-		"if": convertIf,
+	funcRewrites = map[string]func(c *conv, x *ast.FuncCall) (*expr.Expr, error){
+		"date_add": (*conv).convertDateAdd, "adddate": (*conv).convertDateAdd,
+		"date_sub": (*conv).convertDateAdd, "subdate": (*conv).convertDateAdd,
+		"if": (*conv).convertIf,
 	}
 }
 
-func convertFunc(x *ast.FuncCall) (*expr.Expr, error) {
+func (c *conv) convertFunc(x *ast.FuncCall) (*expr.Expr, error) {
 	if x.Schema != "" {
 		// schema.fn(...) is a plugin function; the binder resolves it.
-		args, err := convertAll(x.Args...)
+		args, err := c.convertAll(x.Args...)
 		if err != nil {
 			return nil, err
 		}
 		return expr.Call(x.Schema+"."+x.Name, args...), nil
 	}
 	if _, ok := expr.AggFuncByName[x.Name]; ok || knownAggregates[x.Name] {
-		return convertAgg(x)
+		return c.convertAgg(x)
 	}
 	if x.Star || x.Distinct {
 		return nil, parseErr("%s is not an aggregate; * and DISTINCT belong in aggregate calls (in %s)", x.Name, x)
 	}
 	if rw, ok := funcRewrites[x.Name]; ok {
-		return rw(x)
+		return rw(c, x)
 	}
-	args, err := convertAll(x.Args...)
+	args, err := c.convertAll(x.Args...)
 	if err != nil {
 		return nil, err
 	}
@@ -71,19 +71,19 @@ func convertFunc(x *ast.FuncCall) (*expr.Expr, error) {
 
 // convertDateAdd: date_add(d, n) adds n days; date_add(d, INTERVAL ...)
 // adds the interval; date_sub and subdate subtract.
-func convertDateAdd(x *ast.FuncCall) (*expr.Expr, error) {
+func (c *conv) convertDateAdd(x *ast.FuncCall) (*expr.Expr, error) {
 	if len(x.Args) != 2 {
 		return nil, parseErr("%s takes a date and a number of days or an interval (in %s)", x.Name, x)
 	}
 	sub := x.Name == "date_sub" || x.Name == "subdate"
-	d, err := convert(x.Args[0])
+	d, err := c.convert(x.Args[0])
 	if err != nil {
 		return nil, err
 	}
 	if iv, ok := x.Args[1].(*ast.Interval); ok {
-		return addInterval(d, iv, sub)
+		return c.addInterval(d, iv, sub)
 	}
-	n, err := convert(x.Args[1])
+	n, err := c.convert(x.Args[1])
 	if err != nil {
 		return nil, err
 	}
@@ -97,12 +97,12 @@ var extractFields = map[string]string{
 	"YEAR": expr.FnYear, "MONTH": expr.FnMonth, "DAY": expr.FnDay, "HOUR": expr.FnHour,
 }
 
-func convertExtract(x *ast.Extract) (*expr.Expr, error) {
+func (c *conv) convertExtract(x *ast.Extract) (*expr.Expr, error) {
 	fn, ok := extractFields[x.Field]
 	if !ok {
 		return nil, unsupported("not supported: EXTRACT(%s ...); EXTRACT supports YEAR, MONTH, DAY and HOUR only", x.Field)
 	}
-	v, err := convert(x.X)
+	v, err := c.convert(x.X)
 	if err != nil {
 		return nil, err
 	}
@@ -111,13 +111,13 @@ func convertExtract(x *ast.Extract) (*expr.Expr, error) {
 
 // convertTrim: TRIM removes spaces; LEADING and TRAILING are ltrim and
 // rtrim.
-func convertTrim(x *ast.Trim) (*expr.Expr, error) {
+func (c *conv) convertTrim(x *ast.Trim) (*expr.Expr, error) {
 	if x.Chars != nil {
 		if lit, ok := x.Chars.(*ast.Literal); !ok || lit.Kind != ast.LitString || lit.Text != " " {
 			return nil, unsupported("not supported: TRIM of characters other than spaces (in %s)", x)
 		}
 	}
-	v, err := convert(x.X)
+	v, err := c.convert(x.X)
 	if err != nil {
 		return nil, err
 	}
@@ -132,11 +132,11 @@ func convertTrim(x *ast.Trim) (*expr.Expr, error) {
 }
 
 // convertIf: IF(c, a, b) is CASE WHEN c THEN a ELSE b END.
-func convertIf(x *ast.FuncCall) (*expr.Expr, error) {
+func (c *conv) convertIf(x *ast.FuncCall) (*expr.Expr, error) {
 	if len(x.Args) != 3 {
 		return nil, parseErr("IF takes 3 arguments (in %s)", x)
 	}
-	args, err := convertAll(x.Args...)
+	args, err := c.convertAll(x.Args...)
 	if err != nil {
 		return nil, err
 	}

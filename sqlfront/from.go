@@ -24,18 +24,15 @@ func splitWhere(w *expr.Expr) []*expr.Expr {
 	return splitAnd(w)
 }
 
-// remainingWhere is the WHERE without the conjuncts joins consumed.
-func (f *fromBuilder) remainingWhere() *expr.Expr {
+// remaining lists the WHERE conjuncts the joins did not consume.
+func (f *fromBuilder) remaining() []*expr.Expr {
 	var rest []*expr.Expr
 	for i, c := range f.where {
 		if i >= len(f.used) || !f.used[i] {
 			rest = append(rest, c)
 		}
 	}
-	if len(rest) == 0 {
-		return nil
-	}
-	return andAll(rest)
+	return rest
 }
 
 // fromList plans the comma-separated entries of FROM, joined left to
@@ -152,7 +149,10 @@ func (b *sqlBuilder) with(w *ast.With) (*sqlBuilder, error) {
 	for k, v := range b.rels {
 		rels[k] = v
 	}
-	nb := &sqlBuilder{rels: rels, funcs: b.funcs}
+	if b.seq == nil {
+		b.seq = new(int)
+	}
+	nb := &sqlBuilder{rels: rels, funcs: b.funcs, seq: b.seq}
 	for _, cte := range w.CTEs {
 		node, err := nb.query(cte.Query, cte.Name)
 		if err == nil {

@@ -40,7 +40,7 @@ func (f *fromBuilder) join(x *ast.Join) (logical.Node, error) {
 		if on, pairs, err = usingCondition(left.Schema(), right.Schema(), using); err != nil {
 			return nil, err
 		}
-	} else if on, err = convert(x.On); err != nil {
+	} else if on, err = (*conv)(nil).convert(x.On); err != nil {
 		return nil, err
 	}
 	var node logical.Node

@@ -16,7 +16,7 @@ const fnAddInterval = "add_interval"
 
 // intervalArith handles x ± INTERVAL ... and INTERVAL ... + x; ok is
 // false when neither side of b is an interval.
-func intervalArith(b *ast.Binary) (*expr.Expr, bool, error) {
+func (c *conv) intervalArith(b *ast.Binary) (*expr.Expr, bool, error) {
 	if b.Op != ast.OpAdd && b.Op != ast.OpSub {
 		return nil, false, nil
 	}
@@ -28,21 +28,21 @@ func intervalArith(b *ast.Binary) (*expr.Expr, bool, error) {
 	if !ok {
 		return nil, false, nil
 	}
-	x, err := convert(base)
+	x, err := c.convert(base)
 	if err != nil {
 		return nil, true, err
 	}
-	e, err := addInterval(x, iv, b.Op == ast.OpSub)
+	e, err := c.addInterval(x, iv, b.Op == ast.OpSub)
 	return e, true, err
 }
 
 // addInterval adds (or subtracts) iv to x. Whole days and weeks use
 // date_add(x, days), as before intervals of other units existed; other
 // units become add_interval(x, months, days, micros) with constants.
-func addInterval(x *expr.Expr, iv *ast.Interval, sub bool) (*expr.Expr, error) {
+func (c *conv) addInterval(x *expr.Expr, iv *ast.Interval, sub bool) (*expr.Expr, error) {
 	if iv.Unit == "DAY" || iv.Unit == "WEEK" {
 		if iv.ToUnit == "" {
-			return addDays(x, iv, sub)
+			return c.addDays(x, iv, sub)
 		}
 	}
 	months, days, micros, err := intervalParts(iv)
@@ -56,7 +56,7 @@ func addInterval(x *expr.Expr, iv *ast.Interval, sub bool) (*expr.Expr, error) {
 }
 
 // addDays: x + INTERVAL n DAY is date_add(x, n), n any expression.
-func addDays(x *expr.Expr, iv *ast.Interval, sub bool) (*expr.Expr, error) {
+func (c *conv) addDays(x *expr.Expr, iv *ast.Interval, sub bool) (*expr.Expr, error) {
 	var n *expr.Expr
 	if lit, ok := iv.Value.(*ast.Literal); ok && lit.Kind == ast.LitString {
 		v, err := strconv.ParseInt(strings.TrimSpace(lit.Text), 10, 64)
@@ -66,7 +66,7 @@ func addDays(x *expr.Expr, iv *ast.Interval, sub bool) (*expr.Expr, error) {
 		n = int64Lit(v)
 	} else {
 		var err error
-		if n, err = convert(iv.Value); err != nil {
+		if n, err = c.convert(iv.Value); err != nil {
 			return nil, err
 		}
 	}

@@ -34,7 +34,7 @@ func ParseExpr(s string) (*expr.Expr, error) {
 	if err := checkSupported(it.Expr); err != nil {
 		return nil, err
 	}
-	return convert(it.Expr)
+	return (*conv)(nil).convert(it.Expr)
 }
 
 // Item is one entry of a select, group_by or aggregate list: an
@@ -56,14 +56,14 @@ func ParseItem(s string) (Item, error) {
 	if err := checkSupported(it); err != nil {
 		return Item{}, err
 	}
-	return convertItem(it)
+	return (*conv)(nil).convertItem(it)
 }
 
-func convertItem(it *ast.SelectItem) (Item, error) {
+func (c *conv) convertItem(it *ast.SelectItem) (Item, error) {
 	if it.Star {
 		return Item{Star: true, StarQualifier: it.StarQualifier}, nil
 	}
-	e, err := convert(it.Expr)
+	e, err := c.convert(it.Expr)
 	if err != nil {
 		return Item{}, err
 	}
@@ -90,16 +90,16 @@ func ParseOrderItem(s string) (OrderItem, error) {
 	if err := checkSupported(it); err != nil {
 		return OrderItem{}, err
 	}
-	return convertOrderItem(it)
+	return (*conv)(nil).convertOrderItem(it)
 }
 
-func convertOrderItem(it *ast.OrderItem) (OrderItem, error) {
+func (c *conv) convertOrderItem(it *ast.OrderItem) (OrderItem, error) {
 	o := OrderItem{Desc: it.Desc, NullsSet: it.Nulls != ast.NullsDefault, NullsFirst: it.Nulls == ast.NullsFirst}
 	if n, ok, err := position(it.Expr); ok || err != nil {
 		o.Ordinal = n
 		return o, err
 	}
-	e, err := convert(it.Expr)
+	e, err := c.convert(it.Expr)
 	o.Expr = e
 	return o, err
 }

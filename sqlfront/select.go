@@ -34,6 +34,17 @@ func PlanView(name, sql string, rels map[string]logical.Node, funcs expr.FuncRes
 type sqlBuilder struct {
 	rels  map[string]logical.Node
 	funcs expr.FuncResolver
+	// seq numbers subquery and window placeholders across the whole
+	// statement, so that nested blocks never reuse a name.
+	seq *int
+}
+
+func (b *sqlBuilder) next() int {
+	if b.seq == nil {
+		b.seq = new(int)
+	}
+	*b.seq++
+	return *b.seq
 }
 
 // query plans a whole query: its WITH, its body, then ORDER BY and LIMIT
@@ -55,7 +66,7 @@ func (b *sqlBuilder) query(q *ast.Query, name string) (logical.Node, error) {
 		return Qualify(node, name), nil
 	}
 	out := &Query{Name: name, Input: node}
-	if err := fillOrderLimit(out, q); err != nil {
+	if err := newConv(b, out, nil).fillOrderLimit(out, q); err != nil {
 		return nil, err
 	}
 	return out.Plan(b.funcs)
@@ -77,41 +88,57 @@ func (b *sqlBuilder) body(body ast.QueryBody) (logical.Node, error) {
 // selectStmt plans one SELECT block; outer, when set, is the query whose
 // ORDER BY and LIMIT apply to it.
 func (b *sqlBuilder) selectStmt(x *ast.Select, outer *ast.Query, name string) (logical.Node, error) {
+	q, where, err := b.block(x, outer, name)
+	if err != nil {
+		return nil, err
+	}
+	if len(where) > 0 {
+		q.Where = andAll(where)
+	}
+	return q.Plan(b.funcs)
+}
+
+// block prepares one SELECT block for planning: its FROM planned (joined
+// on the WHERE conjuncts that name both sides of a comma join), the rest
+// of the WHERE returned apart, every other clause converted into q.
+func (b *sqlBuilder) block(x *ast.Select, outer *ast.Query, name string) (*Query, []*expr.Expr, error) {
+	q := &Query{Name: name, Distinct: x.Distinct}
+	c := newConv(b, q, x)
 	var where *expr.Expr
 	if x.Where != nil {
-		w, err := convert(x.Where)
+		w, err := c.convert(x.Where)
 		if err != nil {
-			return nil, clauseErr("where", -1, err)
+			return nil, nil, clauseErr("where", -1, err)
 		}
 		where = w
 	}
 	fb := &fromBuilder{sqlBuilder: b, where: splitWhere(where)}
 	input, err := fb.fromList(x.From)
 	if err != nil {
-		return nil, clauseErr("from", -1, err)
+		return nil, nil, clauseErr("from", -1, err)
 	}
-	q := &Query{Name: name, Input: input, Where: fb.remainingWhere(), Distinct: x.Distinct}
-	if err := fillQuery(q, x); err != nil {
-		return nil, err
+	q.Input = input
+	if err := c.fillQuery(q, x); err != nil {
+		return nil, nil, err
 	}
 	if outer != nil {
-		if err := fillOrderLimit(q, outer); err != nil {
-			return nil, err
+		if err := c.fillOrderLimit(q, outer); err != nil {
+			return nil, nil, err
 		}
 	}
-	return q.Plan(b.funcs)
+	return q, fb.remaining(), nil
 }
 
-func fillQuery(q *Query, x *ast.Select) error {
+func (c *conv) fillQuery(q *Query, x *ast.Select) error {
 	for i, f := range x.Items {
-		it, err := convertItem(f)
+		it, err := c.convertItem(f)
 		if err != nil {
 			return clauseErr("select", i, err)
 		}
 		q.Select = append(q.Select, it)
 	}
 	for i, g := range x.GroupBy {
-		items, err := groupItems(g, q)
+		items, err := c.groupItems(g, q)
 		if err != nil {
 			return clauseErr("group_by", i, err)
 		}
@@ -123,7 +150,7 @@ func fillQuery(q *Query, x *ast.Select) error {
 		q.Having = orTrue(q.Having)
 	}
 	if x.Having != nil {
-		h, err := convert(x.Having)
+		h, err := c.convert(x.Having)
 		if err != nil {
 			return clauseErr("having", -1, err)
 		}
@@ -140,9 +167,9 @@ func orTrue(h *expr.Expr) *expr.Expr {
 	return expr.Lit(types.BoolValue(true))
 }
 
-func fillOrderLimit(q *Query, outer *ast.Query) error {
+func (c *conv) fillOrderLimit(q *Query, outer *ast.Query) error {
 	for i, it := range outer.OrderBy {
-		o, err := convertOrderItem(it)
+		o, err := c.convertOrderItem(it)
 		if err != nil {
 			return clauseErr("order_by", i, err)
 		}
@@ -161,10 +188,10 @@ func fillOrderLimit(q *Query, outer *ast.Query) error {
 // groupItems resolves a GROUP BY element: a position or (when no input
 // column has the name) a select alias stands for that select item's
 // expression; a parenthesized list (a, b) is its members.
-func groupItems(g *ast.GroupItem, q *Query) ([]Item, error) {
+func (c *conv) groupItems(g *ast.GroupItem, q *Query) ([]Item, error) {
 	var out []Item
 	for _, e := range g.Exprs {
-		it, err := groupItem(e, q)
+		it, err := c.groupItem(e, q)
 		if err != nil {
 			return nil, err
 		}
@@ -173,7 +200,7 @@ func groupItems(g *ast.GroupItem, q *Query) ([]Item, error) {
 	return out, nil
 }
 
-func groupItem(e ast.Expr, q *Query) (Item, error) {
+func (c *conv) groupItem(e ast.Expr, q *Query) (Item, error) {
 	if n, ok, err := position(e); ok || err != nil {
 		if err != nil {
 			return Item{}, err
@@ -183,20 +210,20 @@ func groupItem(e ast.Expr, q *Query) (Item, error) {
 		}
 		return Item{Expr: q.Select[n-1].Expr}, nil
 	}
-	c, err := convert(e)
+	g, err := c.convert(e)
 	if err != nil {
 		return Item{}, err
 	}
-	if c.Kind == expr.KindColumn && c.Qualifier == "" {
-		if _, err := q.Input.Schema().Resolve("", c.Name); err != nil {
+	if g.Kind == expr.KindColumn && g.Qualifier == "" {
+		if _, err := q.Input.Schema().Resolve("", g.Name); err != nil {
 			for _, it := range q.Select {
-				if strings.EqualFold(it.Alias, c.Name) {
+				if strings.EqualFold(it.Alias, g.Name) {
 					return Item{Expr: it.Expr}, nil
 				}
 			}
 		}
 	}
-	return Item{Expr: c}, nil
+	return Item{Expr: g}, nil
 }
 
 // limitCount reads LIMIT n, n a non-negative whole number.

@@ -1,6 +1,7 @@
 package sqlfront
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 
@@ -234,7 +235,7 @@ func (p *planner) correlatedSide(outer logical.Node, sq *subquery) (logical.Node
 // uncorrelatedSide plans the subquery on its own. EXISTS needs one row at
 // most; IN compares lhs with its only column.
 func (p *planner) uncorrelatedSide(outer logical.Node, sq *subquery) (logical.Node, []*expr.Expr, error) {
-	node, err := sq.src.whole()
+	node, err := p.whole(outer, sq)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -324,7 +325,7 @@ func (p *planner) inCounts(input logical.Node, sq *subquery) (logical.Node, *exp
 		return nil, nil, nil, err
 	}
 	if corr == nil {
-		node, err := sq.src.whole()
+		node, err := p.whole(input, sq)
 		if err != nil {
 			return nil, nil, nil, err
 		}
@@ -421,7 +422,7 @@ func (p *planner) scalarJoin(input logical.Node, sq *subquery) (logical.Node, *e
 
 // uncorrelatedScalar left-joins the subquery's single row (no row: NULL).
 func (p *planner) uncorrelatedScalar(input logical.Node, sq *subquery) (logical.Node, *expr.Expr, error) {
-	node, err := sq.src.whole()
+	node, err := p.whole(input, sq)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -511,4 +512,22 @@ func andAllOrNil(es []*expr.Expr) *expr.Expr {
 		return nil
 	}
 	return andAll(es)
+}
+
+// whole plans a subquery that names no outer column in its WHERE on its
+// own. A name it cannot resolve that the outer query has is a correlation
+// outside WHERE (select list, HAVING, a join's ON), which is not planned.
+func (p *planner) whole(outer logical.Node, sq *subquery) (logical.Node, error) {
+	node, err := sq.src.whole()
+	var uc *types.UnknownColumnError
+	if errors.As(err, &uc) {
+		q, n, _ := strings.Cut(uc.Ref, ".")
+		if n == "" {
+			q, n = "", q
+		}
+		if _, oerr := outer.Schema().Resolve(q, n); oerr == nil {
+			return nil, unsupported("not supported: the subquery names the outer column %s outside its WHERE clause (correlation is supported in WHERE conditions only)", uc.Ref)
+		}
+	}
+	return node, err
 }

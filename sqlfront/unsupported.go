@@ -12,8 +12,6 @@ import (
 // each goes when planning for it lands.
 func notYet(n ast.Node) string {
 	switch x := n.(type) {
-	case *ast.Subquery, *ast.Exists, *ast.InSubquery:
-		return "subqueries in expressions"
 	case *ast.Quantified:
 		return "ANY / ALL (subquery) comparisons"
 	case *ast.FuncCall:
