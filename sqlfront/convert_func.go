@@ -45,6 +45,9 @@ func init() {
 }
 
 func (c *conv) convertFunc(x *ast.FuncCall) (*expr.Expr, error) {
+	if x.Over != nil {
+		return c.window(x)
+	}
 	if x.Schema != "" {
 		// schema.fn(...) is a plugin function; the binder resolves it.
 		args, err := c.convertAll(x.Args...)

@@ -113,7 +113,7 @@ func TestParseExprErrors(t *testing.T) {
 		{"x IN (SELECT y FROM t)", "not supported: a subquery here (at line 1, column 1); subqueries work in the WHERE, HAVING, select list and ORDER BY of SQL views", ErrUnsupported},
 		{"EXISTS (SELECT 1 FROM t)", "not supported: a subquery here", ErrUnsupported},
 		{"x > ALL (SELECT y FROM t)", "not supported: ANY / ALL (subquery) comparisons", ErrUnsupported},
-		{"rank() OVER (ORDER BY x)", "not supported: window functions (OVER)", ErrUnsupported},
+		{"rank() OVER (ORDER BY x)", "not supported: a window function here", ErrUnsupported},
 		{"count(*) FILTER (WHERE x > 1)", "not supported: FILTER (WHERE ...) on aggregates", ErrUnsupported},
 		{"grouping(x)", "not supported: grouping()", ErrUnsupported},
 		{"TRY_CAST(x AS INT)", "not supported: TRY_CAST", ErrUnsupported},

@@ -156,6 +156,13 @@ func (c *conv) fillQuery(q *Query, x *ast.Select) error {
 		}
 		q.Having = h
 	}
+	if x.Qualify != nil {
+		qf, err := c.convert(x.Qualify)
+		if err != nil {
+			return clauseErr("qualify", -1, err)
+		}
+		q.Qualify = qf
+	}
 	return nil
 }
 

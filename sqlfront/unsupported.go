@@ -51,12 +51,10 @@ func notYet(n ast.Node) string {
 
 func notYetCall(f *ast.FuncCall) string {
 	switch {
-	case f.Over != nil:
-		return "window functions (OVER)"
 	case f.Filter != nil:
 		return "FILTER (WHERE ...) on aggregates"
-	case f.Nulls != ast.NullsUnspecified:
-		return "IGNORE NULLS / RESPECT NULLS"
+	case f.Nulls != ast.NullsUnspecified && f.Over == nil:
+		return "IGNORE NULLS / RESPECT NULLS outside a window function"
 	case f.Schema == "" && (f.Name == "grouping" || f.Name == "grouping_id"):
 		return "grouping()"
 	}
@@ -67,10 +65,6 @@ func notYetSelect(s *ast.Select) string {
 	switch {
 	case s.From == nil:
 		return "SELECT without FROM"
-	case s.Qualify != nil:
-		return "QUALIFY"
-	case len(s.Windows) > 0:
-		return "WINDOW clauses"
 	}
 	return ""
 }

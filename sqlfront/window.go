@@ -27,6 +27,9 @@ type windowCall struct {
 	spec        logical.WindowFuncSpec // Args unbound; Alias unset
 	partitionBy []*expr.Expr
 	orderBy     []OrderItem
+	// intervals are INTERVAL offsets of the frame's start and end, set
+	// once the order key's type is known.
+	intervals [2]*frameInterval
 }
 
 // hasWindow reports whether e calls a window function.
@@ -156,6 +159,9 @@ func (p *planner) windows(base logical.Node, rws []*rewrittenWindow) (logical.No
 			s := rw.call.spec
 			s.Args = rw.args
 			s.Alias = rw.call.name
+			if err := p.frameIntervals(&s, rw.call, base, keys); err != nil {
+				return nil, clauseErr("select", -1, err)
+			}
 			specs[i] = s
 		}
 		w, err := logical.NewWindow(base, first.part, keys, specs, p.funcs)
@@ -165,4 +171,28 @@ func (p *planner) windows(base logical.Node, rws []*rewrittenWindow) (logical.No
 		base = w
 	}
 	return base, nil
+}
+
+// frameIntervals puts INTERVAL frame offsets in the order key's domain.
+func (p *planner) frameIntervals(s *logical.WindowFuncSpec, call *windowCall, base logical.Node, keys []logical.SortKey) error {
+	if call.intervals[0] == nil && call.intervals[1] == nil {
+		return nil
+	}
+	if len(keys) != 1 {
+		return planErr("a RANGE frame with an INTERVAL offset needs exactly one ORDER BY key")
+	}
+	k, err := expr.Bind(keys[0].Expr, base.Schema(), p.funcs)
+	if err != nil {
+		return err
+	}
+	fr := *s.Frame
+	for i, b := range []*logical.FrameBound{&fr.Start, &fr.End} {
+		if iv := call.intervals[i]; iv != nil {
+			if b.Offset, err = iv.offsetFor(k.Type); err != nil {
+				return err
+			}
+		}
+	}
+	s.Frame = &fr
+	return nil
 }
