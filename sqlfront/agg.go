@@ -5,6 +5,7 @@ import (
 
 	"github.com/drover-etl/drover/expr"
 	"github.com/drover-etl/drover/sqlfront/ast"
+	"github.com/drover-etl/drover/types"
 )
 
 // Aggregate calls travel inside unbound expression trees as calls named
@@ -62,9 +63,20 @@ func (c *conv) convertAgg(x *ast.FuncCall) (*expr.Expr, error) {
 	if !ok {
 		return nil, unsupported("not supported: aggregate %s (in %s); use sum, count, min, max or avg", x.Name, x)
 	}
+	var filter *expr.Expr
+	if x.Filter != nil {
+		var err error
+		if filter, err = c.convert(x.Filter); err != nil {
+			return nil, err
+		}
+	}
 	if x.Star {
 		if f != expr.AggCount || x.Distinct {
 			return nil, parseErr("only count takes * (in %s)", x)
+		}
+		if filter != nil {
+			// count(*) FILTER (WHERE c) counts the rows where c is true.
+			return aggCall(expr.AggCount, false, onlyWhere(filter, expr.Lit(types.Int64Value(1)))), nil
 		}
 		return aggCall(expr.AggCountStar, false, nil), nil
 	}
@@ -72,7 +84,7 @@ func (c *conv) convertAgg(x *ast.FuncCall) (*expr.Expr, error) {
 		return nil, unsupported("not supported: %s with %d arguments (in %s)", x.Name, len(x.Args), x)
 	}
 	// count(1) counts rows, like count(*).
-	if f == expr.AggCount && !x.Distinct && isNonNullLiteral(x.Args[0]) {
+	if f == expr.AggCount && !x.Distinct && filter == nil && isNonNullLiteral(x.Args[0]) {
 		return aggCall(expr.AggCountStar, false, nil), nil
 	}
 	arg, err := c.convert(x.Args[0])
@@ -82,5 +94,15 @@ func (c *conv) convertAgg(x *ast.FuncCall) (*expr.Expr, error) {
 	if HasAggregate(arg) {
 		return nil, planErr("aggregate inside an aggregate in %s", x)
 	}
+	if filter != nil {
+		// An aggregate skips NULLs: FILTER (WHERE c) passes NULL where c
+		// is not true.
+		arg = onlyWhere(filter, arg)
+	}
 	return aggCall(f, x.Distinct, arg), nil
+}
+
+// onlyWhere is CASE WHEN cond THEN e END.
+func onlyWhere(cond, e *expr.Expr) *expr.Expr {
+	return expr.Call(expr.FnCase, cond, e, expr.Lit(types.Value{Null: true}))
 }

@@ -48,6 +48,10 @@ func (c *conv) convertFunc(x *ast.FuncCall) (*expr.Expr, error) {
 	if x.Over != nil {
 		return c.window(x)
 	}
+	if x.Schema == "" && (x.Name == "grouping" || x.Name == "grouping_id") {
+		args, err := c.convertAll(x.Args...)
+		return expr.Call(groupingCall, args...), err
+	}
 	if x.Schema != "" {
 		// schema.fn(...) is a plugin function; the binder resolves it.
 		args, err := c.convertAll(x.Args...)

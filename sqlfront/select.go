@@ -137,12 +137,8 @@ func (c *conv) fillQuery(q *Query, x *ast.Select) error {
 		}
 		q.Select = append(q.Select, it)
 	}
-	for i, g := range x.GroupBy {
-		items, err := c.groupItems(g, q)
-		if err != nil {
-			return clauseErr("group_by", i, err)
-		}
-		q.GroupBy = append(q.GroupBy, items...)
+	if err := c.groupBy(q, x.GroupBy); err != nil {
+		return err
 	}
 	if x.GroupBy != nil && len(q.GroupBy) == 0 {
 		// GROUP BY () is one group of everything, like no GROUP BY with

@@ -3,6 +3,7 @@ package sqlfront
 import (
 	"fmt"
 
+	"github.com/drover-etl/drover/expr"
 	"github.com/drover-etl/drover/sqlfront/ast"
 )
 
@@ -18,15 +19,6 @@ func notYet(n ast.Node) string {
 		return notYetCall(x)
 	case *ast.Select:
 		return notYetSelect(x)
-	case *ast.GroupItem:
-		switch x.Kind {
-		case ast.GroupRollup:
-			return "ROLLUP"
-		case ast.GroupCube:
-			return "CUBE"
-		case ast.GroupSets:
-			return "GROUPING SETS"
-		}
 	case *ast.SetOp:
 		if x.Op != ast.Union {
 			return x.Op.String()
@@ -51,12 +43,10 @@ func notYet(n ast.Node) string {
 
 func notYetCall(f *ast.FuncCall) string {
 	switch {
-	case f.Filter != nil:
-		return "FILTER (WHERE ...) on aggregates"
+	case f.Filter != nil && f.Over == nil && !isAggregateName(f.Name):
+		return "FILTER (WHERE ...) on a function that is not an aggregate"
 	case f.Nulls != ast.NullsUnspecified && f.Over == nil:
 		return "IGNORE NULLS / RESPECT NULLS outside a window function"
-	case f.Schema == "" && (f.Name == "grouping" || f.Name == "grouping_id"):
-		return "grouping()"
 	}
 	return ""
 }
@@ -103,4 +93,9 @@ func snippet(n ast.Node) string {
 		s = s[:60] + "..."
 	}
 	return fmt.Sprint(s)
+}
+
+func isAggregateName(name string) bool {
+	_, ok := expr.AggFuncByName[name]
+	return ok
 }
