@@ -38,6 +38,9 @@ func (f *fromBuilder) remaining() []*expr.Expr {
 // fromList plans the comma-separated entries of FROM, joined left to
 // right on WHERE equalities.
 func (f *fromBuilder) fromList(refs []ast.TableRef) (logical.Node, error) {
+	if len(refs) == 0 {
+		return logical.OneRow(), nil // SELECT without FROM
+	}
 	var acc logical.Node
 	for _, r := range refs {
 		node, err := f.relation(r)

@@ -100,8 +100,15 @@ func (p *planner) finish(base logical.Node, out *output) (logical.Node, error) {
 	if len(out.order) > 0 {
 		node = &logical.Sort{Input: node, Keys: sortKeyList(out.order, node)}
 	}
-	if p.q.Limit != nil {
-		node = &logical.Limit{Input: node, N: *p.q.Limit}
+	if p.q.Limit != nil || p.q.Offset != nil {
+		n, off := logical.NoLimit, int64(0)
+		if p.q.Limit != nil {
+			n = *p.q.Limit
+		}
+		if p.q.Offset != nil {
+			off = *p.q.Offset
+		}
+		node = logical.NewLimit(node, n, off)
 	}
 	if len(hidden) > 0 {
 		node = p.project(node, columnRefs(node, len(bound)), out.names)

@@ -35,6 +35,8 @@ type Query struct {
 	Distinct bool
 	OrderBy  []OrderItem
 	Limit    *int64
+	// Offset skips rows before the Limit (nil: none).
+	Offset *int64
 	// Qualify filters on window function results (after the windows, before
 	// DISTINCT and ORDER BY).
 	Qualify *expr.Expr

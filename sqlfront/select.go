@@ -62,7 +62,7 @@ func (b *sqlBuilder) query(q *ast.Query, name string) (logical.Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	if q.OrderBy == nil && q.Limit == nil {
+	if q.OrderBy == nil && q.Limit == nil && q.Offset == nil {
 		return Qualify(node, name), nil
 	}
 	out := &Query{Name: name, Input: node}
@@ -81,6 +81,8 @@ func (b *sqlBuilder) body(body ast.QueryBody) (logical.Node, error) {
 		return b.setOp(x)
 	case *ast.Query:
 		return b.query(x, "")
+	case *ast.Values:
+		return b.values(x)
 	}
 	return nil, unsupported("not supported: %s", snippet(body))
 }
@@ -184,6 +186,13 @@ func (c *conv) fillOrderLimit(q *Query, outer *ast.Query) error {
 			return clauseErr("limit", -1, err)
 		}
 		q.Limit = &n
+	}
+	if outer.Offset != nil {
+		n, err := limitCount(outer.Offset)
+		if err != nil {
+			return clauseErr("offset", -1, err)
+		}
+		q.Offset = &n
 	}
 	return nil
 }

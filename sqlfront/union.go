@@ -7,13 +7,10 @@ import (
 	"github.com/drover-etl/drover/types"
 )
 
-// setOp plans UNION [ALL] chains, which the parser builds left-deep.
+// setOp plans INTERSECT and EXCEPT (as logical.SetOp) and UNION [ALL] chains, which the parser builds left-deep.
 // Runs of UNION ALL share one Union node; a plain UNION adds a Distinct
 // over everything to its left, as SQL evaluates left to right.
 func (b *sqlBuilder) setOp(x *ast.SetOp) (logical.Node, error) {
-	if x.Op != ast.Union {
-		return nil, unsupported("not supported: %s", x.Op)
-	}
 	left, err := b.body(x.Left)
 	if err != nil {
 		return nil, err
@@ -21,6 +18,18 @@ func (b *sqlBuilder) setOp(x *ast.SetOp) (logical.Node, error) {
 	right, err := b.body(x.Right)
 	if err != nil {
 		return nil, err
+	}
+	switch x.Op {
+	case ast.Intersect, ast.Except:
+		kind := logical.Intersect
+		if x.Op == ast.Except {
+			kind = logical.Except
+		}
+		n, err := logical.NewSetOp(kind, x.All, left, right)
+		if err != nil {
+			return nil, planErr("%s: %v", x.Op, err)
+		}
+		return n, nil
 	}
 	acc, err := union(left, right)
 	if err != nil {

@@ -17,18 +17,6 @@ func notYet(n ast.Node) string {
 		return "ANY / ALL (subquery) comparisons"
 	case *ast.FuncCall:
 		return notYetCall(x)
-	case *ast.Select:
-		return notYetSelect(x)
-	case *ast.SetOp:
-		if x.Op != ast.Union {
-			return x.Op.String()
-		}
-	case *ast.Values:
-		return "VALUES"
-	case *ast.Query:
-		if x.Offset != nil {
-			return "OFFSET"
-		}
 	case *ast.Join:
 		if x.Type == ast.FullJoin {
 			return "FULL JOIN"
@@ -47,14 +35,6 @@ func notYetCall(f *ast.FuncCall) string {
 		return "FILTER (WHERE ...) on a function that is not an aggregate"
 	case f.Nulls != ast.NullsUnspecified && f.Over == nil:
 		return "IGNORE NULLS / RESPECT NULLS outside a window function"
-	}
-	return ""
-}
-
-func notYetSelect(s *ast.Select) string {
-	switch {
-	case s.From == nil:
-		return "SELECT without FROM"
 	}
 	return ""
 }
