@@ -23,6 +23,7 @@ var formCases = []struct{ name, sql string }{
 	{"table column list", "SELECT r.id, r.why FROM returns AS r(id, why)"},
 	{"order by nulls", "SELECT order_id, amount FROM orders ORDER BY amount DESC NULLS LAST, 1 NULLS FIRST"},
 	{"order by alias expression", "SELECT order_id, amount * 2 AS a2 FROM orders ORDER BY a2 + 1, qty"},
+	{"comma join reordered", "SELECT c.*, r.* FROM customers c, returns r, orders o WHERE o.customer_id = c.customer_id AND r.order_id = o.order_id"},
 	{"cross join with where", "SELECT o.order_id FROM orders o CROSS JOIN customers c WHERE o.customer_id = c.customer_id"},
 	{"parenthesized join", "SELECT o.order_id, r.reason FROM (orders o JOIN customers c ON o.customer_id = c.customer_id) LEFT JOIN returns r ON r.order_id = o.order_id"},
 	{"interval days", "SELECT day + INTERVAL 3 DAY AS d3, day - INTERVAL '1' WEEK AS w FROM orders"},
