@@ -1,7 +1,8 @@
 // Package sqlfront turns SQL text into Drover's expression trees and
-// logical plans. Parsing uses the TiDB parser (MySQL grammar with ANSI
-// quotes and || as concatenation); a small pre-pass rewrites the forms it
-// rejects (CAST(x AS BIGINT), date_add(d, n)) into calls it accepts.
+// logical plans. Package sqlfront/parser reads the SQL into the syntax
+// tree of sqlfront/ast; this package plans the tree. The parser accepts
+// more than can be planned today: checkSupported (unsupported.go) turns
+// the rest away with "not supported: <construct>", one case each.
 //
 // It serves both front ends: the HCL job spec's structured views hand in
 // expression strings (ParseExpr, ParseItem, ParseOrderItem) and describe

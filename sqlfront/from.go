@@ -35,27 +35,94 @@ func (f *fromBuilder) remaining() []*expr.Expr {
 	return rest
 }
 
-// fromList plans the comma-separated entries of FROM, joined left to
-// right on WHERE equalities.
+// fromList plans the comma-separated entries of FROM, joined on WHERE
+// equalities. Each step joins the first remaining entry that has an
+// equality with what is joined so far (FROM part, supplier, lineitem
+// joins lineitem before supplier); the columns are then put back in the
+// order of the FROM list.
 func (f *fromBuilder) fromList(refs []ast.TableRef) (logical.Node, error) {
 	if len(refs) == 0 {
 		return logical.OneRow(), nil // SELECT without FROM
 	}
-	var acc logical.Node
-	for _, r := range refs {
+	nodes := make([]logical.Node, len(refs))
+	for i, r := range refs {
 		node, err := f.relation(r)
 		if err != nil {
 			return nil, err
 		}
-		if acc == nil {
-			acc = node
-			continue
-		}
-		if acc, err = f.commaJoin(acc, node, ""); err != nil {
+		nodes[i] = node
+	}
+	acc, order := nodes[0], []int{0}
+	joined := map[int]bool{0: true}
+	for len(order) < len(nodes) {
+		next := f.nextJoinable(acc, nodes, joined)
+		node, err := f.commaJoin(acc, nodes[next], "")
+		if err != nil {
 			return nil, err
 		}
+		acc = node
+		order = append(order, next)
+		joined[next] = true
 	}
-	return acc, nil
+	return restoreFromOrder(acc, nodes, order), nil
+}
+
+// nextJoinable is the first entry not yet joined that some unused WHERE
+// conjunct joins to acc by an equality; the first one not joined when
+// none is (commaJoin then reports the missing condition).
+func (f *fromBuilder) nextJoinable(acc logical.Node, nodes []logical.Node, joined map[int]bool) int {
+	first := -1
+	for i, n := range nodes {
+		if joined[i] {
+			continue
+		}
+		if first < 0 {
+			first = i
+		}
+		if f.hasEquality(acc, n) {
+			return i
+		}
+	}
+	return first
+}
+
+// hasEquality reports whether an unused WHERE conjunct is an equality
+// between a column expression of left and one of right.
+func (f *fromBuilder) hasEquality(left, right logical.Node) bool {
+	both := left.Schema().Concat(right.Schema())
+	for i, c := range f.where {
+		if (i < len(f.used) && f.used[i]) || HasAggregate(c) {
+			continue
+		}
+		if b, err := expr.Bind(c, both, f.funcs); err == nil {
+			if _, _, ok := equiKey(b, left.Schema().Len()); ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// restoreFromOrder projects the columns of acc, joined in order, back
+// into the order of the FROM list; acc itself when that is the same.
+func restoreFromOrder(acc logical.Node, nodes []logical.Node, order []int) logical.Node {
+	start := make([]int, len(nodes)) // where each entry's columns begin in acc
+	off, inOrder := 0, true
+	for k, i := range order {
+		start[i] = off
+		off += nodes[i].Schema().Len()
+		inOrder = inOrder && i == k
+	}
+	if inOrder {
+		return acc
+	}
+	var cols []int
+	for i, n := range nodes {
+		for c := range n.Schema().Len() {
+			cols = append(cols, start[i]+c)
+		}
+	}
+	return pickColumns(acc, cols)
 }
 
 func (f *fromBuilder) relation(r ast.TableRef) (logical.Node, error) {

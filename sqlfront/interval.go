@@ -49,6 +49,10 @@ func (c *conv) addInterval(x *expr.Expr, iv *ast.Interval, sub bool) (*expr.Expr
 	if err != nil {
 		return nil, err
 	}
+	if months == 0 && micros == 0 {
+		// Whole days, as INTERVAL '3 days': date_add as for DAY above.
+		return c.addDays(x, &ast.Interval{Pos: iv.Pos, Value: &ast.Literal{Kind: ast.LitInt, Text: strconv.FormatInt(days, 10)}, Unit: "DAY"}, sub)
+	}
 	if sub {
 		months, days, micros = -months, -days, -micros
 	}

@@ -38,13 +38,38 @@ func (p *planner) orderPhase1(out *output) error {
 			out.order = append(out.order, orderKey{idx: idx, item: o})
 			continue
 		}
-		e, err := p.rewrite("order_by", i, o.Expr)
+		e, err := p.rewrite("order_by", i, p.expandAliases(o.Expr))
 		if err != nil {
 			return err
 		}
 		out.order = append(out.order, orderKey{idx: -1, expr: e, item: o})
 	}
 	return nil
+}
+
+// expandAliases replaces, in an ORDER BY expression without aggregation,
+// the names of select items that are not input columns by the items'
+// expressions: ORDER BY total + 1 where total is an output alias. (With
+// aggregation the aggregate rewrite resolves them the same way.)
+func (p *planner) expandAliases(e *expr.Expr) *expr.Expr {
+	if p.agg != nil {
+		return e
+	}
+	out, _ := expr.Transform(e.Clone(), func(n *expr.Expr) (*expr.Expr, error) {
+		if n.Kind != expr.KindColumn || n.Qualifier != "" {
+			return n, nil
+		}
+		if _, err := p.q.Input.Schema().Resolve("", n.Name); err == nil {
+			return n, nil
+		}
+		for _, it := range p.q.Select {
+			if it.Expr != nil && strings.EqualFold(it.Alias, n.Name) {
+				return it.Expr.Clone(), nil
+			}
+		}
+		return n, nil
+	})
+	return out
 }
 
 // outputName finds the output column a bare (or view-qualified) column

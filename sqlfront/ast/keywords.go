@@ -9,18 +9,17 @@ import "strings"
 // functions when a parenthesis follows.
 var reserved = map[string]bool{
 	"all": true, "and": true, "any": true, "as": true, "asc": true, "between": true,
-	"both": true, "by": true, "case": true, "cast": true, "cross": true, "current": true,
-	"default": true, "desc": true, "distinct": true, "else": true, "end": true,
-	"escape": true, "except": true, "exists": true, "extract": true, "false": true,
-	"fetch": true, "filter": true, "for": true, "from": true, "full": true,
-	"group": true, "having": true, "ilike": true, "in": true, "inner": true,
-	"intersect": true, "interval": true, "into": true, "is": true, "join": true,
-	"lateral": true, "leading": true, "left": true, "like": true, "limit": true,
-	"natural": true, "not": true, "null": true, "offset": true, "on": true,
-	"or": true, "order": true, "outer": true, "over": true, "qualify": true,
-	"right": true, "select": true, "some": true, "table": true, "then": true,
-	"trailing": true, "true": true, "union": true, "using": true, "values": true,
-	"when": true, "where": true, "window": true, "with": true, "unique": true,
+	"by": true, "case": true, "cross": true, "desc": true, "distinct": true,
+	"else": true, "end": true, "escape": true, "except": true, "exists": true,
+	"false": true, "fetch": true, "filter": true, "for": true, "from": true,
+	"full": true, "group": true, "having": true, "ilike": true, "in": true,
+	"inner": true, "intersect": true, "interval": true, "is": true, "join": true,
+	"lateral": true, "left": true, "like": true, "limit": true, "natural": true,
+	"not": true, "null": true, "offset": true, "on": true, "or": true,
+	"order": true, "outer": true, "over": true, "qualify": true, "right": true,
+	"select": true, "some": true, "then": true, "true": true, "union": true,
+	"using": true, "values": true, "when": true, "where": true, "window": true,
+	"with": true,
 }
 
 // IsReserved reports whether word (any case) is a reserved keyword.

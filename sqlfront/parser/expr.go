@@ -168,12 +168,21 @@ func (p *parser) in(x ast.Expr, not bool) (ast.Expr, error) {
 	if err := p.expectOp("("); err != nil {
 		return nil, err
 	}
-	if p.isKw("select") || p.isKw("with") || p.isKw("values") || p.parenStartsQuery() {
+	if p.isKw("select") || p.isKw("with") || p.isKw("values") {
 		q, err := p.query()
 		if err != nil {
 			return nil, err
 		}
 		return &ast.InSubquery{Pos: x.Position(), X: x, Query: q, Not: not}, p.expectOp(")")
+	}
+	if p.parenStartsQuery() {
+		// "IN ((SELECT ...) UNION ...)" or "IN ((SELECT 1), 2)": try the
+		// query first.
+		save := p.i
+		if q, err := p.query(); err == nil && p.acceptOp(")") {
+			return &ast.InSubquery{Pos: x.Position(), X: x, Query: q, Not: not}, nil
+		}
+		p.i = save
 	}
 	list, err := p.exprList()
 	if err != nil {

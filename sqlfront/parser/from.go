@@ -109,8 +109,16 @@ func (p *parser) tablePrimary() (ast.TableRef, error) {
 	pos := p.pos()
 	lateral := p.acceptKw("lateral")
 	if p.isOp("(") {
-		if lateral || p.parenStartsQuery() {
+		if lateral {
 			return p.derived(pos, lateral)
+		}
+		if p.parenStartsQuery() {
+			save := p.i
+			d, err := p.derived(pos, lateral)
+			if err == nil || isKw(p.toks[save+1], "select") || isKw(p.toks[save+1], "with") {
+				return d, err
+			}
+			p.i = save // "((SELECT ...) t JOIN u ON ...)": a parenthesized join
 		}
 		p.advance()
 		t, err := p.tableRef()

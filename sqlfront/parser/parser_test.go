@@ -183,3 +183,23 @@ func TestPositions(t *testing.T) {
 		t.Errorf("ParseSelectItem = %+v, %v", si, err)
 	}
 }
+
+func TestParseParenthesesBacktrack(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"SELECT * FROM ((SELECT a FROM t) x JOIN u ON x.a = u.a)", "SELECT * FROM ((SELECT a FROM t) AS x JOIN u ON (x.a = u.a))"},
+		{"SELECT * FROM ((SELECT a FROM t) UNION (SELECT b FROM u)) v", "SELECT * FROM ((SELECT a FROM t) UNION (SELECT b FROM u)) AS v"},
+		{"SELECT a FROM t WHERE a IN ((SELECT 1), 2)", "SELECT a FROM t WHERE (a IN ((SELECT 1), 2))"},
+		{"SELECT a FROM t WHERE a IN ((SELECT 1) UNION (SELECT 2))", "SELECT a FROM t WHERE (a IN ((SELECT 1) UNION (SELECT 2)))"},
+		{"SELECT current, leading, cast, extract, \"table\" FROM t", `SELECT current, leading, cast, extract, table FROM t`},
+	}
+	for _, tt := range tests {
+		q, err := ParseQuery(tt.in)
+		if err != nil {
+			t.Errorf("ParseQuery(%q): %v", tt.in, err)
+			continue
+		}
+		if got := q.String(); got != tt.want {
+			t.Errorf("ParseQuery(%q)\n got %s\nwant %s", tt.in, got, tt.want)
+		}
+	}
+}
