@@ -60,7 +60,6 @@ type Join struct {
 	RightKeys []*expr.Expr `json:"right_keys"`
 	Filter    *expr.Expr   `json:"filter,omitempty"`
 	Strategy  JoinStrategy `json:"strategy"`
-	MarkName  string       `json:"mark_name,omitempty"`
 }
 
 var _ Node = (*Join)(nil)

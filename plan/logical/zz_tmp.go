@@ -1,4 +1,0 @@
-package logical
-
-// TEMP until the joins branch lands.
-const MarkJoin JoinType = 200
