@@ -1,0 +1,4 @@
+package expr
+
+// TEMP until the funcs branch lands.
+const AggSingleValue AggFunc = 200
