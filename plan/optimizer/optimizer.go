@@ -47,7 +47,11 @@ type Rule struct {
 }
 
 // DefaultRules is the rule list Optimize applies, in order. Order matters:
-// folding first gives pushdown simple literals to work with; pushdown before
+// folding first gives pushdown simple literals to work with; factoring ORs
+// first gives pushdown more conjuncts; pushdown leaves what it cannot push
+// above outer joins, where outer_to_inner finds it, and puts the conditions
+// of comma joins into the joins, where reordering finds them and join_keys
+// makes keys of the equalities; pushdown before
 // pruning lets the scan drop filter-only columns (Scan.Filters are bound
 // against the table, not the projection); join strategy runs on pruned
 // trees so size estimates see the real widths, and pruning runs again after
@@ -56,7 +60,11 @@ type Rule struct {
 func DefaultRules() []Rule {
 	return []Rule{
 		FoldConstants,
+		FactorOr,
 		PushPredicates,
+		OuterToInner,
+		ReorderJoins,
+		JoinKeys,
 		PruneColumns,
 		JoinStrategy,
 		PruneColumns,

@@ -61,7 +61,11 @@ func (g *planGen) node(depth int) logical.Node {
 		return g.leaf()
 	}
 	in := g.node(depth - 1)
-	switch g.r.IntN(10) {
+	switch g.r.IntN(11) {
+	case 9:
+		if depth <= 1 {
+			return g.commaJoin(in)
+		}
 	case 0, 1:
 		return filter(in, g.pred(in.Schema(), 2))
 	case 2:
@@ -153,6 +157,41 @@ func (g *planGen) join(l, r logical.Node) logical.Node {
 		return filter(j, g.crossPred(j.Schema(), l.Schema().Len()))
 	}
 	return j
+}
+
+// commaJoin is FROM in, x, y WHERE … (in any order): cross joins in written order
+// under a filter of equalities and other conditions between random pairs
+// of inputs (some not neighbours, some missing: a real cross product).
+func (g *planGen) commaJoin(in logical.Node) logical.Node {
+	ins := []logical.Node{in}
+	for range 2 {
+		ins = append(ins, g.leaf())
+	}
+	g.r.Shuffle(len(ins), func(i, j int) { ins[i], ins[j] = ins[j], ins[i] })
+	var cur logical.Node = ins[0]
+	offsets := []int{0}
+	for _, x := range ins[1:] {
+		offsets = append(offsets, cur.Schema().Len())
+		cur = &logical.Join{Left: cur, Right: x, Type: logical.InnerJoin}
+	}
+	s := cur.Schema()
+	var conds []*expr.Expr
+	for range 1 + g.r.IntN(4) {
+		a, b := g.r.IntN(len(ins)), g.r.IntN(len(ins))
+		ca, cb := g.intCol(ins[a].Schema()), g.intCol(ins[b].Schema())
+		if ca == nil || cb == nil || a == b {
+			conds = append(conds, g.pred(s, 1))
+			continue
+		}
+		ca = expr.BoundCol(ca.Index+offsets[a], s.Fields[ca.Index+offsets[a]])
+		cb = expr.BoundCol(cb.Index+offsets[b], s.Fields[cb.Index+offsets[b]])
+		if g.r.IntN(4) == 0 {
+			conds = append(conds, lt(ca, cb))
+		} else {
+			conds = append(conds, eq(ca, cb))
+		}
+	}
+	return filter(cur, and(conds...))
 }
 
 // crossPred is a predicate over a join's output that compares a left
