@@ -16,7 +16,9 @@ func init() {
 	goldenPlans["cross_and_mark_joins"] = crossAndMarkPlan
 }
 
-func tpchScan(name string, size int64, cols ...string) *logical.Scan { return scan(name, size, cols...) }
+func tpchScan(name string, size int64, cols ...string) *logical.Scan {
+	return scan(name, size, cols...)
+}
 
 func tpchPart() *logical.Scan {
 	return tpchScan("part", 7<<20, "p_partkey:int64", "p_name:string", "p_brand:string", "p_type:string", "p_size:int32", "p_container:string")
