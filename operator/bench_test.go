@@ -87,7 +87,7 @@ func BenchmarkHashJoin(b *testing.B) {
 	b.SetBytes(benchRows * 16)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		j := &hashJoin{probe: source(schema, probe...), buildIn: source(schema, buildRec), spec: spec, schema: out.Arrow()}
+		j := &joinOp{probe: source(schema, probe...), buildIn: source(schema, buildRec), spec: spec, schema: out.Arrow()}
 		if err := j.compile(&Env{}); err != nil {
 			b.Fatal(err)
 		}

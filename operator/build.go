@@ -67,7 +67,7 @@ func build(ctx context.Context, n *physical.Node, env *Env, part int) (batch.Rea
 		return newStageRead(n, env, part), nil
 	case physical.OpUnion:
 		return buildUnion(ctx, n, env, part)
-	case physical.OpHashJoin:
+	case physical.OpHashJoin, physical.OpNestedLoopJoin:
 		return buildJoin(ctx, n, env, part)
 	case physical.OpValues:
 		return newValues(ctx, n, env, part)
@@ -135,7 +135,7 @@ func partitionsOf(n *physical.Node, env *Env) int {
 			total += partitionsOf(in, env)
 		}
 		return total
-	case physical.OpHashJoin:
+	case physical.OpHashJoin, physical.OpNestedLoopJoin:
 		return partitionsOf(n.Inputs[0], env)
 	case physical.OpValues:
 		return 1

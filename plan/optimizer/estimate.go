@@ -78,7 +78,7 @@ func estimateAggregate(a *logical.Aggregate) float64 {
 // statistics; the inputs' sum is a middle road between a selective key
 // join and a fan-out.
 func estimateJoin(j *logical.Join) float64 {
-	if !emitsRight(j.Type) {
+	if !j.Type.EmitsRight() {
 		return estimate(j.Left)
 	}
 	return estimate(j.Left) + estimate(j.Right)

@@ -47,7 +47,12 @@ type Rule struct {
 }
 
 // DefaultRules is the rule list Optimize applies, in order. Order matters:
-// set operations are lowered before anything else looks at the tree; folding gives pushdown simple literals to work with; pushdown before
+// set operations are lowered before anything else looks at the tree;
+// folding first gives pushdown simple literals to work with; factoring ORs
+// first gives pushdown more conjuncts; pushdown leaves what it cannot push
+// above outer joins, where outer_to_inner finds it, and puts the conditions
+// of comma joins into the joins, where reordering finds them and join_keys
+// makes keys of the equalities; pushdown before
 // pruning lets the scan drop filter-only columns (Scan.Filters are bound
 // against the table, not the projection); join strategy runs on pruned
 // trees so size estimates see the real widths, and pruning runs again after
@@ -57,7 +62,11 @@ func DefaultRules() []Rule {
 	return []Rule{
 		LowerSetOps,
 		FoldConstants,
+		FactorOr,
 		PushPredicates,
+		OuterToInner,
+		ReorderJoins,
+		JoinKeys,
 		PruneColumns,
 		JoinStrategy,
 		PruneColumns,

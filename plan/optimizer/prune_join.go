@@ -9,7 +9,7 @@ func pruneJoin(j *logical.Join, need colSet) (logical.Node, colMap) {
 	nl, nr := j.Left.Schema().Len(), j.Right.Schema().Len()
 	needL, needR := make(colSet, nl), make(colSet, nr)
 	copy(needL, need)
-	if emitsRight(j.Type) {
+	if j.Type.EmitsRight() {
 		copy(needR, need[nl:])
 	}
 	for i := range j.LeftKeys {
@@ -27,14 +27,13 @@ func pruneJoin(j *logical.Join, need colSet) (logical.Node, colMap) {
 	c.LeftKeys = remapAll(j.LeftKeys, ml, left.Schema())
 	c.RightKeys = remapAll(j.RightKeys, mr, right.Schema())
 	c.Filter = remap(j.Filter, both, left.Schema().Concat(right.Schema()))
-	if !emitsRight(j.Type) {
+	switch {
+	case j.Type == logical.MarkJoin:
+		return &c, append(ml[:nl:nl], left.Schema().Len()) // the mark stays last
+	case !j.Type.EmitsRight():
 		return &c, ml
 	}
 	return &c, both
-}
-
-func emitsRight(t logical.JoinType) bool {
-	return t == logical.InnerJoin || t == logical.LeftJoin
 }
 
 // concatMaps maps left ++ right columns, the right ones shifted by offset.

@@ -41,12 +41,16 @@ type joinPreds struct {
 //     NULL on unmatched rows, which a pushed filter would not see); in ON,
 //     right-side conjuncts go right (a right row failing them matches
 //     nothing), left-side ones stay (they never drop left rows);
-//   - semi, anti: the output is the left side, so conjuncts above go left;
-//     in ON, right-side conjuncts go right, and for semi left-side ones go
-//     left (anti keeps the left rows they reject, so they stay).
+//   - right: the mirror image of left;
+//   - full: nothing moves, above or in ON (both sides are preserved);
+//   - semi, anti, mark: the output is the left side (and the mark), so
+//     left conjuncts above go left, the rest stays above; in ON,
+//     right-side conjuncts go right, and for semi left-side ones go left
+//     (anti and mark keep the left rows they reject, so they stay).
 //
-// Constant conjuncts go left from above (they keep all rows or none) and
-// right from ON (they decide whether any right row matches).
+// Constant conjuncts go to the preserved side from above (they keep all
+// rows or none; above a full join they stay) and to the other side from ON
+// (they decide whether any pair matches; in a full join's ON they stay).
 func pushThroughJoin(j *logical.Join, preds []*expr.Expr) logical.Node {
 	nl := j.Left.Schema().Len()
 	var jp joinPreds
@@ -66,7 +70,14 @@ func pushThroughJoin(j *logical.Join, preds []*expr.Expr) logical.Node {
 }
 
 func (jp *joinPreds) placeAbove(t logical.JoinType, c *expr.Expr, nl int) {
-	switch s := sideOf(c, nl); {
+	s := sideOf(c, nl)
+	switch {
+	case t == logical.FullJoin:
+		jp.above = append(jp.above, c)
+	case t == logical.RightJoin && (s == sideNone || s == sideRight):
+		jp.right = append(jp.right, c)
+	case t == logical.RightJoin:
+		jp.above = append(jp.above, c)
 	case s == sideNone || s == sideLeft:
 		jp.left = append(jp.left, c)
 	case t != logical.InnerJoin:
@@ -79,7 +90,14 @@ func (jp *joinPreds) placeAbove(t logical.JoinType, c *expr.Expr, nl int) {
 }
 
 func (jp *joinPreds) placeOn(t logical.JoinType, c *expr.Expr, nl int) {
-	switch s := sideOf(c, nl); {
+	s := sideOf(c, nl)
+	switch {
+	case t == logical.FullJoin:
+		jp.on = append(jp.on, c)
+	case t == logical.RightJoin && (s == sideNone || s == sideLeft):
+		jp.left = append(jp.left, c)
+	case t == logical.RightJoin:
+		jp.on = append(jp.on, c)
 	case s == sideNone || s == sideRight:
 		jp.right = append(jp.right, c)
 	case s == sideLeft && (t == logical.InnerJoin || t == logical.SemiJoin):
@@ -93,19 +111,23 @@ func (jp *joinPreds) placeOn(t logical.JoinType, c *expr.Expr, nl int) {
 // other side's key: a row pair matches only when the keys are equal and not
 // NULL, so P(left key) on the left means rows failing P(right key) on the
 // right match nothing (l.id = 5 gives r.id = 5, pruning both scans). Left
-// to right holds for every join type, as the left predicate is applied to
-// the left input anyway; right to left only for inner and semi joins (left
-// and anti joins keep left rows that match nothing). Plugin calls are not
-// copied, so they do not run twice.
+// to right holds unless the right side is preserved (right, full joins), as
+// the left predicate is applied to the left input anyway; right to left
+// only for inner, semi and right joins (left, anti and mark joins keep left
+// rows that match nothing). Null-safe keys match NULLs, which a copied
+// predicate may reject, so they are skipped. Plugin calls are not copied,
+// so they do not run twice.
 func (jp *joinPreds) inferAcrossKeys(j *logical.Join, nl int) {
 	var toRight, toLeft []*expr.Expr
 	for i, lk := range j.LeftKeys {
 		rk := j.RightKeys[i]
-		if lk.Kind != expr.KindColumn || rk.Kind != expr.KindColumn {
+		if lk.Kind != expr.KindColumn || rk.Kind != expr.KindColumn || j.NullSafeKey(i) {
 			continue
 		}
-		toRight = append(toRight, moveKeyPreds(jp.left, lk.Index, nl+rk.Index)...)
-		if j.Type == logical.InnerJoin || j.Type == logical.SemiJoin {
+		if !j.Type.KeepsUnmatchedRight() {
+			toRight = append(toRight, moveKeyPreds(jp.left, lk.Index, nl+rk.Index)...)
+		}
+		if j.Type == logical.InnerJoin || j.Type == logical.SemiJoin || j.Type == logical.RightJoin {
 			toLeft = append(toLeft, moveKeyPreds(jp.right, nl+rk.Index, lk.Index)...)
 		}
 	}

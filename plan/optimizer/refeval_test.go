@@ -141,11 +141,12 @@ func aggregate(ag logical.AggExpr, rows []row) types.Value {
 
 func runJoin(j *logical.Join, data dataset) []row {
 	left, right := run(j.Left, data), run(j.Right, data)
-	nr := j.Right.Schema().Len()
+	nl, nr := j.Left.Schema().Len(), j.Right.Schema().Len()
 	var out []row
+	rightHit := make([]bool, len(right))
 	for _, l := range left {
 		matched := false
-		for _, r := range right {
+		for ri, r := range right {
 			if !keysMatch(j, l, r) {
 				continue
 			}
@@ -153,16 +154,25 @@ func runJoin(j *logical.Join, data dataset) []row {
 			if j.Filter != nil && !truth(evalExpr(j.Filter, both)) {
 				continue
 			}
-			matched = true
-			if j.Type == logical.InnerJoin || j.Type == logical.LeftJoin {
+			matched, rightHit[ri] = true, true
+			if j.Type.EmitsRight() {
 				out = append(out, both)
 			}
 		}
 		switch {
 		case j.Type == logical.SemiJoin && matched, j.Type == logical.AntiJoin && !matched:
 			out = append(out, l)
-		case j.Type == logical.LeftJoin && !matched:
+		case (j.Type == logical.LeftJoin || j.Type == logical.FullJoin) && !matched:
 			out = append(out, append(append(row(nil), l...), nulls(j.Right.Schema(), nr)...))
+		case j.Type == logical.MarkJoin:
+			out = append(out, append(append(row(nil), l...), types.BoolValue(matched)))
+		}
+	}
+	if j.Type.KeepsUnmatchedRight() {
+		for ri, r := range right {
+			if !rightHit[ri] {
+				out = append(out, append(nulls(j.Left.Schema(), nl), r...))
+			}
 		}
 	}
 	return out
@@ -171,6 +181,9 @@ func runJoin(j *logical.Join, data dataset) []row {
 func keysMatch(j *logical.Join, l, r row) bool {
 	for i := range j.LeftKeys {
 		a, b := evalExpr(j.LeftKeys[i], l), evalExpr(j.RightKeys[i], r)
+		if a.Null && b.Null && j.NullSafeKey(i) {
+			continue
+		}
 		if a.Null || b.Null || compare(a, b) != 0 {
 			return false
 		}

@@ -6,17 +6,25 @@ import (
 )
 
 // JoinStrategy picks how each join runs. The right input is the build
-// side; an inner join whose left input is estimated smaller gets its inputs
-// swapped (with a Project above restoring the column order, so nothing
-// above changes). A build side estimated below the broadcast threshold is
-// broadcast, anything else (including unknown sizes) shuffled. Left, semi
-// and anti joins must build on the right, so they are only switched to
-// broadcast when the right is small. A join whose strategy is already set
-// (a user hint) is left alone.
+// side; an inner or full join whose left input is estimated smaller gets its
+// inputs swapped (with a Project above restoring the column order, so
+// nothing above changes), and so does a right join, which becomes a left
+// join that way (always when it has no keys: a keyless right join could
+// only run in one partition). A build side estimated below the broadcast
+// threshold is broadcast, anything else (including unknown sizes)
+// shuffled. Left, semi, anti and mark joins must build on the right, so they
+// are only switched to broadcast when the right is small. Right and full
+// joins emit their unmatched build rows, which must sit in one task each:
+// they are always shuffled. A join whose strategy is already set (a user
+// hint) is left alone. (The physical planner runs joins without keys as
+// nested loops with the right side broadcast, whatever the strategy.)
 var JoinStrategy = Rule{Name: "join_strategy", Apply: chooseJoinStrategies}
 
 func chooseJoinStrategies(n logical.Node, cfg Config) (logical.Node, error) {
 	return logical.Transform(n, func(n logical.Node) (logical.Node, error) {
+		if f, ok := n.(*logical.Filter); ok {
+			return filterUnderReorder(f), nil
+		}
 		j, ok := n.(*logical.Join)
 		if !ok || j.Strategy != logical.StrategyAuto {
 			return n, nil
@@ -25,30 +33,66 @@ func chooseJoinStrategies(n logical.Node, cfg Config) (logical.Node, error) {
 	})
 }
 
+// filterUnderReorder moves a filter that a swap left above the Project
+// restoring the column order (predicates kept above an outer join) below
+// it, where push_predicates would have put it: optimizing twice must not
+// change the plan.
+func filterUnderReorder(f *logical.Filter) logical.Node {
+	p, ok := f.Input.(*logical.Project)
+	if !ok {
+		return f
+	}
+	for _, e := range p.Exprs {
+		if e.Kind != expr.KindColumn {
+			return f
+		}
+	}
+	cond := substitute(f.Cond, p.Exprs)
+	return p.WithChildren(&logical.Filter{Input: p.Input, Cond: cond})
+}
+
 func planJoin(j *logical.Join, threshold int64) logical.Node {
 	left, right := estimate(j.Left), estimate(j.Right)
-	if j.Type == logical.InnerJoin && left < right {
+	swap := false
+	switch j.Type {
+	case logical.InnerJoin, logical.FullJoin:
+		swap = left < right
+	case logical.RightJoin:
+		swap = left < right || len(j.LeftKeys) == 0
+	}
+	if swap {
 		swapped := swapInputs(j)
-		swapped.Strategy = strategyFor(left, threshold)
+		swapped.Strategy = strategyFor(swapped.Type, left, threshold)
 		return restoreOrder(swapped, j)
 	}
 	c := *j
-	c.Strategy = strategyFor(right, threshold)
+	c.Strategy = strategyFor(j.Type, right, threshold)
 	return &c
 }
 
-func strategyFor(build float64, threshold int64) logical.JoinStrategy {
+func strategyFor(t logical.JoinType, build float64, threshold int64) logical.JoinStrategy {
+	if t.KeepsUnmatchedRight() {
+		return logical.StrategyShuffle
+	}
+	return sizeStrategy(build, threshold)
+}
+
+func sizeStrategy(build float64, threshold int64) logical.JoinStrategy {
 	if threshold > 0 && build < float64(threshold) {
 		return logical.StrategyBroadcast
 	}
 	return logical.StrategyShuffle
 }
 
-// swapInputs exchanges the inputs of an inner join, its keys, and the
-// filter's column ordinals (left ++ right becomes right ++ left).
+// swapInputs exchanges the inputs of an inner, full or right join (which
+// becomes a left join), its keys, and the filter's column ordinals (left ++
+// right becomes right ++ left).
 func swapInputs(j *logical.Join) *logical.Join {
 	nl, nr := j.Left.Schema().Len(), j.Right.Schema().Len()
 	c := *j
+	if j.Type == logical.RightJoin {
+		c.Type = logical.LeftJoin
+	}
 	c.Left, c.Right = j.Right, j.Left
 	c.LeftKeys, c.RightKeys = j.RightKeys, j.LeftKeys
 	if j.Filter != nil {

@@ -61,7 +61,11 @@ func (g *planGen) node(depth int) logical.Node {
 		return g.leaf()
 	}
 	in := g.node(depth - 1)
-	switch g.r.IntN(10) {
+	switch g.r.IntN(11) {
+	case 9:
+		if depth <= 1 {
+			return g.commaJoin(in)
+		}
 	case 0, 1:
 		return filter(in, g.pred(in.Schema(), 2))
 	case 2:
@@ -127,20 +131,90 @@ func (g *planGen) value(s *types.Schema) *expr.Expr {
 	return g.anyCol(s)
 }
 
+// join is a random join of any type: keyed (maybe null-safe) or not, with
+// or without a residual filter, sometimes under a filter that reads both
+// sides (or ORs of conjunctions sharing a term) as a comma join's WHERE does.
 func (g *planGen) join(l, r logical.Node) logical.Node {
-	lk, rk := g.intCol(l.Schema()), g.intCol(r.Schema())
-	if lk == nil || rk == nil {
-		return l
+	j := &logical.Join{Left: l, Right: r, Type: logical.JoinType(g.r.IntN(7))}
+	if j.Type == logical.MarkJoin {
+		j.MarkName = g.name()
 	}
-	j := &logical.Join{Left: l, Right: r, Type: logical.JoinType(g.r.IntN(4)),
-		LeftKeys: []*expr.Expr{lk}, RightKeys: []*expr.Expr{rk}}
+	lk, rk := g.intCol(l.Schema()), g.intCol(r.Schema())
+	if lk != nil && rk != nil && g.r.IntN(4) != 0 {
+		j.LeftKeys, j.RightKeys = []*expr.Expr{lk}, []*expr.Expr{rk}
+		if g.r.IntN(5) == 0 {
+			j.NullSafe = []bool{true}
+		}
+	}
+	both := l.Schema().Concat(r.Schema())
 	if g.r.IntN(2) == 0 {
-		j.Filter = g.pred(l.Schema().Concat(r.Schema()), 2)
+		j.Filter = g.pred(both, 2)
 	}
 	if g.r.IntN(6) == 0 {
 		j.Strategy = logical.StrategyShuffle
 	}
+	if g.r.IntN(3) == 0 {
+		return filter(j, g.crossPred(j.Schema(), l.Schema().Len()))
+	}
 	return j
+}
+
+// commaJoin is FROM in, x, y WHERE … (in any order): cross joins in written order
+// under a filter of equalities and other conditions between random pairs
+// of inputs (some not neighbours, some missing: a real cross product).
+func (g *planGen) commaJoin(in logical.Node) logical.Node {
+	ins := []logical.Node{in}
+	for range 2 {
+		ins = append(ins, g.leaf())
+	}
+	g.r.Shuffle(len(ins), func(i, j int) { ins[i], ins[j] = ins[j], ins[i] })
+	var cur logical.Node = ins[0]
+	offsets := []int{0}
+	for _, x := range ins[1:] {
+		offsets = append(offsets, cur.Schema().Len())
+		cur = &logical.Join{Left: cur, Right: x, Type: logical.InnerJoin}
+	}
+	s := cur.Schema()
+	var conds []*expr.Expr
+	for range 1 + g.r.IntN(4) {
+		a, b := g.r.IntN(len(ins)), g.r.IntN(len(ins))
+		ca, cb := g.intCol(ins[a].Schema()), g.intCol(ins[b].Schema())
+		if ca == nil || cb == nil || a == b {
+			conds = append(conds, g.pred(s, 1))
+			continue
+		}
+		ca = expr.BoundCol(ca.Index+offsets[a], s.Fields[ca.Index+offsets[a]])
+		cb = expr.BoundCol(cb.Index+offsets[b], s.Fields[cb.Index+offsets[b]])
+		if g.r.IntN(4) == 0 {
+			conds = append(conds, lt(ca, cb))
+		} else {
+			conds = append(conds, eq(ca, cb))
+		}
+	}
+	return filter(cur, and(conds...))
+}
+
+// crossPred is a predicate over a join's output that compares a left
+// column with a right one, alone, with a one-side conjunct, or as
+// (shared AND x) OR (shared AND y).
+func (g *planGen) crossPred(s *types.Schema, nl int) *expr.Expr {
+	ls, rs := &types.Schema{Fields: s.Fields[:nl]}, &types.Schema{Fields: s.Fields[nl:]}
+	lc, rc := g.intCol(ls), g.intCol(rs)
+	if lc == nil || rc == nil {
+		return g.pred(s, 2)
+	}
+	rc = expr.BoundCol(rc.Index+nl, s.Fields[rc.Index+nl])
+	shared := eq(lc, rc)
+	if g.r.IntN(2) == 0 {
+		shared = eq(add(lc, lit(1)), rc)
+	}
+	switch g.r.IntN(3) {
+	case 0:
+		return shared
+	case 1:
+		return and(shared, g.pred(s, 1))
+	}
+	return or(and(shared, g.pred(s, 1)), and(g.pred(s, 1), shared))
 }
 
 func (g *planGen) aggregate(in logical.Node) logical.Node {

@@ -118,9 +118,22 @@ func validateAggregate(a *logical.Aggregate) error {
 	return nil
 }
 
+// joinTypesKnown lists the join types the optimizer's rules understand.
+var joinTypesKnown = []logical.JoinType{logical.InnerJoin, logical.LeftJoin, logical.SemiJoin,
+	logical.AntiJoin, logical.RightJoin, logical.FullJoin, logical.MarkJoin}
+
 func validateJoin(j *logical.Join) error {
 	if len(j.LeftKeys) != len(j.RightKeys) {
 		return fmt.Errorf("%d left keys but %d right keys", len(j.LeftKeys), len(j.RightKeys))
+	}
+	if len(j.NullSafe) > 0 && len(j.NullSafe) != len(j.LeftKeys) {
+		return fmt.Errorf("%d null-safe flags for %d keys", len(j.NullSafe), len(j.LeftKeys))
+	}
+	if (j.Type == logical.MarkJoin) != (j.MarkName != "") {
+		return fmt.Errorf("a mark join, and only one, names its mark column (type %s, mark %q)", j.Type, j.MarkName)
+	}
+	if int(j.Type) >= len(joinTypesKnown) {
+		return fmt.Errorf("unknown join type %d", j.Type)
 	}
 	l, r := j.Left.Schema(), j.Right.Schema()
 	for i := range j.LeftKeys {

@@ -32,9 +32,10 @@ const (
 	OpExpand    // one output row per input row and projection list
 	OpValues    // constant rows, a single-partition leaf
 	OpReplicate // each row repeated by a count expression
+	OpNestedLoopJoin
 )
 
-var opNames = [...]string{"Scan", "Filter", "Project", "HashAgg", "HashJoin", "Sort", "TopN", "Limit", "Union", "Exchange", "StageRead", "Write", "Transform", "Window", "Expand", "Values", "Replicate"}
+var opNames = [...]string{"Scan", "Filter", "Project", "HashAgg", "HashJoin", "Sort", "TopN", "Limit", "Union", "Exchange", "StageRead", "Write", "Transform", "Window", "Expand", "Values", "Replicate", "NestedLoopJoin"}
 
 func (o Op) String() string { return opNames[o] }
 
@@ -118,13 +119,19 @@ type AggSpec struct {
 	Aggs    []logical.AggExpr `json:"aggs"`
 }
 
-// JoinSpec is a hash join; Inputs[0] probes, Inputs[1] builds.
+// JoinSpec is a hash join (OpHashJoin) or a nested-loop join
+// (OpNestedLoopJoin, no keys); Inputs[0] probes, Inputs[1] builds. The
+// output is the left columns, then the right ones (inner, left, right,
+// full), or the left ones only (semi, anti), or the left ones and the mark
+// column (mark).
 type JoinSpec struct {
 	Type      logical.JoinType     `json:"type"`
 	Strategy  logical.JoinStrategy `json:"strategy"`
 	LeftKeys  []*expr.Expr         `json:"left_keys"`
 	RightKeys []*expr.Expr         `json:"right_keys"`
 	Filter    *expr.Expr           `json:"filter,omitempty"`
+	NullSafe  []bool               `json:"null_safe,omitempty"`
+	MarkName  string               `json:"mark_name,omitempty"`
 }
 
 // SortSpec orders rows; with Op TopN, Limit bounds the output.
@@ -198,13 +205,9 @@ func (n *Node) Describe() string {
 			aggs[i] = a.String()
 		}
 		return fmt.Sprintf("HashAgg %s group=[%s] aggs=[%s]", n.Agg.Mode, exprList(n.Agg.GroupBy), strings.Join(aggs, ", "))
-	case OpHashJoin:
+	case OpHashJoin, OpNestedLoopJoin:
 		j := n.Join
-		d := fmt.Sprintf("HashJoin %s %s on [%s] = [%s]", j.Type, j.Strategy, exprList(j.LeftKeys), exprList(j.RightKeys))
-		if j.Filter != nil {
-			d += " filter " + j.Filter.String()
-		}
-		return d
+		return n.Op.String() + " " + logical.DescribeJoin(j.Type, j.Strategy, j.LeftKeys, j.RightKeys, j.NullSafe, j.Filter, j.MarkName)
 	case OpSort:
 		return "Sort " + sortKeys(n.Sort.Keys)
 	case OpTopN:

@@ -1,0 +1,477 @@
+package operator
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/drover-etl/drover/batch"
+	"github.com/drover-etl/drover/expr/eval"
+	"github.com/drover-etl/drover/plan/logical"
+	"github.com/drover-etl/drover/plan/physical"
+	"github.com/drover-etl/drover/task"
+)
+
+// joinOp runs every join type. It loads the build side (Inputs[1]) whole,
+// then streams the probe side (Inputs[0]) through a matcher that proposes
+// candidate (probe row, build row) pairs chunk by chunk: equal keys from a
+// hash table (hashMatcher), or every pair (nestedLoopMatcher, for joins
+// without keys). The residual filter then keeps the pairs it holds TRUE for,
+// and the join type decides what is output:
+//   - inner, left, right, full: the kept pairs, per chunk;
+//   - left, full: after the probe batch, its rows no pair kept, NULL-extended;
+//   - semi / anti: the probe rows with / without a kept pair;
+//   - mark: every probe row with a BOOLEAN saying whether it had a kept pair;
+//   - right, full: after the whole probe side, the build rows no pair kept,
+//     with NULL probe columns. The planner makes sure each build row lives
+//     in exactly one task for these (shuffled, or one partition).
+type joinOp struct {
+	probe, buildIn batch.Reader
+	spec           *physical.JoinSpec
+	schema         *arrow.Schema
+	filter         *eval.Evaluator
+	matcher        joinMatcher
+	batchRows      int
+
+	loaded   bool
+	build    []arrow.Array // the build side's columns, concatenated
+	buildN   int
+	buildHit []bool // right/full: build rows some pair kept
+
+	cur       arrow.RecordBatch // the probe batch being matched
+	hit       []bool            // its rows some pair kept
+	pending   []arrow.RecordBatch
+	probeDone bool
+	unmatched []int32 // right/full: build rows still to emit, NULL-extended
+}
+
+// joinMatcher proposes candidate pairs for one probe batch at a time.
+type joinMatcher interface {
+	// compile prepares the key evaluators.
+	compile(spec *physical.JoinSpec, opts eval.Options) error
+	// load indexes the build side's columns (n rows).
+	load(ctx context.Context, cols []arrow.Array, n int) error
+	// start begins matching probe batch rec.
+	start(ctx context.Context, rec arrow.RecordBatch) error
+	// next returns the next chunk of candidate pairs; ok is false when rec
+	// has none left. skip, when not nil, marks probe rows whose further
+	// pairs do not matter (semi, anti and mark joins stop at one).
+	next(skip []bool) (pi, bi []int32, ok bool)
+}
+
+// maxPairs bounds a nested loop's chunk: probe rows × build rows per filter
+// evaluation.
+const maxPairs = 64 * 1024
+
+func buildJoin(ctx context.Context, n *physical.Node, env *Env, part int) (batch.Reader, error) {
+	probe, err := build(ctx, n.Inputs[0], env, part)
+	if err != nil {
+		return nil, err
+	}
+	b, err := build(ctx, n.Inputs[1], env, part)
+	if err != nil {
+		probe.Close()
+		return nil, err
+	}
+	if (n.Op == physical.OpHashJoin) != (len(n.Join.LeftKeys) > 0) {
+		probe.Close()
+		b.Close()
+		return nil, task.AsFatal(fmt.Errorf("operator: %s with %d keys", n.Op, len(n.Join.LeftKeys)))
+	}
+	j := &joinOp{probe: probe, buildIn: b, spec: n.Join, schema: n.Schema.Arrow(), batchRows: env.batchRows()}
+	if err := j.compile(env); err != nil {
+		j.Close()
+		return nil, task.AsFatal(err)
+	}
+	return j, nil
+}
+
+// compile picks the matcher (hash with keys, nested loop without) and
+// compiles the filter.
+func (j *joinOp) compile(env *Env) error {
+	switch j.spec.Type {
+	case logical.InnerJoin, logical.LeftJoin, logical.SemiJoin, logical.AntiJoin,
+		logical.RightJoin, logical.FullJoin, logical.MarkJoin:
+	default:
+		return fmt.Errorf("join type %s not supported", j.spec.Type)
+	}
+	if len(j.spec.LeftKeys) != len(j.spec.RightKeys) {
+		return fmt.Errorf("join has %d left keys but %d right keys", len(j.spec.LeftKeys), len(j.spec.RightKeys))
+	}
+	if j.batchRows <= 0 {
+		j.batchRows = DefaultBatchRows
+	}
+	opts := eval.Options{UDF: env.UDF}
+	if len(j.spec.LeftKeys) > 0 {
+		j.matcher = &hashMatcher{}
+	} else {
+		j.matcher = &nestedLoopMatcher{}
+	}
+	if err := j.matcher.compile(j.spec, opts); err != nil {
+		return err
+	}
+	if j.spec.Filter != nil {
+		f, err := eval.Compile(j.spec.Filter, opts)
+		if err != nil {
+			return err
+		}
+		j.filter = f
+	}
+	return nil
+}
+
+func (j *joinOp) Schema() *arrow.Schema { return j.schema }
+
+func (j *joinOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
+	if !j.loaded {
+		if err := j.load(ctx); err != nil {
+			return nil, err
+		}
+	}
+	for {
+		if len(j.pending) > 0 {
+			out := j.pending[0]
+			j.pending = j.pending[1:]
+			return out, nil
+		}
+		if err := j.step(ctx); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// step advances the join by one chunk, queueing any output; io.EOF when
+// everything was emitted.
+func (j *joinOp) step(ctx context.Context) error {
+	if j.cur != nil {
+		pi, bi, ok := j.matcher.next(j.skipMatched())
+		if !ok {
+			return j.finishProbe()
+		}
+		if err := j.chunk(ctx, pi, bi); err != nil {
+			return evalFailed(err)
+		}
+		return nil
+	}
+	if j.probeDone {
+		return j.emitUnmatchedBuild()
+	}
+	rec, err := j.probe.Next(ctx)
+	if err == io.EOF {
+		j.probeDone = true
+		j.unmatched = j.unmatchedBuild()
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if rec.NumRows() == 0 {
+		rec.Release()
+		return nil
+	}
+	if err := j.matcher.start(ctx, rec); err != nil {
+		rec.Release()
+		return evalFailed(err)
+	}
+	j.cur, j.hit = rec, make([]bool, rec.NumRows())
+	return nil
+}
+
+// skipMatched: semi, anti and mark joins need one kept pair per probe row.
+func (j *joinOp) skipMatched() []bool {
+	switch j.spec.Type {
+	case logical.SemiJoin, logical.AntiJoin, logical.MarkJoin:
+		return j.hit
+	}
+	return nil
+}
+
+func (j *joinOp) load(ctx context.Context) error {
+	recs, err := drain(ctx, j.buildIn)
+	if err != nil {
+		return err
+	}
+	defer releaseRecs(recs)
+	cols, n, err := concatRecords(j.buildIn.Schema(), recs)
+	if err != nil {
+		return task.AsFatal(err)
+	}
+	j.build, j.buildN, j.loaded = cols, n, true
+	if j.spec.Type.KeepsUnmatchedRight() {
+		j.buildHit = make([]bool, n)
+	}
+	return j.matcher.load(ctx, cols, n)
+}
+
+// chunk filters one chunk of candidate pairs and queues the output the
+// join type makes of them.
+func (j *joinOp) chunk(ctx context.Context, pi, bi []int32) error {
+	if len(pi) == 0 {
+		return nil
+	}
+	if j.filter != nil {
+		var err error
+		if pi, bi, err = j.applyFilter(ctx, pi, bi); err != nil {
+			return err
+		}
+	}
+	for _, p := range pi {
+		j.hit[p] = true
+	}
+	for _, b := range bi {
+		if j.buildHit != nil {
+			j.buildHit[b] = true
+		}
+	}
+	if len(pi) == 0 || !j.spec.Type.EmitsRight() {
+		return nil
+	}
+	out, err := j.pairs(pi, bi)
+	if err != nil {
+		return err
+	}
+	j.pending = append(j.pending, out)
+	return nil
+}
+
+// applyFilter keeps the candidate pairs for which the residual filter is
+// TRUE.
+func (j *joinOp) applyFilter(ctx context.Context, pi, bi []int32) ([]int32, []int32, error) {
+	cand, err := j.pairs(pi, bi)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer cand.Release()
+	mask, err := j.filter.Eval(ctx, cand)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer mask.Release()
+	m, ok := mask.(*array.Boolean)
+	kp, kb := pi[:0], bi[:0]
+	for i := range pi {
+		if ok && m.IsValid(i) && m.Value(i) { // a NULL-typed mask keeps nothing
+			kp, kb = append(kp, pi[i]), append(kb, bi[i])
+		}
+	}
+	return kp, kb, nil
+}
+
+// pairs builds probe columns ++ build columns for matched index pairs.
+func (j *joinOp) pairs(pi, bi []int32) (arrow.RecordBatch, error) {
+	left, err := takeRows(j.cur.Columns(), pi)
+	if err != nil {
+		return nil, err
+	}
+	right, err := takeRows(j.build, bi)
+	if err != nil {
+		releaseAll(left)
+		return nil, err
+	}
+	return recordOf(append(left, right...), int64(len(pi))), nil
+}
+
+// finishProbe queues what the probe batch yields beyond its pairs and
+// releases it.
+func (j *joinOp) finishProbe() error {
+	defer func() {
+		j.cur.Release()
+		j.cur, j.hit = nil, nil
+	}()
+	var out arrow.RecordBatch
+	var err error
+	switch j.spec.Type {
+	case logical.SemiJoin, logical.AntiJoin:
+		out, err = j.selectProbe(j.spec.Type == logical.SemiJoin)
+	case logical.LeftJoin, logical.FullJoin:
+		out, err = j.unmatchedProbe()
+	case logical.MarkJoin:
+		out, err = j.marked()
+	}
+	if err != nil {
+		return evalFailed(err)
+	}
+	if out != nil {
+		j.pending = append(j.pending, out)
+	}
+	return nil
+}
+
+// probeRows lists the current probe rows whose hit flag equals matched.
+func (j *joinOp) probeRows(matched bool) []int32 {
+	var keep []int32
+	for i, h := range j.hit {
+		if h == matched {
+			keep = append(keep, int32(i))
+		}
+	}
+	return keep
+}
+
+// selectProbe keeps probe rows with (semi) or without (anti) a match.
+func (j *joinOp) selectProbe(matched bool) (arrow.RecordBatch, error) {
+	keep := j.probeRows(matched)
+	if len(keep) == 0 {
+		return nil, nil
+	}
+	if len(keep) == len(j.hit) {
+		return recordOf(retained(j.cur.Columns()), int64(len(keep))), nil
+	}
+	cols, err := takeRows(j.cur.Columns(), keep)
+	if err != nil {
+		return nil, err
+	}
+	return recordOf(cols, int64(len(keep))), nil
+}
+
+// unmatchedProbe emits the probe rows without a match, NULL-extended.
+func (j *joinOp) unmatchedProbe() (arrow.RecordBatch, error) {
+	keep := j.probeRows(false)
+	if len(keep) == 0 {
+		return nil, nil
+	}
+	left, err := takeRows(j.cur.Columns(), keep)
+	if err != nil {
+		return nil, err
+	}
+	right := nullColumns(j.buildIn.Schema(), len(keep))
+	return recordOf(append(left, right...), int64(len(keep))), nil
+}
+
+// marked emits every probe row and its mark.
+func (j *joinOp) marked() (arrow.RecordBatch, error) {
+	b := array.NewBooleanBuilder(mem)
+	defer b.Release()
+	b.AppendValues(j.hit, nil)
+	cols := append(retained(j.cur.Columns()), b.NewArray())
+	return recordOf(cols, int64(len(j.hit))), nil
+}
+
+// unmatchedBuild lists the build rows no pair kept, for right and full
+// joins.
+func (j *joinOp) unmatchedBuild() []int32 {
+	var out []int32
+	for i, h := range j.buildHit {
+		if !h {
+			out = append(out, int32(i))
+		}
+	}
+	return out
+}
+
+// emitUnmatchedBuild queues the next batch of unmatched build rows with
+// NULL probe columns, or returns io.EOF when none are left.
+func (j *joinOp) emitUnmatchedBuild() error {
+	if len(j.unmatched) == 0 {
+		return io.EOF
+	}
+	n := min(len(j.unmatched), j.batchRows)
+	idx := j.unmatched[:n]
+	j.unmatched = j.unmatched[n:]
+	right, err := takeRows(j.build, idx)
+	if err != nil {
+		return evalFailed(err)
+	}
+	left := nullColumns(j.probe.Schema(), n)
+	j.pending = append(j.pending, recordOf(append(left, right...), int64(n)))
+	return nil
+}
+
+// nullColumns makes all-NULL columns of s's types.
+func nullColumns(s *arrow.Schema, n int) []arrow.Array {
+	out := make([]arrow.Array, s.NumFields())
+	for i := range out {
+		out[i] = array.MakeArrayOfNull(mem, s.Field(i).Type, n)
+	}
+	return out
+}
+
+// retained returns cols with one more reference each.
+func retained(cols []arrow.Array) []arrow.Array {
+	out := make([]arrow.Array, len(cols))
+	for i, c := range cols {
+		c.Retain()
+		out[i] = c
+	}
+	return out
+}
+
+func (j *joinOp) Close() error {
+	j.buildIn.Close()
+	releaseAll(j.build)
+	j.build = nil
+	releaseRecs(j.pending)
+	j.pending = nil
+	if j.cur != nil {
+		j.cur.Release()
+		j.cur = nil
+	}
+	return j.probe.Close()
+}
+
+// drain reads every batch of in (without closing it).
+func drain(ctx context.Context, in batch.Reader) ([]arrow.RecordBatch, error) {
+	var out []arrow.RecordBatch
+	for {
+		rec, err := in.Next(ctx)
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			releaseRecs(out)
+			return nil, err
+		}
+		out = append(out, rec)
+	}
+}
+
+func releaseRecs(recs []arrow.RecordBatch) {
+	for _, r := range recs {
+		r.Release()
+	}
+}
+
+// concatRecords concatenates batches column by column (dictionaries
+// unpacked, since batches may carry different dictionaries).
+func concatRecords(schema *arrow.Schema, recs []arrow.RecordBatch) ([]arrow.Array, int, error) {
+	cols := make([]arrow.Array, schema.NumFields())
+	n := 0
+	for _, r := range recs {
+		n += int(r.NumRows())
+	}
+	for c := range cols {
+		parts := make([]arrow.Array, 0, len(recs))
+		for _, r := range recs {
+			p, err := plain(r.Column(c))
+			if err != nil {
+				releaseAll(parts)
+				releaseAll(cols[:c])
+				return nil, 0, err
+			}
+			parts = append(parts, p)
+		}
+		var err error
+		if len(parts) == 0 {
+			cols[c] = array.MakeArrayOfNull(mem, schema.Field(c).Type, 0)
+		} else {
+			cols[c], err = array.Concatenate(parts, mem)
+		}
+		releaseAll(parts)
+		if err != nil {
+			releaseAll(cols[:c])
+			return nil, 0, err
+		}
+	}
+	return cols, n, nil
+}
+
+func schemaOf(cols []arrow.Array) *arrow.Schema {
+	fields := make([]arrow.Field, len(cols))
+	for i, c := range cols {
+		fields[i] = arrow.Field{Name: fieldName(i), Type: c.DataType(), Nullable: true}
+	}
+	return arrow.NewSchema(fields, nil)
+}
