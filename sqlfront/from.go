@@ -201,10 +201,12 @@ func (f *fromBuilder) commaJoin(left, right logical.Node, kind string) (logical.
 		}
 	}
 	if len(on) == 0 {
-		if kind != "" {
-			return nil, unsupported("not supported: %s without an equality between the two sides in WHERE (a cross product)", kind)
+		// A cross product; conditions on both sides left in WHERE become
+		// the join's filter in the optimizer.
+		if err := checkDistinctRelations(left.Schema(), right.Schema()); err != nil {
+			return nil, err
 		}
-		return nil, planErr("join needs an equality condition between the two sides; with FROM a, b put one like a.id = b.id in WHERE")
+		return &logical.Join{Left: left, Right: right, Type: logical.InnerJoin}, nil
 	}
 	return PlanJoin(left, right, logical.InnerJoin, andAll(on), f.funcs)
 }

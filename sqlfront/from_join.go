@@ -24,7 +24,7 @@ func (f *fromBuilder) join(x *ast.Join) (logical.Node, error) {
 	if x.Type == ast.CrossJoin {
 		return f.commaJoin(left, right, "CROSS JOIN")
 	}
-	typ, ok := map[ast.JoinType]logical.JoinType{ast.InnerJoin: logical.InnerJoin, ast.LeftJoin: logical.LeftJoin, ast.RightJoin: logical.LeftJoin}[x.Type]
+	typ, ok := map[ast.JoinType]logical.JoinType{ast.InnerJoin: logical.InnerJoin, ast.LeftJoin: logical.LeftJoin, ast.RightJoin: logical.LeftJoin, ast.FullJoin: logical.FullJoin}[x.Type]
 	if !ok {
 		return nil, unsupported("not supported: %s", x.Type)
 	}
@@ -51,6 +51,9 @@ func (f *fromBuilder) join(x *ast.Join) (logical.Node, error) {
 	}
 	if err != nil || pairs == nil {
 		return node, err
+	}
+	if x.Type == ast.FullJoin {
+		return mergeUsingFull(node, left.Schema().Len(), pairs)
 	}
 	return mergeUsing(node, left.Schema().Len(), pairs, x.Type == ast.RightJoin), nil
 }
@@ -142,4 +145,31 @@ func mergeUsing(j logical.Node, nLeft int, pairs [][2]int, right bool) logical.N
 		}
 	}
 	return pickColumns(j, cols)
+}
+
+// mergeUsingFull is mergeUsing for a FULL JOIN, where either side may be
+// missing: each USING column is COALESCE(left, right), unqualified.
+func mergeUsingFull(j logical.Node, nLeft int, pairs [][2]int) (logical.Node, error) {
+	s := j.Schema()
+	p := &logical.Project{Input: j}
+	drop := map[int]bool{}
+	for _, pr := range pairs {
+		l, r := pr[0], nLeft+pr[1]
+		drop[l], drop[r] = true, true
+		e, err := expr.Bind(expr.Call(expr.FnCoalesce, expr.BoundCol(l, s.Fields[l]), expr.BoundCol(r, s.Fields[r])), s, nil)
+		if err != nil {
+			return nil, err
+		}
+		p.Exprs = append(p.Exprs, e)
+		p.Names = append(p.Names, s.Fields[l].Name)
+		p.Qualifiers = append(p.Qualifiers, "")
+	}
+	for i := range s.Len() {
+		if !drop[i] {
+			p.Exprs = append(p.Exprs, expr.BoundCol(i, s.Fields[i]))
+			p.Names = append(p.Names, s.Fields[i].Name)
+			p.Qualifiers = append(p.Qualifiers, s.Fields[i].Qualifier)
+		}
+	}
+	return p, nil
 }

@@ -11,8 +11,8 @@ import (
 // PlanJoin joins left and right on the unbound condition on. Equality
 // conjuncts with one side over left columns only and the other over right
 // columns only become the join keys; every other conjunct becomes the
-// residual filter. A join without such an equality is an error: Drover
-// runs hash joins only.
+// residual filter. A join without such an equality is a nested-loop join
+// with the whole condition as its filter.
 func PlanJoin(left, right logical.Node, typ logical.JoinType, on *expr.Expr, funcs expr.FuncResolver) (*logical.Join, error) {
 	if err := checkDistinctRelations(left.Schema(), right.Schema()); err != nil {
 		return nil, err
@@ -35,9 +35,6 @@ func PlanJoin(left, right logical.Node, typ logical.JoinType, on *expr.Expr, fun
 			continue
 		}
 		rest = append(rest, c)
-	}
-	if len(j.LeftKeys) == 0 {
-		return nil, planErr("join needs an equality condition between the two sides (like a.id = b.id), got %s", on)
 	}
 	if len(rest) > 0 {
 		f, err := bindPredicate(andAll(rest), both, funcs)

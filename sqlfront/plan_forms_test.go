@@ -54,11 +54,6 @@ func TestPlanNotSupported(t *testing.T) {
 	rels["a"] = scan("a", "x:int64", "y:string")
 	rels["b"] = scan("b", "x:int64", "z:string")
 	tests := []struct{ sql, want string }{
-		// FULL used to be read as an alias of a, giving an inner join.
-		{"SELECT * FROM a FULL JOIN b ON a.x = b.x", "not supported: FULL JOIN"},
-		{"SELECT * FROM a FULL OUTER JOIN b USING (x)", "not supported: FULL JOIN"},
-		{"SELECT * FROM a CROSS JOIN b", "not supported: CROSS JOIN without an equality"},
-		{"SELECT * FROM a CROSS JOIN b WHERE a.x < b.x", "not supported: CROSS JOIN without an equality"},
 		{"SELECT * FROM a NATURAL JOIN returns", "not supported: NATURAL JOIN of relations with no column in common"},
 		{"SELECT x FROM a WHERE x > ALL (SELECT x FROM b)", "not supported: ANY / ALL (subquery)"},
 		{"SELECT * FROM a, LATERAL (SELECT * FROM b WHERE b.x = a.x) l", "not supported: LATERAL"},
@@ -90,5 +85,33 @@ func TestPlanFormErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tt.want) || (tt.wantErr != nil && !errors.Is(err, tt.wantErr)) {
 			t.Errorf("PlanSelect(%q) error = %v, want %q (%v)", tt.sql, err, tt.want, tt.wantErr)
 		}
+	}
+}
+
+// TestFullJoinIsNotAnAlias: FULL used to be read as an alias of a, and
+// the query ran silently as an inner join.
+func TestFullJoinIsNotAnAlias(t *testing.T) {
+	rels := testRels()
+	rels["a"] = scan("a", "x:int64", "y:string")
+	rels["b"] = scan("b", "x:int64", "z:string")
+	for _, sql := range []string{
+		"SELECT a.x AS ax, b.x AS bx FROM a FULL JOIN b ON a.x = b.x",
+		"SELECT a.x AS ax, b.x AS bx FROM a FULL OUTER JOIN b ON a.x = b.x",
+		"SELECT * FROM a FULL JOIN b USING (x)",
+	} {
+		n, err := PlanSelect(sql, rels, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", sql, err)
+		}
+		if plan := logical.Format(n); !strings.Contains(plan, "Join full") {
+			t.Errorf("%s: no full join in\n%s", sql, plan)
+		}
+	}
+	n, err := PlanSelect("SELECT * FROM a FULL JOIN b USING (x)", rels, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := n.Schema().String(); !strings.HasPrefix(got, "x:int64, a.y:string, b.z:string") {
+		t.Errorf("FULL JOIN USING columns: %s", got)
 	}
 }

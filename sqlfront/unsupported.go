@@ -17,10 +17,6 @@ func notYet(n ast.Node) string {
 		return "ANY / ALL (subquery) comparisons"
 	case *ast.FuncCall:
 		return notYetCall(x)
-	case *ast.Join:
-		if x.Type == ast.FullJoin {
-			return "FULL JOIN"
-		}
 	case *ast.Derived:
 		if x.Lateral {
 			return "LATERAL"
