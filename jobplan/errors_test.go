@@ -53,11 +53,11 @@ func TestBuildErrors(t *testing.T) {
 			`jobs/x.hcl:12:13: where: syntax error at the end`, sqlfront.ErrSyntax},
 		{"select item", withView("    from   = \"orders\"\n    select = [\"order_id\", \"amount + nme\"]\n"),
 			`jobs/x.hcl:12:27: select: unknown column "nme"`, types.ErrUnknownColumn},
-		{"join without equality", withView(`    from = "orders"
+		{"aggregate in join condition", withView(`    from = "orders"
     join "customers" {
-      on = "orders.amount > 1"
+      on = "sum(orders.amount) > 1"
     }
-`), `jobs/x.hcl:13:12: join "customers": on: join needs an equality condition`, sqlfront.ErrPlan},
+`), `jobs/x.hcl:13:12: join "customers": on: aggregates are not allowed in a join condition`, sqlfront.ErrPlan},
 		{"duplicate output", withView(`    from = "orders"
     join "customers" {
       on = "orders.customer_id = customers.customer_id"
