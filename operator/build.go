@@ -101,6 +101,8 @@ func buildUnary(n *physical.Node, in batch.Reader, env *Env) (batch.Reader, erro
 		return newLimit(n, in), nil
 	case physical.OpTransform:
 		return newTransform(n, in, env)
+	case physical.OpWindow:
+		return newWindow(n, in, env)
 	case physical.OpWrite:
 		// The executor drives Write nodes itself; the input is the data.
 		return in, nil
