@@ -21,17 +21,17 @@ type frameValueFunc struct {
 	// first (nth) value stays the answer; it is pinned, not kept in place.
 	fixed bool
 
-	partStart    int64
-	lastLo       int64
-	lastHi       int64
-	firstPtr     int64   // first_value IGNORE NULLS
-	scanPtr      int64   // last_value IGNORE NULLS: rows below were seen
-	lastNonNull  int64   // ... and the last non-NULL of them (-1: none)
-	nonNull      []int64 // nth_value IGNORE NULLS: non-NULL rows in the frame
-	nonNullUpTo  int64
-	pinned       bool
-	pinAt        int64
-	pin          arrow.Array // pinAt's value, once it may leave the buffer
+	partStart   int64
+	lastLo      int64
+	lastHi      int64
+	firstPtr    int64   // first_value IGNORE NULLS
+	scanPtr     int64   // last_value IGNORE NULLS: rows below were seen
+	lastNonNull int64   // ... and the last non-NULL of them (-1: none)
+	nonNull     []int64 // nth_value IGNORE NULLS: non-NULL rows in the frame
+	nonNullUpTo int64
+	pinned      bool
+	pinAt       int64
+	pin         arrow.Array // pinAt's value, once it may leave the buffer
 }
 
 func (f *frameValueFunc) reset(start int64) {

@@ -84,4 +84,3 @@ func (f *ntileFunc) eval(b *winBuf) (arrow.Array, error) {
 	}
 	return buildFixed(arrow.PrimitiveTypes.Int64, out, valid), nil
 }
-
