@@ -322,9 +322,11 @@ func (w *windowOp) checkMemory() error {
 	default:
 		why = "functions still read that far back (IGNORE NULLS over a long run of NULLs, or a wide frame)"
 	}
-	return task.AsFatal(fmt.Errorf("window: %d rows (%d MiB) held, more than the task memory budget of %d MiB: %s; or raise the budget (drover run --task-memory): %w",
-		rows, held>>20, w.env.memory()>>20, why, ErrWindowMemory))
+	return task.AsFatal(fmt.Errorf("window: %d rows (%s) held, more than the task memory budget of %s: %s; or raise the budget (drover run --task-memory): %w",
+		rows, mib(held), mib(w.env.memory()), why, ErrWindowMemory))
 }
+
+func mib(b int64) string { return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20)) }
 
 func (w *windowOp) Close() error {
 	for _, p := range w.pending {
