@@ -47,6 +47,8 @@ type windowOp struct {
 	prev         []arrow.Array // the last row's partition then order keys
 	pending      []pendingRows
 	pendingBytes int64
+	queue        []arrow.RecordBatch // input columns of rows [done, total), not copied
+	queueBytes   int64
 	buf          winBuf
 	bufBytes     int64
 	keep         int64 // rows of buf before this are no longer read
@@ -58,8 +60,10 @@ type windowOp struct {
 	out          []arrow.RecordBatch
 }
 
-// pendingRows is an input batch (input columns, order keys, arguments)
-// not yet moved into the buffer, with its row flags.
+// pendingRows is the order keys and function arguments of an input batch
+// not yet moved into the buffer, with its row flags. The batch's own
+// columns wait in the queue: they are only passed through, so they are
+// never copied.
 type pendingRows struct {
 	rec              arrow.RecordBatch
 	newPart, newPeer []bool
@@ -89,7 +93,7 @@ func newWindow(n *physical.Node, in batch.Reader, env *Env) (batch.Reader, error
 	if w.ordEvs, err = compileAll(ordExprs, opts); err != nil {
 		return nil, task.AsFatal(err)
 	}
-	next := w.nIn + len(spec.OrderBy)
+	next := len(spec.OrderBy)
 	for _, f := range spec.Funcs {
 		evs, err := compileAll(f.Args, opts)
 		if err != nil {
@@ -101,7 +105,7 @@ func newWindow(n *physical.Node, in batch.Reader, env *Env) (batch.Reader, error
 			cols[i] = next + i
 		}
 		next += len(cols)
-		wf, err := newWinFunc(f, cols, w.nIn, spec.OrderBy)
+		wf, err := newWinFunc(f, cols, 0, spec.OrderBy)
 		if err != nil {
 			return nil, task.AsFatal(fmt.Errorf("window %s: %w", f.Name, err))
 		}
@@ -163,12 +167,16 @@ func (w *windowOp) arrive(ctx context.Context, rec arrow.RecordBatch) error {
 	}
 	p := pendingRows{newPart: make([]bool, n), newPeer: make([]bool, n)}
 	w.flag(pk, ok, p)
-	cols := append(append(append([]arrow.Array(nil), rec.Columns()[:w.nIn]...), ok...), args...)
+	cols := append(append([]arrow.Array(nil), ok...), args...)
 	p.rec = array.NewRecordBatch(schemaOf(cols), cols, int64(n))
 	releaseAll(ok)
 	releaseAll(args)
 	w.pending = append(w.pending, p)
 	w.pendingBytes += recordBytes(p.rec)
+	inCols := rec.Columns()[:w.nIn]
+	in := array.NewRecordBatch(schemaOf(inCols), inCols, int64(n))
+	w.queue = append(w.queue, in)
+	w.queueBytes += recordBytes(in)
 	w.advanceReady(p)
 	w.total += int64(n)
 	return w.checkMemory()
@@ -240,18 +248,16 @@ func (w *windowOp) evaluate() error {
 	}
 	b := &w.buf
 	w.track.context(b, w.done, w.ready, w.eof)
-	outCols := sliceCols(b.cols[:w.nIn], b.idx(w.done), b.idx(w.ready))
+	var vals []arrow.Array
+	defer func() { releaseAll(vals) }()
 	for _, f := range w.funcs {
 		col, err := f.eval(b)
 		if err != nil {
-			releaseAll(outCols)
 			return evalFailed(err)
 		}
-		outCols = append(outCols, col)
+		vals = append(vals, col)
 	}
-	rec := recordOf(outCols, w.ready-w.done)
-	w.out = append(w.out, splitRecord(rec, w.env.batchRows())...)
-	rec.Release()
+	w.emit(vals)
 	w.done = w.ready
 	w.keep = w.done
 	for _, f := range w.funcs {
@@ -259,6 +265,37 @@ func (w *windowOp) evaluate() error {
 	}
 	w.keep = max(w.keep, b.base)
 	return nil
+}
+
+// emit queues rows [done, ready): the input columns as they came, cut at
+// input batch boundaries, with the matching slices of the function values.
+func (w *windowOp) emit(vals []arrow.Array) {
+	pos := w.done
+	for pos < w.ready {
+		in := w.queue[0]
+		start := w.total - w.queued() // absolute row of in's first row
+		from, to := pos-start, min(w.ready-start, in.NumRows())
+		cols := sliceCols(in.Columns(), int(from), int(to))
+		cols = append(cols, sliceCols(vals, int(pos-w.done), int(pos-w.done+to-from))...)
+		rec := recordOf(cols, to-from)
+		w.out = append(w.out, splitRecord(rec, w.env.batchRows())...)
+		rec.Release()
+		pos += to - from
+		if to == in.NumRows() {
+			w.queueBytes -= recordBytes(in)
+			in.Release()
+			w.queue = w.queue[1:]
+		}
+	}
+}
+
+// queued counts the rows in the queue.
+func (w *windowOp) queued() int64 {
+	var n int64
+	for _, r := range w.queue {
+		n += r.NumRows()
+	}
+	return n
 }
 
 // materialize concatenates the buffer's still-needed rows with the
@@ -289,7 +326,7 @@ func (w *windowOp) materialize() error {
 	defer releaseRecs(recs)
 	w.pending, w.pendingBytes = nil, 0
 	b.release()
-	cols, n, err := concatRecords(recs[0].Schema(), recs)
+	cols, n, err := joinRecords(recs)
 	if err != nil {
 		return err
 	}
@@ -303,11 +340,29 @@ func (w *windowOp) materialize() error {
 	return nil
 }
 
+// joinRecords makes one set of plain columns of recs, copying only when
+// there is more than one.
+func joinRecords(recs []arrow.RecordBatch) ([]arrow.Array, int, error) {
+	if len(recs) > 1 {
+		return concatRecords(recs[0].Schema(), recs)
+	}
+	cols := make([]arrow.Array, recs[0].NumCols())
+	for i, c := range recs[0].Columns() {
+		pc, err := plain(c)
+		if err != nil {
+			releaseAll(cols[:i])
+			return nil, 0, err
+		}
+		cols[i] = pc
+	}
+	return cols, int(recs[0].NumRows()), nil
+}
+
 // checkMemory fails a task whose held rows outgrow its memory budget:
 // a partition that functions need whole, or a peer group, too large to
 // hold. The error says what to change.
 func (w *windowOp) checkMemory() error {
-	held := w.pendingBytes + w.bufBytes
+	held := w.pendingBytes + w.bufBytes + w.queueBytes
 	if held <= w.env.memory() {
 		return nil
 	}
@@ -333,6 +388,8 @@ func (w *windowOp) Close() error {
 		p.rec.Release()
 	}
 	w.pending = nil
+	releaseRecs(w.queue)
+	w.queue = nil
 	w.buf.release()
 	releaseRecs(w.out)
 	w.out = nil

@@ -17,7 +17,8 @@ import (
 // at the bottom (remove), in row order. Indexes are into the buffer's
 // columns, reloaded after each materialization.
 type slider interface {
-	load(col arrow.Array) error
+	// load sees the buffer's argument column; n rows will be emitted.
+	load(col arrow.Array, n int) error
 	reset()
 	add(j int) error
 	remove(j int)
@@ -52,7 +53,7 @@ func (f *aggFunc) eval(b *winBuf) (arrow.Array, error) {
 	if f.col >= 0 {
 		col = b.cols[f.col]
 	}
-	if err := f.s.load(col); err != nil {
+	if err := f.s.load(col, b.rows()); err != nil {
 		return nil, err
 	}
 	for r := range b.rows() {
@@ -114,7 +115,10 @@ type countSlider struct {
 	out  []int64
 }
 
-func (c *countSlider) load(col arrow.Array) error { c.col = col; return nil }
+func (c *countSlider) load(col arrow.Array, n int) error {
+	c.col, c.out = col, make([]int64, 0, n)
+	return nil
+}
 func (c *countSlider) reset()                     { c.n = 0 }
 func (c *countSlider) counts(j int) bool          { return c.star || c.col.IsValid(j) }
 func (c *countSlider) emit()                      { c.out = append(c.out, c.n) }
@@ -133,9 +137,7 @@ func (c *countSlider) remove(j int) {
 }
 
 func (c *countSlider) finish() arrow.Array {
-	out := buildFixed(arrow.PrimitiveTypes.Int64, c.out, nil)
-	c.out = c.out[:0]
-	return out
+	return wrapFixed(arrow.PrimitiveTypes.Int64, c.out, nil)
 }
 
 // sumIntSlider sums integers into int64, failing on overflow like GROUP BY.
@@ -148,8 +150,9 @@ type sumIntSlider struct {
 	valid []bool
 }
 
-func (s *sumIntSlider) load(col arrow.Array) error {
+func (s *sumIntSlider) load(col arrow.Array, n int) error {
 	s.col, s.vals = col, asInt64s(col)
+	s.out, s.valid = make([]int64, 0, n), make([]bool, 0, n)
 	return nil
 }
 
@@ -180,9 +183,7 @@ func (s *sumIntSlider) emit() {
 }
 
 func (s *sumIntSlider) finish() arrow.Array {
-	out := buildFixed(arrow.PrimitiveTypes.Int64, s.out, s.valid)
-	s.out, s.valid = s.out[:0], s.valid[:0]
-	return out
+	return wrapFixed(arrow.PrimitiveTypes.Int64, s.out, s.valid)
 }
 
 // sumFloatSlider sums floats (avg: divides by the count). Removing values
@@ -198,9 +199,10 @@ type sumFloatSlider struct {
 	valid  []bool
 }
 
-func (s *sumFloatSlider) load(col arrow.Array) error {
+func (s *sumFloatSlider) load(col arrow.Array, n int) error {
 	vals, err := float64Values(col)
 	s.col, s.vals = col, vals
+	s.out, s.valid = make([]float64, 0, n), make([]bool, 0, n)
 	return err
 }
 
@@ -250,9 +252,7 @@ func (s *sumFloatSlider) emit() {
 }
 
 func (s *sumFloatSlider) finish() arrow.Array {
-	out := buildFixed(arrow.PrimitiveTypes.Float64, s.out, s.valid)
-	s.out, s.valid = s.out[:0], s.valid[:0]
-	return out
+	return wrapFixed(arrow.PrimitiveTypes.Float64, s.out, s.valid)
 }
 
 // sumDecimalSlider sums decimals exactly.
@@ -265,7 +265,7 @@ type sumDecimalSlider struct {
 	valid []bool
 }
 
-func (s *sumDecimalSlider) load(col arrow.Array) error {
+func (s *sumDecimalSlider) load(col arrow.Array, _ int) error {
 	d, ok := col.(*array.Decimal128)
 	if !ok {
 		return fmt.Errorf("sum: unexpected input %s", col.DataType())

@@ -3,12 +3,14 @@ package operator
 import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/bitutil"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
 // winBuf is the window operator's view of the rows it holds: rows
 // [base, base+n) in absolute stream positions (row 0 is the first row the
-// task read), as plain columns (input columns, then order keys, then
-// function arguments) with two flags per row. Rows [from, to) are the ones
+// task read), as plain columns (order keys, then function arguments) with
+// two flags per row. Rows [from, to) are the ones
 // being evaluated; for them the operator fills in where each row's
 // partition and peer group start and end (end -1: not yet known) and the
 // ordinal of its peer group within the partition.
@@ -96,4 +98,35 @@ func sliceCols(cols []arrow.Array, from, to int) []arrow.Array {
 		out[i] = array.NewSlice(c, int64(from), int64(to))
 	}
 	return out
+}
+
+// wrapFixed makes an array of int64 or float64 values without copying
+// them (the window operator builds each result column once, so there is
+// nothing to reuse). valid nil means no NULLs.
+func wrapFixed[T int64 | float64](dt arrow.DataType, vals []T, valid []bool) arrow.Array {
+	var data []byte
+	switch v := any(vals).(type) {
+	case []int64:
+		data = arrow.Int64Traits.CastToBytes(v)
+	case []float64:
+		data = arrow.Float64Traits.CastToBytes(v)
+	}
+	var bitmap *memory.Buffer
+	nulls := 0
+	if valid != nil {
+		bits := make([]byte, bitutil.BytesForBits(int64(len(valid))))
+		for i, ok := range valid {
+			if ok {
+				bitutil.SetBit(bits, i)
+			} else {
+				nulls++
+			}
+		}
+		if nulls > 0 {
+			bitmap = memory.NewBufferBytes(bits)
+		}
+	}
+	d := array.NewData(dt, len(vals), []*memory.Buffer{bitmap, memory.NewBufferBytes(data)}, nil, nulls, 0)
+	defer d.Release()
+	return array.MakeFromData(d)
 }

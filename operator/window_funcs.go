@@ -7,8 +7,8 @@ import (
 )
 
 // newWinFunc builds the evaluator of one window function; cols are the
-// buffer columns of its arguments, nIn the first order-key column.
-func newWinFunc(f logical.WindowFunc, cols []int, nIn int, order []logical.SortKey) (winFunc, error) {
+// buffer columns of its arguments, keyCol the first order key's.
+func newWinFunc(f logical.WindowFunc, cols []int, keyCol int, order []logical.SortKey) (winFunc, error) {
 	switch f.Kind {
 	case logical.WinRowNumber, logical.WinRank, logical.WinDenseRank, logical.WinPercentRank, logical.WinCumeDist:
 		return &rankFunc{kind: f.Kind}, nil
@@ -21,7 +21,7 @@ func newWinFunc(f logical.WindowFunc, cols []int, nIn int, order []logical.SortK
 		}
 		return &lagLeadFunc{lead: f.Kind == logical.WinLead, off: f.Offset, ignore: f.IgnoreNulls, col: cols[0], defCol: def}, nil
 	}
-	cur, err := newFrameCursor(f.Frame, order, nIn)
+	cur, err := newFrameCursor(f.Frame, order, keyCol)
 	if err != nil {
 		return nil, err
 	}

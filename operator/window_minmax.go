@@ -21,7 +21,6 @@ type minMaxSlider[T any] struct {
 	less   func(a, b T) bool
 	col    arrow.Array
 	vals   []T
-	pos    int64 // absolute position of buffer index 0 is tracked by the caller's order
 	dq     []dqEntry[T]
 	seq    int64 // entries count rows in arrival order
 	head   int64 // sequence number of the next row to leave
@@ -55,7 +54,7 @@ func newMinMaxSlider(t types.Type, isMax bool) (slider, bool) {
 	return nil, false
 }
 
-func (m *minMaxSlider[T]) load(col arrow.Array) error {
+func (m *minMaxSlider[T]) load(col arrow.Array, _ int) error {
 	vals, ok := m.values(col)
 	if !ok {
 		return fmt.Errorf("min/max: unexpected input %s", col.DataType())

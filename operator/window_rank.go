@@ -28,7 +28,7 @@ func (f *rankFunc) eval(b *winBuf) (arrow.Array, error) {
 				out[r] = float64(b.peerStart[r]-b.partStart[r]) / (size - 1)
 			}
 		}
-		return buildFixed(arrow.PrimitiveTypes.Float64, out, nil), nil
+		return wrapFixed(arrow.PrimitiveTypes.Float64, out, nil), nil
 	}
 	out := make([]int64, n)
 	for r := range n {
@@ -42,7 +42,7 @@ func (f *rankFunc) eval(b *winBuf) (arrow.Array, error) {
 			out[r] = b.group[r] + 1
 		}
 	}
-	return buildFixed(arrow.PrimitiveTypes.Int64, out, nil), nil
+	return wrapFixed(arrow.PrimitiveTypes.Int64, out, nil), nil
 }
 
 // ntileFunc splits each partition into n buckets whose sizes differ by at
@@ -82,5 +82,5 @@ func (f *ntileFunc) eval(b *winBuf) (arrow.Array, error) {
 		}
 		valid[r] = true
 	}
-	return buildFixed(arrow.PrimitiveTypes.Int64, out, valid), nil
+	return wrapFixed(arrow.PrimitiveTypes.Int64, out, valid), nil
 }
