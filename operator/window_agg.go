@@ -119,9 +119,9 @@ func (c *countSlider) load(col arrow.Array, n int) error {
 	c.col, c.out = col, make([]int64, 0, n)
 	return nil
 }
-func (c *countSlider) reset()                     { c.n = 0 }
-func (c *countSlider) counts(j int) bool          { return c.star || c.col.IsValid(j) }
-func (c *countSlider) emit()                      { c.out = append(c.out, c.n) }
+func (c *countSlider) reset()            { c.n = 0 }
+func (c *countSlider) counts(j int) bool { return c.star || c.col.IsValid(j) }
+func (c *countSlider) emit()             { c.out = append(c.out, c.n) }
 
 func (c *countSlider) add(j int) error {
 	if c.counts(j) {
