@@ -132,3 +132,37 @@ func TestRangeOffsetOverDecimal(t *testing.T) {
 		t.Fatal("an offset finer than the key's scale was accepted")
 	}
 }
+
+// TestPlanWindows groups calls by OVER clause, keeps windows with the same
+// PARTITION BY adjacent, and maps each call to its output column.
+func TestPlanWindows(t *testing.T) {
+	in := windowInput()
+	c := func(n string) *expr.Expr { return expr.Col("", n) }
+	byK := []*expr.Expr{c("k")}
+	calls := []WindowCall{
+		{PartitionBy: byK, OrderBy: []SortKey{{Expr: c("day")}}, Func: WindowFuncSpec{Name: "row_number", Alias: "a"}},
+		{OrderBy: []SortKey{{Expr: c("day")}}, Func: WindowFuncSpec{Name: "rank", Alias: "b"}},
+		{PartitionBy: byK, OrderBy: []SortKey{{Expr: c("n"), Desc: true}}, Func: WindowFuncSpec{Name: "rank", Alias: "c"}},
+		{PartitionBy: byK, OrderBy: []SortKey{{Expr: c("day")}}, Func: WindowFuncSpec{Name: "sum", Args: []*expr.Expr{c("n")}, Alias: "d"}},
+	}
+	root, cols, err := PlanWindows(in, calls, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.TrimSpace(Format(root))
+	want := strings.Join([]string{
+		"Window partition=[] order=[t.day#3] funcs=[rank() AS b]",
+		"  Window partition=[t.k#0] order=[t.n#1 DESC] funcs=[rank() AS c]",
+		"    Window partition=[t.k#0] order=[t.day#3] funcs=[row_number() AS a, sum(t.n#1) RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW AS d]",
+		"      Scan t [ ] columns=[k, n, d, day, f]",
+	}, "\n")
+	if got != want {
+		t.Fatalf("got\n%s\nwant\n%s", got, want)
+	}
+	names := root.Schema().Names()
+	for i, want := range []string{"a", "b", "c", "d"} {
+		if names[cols[i]] != want {
+			t.Errorf("call %d maps to column %d (%s), want %s", i, cols[i], names[cols[i]], want)
+		}
+	}
+}
