@@ -22,6 +22,8 @@ func randomInput(rng *rand.Rand, n int) winInput {
 		{Name: "d", Type: types.DecimalOf(10, 2), Nullable: true},
 		{Name: "f", Type: types.Float64Type, Nullable: true},
 		{Name: "s", Type: types.StringType, Nullable: true},
+		{Name: "ts", Type: types.TimestampType, Nullable: true},
+		{Name: "day", Type: types.DateType, Nullable: true},
 	}}
 	maybe := func(v types.Value) types.Value {
 		if rng.IntN(5) == 0 {
@@ -35,6 +37,7 @@ func randomInput(rng *rand.Rand, n int) winInput {
 			maybe(iv(int64(rng.IntN(4)))), maybe(iv(int64(rng.IntN(12)))), iv(int64(i)),
 			maybe(iv(int64(rng.IntN(100) - 30))), maybe(dec(int64(rng.IntN(10000)))),
 			maybe(fv(float64(rng.IntN(1000)) / 8)), maybe(sv(fmt.Sprintf("s%02d", rng.IntN(30)))),
+			maybe(types.TimestampValue(int64(rng.IntN(1e6)) * 1e6)), maybe(types.DateValue(int32(19000 + rng.IntN(400)))),
 		})
 	}
 	return in
@@ -73,6 +76,7 @@ func randomFrame(rng *rand.Rand, units []logical.FrameUnit, offsets bool) *logic
 func TestWindowMatchesReference(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 9))
 	x, d, f, s := expr.Col("", "x"), expr.Col("", "d"), expr.Col("", "f"), expr.Col("", "s")
+	ts, day := expr.Col("", "ts"), expr.Col("", "day")
 	for iter := range 60 {
 		in := randomInput(rng, 20+rng.IntN(160))
 		unique := iter%2 == 0
@@ -103,6 +107,7 @@ func TestWindowMatchesReference(t *testing.T) {
 			agg("sum", x, false), agg("sum", d, false), agg("avg", x, false), agg("avg", f, false), agg("sum", f, false),
 			agg("min", s, false), agg("max", d, false), agg("min", x, false), agg("max", f, false),
 			agg("count", x, false), agg("count", nil, false), agg("count", x, true), agg("sum", d, true),
+			agg("max", ts, false), agg("min", day, false), agg("count", s, true),
 		}
 		if unique {
 			ign := func(sp logical.WindowFuncSpec) logical.WindowFuncSpec { sp.IgnoreNulls = true; return sp }
@@ -110,7 +115,8 @@ func TestWindowMatchesReference(t *testing.T) {
 			pool = append(pool, spec("row_number", ""), spec("ntile", "", lit(int64(1+rng.IntN(5)))),
 				spec("lag", "", x, lit(2), lit(-1)), spec("lead", "", s), ign(spec("lag", "", x, lit(2))), ign(spec("lead", "", d, lit(2))),
 				fr(spec("first_value", "", x)), fr(spec("last_value", "", s)), fr(spec("nth_value", "", d, lit(2))),
-				ign(fr(spec("first_value", "", x))), ign(fr(spec("last_value", "", x))), ign(fr(spec("nth_value", "", x, lit(2)))))
+				ign(fr(spec("first_value", "", x))), ign(fr(spec("last_value", "", x))), ign(fr(spec("nth_value", "", x, lit(2)))),
+				spec("lag", "", ts, lit(1)), fr(spec("last_value", "", day)), ign(fr(spec("first_value", "", ts))))
 		}
 		var specs []logical.WindowFuncSpec
 		for k := range 1 + rng.IntN(5) {
@@ -139,5 +145,44 @@ func TestWindowMatchesReference(t *testing.T) {
 				t.Fatalf("%s: %d rows, want %d", w.Describe(), len(g), len(wn))
 			}
 		})
+	}
+}
+
+// TestWindowRangeOverDecimalFloatAndDate checks RANGE offsets over the
+// other key types against the reference: a decimal key with a fractional
+// offset, a float key, and a date key (offsets in days).
+func TestWindowRangeOverDecimalFloatAndDate(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 5))
+	half, _ := types.ParseDecimal("1.5")
+	cases := []struct {
+		key string
+		off types.Value
+	}{{"d", half}, {"f", types.Float64Value(2.25)}, {"day", types.Int64Value(3)}}
+	for i, c := range cases {
+		for _, desc := range []bool{false, true} {
+			in := randomInput(rng, 150)
+			// Coarser keys make offsets span several rows.
+			for _, r := range in.rows {
+				if !r[4].Null {
+					r[4] = dec(int64(rng.IntN(20)) * 50)
+				}
+				if !r[5].Null {
+					r[5] = fv(float64(rng.IntN(40)) / 4)
+				}
+			}
+			fr := &logical.WindowFrame{Unit: logical.FrameRange, Start: logical.FrameBound{Kind: logical.Preceding, Offset: c.off},
+				End: logical.FrameBound{Kind: logical.Following, Offset: c.off}}
+			order := []logical.SortKey{{Expr: expr.Col("", c.key), Desc: desc, NullsFirst: i%2 == 0}}
+			w := newTestWindow(t, in, []string{"p"}, order, []logical.WindowFuncSpec{
+				{Name: "sum", Args: []*expr.Expr{expr.Col("", "x")}, Alias: "s", Frame: fr},
+				{Name: "count", Star: true, Alias: "c", Frame: fr}})
+			got, err := runWindowOp(t, in, w, 4, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if g, want := renderSorted(got), renderSorted(windowref.Eval(w, in.rows)); fmt.Sprint(g) != fmt.Sprint(want) {
+				t.Fatalf("%s: results differ from the reference", w.Describe())
+			}
+		}
 	}
 }
