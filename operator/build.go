@@ -107,6 +107,8 @@ func buildUnary(n *physical.Node, in batch.Reader, env *Env) (batch.Reader, erro
 		return newExpand(n, in, env)
 	case physical.OpReplicate:
 		return newReplicate(n, in, env)
+	case physical.OpWindow:
+		return newWindow(n, in, env)
 	case physical.OpWrite:
 		// The executor drives Write nodes itself; the input is the data.
 		return in, nil

@@ -39,6 +39,8 @@ func estimate(n logical.Node) float64 {
 		return estimateJoin(t)
 	case *logical.Alias, *logical.Sort, *logical.Distinct, *logical.Write:
 		return estimate(n.Children()[0])
+	case *logical.Window:
+		return estimate(t.Input) * widthRatio(t, t.Input)
 	case *logical.Union:
 		sum := 0.0
 		for _, in := range t.Inputs {

@@ -13,7 +13,8 @@ import (
 // only the needed table columns and those their filters read; unused
 // projected expressions and aggregates go; Projects narrow the inputs of joins,
 // sorts and unions, which materialize or align every column they get.
-// Write and Distinct need all their input columns.
+// Write and Distinct need all their input columns. Windows drop unread
+// functions (window.go).
 var PruneColumns = Rule{Name: "prune_columns", Apply: pruneColumns}
 
 func pruneColumns(n logical.Node, _ Config) (logical.Node, error) {
@@ -46,6 +47,8 @@ func prune(n logical.Node, need colSet) (logical.Node, colMap) {
 		return pruneExpand(t, need)
 	case *logical.Values:
 		return pruneValues(t, need)
+	case *logical.Window:
+		return pruneWindow(t, need)
 	}
 	return pruneNothing(n)
 }

@@ -14,6 +14,7 @@ import (
 //   - below an Aggregate when it reads group columns only (and there is a
 //     GROUP BY: a global aggregate yields a row even for no input);
 //   - into join inputs and join conditions, see pushThroughJoin;
+//   - below a Window when it reads PARTITION BY key columns only (window.go);
 //   - into Scan.Filters, dropping the Filter: the scan applies them exactly
 //     (plugin calls stay in a Filter above; scans do not run plugins).
 //
@@ -43,6 +44,8 @@ func pushDown(n logical.Node, preds []*expr.Expr) logical.Node {
 		return pushThroughAggregate(t, preds)
 	case *logical.Join:
 		return pushThroughJoin(t, preds)
+	case *logical.Window:
+		return pushThroughWindow(t, preds)
 	}
 	return stopAt(n, preds)
 }

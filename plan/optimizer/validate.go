@@ -69,6 +69,8 @@ func validateNode(n logical.Node) error {
 		return validateWrite(t)
 	case *logical.PluginTransform:
 		return validateTransform(t)
+	case *logical.Window:
+		return validateWindow(t)
 	}
 	return nil
 }

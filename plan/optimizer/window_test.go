@@ -1,0 +1,68 @@
+package optimizer
+
+import (
+	"testing"
+
+	"github.com/drover-etl/drover/expr"
+	"github.com/drover-etl/drover/plan/logical"
+)
+
+func testWindow(t *testing.T, in logical.Node, part []string, specs ...logical.WindowFuncSpec) *logical.Window {
+	t.Helper()
+	var pk []*expr.Expr
+	for _, p := range part {
+		pk = append(pk, col(in, p))
+	}
+	w, err := logical.NewWindow(in, pk, []logical.SortKey{{Expr: col(in, "b")}}, specs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// TestPushPredicatesWindow: only conjuncts on PARTITION BY columns go
+// below a Window; one on another input column would change what the
+// functions see (the row number of the remaining rows), one on a window
+// column cannot go at all.
+func TestPushPredicatesWindow(t *testing.T) {
+	s := scan("t", 100, "a:int64", "b:int64", "s:string")
+	w := testWindow(t, s, []string{"a", "s"}, logical.WindowFuncSpec{Name: "row_number", Alias: "rn"})
+	in := filter(w, and(gt(col(w, "a"), lit(1)), eq(col(w, "s"), lit("x")), gt(col(w, "b"), lit(2)), eq(col(w, "rn"), lit(1))))
+	out := applyOne(t, PushPredicates, in, Config{})
+	checkFormat(t, out, `
+		Filter ((t.b#1 > 2) AND (rn#3 = 1))
+		  Window partition=[t.a#0, t.s#2] order=[t.b#1] funcs=[row_number() AS rn]
+		    Scan t [parquet data/t] columns=[a, b, s] filters=[(t.a#0 > 1), (t.s#2 = "x")]`)
+}
+
+// TestPruneColumnsWindow drops unread window functions (and the Window
+// when none is read) but keeps the columns the kept ones read.
+func TestPruneColumnsWindow(t *testing.T) {
+	s := scan("t", 100, "a:int64", "b:int64", "s:string", "c:int64")
+	w := testWindow(t, s, []string{"a"},
+		logical.WindowFuncSpec{Name: "sum", Args: []*expr.Expr{col(s, "c")}, Alias: "sc"},
+		logical.WindowFuncSpec{Name: "row_number", Alias: "rn"})
+	tests := []struct {
+		name string
+		in   logical.Node
+		want string
+	}{
+		{"unread function dropped, its argument too", project(w, "s", col(w, "s"), "rn", col(w, "rn")), `
+			Project t.s#2 AS s, rn#3 AS rn
+			  Window partition=[t.a#0] order=[t.b#1] funcs=[row_number() AS rn]
+			    Scan t [parquet data/t] columns=[a, b, s]`},
+		{"no function read: window gone", project(w, "s", col(w, "s")), `
+			Project t.s#0 AS s
+			  Scan t [parquet data/t] columns=[s]`},
+		{"argument kept", project(w, "sc", col(w, "sc")), `
+			Project sc#3 AS sc
+			  Window partition=[t.a#0] order=[t.b#1] funcs=[sum(t.c#2) RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW AS sc]
+			    Scan t [parquet data/t] columns=[a, b, c]`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := applyOne(t, PruneColumns, write(tt.in), Config{})
+			checkFormat(t, out.Children()[0], tt.want)
+		})
+	}
+}
