@@ -1,7 +1,9 @@
 package local
 
 import (
+	"context"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -169,4 +171,24 @@ func refGroupRow(set []int, rows [][]any) string {
 		cells = append(cells, fmt.Sprint(sum), fmt.Sprint(n), fmt.Sprint(len(rows)), fmt.Sprint(lowest), fmt.Sprint(float64(sum)/float64(n)))
 	}
 	return strings.Join(cells, "|")
+}
+
+// TestGroupingSetsOverParquet reads the sales rows back from Parquet
+// files, one split each, so string keys arrive dictionary-encoded in
+// some batches while the Expand puts plain NULLs in others.
+func TestGroupingSetsOverParquet(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end")
+	}
+	dir := filepath.Join(t.TempDir(), "sales")
+	src := partitioned(t, "sales", salesCols, salesTypes, salesRows...)
+	runLogicalTo(t, src, 3, dir)
+	table := src.Schema().WithQualifier("sales")
+	scan := &logical.Scan{Source: "sales", Format: "parquet", Path: dir, Table: table}
+	if splits, err := splitFiles(context.Background(), scan); err != nil || len(splits) < 2 {
+		t.Fatalf("want several input files, got %d (%v)", len(splits), err)
+	}
+	for _, sets := range [][][]int{logical.Cube([][]int{{0}, {1}}), {{0}, {0}, {}}} {
+		sameRows(t, fmt.Sprint(sets), runGrouping(t, scan, sets), refGrouping(salesRows, sets))
+	}
 }
