@@ -50,15 +50,19 @@ func TestGroupingSetsDistributed(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(strings.ReplaceAll(tc.name, " ", "_"), func(t *testing.T) {
 			in := partitioned(t, "sales", salesCols, salesTypes, tc.chunks...)
-			got := runGrouping(t, in, tc.sets)
-			sameRows(t, tc.name, got, refGrouping(tc.chunks, tc.sets))
+			for _, distinct := range []bool{false, true} {
+				got := runGrouping(t, in, tc.sets, distinct)
+				sameRows(t, fmt.Sprintf("%s distinct=%v", tc.name, distinct), got, refGrouping(tc.chunks, tc.sets, distinct))
+			}
 		})
 	}
 }
 
 // runGrouping plans the sets with sum, count, count(*), min and avg of
-// amount, and GROUPING() in several forms, and returns the rows.
-func runGrouping(t *testing.T, in logical.Node, sets [][]int) []string {
+// amount (and, if distinct, count(DISTINCT amount), which makes the plan
+// aggregate once after a shuffle of raw rows), and GROUPING() in several
+// forms, and returns the rows.
+func runGrouping(t *testing.T, in logical.Node, sets [][]int, distinct bool) []string {
 	t.Helper()
 	keys := []*expr.Expr{colOf(t, in, "country"), colOf(t, in, "year")}
 	amount := colOf(t, in, "amount")
@@ -68,6 +72,9 @@ func runGrouping(t *testing.T, in logical.Node, sets [][]int) []string {
 		{Func: expr.AggCountStar, Name: "n", Type: types.Int64Type},
 		{Func: expr.AggMin, Arg: amount, Name: "lowest", Type: types.Int64Type},
 		{Func: expr.AggAvg, Arg: amount, Name: "mean", Type: types.Float64Type},
+	}
+	if distinct {
+		aggs = append(aggs, logical.AggExpr{Func: expr.AggCount, Arg: amount, Distinct: true, Name: "n_distinct", Type: types.Int64Type})
 	}
 	g, err := logical.GroupingSets(in, keys, []string{"country", "year"}, sets, aggs, "g")
 	if err != nil {
@@ -97,7 +104,7 @@ func runGrouping(t *testing.T, in logical.Node, sets [][]int) []string {
 // refGrouping computes the expected rows directly: for each set, group the
 // rows by the set's keys (NULLs equal) and aggregate; an empty set always
 // yields one row.
-func refGrouping(chunks [][][]any, sets [][]int) []string {
+func refGrouping(chunks [][][]any, sets [][]int, distinct bool) []string {
 	var rows [][]any
 	for _, c := range chunks {
 		rows = append(rows, c...)
@@ -120,14 +127,14 @@ func refGrouping(chunks [][][]any, sets [][]int) []string {
 			order = []string{""}
 		}
 		for _, k := range order {
-			out = append(out, refGroupRow(set, groups[k]))
+			out = append(out, refGroupRow(set, groups[k], distinct))
 		}
 	}
 	sortStrings(out)
 	return out
 }
 
-func refGroupRow(set []int, rows [][]any) string {
+func refGroupRow(set []int, rows [][]any, distinct bool) string {
 	in := func(i int) bool {
 		for _, s := range set {
 			if s == i {
@@ -154,11 +161,13 @@ func refGroupRow(set []int, rows [][]any) string {
 		fmt.Sprint(bit(1)<<1|bit(0)), fmt.Sprint(bit(0)<<2|bit(1)<<1|bit(0)))
 	var sum, n int
 	lowest := 0
+	seen := map[int]bool{}
 	for _, r := range rows {
 		if r[2] == nil {
 			continue
 		}
 		v := r[2].(int)
+		seen[v] = true
 		if n == 0 || v < lowest {
 			lowest = v
 		}
@@ -169,6 +178,9 @@ func refGroupRow(set []int, rows [][]any) string {
 		cells = append(cells, "NULL", "0", fmt.Sprint(len(rows)), "NULL", "NULL")
 	} else {
 		cells = append(cells, fmt.Sprint(sum), fmt.Sprint(n), fmt.Sprint(len(rows)), fmt.Sprint(lowest), fmt.Sprint(float64(sum)/float64(n)))
+	}
+	if distinct {
+		cells = append(cells, fmt.Sprint(len(seen)))
 	}
 	return strings.Join(cells, "|")
 }
@@ -189,6 +201,6 @@ func TestGroupingSetsOverParquet(t *testing.T) {
 		t.Fatalf("want several input files, got %d (%v)", len(splits), err)
 	}
 	for _, sets := range [][][]int{logical.Cube([][]int{{0}, {1}}), {{0}, {0}, {}}} {
-		sameRows(t, fmt.Sprint(sets), runGrouping(t, scan, sets), refGrouping(salesRows, sets))
+		sameRows(t, fmt.Sprint(sets), runGrouping(t, scan, sets, false), refGrouping(salesRows, sets, false))
 	}
 }
