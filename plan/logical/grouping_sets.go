@@ -160,6 +160,8 @@ func normalizeSets(keys []*expr.Expr, keyNames []string, sets [][]int) ([][]int,
 		return nil, fmt.Errorf("not supported: more than %d grouping keys (%d)", MaxGroupingKeys, len(keys))
 	case len(sets) == 0:
 		return nil, fmt.Errorf("%w: no grouping sets", ErrGroupingSets)
+	case len(sets) > MaxGroupingSets:
+		return nil, fmt.Errorf("not supported: %d grouping sets (at most %d)", len(sets), MaxGroupingSets)
 	}
 	out := make([][]int, len(sets))
 	for i, s := range sets {

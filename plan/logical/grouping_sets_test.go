@@ -3,6 +3,7 @@ package logical
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/drover-etl/drover/expr"
@@ -20,11 +21,11 @@ func TestGroupingSetExpansion(t *testing.T) {
 		// CUBE recurses adding later elements).
 		{"rollup", Rollup([][]int{a, b, c}), "[[] [0] [0 1] [0 1 2]]"},
 		{"rollup composite", Rollup([][]int{{0, 1}, c}), "[[] [0 1] [0 1 2]]"},
-		{"cube", Cube([][]int{a, b}), "[[] [0] [0 1] [1]]"},
-		{"cube of three", Cube([][]int{a, b, c}), "[[] [0] [0 1] [0 1 2] [0 2] [1] [1 2] [2]]"},
-		{"a, rollup(b, c)", CrossSets([][]int{a}, Rollup([][]int{b, c})), "[[0] [0 1] [0 1 2]]"},
-		{"a, rollup(a)", CrossSets([][]int{a}, Rollup([][]int{a})), "[[0] [0]]"},
-		{"rollup(a), cube(b)", CrossSets(Rollup([][]int{a}), Cube([][]int{b})), "[[] [1] [0] [0 1]]"},
+		{"cube", mustSets(Cube([][]int{a, b})), "[[] [0] [0 1] [1]]"},
+		{"cube of three", mustSets(Cube([][]int{a, b, c})), "[[] [0] [0 1] [0 1 2] [0 2] [1] [1 2] [2]]"},
+		{"a, rollup(b, c)", mustSets(CrossSets([][]int{a}, Rollup([][]int{b, c}))), "[[0] [0 1] [0 1 2]]"},
+		{"a, rollup(a)", mustSets(CrossSets([][]int{a}, Rollup([][]int{a}))), "[[0] [0]]"},
+		{"rollup(a), cube(b)", mustSets(CrossSets(Rollup([][]int{a}), mustSets(Cube([][]int{b})))), "[[] [1] [0] [0 1]]"},
 	} {
 		if got := fmt.Sprint(tc.got); got != tc.want {
 			t.Errorf("%s: got %s, want %s", tc.name, got, tc.want)
@@ -67,7 +68,7 @@ func testKeys(in Node) []*expr.Expr {
 func TestGroupingExpressions(t *testing.T) {
 	in := testInput()
 	aggs := []AggExpr{{Func: expr.AggCountStar, Name: "n", Type: types.Int64Type}}
-	g, err := GroupingSets(in, testKeys(in), []string{"course", "type"}, Cube([][]int{{0}, {1}}), aggs, "")
+	g, err := GroupingSets(in, testKeys(in), []string{"course", "type"}, mustSets(Cube([][]int{{0}, {1}})), aggs, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,5 +149,30 @@ func TestSeparateEmptySets(t *testing.T) {
 	}
 	if _, ok := u.Inputs[0].(*Project).Input.(*Aggregate); !ok {
 		t.Errorf("empty set part is not a global aggregate:\n%s", Format(u.Inputs[0]))
+	}
+}
+
+// mustSets unwraps a set expansion that cannot fail in these tests.
+func mustSets(sets [][]int, err error) [][]int {
+	if err != nil {
+		panic(err)
+	}
+	return sets
+}
+
+func TestSetExpansionLimits(t *testing.T) {
+	elems := make([][]int, 17)
+	for i := range elems {
+		elems[i] = []int{i}
+	}
+	if _, err := Cube(elems); err == nil || !strings.Contains(err.Error(), "not supported") {
+		t.Errorf("CUBE of 17: %v", err)
+	}
+	big := make([][]int, 300)
+	if _, err := CrossSets(big, big); err == nil {
+		t.Error("300 × 300 sets: no error")
+	}
+	if got := fmt.Sprint(DefaultValuesNames(3)); got != "[col0 col1 col2]" {
+		t.Errorf("default VALUES names %s", got)
 	}
 }
