@@ -222,3 +222,24 @@ func mustSets(sets [][]int, err error) [][]int {
 	}
 	return sets
 }
+
+// TestOptimizeIdempotentSetPlans: optimizing an optimized plan with the new
+// nodes changes nothing (pruning an Expand or a VALUES list twice, pushing
+// through Replicate twice).
+func TestOptimizeIdempotentSetPlans(t *testing.T) {
+	for seed := range 300 {
+		g := &planGen{r: rand.New(rand.NewPCG(uint64(seed), 13))}
+		p := planOf(write(g.setNode(4)))
+		once, err := Optimize(p, Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		twice, err := Optimize(once, Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a, b := logical.FormatPlan(once), logical.FormatPlan(twice); a != b {
+			t.Fatalf("seed %d: second optimization changed the plan\nonce:\n%s\ntwice:\n%s", seed, a, b)
+		}
+	}
+}
