@@ -2,6 +2,7 @@ package optimizer
 
 import (
 	"context"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"testing"
@@ -170,4 +171,15 @@ func explainPhysical(t *testing.T, p *logical.Plan) string {
 		t.Fatal(err)
 	}
 	return out + "== stages\n" + g.Format()
+}
+
+// TestPhysicalRandomSetPlans: every random plan with the new nodes plans
+// physically and cuts into stages whose inputs agree on partition counts
+// (a VALUES leaf is one partition).
+func TestPhysicalRandomSetPlans(t *testing.T) {
+	for seed := range 200 {
+		g := &planGen{r: rand.New(rand.NewPCG(uint64(seed), 17))}
+		p := planOf(write(g.setNode(4)))
+		_ = explainPhysical(t, p)
+	}
 }
