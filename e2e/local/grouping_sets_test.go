@@ -212,3 +212,18 @@ func mustSets(sets [][]int, err error) [][]int {
 	}
 	return sets
 }
+
+// TestRepeatedEmptySetsWithoutKeys is DuckDB's issue #7219:
+// SELECT count(*) GROUP BY GROUPING SETS ((), ()) returns two rows of 1.
+func TestRepeatedEmptySetsWithoutKeys(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end")
+	}
+	aggs := []logical.AggExpr{{Func: expr.AggCountStar, Name: "n", Type: types.Int64Type}}
+	g, err := logical.GroupingSets(logical.OneRow(), nil, nil, [][]int{{}, {}}, aggs, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := runLogical(t, g.Node, 2)
+	sameRows(t, "count(*)", text(res.rows, false, "n"), []string{"1", "1"})
+}
