@@ -1,7 +1,9 @@
 package local
 
 import (
+	"context"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -35,10 +37,10 @@ func TestGroupingSetsDistributed(t *testing.T) {
 	empty := [][][]any{{}, {}}
 	cases := []groupingCase{
 		{"rollup", logical.Rollup([][]int{{0}, {1}}), salesRows},
-		{"cube", logical.Cube([][]int{{0}, {1}}), salesRows},
+		{"cube", mustSets(logical.Cube([][]int{{0}, {1}})), salesRows},
 		{"repeated sets", [][]int{{0}, {0}, {}, {}}, salesRows},
 		{"key in no set", [][]int{{0}, {}}, salesRows},
-		{"product", logical.CrossSets([][]int{{0}}, logical.Rollup([][]int{{1}})), salesRows},
+		{"product", mustSets(logical.CrossSets([][]int{{0}}, logical.Rollup([][]int{{1}}))), salesRows},
 		{"one set", [][]int{{1}}, salesRows},
 		{"only empty set", [][]int{{}}, salesRows},
 		{"rollup over empty input", logical.Rollup([][]int{{0}, {1}}), empty},
@@ -48,15 +50,19 @@ func TestGroupingSetsDistributed(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(strings.ReplaceAll(tc.name, " ", "_"), func(t *testing.T) {
 			in := partitioned(t, "sales", salesCols, salesTypes, tc.chunks...)
-			got := runGrouping(t, in, tc.sets)
-			sameRows(t, tc.name, got, refGrouping(tc.chunks, tc.sets))
+			for _, distinct := range []bool{false, true} {
+				got := runGrouping(t, in, tc.sets, distinct)
+				sameRows(t, fmt.Sprintf("%s distinct=%v", tc.name, distinct), got, refGrouping(tc.chunks, tc.sets, distinct))
+			}
 		})
 	}
 }
 
 // runGrouping plans the sets with sum, count, count(*), min and avg of
-// amount, and GROUPING() in several forms, and returns the rows.
-func runGrouping(t *testing.T, in logical.Node, sets [][]int) []string {
+// amount (and, if distinct, count(DISTINCT amount), which makes the plan
+// aggregate once after a shuffle of raw rows), and GROUPING() in several
+// forms, and returns the rows.
+func runGrouping(t *testing.T, in logical.Node, sets [][]int, distinct bool) []string {
 	t.Helper()
 	keys := []*expr.Expr{colOf(t, in, "country"), colOf(t, in, "year")}
 	amount := colOf(t, in, "amount")
@@ -66,6 +72,9 @@ func runGrouping(t *testing.T, in logical.Node, sets [][]int) []string {
 		{Func: expr.AggCountStar, Name: "n", Type: types.Int64Type},
 		{Func: expr.AggMin, Arg: amount, Name: "lowest", Type: types.Int64Type},
 		{Func: expr.AggAvg, Arg: amount, Name: "mean", Type: types.Float64Type},
+	}
+	if distinct {
+		aggs = append(aggs, logical.AggExpr{Func: expr.AggCount, Arg: amount, Distinct: true, Name: "n_distinct", Type: types.Int64Type})
 	}
 	g, err := logical.GroupingSets(in, keys, []string{"country", "year"}, sets, aggs, "g")
 	if err != nil {
@@ -95,7 +104,7 @@ func runGrouping(t *testing.T, in logical.Node, sets [][]int) []string {
 // refGrouping computes the expected rows directly: for each set, group the
 // rows by the set's keys (NULLs equal) and aggregate; an empty set always
 // yields one row.
-func refGrouping(chunks [][][]any, sets [][]int) []string {
+func refGrouping(chunks [][][]any, sets [][]int, distinct bool) []string {
 	var rows [][]any
 	for _, c := range chunks {
 		rows = append(rows, c...)
@@ -118,14 +127,14 @@ func refGrouping(chunks [][][]any, sets [][]int) []string {
 			order = []string{""}
 		}
 		for _, k := range order {
-			out = append(out, refGroupRow(set, groups[k]))
+			out = append(out, refGroupRow(set, groups[k], distinct))
 		}
 	}
 	sortStrings(out)
 	return out
 }
 
-func refGroupRow(set []int, rows [][]any) string {
+func refGroupRow(set []int, rows [][]any, distinct bool) string {
 	in := func(i int) bool {
 		for _, s := range set {
 			if s == i {
@@ -152,11 +161,13 @@ func refGroupRow(set []int, rows [][]any) string {
 		fmt.Sprint(bit(1)<<1|bit(0)), fmt.Sprint(bit(0)<<2|bit(1)<<1|bit(0)))
 	var sum, n int
 	lowest := 0
+	seen := map[int]bool{}
 	for _, r := range rows {
 		if r[2] == nil {
 			continue
 		}
 		v := r[2].(int)
+		seen[v] = true
 		if n == 0 || v < lowest {
 			lowest = v
 		}
@@ -168,5 +179,51 @@ func refGroupRow(set []int, rows [][]any) string {
 	} else {
 		cells = append(cells, fmt.Sprint(sum), fmt.Sprint(n), fmt.Sprint(len(rows)), fmt.Sprint(lowest), fmt.Sprint(float64(sum)/float64(n)))
 	}
+	if distinct {
+		cells = append(cells, fmt.Sprint(len(seen)))
+	}
 	return strings.Join(cells, "|")
+}
+
+// TestGroupingSetsOverParquet reads the sales rows back from Parquet
+// files, one split each, so string keys arrive dictionary-encoded in
+// some batches while the Expand puts plain NULLs in others.
+func TestGroupingSetsOverParquet(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end")
+	}
+	dir := filepath.Join(t.TempDir(), "sales")
+	src := partitioned(t, "sales", salesCols, salesTypes, salesRows...)
+	runLogicalTo(t, src, 3, dir)
+	table := src.Schema().WithQualifier("sales")
+	scan := &logical.Scan{Source: "sales", Format: "parquet", Path: dir, Table: table}
+	if splits, err := splitFiles(context.Background(), scan); err != nil || len(splits) < 2 {
+		t.Fatalf("want several input files, got %d (%v)", len(splits), err)
+	}
+	for _, sets := range [][][]int{mustSets(logical.Cube([][]int{{0}, {1}})), {{0}, {0}, {}}} {
+		sameRows(t, fmt.Sprint(sets), runGrouping(t, scan, sets, false), refGrouping(salesRows, sets, false))
+	}
+}
+
+// mustSets unwraps a set expansion that cannot fail in these tests.
+func mustSets(sets [][]int, err error) [][]int {
+	if err != nil {
+		panic(err)
+	}
+	return sets
+}
+
+// TestRepeatedEmptySetsWithoutKeys is DuckDB's issue #7219:
+// SELECT count(*) GROUP BY GROUPING SETS ((), ()) returns two rows of 1.
+func TestRepeatedEmptySetsWithoutKeys(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end")
+	}
+	aggs := []logical.AggExpr{{Func: expr.AggCountStar, Name: "n", Type: types.Int64Type}}
+	g, err := logical.GroupingSets(logical.OneRow(), nil, nil, [][]int{{}, {}}, aggs, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := runLogical(t, g.Node, 2)
+	sameRows(t, "count(*)", text(res.rows, false, "n"), []string{"1", "1"})
 }

@@ -37,8 +37,13 @@ type planRun struct {
 // into a Parquet sink and reads the result back.
 func runLogical(t *testing.T, root logical.Node, parts int) planRun {
 	t.Helper()
+	return runLogicalTo(t, root, parts, filepath.Join(t.TempDir(), "out"))
+}
+
+// runLogicalTo is runLogical writing the Parquet files into directory out.
+func runLogicalTo(t *testing.T, root logical.Node, parts int, out string) planRun {
+	t.Helper()
 	ctx := context.Background()
-	out := filepath.Join(t.TempDir(), "out")
 	lp := &logical.Plan{Job: "setops", Sinks: []*logical.Write{{Input: root, Sink: "out", Format: "parquet", Path: out}}}
 	opt, err := optimizer.Optimize(lp, optimizer.Config{})
 	if err != nil {

@@ -57,7 +57,7 @@ func GroupingID(set []int, n int) int64 {
 // with one bit per argument, the first argument the most significant, set
 // when that key is not grouped in the row's set. No arguments means all
 // keys in order (GROUPING() / Spark's grouping_id()), which is the id column
-// itself. It reads only the grouping id, so it tells a NULL a set put in a
+// itself (a constant when there is one set). It reads only the grouping id, so it tells a NULL a set put in a
 // key from a NULL that is data.
 func (g *Grouped) Grouping(keys ...int) (*expr.Expr, error) {
 	if len(keys) == 0 {
@@ -76,7 +76,7 @@ func (g *Grouped) Grouping(keys ...int) (*expr.Expr, error) {
 	}
 	f := g.Node.Schema().Fields[g.Keys]
 	id := expr.BoundCol(g.Keys, f)
-	if len(keys) == g.Keys && slices.IsSorted(keys) && !hasRepeats(keys) {
+	if len(g.ids) > 1 && len(keys) == g.Keys && slices.IsSorted(keys) && !hasRepeats(keys) {
 		return id, nil
 	}
 	return groupingCase(id, g.ids, g.Keys, keys), nil
@@ -160,6 +160,8 @@ func normalizeSets(keys []*expr.Expr, keyNames []string, sets [][]int) ([][]int,
 		return nil, fmt.Errorf("not supported: more than %d grouping keys (%d)", MaxGroupingKeys, len(keys))
 	case len(sets) == 0:
 		return nil, fmt.Errorf("%w: no grouping sets", ErrGroupingSets)
+	case len(sets) > MaxGroupingSets:
+		return nil, fmt.Errorf("not supported: %d grouping sets (at most %d)", len(sets), MaxGroupingSets)
 	}
 	out := make([][]int, len(sets))
 	for i, s := range sets {

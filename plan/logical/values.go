@@ -26,8 +26,8 @@ var ErrValues = errors.New("invalid VALUES")
 // NewValues builds a Values node from bound constant rows. Each column takes
 // the common type of its expressions across rows (types.Common, as UNION
 // does) and expressions of another type are cast to it; a column is nullable
-// when any row's expression is. names are the column names (SQL's default is
-// col0, col1, ...; pass them), qualifier qualifies all of them.
+// when any row's expression is. names are the column names (without
+// aliases, DefaultValuesNames), qualifier qualifies all of them.
 func NewValues(rows [][]*expr.Expr, names []string, qualifier string) (*Values, error) {
 	if len(rows) == 0 {
 		return nil, fmt.Errorf("%w: no rows", ErrValues)
@@ -72,6 +72,16 @@ func NewValues(rows [][]*expr.Expr, names []string, qualifier string) (*Values, 
 		v.Rows = append(v.Rows, out)
 	}
 	return v, nil
+}
+
+// DefaultValuesNames are the column names of a VALUES list without column
+// aliases, DuckDB's col0, col1, ….
+func DefaultValuesNames(n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprintf("col%d", i)
+	}
+	return out
 }
 
 // OneRow is the relation of one row and no columns that SELECT without

@@ -43,9 +43,8 @@ func run(n logical.Node, data dataset) []row {
 		return runJoin(t, data)
 	case *logical.Sort:
 		return runSort(t, data)
-	case *logical.Limit:
-		rows := run(t.Input, data)
-		return rows[:min(int64(len(rows)), t.N)]
+	case *logical.Limit, *logical.Expand, *logical.Values, *logical.Replicate, *logical.SetOp:
+		return runSetNode(n, data)
 	case *logical.Distinct:
 		return runDistinct(run(t.Input, data))
 	case *logical.Union:
