@@ -3,6 +3,7 @@ package operator
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 
@@ -219,8 +220,11 @@ func TestCrossJoinStreams(t *testing.T) {
 	total := 0
 	for {
 		rec, err := j.Next(context.Background())
-		if err != nil {
+		if err == io.EOF {
 			break
+		}
+		if err != nil {
+			t.Fatal(err)
 		}
 		if rec.NumRows() > maxPairs {
 			t.Fatalf("batch of %d rows, want at most %d", rec.NumRows(), maxPairs)
