@@ -22,7 +22,14 @@ type hashMatcher struct {
 	table                *joinTable
 	enc                  keys.Keys
 	pi, bi               []int32
-	ready                bool
+
+	// The probe batch being matched: its key columns, and the next row.
+	kc        []arrow.Array
+	n, cursor int
+	ints      bool // single integer key: vals and col, else enc and skip
+	vals      []int64
+	col       arrow.Array
+	skip      []bool
 }
 
 var _ joinMatcher = (*hashMatcher)(nil)
@@ -120,55 +127,78 @@ func (m *hashMatcher) nullRows(kc []arrow.Array, anyNull []bool) []bool {
 }
 
 func (m *hashMatcher) start(ctx context.Context, rec arrow.RecordBatch) error {
+	releaseAll(m.kc)
+	m.kc = nil
 	kc, err := evalAll(ctx, m.probeKeys, rec)
 	if err != nil {
 		return err
 	}
-	defer releaseAll(kc)
-	m.pi, m.bi = m.pi[:0], m.bi[:0]
-	m.ready = true
-	return m.match(kc, int(rec.NumRows()))
+	m.kc, m.n, m.cursor = kc, int(rec.NumRows()), 0
+	m.vals, m.col, m.ints = nil, nil, false
+	if vals, col, ok := intKeys(kc); ok && m.table.intHeads != nil {
+		m.vals, m.col, m.ints = vals, col, true
+		return nil
+	}
+	if err := m.enc.Encode(kc, m.n); err != nil {
+		return err
+	}
+	m.skip = m.nullRows(kc, m.enc.AnyNull)
+	return nil
 }
 
+// next returns the pairs of the next run of probe rows: all of them unless
+// they pair up with more than maxHashPairs build rows (a key shared by
+// many rows on both sides), so output batches stay bounded.
 func (m *hashMatcher) next([]bool) ([]int32, []int32, bool) {
-	if !m.ready {
+	if m.cursor >= m.n {
 		return nil, nil, false
 	}
-	m.ready = false
+	m.pi, m.bi = m.pi[:0], m.bi[:0]
+	if m.ints {
+		m.matchInts()
+	} else {
+		m.matchEncoded()
+	}
 	return m.pi, m.bi, true
 }
 
-// match finds every (probe row, build row) pair with equal keys.
-func (m *hashMatcher) match(kc []arrow.Array, n int) error {
+// maxHashPairs bounds a hash join's chunk, far above a probe batch's pairs
+// in a key join, so the usual batch is one chunk.
+const maxHashPairs = 4 * DefaultBatchRows
+
+func (m *hashMatcher) matchInts() {
 	pi, bi := m.pi, m.bi
-	if vals, col, ok := intKeys(kc); ok && m.table.intHeads != nil {
-		hasNulls := col.NullN() > 0
-		for i, v := range vals {
-			if hasNulls && col.IsNull(i) {
-				continue
-			}
-			h, ok := m.table.intHeads[v]
-			for b := h; ok && b >= 0; b = m.table.next[b] {
-				pi, bi = append(pi, int32(i)), append(bi, b)
-			}
+	hasNulls := m.col.NullN() > 0
+	i := m.cursor
+	for ; i < m.n && len(pi) < maxHashPairs; i++ {
+		if hasNulls && m.col.IsNull(i) {
+			continue
 		}
-		m.pi, m.bi = pi, bi
-		return nil
+		h, ok := m.table.intHeads[m.vals[i]]
+		for b := h; ok && b >= 0; b = m.table.next[b] {
+			pi, bi = append(pi, int32(i)), append(bi, b)
+		}
 	}
-	if err := m.enc.Encode(kc, n); err != nil {
-		return err
-	}
-	skip := m.nullRows(kc, m.enc.AnyNull)
-	for i := 0; i < n; i++ {
-		if skip[i] {
+	m.cursor, m.pi, m.bi = i, pi, bi
+}
+
+func (m *hashMatcher) matchEncoded() {
+	pi, bi := m.pi, m.bi
+	i := m.cursor
+	for ; i < m.n && len(pi) < maxHashPairs; i++ {
+		if m.skip[i] {
 			continue
 		}
 		for b := m.table.first(m.enc.Row(i)); b >= 0; b = m.table.next[b] {
 			pi, bi = append(pi, int32(i)), append(bi, b)
 		}
 	}
-	m.pi, m.bi = pi, bi
-	return nil
+	m.cursor, m.pi, m.bi = i, pi, bi
+}
+
+func (m *hashMatcher) close() {
+	releaseAll(m.kc)
+	m.kc = nil
 }
 
 // joinTable indexes the build side: chains of row indexes per key (heads

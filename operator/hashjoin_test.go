@@ -3,6 +3,7 @@ package operator
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 
@@ -219,8 +220,11 @@ func TestCrossJoinStreams(t *testing.T) {
 	total := 0
 	for {
 		rec, err := j.Next(context.Background())
-		if err != nil {
+		if err == io.EOF {
 			break
+		}
+		if err != nil {
+			t.Fatal(err)
 		}
 		if rec.NumRows() > maxPairs {
 			t.Fatalf("batch of %d rows, want at most %d", rec.NumRows(), maxPairs)
@@ -230,5 +234,56 @@ func TestCrossJoinStreams(t *testing.T) {
 	}
 	if total != 700*300 {
 		t.Fatalf("cross join gave %d rows, want %d", total, 700*300)
+	}
+}
+
+// TestHashJoinChunksFanOut joins on a key shared by many rows on both
+// sides: the pairs come out in bounded chunks, and outer joins still see
+// every chunk's matches before emitting unmatched rows.
+func TestHashJoinChunksFanOut(t *testing.T) {
+	var left, right []joinRow
+	for i := range 700 {
+		k := int64(1)
+		if i%100 == 0 {
+			k = 2 // unmatched
+		}
+		left = append(left, joinRow{p(k), p(int64(i))})
+	}
+	for i := range 450 {
+		right = append(right, joinRow{p(1), p(int64(i))})
+	}
+	right = append(right, joinRow{p(3), p(0)})
+	for _, typ := range []logical.JoinType{logical.InnerJoin, logical.FullJoin, logical.MarkJoin} {
+		c := joinCase{typ: typ, keyed: true}
+		j := &joinOp{probe: source(joinLeftSchema, batches(joinLeftSchema, left, 700)...),
+			buildIn: source(joinRightSchema, batches(joinRightSchema, right, 451)...),
+			spec:    c.spec(), schema: c.schema().Arrow()}
+		if err := j.compile(&Env{}); err != nil {
+			t.Fatal(err)
+		}
+		total, batches := 0, 0
+		for {
+			rec, err := j.Next(context.Background())
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rec.NumRows() > maxHashPairs+450 {
+				t.Fatalf("%s: batch of %d rows", typ, rec.NumRows())
+			}
+			total += int(rec.NumRows())
+			batches++
+			rec.Release()
+		}
+		j.Close()
+		want := map[logical.JoinType]int{logical.InnerJoin: 693 * 450, logical.FullJoin: 693*450 + 7 + 1, logical.MarkJoin: 700}[typ]
+		if total != want {
+			t.Fatalf("%s: %d rows, want %d", typ, total, want)
+		}
+		if typ == logical.InnerJoin && batches < 2 {
+			t.Fatalf("%d pairs in %d batch(es): not chunked", total, batches)
+		}
 	}
 }

@@ -60,6 +60,8 @@ type joinMatcher interface {
 	// has none left. skip, when not nil, marks probe rows whose further
 	// pairs do not matter (semi, anti and mark joins stop at one).
 	next(skip []bool) (pi, bi []int32, ok bool)
+	// close releases what the matcher holds.
+	close()
 }
 
 // maxPairs bounds a nested loop's chunk: probe rows × build rows per filter
@@ -400,6 +402,9 @@ func retained(cols []arrow.Array) []arrow.Array {
 }
 
 func (j *joinOp) Close() error {
+	if j.matcher != nil {
+		j.matcher.close()
+	}
 	j.buildIn.Close()
 	releaseAll(j.build)
 	j.build = nil

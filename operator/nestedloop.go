@@ -35,6 +35,8 @@ func (m *nestedLoopMatcher) start(_ context.Context, rec arrow.RecordBatch) erro
 	return nil
 }
 
+func (m *nestedLoopMatcher) close() {}
+
 // next pairs the probe rows not in skip with the next run of build rows.
 func (m *nestedLoopMatcher) next(skip []bool) ([]int32, []int32, bool) {
 	if m.from >= m.buildN {
