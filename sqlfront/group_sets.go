@@ -20,7 +20,9 @@ func (c *conv) groupBy(q *Query, items []*ast.GroupItem) error {
 			return clauseErr("group_by", i, err)
 		}
 		grouped = grouped || (g.Kind != ast.GroupExpr && g.Kind != ast.GroupList)
-		sets = logical.CrossSets(sets, s)
+		if sets, err = logical.CrossSets(sets, s); err != nil {
+			return clauseErr("group_by", i, unsupported("not supported: %v", err))
+		}
 	}
 	if grouped && len(q.GroupBy) > 0 {
 		q.GroupingSets = sets
@@ -50,10 +52,11 @@ func (c *conv) groupSets(q *Query, g *ast.GroupItem, keys map[string]int) ([][]i
 		if g.Kind == ast.GroupRollup {
 			return logical.Rollup(elems), nil
 		}
-		if len(elems) > 12 {
-			return nil, unsupported("not supported: CUBE of %d elements (%d grouping sets)", len(elems), 1<<len(elems))
+		cube, err := logical.Cube(elems)
+		if err != nil {
+			return nil, unsupported("not supported: %v", err)
 		}
-		return logical.Cube(elems), nil
+		return cube, nil
 	case ast.GroupSets:
 		var out [][]int
 		for _, it := range g.Items {
