@@ -83,7 +83,7 @@ func (p *planner) plan() (logical.Node, error) {
 	if err := p.orderPhase1(out); err != nil {
 		return nil, err
 	}
-	qualify, err := p.rewrite("qualify", -1, p.q.Qualify)
+	qualify, err := p.rewrite("qualify", -1, p.selectAliases(p.q.Qualify, base))
 	if err != nil {
 		return nil, err
 	}
@@ -278,4 +278,28 @@ func isOperator(name string) bool {
 		return true
 	}
 	return false
+}
+
+// selectAliases replaces names of select items in e (QUALIFY may name
+// them, as in DuckDB) by the items' expressions; a column of the input
+// with that name wins. Grouped queries resolve aliases in rewrite.
+func (p *planner) selectAliases(e *expr.Expr, base logical.Node) *expr.Expr {
+	if e == nil || p.agg != nil {
+		return e
+	}
+	out, _ := expr.Transform(e, func(n *expr.Expr) (*expr.Expr, error) {
+		if n.Kind != expr.KindColumn || n.Qualifier != "" || isPlaceholder(n) || isWindowRef(n) {
+			return n, nil
+		}
+		if _, err := base.Schema().Resolve("", n.Name); err == nil {
+			return n, nil
+		}
+		for _, it := range p.q.Select {
+			if it.Expr != nil && strings.EqualFold(it.Alias, n.Name) {
+				return it.Expr, nil
+			}
+		}
+		return n, nil
+	})
+	return out
 }
