@@ -1,0 +1,28 @@
+package expr
+
+var aggregateFuncs = []FuncInfo{
+	agg(AggCount, nil, "(any) | (*)", "int64, never NULL", "count(x) counts non-NULL values, count(*) rows.", sI),
+	agg(AggSum, nil, "(numeric)", "int64 for integers, decimal(38,s) for decimal(p,s), float64 for floats", "Sum; integer overflow is an error.", sI),
+	agg(AggAvg, names("mean"), "(numeric)", "float64", "Mean.", sI),
+	agg(AggMin, nil, "(T)", "T", "Least value.", sI),
+	agg(AggMax, nil, "(T)", "T", "Greatest value.", sI),
+	agg(AggStddevSamp, names("stddev", "std"), "(numeric)", "float64", "Sample standard deviation (Welford, merged with Chan's formula); NULL for fewer than 2 values.", sF),
+	agg(AggStddevPop, nil, "(numeric)", "float64", "Population standard deviation; NULL for no values.", sF),
+	agg(AggVarSamp, names("variance"), "(numeric)", "float64", "Sample variance; NULL for fewer than 2 values.", sF),
+	agg(AggVarPop, nil, "(numeric)", "float64", "Population variance.", sF),
+	agg(AggCovarSamp, nil, "(numeric y, numeric x)", "float64", "Sample covariance over rows where both are non-NULL.", sF, sF),
+	agg(AggCovarPop, nil, "(numeric y, numeric x)", "float64", "Population covariance over rows where both are non-NULL.", sF, sF),
+	agg(AggCorr, nil, "(numeric y, numeric x)", "float64", "Pearson correlation over rows where both are non-NULL; NULL when either has zero variance (DuckDB gives NaN there).", sF, sF),
+	agg(AggCountIf, names("countif"), "(bool)", "int64, never NULL", "Number of rows where the argument is TRUE.", sB),
+	agg(AggBoolAnd, names("every", "logical_and"), "(bool)", "bool", "TRUE when every non-NULL value is TRUE; NULL for no values.", sB),
+	agg(AggBoolOr, names("logical_or"), "(bool)", "bool", "TRUE when some non-NULL value is TRUE; NULL for no values.", sB),
+	agg(AggAnyValue, names("arbitrary"), "(T)", "T", "Some non-NULL value of the group (the first to arrive).", sI),
+	agg(AggFirst, nil, "(T)", "T", "The value of the first row to arrive, NULL included. Arrival order across partitions and tasks is not defined; use it where every row of the group holds the same value.", sI),
+	agg(AggLast, nil, "(T)", "T", "The value of the last row to arrive, NULL included; order of arrival as for first.", sI),
+	agg(AggMedian, nil, "(numeric)", "float64; decimal(p,s) for decimals", "quantile_cont(x, 0.5): exact, interpolating between the two middle values (DuckDB). Needs the whole group in one task.", sF),
+	agg(AggQuantileCont, names("percentile_cont"), "(numeric, float64 fraction literal)", "float64; decimal(p,s) for decimals", "Exact continuous quantile with linear interpolation (DuckDB's quantile_cont). Needs the whole group in one task.", sF, litF(0.25)),
+	agg(AggQuantileDisc, names("quantile", "percentile_disc"), "(T, float64 fraction literal)", "T", "Exact discrete quantile: the value at index floor((n - 1) * fraction) of the sorted values (DuckDB).", sF, litF(0.25)),
+	agg(AggApproxQuantile, names("percentile_approx"), "(numeric, float64 fraction literal)", "the argument's type (float64 for floats)", "Approximate quantile from a mergeable t-digest (compression 100); integers and decimals round to the nearest value of their type.", sF, litF(0.5)),
+	agg(AggApproxCountDistinct, names("approx_distinct"), "(any)", "int64, never NULL", "Approximate number of distinct non-NULL values: a mergeable HyperLogLog of 4096 registers (standard error about 1.6%), exact while a group has few values.", sS),
+	agg(AggSingleValue, nil, "(T)", "T", "Internal guard of scalar subqueries: NULL on no rows, the value on one row, an error \"scalar subquery returned more than one row\" on more.", sI),
+}
