@@ -1,8 +1,11 @@
 package expr
 
 import (
+	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/drover-etl/drover/types"
 )
 
 // FuncKind says how a registered function is used.
@@ -156,3 +159,24 @@ func agg(f AggFunc, aliases []string, args, result, doc string, sample ...any) F
 }
 
 func names(n ...string) []string { return n }
+
+// Sample returns a call's worth of sample arguments (columns of a small
+// schema, and literals where the function wants constants) that the
+// function binds with; tests of the binder and the evaluator use it.
+func (f FuncInfo) Sample() ([]*Expr, *types.Schema) {
+	schema := &types.Schema{}
+	var args []*Expr
+	for i, s := range f.sample {
+		switch v := s.(type) {
+		case types.Type:
+			name := fmt.Sprintf("c%d", i)
+			schema.Fields = append(schema.Fields, types.Field{Name: name, Type: v, Nullable: true})
+			args = append(args, Col("", name))
+		case types.Value:
+			args = append(args, Lit(v))
+		default:
+			panic(fmt.Sprintf("sample of %s: %T", f.Name, s))
+		}
+	}
+	return args, schema
+}

@@ -2,7 +2,6 @@ package expr
 
 import (
 	"flag"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,32 +12,12 @@ import (
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
-// sampleCall builds the call of f with its sample arguments and the
-// schema its column arguments come from.
-func sampleCall(f FuncInfo) ([]*Expr, *types.Schema) {
-	schema := &types.Schema{}
-	var args []*Expr
-	for i, s := range f.sample {
-		switch v := s.(type) {
-		case types.Type:
-			name := fmt.Sprintf("c%d", i)
-			schema.Fields = append(schema.Fields, types.Field{Name: name, Type: v, Nullable: true})
-			args = append(args, Col("", name))
-		case types.Value:
-			args = append(args, Lit(v))
-		default:
-			panic(fmt.Sprintf("sample of %s: %T", f.Name, s))
-		}
-	}
-	return args, schema
-}
-
 // TestRegistryMatchesBinder: every registered function binds with its
 // sample arguments, and every function the binder knows is registered.
 func TestRegistryMatchesBinder(t *testing.T) {
 	registered := map[string]bool{}
 	for _, f := range Functions() {
-		args, schema := sampleCall(f)
+		args, schema := f.Sample()
 		if f.Kind == FuncAggregate {
 			if _, _, _, err := BindAggCall(f.Agg, args, schema, nil); err != nil {
 				t.Errorf("aggregate %s does not bind with its sample: %v", f.Name, err)
