@@ -42,7 +42,8 @@ func strFn(f func(string) string) rowFn {
 }
 
 // buildConcatWS is not strict: NULL arguments after the separator are
-// skipped, a NULL separator makes the result NULL.
+// skipped, a NULL separator makes the result NULL. Not liftable either:
+// lifting maps NULL rows of a dictionary to NULL results.
 func buildConcatWS(c *compiler, e *expr.Expr, args []node) (node, error) {
 	f := func(a []types.Value) (types.Value, error) {
 		if a[0].Null {
@@ -62,7 +63,7 @@ func buildConcatWS(c *compiler, e *expr.Expr, args []node) (node, error) {
 		}
 		return strVal(sb.String()), nil
 	}
-	return rowBuilder("s", liftable, fixed1(f))(c, e, args)
+	return rowBuilder("s", 0, fixed1(f))(c, e, args)
 }
 
 // splitPartRow: DuckDB's split_part. n is 1-based, negative counts from
