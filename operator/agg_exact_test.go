@@ -146,7 +146,6 @@ func TestSingleValue(t *testing.T) {
 
 func sliceRows(rec arrowRec, from, to int64) arrowRec { return rec.NewSlice(from, to) }
 
-
 func globalAggNode(out *types.Schema, aggs []logical.AggExpr) *physical.Node {
 	return &physical.Node{Op: physical.OpHashAgg, Schema: out,
 		Agg: &physical.AggSpec{Mode: physical.AggComplete, Aggs: aggs}}
