@@ -238,12 +238,24 @@ var AggFuncByName = map[string]AggFunc{}
 //     two strings → bool. lower, upper, trim, ltrim, rtrim: string.
 //     length: string → int64.
 //   - round: (x, int64 digits) with x float64 or decimal, result x's Type;
-//     floor, ceil: float64 or decimal, result x's Type.
+//     floor, ceil, trunc: (x[, int64 digits]), float64 or decimal, result
+//     x's Type.
 //   - year, month, day, hour, day_of_week: date or timestamp → int32.
 //     date_trunc: (string literal unit, date|timestamp) → arg's Type.
-//     date_add: (date, int64 days) → date. date_diff: (date, date) → int64.
+//     date_add: (date, int64 days) → date. date_diff: (date, date) → int64,
+//     or (string literal unit, T, T) with T date or timestamp → int64.
+//     date_part: (string literal unit, date|timestamp) → int64 (epoch:
+//     float64), the unit normalized (NormalizeDatePart).
+//   - the registry's other functions: arguments converted to the types its
+//     Args column names (strings, int64, float64 for math, date or
+//     timestamp), result as its Result column says. The binder rewrites
+//     if, nvl2 (to case), date_sub (to date_add), quarter, minute, second,
+//     day_of_year, weekofyear (to date_part) and replaces current_date,
+//     current_timestamp and unix_timestamp() by literals; those names never
+//     appear in bound trees.
 //   - plugin functions (name with a dot): args as the plugin declared.
 //
 // Aggregate result types: count, count(*) → int64; sum(int32|int64) → int64;
 // sum(decimal(p,s)) → decimal(38,s); sum(float32|float64) → float64;
-// avg(any numeric) → float64; min, max → the arg's Type.
+// avg(any numeric) → float64; min, max → the arg's Type; the others as
+// AggResultType and the registry state.
