@@ -80,7 +80,7 @@ func TestAggregatesAgainstDuckDB(t *testing.T) {
 		{expr.AggStddevPop, []*expr.Expr{col("d")}, "1.118033988749895|0|NULL"},
 		{expr.AggCovarPop, []*expr.Expr{col("y"), col("x")}, "2.5|0|NULL"},
 		{expr.AggCovarSamp, []*expr.Expr{col("y"), col("x")}, "3.3333333333333335|NULL|NULL"},
-		{expr.AggCorr, []*expr.Expr{col("y"), col("x")}, "1|NULL|NULL"},
+		{expr.AggCorr, []*expr.Expr{col("y"), col("x")}, "1|NaN|NULL"},
 		{expr.AggMedian, []*expr.Expr{col("y")}, "2.5|7|NULL"},
 		{expr.AggMedian, []*expr.Expr{col("d")}, "2.50|7.50|NULL"},
 		{expr.AggQuantileCont, []*expr.Expr{col("y"), lit(0.25)}, "1.75|7|NULL"},

@@ -204,8 +204,10 @@ func (a *comomentAcc) final() (arrow.Array, error) {
 		case a.f == expr.AggCovarSamp && n > 1:
 			out[g], valid[g] = a.c[g]/float64(n-1), true
 		case a.f == expr.AggCorr && n > 0:
+			// Zero variance on either side is NaN, as in DuckDB.
+			out[g], valid[g] = math.NaN(), true
 			if d := math.Sqrt(a.sx[g] * a.sy[g]); d != 0 {
-				out[g], valid[g] = a.c[g]/d, true
+				out[g] = a.c[g] / d
 			}
 		}
 	}

@@ -26,7 +26,8 @@ type quantileAcc[T any] struct {
 	groups [][]T
 	values func(arrow.Array) ([]T, bool)
 	cmp    func(a, b T) int
-	// interp: lo + frac*(hi-lo) for quantile_cont; nil for quantile_disc.
+	// interp blends two neighbours for quantile_cont (floats as DuckDB:
+	// lo·(1-frac) + hi·frac); nil for quantile_disc.
 	interp func(lo, hi T, frac float64) T
 }
 
@@ -48,7 +49,7 @@ func newQuantile(a logical.AggExpr) (accumulator, error) {
 			cmp: decimal128.Num.Cmp, interp: interpDecimal}, nil
 	}
 	return &quantileAcc[float64]{f: a.Func, q: q, dt: arrow.PrimitiveTypes.Float64, values: anyFloat64s,
-		cmp: types.CompareFloat[float64], interp: func(lo, hi float64, frac float64) float64 { return lo + frac*(hi-lo) }}, nil
+		cmp: types.CompareFloat[float64], interp: func(lo, hi float64, frac float64) float64 { return lo*(1-frac) + hi*frac }}, nil
 }
 
 func newQuantileDisc(f expr.AggFunc, q float64, t types.Type) (accumulator, error) {
