@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/decimal128"
 
 	"github.com/drover-etl/drover/expr"
 	"github.com/drover-etl/drover/plan/logical"
@@ -149,4 +150,19 @@ func sliceRows(rec arrowRec, from, to int64) arrowRec { return rec.NewSlice(from
 func globalAggNode(out *types.Schema, aggs []logical.AggExpr) *physical.Node {
 	return &physical.Node{Op: physical.OpHashAgg, Schema: out,
 		Agg: &physical.AggSpec{Mode: physical.AggComplete, Aggs: aggs}}
+}
+
+func TestInterpDecimalTruncatesTowardZero(t *testing.T) {
+	for _, c := range []struct {
+		lo, hi int64
+		frac   float64
+		want   int64
+	}{
+		{-5, -4, 0.5, -4}, {4, 5, 0.5, 4}, {-1, 2, 0.25, 0}, {100, 200, 0.1, 110},
+	} {
+		got := interpDecimal(decimal128.FromI64(c.lo), decimal128.FromI64(c.hi), c.frac)
+		if got != decimal128.FromI64(c.want) {
+			t.Errorf("interp(%d, %d, %v) = %v, want %d", c.lo, c.hi, c.frac, got.BigInt(), c.want)
+		}
+	}
 }

@@ -143,10 +143,10 @@ func (a *quantileAcc[T]) final() (arrow.Array, error) {
 // zero to the scale, as DuckDB's integer interpolation of decimals does.
 func interpDecimal(lo, hi decimal128.Num, frac float64) decimal128.Num {
 	l, h := lo.BigInt(), hi.BigInt()
-	delta := new(big.Rat).SetInt(new(big.Int).Sub(h, l))
+	v := new(big.Rat).SetInt(new(big.Int).Sub(h, l))
 	f := new(big.Rat)
 	f.SetFloat64(frac)
-	delta.Mul(delta, f)
-	q := new(big.Int).Quo(delta.Num(), delta.Denom())
-	return decimal128.FromBigInt(q.Add(q, l))
+	v.Mul(v, f)
+	v.Add(v, new(big.Rat).SetInt(l))
+	return decimal128.FromBigInt(new(big.Int).Quo(v.Num(), v.Denom()))
 }
