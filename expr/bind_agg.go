@@ -42,6 +42,8 @@ func AggResultType(f AggFunc, arg types.Type) (types.Type, error) {
 		return boolAgg(f, arg, types.BoolType)
 	case AggMin, AggMax, AggAnyValue, AggFirst, AggLast, AggSingleValue, AggQuantileDisc:
 		return arg, nil
+	case AggStringAgg:
+		return types.StringType, nil
 	}
 	return types.Type{}, fmt.Errorf("expr: unknown aggregate %d", f)
 }
@@ -98,7 +100,7 @@ func AggArity(f AggFunc) (columns, params int) {
 		return 0, 0
 	case AggCorr, AggCovarSamp, AggCovarPop:
 		return 2, 0
-	case AggQuantileCont, AggQuantileDisc, AggApproxQuantile:
+	case AggQuantileCont, AggQuantileDisc, AggApproxQuantile, AggStringAgg:
 		return 1, 1
 	}
 	return 1, 0
@@ -118,7 +120,7 @@ func BindAgg(f AggFunc, arg *Expr, schema *types.Schema, funcs FuncResolver) (*E
 		return nil, types.Type{}, err
 	}
 	if len(extra) > 0 {
-		return nil, types.Type{}, &bindError{kind: ErrArity, msg: fmt.Sprintf("%s takes %d arguments", f, 1+len(extra))}
+		return nil, types.Type{}, &bindError{kind: ErrArity, msg: fmt.Sprintf("%s has %d arguments after binding; bind it with BindAggCall", f, 1+len(extra))}
 	}
 	return bound, t, nil
 }
@@ -127,12 +129,16 @@ func BindAgg(f AggFunc, arg *Expr, schema *types.Schema, funcs FuncResolver) (*E
 // AggExpr.Arg, the others AggExpr.Extra (see AggArity): the second column
 // of corr and covar_*, cast to float64 like the first; the fraction of
 // quantile_cont, quantile_disc and approx_quantile, a float64 literal in
-// [0, 1].
+// [0, 1]; the separator of string_agg, a string literal (',' when left
+// out), its argument cast to string.
 func BindAggCall(f AggFunc, args []*Expr, schema *types.Schema, funcs FuncResolver) (*Expr, []*Expr, types.Type, error) {
 	if f == AggCountStar {
 		return nil, nil, types.Int64Type, nil
 	}
 	cols, params := AggArity(f)
+	if f == AggStringAgg && len(args) == 1 {
+		args = append(args, Lit(types.StringValue(",")))
+	}
 	if len(args) != cols+params {
 		return nil, nil, types.Type{}, &bindError{kind: ErrArity,
 			msg: fmt.Sprintf("%s takes %d argument(s), got %d", f, cols+params, len(args))}
@@ -156,6 +162,12 @@ func BindAggCall(f AggFunc, args []*Expr, schema *types.Schema, funcs FuncResolv
 			}
 			bound[i] = castTo(bound[i], types.Float64Type)
 		}
+	}
+	if f == AggStringAgg {
+		if _, err := literalArg(&Expr{Name: f.String()}, bound[1], types.String, "a separator string"); err != nil {
+			return nil, nil, types.Type{}, err
+		}
+		return castTo(bound[0], types.StringType), bound[1:], t, nil
 	}
 	if params == 1 {
 		p, err := quantileFraction(f, bound[1])

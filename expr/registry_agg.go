@@ -24,5 +24,6 @@ var aggregateFuncs = []FuncInfo{
 	agg(AggQuantileDisc, names("quantile", "percentile_disc"), "(T, float64 fraction literal)", "T", "Exact discrete quantile: the first sorted value whose cumulative share reaches the fraction, index max(ceil(n * fraction), 1) - 1 (DuckDB, SQL's percentile_disc).", sF, litF(0.25)),
 	agg(AggApproxQuantile, names("percentile_approx"), "(numeric, float64 fraction literal)", "the argument's type (float64 for floats)", "Approximate quantile from a mergeable t-digest (compression 100); integers and decimals round to the nearest value of their type.", sF, litF(0.5)),
 	agg(AggApproxCountDistinct, names("approx_distinct"), "(any)", "int64, never NULL", "Approximate number of distinct non-NULL values: a mergeable HyperLogLog of 4096 registers (standard error about 1.6%), exact while a group has few values.", sS),
+	agg(AggStringAgg, names("group_concat", "listagg"), "(any[, string separator literal])", "string", "Concatenates the non-NULL values (cast to string) with the separator, default ','. Order of arrival as for first; ORDER BY inside the call is not supported.", sS, litS(";")),
 	agg(AggSingleValue, nil, "(T)", "T", "Internal guard of scalar subqueries: NULL on no rows, the value on one row, an error \"scalar subquery returned more than one row\" on more.", sI),
 }

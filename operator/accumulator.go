@@ -84,6 +84,11 @@ func baseAccumulator(a logical.AggExpr) (accumulator, error) {
 		return newQuantile(a)
 	case expr.AggApproxCountDistinct:
 		return &hllAcc{}, nil
+	case expr.AggStringAgg:
+		if len(a.Extra) != 1 || !a.Extra[0].IsLiteral() {
+			return nil, fmt.Errorf("%s: the separator must be a literal", a.Func)
+		}
+		return &stringAggAcc{sep: a.Extra[0].Value.S}, nil
 	case expr.AggApproxQuantile:
 		if len(a.Extra) != 1 || !a.Extra[0].IsLiteral() {
 			return nil, fmt.Errorf("%s: the fraction must be a literal", a.Func)

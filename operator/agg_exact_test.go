@@ -95,6 +95,8 @@ func TestAggregatesAgainstDuckDB(t *testing.T) {
 		{expr.AggAnyValue, []*expr.Expr{col("s")}, `"c"|"z"|NULL`},
 		{expr.AggFirst, []*expr.Expr{col("s")}, `"c"|"z"|NULL`},
 		{expr.AggLast, []*expr.Expr{col("s")}, `"b"|"z"|NULL`},
+		{expr.AggStringAgg, []*expr.Expr{col("s"), expr.Lit(types.StringValue("; "))}, `"c; a; d; b"|"z"|NULL`},
+		{expr.AggStringAgg, []*expr.Expr{col("y")}, `"3,1,4,2"|"7"|NULL`},
 	} {
 		aggs := []logical.AggExpr{bindAgg(t, in, c.f, "a", c.args...)}
 		rec.Retain()
