@@ -44,6 +44,8 @@ func AggResultType(f AggFunc, arg types.Type) (types.Type, error) {
 		return arg, nil
 	case AggStringAgg:
 		return types.StringType, nil
+	case AggArgMax, AggArgMin:
+		return arg, nil
 	}
 	return types.Type{}, fmt.Errorf("expr: unknown aggregate %d", f)
 }
@@ -98,7 +100,7 @@ func AggArity(f AggFunc) (columns, params int) {
 	switch f {
 	case AggCountStar:
 		return 0, 0
-	case AggCorr, AggCovarSamp, AggCovarPop:
+	case AggCorr, AggCovarSamp, AggCovarPop, AggArgMax, AggArgMin:
 		return 2, 0
 	case AggQuantileCont, AggQuantileDisc, AggApproxQuantile, AggStringAgg:
 		return 1, 1
@@ -127,7 +129,8 @@ func BindAgg(f AggFunc, arg *Expr, schema *types.Schema, funcs FuncResolver) (*E
 
 // BindAggCall binds every argument of aggregate f: the first becomes
 // AggExpr.Arg, the others AggExpr.Extra (see AggArity): the second column
-// of corr and covar_*, cast to float64 like the first; the fraction of
+// of corr and covar_*, cast to float64 like the first; the ordering
+// column of arg_max and arg_min, as it is; the fraction of
 // quantile_cont, quantile_disc and approx_quantile, a float64 literal in
 // [0, 1]; the separator of string_agg, a string literal (',' when left
 // out), its argument cast to string.
@@ -154,6 +157,12 @@ func BindAggCall(f AggFunc, args []*Expr, schema *types.Schema, funcs FuncResolv
 	t, err := AggResultType(f, bound[0].Type)
 	if err != nil {
 		return nil, nil, types.Type{}, fmt.Errorf("%w in %s(%s)", err, f, args[0])
+	}
+	if f == AggArgMax || f == AggArgMin {
+		if k := bound[1].Type; k.ID == types.Null {
+			return nil, nil, types.Type{}, typeErrorf("%s of an untyped NULL ordering value; CAST it", f)
+		}
+		return bound[0], bound[1:], t, nil
 	}
 	if cols == 2 {
 		for i := range bound {

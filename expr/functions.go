@@ -196,13 +196,15 @@ const (
 	// on more.
 	AggSingleValue
 	AggStringAgg
+	AggArgMax
+	AggArgMin
 )
 
 var aggNames = [...]string{"sum", "count", "count(*)", "min", "max", "avg",
 	"stddev_samp", "stddev_pop", "var_samp", "var_pop", "count_if", "bool_and", "bool_or",
 	"any_value", "first", "last", "corr", "covar_samp", "covar_pop", "median",
 	"quantile_cont", "quantile_disc", "approx_quantile", "approx_count_distinct", "single_value",
-	"string_agg"}
+	"string_agg", "arg_max", "arg_min"}
 
 func (f AggFunc) String() string {
 	if int(f) < len(aggNames) {

@@ -25,5 +25,7 @@ var aggregateFuncs = []FuncInfo{
 	agg(AggApproxQuantile, names("percentile_approx"), "(numeric, float64 fraction literal)", "the argument's type (float64 for floats)", "Approximate quantile from a mergeable t-digest (compression 100); integers and decimals round to the nearest value of their type.", sF, litF(0.5)),
 	agg(AggApproxCountDistinct, names("approx_distinct"), "(any)", "int64, never NULL", "Approximate number of distinct non-NULL values: a mergeable HyperLogLog of 4096 registers (standard error about 1.6%), exact while a group has few values.", sS),
 	agg(AggStringAgg, names("group_concat", "listagg"), "(any[, string separator literal])", "string", "Concatenates the non-NULL values (cast to string) with the separator, default ','. Order of arrival as for first; ORDER BY inside the call is not supported.", sS, litS(";")),
+	agg(AggArgMax, names("max_by", "argmax"), "(T arg, orderable val)", "T", "arg at the row with the greatest val; rows where either is NULL are skipped; ties keep the first to arrive.", sS, sI),
+	agg(AggArgMin, names("min_by", "argmin"), "(T arg, orderable val)", "T", "arg at the row with the least val; rows where either is NULL are skipped; ties keep the first to arrive.", sS, sI),
 	agg(AggSingleValue, nil, "(T)", "T", "Internal guard of scalar subqueries: NULL on no rows, the value on one row, an error \"scalar subquery returned more than one row\" on more.", sI),
 }

@@ -84,6 +84,11 @@ func baseAccumulator(a logical.AggExpr) (accumulator, error) {
 		return newQuantile(a)
 	case expr.AggApproxCountDistinct:
 		return &hllAcc{}, nil
+	case expr.AggArgMax, expr.AggArgMin:
+		if len(a.Extra) != 1 {
+			return nil, fmt.Errorf("%s needs an ordering column", a.Func)
+		}
+		return newArgBest(a.Type, a.Extra[0].Type, a.Func == expr.AggArgMax)
 	case expr.AggStringAgg:
 		if len(a.Extra) != 1 || !a.Extra[0].IsLiteral() {
 			return nil, fmt.Errorf("%s: the separator must be a literal", a.Func)

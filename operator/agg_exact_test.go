@@ -97,6 +97,8 @@ func TestAggregatesAgainstDuckDB(t *testing.T) {
 		{expr.AggLast, []*expr.Expr{col("s")}, `"b"|"z"|NULL`},
 		{expr.AggStringAgg, []*expr.Expr{col("s"), expr.Lit(types.StringValue("; "))}, `"c; a; d; b"|"z"|NULL`},
 		{expr.AggStringAgg, []*expr.Expr{col("y")}, `"3,1,4,2"|"7"|NULL`},
+		{expr.AggArgMax, []*expr.Expr{col("s"), col("x")}, `"d"|"z"|NULL`},
+		{expr.AggArgMin, []*expr.Expr{col("d"), col("s")}, `1.00|7.50|NULL`},
 	} {
 		aggs := []logical.AggExpr{bindAgg(t, in, c.f, "a", c.args...)}
 		rec.Retain()

@@ -187,6 +187,8 @@ func TestMergeableAggregatesSplitEqualsSinglePass(t *testing.T) {
 		{expr.AggFirst, []*expr.Expr{col("v")}, 0},
 		{expr.AggLast, []*expr.Expr{col("w")}, 0},
 		{expr.AggStringAgg, []*expr.Expr{col("v")}, 0},
+		{expr.AggArgMax, []*expr.Expr{col("w"), col("v")}, 0},
+		{expr.AggArgMin, []*expr.Expr{col("v"), col("w")}, 0},
 		{expr.AggApproxCountDistinct, []*expr.Expr{col("v")}, 0},
 		{expr.AggApproxQuantile, []*expr.Expr{col("w"), expr.Lit(types.Float64Value(0.5))}, 0.05},
 		{expr.AggApproxQuantile, []*expr.Expr{col("v"), expr.Lit(types.Float64Value(0.9))}, 0.05},

@@ -52,7 +52,8 @@ func needsRawRows(aggs []logical.AggExpr) bool {
 // float64 sum and an int64 count; the variances a count, mean and sum of
 // squared deviations (Welford); corr and covar_* a count, two means, the
 // co-moment and both squared-deviation sums; first and last the value and
-// whether a row arrived; single_value the value and a row count; the
+// whether a row arrived; single_value the value and a row count; arg_max
+// and arg_min the value and its ordering value; the
 // sketches (approx_quantile, approx_count_distinct) one serialized sketch
 // as a string. The others keep one value of their result type (count,
 // count_if: int64; bool_and/or: bool).
@@ -71,6 +72,8 @@ func StateTypes(a logical.AggExpr) []types.Type {
 		return []types.Type{a.Type, i64}
 	case expr.AggApproxQuantile, expr.AggApproxCountDistinct:
 		return []types.Type{types.StringType}
+	case expr.AggArgMax, expr.AggArgMin:
+		return []types.Type{a.Type, a.Extra[0].Type}
 	}
 	return []types.Type{a.Type}
 }
