@@ -3,6 +3,7 @@ package expr
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/drover-etl/drover/types"
 )
@@ -30,6 +31,7 @@ func Bind(e *Expr, schema *types.Schema, funcs FuncResolver) (*Expr, error) {
 type binder struct {
 	schema *types.Schema
 	funcs  FuncResolver
+	clock  time.Time // the query's instant, read once (see now)
 }
 
 func (b *binder) bind(e *Expr) (*Expr, error) {

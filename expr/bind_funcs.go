@@ -172,7 +172,7 @@ func bindDatePart(_ *binder, e *Expr, args []*Expr) (*Expr, error) {
 	return typedCall(e.Name, types.Int32Type, x.Nullable, x), nil
 }
 
-var truncUnits = []string{"year", "quarter", "month", "week", "day", "hour"}
+var truncUnits = []string{"millennium", "century", "decade", "year", "quarter", "month", "week", "day", "hour", "minute", "second", "millisecond"}
 
 func bindDateTrunc(_ *binder, e *Expr, args []*Expr) (*Expr, error) {
 	u := args[0]
@@ -202,7 +202,12 @@ func bindDateAdd(_ *binder, e *Expr, args []*Expr) (*Expr, error) {
 	return typedCall(FnDateAdd, types.DateType, d.Nullable || n.Nullable, d, n), nil
 }
 
+// bindDateDiff: date_diff(end, start) in days (Spark's datediff), or
+// date_diff('unit', start, end) (DuckDB).
 func bindDateDiff(_ *binder, e *Expr, args []*Expr) (*Expr, error) {
+	if len(args) == 3 {
+		return bindDateDiff3(e, args)
+	}
 	out := make([]*Expr, 2)
 	for i, a := range args {
 		d, err := asDate(e, a)

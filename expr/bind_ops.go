@@ -9,8 +9,11 @@ func numericOrNull(e *Expr) bool { return e.Type.IsNumeric() || e.Type.ID == typ
 // bindArith types + - * / %. Decimal arithmetic keeps both sides decimal
 // (differing precision is fine, the result type says what comes out);
 // everything else is unified to one type first.
-func bindArith(_ *binder, e *Expr, args []*Expr) (*Expr, error) {
+func bindArith(b *binder, e *Expr, args []*Expr) (*Expr, error) {
 	l, r := args[0], args[1]
+	if out, ok, err := bindDateArith(b, e, l, r); ok {
+		return out, err
+	}
 	if !numericOrNull(l) || !numericOrNull(r) {
 		return nil, typeErrorf("cannot apply %s to %s and %s in %s", opName(e.Name), l.Type, r.Type, e)
 	}
@@ -141,4 +144,27 @@ func bindIn(_ *binder, e *Expr, args []*Expr) (*Expr, error) {
 		return nil, err
 	}
 	return typedCall(FnIn, types.BoolType, anyNullable(args), castAll(args, t)...), nil
+}
+
+// bindDateArith handles date ± integer (days) and date - date (days
+// between, as int64), as DuckDB and PostgreSQL do. ok is false for
+// operands that are not dates.
+func bindDateArith(b *binder, e *Expr, l, r *Expr) (*Expr, bool, error) {
+	isDate := func(x *Expr) bool { return x.Type.ID == types.Date }
+	isInt := func(x *Expr) bool { return x.Type.IsInteger() || x.Type.ID == types.Null }
+	switch {
+	case e.Name == FnAdd && isDate(l) && isInt(r):
+		out, err := bindDateAdd(b, e, []*Expr{l, r})
+		return out, true, err
+	case e.Name == FnAdd && isInt(l) && isDate(r):
+		out, err := bindDateAdd(b, e, []*Expr{r, l})
+		return out, true, err
+	case e.Name == FnSub && isDate(l) && isInt(r):
+		out, err := bindDateSub(b, e, []*Expr{l, r})
+		return out, true, err
+	case e.Name == FnSub && isDate(l) && isDate(r):
+		out, err := bindDateDiff(b, e, []*Expr{l, r})
+		return out, true, err
+	}
+	return nil, false, nil
 }

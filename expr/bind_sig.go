@@ -56,7 +56,7 @@ var signatures = map[string]signature{
 	FnYear: {1, 1, bindDatePart}, FnMonth: {1, 1, bindDatePart}, FnDay: {1, 1, bindDatePart},
 	FnHour: {1, 1, bindDatePart}, FnDayOfWeek: {1, 1, bindDatePart},
 	FnDateTrunc: {2, 2, bindDateTrunc}, FnDateAdd: {2, 2, bindDateAdd},
-	FnDateDiff: {2, 2, bindDateDiff},
+	FnDateDiff: {2, 3, bindDateDiff},
 }
 
 // KnownFunction reports whether name is a canonical function the binder

@@ -188,7 +188,7 @@ func TestBindErrors(t *testing.T) {
 		{Call("lowr", c("status")), `unknown function "lowr" (did you mean "lower"?)`, ErrUnknownFunction},
 		{Call("textkit.slug", c("status")), `unknown function "textkit.slug"`, ErrUnknownFunction},
 		{Call(FnSubstr, c("status")), "substr takes 2 to 3 arguments, got 1", ErrArity},
-		{Call(FnDateTrunc, str("decade"), c("day")), `date_trunc unit "decade" is not one of`, ErrType},
+		{Call(FnDateTrunc, str("fortnight"), c("day")), `date_trunc unit "fortnight" is not one of`, ErrType},
 		{Call(FnYear, c("status")), "YEAR needs a date or timestamp, got string", ErrType},
 	}
 	for _, tt := range tests {

@@ -6,6 +6,12 @@
 // serialization handle one shape. Aggregates are not expressions; they live
 // in the logical Aggregate node as AggExpr.
 //
+// The function registry (registry*.go) lists every scalar and aggregate
+// function with its SQL aliases, signature, result rule and a one-line
+// description; LookupFunction resolves SQL names through it, tests keep
+// it and the binder's signatures in step, and docs/sql-functions.md is
+// generated from it.
+//
 // Trees are data: they carry no evaluation code and marshal to JSON as-is,
 // which is how plan fragments travel to executors. Evaluation over Arrow
 // batches is in package expr/eval.

@@ -1,5 +1,7 @@
 package expr
 
+import "fmt"
+
 // Canonical function names. The SQL front end maps SQL syntax onto these;
 // the binder (Bind) knows their signatures; package expr/eval implements
 // them. A name containing a dot ("textkit.slug") is a plugin function.
@@ -72,7 +74,92 @@ const (
 	FnDateTrunc = "date_trunc"
 	// FnDateAdd: date_add(date, days) for dates.
 	FnDateAdd  = "date_add"
-	FnDateDiff = "date_diff" // date_diff(end, start) in days
+	FnDateDiff = "date_diff" // date_diff(end, start) in days, or date_diff('unit', start, end)
+
+	// Strings (see registry.go for the one-line semantics of each).
+	FnRegexpLike     = "regexp_like"
+	FnRegexpExtract  = "regexp_extract"
+	FnRegexpReplace  = "regexp_replace"
+	FnSplitPart      = "split_part"
+	FnConcatWS       = "concat_ws"
+	FnLPad           = "lpad"
+	FnRPad           = "rpad"
+	FnStrpos         = "strpos"
+	FnLocate         = "locate"
+	FnInitcap        = "initcap"
+	FnTranslate      = "translate"
+	FnRepeat         = "repeat"
+	FnReverse        = "reverse"
+	FnLeft           = "left"
+	FnRight          = "right"
+	FnASCII          = "ascii"
+	FnChr            = "chr"
+	FnMD5            = "md5"
+	FnSHA1           = "sha1"
+	FnSHA2           = "sha2"
+	FnSHA256         = "sha256"
+	FnCRC32          = "crc32"
+	FnXXHash64       = "xxhash64"
+	FnJSONExtractStr = "json_extract_string"
+
+	// Math. Transcendental functions take and return float64.
+	FnSqrt     = "sqrt"
+	FnCbrt     = "cbrt"
+	FnPower    = "power"
+	FnExp      = "exp"
+	FnLn       = "ln"
+	FnLog      = "log" // log(x) is log10 (DuckDB); log(b, x) is base b
+	FnLog10    = "log10"
+	FnLog2     = "log2"
+	FnSign     = "sign"
+	FnTrunc    = "trunc"
+	FnPi       = "pi"
+	FnDegrees  = "degrees"
+	FnRadians  = "radians"
+	FnSin      = "sin"
+	FnCos      = "cos"
+	FnTan      = "tan"
+	FnAsin     = "asin"
+	FnAcos     = "acos"
+	FnAtan     = "atan"
+	FnAtan2    = "atan2"
+	FnGreatest = "greatest"
+	FnLeast    = "least"
+
+	// Conditional functions the binder rewrites to case.
+	FnIf   = "if"
+	FnNvl2 = "nvl2"
+
+	// Dates and timestamps.
+	FnDatePart      = "date_part" // date_part('unit' literal, x) → int64 (epoch: float64)
+	FnQuarter       = "quarter"
+	FnMinute        = "minute"
+	FnSecond        = "second"
+	FnDayOfYear     = "day_of_year"
+	FnWeekOfYear    = "weekofyear"
+	FnDateSub       = "date_sub"
+	FnAddMonths     = "add_months"
+	FnMonthsBetween = "months_between"
+	FnLastDay       = "last_day"
+	FnMakeDate      = "make_date"
+	FnStrftime      = "strftime"
+	FnDateFormat    = "date_format"
+	FnStrptime      = "strptime"
+	FnToDate        = "to_date"
+	FnToTimestamp   = "to_timestamp"
+	FnUnixTimestamp = "unix_timestamp"
+	FnFromUnixtime  = "from_unixtime"
+	// FnCurrentDate and FnCurrentTimestamp are replaced by literals at
+	// bind time (see QueryClock), so every row and task of a query sees
+	// the same instant.
+	FnCurrentDate      = "current_date"
+	FnCurrentTimestamp = "current_timestamp"
+	// FnAddInterval: add_interval(x, months, days, micros) adds an
+	// interval to a date or timestamp; the SQL front end turns
+	// x ± INTERVAL '...' into it. Months first (clamped to the month's
+	// last day, like DuckDB), then days, then micros. A DATE stays a DATE
+	// when micros is a literal 0, else the result is a TIMESTAMP.
+	FnAddInterval = "add_interval"
 )
 
 // AggFunc names an aggregate function.
@@ -86,16 +173,50 @@ const (
 	AggMin
 	AggMax
 	AggAvg
+	AggStddevSamp
+	AggStddevPop
+	AggVarSamp
+	AggVarPop
+	AggCountIf
+	AggBoolAnd
+	AggBoolOr
+	AggAnyValue
+	AggFirst
+	AggLast
+	AggCorr
+	AggCovarSamp
+	AggCovarPop
+	AggMedian
+	AggQuantileCont
+	AggQuantileDisc
+	AggApproxQuantile
+	AggApproxCountDistinct
+	// AggSingleValue guards scalar subqueries: NULL on no rows, the value
+	// on exactly one, a fatal "scalar subquery returned more than one row"
+	// on more.
+	AggSingleValue
+	AggStringAgg
+	AggArgMax
+	AggArgMin
 )
 
-var aggNames = [...]string{"sum", "count", "count(*)", "min", "max", "avg"}
+var aggNames = [...]string{"sum", "count", "count(*)", "min", "max", "avg",
+	"stddev_samp", "stddev_pop", "var_samp", "var_pop", "count_if", "bool_and", "bool_or",
+	"any_value", "first", "last", "corr", "covar_samp", "covar_pop", "median",
+	"quantile_cont", "quantile_disc", "approx_quantile", "approx_count_distinct", "single_value",
+	"string_agg", "arg_max", "arg_min"}
 
-func (f AggFunc) String() string { return aggNames[f] }
-
-// AggFuncByName maps a SQL aggregate name to its AggFunc.
-var AggFuncByName = map[string]AggFunc{
-	"sum": AggSum, "count": AggCount, "min": AggMin, "max": AggMax, "avg": AggAvg,
+func (f AggFunc) String() string {
+	if int(f) < len(aggNames) {
+		return aggNames[f]
+	}
+	return fmt.Sprintf("agg(%d)", f)
 }
+
+// AggFuncByName maps a SQL aggregate name (canonical or alias, lower case)
+// to its AggFunc. It is filled from the function registry (registry.go),
+// so the two cannot disagree.
+var AggFuncByName = map[string]AggFunc{}
 
 // Bound trees: the contract between the binder (Bind, which type-checks and
 // inserts casts) and the evaluator (package expr/eval, which trusts it and
@@ -121,12 +242,24 @@ var AggFuncByName = map[string]AggFunc{
 //     two strings → bool. lower, upper, trim, ltrim, rtrim: string.
 //     length: string → int64.
 //   - round: (x, int64 digits) with x float64 or decimal, result x's Type;
-//     floor, ceil: float64 or decimal, result x's Type.
+//     floor, ceil, trunc: (x[, int64 digits]), float64 or decimal, result
+//     x's Type.
 //   - year, month, day, hour, day_of_week: date or timestamp → int32.
 //     date_trunc: (string literal unit, date|timestamp) → arg's Type.
-//     date_add: (date, int64 days) → date. date_diff: (date, date) → int64.
+//     date_add: (date, int64 days) → date. date_diff: (date, date) → int64,
+//     or (string literal unit, T, T) with T date or timestamp → int64.
+//     date_part: (string literal unit, date|timestamp) → int64 (epoch:
+//     float64), the unit normalized (NormalizeDatePart).
+//   - the registry's other functions: arguments converted to the types its
+//     Args column names (strings, int64, float64 for math, date or
+//     timestamp), result as its Result column says. The binder rewrites
+//     if, nvl2 (to case), date_sub (to date_add), quarter, minute, second,
+//     day_of_year, weekofyear (to date_part) and replaces current_date,
+//     current_timestamp and unix_timestamp() by literals; those names never
+//     appear in bound trees.
 //   - plugin functions (name with a dot): args as the plugin declared.
 //
 // Aggregate result types: count, count(*) → int64; sum(int32|int64) → int64;
 // sum(decimal(p,s)) → decimal(38,s); sum(float32|float64) → float64;
-// avg(any numeric) → float64; min, max → the arg's Type.
+// avg(any numeric) → float64; min, max → the arg's Type; the others as
+// AggResultType and the registry state.

@@ -26,10 +26,28 @@ type accumulator interface {
 	final() (arrow.Array, error)
 }
 
+// multiUpdater is an accumulator over several argument columns (corr,
+// covar_*: Arg then the columns of Extra). Its update fails; the hash
+// aggregation calls updateN instead.
+type multiUpdater interface {
+	accumulator
+	updateN(gids []int32, args []arrow.Array) error
+}
+
+func errTwoArgs(f expr.AggFunc) error {
+	return fmt.Errorf("%s takes two argument columns", f)
+}
+
 func newAccumulator(a logical.AggExpr, mode physical.AggMode) (accumulator, error) {
 	acc, err := baseAccumulator(a)
 	if err != nil {
 		return nil, err
+	}
+	if expr.AggHolistic(a.Func) && mode != physical.AggComplete {
+		return nil, fmt.Errorf("%s: holistic aggregates run in complete mode only", a)
+	}
+	if cols, _ := expr.AggArity(a.Func); a.Distinct && cols > 1 {
+		return nil, fmt.Errorf("not supported: DISTINCT in %s", a)
 	}
 	if a.Distinct {
 		if mode != physical.AggComplete {
@@ -52,6 +70,35 @@ func baseAccumulator(a logical.AggExpr) (accumulator, error) {
 		return newSum(a.Type)
 	case expr.AggMin, expr.AggMax:
 		return newMinMax(a.Type, a.Func == expr.AggMax)
+	case expr.AggStddevSamp, expr.AggStddevPop, expr.AggVarSamp, expr.AggVarPop:
+		return &momentsAcc{f: a.Func}, nil
+	case expr.AggCorr, expr.AggCovarSamp, expr.AggCovarPop:
+		return &comomentAcc{f: a.Func}, nil
+	case expr.AggCountIf:
+		return &countIfAcc{}, nil
+	case expr.AggBoolAnd, expr.AggBoolOr:
+		return &boolAcc{and: a.Func == expr.AggBoolAnd}, nil
+	case expr.AggAnyValue, expr.AggFirst, expr.AggLast, expr.AggSingleValue:
+		return newValueAcc(a.Func, a.Type)
+	case expr.AggMedian, expr.AggQuantileCont, expr.AggQuantileDisc:
+		return newQuantile(a)
+	case expr.AggApproxCountDistinct:
+		return &hllAcc{}, nil
+	case expr.AggArgMax, expr.AggArgMin:
+		if len(a.Extra) != 1 {
+			return nil, fmt.Errorf("%s needs an ordering column", a.Func)
+		}
+		return newArgBest(a.Type, a.Extra[0].Type, a.Func == expr.AggArgMax)
+	case expr.AggStringAgg:
+		if len(a.Extra) != 1 || !a.Extra[0].IsLiteral() {
+			return nil, fmt.Errorf("%s: the separator must be a literal", a.Func)
+		}
+		return &stringAggAcc{sep: a.Extra[0].Value.S}, nil
+	case expr.AggApproxQuantile:
+		if len(a.Extra) != 1 || !a.Extra[0].IsLiteral() {
+			return nil, fmt.Errorf("%s: the fraction must be a literal", a.Func)
+		}
+		return &tdigestAcc{q: a.Extra[0].Value.F, t: a.Type}, nil
 	}
 	return nil, fmt.Errorf("unsupported aggregate %s", a.Func)
 }

@@ -66,6 +66,12 @@ func newHashAgg(n *physical.Node, in batch.Reader, env *Env) (batch.Reader, erro
 		}
 		h.argOf = append(h.argOf, len(args))
 		args = append(args, a.Arg)
+		if cols, _ := expr.AggArity(a.Func); cols > 1 {
+			if len(a.Extra) < cols-1 {
+				return nil, task.AsFatal(fmt.Errorf("%s needs %d argument columns", a, cols))
+			}
+			args = append(args, a.Extra[:cols-1]...)
+		}
 	}
 	if len(args) > 0 {
 		set, err := eval.CompileSet(args, eval.Options{UDF: env.UDF})
@@ -212,6 +218,10 @@ func (h *hashAgg) feed(i int, acc accumulator, gids []int32, rec arrow.RecordBat
 	}
 	if h.argOf[i] < 0 {
 		return acc.update(gids, nil)
+	}
+	if m, ok := acc.(multiUpdater); ok {
+		cols, _ := expr.AggArity(h.spec.Aggs[i].Func)
+		return m.updateN(gids, args[h.argOf[i]:h.argOf[i]+cols])
 	}
 	return acc.update(gids, args[h.argOf[i]])
 }

@@ -93,8 +93,8 @@ func extractLoop[T int32 | int64](part datePart, in []T, ts bool, out []int32) {
 
 // truncUnits are date_trunc's units, in µs for the sub-day ones.
 var truncUnits = map[string]int64{
-	"year": -1, "quarter": -2, "month": -3, "week": -4,
-	"day": usPerDay, "hour": usPerHour, "minute": usPerMinute, "second": usPerSecond,
+	"year": -1, "quarter": -2, "month": -3, "week": -4, "decade": -5, "century": -6, "millennium": -7,
+	"day": usPerDay, "hour": usPerHour, "minute": usPerMinute, "second": usPerSecond, "millisecond": 1000,
 }
 
 func buildDateTrunc(c *compiler, e *expr.Expr, args []node) (node, error) {
@@ -107,7 +107,7 @@ func buildDateTrunc(c *compiler, e *expr.Expr, args []node) (node, error) {
 	}
 	unit, ok := truncUnits[strings.ToLower(strings.TrimSpace(lit.val.S))]
 	if !ok {
-		return nil, invalidf("date_trunc: unknown unit %q (want year, quarter, month, week, day, hour, minute, second)", lit.val.S)
+		return nil, invalidf("date_trunc: unknown unit %q (want millennium, century, decade, year, quarter, month, week, day, hour, minute, second, millisecond)", lit.val.S)
 	}
 	if err := wantType(e, 1, isTemporal, "date or timestamp"); err != nil {
 		return nil, err
@@ -150,6 +150,9 @@ func truncDays(days, unit int64) int64 {
 		m = 1
 	case -2:
 		m = (m-1)/3*3 + 1
+	case -5, -6, -7: // decade, century, millennium: years divisible by 10, 100, 1000
+		y -= floorMod(y, map[int64]int64{-5: 10, -6: 100, -7: 1000}[unit])
+		m = 1
 	}
 	return daysFromCivil(y, m, 1)
 }

@@ -58,6 +58,12 @@
 //     round, floor and ceil keep the argument's type, so a decimal whose
 //     rounding carries past its precision fails.
 //   - day_of_week is 1 (Sunday) … 7; date_trunc's week starts on Monday.
+//   - The registry's functions (docs/sql-functions.md) follow DuckDB
+//     where it and Spark differ, unless the registry says otherwise; most
+//     run row at a time over typed accessors (rowfunc.go), strict and, for
+//     strings, liftable. Domain errors (sqrt of a negative, log of zero,
+//     make_date of an impossible date, a strptime mismatch) are
+//     ErrInvalidArg.
 //
 // Casts (matrix in cast.go): float → integer rounds half to even like
 // PostgreSQL (2.5 → 2, 3.5 → 4); decimal → integer rounds half away from

@@ -19,6 +19,9 @@ var (
 	ErrCast = errors.New("invalid cast")
 	// ErrUDF: a plugin function failed or broke its result contract.
 	ErrUDF = errors.New("plugin function failed")
+	// ErrInvalidArg: a function's argument is outside its domain (the
+	// square root of a negative number, an invalid date, a bad pattern).
+	ErrInvalidArg = errors.New("invalid argument")
 )
 
 // CastError reports one value that a CAST could not convert. It matches

@@ -41,18 +41,22 @@ func buildRound(c *compiler, e *expr.Expr, args []node) (node, error) {
 	return newCall(e.Name, e.Type, args, roundKernel(e.Type, roundHalfUp), strict, 0b10), nil
 }
 
+// buildFloorCeil builds floor, ceil and trunc, with an optional number of
+// digits (Spark's scale argument) as round has.
 func buildFloorCeil(c *compiler, e *expr.Expr, args []node) (node, error) {
-	if err := wantArity(e, 1, 1); err != nil {
+	if err := wantArity(e, 1, 2); err != nil {
 		return nil, err
 	}
 	if err := wantType(e, 0, roundable, "float or decimal"); err != nil {
 		return nil, err
 	}
-	mode := roundFloor
-	if e.Name == expr.FnCeil {
-		mode = roundCeil
+	if len(args) == 2 {
+		if err := wantType(e, 1, isType(types.Int64), "int64"); err != nil {
+			return nil, err
+		}
 	}
-	return newCall(e.Name, e.Type, args, roundKernel(e.Type, mode), strict, 0), nil
+	mode := map[string]roundMode{expr.FnFloor: roundFloor, expr.FnCeil: roundCeil, expr.FnTrunc: roundTrunc}[e.Name]
+	return newCall(e.Name, e.Type, args, roundKernel(e.Type, mode), strict, 0b10), nil
 }
 
 type roundMode uint8
@@ -61,6 +65,7 @@ const (
 	roundHalfUp roundMode = iota // half away from zero
 	roundFloor
 	roundCeil
+	roundTrunc // toward zero
 )
 
 // roundKernel rounds to d digits (0 without a second argument), keeping
@@ -103,6 +108,8 @@ func roundFloat(x float64, d int64, mode roundMode) float64 {
 		f = math.Floor
 	case roundCeil:
 		f = math.Ceil
+	case roundTrunc:
+		f = math.Trunc
 	}
 	switch {
 	case math.IsNaN(x) || math.IsInf(x, 0) || d > 308:
@@ -144,7 +151,7 @@ func roundDecimal(x decimal128.Num, k int64, mode roundMode, limit u128) (decima
 	}
 	m, neg := mag(x)
 	if k > 38 {
-		if mode == roundHalfUp || m.isZero() || (mode == roundFloor) != neg {
+		if mode == roundHalfUp || mode == roundTrunc || m.isZero() || (mode == roundFloor) != neg {
 			return decimal128.Num{}, true
 		}
 		return decimal128.Num{}, false // ±1 at 10^k can never fit
@@ -167,6 +174,8 @@ func roundsUp(r, d u128, neg bool, mode roundMode) bool {
 		return false
 	}
 	switch mode {
+	case roundTrunc:
+		return false
 	case roundFloor:
 		return neg
 	case roundCeil:

@@ -9,10 +9,13 @@ import (
 )
 
 // AggExpr is one aggregate: Func over Arg (nil for count(*)), optionally
-// DISTINCT, producing column Name of Type.
+// DISTINCT, producing column Name of Type. Extra holds the arguments after
+// the first (expr.AggArity): the second column of corr and covar_*, the
+// literal fraction of the quantiles; expr.BindAggCall fills both.
 type AggExpr struct {
 	Func     expr.AggFunc `json:"func"`
 	Arg      *expr.Expr   `json:"arg,omitempty"`
+	Extra    []*expr.Expr `json:"extra,omitempty"`
 	Distinct bool         `json:"distinct,omitempty"`
 	Name     string       `json:"name"`
 	Type     types.Type   `json:"type"`
@@ -26,7 +29,11 @@ func (a AggExpr) String() string {
 	if a.Distinct {
 		d = "DISTINCT "
 	}
-	return fmt.Sprintf("%s(%s%s) AS %s", a.Func, d, a.Arg, a.Name)
+	args := a.Arg.String()
+	for _, x := range a.Extra {
+		args += ", " + x.String()
+	}
+	return fmt.Sprintf("%s(%s%s) AS %s", a.Func, d, args, a.Name)
 }
 
 // Aggregate groups by GroupBy (output names GroupNames) and computes Aggs.
@@ -47,8 +54,8 @@ func (a *Aggregate) Schema() *types.Schema {
 		s.Fields = append(s.Fields, types.Field{Qualifier: a.Qualifier, Name: a.GroupNames[i], Type: g.Type, Nullable: g.Nullable})
 	}
 	for _, ag := range a.Aggs {
-		// count never yields NULL; every other aggregate does on no rows.
-		nullable := ag.Func != expr.AggCount && ag.Func != expr.AggCountStar
+		// counts never yield NULL; every other aggregate does on no rows.
+		nullable := !expr.AggNeverNull(ag.Func)
 		s.Fields = append(s.Fields, types.Field{Qualifier: a.Qualifier, Name: ag.Name, Type: ag.Type, Nullable: nullable})
 	}
 	return s

@@ -219,6 +219,9 @@ func pruneAggregate(a *logical.Aggregate, need colSet) (logical.Node, colMap) {
 	for k, ag := range a.Aggs {
 		if need[g+k] {
 			inNeed.addExpr(ag.Arg, 0)
+			for _, x := range ag.Extra {
+				inNeed.addExpr(x, 0)
+			}
 		}
 	}
 	in, m := prune(a.Input, inNeed)
@@ -230,6 +233,7 @@ func pruneAggregate(a *logical.Aggregate, need colSet) (logical.Node, colMap) {
 	for k, ag := range a.Aggs {
 		if need[g+k] {
 			ag.Arg = remap(ag.Arg, m, s)
+			ag.Extra = remapAll(ag.Extra, m, s)
 			c.Aggs = append(c.Aggs, ag)
 		}
 	}

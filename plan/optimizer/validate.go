@@ -116,6 +116,9 @@ func validateAggregate(a *logical.Aggregate) error {
 				return fmt.Errorf("aggregate %s: %w", ag.Name, err)
 			}
 		}
+		if err := checkExprs(ag.Extra, in); err != nil {
+			return fmt.Errorf("aggregate %s: %w", ag.Name, err)
+		}
 	}
 	return nil
 }

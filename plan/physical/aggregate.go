@@ -10,14 +10,15 @@ import (
 
 // aggregate plans a two-phase aggregation: partial states per input
 // partition, an exchange on the group keys, and a final merge. DISTINCT
-// aggregates cannot merge partial states, so those plans shuffle raw rows
-// by the group keys and aggregate once (Complete).
+// and holistic aggregates (exact quantiles) cannot merge partial states,
+// so those plans shuffle raw rows by the group keys and aggregate once
+// (Complete).
 func (p *planner) aggregate(a *logical.Aggregate) (*Node, error) {
 	in, err := p.plan(a.Input)
 	if err != nil {
 		return nil, err
 	}
-	if hasDistinct(a.Aggs) {
+	if needsRawRows(a.Aggs) {
 		ex := p.hashOrSingle(in, a.GroupBy)
 		return &Node{Op: OpHashAgg, Inputs: []*Node{ex}, Schema: a.Schema(),
 			Agg: &AggSpec{Mode: AggComplete, GroupBy: a.GroupBy, Aggs: a.Aggs}}, nil
@@ -38,9 +39,9 @@ func (p *planner) distinct(d *logical.Distinct) (*Node, error) {
 	return p.aggregate(&logical.Aggregate{Input: d.Input, GroupBy: keys, GroupNames: schema.Names()})
 }
 
-func hasDistinct(aggs []logical.AggExpr) bool {
+func needsRawRows(aggs []logical.AggExpr) bool {
 	for _, a := range aggs {
-		if a.Distinct {
+		if a.Distinct || expr.AggHolistic(a.Func) {
 			return true
 		}
 	}
@@ -48,11 +49,31 @@ func hasDistinct(aggs []logical.AggExpr) bool {
 }
 
 // StateTypes are the partial-state columns one aggregate emits: avg keeps a
-// float64 sum and an int64 count; the others keep one value of their result
-// type (count: int64).
+// float64 sum and an int64 count; the variances a count, mean and sum of
+// squared deviations (Welford); corr and covar_* a count, two means, the
+// co-moment and both squared-deviation sums; first and last the value and
+// whether a row arrived; single_value the value and a row count; arg_max
+// and arg_min the value and its ordering value; the
+// sketches (approx_quantile, approx_count_distinct) one serialized sketch
+// as a string. The others keep one value of their result type (count,
+// count_if: int64; bool_and/or: bool).
 func StateTypes(a logical.AggExpr) []types.Type {
-	if a.Func == expr.AggAvg {
-		return []types.Type{types.Float64Type, types.Int64Type}
+	f64, i64 := types.Float64Type, types.Int64Type
+	switch a.Func {
+	case expr.AggAvg:
+		return []types.Type{f64, i64}
+	case expr.AggStddevSamp, expr.AggStddevPop, expr.AggVarSamp, expr.AggVarPop:
+		return []types.Type{i64, f64, f64}
+	case expr.AggCorr, expr.AggCovarSamp, expr.AggCovarPop:
+		return []types.Type{i64, f64, f64, f64, f64, f64}
+	case expr.AggFirst, expr.AggLast:
+		return []types.Type{a.Type, types.BoolType}
+	case expr.AggSingleValue:
+		return []types.Type{a.Type, i64}
+	case expr.AggApproxQuantile, expr.AggApproxCountDistinct:
+		return []types.Type{types.StringType}
+	case expr.AggArgMax, expr.AggArgMin:
+		return []types.Type{a.Type, a.Extra[0].Type}
 	}
 	return []types.Type{a.Type}
 }
