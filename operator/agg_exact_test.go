@@ -75,30 +75,30 @@ func TestAggregatesAgainstDuckDB(t *testing.T) {
 		args []*expr.Expr
 		want string // groups 1, 2, 3
 	}{
-		{expr.AggVarSamp, []*expr.Expr{col("y")}, "1.6666666666666667|NULL|NULL"},
-		{expr.AggVarPop, []*expr.Expr{col("y")}, "1.25|0|NULL"},
-		{expr.AggStddevSamp, []*expr.Expr{col("y")}, "1.2909944487358056|NULL|NULL"},
-		{expr.AggStddevPop, []*expr.Expr{col("d")}, "1.118033988749895|0|NULL"},
-		{expr.AggCovarPop, []*expr.Expr{col("y"), col("x")}, "2.5|0|NULL"},
-		{expr.AggCovarSamp, []*expr.Expr{col("y"), col("x")}, "3.3333333333333335|NULL|NULL"},
-		{expr.AggCorr, []*expr.Expr{col("y"), col("x")}, "1|NaN|NULL"},
-		{expr.AggMedian, []*expr.Expr{col("y")}, "2.5|7|NULL"},
-		{expr.AggMedian, []*expr.Expr{col("d")}, "2.50|7.50|NULL"},
-		{expr.AggQuantileCont, []*expr.Expr{col("y"), lit(0.25)}, "1.75|7|NULL"},
-		{expr.AggQuantileCont, []*expr.Expr{col("d"), lit(0.1)}, "1.30|7.50|NULL"},
-		{expr.AggQuantileDisc, []*expr.Expr{col("y"), lit(0.5)}, "2|7|NULL"},
-		{expr.AggQuantileDisc, []*expr.Expr{col("s"), lit(0.75)}, `"c"|"z"|NULL`},
-		{expr.AggQuantileDisc, []*expr.Expr{col("y"), lit(0)}, "1|7|NULL"},
-		{expr.AggQuantileDisc, []*expr.Expr{col("y"), lit(1)}, "4|7|NULL"},
-		{expr.AggApproxQuantile, []*expr.Expr{col("y"), lit(0.5)}, "2|7|NULL"},
-		{expr.AggApproxCountDistinct, []*expr.Expr{col("s")}, "4|1|0"},
-		{expr.AggAnyValue, []*expr.Expr{col("s")}, `"c"|"z"|NULL`},
-		{expr.AggFirst, []*expr.Expr{col("s")}, `"c"|"z"|NULL`},
-		{expr.AggLast, []*expr.Expr{col("s")}, `"b"|"z"|NULL`},
-		{expr.AggStringAgg, []*expr.Expr{col("s"), expr.Lit(types.StringValue("; "))}, `"c; a; d; b"|"z"|NULL`},
-		{expr.AggStringAgg, []*expr.Expr{col("y")}, `"3,1,4,2"|"7"|NULL`},
-		{expr.AggArgMax, []*expr.Expr{col("s"), col("x")}, `"d"|"z"|NULL`},
-		{expr.AggArgMin, []*expr.Expr{col("d"), col("s")}, `1.00|7.50|NULL`},
+		{expr.AggVarSamp, []*expr.Expr{ucol("y")}, "1.6666666666666667|NULL|NULL"},
+		{expr.AggVarPop, []*expr.Expr{ucol("y")}, "1.25|0|NULL"},
+		{expr.AggStddevSamp, []*expr.Expr{ucol("y")}, "1.2909944487358056|NULL|NULL"},
+		{expr.AggStddevPop, []*expr.Expr{ucol("d")}, "1.118033988749895|0|NULL"},
+		{expr.AggCovarPop, []*expr.Expr{ucol("y"), ucol("x")}, "2.5|0|NULL"},
+		{expr.AggCovarSamp, []*expr.Expr{ucol("y"), ucol("x")}, "3.3333333333333335|NULL|NULL"},
+		{expr.AggCorr, []*expr.Expr{ucol("y"), ucol("x")}, "1|NaN|NULL"},
+		{expr.AggMedian, []*expr.Expr{ucol("y")}, "2.5|7|NULL"},
+		{expr.AggMedian, []*expr.Expr{ucol("d")}, "2.50|7.50|NULL"},
+		{expr.AggQuantileCont, []*expr.Expr{ucol("y"), lit(0.25)}, "1.75|7|NULL"},
+		{expr.AggQuantileCont, []*expr.Expr{ucol("d"), lit(0.1)}, "1.30|7.50|NULL"},
+		{expr.AggQuantileDisc, []*expr.Expr{ucol("y"), lit(0.5)}, "2|7|NULL"},
+		{expr.AggQuantileDisc, []*expr.Expr{ucol("s"), lit(0.75)}, `"c"|"z"|NULL`},
+		{expr.AggQuantileDisc, []*expr.Expr{ucol("y"), lit(0)}, "1|7|NULL"},
+		{expr.AggQuantileDisc, []*expr.Expr{ucol("y"), lit(1)}, "4|7|NULL"},
+		{expr.AggApproxQuantile, []*expr.Expr{ucol("y"), lit(0.5)}, "2|7|NULL"},
+		{expr.AggApproxCountDistinct, []*expr.Expr{ucol("s")}, "4|1|0"},
+		{expr.AggAnyValue, []*expr.Expr{ucol("s")}, `"c"|"z"|NULL`},
+		{expr.AggFirst, []*expr.Expr{ucol("s")}, `"c"|"z"|NULL`},
+		{expr.AggLast, []*expr.Expr{ucol("s")}, `"b"|"z"|NULL`},
+		{expr.AggStringAgg, []*expr.Expr{ucol("s"), expr.Lit(types.StringValue("; "))}, `"c; a; d; b"|"z"|NULL`},
+		{expr.AggStringAgg, []*expr.Expr{ucol("y")}, `"3,1,4,2"|"7"|NULL`},
+		{expr.AggArgMax, []*expr.Expr{ucol("s"), ucol("x")}, `"d"|"z"|NULL`},
+		{expr.AggArgMin, []*expr.Expr{ucol("d"), ucol("s")}, `1.00|7.50|NULL`},
 	} {
 		aggs := []logical.AggExpr{bindAgg(t, in, c.f, "a", c.args...)}
 		rec.Retain()
@@ -121,7 +121,7 @@ func TestAggregatesAgainstDuckDB(t *testing.T) {
 func TestSingleValue(t *testing.T) {
 	in, rec := smallInput(t)
 	defer rec.Release()
-	aggs := []logical.AggExpr{bindAgg(t, in, expr.AggSingleValue, "v", col("y"))}
+	aggs := []logical.AggExpr{bindAgg(t, in, expr.AggSingleValue, "v", ucol("y"))}
 	for _, twoPhase := range []bool{false, true} {
 		rec.Retain()
 		_, err := runAgg(t, in, aggs, twoPhase, 1, rec)

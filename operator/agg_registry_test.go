@@ -29,7 +29,7 @@ func bindAgg(t *testing.T, in *types.Schema, f expr.AggFunc, name string, args .
 	return logical.AggExpr{Func: f, Arg: arg, Extra: extra, Name: name, Type: typ}
 }
 
-func col(name string) *expr.Expr { return expr.Col("", name) }
+func ucol(name string) *expr.Expr { return expr.Col("", name) }
 
 // runAgg aggregates recs grouped by column 0: in one Complete pass, or
 // Partial (flushing every flush groups, so groups arrive at the final
@@ -166,32 +166,32 @@ func TestMergeableAggregatesSplitEqualsSinglePass(t *testing.T) {
 			r.Release()
 		}
 	}()
-	positive := expr.Call(expr.FnGt, col("v"), expr.Lit(types.Int64Value(40)))
+	positive := expr.Call(expr.FnGt, ucol("v"), expr.Lit(types.Int64Value(40)))
 	type tc struct {
 		f    expr.AggFunc
 		args []*expr.Expr
 		tol  float64
 	}
 	for _, c := range []tc{
-		{expr.AggStddevSamp, []*expr.Expr{col("v")}, 1e-9},
-		{expr.AggStddevPop, []*expr.Expr{col("w")}, 1e-9},
-		{expr.AggVarSamp, []*expr.Expr{col("v")}, 1e-9},
-		{expr.AggVarPop, []*expr.Expr{col("v")}, 1e-9},
-		{expr.AggCovarSamp, []*expr.Expr{col("w"), col("v")}, 1e-9},
-		{expr.AggCovarPop, []*expr.Expr{col("w"), col("v")}, 1e-9},
-		{expr.AggCorr, []*expr.Expr{col("w"), col("v")}, 1e-9},
+		{expr.AggStddevSamp, []*expr.Expr{ucol("v")}, 1e-9},
+		{expr.AggStddevPop, []*expr.Expr{ucol("w")}, 1e-9},
+		{expr.AggVarSamp, []*expr.Expr{ucol("v")}, 1e-9},
+		{expr.AggVarPop, []*expr.Expr{ucol("v")}, 1e-9},
+		{expr.AggCovarSamp, []*expr.Expr{ucol("w"), ucol("v")}, 1e-9},
+		{expr.AggCovarPop, []*expr.Expr{ucol("w"), ucol("v")}, 1e-9},
+		{expr.AggCorr, []*expr.Expr{ucol("w"), ucol("v")}, 1e-9},
 		{expr.AggCountIf, []*expr.Expr{positive}, 0},
 		{expr.AggBoolAnd, []*expr.Expr{positive}, 0},
 		{expr.AggBoolOr, []*expr.Expr{positive}, 0},
-		{expr.AggAnyValue, []*expr.Expr{col("v")}, 0},
-		{expr.AggFirst, []*expr.Expr{col("v")}, 0},
-		{expr.AggLast, []*expr.Expr{col("w")}, 0},
-		{expr.AggStringAgg, []*expr.Expr{col("v")}, 0},
-		{expr.AggArgMax, []*expr.Expr{col("w"), col("v")}, 0},
-		{expr.AggArgMin, []*expr.Expr{col("v"), col("w")}, 0},
-		{expr.AggApproxCountDistinct, []*expr.Expr{col("v")}, 0},
-		{expr.AggApproxQuantile, []*expr.Expr{col("w"), expr.Lit(types.Float64Value(0.5))}, 0.05},
-		{expr.AggApproxQuantile, []*expr.Expr{col("v"), expr.Lit(types.Float64Value(0.9))}, 0.05},
+		{expr.AggAnyValue, []*expr.Expr{ucol("v")}, 0},
+		{expr.AggFirst, []*expr.Expr{ucol("v")}, 0},
+		{expr.AggLast, []*expr.Expr{ucol("w")}, 0},
+		{expr.AggStringAgg, []*expr.Expr{ucol("v")}, 0},
+		{expr.AggArgMax, []*expr.Expr{ucol("w"), ucol("v")}, 0},
+		{expr.AggArgMin, []*expr.Expr{ucol("v"), ucol("w")}, 0},
+		{expr.AggApproxCountDistinct, []*expr.Expr{ucol("v")}, 0},
+		{expr.AggApproxQuantile, []*expr.Expr{ucol("w"), expr.Lit(types.Float64Value(0.5))}, 0.05},
+		{expr.AggApproxQuantile, []*expr.Expr{ucol("v"), expr.Lit(types.Float64Value(0.9))}, 0.05},
 	} {
 		t.Run(c.f.String(), func(t *testing.T) {
 			aggs := []logical.AggExpr{bindAgg(t, in, c.f, "a", c.args...)}

@@ -19,19 +19,32 @@ const (
 	groupingCall = "$grouping"
 )
 
-func aggCall(f expr.AggFunc, distinct bool, arg *expr.Expr) *expr.Expr {
+// aggCall is the marker of aggregate f over args (none for count(*)).
+func aggCall(f expr.AggFunc, distinct bool, args ...*expr.Expr) *expr.Expr {
 	name := aggPrefix + f.String()
 	if distinct {
 		name += aggDistinct
 	}
-	if arg == nil {
-		return expr.Call(name)
+	var out []*expr.Expr
+	for _, a := range args {
+		if a != nil {
+			out = append(out, a)
+		}
 	}
-	return expr.Call(name, arg)
+	return expr.Call(name, out...)
 }
 
-// asAgg decodes an aggregate marker.
+// asAgg decodes an aggregate marker; arg is its first argument.
 func asAgg(e *expr.Expr) (f expr.AggFunc, distinct bool, arg *expr.Expr, ok bool) {
+	f, distinct, args, ok := asAggCall(e)
+	if len(args) > 0 {
+		arg = args[0]
+	}
+	return f, distinct, arg, ok
+}
+
+// asAggCall decodes an aggregate marker with all its arguments.
+func asAggCall(e *expr.Expr) (f expr.AggFunc, distinct bool, args []*expr.Expr, ok bool) {
 	if e.Kind != expr.KindCall || !strings.HasPrefix(e.Name, aggPrefix) {
 		return 0, false, nil, false
 	}
@@ -40,10 +53,7 @@ func asAgg(e *expr.Expr) (f expr.AggFunc, distinct bool, arg *expr.Expr, ok bool
 	if name == expr.AggCountStar.String() {
 		return expr.AggCountStar, false, nil, true
 	}
-	if len(e.Args) == 1 {
-		arg = e.Args[0]
-	}
-	return expr.AggFuncByName[name], distinct, arg, true
+	return expr.AggFuncByName[name], distinct, e.Args, true
 }
 
 // HasAggregate reports whether e contains an aggregate call.
@@ -59,9 +69,9 @@ func HasAggregate(e *expr.Expr) bool {
 }
 
 func (c *conv) convertAgg(x *ast.FuncCall) (*expr.Expr, error) {
-	f, ok := expr.AggFuncByName[x.Name]
+	f, ok := expr.IsAggregate(canonicalFunc(x.Name))
 	if !ok {
-		return nil, unsupported("not supported: aggregate %s (in %s); use sum, count, min, max or avg", x.Name, x)
+		return nil, unsupported("not supported: aggregate %s (in %s); see docs/sql-functions.md for the aggregates Drover has", x.Name, x)
 	}
 	var filter *expr.Expr
 	if x.Filter != nil {
@@ -80,26 +90,28 @@ func (c *conv) convertAgg(x *ast.FuncCall) (*expr.Expr, error) {
 		}
 		return aggCall(expr.AggCountStar, false, nil), nil
 	}
-	if len(x.Args) != 1 {
-		return nil, unsupported("not supported: %s with %d arguments (in %s)", x.Name, len(x.Args), x)
+	if len(x.Args) == 0 {
+		return nil, parseErr("%s needs an argument (in %s)", x.Name, x)
 	}
 	// count(1) counts rows, like count(*).
-	if f == expr.AggCount && !x.Distinct && filter == nil && isNonNullLiteral(x.Args[0]) {
-		return aggCall(expr.AggCountStar, false, nil), nil
+	if f == expr.AggCount && !x.Distinct && filter == nil && len(x.Args) == 1 && isNonNullLiteral(x.Args[0]) {
+		return aggCall(expr.AggCountStar, false), nil
 	}
-	arg, err := c.convert(x.Args[0])
+	args, err := c.convertAll(x.Args...)
 	if err != nil {
 		return nil, err
 	}
-	if HasAggregate(arg) {
-		return nil, planErr("aggregate inside an aggregate in %s", x)
+	for _, a := range args {
+		if HasAggregate(a) {
+			return nil, planErr("aggregate inside an aggregate in %s", x)
+		}
 	}
 	if filter != nil {
 		// An aggregate skips NULLs: FILTER (WHERE c) passes NULL where c
-		// is not true.
-		arg = onlyWhere(filter, arg)
+		// is not true. (The binder checks the arity.)
+		args[0] = onlyWhere(filter, args[0])
 	}
-	return aggCall(f, x.Distinct, arg), nil
+	return aggCall(f, x.Distinct, args...), nil
 }
 
 // onlyWhere is CASE WHEN cond THEN e END.

@@ -93,18 +93,18 @@ func (c *aggContext) addNamed(a Item) error {
 	if a.Star || a.Expr == nil {
 		return planErr("expected an aggregate like \"sum(x) AS total\"")
 	}
-	f, distinct, arg, ok := asAgg(a.Expr)
+	f, distinct, args, ok := asAggCall(a.Expr)
 	if !ok {
-		return planErr("%s is not an aggregate call (sum, count, min, max, avg)", a.Expr)
+		return planErr("%s is not an aggregate call (sum, count, min, max, avg, ...)", a.Expr)
 	}
 	name := a.Alias
 	if name == "" {
-		name = aggName(f, arg)
+		name = aggName(f, firstArg(args))
 	}
 	if _, dup := c.aggAlias[strings.ToLower(name)]; dup {
 		return planErr("two aggregates are named %q", name)
 	}
-	idx, err := c.addAgg(f, distinct, arg, name)
+	idx, err := c.addAgg(f, distinct, args, name)
 	if err != nil {
 		return err
 	}
@@ -114,12 +114,13 @@ func (c *aggContext) addNamed(a Item) error {
 
 // addAgg registers an aggregate and returns its index among the
 // aggregates. Unnamed ones reuse an equal aggregate already registered.
-func (c *aggContext) addAgg(f expr.AggFunc, distinct bool, arg *expr.Expr, name string) (int, error) {
-	b, t, err := expr.BindAgg(f, arg, c.input.Schema(), c.funcs)
+func (c *aggContext) addAgg(f expr.AggFunc, distinct bool, args []*expr.Expr, name string) (int, error) {
+	b, extra, t, err := expr.BindAggCall(f, args, c.input.Schema(), c.funcs)
 	if err != nil {
 		return 0, err
 	}
-	ag := logical.AggExpr{Func: f, Arg: b, Distinct: distinct, Type: t}
+	arg := firstArg(args)
+	ag := logical.AggExpr{Func: f, Arg: b, Extra: extra, Distinct: distinct, Type: t}
 	key := ag.String()
 	if name == "" {
 		for i, k := range c.aggKeys {
@@ -239,8 +240,8 @@ func (c *aggContext) rewrite(e *expr.Expr) (*expr.Expr, error) {
 }
 
 func (c *aggContext) rw(e *expr.Expr, expanding map[string]bool) (*expr.Expr, error) {
-	if f, distinct, arg, ok := asAgg(e); ok {
-		i, err := c.addAgg(f, distinct, arg, "")
+	if f, distinct, args, ok := asAggCall(e); ok {
+		i, err := c.addAgg(f, distinct, args, "")
 		if err != nil {
 			return nil, err
 		}
@@ -325,4 +326,11 @@ func (c *aggContext) visibleNames() *types.Schema {
 		s.Fields = append(s.Fields, types.Field{Name: c.name(k)})
 	}
 	return s
+}
+
+func firstArg(args []*expr.Expr) *expr.Expr {
+	if len(args) == 0 {
+		return nil
+	}
+	return args[0]
 }

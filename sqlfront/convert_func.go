@@ -5,29 +5,11 @@ import (
 	"github.com/drover-etl/drover/sqlfront/ast"
 )
 
-// funcNames maps SQL function names (lower-case) to canonical ones where
-// the call keeps its arguments as they are.
-var funcNames = map[string]string{
-	"concat": expr.FnConcat, "lower": expr.FnLower, "lcase": expr.FnLower,
-	"upper": expr.FnUpper, "ucase": expr.FnUpper,
-	"length": expr.FnLength, "char_length": expr.FnLength, "character_length": expr.FnLength,
-	"substr": expr.FnSubstr, "substring": expr.FnSubstr, "mid": expr.FnSubstr,
-	"ltrim": expr.FnLTrim, "rtrim": expr.FnRTrim, "replace": expr.FnReplace,
-	"starts_with": expr.FnStartsWith, "ends_with": expr.FnEndsWith, "contains": expr.FnContains,
-	"abs": expr.FnAbs, "round": expr.FnRound, "floor": expr.FnFloor,
-	"ceil": expr.FnCeil, "ceiling": expr.FnCeil,
-	"year": expr.FnYear, "month": expr.FnMonth, "day": expr.FnDay, "dayofmonth": expr.FnDay,
-	"hour": expr.FnHour, "dayofweek": expr.FnDayOfWeek, "day_of_week": expr.FnDayOfWeek,
-	"date_trunc": expr.FnDateTrunc, "datediff": expr.FnDateDiff, "date_diff": expr.FnDateDiff,
-	"coalesce": expr.FnCoalesce, "ifnull": expr.FnCoalesce, "nvl": expr.FnCoalesce,
-	"nullif": expr.FnNullIf,
-}
-
 // canonicalFunc is the one place a SQL function name becomes Drover's
 // name. Unknown names pass through: the binder reports them with a
 // suggestion. (The function registry replaces the map here.)
 func canonicalFunc(name string) string {
-	if canon, ok := funcNames[name]; ok {
+	if canon, ok := expr.LookupFunction(name); ok {
 		return canon
 	}
 	return name
@@ -60,7 +42,7 @@ func (c *conv) convertFunc(x *ast.FuncCall) (*expr.Expr, error) {
 		}
 		return expr.Call(x.Schema+"."+x.Name, args...), nil
 	}
-	if _, ok := expr.AggFuncByName[x.Name]; ok || knownAggregates[x.Name] {
+	if _, ok := expr.IsAggregate(canonicalFunc(x.Name)); ok || knownAggregates[x.Name] {
 		return c.convertAgg(x)
 	}
 	if x.Star || x.Distinct {

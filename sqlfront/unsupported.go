@@ -39,11 +39,8 @@ func notYetCall(f *ast.FuncCall) string {
 // does not have (yet); calling one says so instead of "unknown function".
 // Names that expr.AggFuncByName knows take precedence.
 var knownAggregates = map[string]bool{
-	"group_concat": true, "string_agg": true, "listagg": true, "array_agg": true,
-	"stddev": true, "stddev_samp": true, "stddev_pop": true, "variance": true,
-	"var_samp": true, "var_pop": true, "median": true, "mode": true,
-	"bool_and": true, "bool_or": true, "every": true, "any_value": true,
-	"approx_count_distinct": true, "collect_list": true, "collect_set": true,
+	"array_agg": true, "mode": true, "collect_list": true, "collect_set": true,
+	"histogram": true, "list": true,
 }
 
 // checkSupported rejects the first construct under n that notYet names,
@@ -72,6 +69,6 @@ func snippet(n ast.Node) string {
 }
 
 func isAggregateName(name string) bool {
-	_, ok := expr.AggFuncByName[name]
+	_, ok := expr.IsAggregate(canonicalFunc(name))
 	return ok
 }
