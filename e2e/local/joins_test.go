@@ -67,7 +67,7 @@ func joinTable(t *testing.T, dir, name string, cols [2]string, rows []jrow, file
 	return &logical.Scan{Source: name, Format: "jsonl", Path: d + "/*.jsonl", Table: s, SizeBytes: size}
 }
 
-func splitFiles(ctx context.Context, s *logical.Scan) ([]format.Split, error) {
+func joinSplitFiles(ctx context.Context, s *logical.Scan) ([]format.Split, error) {
 	locs, infos, err := storage.ExpandInfo(ctx, s.Path)
 	if err != nil {
 		return nil, err
