@@ -90,7 +90,7 @@ func runPlan(t *testing.T, root logical.Node, partitions int, broadcast int64) [
 	if err != nil {
 		t.Fatal(err)
 	}
-	phys, err := physical.Plan(ctx, lp, physical.Config{Partitions: partitions, Splitter: splitFiles})
+	phys, err := physical.Plan(ctx, lp, physical.Config{Partitions: partitions, Splitter: joinSplitFiles})
 	if err != nil {
 		t.Fatal(err)
 	}
