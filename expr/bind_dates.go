@@ -38,6 +38,8 @@ var dateSignatures = map[string]signature{
 	FnCurrentDate:      {0, 0, bindNow},
 	FnCurrentTimestamp: {0, 0, bindNow},
 	FnAddInterval:      {4, 4, bindAddInterval},
+	FnDayName:          {1, 1, typed(types.StringType, "t", false)},
+	FnMonthName:        {1, 1, typed(types.StringType, "t", false)},
 }
 
 // DatePartUnits are date_part's units after normalization; datePartAliases

@@ -67,6 +67,9 @@ func TestMathSemantics(t *testing.T) {
 		{call(expr.FnGreatest, lnull(i64T), lnull(i64T)), "NULL"},
 		{call(expr.FnGreatest, li64(1), lf64(2.5)), "2.5"},
 		{call(expr.FnMod, li64(-7), li64(3)), "-1"},
+		{call(expr.FnIsNaN, call(expr.FnDiv, lf64(0), lf64(0))), "NULL"},
+		{call(expr.FnIsInf, call(expr.FnPower, li64(10), li64(400))), "true"},
+		{call(expr.FnIsFinite, lf64(1.5)), "true"},
 	})
 }
 
@@ -137,6 +140,8 @@ func TestDateSemantics(t *testing.T) {
 		{call(expr.FnUnixTimestamp, ts("1969-12-31 23:59:59.5")), "-1"},
 		{call(expr.FnFromUnixtime, li64(0)), `"1970-01-01 00:00:00"`},
 		{call(expr.FnFromUnixtime, li64(1460073600), lstr("yyyy/MM/dd")), `"2016/04/08"`},
+		{call(expr.FnDayName, d("2024-01-07")), `"Sunday"`},
+		{call(expr.FnMonthName, ts("2024-02-29 10:00:00")), `"February"`},
 		{call(expr.FnAdd, d("2024-02-28"), li64(2)), "DATE '2024-03-01'"},
 		{call(expr.FnAdd, li32(1), d("2024-02-28")), "DATE '2024-02-29'"},
 		{call(expr.FnSub, d("2024-03-01"), li64(1)), "DATE '2024-02-29'"},
@@ -157,5 +162,18 @@ func TestDatePartColumns(t *testing.T) {
 		{"epoch of date", expr.FnDatePart, []*expr.Expr{lstr("epoch"), c(0)}, []string{"1.7045856e+09", "NULL", "-86400"}, ""},
 		{"strftime column", expr.FnStrftime, []*expr.Expr{c(1), lstr("%d.%m.%y")}, q("07.01.24", "01.03.00", "NULL"), ""},
 		{"add_interval column", expr.FnAddInterval, []*expr.Expr{c(0), li64(1), li64(1), li64(0)}, []string{"DATE '2024-02-08'", "NULL", "DATE '1970-02-01'"}, ""},
+	})
+}
+
+func TestStringExtras(t *testing.T) {
+	runOneCases(t, []oneCase{
+		{call(expr.FnOctetLength, lstr("héllo")), "6"},
+		{call(expr.FnBitLength, lstr("ab")), "16"},
+		{call(expr.FnToBase64, lstr("Spark SQL")), `"U3BhcmsgU1FM"`},
+		{call(expr.FnFromBase64, lstr("U3BhcmsgU1FM")), `"Spark SQL"`},
+		{call(expr.FnFromBase64, lstr("!!")), "error: from_base64"},
+		{call(expr.FnHex, lstr("Spark")), `"537061726B"`},
+		{call(expr.FnLevenshtein, lstr("kitten"), lstr("sitting")), "3"},
+		{call(expr.FnLevenshtein, lstr("duck"), lstr("db")), "3"},
 	})
 }
