@@ -122,14 +122,15 @@ func bindRoundLike(_ *binder, e *Expr, args []*Expr) (*Expr, error) {
 		return nil, err
 	}
 	out := []*Expr{x}
+	digits := Lit(types.Int64Value(0))
 	if len(args) == 2 {
 		d, err := asInt64(e, args[1])
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, d)
+		out, digits = append(out, d), d
 	}
-	return typedCall(e.Name, x.Type, anyNullable(out), out...), nil
+	return decimalRoundResult(typedCall(e.Name, x.Type, anyNullable(out), out...), digits), nil
 }
 
 // bindGreatestLeast unifies the arguments; NULLs are skipped, so the

@@ -47,10 +47,10 @@ var stringFuncs = []FuncInfo{
 
 var mathFuncs = []FuncInfo{
 	scalar(catMath, FnAbs, nil, "(numeric)", "the argument's type", "Absolute value; overflow of the smallest integer is an error.", sI),
-	scalar(catMath, FnRound, nil, "(numeric[, int64 digits])", "float64 for floats, decimal for decimals and integers", "Rounds half away from zero (floats and decimals alike); negative digits round left of the point.", sDec, sI),
-	scalar(catMath, FnFloor, nil, "(numeric[, int64 digits])", "the argument's type (integers unchanged)", "Rounds down, to digits decimal places when given (Spark's scale argument).", sDec, litI(1)),
-	scalar(catMath, FnCeil, names("ceiling"), "(numeric[, int64 digits])", "the argument's type (integers unchanged)", "Rounds up, to digits decimal places when given.", sDec, litI(1)),
-	scalar(catMath, FnTrunc, names("truncate"), "(numeric[, int64 digits])", "the argument's type (integers unchanged)", "Rounds toward zero, to digits decimal places when given.", sF, litI(1)),
+	scalar(catMath, FnRound, nil, "(numeric[, int64 digits])", "float64 for floats; decimal(w,s) → decimal(w, min(s, max(digits, 0))) when digits is a constant (DuckDB); integers become decimals", "Rounds half away from zero (floats and decimals alike); negative digits round left of the point.", sDec, sI),
+	scalar(catMath, FnFloor, nil, "(numeric[, int64 digits])", "float64 for floats; decimals as round; integers unchanged", "Rounds down, to digits decimal places when given (Spark's scale argument).", sDec, litI(1)),
+	scalar(catMath, FnCeil, names("ceiling"), "(numeric[, int64 digits])", "float64 for floats; decimals as round; integers unchanged", "Rounds up, to digits decimal places when given.", sDec, litI(1)),
+	scalar(catMath, FnTrunc, names("truncate"), "(numeric[, int64 digits])", "float64 for floats; decimals as round; integers unchanged", "Rounds toward zero, to digits decimal places when given.", sF, litI(1)),
 	scalar(catMath, FnSign, names("signum"), "(numeric)", "int32", "-1, 0 or 1 (DuckDB returns TINYINT); NaN gives 0.", sF),
 	scalar(catMath, FnSqrt, nil, "(numeric)", "float64", "Square root; a negative argument is an error (DuckDB; Spark gives NaN).", sF),
 	scalar(catMath, FnCbrt, nil, "(numeric)", "float64", "Cube root.", sF),
