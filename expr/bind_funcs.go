@@ -119,6 +119,11 @@ func decimalRoundResult(call, digits *Expr) *Expr {
 	if n >= int64(t.Scale) {
 		return call
 	}
+	// Round with one more integer digit, so a carry (9.96 → 10.0) fits
+	// before the scale narrows to the result's.
+	wide := types.DecimalOf(min(t.Precision+1, types.MaxDecimalPrecision), t.Scale)
+	call.Args[0] = castTo(call.Args[0], wide)
+	call.Type = wide
 	c := Cast(call, types.DecimalOf(t.Precision, int32(n)))
 	c.Nullable = call.Nullable
 	return c

@@ -48,9 +48,9 @@ func TestBindRewrites(t *testing.T) {
 		{Call(FnAddInterval, c("day"), Lit(types.Int64Value(1)), Lit(types.Int64Value(0)), Lit(types.Int64Value(0))), "add_interval(o.day#", types.DateType},
 		{Call(FnAddInterval, c("day"), Lit(types.Int64Value(0)), Lit(types.Int64Value(0)), Lit(types.Int64Value(5))), "add_interval(cast(o.day#", types.TimestampType},
 		{Call(FnFloor, c("qty")), "o.qty#", types.Int32Type},
-		{Call(FnRound, c("price"), Lit(types.Int64Value(1))), "cast(round(o.price#4, 1) AS decimal(10,1))", types.DecimalOf(10, 1)},
-		{Call(FnFloor, c("price")), "cast(floor(o.price#4) AS decimal(10,0))", types.DecimalOf(10, 0)},
-		{Call(FnRound, c("price"), Lit(types.Int64Value(-2))), "cast(round(o.price#4, -2) AS decimal(10,0))", types.DecimalOf(10, 0)},
+		{Call(FnRound, c("price"), Lit(types.Int64Value(1))), "cast(round(cast(o.price#4 AS decimal(11,2)), 1) AS decimal(10,1))", types.DecimalOf(10, 1)},
+		{Call(FnFloor, c("price")), "cast(floor(cast(o.price#4 AS decimal(11,2))) AS decimal(10,0))", types.DecimalOf(10, 0)},
+		{Call(FnRound, c("price"), Lit(types.Int64Value(-2))), "cast(round(cast(o.price#4 AS decimal(11,2)), -2) AS decimal(10,0))", types.DecimalOf(10, 0)},
 		{Call(FnRound, c("price"), Col("o", "id")), "round(o.price#4, o.id#3)", types.DecimalOf(10, 2)},
 		{Call(FnPower, c("qty"), Lit(types.Int64Value(2))), "power(cast(o.qty#", types.Float64Type},
 	} {

@@ -63,6 +63,8 @@ func TestMathSemantics(t *testing.T) {
 		{call(expr.FnRound, ldec("-2.5", 2, 1)), "-3"},
 		{call(expr.FnRound, lf64(-2.5)), "-3"},
 		{call(expr.FnRound, ldec("12.345", 5, 3), li64(-1)), "10"},
+		{call(expr.FnRound, ldec("9.96", 3, 2), li64(1)), "10.0"},
+		{call(expr.FnCeil, ldec("99.01", 4, 2)), "100"},
 		{call(expr.FnRound, ldec("12.345", 5, 3), li64(5)), "12.345"},
 		{call(expr.FnGreatest, li64(1), lnull(i64T), li64(3)), "3"},
 		{call(expr.FnLeast, lstr("b"), lstr("a"), lnull(strT)), `"a"`},
