@@ -264,4 +264,4 @@ func bindDateDiff3(e *Expr, args []*Expr) (*Expr, error) {
 
 // DateDiffUnits are the units the three-argument date_diff takes.
 var DateDiffUnits = []string{"year", "quarter", "month", "week", "day", "hour", "minute", "second",
-	"millisecond", "microsecond", "decade", "century", "millennium"}
+	"millisecond", "microsecond", "decade", "century", "millennium", "isoyear", "dow", "isodow", "doy", "epoch"}

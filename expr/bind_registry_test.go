@@ -19,7 +19,7 @@ func TestBindRegistryErrors(t *testing.T) {
 		{Call(FnRegexpLike, c("status"), str("(")), "bad regular expression"},
 		{Call(FnDatePart, str("fortnight"), c("day")), `date_part unit "fortnight" is not one of`},
 		{Call(FnDatePart, c("status"), c("day")), "needs a unit string as a constant"},
-		{Call(FnDateDiff, str("dow"), c("day"), c("day")), `date_diff unit "dow"`},
+		{Call(FnDateDiff, str("fortnight"), c("day"), c("day")), `date_diff unit "fortnight"`},
 		{Call(FnSqrt, c("status")), "SQRT needs a number"},
 		{Call(FnGreatest, c("status"), c("qty")), "incompatible types"},
 		{Call(FnAddInterval, c("qty"), c("qty"), c("qty"), c("qty")), "needs a date or timestamp"},
