@@ -56,6 +56,8 @@ func quantileType(f AggFunc, arg types.Type) (types.Type, error) {
 		return arg, nil
 	case arg.IsNumeric():
 		return types.Float64Type, nil
+	case arg.ID == types.Date || arg.ID == types.Timestamp:
+		return types.TimestampType, nil
 	}
 	return types.Type{}, typeErrorf("%s needs a numeric argument, got %s (use quantile_disc for other types)", f, arg)
 }

@@ -38,6 +38,8 @@ var dateSignatures = map[string]signature{
 	FnCurrentDate:      {0, 0, bindNow},
 	FnCurrentTimestamp: {0, 0, bindNow},
 	FnAddInterval:      {4, 4, bindAddInterval},
+	FnDayName:          {1, 1, typed(types.StringType, "t", false)},
+	FnMonthName:        {1, 1, typed(types.StringType, "t", false)},
 }
 
 // DatePartUnits are date_part's units after normalization; datePartAliases
@@ -262,4 +264,4 @@ func bindDateDiff3(e *Expr, args []*Expr) (*Expr, error) {
 
 // DateDiffUnits are the units the three-argument date_diff takes.
 var DateDiffUnits = []string{"year", "quarter", "month", "week", "day", "hour", "minute", "second",
-	"millisecond", "microsecond", "decade", "century", "millennium"}
+	"millisecond", "microsecond", "decade", "century", "millennium", "isoyear", "dow", "isodow", "doy", "epoch"}

@@ -101,7 +101,32 @@ func bindRound(_ *binder, e *Expr, args []*Expr) (*Expr, error) {
 			return nil, err
 		}
 	}
-	return typedCall(FnRound, x.Type, x.Nullable || digits.Nullable, x, digits), nil
+	return decimalRoundResult(typedCall(FnRound, x.Type, x.Nullable || digits.Nullable, x, digits), digits), nil
+}
+
+// decimalRoundResult gives a rounded decimal DuckDB's result type: round,
+// floor, ceil and trunc of decimal(w,s) to n constant digits are
+// decimal(w, n) for 0 <= n < s and decimal(w, 0) for n < 0 (no digits
+// means n = 0). The kernel rounds in the argument's type; the cast that
+// narrows the scale is then exact. With digits from a column the type
+// stays the argument's.
+func decimalRoundResult(call, digits *Expr) *Expr {
+	t := call.Type
+	if t.ID != types.Decimal || !digits.IsLiteral() || digits.Value.Null {
+		return call
+	}
+	n := max(digits.Value.I, 0)
+	if n >= int64(t.Scale) {
+		return call
+	}
+	// Round with one more integer digit, so a carry (9.96 → 10.0) fits
+	// before the scale narrows to the result's.
+	wide := types.DecimalOf(min(t.Precision+1, types.MaxDecimalPrecision), t.Scale)
+	call.Args[0] = castTo(call.Args[0], wide)
+	call.Type = wide
+	c := Cast(call, types.DecimalOf(t.Precision, int32(n)))
+	c.Nullable = call.Nullable
+	return c
 }
 
 func roundable(e, x *Expr) (*Expr, error) {

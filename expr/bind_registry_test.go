@@ -19,7 +19,7 @@ func TestBindRegistryErrors(t *testing.T) {
 		{Call(FnRegexpLike, c("status"), str("(")), "bad regular expression"},
 		{Call(FnDatePart, str("fortnight"), c("day")), `date_part unit "fortnight" is not one of`},
 		{Call(FnDatePart, c("status"), c("day")), "needs a unit string as a constant"},
-		{Call(FnDateDiff, str("dow"), c("day"), c("day")), `date_diff unit "dow"`},
+		{Call(FnDateDiff, str("fortnight"), c("day"), c("day")), `date_diff unit "fortnight"`},
 		{Call(FnSqrt, c("status")), "SQRT needs a number"},
 		{Call(FnGreatest, c("status"), c("qty")), "incompatible types"},
 		{Call(FnAddInterval, c("qty"), c("qty"), c("qty"), c("qty")), "needs a date or timestamp"},
@@ -48,6 +48,10 @@ func TestBindRewrites(t *testing.T) {
 		{Call(FnAddInterval, c("day"), Lit(types.Int64Value(1)), Lit(types.Int64Value(0)), Lit(types.Int64Value(0))), "add_interval(o.day#", types.DateType},
 		{Call(FnAddInterval, c("day"), Lit(types.Int64Value(0)), Lit(types.Int64Value(0)), Lit(types.Int64Value(5))), "add_interval(cast(o.day#", types.TimestampType},
 		{Call(FnFloor, c("qty")), "o.qty#", types.Int32Type},
+		{Call(FnRound, c("price"), Lit(types.Int64Value(1))), "cast(round(cast(o.price#4 AS decimal(11,2)), 1) AS decimal(10,1))", types.DecimalOf(10, 1)},
+		{Call(FnFloor, c("price")), "cast(floor(cast(o.price#4 AS decimal(11,2))) AS decimal(10,0))", types.DecimalOf(10, 0)},
+		{Call(FnRound, c("price"), Lit(types.Int64Value(-2))), "cast(round(cast(o.price#4 AS decimal(11,2)), -2) AS decimal(10,0))", types.DecimalOf(10, 0)},
+		{Call(FnRound, c("price"), Col("o", "id")), "round(o.price#4, o.id#3)", types.DecimalOf(10, 2)},
 		{Call(FnPower, c("qty"), Lit(types.Int64Value(2))), "power(cast(o.qty#", types.Float64Type},
 	} {
 		b, err := Bind(tc.e, s, nil)

@@ -33,6 +33,15 @@ var scalarSignatures = map[string]signature{
 	FnCRC32:          {1, 1, typed(types.Int64Type, "s", false)},
 	FnXXHash64:       {1, 1, typed(types.Int64Type, "s", false)},
 	FnJSONExtractStr: {2, 2, typed(types.StringType, "s", true)},
+	FnOctetLength:    {1, 1, typed(types.Int64Type, "s", false)},
+	FnBitLength:      {1, 1, typed(types.Int64Type, "s", false)},
+	FnToBase64:       {1, 1, typed(types.StringType, "s", false)},
+	FnFromBase64:     {1, 1, typed(types.StringType, "s", false)},
+	FnHex:            {1, 1, typed(types.StringType, "s", false)},
+	FnLevenshtein:    {2, 2, typed(types.Int64Type, "s", false)},
+	FnIsNaN:          {1, 1, typed(types.BoolType, "f", false)},
+	FnIsInf:          {1, 1, typed(types.BoolType, "f", false)},
+	FnIsFinite:       {1, 1, typed(types.BoolType, "f", false)},
 
 	FnSqrt: {1, 1, typed(types.Float64Type, "f", false)}, FnCbrt: {1, 1, typed(types.Float64Type, "f", false)},
 	FnExp: {1, 1, typed(types.Float64Type, "f", false)}, FnLn: {1, 1, typed(types.Float64Type, "f", false)},
@@ -113,14 +122,15 @@ func bindRoundLike(_ *binder, e *Expr, args []*Expr) (*Expr, error) {
 		return nil, err
 	}
 	out := []*Expr{x}
+	digits := Lit(types.Int64Value(0))
 	if len(args) == 2 {
 		d, err := asInt64(e, args[1])
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, d)
+		out, digits = append(out, d), d
 	}
-	return typedCall(e.Name, x.Type, anyNullable(out), out...), nil
+	return decimalRoundResult(typedCall(e.Name, x.Type, anyNullable(out), out...), digits), nil
 }
 
 // bindGreatestLeast unifies the arguments; NULLs are skipped, so the

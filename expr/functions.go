@@ -101,6 +101,17 @@ const (
 	FnCRC32          = "crc32"
 	FnXXHash64       = "xxhash64"
 	FnJSONExtractStr = "json_extract_string"
+	FnOctetLength    = "octet_length"
+	FnBitLength      = "bit_length"
+	FnToBase64       = "to_base64"
+	FnFromBase64     = "from_base64"
+	FnHex            = "hex"
+	FnLevenshtein    = "levenshtein"
+	FnIsNaN          = "isnan"
+	FnIsInf          = "isinf"
+	FnIsFinite       = "isfinite"
+	FnDayName        = "dayname"
+	FnMonthName      = "monthname"
 
 	// Math. Transcendental functions take and return float64.
 	FnSqrt     = "sqrt"

@@ -7,7 +7,7 @@ var stringFuncs = []FuncInfo{
 	scalar(catStrings, FnUpper, names("ucase"), "(string)", "string", "Upper case (Unicode).", sS),
 	scalar(catStrings, FnLength, names("char_length", "character_length", "len"), "(string)", "int64", "Number of characters, not bytes.", sS),
 	scalar(catStrings, FnSubstr, names("substring", "mid"), "(string, int64 start[, int64 len])", "string", "Characters from 1-based start; 0 acts as 1, a negative start counts from the end (Spark and DuckDB agree).", sS, sI, sI),
-	scalar(catStrings, FnTrim, nil, "(string[, string chars])", "string", "Strips spaces (or any of chars) from both ends.", sS),
+	scalar(catStrings, FnTrim, names("btrim"), "(string[, string chars])", "string", "Strips spaces (or any of chars) from both ends.", sS),
 	scalar(catStrings, FnLTrim, nil, "(string[, string chars])", "string", "Strips from the start.", sS),
 	scalar(catStrings, FnRTrim, nil, "(string[, string chars])", "string", "Strips from the end.", sS),
 	scalar(catStrings, FnReplace, nil, "(string, string from, string to)", "string", "Replaces every occurrence of from; an empty from changes nothing.", sS, sS, sS),
@@ -36,15 +36,21 @@ var stringFuncs = []FuncInfo{
 	scalar(catStrings, FnSHA256, nil, "(string)", "string", "SHA-256 digest, lower-case hex (DuckDB).", sS),
 	scalar(catStrings, FnCRC32, nil, "(string)", "int64", "CRC-32 (IEEE) of the UTF-8 bytes, as Spark.", sS),
 	scalar(catStrings, FnXXHash64, nil, "(string)", "int64", "xxHash64 of the UTF-8 bytes with seed 42, as Spark's xxhash64 of one string.", sS),
+	scalar(catStrings, FnOctetLength, nil, "(string)", "int64", "Length in bytes (UTF-8).", sS),
+	scalar(catStrings, FnBitLength, nil, "(string)", "int64", "Length in bits (8 per byte).", sS),
+	scalar(catStrings, FnToBase64, names("base64"), "(string)", "string", "Base64 (standard alphabet, padded) of the UTF-8 bytes.", sS),
+	scalar(catStrings, FnFromBase64, names("unbase64"), "(string)", "string", "Decodes base64; input that is not base64, or bytes that are not UTF-8 text, is an error.", sS),
+	scalar(catStrings, FnHex, nil, "(string)", "string", "Upper-case hexadecimal of the UTF-8 bytes (DuckDB, Spark).", sS),
+	scalar(catStrings, FnLevenshtein, nil, "(string, string)", "int64", "Edit distance in characters (insertions, deletions, substitutions).", sS, sS),
 	scalar(catStrings, FnJSONExtractStr, names("get_json_object", "json_extract_scalar"), "(string json, string path)", "string", "Value at a JSONPath ($.a.b, $.a[0], $['k']): strings unquoted, objects and arrays as JSON text; NULL when missing, JSON null or not valid JSON (Spark; DuckDB errors on invalid JSON).", sS, litS("$.a")),
 }
 
 var mathFuncs = []FuncInfo{
 	scalar(catMath, FnAbs, nil, "(numeric)", "the argument's type", "Absolute value; overflow of the smallest integer is an error.", sI),
-	scalar(catMath, FnRound, nil, "(numeric[, int64 digits])", "float64 for floats, decimal for decimals and integers", "Rounds half away from zero (floats and decimals alike); negative digits round left of the point.", sDec, sI),
-	scalar(catMath, FnFloor, nil, "(numeric[, int64 digits])", "the argument's type (integers unchanged)", "Rounds down, to digits decimal places when given (Spark's scale argument).", sDec, litI(1)),
-	scalar(catMath, FnCeil, names("ceiling"), "(numeric[, int64 digits])", "the argument's type (integers unchanged)", "Rounds up, to digits decimal places when given.", sDec, litI(1)),
-	scalar(catMath, FnTrunc, names("truncate"), "(numeric[, int64 digits])", "the argument's type (integers unchanged)", "Rounds toward zero, to digits decimal places when given.", sF, litI(1)),
+	scalar(catMath, FnRound, nil, "(numeric[, int64 digits])", "float64 for floats; decimal(w,s) → decimal(w, min(s, max(digits, 0))) when digits is a constant (DuckDB); integers become decimals", "Rounds half away from zero (floats and decimals alike); negative digits round left of the point.", sDec, sI),
+	scalar(catMath, FnFloor, nil, "(numeric[, int64 digits])", "float64 for floats; decimals as round; integers unchanged", "Rounds down, to digits decimal places when given (Spark's scale argument).", sDec, litI(1)),
+	scalar(catMath, FnCeil, names("ceiling"), "(numeric[, int64 digits])", "float64 for floats; decimals as round; integers unchanged", "Rounds up, to digits decimal places when given.", sDec, litI(1)),
+	scalar(catMath, FnTrunc, names("truncate"), "(numeric[, int64 digits])", "float64 for floats; decimals as round; integers unchanged", "Rounds toward zero, to digits decimal places when given.", sF, litI(1)),
 	scalar(catMath, FnSign, names("signum"), "(numeric)", "int32", "-1, 0 or 1 (DuckDB returns TINYINT); NaN gives 0.", sF),
 	scalar(catMath, FnSqrt, nil, "(numeric)", "float64", "Square root; a negative argument is an error (DuckDB; Spark gives NaN).", sF),
 	scalar(catMath, FnCbrt, nil, "(numeric)", "float64", "Cube root.", sF),
@@ -64,6 +70,9 @@ var mathFuncs = []FuncInfo{
 	scalar(catMath, FnAcos, nil, "(numeric)", "float64", "Arc cosine; outside [-1, 1] is an error (DuckDB).", sF),
 	scalar(catMath, FnAtan, nil, "(numeric)", "float64", "Arc tangent.", sF),
 	scalar(catMath, FnAtan2, nil, "(numeric y, numeric x)", "float64", "Arc tangent of y/x using the signs of both.", sF, sF),
+	scalar(catMath, FnIsNaN, nil, "(numeric)", "bool", "True for NaN.", sF),
+	scalar(catMath, FnIsInf, nil, "(numeric)", "bool", "True for +Inf or -Inf.", sF),
+	scalar(catMath, FnIsFinite, nil, "(numeric)", "bool", "True unless NaN or infinite.", sF),
 }
 
 var dateFuncs = []FuncInfo{
@@ -74,6 +83,8 @@ var dateFuncs = []FuncInfo{
 	scalar(catDates, FnDayOfWeek, names("dayofweek"), "(date|timestamp)", "int32", "1 = Sunday ... 7 = Saturday (Spark and MySQL; DuckDB's dayofweek is 0-6, use date_part('dow', x) for that).", sD),
 	scalar(catDates, FnDayOfYear, names("dayofyear"), "(date|timestamp)", "int64", "Day of the year, 1 to 366.", sD),
 	scalar(catDates, FnWeekOfYear, names("week"), "(date|timestamp)", "int64", "ISO-8601 week number (weeks start on Monday; week 1 holds January 4th).", sD),
+	scalar(catDates, FnDayName, nil, "(date|timestamp)", "string", "English name of the weekday (Monday).", sD),
+	scalar(catDates, FnMonthName, nil, "(date|timestamp)", "string", "English name of the month (January).", sD),
 	scalar(catDates, FnHour, nil, "(date|timestamp)", "int32", "Hour (0 for a date).", sT),
 	scalar(catDates, FnMinute, nil, "(date|timestamp)", "int64", "Minute.", sT),
 	scalar(catDates, FnSecond, nil, "(date|timestamp)", "int64", "Whole seconds.", sT),

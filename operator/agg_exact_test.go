@@ -87,6 +87,7 @@ func TestAggregatesAgainstDuckDB(t *testing.T) {
 		{expr.AggQuantileCont, []*expr.Expr{ucol("y"), lit(0.25)}, "1.75|7|NULL"},
 		{expr.AggQuantileCont, []*expr.Expr{ucol("d"), lit(0.1)}, "1.30|7.50|NULL"},
 		{expr.AggQuantileDisc, []*expr.Expr{ucol("y"), lit(0.5)}, "2|7|NULL"},
+		{expr.AggMedian, []*expr.Expr{expr.Call(expr.FnAdd, expr.Lit(types.DateValue(0)), ucol("y"))}, "TIMESTAMP '1970-01-03 12:00:00'|TIMESTAMP '1970-01-08 00:00:00'|NULL"},
 		{expr.AggQuantileDisc, []*expr.Expr{ucol("s"), lit(0.75)}, `"c"|"z"|NULL`},
 		{expr.AggQuantileDisc, []*expr.Expr{ucol("y"), lit(0)}, "1|7|NULL"},
 		{expr.AggQuantileDisc, []*expr.Expr{ucol("y"), lit(1)}, "4|7|NULL"},

@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
 
 	"github.com/drover-etl/drover/expr"
@@ -43,6 +44,10 @@ func newQuantile(a logical.AggExpr) (accumulator, error) {
 	}
 	if a.Func == expr.AggQuantileDisc {
 		return newQuantileDisc(a.Func, q, a.Type)
+	}
+	if a.Type.ID == types.Timestamp {
+		return &quantileAcc[int64]{f: a.Func, q: q, dt: a.Type.Arrow(), values: anyMicros,
+			cmp: cmp.Compare[int64], interp: interpMicros}, nil
 	}
 	if a.Type.ID == types.Decimal {
 		return &quantileAcc[decimal128.Num]{f: a.Func, q: q, dt: a.Type.Arrow(), values: decimalOf,
@@ -149,4 +154,17 @@ func interpDecimal(lo, hi decimal128.Num, frac float64) decimal128.Num {
 	v.Mul(v, f)
 	v.Add(v, new(big.Rat).SetInt(l))
 	return decimal128.FromBigInt(new(big.Int).Quo(v.Num(), v.Denom()))
+}
+
+// anyMicros reads dates and timestamps as µs since the epoch.
+func anyMicros(a arrow.Array) ([]int64, bool) {
+	if d, ok := a.(*array.Date32); ok {
+		return convert(d.Date32Values(), func(v arrow.Date32) int64 { return int64(v) * 86_400_000_000 }), true
+	}
+	return int64Of(a)
+}
+
+// interpMicros blends two instants, rounding to the nearest µs (DuckDB).
+func interpMicros(lo, hi int64, frac float64) int64 {
+	return int64(math.Round(float64(lo)*(1-frac) + float64(hi)*frac))
 }

@@ -80,7 +80,7 @@ func buildDatePart(c *compiler, e *expr.Expr, args []node) (node, error) {
 }
 
 // micros reads a date or timestamp column as µs since the epoch.
-func micros(a arrow.Array, ts bool, i int, dates []int32, stamps []int64) int64 {
+func micros(ts bool, i int, dates []int32, stamps []int64) int64 {
 	if ts {
 		return stamps[i]
 	}
@@ -100,7 +100,7 @@ func partKernel(f func(int64) int64, ts bool) kernel {
 		dates, stamps := temporalValues(a, ts)
 		buf, out := allocFixed[int64](b.mem, b.n)
 		for i := range out {
-			out[i] = f(micros(a, ts, i, dates, stamps))
+			out[i] = f(micros(ts, i, dates, stamps))
 		}
 		valid, nulls := validAnd(b.mem, b.n, a)
 		return fixedArray(types.Int64Type, b.n, buf, valid, nulls), nil
@@ -113,7 +113,7 @@ func epochKernel(ts bool) kernel {
 		dates, stamps := temporalValues(a, ts)
 		buf, out := allocFixed[float64](b.mem, b.n)
 		for i := range out {
-			out[i] = float64(micros(a, ts, i, dates, stamps)) / float64(usPerSecond)
+			out[i] = float64(micros(ts, i, dates, stamps)) / float64(usPerSecond)
 		}
 		valid, nulls := validAnd(b.mem, b.n, a)
 		return fixedArray(types.Float64Type, b.n, buf, valid, nulls), nil

@@ -173,13 +173,18 @@ func buildDateDiffUnit(c *compiler, e *expr.Expr, args []node) (node, error) {
 	return rowCall(e, args, g, strict), nil
 }
 
-// diffFns count boundaries from start to end (µs).
+// diffFns count boundaries from start to end (µs), as DuckDB's
+// date_diff: decades, centuries and millennia divide the year by 10, 100
+// and 1000; the day-like units count days, epoch counts seconds.
 var diffFns = map[string]func(start, end int64) int64{
-	"year":    func(s, e int64) int64 { return yearOf(e) - yearOf(s) },
-	"decade":  func(s, e int64) int64 { return floorDiv(yearOf(e), 10) - floorDiv(yearOf(s), 10) },
-	"century": func(s, e int64) int64 { return centuryOf(yearOf(e)) - centuryOf(yearOf(s)) },
-	"millennium": func(s, e int64) int64 {
-		return millenniumOf(yearOf(e)) - millenniumOf(yearOf(s))
+	"year":       func(s, e int64) int64 { return yearOf(e) - yearOf(s) },
+	"decade":     func(s, e int64) int64 { return yearOf(e)/10 - yearOf(s)/10 },
+	"century":    func(s, e int64) int64 { return yearOf(e)/100 - yearOf(s)/100 },
+	"millennium": func(s, e int64) int64 { return yearOf(e)/1000 - yearOf(s)/1000 },
+	"isoyear": func(s, e int64) int64 {
+		ye, _ := isoWeek(floorDiv(e, usPerDay))
+		ys, _ := isoWeek(floorDiv(s, usPerDay))
+		return ye - ys
 	},
 	"quarter": func(s, e int64) int64 { return floorDiv(monthIndex(e), 3) - floorDiv(monthIndex(s), 3) },
 	"month":   func(s, e int64) int64 { return monthIndex(e) - monthIndex(s) },
@@ -187,6 +192,10 @@ var diffFns = map[string]func(start, end int64) int64{
 		return (truncDays(floorDiv(e, usPerDay), -4) - truncDays(floorDiv(s, usPerDay), -4)) / 7
 	},
 	"day":         unitDiff(usPerDay),
+	"dow":         unitDiff(usPerDay),
+	"isodow":      unitDiff(usPerDay),
+	"doy":         unitDiff(usPerDay),
+	"epoch":       unitDiff(usPerSecond),
 	"hour":        unitDiff(usPerHour),
 	"minute":      unitDiff(usPerMinute),
 	"second":      unitDiff(usPerSecond),

@@ -55,8 +55,10 @@
 //   - substr(s, pos[, len]) follows Spark: pos is 1-based, 0 acts as 1, a
 //     negative pos counts from the end, len < 1 gives the empty string.
 //   - round(x, d) rounds half away from zero for floats and decimals;
-//     round, floor and ceil keep the argument's type, so a decimal whose
-//     rounding carries past its precision fails.
+//     round, floor, ceil and trunc keep the argument's type, so a decimal
+//     whose rounding carries past its precision fails. (The binder rounds
+//     decimals with one more digit, then narrows the scale to DuckDB's
+//     result type with a cast.)
 //   - day_of_week is 1 (Sunday) … 7; date_trunc's week starts on Monday.
 //   - The registry's functions (docs/sql-functions.md) follow DuckDB
 //     where it and Spark differ, unless the registry says otherwise; most

@@ -53,20 +53,27 @@ func TestMathSemantics(t *testing.T) {
 		{call(expr.FnAcos, li64(2)), "error: outside [-1, 1]"},
 		{call(expr.FnSign, lf64(-2.5)), "-1"},
 		{call(expr.FnSign, ldec("0.00", 3, 2)), "0"},
-		{call(expr.FnFloor, ldec("12.345", 5, 3), li64(2)), "12.340"},
-		{call(expr.FnCeil, ldec("-12.345", 5, 3), li64(1)), "-12.300"},
-		{call(expr.FnTrunc, ldec("-12.345", 5, 3), li64(2)), "-12.340"},
+		{call(expr.FnFloor, ldec("12.345", 5, 3), li64(2)), "12.34"},
+		{call(expr.FnCeil, ldec("-12.345", 5, 3), li64(1)), "-12.3"},
+		{call(expr.FnTrunc, ldec("-12.345", 5, 3), li64(2)), "-12.34"},
 		{call(expr.FnTrunc, lf64(-12.345), li64(1)), "-12.3"},
 		{call(expr.FnTrunc, lf64(-2.7)), "-2"},
 		{call(expr.FnTrunc, li64(7)), "7"},
-		{call(expr.FnRound, ldec("2.5", 2, 1)), "3.0"},
-		{call(expr.FnRound, ldec("-2.5", 2, 1)), "-3.0"},
+		{call(expr.FnRound, ldec("2.5", 2, 1)), "3"},
+		{call(expr.FnRound, ldec("-2.5", 2, 1)), "-3"},
 		{call(expr.FnRound, lf64(-2.5)), "-3"},
+		{call(expr.FnRound, ldec("12.345", 5, 3), li64(-1)), "10"},
+		{call(expr.FnRound, ldec("9.96", 3, 2), li64(1)), "10.0"},
+		{call(expr.FnCeil, ldec("99.01", 4, 2)), "100"},
+		{call(expr.FnRound, ldec("12.345", 5, 3), li64(5)), "12.345"},
 		{call(expr.FnGreatest, li64(1), lnull(i64T), li64(3)), "3"},
 		{call(expr.FnLeast, lstr("b"), lstr("a"), lnull(strT)), `"a"`},
 		{call(expr.FnGreatest, lnull(i64T), lnull(i64T)), "NULL"},
 		{call(expr.FnGreatest, li64(1), lf64(2.5)), "2.5"},
 		{call(expr.FnMod, li64(-7), li64(3)), "-1"},
+		{call(expr.FnIsNaN, call(expr.FnDiv, lf64(0), lf64(0))), "NULL"},
+		{call(expr.FnIsInf, call(expr.FnPower, li64(10), li64(400))), "true"},
+		{call(expr.FnIsFinite, lf64(1.5)), "true"},
 	})
 }
 
@@ -110,6 +117,9 @@ func TestDateSemantics(t *testing.T) {
 		{call(expr.FnDateDiff, lstr("quarter"), d("2024-03-31"), d("2023-12-31")), "-1"},
 		{call(expr.FnDateDiff, lstr("hour"), ts("2024-01-01 10:59:00"), d("2024-01-02")), "14"},
 		{call(expr.FnDateDiff, d("2024-03-01"), d("2024-02-01")), "29"},
+		{call(expr.FnDateDiff, lstr("century"), d("1999-12-31"), d("2000-01-01")), "1"},
+		{call(expr.FnDateDiff, lstr("isoyear"), d("2021-01-03"), d("2021-01-04")), "1"},
+		{call(expr.FnDateDiff, lstr("epoch"), ts("2024-01-01 00:00:00"), ts("2024-01-01 00:01:00.5")), "60"},
 		{call(expr.FnAddInterval, d("2024-01-31"), li64(1), li64(0), li64(0)), "DATE '2024-02-29'"},
 		{call(expr.FnAddInterval, d("2023-01-31"), li64(1), li64(0), li64(0)), "DATE '2023-02-28'"},
 		{call(expr.FnAddInterval, d("2024-01-31"), li64(-13), li64(3), li64(0)), "DATE '2023-01-03'"},
@@ -137,6 +147,8 @@ func TestDateSemantics(t *testing.T) {
 		{call(expr.FnUnixTimestamp, ts("1969-12-31 23:59:59.5")), "-1"},
 		{call(expr.FnFromUnixtime, li64(0)), `"1970-01-01 00:00:00"`},
 		{call(expr.FnFromUnixtime, li64(1460073600), lstr("yyyy/MM/dd")), `"2016/04/08"`},
+		{call(expr.FnDayName, d("2024-01-07")), `"Sunday"`},
+		{call(expr.FnMonthName, ts("2024-02-29 10:00:00")), `"February"`},
 		{call(expr.FnAdd, d("2024-02-28"), li64(2)), "DATE '2024-03-01'"},
 		{call(expr.FnAdd, li32(1), d("2024-02-28")), "DATE '2024-02-29'"},
 		{call(expr.FnSub, d("2024-03-01"), li64(1)), "DATE '2024-02-29'"},
@@ -157,5 +169,18 @@ func TestDatePartColumns(t *testing.T) {
 		{"epoch of date", expr.FnDatePart, []*expr.Expr{lstr("epoch"), c(0)}, []string{"1.7045856e+09", "NULL", "-86400"}, ""},
 		{"strftime column", expr.FnStrftime, []*expr.Expr{c(1), lstr("%d.%m.%y")}, q("07.01.24", "01.03.00", "NULL"), ""},
 		{"add_interval column", expr.FnAddInterval, []*expr.Expr{c(0), li64(1), li64(1), li64(0)}, []string{"DATE '2024-02-08'", "NULL", "DATE '1970-02-01'"}, ""},
+	})
+}
+
+func TestStringExtras(t *testing.T) {
+	runOneCases(t, []oneCase{
+		{call(expr.FnOctetLength, lstr("héllo")), "6"},
+		{call(expr.FnBitLength, lstr("ab")), "16"},
+		{call(expr.FnToBase64, lstr("Spark SQL")), `"U3BhcmsgU1FM"`},
+		{call(expr.FnFromBase64, lstr("U3BhcmsgU1FM")), `"Spark SQL"`},
+		{call(expr.FnFromBase64, lstr("!!")), "error: from_base64"},
+		{call(expr.FnHex, lstr("Spark")), `"537061726B"`},
+		{call(expr.FnLevenshtein, lstr("kitten"), lstr("sitting")), "3"},
+		{call(expr.FnLevenshtein, lstr("duck"), lstr("db")), "3"},
 	})
 }

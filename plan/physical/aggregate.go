@@ -73,7 +73,9 @@ func StateTypes(a logical.AggExpr) []types.Type {
 	case expr.AggApproxQuantile, expr.AggApproxCountDistinct:
 		return []types.Type{types.StringType}
 	case expr.AggArgMax, expr.AggArgMin:
-		return []types.Type{a.Type, a.Extra[0].Type}
+		if len(a.Extra) == 1 { // else the accumulator reports the malformed spec
+			return []types.Type{a.Type, a.Extra[0].Type}
+		}
 	}
 	return []types.Type{a.Type}
 }
