@@ -1,8 +1,11 @@
 package sqlfront
 
 import (
+	"strings"
+
 	"github.com/drover-etl/drover/expr"
 	"github.com/drover-etl/drover/sqlfront/ast"
+	"github.com/drover-etl/drover/types"
 )
 
 // canonicalFunc is the one place a SQL function name becomes Drover's
@@ -87,15 +90,18 @@ var extractFields = map[string]string{
 }
 
 func (c *conv) convertExtract(x *ast.Extract) (*expr.Expr, error) {
-	fn, ok := extractFields[x.Field]
-	if !ok {
-		return nil, unsupported("not supported: EXTRACT(%s ...); EXTRACT supports YEAR, MONTH, DAY and HOUR only", x.Field)
-	}
 	v, err := c.convert(x.X)
 	if err != nil {
 		return nil, err
 	}
-	return expr.Call(fn, v), nil
+	if fn, ok := extractFields[x.Field]; ok {
+		return expr.Call(fn, v), nil
+	}
+	unit, ok := expr.NormalizeDatePart(x.Field)
+	if !ok {
+		return nil, unsupported("not supported: EXTRACT(%s ...); the fields are %s", x.Field, strings.Join(expr.DatePartUnits, ", "))
+	}
+	return expr.Call(expr.FnDatePart, expr.Lit(types.StringValue(unit)), v), nil
 }
 
 // convertTrim: TRIM removes spaces; LEADING and TRAILING are ltrim and

@@ -119,7 +119,7 @@ func TestParseExprErrors(t *testing.T) {
 		{"x + INTERVAL (n) MONTH", "not supported: INTERVAL with a computed value", ErrUnsupported},
 		{"INTERVAL 3 DAY", "not supported: INTERVAL outside date/timestamp ± INTERVAL", ErrUnsupported},
 		{"d + INTERVAL '3 fortnights'", "malformed interval", ErrSyntax},
-		{"EXTRACT(EPOCH FROM t)", "not supported: EXTRACT(EPOCH ...)", ErrUnsupported},
+		{"EXTRACT(FORTNIGHT FROM t)", "not supported: EXTRACT(FORTNIGHT ...)", ErrUnsupported},
 		{"TRIM('x' FROM s)", "not supported: TRIM of characters other than spaces", ErrUnsupported},
 		{"CAST(x AS BLOB)", `unknown type "BLOB"`, nil},
 		{"DATE '2026-13-01'", `malformed date "2026-13-01"`, ErrSyntax},
