@@ -107,14 +107,17 @@ func (c *conv) convertExtract(x *ast.Extract) (*expr.Expr, error) {
 // convertTrim: TRIM removes spaces; LEADING and TRAILING are ltrim and
 // rtrim.
 func (c *conv) convertTrim(x *ast.Trim) (*expr.Expr, error) {
-	if x.Chars != nil {
-		if lit, ok := x.Chars.(*ast.Literal); !ok || lit.Kind != ast.LitString || lit.Text != " " {
-			return nil, unsupported("not supported: TRIM of characters other than spaces (in %s)", x)
-		}
-	}
 	v, err := c.convert(x.X)
 	if err != nil {
 		return nil, err
+	}
+	args := []*expr.Expr{v}
+	if x.Chars != nil {
+		chars, err := c.convert(x.Chars)
+		if err != nil {
+			return nil, err
+		}
+		args = append(args, chars)
 	}
 	fn := expr.FnTrim
 	switch x.Where {
@@ -123,7 +126,7 @@ func (c *conv) convertTrim(x *ast.Trim) (*expr.Expr, error) {
 	case "TRAILING":
 		fn = expr.FnRTrim
 	}
-	return expr.Call(fn, v), nil
+	return expr.Call(fn, args...), nil
 }
 
 // convertIf: IF(c, a, b) is CASE WHEN c THEN a ELSE b END.
