@@ -172,11 +172,11 @@ func (w *windowOp) arrive(ctx context.Context, rec arrow.RecordBatch) error {
 	releaseAll(ok)
 	releaseAll(args)
 	w.pending = append(w.pending, p)
-	w.pendingBytes += recordBytes(p.rec)
+	w.pendingBytes += heldBytes(p.rec)
 	inCols := rec.Columns()[:w.nIn]
 	in := array.NewRecordBatch(schemaOf(inCols), inCols, int64(n))
 	w.queue = append(w.queue, in)
-	w.queueBytes += recordBytes(in)
+	w.queueBytes += heldBytes(in)
 	w.advanceReady(p)
 	w.total += int64(n)
 	return w.checkMemory()
@@ -282,7 +282,7 @@ func (w *windowOp) emit(vals []arrow.Array) {
 		rec.Release()
 		pos += to - from
 		if to == in.NumRows() {
-			w.queueBytes -= recordBytes(in)
+			w.queueBytes -= heldBytes(in)
 			in.Release()
 			w.queue = w.queue[1:]
 		}
@@ -334,7 +334,7 @@ func (w *windowOp) materialize() error {
 	w.bufBytes = 0
 	if n > 0 {
 		rec := array.NewRecordBatch(schemaOf(cols), cols, int64(n))
-		w.bufBytes = recordBytes(rec)
+		w.bufBytes = heldBytes(rec)
 		rec.Release()
 	}
 	return nil

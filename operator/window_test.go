@@ -216,3 +216,22 @@ func TestWindowStreamsWithoutPartitions(t *testing.T) {
 		t.Fatalf("want a memory error naming lead and PARTITION BY, got %v", err)
 	}
 }
+
+// TestWindowCountsSlicesByTheirRows: a sort emits its output as slices of
+// one sorted run; a buffering window must count each slice's rows, not
+// the whole run, or it fails partitions that fit easily.
+func TestWindowCountsSlicesByTheirRows(t *testing.T) {
+	const n = 100000
+	in := winInput{schema: int64Schema("p", "o", "x")}
+	for i := range n {
+		in.rows = append(in.rows, windowref.Row{iv(int64(i / 100)), iv(int64(i)), iv(int64(i % 5))})
+	}
+	w := newTestWindow(t, in, []string{"p"}, byO(in, false, false), []logical.WindowFuncSpec{spec("lead", "ld", expr.Col("", "x"))})
+	got, err := runWindowOp(t, in, w, 1024, &Env{MemoryBytes: 6 << 20, BatchRows: 1024})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != n {
+		t.Fatalf("%d rows, want %d", len(got), n)
+	}
+}
