@@ -126,7 +126,7 @@ func rowsBound(i, ps, pe int64, bd logical.FrameBound, end bool) int64 {
 // groupsBound moves a pointer to the start of peer group g±n (its end
 // being the next group's start).
 func (c *frameCursor) groupsBound(b *winBuf, r int, bd logical.FrameBound, end bool) int64 {
-	off := bd.Offset.I
+	off := min(bd.Offset.I, math.MaxInt64/4) // no overflow below
 	if bd.Kind == logical.Preceding {
 		off = -off
 	}

@@ -222,7 +222,7 @@ func typeLagLead(f *WindowFunc, args []*expr.Expr, schema *types.Schema, funcs e
 }
 
 func typeWindowAgg(f *WindowFunc, s WindowFuncSpec, args []*expr.Expr) error {
-	if s.Star {
+	if s.Star || (f.Agg == expr.AggCount && len(args) == 0) { // count() is count(*), as in DuckDB
 		if f.Agg != expr.AggCount || len(args) != 0 || s.Distinct {
 			return errors.New("only count takes *")
 		}
