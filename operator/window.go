@@ -56,6 +56,10 @@ type windowOp struct {
 	total        int64 // rows read
 	done         int64 // rows evaluated and emitted
 	ready        int64 // rows before this can be evaluated
+	lastPart     int64 // the last partition start seen
+	lastPeer     int64 // the last peer group start seen
+	peers        bool  // some function reads the rest of a row's peer group
+	rowsAhead    int64 // the farthest some function reads past a row
 	eof          bool
 	out          []arrow.RecordBatch
 }
@@ -81,6 +85,10 @@ type winFunc interface {
 func newWindow(n *physical.Node, in batch.Reader, env *Env) (batch.Reader, error) {
 	spec := n.Window
 	w := &windowOp{in: in, schema: n.Schema.Arrow(), spec: spec, env: env, nIn: n.Inputs[0].Schema.Len(), look: logical.WindowLookahead(spec.Funcs)}
+	for _, f := range spec.Funcs {
+		w.peers = w.peers || f.Lookahead() == logical.LookPeers
+		w.rowsAhead = max(w.rowsAhead, f.RowsAhead())
+	}
 	opts := eval.Options{UDF: env.UDF}
 	var err error
 	if w.partEvs, err = compileAll(spec.PartitionBy, opts); err != nil {
@@ -220,24 +228,30 @@ func (w *windowOp) flag(pk, ok []arrow.Array, p pendingRows) {
 }
 
 // advanceReady moves the ready mark past the rows of p whose values every
-// function can compute now.
+// function can compute now: rows of finished partitions always; within the
+// last partition, unless some function needs it whole, rows before the
+// last peer group (when peers matter) and at least rowsAhead rows from the
+// end of the input read so far.
 func (w *windowOp) advanceReady(p pendingRows) {
-	var marks []bool
-	switch w.look {
-	case logical.LookNone:
-		w.ready = w.total + int64(len(p.newPart))
-		return
-	case logical.LookPeers:
-		marks = p.newPeer
-	default:
-		marks = p.newPart
-	}
-	for i := len(marks) - 1; i >= 0; i-- {
-		if marks[i] {
-			w.ready = w.total + int64(i)
-			return
+	for i := len(p.newPart) - 1; i >= 0; i-- {
+		if p.newPeer[i] {
+			w.lastPeer = max(w.lastPeer, w.total+int64(i))
+		}
+		if p.newPart[i] {
+			w.lastPart = max(w.lastPart, w.total+int64(i))
+			break
 		}
 	}
+	end := w.total + int64(len(p.newPart))
+	ready := w.lastPart
+	if w.look != logical.LookPartition {
+		within := end - w.rowsAhead
+		if w.peers {
+			within = min(within, w.lastPeer)
+		}
+		ready = max(ready, within)
+	}
+	w.ready = max(w.ready, ready)
 }
 
 // evaluate moves the pending rows into the buffer, computes rows
@@ -372,8 +386,8 @@ func (w *windowOp) checkMemory() error {
 	case logical.LookPartition:
 		why = fmt.Sprintf("%s need whole partitions in memory; add or refine PARTITION BY, or use frames that end at CURRENT ROW or n PRECEDING (those stream)",
 			strings.Join(logical.BufferedFuncs(w.spec.Funcs), ", "))
-	case logical.LookPeers:
-		why = "RANGE/GROUPS frames need each peer group (rows with equal ORDER BY keys) in memory; add ORDER BY keys that tell rows apart, or use a ROWS frame"
+	case logical.LookPeers, logical.LookRows:
+		why = fmt.Sprintf("functions read up to %d rows ahead, and RANGE/GROUPS frames each peer group (rows with equal ORDER BY keys); add ORDER BY keys that tell rows apart, use a ROWS frame, or smaller offsets", w.rowsAhead)
 	default:
 		why = "functions still read that far back (IGNORE NULLS over a long run of NULLs, or a wide frame)"
 	}

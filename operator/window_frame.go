@@ -104,8 +104,8 @@ func (c *frameCursor) bound(b *winBuf, i int64, r int, bd logical.FrameBound, en
 	return c.rangeBound(b, i, r, bd, end)
 }
 
-// rowsBound is a ROWS offset bound, clamped to the partition (pe is known
-// whenever the bound is FOLLOWING).
+// rowsBound is a ROWS offset bound, clamped to the partition (pe -1: the
+// partition runs past the rows a FOLLOWING bound can reach).
 func rowsBound(i, ps, pe int64, bd logical.FrameBound, end bool) int64 {
 	pos := i - bd.Offset.I
 	if bd.Kind == logical.Following {
@@ -117,10 +117,20 @@ func rowsBound(i, ps, pe int64, bd logical.FrameBound, end bool) int64 {
 	if pos < ps {
 		return ps
 	}
-	if bd.Kind == logical.Following && pos > pe {
+	if bd.Kind == logical.Following && pe >= 0 && pos > pe {
 		return pe
 	}
 	return pos
+}
+
+// partEnd is row r's partition end, or the largest position when the
+// partition runs past the buffer (functions reading a bounded number of
+// rows ahead are only evaluated where those rows are in it).
+func partEnd(b *winBuf, r int) int64 {
+	if pe := b.partEnd[r]; pe >= 0 {
+		return pe
+	}
+	return math.MaxInt64
 }
 
 // groupsBound moves a pointer to the start of peer group g±n (its end

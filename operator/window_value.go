@@ -102,7 +102,7 @@ func (f *lagLeadFunc) eval(b *winBuf) (arrow.Array, error) {
 			if f.lead {
 				s = i + f.off
 			}
-			if s < b.partStart[r] || (f.lead && s >= b.partEnd[r]) {
+			if s < b.partStart[r] || (f.lead && s >= partEnd(b, r)) {
 				s = srcDefault
 			}
 			srcs[r] = s
