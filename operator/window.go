@@ -145,6 +145,9 @@ func (w *windowOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
 				return nil, err
 			}
 		}
+		if err := w.checkMemory(); err != nil {
+			return nil, err
+		}
 	}
 	rec := w.out[0]
 	w.out = w.out[1:]
@@ -187,7 +190,7 @@ func (w *windowOp) arrive(ctx context.Context, rec arrow.RecordBatch) error {
 	w.queueBytes += heldBytes(in)
 	w.advanceReady(p)
 	w.total += int64(n)
-	return w.checkMemory()
+	return nil
 }
 
 // flag marks where partitions and peer groups start, comparing each row
@@ -372,11 +375,20 @@ func joinRecords(recs []arrow.RecordBatch) ([]arrow.Array, int, error) {
 	return cols, int(recs[0].NumRows()), nil
 }
 
-// checkMemory fails a task whose held rows outgrow its memory budget:
+// checkMemory fails a task whose held rows outgrow its memory budget once
+// it has evaluated what it could (so one input batch always fits):
 // a partition that functions need whole, or a peer group, too large to
 // hold. The error says what to change.
 func (w *windowOp) checkMemory() error {
-	held := w.pendingBytes + w.bufBytes + w.queueBytes
+	held := w.pendingBytes + w.queueBytes
+	if len(w.queue) > 0 { // the first queued batch is partly emitted
+		first := w.queue[0]
+		emitted := w.done - (w.total - w.queued())
+		held -= heldBytes(first) * emitted / first.NumRows()
+	}
+	if b := &w.buf; b.n > 0 && w.keep < b.end() {
+		held += w.bufBytes * (b.end() - w.keep) / int64(b.n)
+	}
 	if held <= w.env.memory() {
 		return nil
 	}
@@ -387,7 +399,14 @@ func (w *windowOp) checkMemory() error {
 		why = fmt.Sprintf("%s need whole partitions in memory; add or refine PARTITION BY, or use frames that end at CURRENT ROW or n PRECEDING (those stream)",
 			strings.Join(logical.BufferedFuncs(w.spec.Funcs), ", "))
 	case logical.LookPeers, logical.LookRows:
-		why = fmt.Sprintf("functions read up to %d rows ahead, and RANGE/GROUPS frames each peer group (rows with equal ORDER BY keys); add ORDER BY keys that tell rows apart, use a ROWS frame, or smaller offsets", w.rowsAhead)
+		var parts []string
+		if w.peers {
+			parts = append(parts, "RANGE/GROUPS frames hold each peer group (rows with equal ORDER BY keys): add ORDER BY keys that tell rows apart or use a ROWS frame")
+		}
+		if w.rowsAhead > 0 {
+			parts = append(parts, fmt.Sprintf("functions read %d rows ahead: use smaller offsets", w.rowsAhead))
+		}
+		why = strings.Join(parts, "; ")
 	default:
 		why = "functions still read that far back (IGNORE NULLS over a long run of NULLs, or a wide frame)"
 	}
