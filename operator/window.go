@@ -2,11 +2,9 @@ package operator
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"math"
-	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -56,6 +54,10 @@ type windowOp struct {
 	total        int64 // rows read
 	done         int64 // rows evaluated and emitted
 	ready        int64 // rows before this can be evaluated
+	lastPart     int64 // the last partition start seen
+	lastPeer     int64 // the last peer group start seen
+	peers        bool  // some function reads the rest of a row's peer group
+	rowsAhead    int64 // the farthest some function reads past a row
 	eof          bool
 	out          []arrow.RecordBatch
 }
@@ -81,6 +83,10 @@ type winFunc interface {
 func newWindow(n *physical.Node, in batch.Reader, env *Env) (batch.Reader, error) {
 	spec := n.Window
 	w := &windowOp{in: in, schema: n.Schema.Arrow(), spec: spec, env: env, nIn: n.Inputs[0].Schema.Len(), look: logical.WindowLookahead(spec.Funcs)}
+	for _, f := range spec.Funcs {
+		w.peers = w.peers || f.Lookahead() == logical.LookPeers
+		w.rowsAhead = max(w.rowsAhead, f.RowsAhead())
+	}
 	opts := eval.Options{UDF: env.UDF}
 	var err error
 	if w.partEvs, err = compileAll(spec.PartitionBy, opts); err != nil {
@@ -137,6 +143,9 @@ func (w *windowOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
 				return nil, err
 			}
 		}
+		if err := w.checkMemory(); err != nil {
+			return nil, err
+		}
 	}
 	rec := w.out[0]
 	w.out = w.out[1:]
@@ -172,14 +181,14 @@ func (w *windowOp) arrive(ctx context.Context, rec arrow.RecordBatch) error {
 	releaseAll(ok)
 	releaseAll(args)
 	w.pending = append(w.pending, p)
-	w.pendingBytes += recordBytes(p.rec)
+	w.pendingBytes += heldBytes(p.rec)
 	inCols := rec.Columns()[:w.nIn]
 	in := array.NewRecordBatch(schemaOf(inCols), inCols, int64(n))
 	w.queue = append(w.queue, in)
-	w.queueBytes += recordBytes(in)
+	w.queueBytes += heldBytes(in)
 	w.advanceReady(p)
 	w.total += int64(n)
-	return w.checkMemory()
+	return nil
 }
 
 // flag marks where partitions and peer groups start, comparing each row
@@ -220,168 +229,31 @@ func (w *windowOp) flag(pk, ok []arrow.Array, p pendingRows) {
 }
 
 // advanceReady moves the ready mark past the rows of p whose values every
-// function can compute now.
+// function can compute now: rows of finished partitions always; within the
+// last partition, unless some function needs it whole, rows before the
+// last peer group (when peers matter) and at least rowsAhead rows from the
+// end of the input read so far.
 func (w *windowOp) advanceReady(p pendingRows) {
-	var marks []bool
-	switch w.look {
-	case logical.LookNone:
-		w.ready = w.total + int64(len(p.newPart))
-		return
-	case logical.LookPeers:
-		marks = p.newPeer
-	default:
-		marks = p.newPart
-	}
-	for i := len(marks) - 1; i >= 0; i-- {
-		if marks[i] {
-			w.ready = w.total + int64(i)
-			return
+	for i := len(p.newPart) - 1; i >= 0; i-- {
+		if p.newPeer[i] {
+			w.lastPeer = max(w.lastPeer, w.total+int64(i))
+		}
+		if p.newPart[i] {
+			w.lastPart = max(w.lastPart, w.total+int64(i))
+			break
 		}
 	}
-}
-
-// evaluate moves the pending rows into the buffer, computes rows
-// [done, ready) and queues them as output.
-func (w *windowOp) evaluate() error {
-	if err := w.materialize(); err != nil {
-		return task.AsFatal(err)
-	}
-	b := &w.buf
-	w.track.context(b, w.done, w.ready, w.eof)
-	var vals []arrow.Array
-	defer func() { releaseAll(vals) }()
-	for _, f := range w.funcs {
-		col, err := f.eval(b)
-		if err != nil {
-			return evalFailed(err)
+	end := w.total + int64(len(p.newPart))
+	ready := w.lastPart
+	if w.look != logical.LookPartition {
+		within := end - w.rowsAhead
+		if w.peers {
+			within = min(within, w.lastPeer)
 		}
-		vals = append(vals, col)
+		ready = max(ready, within)
 	}
-	w.emit(vals)
-	w.done = w.ready
-	w.keep = w.done
-	for _, f := range w.funcs {
-		w.keep = min(w.keep, f.need())
-	}
-	w.keep = max(w.keep, b.base)
-	return nil
+	w.ready = max(w.ready, ready)
 }
-
-// emit queues rows [done, ready): the input columns as they came, cut at
-// input batch boundaries, with the matching slices of the function values.
-func (w *windowOp) emit(vals []arrow.Array) {
-	pos := w.done
-	for pos < w.ready {
-		in := w.queue[0]
-		start := w.total - w.queued() // absolute row of in's first row
-		from, to := pos-start, min(w.ready-start, in.NumRows())
-		cols := sliceCols(in.Columns(), int(from), int(to))
-		cols = append(cols, sliceCols(vals, int(pos-w.done), int(pos-w.done+to-from))...)
-		rec := recordOf(cols, to-from)
-		w.out = append(w.out, splitRecord(rec, w.env.batchRows())...)
-		rec.Release()
-		pos += to - from
-		if to == in.NumRows() {
-			w.queueBytes -= recordBytes(in)
-			in.Release()
-			w.queue = w.queue[1:]
-		}
-	}
-}
-
-// queued counts the rows in the queue.
-func (w *windowOp) queued() int64 {
-	var n int64
-	for _, r := range w.queue {
-		n += r.NumRows()
-	}
-	return n
-}
-
-// materialize concatenates the buffer's still-needed rows with the
-// pending batches.
-func (w *windowOp) materialize() error {
-	b := &w.buf
-	var recs []arrow.RecordBatch
-	var newPart, newPeer []bool
-	if b.n > 0 && w.keep < b.end() {
-		cols := sliceCols(b.cols, b.idx(w.keep), b.n)
-		recs = append(recs, array.NewRecordBatch(schemaOf(cols), cols, b.end()-w.keep))
-		releaseAll(cols)
-		newPart = append(newPart, b.newPart[b.idx(w.keep):]...)
-		newPeer = append(newPeer, b.newPeer[b.idx(w.keep):]...)
-	}
-	base := w.keep
-	if b.n == 0 || w.keep >= b.end() {
-		base = w.total
-		for _, p := range w.pending {
-			base -= p.rec.NumRows()
-		}
-	}
-	for _, p := range w.pending {
-		recs = append(recs, p.rec)
-		newPart = append(newPart, p.newPart...)
-		newPeer = append(newPeer, p.newPeer...)
-	}
-	defer releaseRecs(recs)
-	w.pending, w.pendingBytes = nil, 0
-	b.release()
-	cols, n, err := joinRecords(recs)
-	if err != nil {
-		return err
-	}
-	b.cols, b.n, b.base, b.newPart, b.newPeer = cols, n, base, newPart, newPeer
-	w.bufBytes = 0
-	if n > 0 {
-		rec := array.NewRecordBatch(schemaOf(cols), cols, int64(n))
-		w.bufBytes = recordBytes(rec)
-		rec.Release()
-	}
-	return nil
-}
-
-// joinRecords makes one set of plain columns of recs, copying only when
-// there is more than one.
-func joinRecords(recs []arrow.RecordBatch) ([]arrow.Array, int, error) {
-	if len(recs) > 1 {
-		return concatRecords(recs[0].Schema(), recs)
-	}
-	cols := make([]arrow.Array, recs[0].NumCols())
-	for i, c := range recs[0].Columns() {
-		pc, err := plain(c)
-		if err != nil {
-			releaseAll(cols[:i])
-			return nil, 0, err
-		}
-		cols[i] = pc
-	}
-	return cols, int(recs[0].NumRows()), nil
-}
-
-// checkMemory fails a task whose held rows outgrow its memory budget:
-// a partition that functions need whole, or a peer group, too large to
-// hold. The error says what to change.
-func (w *windowOp) checkMemory() error {
-	held := w.pendingBytes + w.bufBytes + w.queueBytes
-	if held <= w.env.memory() {
-		return nil
-	}
-	rows := w.total - w.keep
-	var why string
-	switch w.look {
-	case logical.LookPartition:
-		why = fmt.Sprintf("%s need whole partitions in memory; add or refine PARTITION BY, or use frames that end at CURRENT ROW or n PRECEDING (those stream)",
-			strings.Join(logical.BufferedFuncs(w.spec.Funcs), ", "))
-	case logical.LookPeers:
-		why = "RANGE/GROUPS frames need each peer group (rows with equal ORDER BY keys) in memory; add ORDER BY keys that tell rows apart, or use a ROWS frame"
-	default:
-		why = "functions still read that far back (IGNORE NULLS over a long run of NULLs, or a wide frame)"
-	}
-	return task.AsFatal(fmt.Errorf("window: %d rows (%s) held, more than the task memory budget of %s: %s; or raise the budget (drover run --task-memory): %w",
-		rows, mib(held), mib(w.env.memory()), why, ErrWindowMemory))
-}
-
-func mib(b int64) string { return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20)) }
 
 func (w *windowOp) Close() error {
 	for _, p := range w.pending {
@@ -409,10 +281,6 @@ func compileAll(es []*expr.Expr, opts eval.Options) ([]*eval.Evaluator, error) {
 	}
 	return out, nil
 }
-
-// ErrWindowMemory marks a window task that had to hold more rows than its
-// memory budget allows.
-var ErrWindowMemory = errors.New("window rows do not fit in memory")
 
 // noNeed is need's answer for functions that read no earlier rows.
 const noNeed = math.MaxInt64

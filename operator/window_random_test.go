@@ -113,7 +113,7 @@ func TestWindowMatchesReference(t *testing.T) {
 			ign := func(sp logical.WindowFuncSpec) logical.WindowFuncSpec { sp.IgnoreNulls = true; return sp }
 			fr := func(sp logical.WindowFuncSpec) logical.WindowFuncSpec { sp.Frame = frameOf(); return sp }
 			pool = append(pool, spec("row_number", ""), spec("ntile", "", lit(int64(1+rng.IntN(5)))),
-				spec("lag", "", x, lit(2), lit(-1)), spec("lead", "", s), ign(spec("lag", "", x, lit(2))), ign(spec("lead", "", d, lit(2))),
+				spec("lag", "", x, lit(2), lit(-1)), spec("lead", "", s), spec("lead", "", x, lit(3), lit(7)), ign(spec("lag", "", x, lit(2))), ign(spec("lead", "", d, lit(2))),
 				fr(spec("first_value", "", x)), fr(spec("last_value", "", s)), fr(spec("nth_value", "", d, lit(2))),
 				ign(fr(spec("first_value", "", x))), ign(fr(spec("last_value", "", x))), ign(fr(spec("nth_value", "", x, lit(2)))),
 				spec("lag", "", ts, lit(1)), fr(spec("last_value", "", day)), ign(fr(spec("first_value", "", ts))))

@@ -168,9 +168,9 @@ func TestWindowTable(t *testing.T) {
 	}
 }
 
-// TestWindowStreamsWithoutPartitions runs backward-looking functions over
-// one big partition under a memory budget far below its size: they must
-// stream. A function that needs the whole partition must fail instead,
+// TestWindowStreamsWithoutPartitions runs functions that look back, or a
+// bounded number of rows ahead, over one big partition under a memory
+// budget far below its size: they must stream. A function that needs the whole partition must fail instead,
 // with an error that says what to do.
 func TestWindowStreamsWithoutPartitions(t *testing.T) {
 	const n = 60000
@@ -181,7 +181,8 @@ func TestWindowStreamsWithoutPartitions(t *testing.T) {
 	x := expr.Col("", "x")
 	streaming := []logical.WindowFuncSpec{spec("row_number", "rn"), spec("rank", "rk"), spec("lag", "lg", x, lit(5)),
 		spec("sum", "run", x), withFrame(spec("max", "mx", x), frame(logical.FrameRows, logical.Preceding, 10, logical.CurrentRow, 0)),
-		spec("first_value", "fv", x)}
+		spec("first_value", "fv", x), spec("lead", "ld", x, lit(2)),
+		withFrame(spec("sum", "ctr", x), frame(logical.FrameRows, logical.Preceding, 3, logical.Following, 3))}
 	w := newTestWindow(t, in, nil, byO(in, false, false), streaming)
 	env := &Env{MemoryBytes: 256 << 10}
 	got, err := runWindowOp(t, in, w, 1024, env)
@@ -204,15 +205,42 @@ func TestWindowStreamsWithoutPartitions(t *testing.T) {
 		for j := max(0, k-10); j <= k; j++ {
 			mx = max(mx, xs(j))
 		}
-		want := fmt.Sprintf("0,%d,%d,%d,%d,%s,%d,%d,%d", k+1, xs(k), k+1, k+1, lag, run, mx, xs(0))
+		lead := "NULL"
+		if k+2 < n {
+			lead = fmt.Sprint(xs(k + 2))
+		}
+		ctr := int64(0)
+		for j := max(0, k-3); j <= min(n-1, k+3); j++ {
+			ctr += xs(j)
+		}
+		want := fmt.Sprintf("0,%d,%d,%d,%d,%s,%d,%d,%d,%s,%d", k+1, xs(k), k+1, k+1, lag, run, mx, xs(0), lead, ctr)
 		if got := render([]windowref.Row{r})[0]; got != want {
 			t.Fatalf("row %d: got %s, want %s", k, got, want)
 		}
 	}
 
-	buffered := newTestWindow(t, in, nil, byO(in, false, false), []logical.WindowFuncSpec{spec("lead", "ld", x)})
+	buffered := newTestWindow(t, in, nil, byO(in, false, false), []logical.WindowFuncSpec{spec("cume_dist", "cd")})
 	_, err = runWindowOp(t, in, buffered, 1024, &Env{MemoryBytes: 256 << 10})
-	if !errors.Is(err, ErrWindowMemory) || !strings.Contains(err.Error(), "PARTITION BY") || !strings.Contains(err.Error(), "lead AS ld") {
-		t.Fatalf("want a memory error naming lead and PARTITION BY, got %v", err)
+	if !errors.Is(err, ErrWindowMemory) || !strings.Contains(err.Error(), "PARTITION BY") || !strings.Contains(err.Error(), "cume_dist AS cd") {
+		t.Fatalf("want a memory error naming cume_dist and PARTITION BY, got %v", err)
+	}
+}
+
+// TestWindowCountsSlicesByTheirRows: a sort emits its output as slices of
+// one sorted run; a buffering window must count each slice's rows, not
+// the whole run, or it fails partitions that fit easily.
+func TestWindowCountsSlicesByTheirRows(t *testing.T) {
+	const n = 100000
+	in := winInput{schema: int64Schema("p", "o", "x")}
+	for i := range n {
+		in.rows = append(in.rows, windowref.Row{iv(int64(i / 100)), iv(int64(i)), iv(int64(i % 5))})
+	}
+	w := newTestWindow(t, in, []string{"p"}, byO(in, false, false), []logical.WindowFuncSpec{spec("lead", "ld", expr.Col("", "x"))})
+	got, err := runWindowOp(t, in, w, 1024, &Env{MemoryBytes: 6 << 20, BatchRows: 1024})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != n {
+		t.Fatalf("%d rows, want %d", len(got), n)
 	}
 }

@@ -102,7 +102,7 @@ func (f *lagLeadFunc) eval(b *winBuf) (arrow.Array, error) {
 			if f.lead {
 				s = i + f.off
 			}
-			if s < b.partStart[r] || (f.lead && s >= b.partEnd[r]) {
+			if s < b.partStart[r] || (f.lead && s >= partEnd(b, r)) {
 				s = srcDefault
 			}
 			srcs[r] = s
@@ -129,7 +129,7 @@ func (f *lagLeadFunc) lagIgnoringNulls(b *winBuf, srcs []int64) {
 		if f.off > 0 && vals.IsValid(b.idx(i)) {
 			f.recent = append(f.recent, i)
 			if int64(len(f.recent)) > f.off {
-				f.recent = append(f.recent[:0], f.recent[1:]...)
+				f.recent = f.recent[1:]
 			}
 		}
 	}
@@ -156,7 +156,7 @@ func (f *lagLeadFunc) leadIgnoringNulls(b *winBuf, srcs []int64) {
 		if f.off > 0 && vals.IsValid(b.idx(i)) {
 			upcoming = append(upcoming, i)
 			if int64(len(upcoming)) > f.off {
-				upcoming = append(upcoming[:0], upcoming[1:]...)
+				upcoming = upcoming[1:]
 			}
 		}
 	}

@@ -33,6 +33,10 @@ func windowGoldenPlan(t *testing.T) *logical.Plan {
 	scan := &logical.Scan{Source: "t", Format: "parquet", Path: "data/t", Table: table}
 	col := expr.Col
 	one := expr.Lit(types.Int64Value(1))
+	tenAndAHalf, err := types.ParseDecimal("10.5")
+	if err != nil {
+		t.Fatal(err)
+	}
 	w1, err := logical.NewWindow(scan, []*expr.Expr{col("", "k")}, []logical.SortKey{{Expr: col("", "ts"), Desc: true}},
 		[]logical.WindowFuncSpec{{Name: "row_number", Alias: "rn"}, {Name: "lag", Args: []*expr.Expr{col("", "amount")}, Alias: "prev"}}, nil)
 	if err != nil {
@@ -40,7 +44,9 @@ func windowGoldenPlan(t *testing.T) *logical.Plan {
 	}
 	w2, err := logical.NewWindow(w1, []*expr.Expr{col("", "k")}, []logical.SortKey{{Expr: col("", "amount")}},
 		[]logical.WindowFuncSpec{{Name: "sum", Args: []*expr.Expr{col("", "amount")}, Alias: "running"},
-			{Name: "percent_rank", Alias: "pr"}}, nil)
+			{Name: "percent_rank", Alias: "pr"},
+			{Name: "avg", Args: []*expr.Expr{col("", "amount")}, Alias: "near", Frame: &logical.WindowFrame{Unit: logical.FrameRange,
+				Start: logical.FrameBound{Kind: logical.Preceding, Offset: tenAndAHalf}, End: logical.FrameBound{Kind: logical.Following, Offset: tenAndAHalf}}}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +68,7 @@ func windowGoldenPlan(t *testing.T) *logical.Plan {
 		return b
 	}
 	f := &logical.Filter{Input: w3, Cond: cond(expr.FnAnd, expr.Call(expr.FnEq, col("", "rn"), one), expr.Call(expr.FnNe, col("", "k"), expr.Lit(types.StringValue("y"))))}
-	p := &logical.Project{Input: f, Names: []string{"k", "running", "pr", "seen", "prev"}}
+	p := &logical.Project{Input: f, Names: []string{"k", "running", "pr", "seen", "prev", "near"}}
 	for _, n := range p.Names {
 		i, _ := f.Schema().Resolve("", n)
 		p.Exprs = append(p.Exprs, expr.BoundCol(i, f.Schema().Fields[i]))

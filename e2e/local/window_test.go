@@ -263,3 +263,94 @@ func normalizeCell(s string) string {
 	}
 	return s
 }
+
+// TestWindowWithoutPartitionStreams runs a window with no PARTITION BY over
+// more rows than a task's memory budget holds: everything meets in one
+// task, the sort below it spills, and the window streams (row_number, a
+// running sum, lag and lead over a unique order).
+func TestWindowWithoutPartitionStreams(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end")
+	}
+	ctx := context.Background()
+	dir := t.TempDir()
+	const files, perFile = 4, 30000
+	for f := range files {
+		var sb strings.Builder
+		sb.WriteString("id,p,o,x,d,day\n")
+		for i := range perFile {
+			id := int64(i*files + f) // files interleave ids, so the sort has work to do
+			fmt.Fprintf(&sb, "%d,0,0,%d,1.00,2026-01-01\n", id, id%13)
+		}
+		e2eutil.WriteFile(t, filepath.Join(dir, "in", fmt.Sprintf("part-%d.csv", f)), sb.String())
+	}
+	scan := &logical.Scan{Source: "t", Format: "csv", Path: filepath.Join(dir, "in", "*.csv"), Table: windowSchema}
+	lit := func(i int64) *expr.Expr { return expr.Lit(types.Int64Value(i)) }
+	x := expr.Col("", "x")
+	win, err := logical.NewWindow(scan, nil, []logical.SortKey{{Expr: expr.Col("", "id")}}, []logical.WindowFuncSpec{
+		{Name: "row_number", Alias: "rn"}, {Name: "sum", Args: []*expr.Expr{x}, Alias: "run"},
+		{Name: "lag", Args: []*expr.Expr{x, lit(3)}, Alias: "lg"}, {Name: "lead", Args: []*expr.Expr{x, lit(2), lit(-1)}, Alias: "ld"},
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proj := &logical.Project{Input: win, Names: []string{"id", "rn", "run", "lg", "ld"}}
+	for _, n := range proj.Names {
+		i, _ := win.Schema().Resolve("", n)
+		proj.Exprs = append(proj.Exprs, expr.BoundCol(i, win.Schema().Fields[i]))
+	}
+	out := filepath.Join(dir, "out")
+	w := &logical.Write{Input: proj, Sink: "out", Format: "parquet", Path: out}
+	opt, err := optimizer.Optimize(&logical.Plan{Job: "window", Sinks: []*logical.Write{w}}, optimizer.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	phys, err := physical.Plan(ctx, opt, physical.Config{Partitions: 3, Splitter: fileSplits})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := stage.Build(phys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex := executor.NewLocal(&executor.Runtime{Name: "test", TempDir: t.TempDir()}, 2)
+	ex.Serialize = true
+	sum, err := driver.Run(ctx, g, driver.Config{Job: "window", Run: "r1", Executor: ex, ShuffleDir: t.TempDir(), MemoryBytes: 512 << 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var spilled int64
+	for _, s := range sum.Stages {
+		spilled += s.Metrics.SpilledBytes
+	}
+	if spilled == 0 {
+		t.Error("the sort below the window did not spill; the test no longer exceeds the budget")
+	}
+	const n = files * perFile
+	rows := e2eutil.ReadParquetDir(t, out)
+	if len(rows) != n {
+		t.Fatalf("%d rows, want %d", len(rows), n)
+	}
+	xs := func(id int64) int64 { return id % 13 }
+	running := make([]int64, n)
+	for id := int64(0); id < n; id++ {
+		running[id] = xs(id)
+		if id > 0 {
+			running[id] += running[id-1]
+		}
+	}
+	for _, r := range rows {
+		id, _ := strconv.ParseInt(r["id"], 10, 64)
+		lg, ld := "NULL", "-1"
+		if id >= 3 {
+			lg = fmt.Sprint(xs(id - 3))
+		}
+		if id+2 < n {
+			ld = fmt.Sprint(xs(id + 2))
+		}
+		want := fmt.Sprintf("%d %d %s %s", id+1, running[id], lg, ld)
+		if got := strings.Join([]string{r["rn"], r["run"], r["lg"], r["ld"]}, " "); got != want {
+			t.Fatalf("id %d: got %s, want %s", id, got, want)
+		}
+	}
+}

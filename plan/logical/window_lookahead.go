@@ -1,5 +1,7 @@
 package logical
 
+import "math"
+
 // Lookahead is how far past a row a window function must read before the
 // row's value is known. It decides whether a Window streams in bounded
 // memory or holds whole partitions (DataFusion makes the same split between
@@ -13,16 +15,19 @@ const (
 	// or n PRECEDING).
 	LookNone Lookahead = iota
 	// LookPeers: also on the rest of the row's peer group (RANGE and GROUPS
-	// frames ending at CURRENT ROW, RANGE offsets, which treat NULL keys as
-	// one peer group).
+	// frames ending at CURRENT ROW or n PRECEDING, RANGE offsets, which
+	// treat NULL keys as one peer group).
 	LookPeers
-	// LookPartition: on rows up to the end of the partition (lead,
-	// percent_rank, cume_dist, ntile, frames ending in FOLLOWING or
-	// starting at one).
+	// LookRows: also on the next RowsAhead rows (lead without IGNORE NULLS,
+	// ROWS frames ending n FOLLOWING).
+	LookRows
+	// LookPartition: on rows up to the end of the partition (percent_rank,
+	// cume_dist, ntile, lead IGNORE NULLS, frames ending UNBOUNDED
+	// FOLLOWING, RANGE and GROUPS frames reaching FOLLOWING).
 	LookPartition
 )
 
-var lookaheadNames = [...]string{"none", "peers", "partition"}
+var lookaheadNames = [...]string{"none", "peers", "rows", "partition"}
 
 func (l Lookahead) String() string { return lookaheadNames[l] }
 
@@ -31,17 +36,42 @@ func (f WindowFunc) Lookahead() Lookahead {
 	switch f.Kind {
 	case WinRowNumber, WinRank, WinDenseRank, WinLag:
 		return LookNone
-	case WinPercentRank, WinCumeDist, WinNtile, WinLead:
+	case WinPercentRank, WinCumeDist, WinNtile:
 		return LookPartition
+	case WinLead:
+		if f.IgnoreNulls {
+			return LookPartition
+		}
+		return LookRows
 	}
 	fr := f.Frame
-	if fr.Start.Kind >= Following || fr.End.Kind >= Following {
+	switch {
+	case fr.End.Kind == UnboundedFollowing:
 		return LookPartition
-	}
-	if fr.Unit == FrameRows {
+	case fr.Unit == FrameRows && fr.End.Kind == Following:
+		return LookRows
+	case fr.End.Kind == Following:
+		return LookPartition
+	case fr.Unit == FrameRows:
 		return LookNone
 	}
 	return LookPeers
+}
+
+// RowsAhead is how many rows past the current one a LookRows function
+// reads (0 for the other classes).
+func (f WindowFunc) RowsAhead() int64 {
+	if f.Lookahead() != LookRows {
+		return 0
+	}
+	if f.Kind == WinLead {
+		return f.Offset
+	}
+	n := f.Frame.End.Offset.I
+	if f.Frame.Start.Kind == Following {
+		n = max(n, f.Frame.Start.Offset.I) // an empty frame starting further on
+	}
+	return min(n, math.MaxInt64/4)
 }
 
 // WindowLookahead is the largest lookahead of funcs: LookPartition means the

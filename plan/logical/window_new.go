@@ -222,7 +222,7 @@ func typeLagLead(f *WindowFunc, args []*expr.Expr, schema *types.Schema, funcs e
 }
 
 func typeWindowAgg(f *WindowFunc, s WindowFuncSpec, args []*expr.Expr) error {
-	if s.Star {
+	if s.Star || (f.Agg == expr.AggCount && len(args) == 0) { // count() is count(*), as in DuckDB
 		if f.Agg != expr.AggCount || len(args) != 0 || s.Distinct {
 			return errors.New("only count takes *")
 		}
@@ -241,12 +241,19 @@ func typeWindowAgg(f *WindowFunc, s WindowFuncSpec, args []*expr.Expr) error {
 	return nil
 }
 
-// constInt reads a literal integer argument.
+// constInt reads a constant integer argument: a literal, possibly negated
+// or cast to another integer type (as front ends write -1 or 1::bigint).
 func constInt(e *expr.Expr, what string) (int64, error) {
-	if !e.IsLiteral() || !e.Type.IsInteger() {
+	switch {
+	case (e.IsCall(expr.FnNeg) || e.IsCall(expr.FnCast)) && len(e.Args) == 1 && e.Type.IsInteger():
+		v, err := constInt(e.Args[0], what)
+		if e.IsCall(expr.FnNeg) {
+			v = -v
+		}
+		return v, err
+	case !e.IsLiteral() || !e.Type.IsInteger():
 		return 0, fmt.Errorf("not supported: %s must be a constant integer, got %s", what, e)
-	}
-	if e.Value.Null {
+	case e.Value.Null:
 		return 0, fmt.Errorf("%s must not be NULL", what)
 	}
 	return e.Value.I, nil

@@ -166,3 +166,19 @@ func TestPlanWindows(t *testing.T) {
 		}
 	}
 }
+
+// TestConstantArguments accepts negated and cast literals as constants.
+func TestConstantArguments(t *testing.T) {
+	neg, err := expr.Bind(expr.Call(expr.FnNeg, int64Lit(1)), windowInput().Schema(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := NewWindow(windowInput(), nil, nil, []WindowFuncSpec{{Name: "lag", Args: []*expr.Expr{expr.Col("", "n"), neg}, Alias: "x"}}, nil); err == nil || !strings.Contains(err.Error(), "negative offset -1") {
+		t.Fatalf("lag(n, -1): %v", err)
+	}
+	cast := expr.Cast(expr.Lit(types.Int32Value(3)), types.Int64Type)
+	w, err := NewWindow(windowInput(), nil, nil, []WindowFuncSpec{{Name: "lead", Args: []*expr.Expr{expr.Col("", "n"), cast}, Alias: "x"}}, nil)
+	if err != nil || w.Funcs[0].Offset != 3 {
+		t.Fatalf("lead(n, CAST(3 AS BIGINT)): %v", err)
+	}
+}

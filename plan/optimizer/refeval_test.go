@@ -55,6 +55,8 @@ func run(n logical.Node, data dataset) []row {
 		return out
 	case *logical.Alias, *logical.Write:
 		return run(n.Children()[0], data)
+	case *logical.Window:
+		return runWindow(t, data)
 	}
 	panic(fmt.Sprintf("refeval: node %T", n))
 }

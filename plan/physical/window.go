@@ -75,8 +75,15 @@ func (s *WindowSpec) describe() string {
 		funcs[i] = f.String()
 	}
 	d := fmt.Sprintf("Window partition=[%s] order=[%s] funcs=[%s]", exprList(s.PartitionBy), sortKeys(s.OrderBy), strings.Join(funcs, ", "))
-	if s.Lookahead == logical.LookPartition {
+	switch s.Lookahead {
+	case logical.LookPartition:
 		return d + " buffers whole partitions for [" + strings.Join(logical.BufferedFuncs(s.Funcs), ", ") + "]"
+	case logical.LookRows:
+		ahead := int64(0)
+		for _, f := range s.Funcs {
+			ahead = max(ahead, f.RowsAhead())
+		}
+		return fmt.Sprintf("%s streaming (%d rows ahead)", d, ahead)
 	}
 	return d + " streaming"
 }

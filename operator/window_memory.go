@@ -1,0 +1,55 @@
+package operator
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/drover-etl/drover/plan/logical"
+	"github.com/drover-etl/drover/task"
+)
+
+// ErrWindowMemory marks a window task that had to hold more rows than its
+// memory budget allows.
+var ErrWindowMemory = errors.New("window rows do not fit in memory")
+
+// checkMemory fails a task whose held rows outgrow its memory budget once
+// it has evaluated what it could (so one input batch always fits):
+// a partition that functions need whole, or a peer group, too large to
+// hold. The error says what to change.
+func (w *windowOp) checkMemory() error {
+	held := w.pendingBytes + w.queueBytes
+	if len(w.queue) > 0 { // the first queued batch is partly emitted
+		first := w.queue[0]
+		emitted := w.done - (w.total - w.queued())
+		held -= heldBytes(first) * emitted / first.NumRows()
+	}
+	if b := &w.buf; b.n > 0 && w.keep < b.end() {
+		held += w.bufBytes * (b.end() - w.keep) / int64(b.n)
+	}
+	if held <= w.env.memory() {
+		return nil
+	}
+	rows := w.total - w.keep
+	var why string
+	switch w.look {
+	case logical.LookPartition:
+		why = fmt.Sprintf("%s need whole partitions in memory; add or refine PARTITION BY, or use frames that end at CURRENT ROW or n PRECEDING (those stream)",
+			strings.Join(logical.BufferedFuncs(w.spec.Funcs), ", "))
+	case logical.LookPeers, logical.LookRows:
+		var parts []string
+		if w.peers {
+			parts = append(parts, "RANGE/GROUPS frames hold each peer group (rows with equal ORDER BY keys): add ORDER BY keys that tell rows apart or use a ROWS frame")
+		}
+		if w.rowsAhead > 0 {
+			parts = append(parts, fmt.Sprintf("functions read %d rows ahead: use smaller offsets", w.rowsAhead))
+		}
+		why = strings.Join(parts, "; ")
+	default:
+		why = "functions still read that far back (IGNORE NULLS over a long run of NULLs, or a wide frame)"
+	}
+	return task.AsFatal(fmt.Errorf("window: %d rows (%s) held, more than the task memory budget of %s: %s; or raise the budget (drover run --task-memory): %w",
+		rows, mib(held), mib(w.env.memory()), why, ErrWindowMemory))
+}
+
+func mib(b int64) string { return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20)) }
