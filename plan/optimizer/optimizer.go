@@ -64,6 +64,7 @@ func DefaultRules() []Rule {
 		PushPredicates,
 		OuterToInner,
 		ReorderJoins,
+		OrSideFilters,
 		JoinKeys,
 		PruneColumns,
 		JoinStrategy,
