@@ -291,4 +291,3 @@ func (j *joinOp) Close() error {
 	}
 	return j.probe.Close()
 }
-

@@ -133,4 +133,3 @@ func retained(cols []arrow.Array) []arrow.Array {
 	}
 	return out
 }
-
