@@ -108,11 +108,6 @@ func stringAt(a arrow.Array, i int) string {
 	return ""
 }
 
-// takeWithNulls gathers c at idx, where a NULL index yields NULL.
-func takeWithNulls(c arrow.Array, idx arrow.Array) (arrow.Array, error) {
-	return compute.TakeArrayOpts(context.Background(), c, idx, compute.TakeOptions{BoundsCheck: true})
-}
-
 // TakeRecord gathers rows idx of rec into a new batch with rec's schema.
 func TakeRecord(rec arrow.RecordBatch, idx []int32) (arrow.RecordBatch, error) {
 	cols, err := takeRows(rec.Columns(), idx)

@@ -13,9 +13,9 @@ import (
 )
 
 // hashMatcher proposes the pairs with equal keys, found through a hash
-// table over the build side: all of a probe batch's pairs in one chunk.
-// NULL keys never match, except in the keys marked null-safe, where NULL
-// matches NULL.
+// table over the build side: usually all of a probe batch's pairs in one
+// chunk (see maxHashPairs). NULL keys never match, except in the keys
+// marked null-safe, where NULL matches NULL.
 type hashMatcher struct {
 	probeKeys, buildKeys []*eval.Evaluator
 	nullSafe             []bool // per key; nil when none is

@@ -15,6 +15,7 @@ import (
 	"github.com/drover-etl/drover/executor"
 	"github.com/drover-etl/drover/expr"
 	"github.com/drover-etl/drover/format"
+	"github.com/drover-etl/drover/internal/e2eutil"
 	"github.com/drover-etl/drover/plan/logical"
 	"github.com/drover-etl/drover/plan/optimizer"
 	"github.com/drover-etl/drover/plan/physical"
@@ -344,4 +345,71 @@ func TestDistributedCommaJoin(t *testing.T) {
 	if len(want) == 0 {
 		t.Fatal("the data gives no rows; the test proves nothing")
 	}
+}
+
+// TestJobFullAndRightJoins runs a job whose join blocks say type = "full"
+// and "right", through the whole engine (job spec, planner, local run).
+func TestJobFullAndRightJoins(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end")
+	}
+	dir := t.TempDir()
+	e2eutil.WriteFile(t, filepath.Join(dir, "c.csv"), "id,country\n1,DE\n2,FR\n3,\n4,US\n")
+	e2eutil.WriteFile(t, filepath.Join(dir, "e.csv"), "cid,kind\n1,view\n1,purchase\n3,purchase\n9,purchase\n,view\n")
+	out := filepath.Join(dir, "out")
+	job := fmt.Sprintf(`
+job "outer" {
+  source "c" {
+    format = "csv"
+    path   = "%[1]s/c.csv"
+  }
+  source "e" {
+    format = "csv"
+    path   = "%[1]s/e.csv"
+  }
+  view "full" {
+    from = "c"
+    join "e" {
+      type = "full"
+      on   = "c.id = e.cid AND e.kind = 'purchase'"
+    }
+    select = ["id", "country", "cid", "kind"]
+  }
+  view "right" {
+    from = "c"
+    join "e" {
+      type = "right"
+      on   = "c.id = e.cid"
+    }
+    select = ["id", "kind"]
+  }
+  sink "full" {
+    from   = "full"
+    format = "csv"
+    path   = "%[2]s/full"
+  }
+  sink "right" {
+    from   = "right"
+    format = "csv"
+    path   = "%[2]s/right"
+  }
+}`, dir, out)
+	if _, err := runJob(t, writeJob(t, dir, job), runOpts{partitions: 3}); err != nil {
+		t.Fatal(err)
+	}
+	check := func(name string, want ...string) {
+		t.Helper()
+		var got []string
+		for _, f := range e2eutil.VisibleFiles(t, filepath.Join(out, name)) {
+			for _, r := range e2eutil.ReadCSV(t, filepath.Join(out, name, f))[1:] {
+				got = append(got, strings.Join(r, ","))
+			}
+		}
+		slices.Sort(got)
+		if strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Fatalf("%s: got %v, want %v", name, got, want)
+		}
+	}
+	check("full", ",,,view", ",,1,view", ",,9,purchase", "1,DE,1,purchase", "2,FR,,", "3,,3,purchase", "4,US,,")
+	check("right", ",purchase", ",view", "1,purchase", "1,view", "3,purchase")
 }

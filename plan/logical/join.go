@@ -37,26 +37,21 @@ func (t JoinType) String() string {
 	return fmt.Sprintf("JoinType(%d)", t)
 }
 
-// ParseJoinType reads a join type's name (inner, left, semi, anti, right,
-// full or mark).
+// ParseJoinType reads the name of a join type a user may write: inner,
+// left, semi, anti, right or full (mark joins are the planner's own, for
+// subqueries).
 func ParseJoinType(s string) (JoinType, error) {
-	for i, n := range joinTypeNames {
+	for i, n := range joinTypeNames[:MarkJoin] {
 		if n == s {
 			return JoinType(i), nil
 		}
 	}
-	return 0, fmt.Errorf("unknown join type %q (want one of %s)", s, strings.Join(joinTypeNames[:], ", "))
+	return 0, fmt.Errorf("unknown join type %q (want one of %s)", s, strings.Join(joinTypeNames[:MarkJoin], ", "))
 }
 
 // EmitsRight reports whether the join's output holds the right columns.
 func (t JoinType) EmitsRight() bool {
 	return t == InnerJoin || t == LeftJoin || t == RightJoin || t == FullJoin
-}
-
-// KeepsUnmatchedLeft reports whether a left row without a match is output
-// (NULL-extended, or with a false mark).
-func (t JoinType) KeepsUnmatchedLeft() bool {
-	return t == LeftJoin || t == FullJoin || t == MarkJoin || t == AntiJoin
 }
 
 // KeepsUnmatchedRight reports whether a right row without a match is output

@@ -17,15 +17,18 @@
 //  5. reorder_joins: clusters of inner and cross joins (comma lists) are
 //     rebuilt left-deep, greedily, so that no cross product is taken while a
 //     connected input remains; a Project keeps the column order.
-//  6. join_keys: equalities between the two sides in a join's filter become
+//  6. or_side_filters: an OR in an inner join's filter whose every branch
+//     constrains one side implies a weaker filter on that side alone, which
+//     is pushed into it (the OR stays).
+//  7. join_keys: equalities between the two sides in a join's filter become
 //     its keys (a hash join instead of a nested loop).
-//  7. prune_columns: every node produces only the columns someone above
+//  8. prune_columns: every node produces only the columns someone above
 //     reads; scans read only those; every bound column Index is remapped.
-//  8. join_strategy: inner and full joins build on the smaller side, right
+//  9. join_strategy: inner and full joins build on the smaller side, right
 //     joins become left joins when that builds on the smaller side; small
 //     build sides are broadcast (never for right and full joins), the rest
 //     shuffled. prune_columns runs again after it.
-//  9. merge_projects, remove_identity_projects, push_limit_into_union: tidy
+//  10. merge_projects, remove_identity_projects, push_limit_into_union: tidy
 //     the Projects the earlier rules leave behind and cap union inputs.
 //
 // Rules see and return bound trees: after each one Validate checks that every

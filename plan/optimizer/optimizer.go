@@ -66,6 +66,7 @@ func DefaultRules() []Rule {
 		PushPredicates,
 		OuterToInner,
 		ReorderJoins,
+		OrSideFilters,
 		JoinKeys,
 		PruneColumns,
 		JoinStrategy,
