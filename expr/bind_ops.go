@@ -19,7 +19,9 @@ func bindArith(b *binder, e *Expr, args []*Expr) (*Expr, error) {
 	}
 	// Division and modulo by zero yield NULL, so they may always be NULL.
 	nullable := anyNullable(args) || e.Name == FnDiv || e.Name == FnMod
-	if isDecimalArith(l, r) {
+	// Division of decimals is DOUBLE division, as in DuckDB (whose answers
+	// Drover matches): a fixed result scale would lose digits.
+	if isDecimalArith(l, r) && e.Name != FnDiv {
 		return bindDecimalArith(e, l, r, nullable)
 	}
 	t, err := unify(args, func(a, b types.Type) error {
