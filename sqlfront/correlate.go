@@ -29,7 +29,11 @@ func (p *planner) splitCorrelated(outer logical.Node, sq *subquery) (*subBlock, 
 		return nil, nil, err
 	}
 	c := &correlation{inner: blk.q.Input.Schema(), outer: outer.Schema()}
+	var where []*expr.Expr
 	for _, w := range blk.where {
+		where = append(where, factorOr(w)...)
+	}
+	for _, w := range where {
 		s, err := c.sides(w)
 		if err != nil {
 			return nil, nil, err
@@ -196,4 +200,73 @@ func (p *planner) markJoin(left, right logical.Node, conds []*expr.Expr, name st
 	}
 	j.MarkName = name
 	return j, nil
+}
+
+// factorOr pulls the conjuncts every branch of an OR shares out of it:
+// (a AND b) OR (a AND c) is a AND (b OR c). A correlation written inside
+// each branch (TPC-DS q41) then becomes a conjunct of its own.
+func factorOr(e *expr.Expr) []*expr.Expr {
+	if !e.IsCall(expr.FnOr) {
+		return []*expr.Expr{e}
+	}
+	branches := splitOr(e)
+	sets := make([][]*expr.Expr, len(branches))
+	for i, b := range branches {
+		sets[i] = splitAnd(b)
+	}
+	var common []*expr.Expr
+	for _, c := range sets[0] {
+		inAll := true
+		for _, s := range sets[1:] {
+			if indexOfText(s, c) < 0 {
+				inAll = false
+				break
+			}
+		}
+		if inAll && indexOfText(common, c) < 0 {
+			common = append(common, c)
+		}
+	}
+	if len(common) == 0 {
+		return []*expr.Expr{e}
+	}
+	var rest []*expr.Expr
+	for _, s := range sets {
+		var left []*expr.Expr
+		for _, c := range s {
+			if indexOfText(common, c) < 0 {
+				left = append(left, c)
+			}
+		}
+		if len(left) == 0 {
+			return common // a branch is just the common part: the OR is implied
+		}
+		rest = append(rest, andAll(left))
+	}
+	or := rest[0]
+	for _, r := range rest[1:] {
+		or = expr.Call(expr.FnOr, or, r)
+	}
+	return append(common, or)
+}
+
+func splitOr(e *expr.Expr) []*expr.Expr {
+	if e.IsCall(expr.FnOr) {
+		var out []*expr.Expr
+		for _, a := range e.Args {
+			out = append(out, splitOr(a)...)
+		}
+		return out
+	}
+	return []*expr.Expr{e}
+}
+
+func indexOfText(list []*expr.Expr, e *expr.Expr) int {
+	s := e.String()
+	for i, x := range list {
+		if x.String() == s {
+			return i
+		}
+	}
+	return -1
 }
