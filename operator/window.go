@@ -45,8 +45,7 @@ type windowOp struct {
 	prev         []arrow.Array // the last row's partition then order keys
 	pending      []pendingRows
 	pendingBytes int64
-	queue        []arrow.RecordBatch // input columns of rows [done, total), not copied
-	queueBytes   int64
+	pass         passQueue // input columns of rows [done, total), not copied
 	buf          winBuf
 	bufBytes     int64
 	keep         int64 // rows of buf before this are no longer read
@@ -64,8 +63,8 @@ type windowOp struct {
 
 // pendingRows is the order keys and function arguments of an input batch
 // not yet moved into the buffer, with its row flags. The batch's own
-// columns wait in the queue: they are only passed through, so they are
-// never copied.
+// columns wait in the pass queue: they are only passed through, so they
+// are never copied (but may be spilled).
 type pendingRows struct {
 	rec              arrow.RecordBatch
 	newPart, newPeer []bool
@@ -83,6 +82,7 @@ type winFunc interface {
 func newWindow(n *physical.Node, in batch.Reader, env *Env) (batch.Reader, error) {
 	spec := n.Window
 	w := &windowOp{in: in, schema: n.Schema.Arrow(), spec: spec, env: env, nIn: n.Inputs[0].Schema.Len(), look: logical.WindowLookahead(spec.Funcs)}
+	w.pass.env = env
 	for _, f := range spec.Funcs {
 		w.peers = w.peers || f.Lookahead() == logical.LookPeers
 		w.rowsAhead = max(w.rowsAhead, f.RowsAhead())
@@ -184,8 +184,7 @@ func (w *windowOp) arrive(ctx context.Context, rec arrow.RecordBatch) error {
 	w.pendingBytes += heldBytes(p.rec)
 	inCols := rec.Columns()[:w.nIn]
 	in := array.NewRecordBatch(schemaOf(inCols), inCols, int64(n))
-	w.queue = append(w.queue, in)
-	w.queueBytes += heldBytes(in)
+	w.pass.push(in)
 	w.advanceReady(p)
 	w.total += int64(n)
 	return nil
@@ -260,8 +259,7 @@ func (w *windowOp) Close() error {
 		p.rec.Release()
 	}
 	w.pending = nil
-	releaseRecs(w.queue)
-	w.queue = nil
+	w.pass.release()
 	w.buf.release()
 	releaseRecs(w.out)
 	w.out = nil

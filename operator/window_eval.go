@@ -24,7 +24,9 @@ func (w *windowOp) evaluate() error {
 		}
 		vals = append(vals, col)
 	}
-	w.emit(vals)
+	if err := w.emit(vals); err != nil {
+		return task.AsFatal(err)
+	}
 	w.done = w.ready
 	w.keep = w.done
 	for _, f := range w.funcs {
@@ -36,11 +38,14 @@ func (w *windowOp) evaluate() error {
 
 // emit queues rows [done, ready): the input columns as they came, cut at
 // input batch boundaries, with the matching slices of the function values.
-func (w *windowOp) emit(vals []arrow.Array) {
+func (w *windowOp) emit(vals []arrow.Array) error {
 	pos := w.done
 	for pos < w.ready {
-		in := w.queue[0]
-		start := w.total - w.queued() // absolute row of in's first row
+		in, err := w.pass.head()
+		if err != nil {
+			return err
+		}
+		start := w.total - w.pass.rows // absolute row of in's first row
 		from, to := pos-start, min(w.ready-start, in.NumRows())
 		cols := sliceCols(in.Columns(), int(from), int(to))
 		cols = append(cols, sliceCols(vals, int(pos-w.done), int(pos-w.done+to-from))...)
@@ -49,20 +54,10 @@ func (w *windowOp) emit(vals []arrow.Array) {
 		rec.Release()
 		pos += to - from
 		if to == in.NumRows() {
-			w.queueBytes -= heldBytes(in)
-			in.Release()
-			w.queue = w.queue[1:]
+			w.pass.pop()
 		}
 	}
-}
-
-// queued counts the rows in the queue.
-func (w *windowOp) queued() int64 {
-	var n int64
-	for _, r := range w.queue {
-		n += r.NumRows()
-	}
-	return n
+	return nil
 }
 
 // materialize concatenates the buffer's still-needed rows with the
