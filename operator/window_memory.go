@@ -48,7 +48,7 @@ func (w *windowOp) checkMemory() error {
 	var why string
 	switch w.look {
 	case logical.LookPartition:
-		why = fmt.Sprintf("%s need whole partitions in memory; add or refine PARTITION BY, or use frames that end at CURRENT ROW or n PRECEDING (those stream)",
+		why = fmt.Sprintf("%s need the order keys and arguments of whole partitions in memory (other columns were spilled); add or refine PARTITION BY, or use frames that end at CURRENT ROW or n PRECEDING/FOLLOWING (those stream)",
 			strings.Join(logical.BufferedFuncs(w.spec.Funcs), ", "))
 	case logical.LookPeers, logical.LookRows:
 		var parts []string
