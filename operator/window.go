@@ -56,6 +56,7 @@ type windowOp struct {
 	lastPart     int64 // the last partition start seen
 	lastPeer     int64 // the last peer group start seen
 	peers        bool  // some function reads the rest of a row's peer group
+	keepKey      bool  // the buffer holds the first order key (RANGE offsets)
 	rowsAhead    int64 // the farthest some function reads past a row
 	eof          bool
 	out          []arrow.RecordBatch
@@ -99,18 +100,31 @@ func newWindow(n *physical.Node, in batch.Reader, env *Env) (batch.Reader, error
 	if w.ordEvs, err = compileAll(ordExprs, opts); err != nil {
 		return nil, task.AsFatal(err)
 	}
-	next := len(spec.OrderBy)
+	// The buffer holds the first order key if RANGE offsets compare it,
+	// then each distinct argument once.
 	for _, f := range spec.Funcs {
-		evs, err := compileAll(f.Args, opts)
-		if err != nil {
-			return nil, task.AsFatal(err)
-		}
-		w.argEvs = append(w.argEvs, evs...)
+		w.keepKey = w.keepKey || rangeOffsets(f)
+	}
+	base := 0
+	if w.keepKey {
+		base = 1
+	}
+	argCol := map[string]int{}
+	for _, f := range spec.Funcs {
 		cols := make([]int, len(f.Args))
-		for i := range cols {
-			cols[i] = next + i
+		for i, a := range f.Args {
+			c, ok := argCol[a.String()]
+			if !ok {
+				ev, err := eval.Compile(a, opts)
+				if err != nil {
+					return nil, task.AsFatal(err)
+				}
+				c = base + len(w.argEvs)
+				argCol[a.String()] = c
+				w.argEvs = append(w.argEvs, ev)
+			}
+			cols[i] = c
 		}
-		next += len(cols)
 		wf, err := newWinFunc(f, cols, 0, spec.OrderBy)
 		if err != nil {
 			return nil, task.AsFatal(fmt.Errorf("window %s: %w", f.Name, err))
@@ -176,7 +190,11 @@ func (w *windowOp) arrive(ctx context.Context, rec arrow.RecordBatch) error {
 	}
 	p := pendingRows{newPart: make([]bool, n), newPeer: make([]bool, n)}
 	w.flag(pk, ok, p)
-	cols := append(append([]arrow.Array(nil), ok...), args...)
+	var cols []arrow.Array
+	if w.keepKey {
+		cols = append(cols, ok[0])
+	}
+	cols = append(cols, args...)
 	p.rec = array.NewRecordBatch(schemaOf(cols), cols, int64(n))
 	releaseAll(ok)
 	releaseAll(args)
@@ -278,6 +296,13 @@ func compileAll(es []*expr.Expr, opts eval.Options) ([]*eval.Evaluator, error) {
 		out[i] = ev
 	}
 	return out, nil
+}
+
+// rangeOffsets reports whether f compares order key values (a RANGE frame
+// with an offset bound).
+func rangeOffsets(f logical.WindowFunc) bool {
+	fr := f.Frame
+	return f.Kind.UsesFrame() && fr.Unit == logical.FrameRange && (hasOffset(fr.Start) || hasOffset(fr.End))
 }
 
 // noNeed is need's answer for functions that read no earlier rows.
