@@ -38,7 +38,12 @@ func TestWindowReusesPartitioning(t *testing.T) {
 	}
 	var shape []string
 	for _, line := range strings.Split(strings.TrimSpace(Format(nodes[0])), "\n") {
-		shape = append(shape, strings.Fields(line)[0]+map[bool]string{true: " " + strings.Fields(line)[1]}[strings.HasPrefix(strings.TrimSpace(line), "Exchange")])
+		f := strings.Fields(line)
+		op := f[0]
+		if op == "Exchange" {
+			op += " " + f[1]
+		}
+		shape = append(shape, op)
 	}
 	want := "Write Window Sort Exchange single Window Sort Window Window Sort Exchange hash Scan"
 	if got := strings.Join(shape, " "); got != want {
