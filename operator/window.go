@@ -45,8 +45,7 @@ type windowOp struct {
 	prev         []arrow.Array // the last row's partition then order keys
 	pending      []pendingRows
 	pendingBytes int64
-	queue        []arrow.RecordBatch // input columns of rows [done, total), not copied
-	queueBytes   int64
+	pass         passQueue // input columns of rows [done, total), not copied
 	buf          winBuf
 	bufBytes     int64
 	keep         int64 // rows of buf before this are no longer read
@@ -57,6 +56,7 @@ type windowOp struct {
 	lastPart     int64 // the last partition start seen
 	lastPeer     int64 // the last peer group start seen
 	peers        bool  // some function reads the rest of a row's peer group
+	keepKey      bool  // the buffer holds the first order key (RANGE offsets)
 	rowsAhead    int64 // the farthest some function reads past a row
 	eof          bool
 	out          []arrow.RecordBatch
@@ -64,8 +64,8 @@ type windowOp struct {
 
 // pendingRows is the order keys and function arguments of an input batch
 // not yet moved into the buffer, with its row flags. The batch's own
-// columns wait in the queue: they are only passed through, so they are
-// never copied.
+// columns wait in the pass queue: they are only passed through, so they
+// are never copied (but may be spilled).
 type pendingRows struct {
 	rec              arrow.RecordBatch
 	newPart, newPeer []bool
@@ -83,6 +83,7 @@ type winFunc interface {
 func newWindow(n *physical.Node, in batch.Reader, env *Env) (batch.Reader, error) {
 	spec := n.Window
 	w := &windowOp{in: in, schema: n.Schema.Arrow(), spec: spec, env: env, nIn: n.Inputs[0].Schema.Len(), look: logical.WindowLookahead(spec.Funcs)}
+	w.pass.env = env
 	for _, f := range spec.Funcs {
 		w.peers = w.peers || f.Lookahead() == logical.LookPeers
 		w.rowsAhead = max(w.rowsAhead, f.RowsAhead())
@@ -99,18 +100,31 @@ func newWindow(n *physical.Node, in batch.Reader, env *Env) (batch.Reader, error
 	if w.ordEvs, err = compileAll(ordExprs, opts); err != nil {
 		return nil, task.AsFatal(err)
 	}
-	next := len(spec.OrderBy)
+	// The buffer holds the first order key if RANGE offsets compare it,
+	// then each distinct argument once.
 	for _, f := range spec.Funcs {
-		evs, err := compileAll(f.Args, opts)
-		if err != nil {
-			return nil, task.AsFatal(err)
-		}
-		w.argEvs = append(w.argEvs, evs...)
+		w.keepKey = w.keepKey || rangeOffsets(f)
+	}
+	base := 0
+	if w.keepKey {
+		base = 1
+	}
+	argCol := map[string]int{}
+	for _, f := range spec.Funcs {
 		cols := make([]int, len(f.Args))
-		for i := range cols {
-			cols[i] = next + i
+		for i, a := range f.Args {
+			c, ok := argCol[a.String()]
+			if !ok {
+				ev, err := eval.Compile(a, opts)
+				if err != nil {
+					return nil, task.AsFatal(err)
+				}
+				c = base + len(w.argEvs)
+				argCol[a.String()] = c
+				w.argEvs = append(w.argEvs, ev)
+			}
+			cols[i] = c
 		}
-		next += len(cols)
 		wf, err := newWinFunc(f, cols, 0, spec.OrderBy)
 		if err != nil {
 			return nil, task.AsFatal(fmt.Errorf("window %s: %w", f.Name, err))
@@ -176,7 +190,11 @@ func (w *windowOp) arrive(ctx context.Context, rec arrow.RecordBatch) error {
 	}
 	p := pendingRows{newPart: make([]bool, n), newPeer: make([]bool, n)}
 	w.flag(pk, ok, p)
-	cols := append(append([]arrow.Array(nil), ok...), args...)
+	var cols []arrow.Array
+	if w.keepKey {
+		cols = append(cols, ok[0])
+	}
+	cols = append(cols, args...)
 	p.rec = array.NewRecordBatch(schemaOf(cols), cols, int64(n))
 	releaseAll(ok)
 	releaseAll(args)
@@ -184,8 +202,7 @@ func (w *windowOp) arrive(ctx context.Context, rec arrow.RecordBatch) error {
 	w.pendingBytes += heldBytes(p.rec)
 	inCols := rec.Columns()[:w.nIn]
 	in := array.NewRecordBatch(schemaOf(inCols), inCols, int64(n))
-	w.queue = append(w.queue, in)
-	w.queueBytes += heldBytes(in)
+	w.pass.push(in)
 	w.advanceReady(p)
 	w.total += int64(n)
 	return nil
@@ -260,8 +277,7 @@ func (w *windowOp) Close() error {
 		p.rec.Release()
 	}
 	w.pending = nil
-	releaseRecs(w.queue)
-	w.queue = nil
+	w.pass.release()
 	w.buf.release()
 	releaseRecs(w.out)
 	w.out = nil
@@ -280,6 +296,13 @@ func compileAll(es []*expr.Expr, opts eval.Options) ([]*eval.Evaluator, error) {
 		out[i] = ev
 	}
 	return out, nil
+}
+
+// rangeOffsets reports whether f compares order key values (a RANGE frame
+// with an offset bound).
+func rangeOffsets(f logical.WindowFunc) bool {
+	fr := f.Frame
+	return f.Kind.UsesFrame() && fr.Unit == logical.FrameRange && (hasOffset(fr.Start) || hasOffset(fr.End))
 }
 
 // noNeed is need's answer for functions that read no earlier rows.

@@ -46,6 +46,10 @@ func (b *winBuf) release() {
 // evaluations, since a partition's first rows may have left the buffer.
 type rowTracker struct {
 	partStart, peerStart, group int64
+	// nextPart and nextPeer only move forward: the first partition (peer
+	// group) start after the row last given its ends, or where the scan
+	// for it stopped at the end of the buffer.
+	nextPart, nextPeer int64
 }
 
 // context fills the per-row positions of rows [from, to); final says the
@@ -67,21 +71,25 @@ func (t *rowTracker) context(b *winBuf, from, to int64, final bool) {
 		}
 		b.partStart[r], b.peerStart[r], b.group[r] = t.partStart, t.peerStart, t.group
 	}
-	nextPart, nextPeer := int64(-1), int64(-1)
-	if final {
-		nextPart, nextPeer = b.end(), b.end()
+	for r := range n {
+		i := from + int64(r)
+		b.partEnd[r] = nextStart(b, &t.nextPart, i, b.newPart, final)
+		b.peerEnd[r] = nextStart(b, &t.nextPeer, i, b.newPeer, final)
 	}
-	for i := b.end() - 1; i >= from; i-- {
-		if i < to {
-			b.partEnd[i-from], b.peerEnd[i-from] = nextPart, nextPeer
-		}
-		if b.newPart[b.idx(i)] {
-			nextPart = i
-		}
-		if b.newPeer[b.idx(i)] {
-			nextPeer = i
-		}
+}
+
+// nextStart advances *ptr to the first flagged row after i and returns
+// it: the end of row i's group, or -1 when the buffer ends first and more
+// input may follow (the buffer's end when none will).
+func nextStart(b *winBuf, ptr *int64, i int64, flags []bool, final bool) int64 {
+	*ptr = max(*ptr, i+1)
+	for *ptr < b.end() && !flags[b.idx(*ptr)] {
+		*ptr++
 	}
+	if *ptr < b.end() || final {
+		return *ptr
+	}
+	return -1
 }
 
 func resize[T any](s []T, n int) []T {

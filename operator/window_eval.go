@@ -8,13 +8,31 @@ import (
 )
 
 // evaluate moves the pending rows into the buffer, computes rows
-// [done, ready) and queues them as output.
+// [done, ready) a batch at a time (a partition held whole may be far
+// larger than a batch) and queues them as output.
 func (w *windowOp) evaluate() error {
 	if err := w.materialize(); err != nil {
 		return task.AsFatal(err)
 	}
 	b := &w.buf
-	w.track.context(b, w.done, w.ready, w.eof)
+	for w.done < w.ready {
+		to := min(w.ready, w.done+int64(w.env.batchRows()))
+		if err := w.evaluateRows(b, to); err != nil {
+			return err
+		}
+		w.done = to
+	}
+	w.keep = w.done
+	for _, f := range w.funcs {
+		w.keep = min(w.keep, f.need())
+	}
+	w.keep = max(w.keep, b.base)
+	return nil
+}
+
+// evaluateRows computes and emits rows [done, to).
+func (w *windowOp) evaluateRows(b *winBuf, to int64) error {
+	w.track.context(b, w.done, to, w.eof)
 	var vals []arrow.Array
 	defer func() { releaseAll(vals) }()
 	for _, f := range w.funcs {
@@ -24,24 +42,24 @@ func (w *windowOp) evaluate() error {
 		}
 		vals = append(vals, col)
 	}
-	w.emit(vals)
-	w.done = w.ready
-	w.keep = w.done
-	for _, f := range w.funcs {
-		w.keep = min(w.keep, f.need())
+	if err := w.emit(vals, to); err != nil {
+		return task.AsFatal(err)
 	}
-	w.keep = max(w.keep, b.base)
 	return nil
 }
 
-// emit queues rows [done, ready): the input columns as they came, cut at
+// emit queues rows [done, to): the input columns as they came, cut at
 // input batch boundaries, with the matching slices of the function values.
-func (w *windowOp) emit(vals []arrow.Array) {
+func (w *windowOp) emit(vals []arrow.Array, to int64) error {
+	end := to
 	pos := w.done
-	for pos < w.ready {
-		in := w.queue[0]
-		start := w.total - w.queued() // absolute row of in's first row
-		from, to := pos-start, min(w.ready-start, in.NumRows())
+	for pos < end {
+		in, err := w.pass.head()
+		if err != nil {
+			return err
+		}
+		start := w.total - w.pass.rows // absolute row of in's first row
+		from, to := pos-start, min(end-start, in.NumRows())
 		cols := sliceCols(in.Columns(), int(from), int(to))
 		cols = append(cols, sliceCols(vals, int(pos-w.done), int(pos-w.done+to-from))...)
 		rec := recordOf(cols, to-from)
@@ -49,20 +67,10 @@ func (w *windowOp) emit(vals []arrow.Array) {
 		rec.Release()
 		pos += to - from
 		if to == in.NumRows() {
-			w.queueBytes -= heldBytes(in)
-			in.Release()
-			w.queue = w.queue[1:]
+			w.pass.pop()
 		}
 	}
-}
-
-// queued counts the rows in the queue.
-func (w *windowOp) queued() int64 {
-	var n int64
-	for _, r := range w.queue {
-		n += r.NumRows()
-	}
-	return n
+	return nil
 }
 
 // materialize concatenates the buffer's still-needed rows with the

@@ -13,28 +13,42 @@ import (
 // memory budget allows.
 var ErrWindowMemory = errors.New("window rows do not fit in memory")
 
-// checkMemory fails a task whose held rows outgrow its memory budget once
-// it has evaluated what it could (so one input batch always fits):
-// a partition that functions need whole, or a peer group, too large to
-// hold. The error says what to change.
-func (w *windowOp) checkMemory() error {
-	held := w.pendingBytes + w.queueBytes
-	if len(w.queue) > 0 { // the first queued batch is partly emitted
-		first := w.queue[0]
-		emitted := w.done - (w.total - w.queued())
+// held estimates the bytes of rows the operator holds in memory.
+func (w *windowOp) held() int64 {
+	held := w.pendingBytes + w.pass.bytes
+	if len(w.pass.segs) > 0 && w.pass.segs[0].rec != nil { // partly emitted
+		first := w.pass.segs[0].rec
+		emitted := w.done - (w.total - w.pass.rows)
 		held -= heldBytes(first) * emitted / first.NumRows()
 	}
 	if b := &w.buf; b.n > 0 && w.keep < b.end() {
 		held += w.bufBytes * (b.end() - w.keep) / int64(b.n)
 	}
+	return held
+}
+
+// checkMemory fails a task whose held rows outgrow its memory budget once
+// it has evaluated what it could (so one input batch always fits):
+// a partition that functions need whole, or a peer group, too large to
+// hold. The error says what to change.
+func (w *windowOp) checkMemory() error {
+	held := w.held()
 	if held <= w.env.memory() {
+		return nil
+	}
+	// The passed-through columns can wait on disk; what the functions
+	// read must stay.
+	if err := w.pass.spill(); err != nil {
+		return task.AsFatal(err)
+	}
+	if held = w.held(); held <= w.env.memory() {
 		return nil
 	}
 	rows := w.total - w.keep
 	var why string
 	switch w.look {
 	case logical.LookPartition:
-		why = fmt.Sprintf("%s need whole partitions in memory; add or refine PARTITION BY, or use frames that end at CURRENT ROW or n PRECEDING (those stream)",
+		why = fmt.Sprintf("%s need the order keys and arguments of whole partitions in memory (other columns were spilled); add or refine PARTITION BY, or use frames that end at CURRENT ROW or n PRECEDING/FOLLOWING (those stream)",
 			strings.Join(logical.BufferedFuncs(w.spec.Funcs), ", "))
 	case logical.LookPeers, logical.LookRows:
 		var parts []string

@@ -1,10 +1,16 @@
 package operator
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
+
+	"github.com/drover-etl/drover/batch"
+	"github.com/drover-etl/drover/expr/eval"
+	"github.com/drover-etl/drover/plan/physical"
 
 	"github.com/drover-etl/drover/expr"
 	"github.com/drover-etl/drover/internal/windowref"
@@ -219,10 +225,11 @@ func TestWindowStreamsWithoutPartitions(t *testing.T) {
 		}
 	}
 
-	buffered := newTestWindow(t, in, nil, byO(in, false, false), []logical.WindowFuncSpec{spec("cume_dist", "cd")})
+	whole := frame(logical.FrameRows, logical.UnboundedPreceding, 0, logical.UnboundedFollowing, 0)
+	buffered := newTestWindow(t, in, nil, byO(in, false, false), []logical.WindowFuncSpec{withFrame(spec("sum", "tot", x), whole)})
 	_, err = runWindowOp(t, in, buffered, 1024, &Env{MemoryBytes: 256 << 10})
-	if !errors.Is(err, ErrWindowMemory) || !strings.Contains(err.Error(), "PARTITION BY") || !strings.Contains(err.Error(), "cume_dist AS cd") {
-		t.Fatalf("want a memory error naming cume_dist and PARTITION BY, got %v", err)
+	if !errors.Is(err, ErrWindowMemory) || !strings.Contains(err.Error(), "PARTITION BY") || !strings.Contains(err.Error(), "sum AS tot") {
+		t.Fatalf("want a memory error naming sum and PARTITION BY, got %v", err)
 	}
 }
 
@@ -242,5 +249,51 @@ func TestWindowCountsSlicesByTheirRows(t *testing.T) {
 	}
 	if len(got) != n {
 		t.Fatalf("%d rows, want %d", len(got), n)
+	}
+}
+
+// TestWindowSpillsPassThroughColumns holds one partition whole (cume_dist)
+// with wide input rows under a budget that fits the order key but not the
+// rows: the passed-through columns must go to disk and come back intact.
+func TestWindowSpillsPassThroughColumns(t *testing.T) {
+	const n = 30000
+	s := &types.Schema{Fields: []types.Field{{Name: "o", Type: types.Int64Type}, {Name: "wide", Type: types.StringType}}}
+	in := winInput{schema: s}
+	pad := strings.Repeat("x", 200)
+	for i := range n {
+		in.rows = append(in.rows, windowref.Row{iv(int64(i + 1)), sv(fmt.Sprintf("%d%s", i+1, pad))})
+	}
+	w := newTestWindow(t, in, nil, []logical.SortKey{{Expr: expr.Col("", "o")}}, []logical.WindowFuncSpec{spec("cume_dist", "cd")})
+	env := &Env{MemoryBytes: 2 << 20, TempDir: t.TempDir(), BatchRows: 4096}
+	spec := &physical.WindowSpec{OrderBy: w.OrderBy, Funcs: w.Funcs}
+	node := &physical.Node{Op: physical.OpWindow, Inputs: []*physical.Node{{Schema: s}}, Schema: w.Schema(), Window: spec}
+	op, err := newWindow(node, source(s, in.batches(4096)...), env) // the input is already sorted
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := batch.ReadAll(context.Background(), op)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := 0
+	for _, rec := range recs {
+		for i := range int(rec.NumRows()) {
+			o := int64(k + 1)
+			got := fmt.Sprint(eval.ValueAt(rec.Column(0), i).I, eval.ValueAt(rec.Column(1), i).S, eval.ValueAt(rec.Column(2), i).F)
+			if want := fmt.Sprint(o, fmt.Sprintf("%d%s", o, pad), float64(k+1)/n); got != want {
+				t.Fatalf("row %d: got %.40s, want %.40s", k, got, want)
+			}
+			k++
+		}
+		rec.Release()
+	}
+	if k != n {
+		t.Fatalf("%d rows, want %d", k, n)
+	}
+	if env.Spilled.Load() == 0 {
+		t.Fatal("the window spilled nothing")
+	}
+	if left, _ := os.ReadDir(env.TempDir); len(left) > 0 {
+		t.Fatalf("spill files left behind: %d", len(left))
 	}
 }

@@ -71,7 +71,8 @@ type lagLeadFunc struct {
 	col    int
 	defCol int
 	next   int64
-	recent []int64 // lag IGNORE NULLS: the last off non-NULL rows, oldest first
+	recent []int64 // IGNORE NULLS: lag's last off non-NULL rows, lead's next ones, oldest first
+	scan   int64   // lead IGNORE NULLS: rows before this were scanned
 }
 
 func (f *lagLeadFunc) need() int64 {
@@ -135,29 +136,32 @@ func (f *lagLeadFunc) lagIgnoringNulls(b *winBuf, srcs []int64) {
 	}
 }
 
-// leadIgnoringNulls walks whole partitions backwards (lead runs only on
-// complete partitions).
+// leadIgnoringNulls keeps the non-NULL rows after the current one, up to
+// off of them, scanning forward to the partition's end (lead IGNORE NULLS
+// runs on whole partitions, so the end is known and in the buffer).
 func (f *lagLeadFunc) leadIgnoringNulls(b *winBuf, srcs []int64) {
 	vals := b.cols[f.col]
-	var upcoming []int64 // the next off non-NULL rows, farthest first
-	for r := len(srcs) - 1; r >= 0; r-- {
+	for r := range srcs {
 		i := b.from + int64(r)
-		if i == b.partEnd[r]-1 {
-			upcoming = upcoming[:0]
+		if b.partStart[r] == i {
+			f.recent, f.scan = f.recent[:0], i+1
 		}
-		switch {
-		case f.off == 0:
+		if f.off == 0 {
 			srcs[r] = i
-		case int64(len(upcoming)) >= f.off:
-			srcs[r] = upcoming[int64(len(upcoming))-f.off]
-		default:
-			srcs[r] = srcDefault
+			continue
 		}
-		if f.off > 0 && vals.IsValid(b.idx(i)) {
-			upcoming = append(upcoming, i)
-			if int64(len(upcoming)) > f.off {
-				upcoming = upcoming[1:]
+		for len(f.recent) > 0 && f.recent[0] <= i {
+			f.recent = f.recent[1:]
+		}
+		f.scan = max(f.scan, i+1)
+		for ; int64(len(f.recent)) < f.off && f.scan < b.partEnd[r]; f.scan++ {
+			if vals.IsValid(b.idx(f.scan)) {
+				f.recent = append(f.recent, f.scan)
 			}
+		}
+		srcs[r] = srcDefault
+		if int64(len(f.recent)) >= f.off {
+			srcs[r] = f.recent[f.off-1]
 		}
 	}
 }

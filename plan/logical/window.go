@@ -33,9 +33,9 @@ var windowKindNames = [...]string{"row_number", "rank", "dense_rank", "percent_r
 
 func (k WindowKind) String() string { return windowKindNames[k] }
 
-// usesFrame reports whether the function reads its frame; ranking
+// UsesFrame reports whether the function reads its frame; ranking
 // functions and lag/lead work on the partition and ignore it, as in SQL.
-func (k WindowKind) usesFrame() bool {
+func (k WindowKind) UsesFrame() bool {
 	return k == WinAggregate || k == WinFirstValue || k == WinLastValue || k == WinNthValue
 }
 
@@ -164,7 +164,7 @@ func (f WindowFunc) String() string {
 	if f.IgnoreNulls {
 		sb.WriteString(" IGNORE NULLS")
 	}
-	if f.Kind.usesFrame() {
+	if f.Kind.UsesFrame() {
 		sb.WriteString(" " + f.Frame.String())
 	}
 	return sb.String() + " AS " + f.Name

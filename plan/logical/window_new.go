@@ -105,7 +105,7 @@ func newWindowFunc(s WindowFuncSpec, order []SortKey, schema *types.Schema, func
 	if err := typeWindowFunc(&f, s, schema, funcs); err != nil {
 		return f, err
 	}
-	if kind.usesFrame() {
+	if kind.UsesFrame() {
 		fr := DefaultFrame(len(order) > 0)
 		if s.Frame != nil {
 			fr = *s.Frame
