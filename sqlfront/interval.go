@@ -36,9 +36,8 @@ func (c *conv) intervalArith(b *ast.Binary) (*expr.Expr, bool, error) {
 	return e, true, err
 }
 
-// addInterval adds (or subtracts) iv to x. Whole days and weeks use
-// date_add(x, days), as before intervals of other units existed; other
-// units become add_interval(x, months, days, micros) with constants.
+// addInterval adds (or subtracts) iv to x as add_interval(x, months,
+// days, micros); whole days and weeks may be computed (INTERVAL n DAY).
 func (c *conv) addInterval(x *expr.Expr, iv *ast.Interval, sub bool) (*expr.Expr, error) {
 	if iv.Unit == "DAY" || iv.Unit == "WEEK" {
 		if iv.ToUnit == "" {
@@ -50,7 +49,7 @@ func (c *conv) addInterval(x *expr.Expr, iv *ast.Interval, sub bool) (*expr.Expr
 		return nil, err
 	}
 	if months == 0 && micros == 0 {
-		// Whole days, as INTERVAL '3 days': date_add as for DAY above.
+		// Whole days, as INTERVAL '3 days': as for DAY above.
 		return c.addDays(x, &ast.Interval{Pos: iv.Pos, Value: &ast.Literal{Kind: ast.LitInt, Text: strconv.FormatInt(days, 10)}, Unit: "DAY"}, sub)
 	}
 	if sub {
@@ -59,7 +58,7 @@ func (c *conv) addInterval(x *expr.Expr, iv *ast.Interval, sub bool) (*expr.Expr
 	return expr.Call(fnAddInterval, x, int64Lit(months), int64Lit(days), int64Lit(micros)), nil
 }
 
-// addDays: x + INTERVAL n DAY is date_add(x, n), n any expression.
+// addDays: x + INTERVAL n DAY adds n days, n any expression.
 func (c *conv) addDays(x *expr.Expr, iv *ast.Interval, sub bool) (*expr.Expr, error) {
 	var n *expr.Expr
 	if lit, ok := iv.Value.(*ast.Literal); ok && lit.Kind == ast.LitString {
@@ -80,7 +79,8 @@ func (c *conv) addDays(x *expr.Expr, iv *ast.Interval, sub bool) (*expr.Expr, er
 	if sub {
 		n = expr.Call(expr.FnNeg, n)
 	}
-	return expr.Call(expr.FnDateAdd, x, n), nil
+	// add_interval keeps a DATE a DATE and a TIMESTAMP a TIMESTAMP.
+	return expr.Call(fnAddInterval, x, int64Lit(0), n, int64Lit(0)), nil
 }
 
 // unitParts are the months, days and microseconds of one unit.

@@ -1,7 +1,6 @@
 package sqlfront
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/drover-etl/drover/expr"
@@ -72,7 +71,6 @@ type rewrittenWindow struct {
 	args    []*expr.Expr
 	part    []*expr.Expr
 	order   []*expr.Expr
-	specKey string
 }
 
 // prepareWindows rewrites the window calls of the output, ORDER BY and
@@ -94,11 +92,6 @@ func (p *planner) prepareWindows(out *output, qualify *expr.Expr) ([]*rewrittenW
 		if rw.part, err = p.rewriteAll("select", c.partitionBy); err != nil {
 			return nil, err
 		}
-		var key strings.Builder
-		for _, e := range rw.part {
-			key.WriteString(e.String() + ",")
-		}
-		key.WriteString("|")
 		for _, o := range c.orderBy {
 			if o.Ordinal != 0 {
 				return nil, clauseErr("select", -1, unsupported("a position in a window's ORDER BY is not supported; name the expression"))
@@ -108,9 +101,7 @@ func (p *planner) prepareWindows(out *output, qualify *expr.Expr) ([]*rewrittenW
 				return nil, err
 			}
 			rw.order = append(rw.order, e)
-			key.WriteString(e.String() + " " + strconv.FormatBool(o.Desc) + " " + strconv.FormatBool(nullsFirst(o)) + ",")
 		}
-		rw.specKey = key.String()
 		rws = append(rws, rw)
 	}
 	return rws, nil
@@ -135,42 +126,34 @@ func nullsFirst(o OrderItem) bool {
 	return logical.DefaultNullsFirst(o.Desc)
 }
 
-// windows stacks one Window node per window spec on base, in first-use
-// order; every function's column is named after its placeholder.
+// windows stacks the Window nodes of the calls on base (one per distinct
+// window spec, those sharing a PARTITION BY next to each other so that
+// one shuffle serves them); every function's column is named after its
+// placeholder.
 func (p *planner) windows(base logical.Node, rws []*rewrittenWindow) (logical.Node, error) {
-	var order []string
-	groups := map[string][]*rewrittenWindow{}
-	for _, rw := range rws {
-		if _, ok := groups[rw.specKey]; !ok {
-			order = append(order, rw.specKey)
-		}
-		groups[rw.specKey] = append(groups[rw.specKey], rw)
+	if len(rws) == 0 {
+		return base, nil
 	}
-	for _, key := range order {
-		g := groups[key]
-		first := g[0]
-		keys := make([]logical.SortKey, len(first.order))
-		for i, e := range first.order {
-			o := first.call.orderBy[i]
-			keys[i] = logical.SortKey{Expr: e, Desc: o.Desc, NullsFirst: nullsFirst(o)}
+	calls := make([]logical.WindowCall, len(rws))
+	for i, rw := range rws {
+		keys := make([]logical.SortKey, len(rw.order))
+		for j, e := range rw.order {
+			o := rw.call.orderBy[j]
+			keys[j] = logical.SortKey{Expr: e, Desc: o.Desc, NullsFirst: nullsFirst(o)}
 		}
-		specs := make([]logical.WindowFuncSpec, len(g))
-		for i, rw := range g {
-			s := rw.call.spec
-			s.Args = rw.args
-			s.Alias = rw.call.name
-			if err := p.frameIntervals(&s, rw.call, base, keys); err != nil {
-				return nil, clauseErr("select", -1, err)
-			}
-			specs[i] = s
-		}
-		w, err := logical.NewWindow(base, first.part, keys, specs, p.funcs)
-		if err != nil {
+		s := rw.call.spec
+		s.Args = rw.args
+		s.Alias = rw.call.name
+		if err := p.frameIntervals(&s, rw.call, base, keys); err != nil {
 			return nil, clauseErr("select", -1, err)
 		}
-		base = w
+		calls[i] = logical.WindowCall{PartitionBy: rw.part, OrderBy: keys, Func: s}
 	}
-	return base, nil
+	node, _, err := logical.PlanWindows(base, calls, p.funcs)
+	if err != nil {
+		return nil, clauseErr("select", -1, err)
+	}
+	return node, nil
 }
 
 // frameIntervals puts INTERVAL frame offsets in the order key's domain.
