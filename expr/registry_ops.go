@@ -24,7 +24,7 @@ var operatorFuncs = []FuncInfo{
 	op(FnAdd, "a + b", nil, "(numeric, numeric)", "common numeric type; decimals per types.ArithmeticResult; date + integer → date", "Addition; integer overflow is an error. date + n adds n days.", sI, sI),
 	op(FnSub, "a - b", nil, "(numeric, numeric)", "as +; date - integer → date; date - date → int64 days", "Subtraction. date - n subtracts days; date - date is the number of days between (DuckDB).", sI, sI),
 	op(FnMul, "a * b", nil, "(numeric, numeric)", "as +", "Multiplication.", sI, sI),
-	op(FnDiv, "a / b", nil, "(numeric, numeric)", "float64 (float32 for two float32; decimals divide as float64, as in DuckDB)", "Division; x / 0 is NULL.", sI, sI),
+	op(FnDiv, "a / b", nil, "(numeric, numeric)", "float64 (float32 for two float32; decimals divide as float64, as in DuckDB)", "Division; for floats IEEE 754 as in DuckDB (x / 0 is ±Inf, 0 / 0 NaN).", sI, sI),
 	op(FnMod, "a % b", names("mod"), "(numeric, numeric)", "common numeric type", "Remainder with the sign of the dividend; x % 0 is NULL.", sI, sI),
 	op(FnNeg, "-a", nil, "(numeric)", "the argument's type", "Negation.", sI),
 	op(FnEq, "a = b", nil, "(T, T)", "bool", "Equality; NULL if either side is NULL.", sI, sI),

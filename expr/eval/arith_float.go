@@ -8,8 +8,9 @@ import (
 	"github.com/drover-etl/drover/types"
 )
 
-// floatKernel follows IEEE except that x / 0 and x % 0 are NULL (the
-// contract): overflow gives ±Inf as in Go, not an error.
+// floatKernel follows IEEE 754, as DuckDB does by default
+// (ieee_floating_point_ops): x / 0 is ±Inf, 0 / 0 and x % 0 are NaN, and
+// overflow gives ±Inf, not an error.
 func floatKernel(op arithOp, t types.Type) kernel {
 	return func(b *batch, args []datum) (arrow.Array, error) {
 		if t.ID == types.Float32 {
@@ -44,12 +45,6 @@ func floatArith[T float32 | float64](b *batch, op arithOp, t types.Type, l, r da
 	case opMod:
 		for i := range out {
 			out[i] = T(math.Mod(float64(x[i*sx]), float64(y[i*sy])))
-		}
-	}
-	if op == opDiv || op == opMod {
-		if hasZero(y) {
-			valid = clearWhereZero(b, y, sy, valid)
-			nulls = nullCount(valid, b.n)
 		}
 	}
 	return fixedArray(t, b.n, buf, valid, nulls)

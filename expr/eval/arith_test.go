@@ -62,8 +62,8 @@ func TestFloatArithmetic(t *testing.T) {
 	a, b := bcol(0, f64T), bcol(1, f64T)
 	runCases(t, f, []evalCase{
 		{"add", fn(expr.FnAdd, f64T, a, b), []string{"9.5", "-1", "NULL", "1"}, ""},
-		{"div by zero NULL", fn(expr.FnDiv, f64T, a, b), []string{"3.75", "NULL", "NULL", "NULL"}, ""},
-		{"div by const zero", fn(expr.FnDiv, f64T, a, lf64(0)), []string{"NULL", "NULL", "NULL", "NULL"}, ""},
+		{"div by zero is IEEE", fn(expr.FnDiv, f64T, a, b), []string{"3.75", "-Inf", "NULL", "-Inf"}, ""},
+		{"div by const zero", fn(expr.FnDiv, f64T, a, lf64(0)), []string{"+Inf", "-Inf", "NULL", "+Inf"}, ""},
 		{"mod", fn(expr.FnMod, f64T, a, lf64(2)), []string{"1.5", "-1", "NULL", "1"}, ""},
 		{"float32 mul", fn(expr.FnMul, f32T, bcol(2, f32T), lit(types.Value{Type: f32T, F: 2})), []string{"3", "5", "NULL", "0"}, ""},
 		{"neg", fn(expr.FnNeg, f64T, a), []string{"-7.5", "1", "NULL", "-1"}, ""},
