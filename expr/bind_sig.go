@@ -45,7 +45,7 @@ var signatures = map[string]signature{
 
 	FnConcat: {1, -1, bindConcat},
 	FnLower:  {1, 1, bindStringFunc}, FnUpper: {1, 1, bindStringFunc},
-	FnTrim: {1, 1, bindStringFunc}, FnLTrim: {1, 1, bindStringFunc}, FnRTrim: {1, 1, bindStringFunc},
+	FnTrim: {1, 2, bindStringFunc}, FnLTrim: {1, 2, bindStringFunc}, FnRTrim: {1, 2, bindStringFunc},
 	FnReplace: {3, 3, bindStringFunc}, FnLength: {1, 1, bindLength},
 	FnSubstr:     {2, 3, bindSubstr},
 	FnStartsWith: {2, 2, bindStringPredicate}, FnEndsWith: {2, 2, bindStringPredicate},

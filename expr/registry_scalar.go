@@ -1,7 +1,7 @@
 package expr
 
 var stringFuncs = []FuncInfo{
-	scalar(catStrings, FnConcat, nil, "(any, ...)", "string", "Concatenation (also ||); NULL if any argument is NULL; non-strings are cast to string.", sS, sI),
+	scalar(catStrings, FnConcat, nil, "(any, ...)", "string", "Concatenation; the function skips NULL arguments (as DuckDB), the operator || is NULL if either side is; non-strings are cast to string.", sS, sI),
 	scalar(catStrings, FnConcatWS, nil, "(string sep, any, ...)", "string", "Joins the arguments with sep, skipping NULL arguments; NULL when sep is NULL.", litS(","), sS, sS),
 	scalar(catStrings, FnLower, names("lcase"), "(string)", "string", "Lower case (Unicode).", sS),
 	scalar(catStrings, FnUpper, names("ucase"), "(string)", "string", "Upper case (Unicode).", sS),

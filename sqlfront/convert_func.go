@@ -26,6 +26,7 @@ func init() {
 		"date_add": (*conv).convertDateAdd, "adddate": (*conv).convertDateAdd,
 		"date_sub": (*conv).convertDateAdd, "subdate": (*conv).convertDateAdd,
 		"if": (*conv).convertIf,
+		"concat": (*conv).convertConcat,
 	}
 }
 
@@ -150,4 +151,18 @@ func isNonNullLiteral(n ast.Expr) bool {
 		return true
 	}
 	return false
+}
+
+// convertConcat: concat(a, b, ...) skips NULL arguments, as in DuckDB
+// (the || operator does not): each argument is COALESCE(CAST(x AS
+// VARCHAR), '').
+func (c *conv) convertConcat(x *ast.FuncCall) (*expr.Expr, error) {
+	args, err := c.convertAll(x.Args...)
+	if err != nil {
+		return nil, err
+	}
+	for i, a := range args {
+		args[i] = expr.Call(expr.FnCoalesce, expr.Cast(a, types.StringType), expr.Lit(types.StringValue("")))
+	}
+	return expr.Call(expr.FnConcat, args...), nil
 }

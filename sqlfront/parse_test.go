@@ -34,7 +34,7 @@ func TestParseExpr(t *testing.T) {
 		{"NULLIF(a, 0)", "nullif(a, 0)"},
 		{"IF(a > 0, 'pos', 'neg')", `case((a > 0), "pos", "neg")`},
 		{"a || b || 'x'", `((a || b) || "x")`},
-		{"concat(a, b)", "(a || b)"},
+		{"concat(a, b)", `(coalesce(cast(a AS string), "") || coalesce(cast(b AS string), ""))`},
 		{"lcase(a) = upper(b)", "(lower(a) = upper(b))"},
 		{"char_length(a) + length(b)", "(length(a) + length(b))"},
 		{"substring(a, 1, 3)", "substr(a, 1, 3)"},
