@@ -1,6 +1,7 @@
 package sqlfront
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/drover-etl/drover/expr"
@@ -15,6 +16,26 @@ type output struct {
 	names []string
 	items []int
 	order []orderKey
+}
+
+// freeName makes a name the query did not write unique among the output
+// columns so far (count_i, count_i_2), as a sink needs distinct names;
+// names written with AS must be unique already.
+func (o *output) freeName(base string) string {
+	name := base
+	for n := 2; o.taken(name); n++ {
+		name = base + "_" + strconv.Itoa(n)
+	}
+	return name
+}
+
+func (o *output) taken(name string) bool {
+	for _, n := range o.names {
+		if strings.EqualFold(n, name) {
+			return true
+		}
+	}
+	return false
 }
 
 func (o *output) add(e *expr.Expr, name string, item int) {
@@ -42,7 +63,7 @@ func (p *planner) selectList(base logical.Node) (*output, error) {
 		}
 		name := it.Alias
 		if name == "" {
-			name = defaultName(it.Expr, i)
+			name = out.freeName(defaultName(it.Expr, i))
 		}
 		out.add(e, name, i)
 	}

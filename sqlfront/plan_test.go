@@ -141,7 +141,7 @@ func TestPlanSelectErrors(t *testing.T) {
 		{"SELECT order_id FROM orders WHERE status = 5", "where: cannot compare string with int64 in (status = 5)", expr.ErrType},
 		{"SELECT customer_id FROM orders JOIN customers ON orders.customer_id = customers.customer_id", `"customer_id" matches orders.customer_id and customers.customer_id`, types.ErrAmbiguousColumn},
 		{"SELECT * FROM orders JOIN orders ON orders.order_id = orders.order_id", "give one side an alias", ErrPlan},
-		{"SELECT o.order_id, r.order_id FROM orders o JOIN returns r ON o.order_id = r.order_id", `duplicate output column "order_id"`, ErrPlan},
+		{"SELECT o.order_id AS id, r.order_id AS id FROM orders o JOIN returns r ON o.order_id = r.order_id", `duplicate output column "id"`, ErrPlan},
 		{"SELECT status, amount FROM orders GROUP BY status", "select: column amount must be in group_by or inside an aggregate", ErrPlan},
 		{"SELECT status FROM orders WHERE count(*) > 1", "where: aggregates are not allowed in where", ErrPlan},
 		{"SELECT status, sum(status) FROM orders GROUP BY status", "sum needs a numeric argument, got string in sum(status)", expr.ErrType},
