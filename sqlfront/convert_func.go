@@ -1,6 +1,7 @@
 package sqlfront
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/drover-etl/drover/expr"
@@ -25,12 +26,15 @@ func init() {
 	funcRewrites = map[string]func(c *conv, x *ast.FuncCall) (*expr.Expr, error){
 		"date_add": (*conv).convertDateAdd, "adddate": (*conv).convertDateAdd,
 		"date_sub": (*conv).convertDateAdd, "subdate": (*conv).convertDateAdd,
-		"if": (*conv).convertIf,
+		"if":     (*conv).convertIf,
 		"concat": (*conv).convertConcat,
 	}
 }
 
 func (c *conv) convertFunc(x *ast.FuncCall) (*expr.Expr, error) {
+	if len(x.WithinGroup) > 0 {
+		return c.withinGroup(x)
+	}
 	if x.Over != nil {
 		return c.window(x)
 	}
@@ -155,7 +159,7 @@ func isNonNullLiteral(n ast.Expr) bool {
 
 // convertConcat: concat(a, b, ...) skips NULL arguments, as in DuckDB
 // (the || operator does not): each argument is COALESCE(CAST(x AS
-// VARCHAR), '').
+// VARCHAR), ”).
 func (c *conv) convertConcat(x *ast.FuncCall) (*expr.Expr, error) {
 	args, err := c.convertAll(x.Args...)
 	if err != nil {
@@ -165,4 +169,34 @@ func (c *conv) convertConcat(x *ast.FuncCall) (*expr.Expr, error) {
 		args[i] = expr.Call(expr.FnCoalesce, expr.Cast(a, types.StringType), expr.Lit(types.StringValue("")))
 	}
 	return expr.Call(expr.FnConcat, args...), nil
+}
+
+// withinGroup reads the ordered-set aggregates: percentile_cont(p) WITHIN
+// GROUP (ORDER BY x) is quantile_cont(x, p) (DESC: the 1 − p quantile),
+// and likewise percentile_disc.
+func (c *conv) withinGroup(x *ast.FuncCall) (*expr.Expr, error) {
+	canon := canonicalFunc(x.Name)
+	if canon != "quantile_cont" && canon != "quantile_disc" {
+		return nil, unsupported("not supported: WITHIN GROUP with %s (in %s); percentile_cont and percentile_disc take it", x.Name, snippet(x))
+	}
+	if len(x.WithinGroup) != 1 || len(x.Args) != 1 || x.Over != nil || x.Distinct {
+		return nil, unsupported("not supported: %s (one fraction and one ORDER BY key are)", snippet(x))
+	}
+	frac := x.Args[0]
+	if x.WithinGroup[0].Desc {
+		lit, ok := frac.(*ast.Literal)
+		if !ok {
+			return nil, unsupported("not supported: a computed fraction with ORDER BY ... DESC in %s", snippet(x))
+		}
+		f, err := strconv.ParseFloat(lit.Text, 64)
+		if err != nil {
+			return nil, unsupported("not supported: a computed fraction with ORDER BY ... DESC in %s", snippet(x))
+		}
+		frac = &ast.Literal{Pos: lit.Pos, Kind: ast.LitFloat, Text: strconv.FormatFloat(1-f, 'g', -1, 64)}
+	}
+	call := *x
+	call.Name = canon
+	call.Args = []ast.Expr{x.WithinGroup[0].Expr, frac}
+	call.WithinGroup = nil
+	return c.convertAgg(&call)
 }

@@ -222,6 +222,9 @@ type FuncCall struct {
 	Nulls    NullTreatment
 	Filter   Expr        // FILTER (WHERE ...), nil without
 	Over     *WindowSpec // OVER (...) or OVER name, nil without
+	// WithinGroup is WITHIN GROUP (ORDER BY ...) of ordered-set
+	// aggregates (percentile_cont(0.5) WITHIN GROUP (ORDER BY x)).
+	WithinGroup []*OrderItem
 }
 
 // WindowSpec is a window: a reference to a named window (Name) that the

@@ -165,6 +165,13 @@ func (f *FuncCall) String() string {
 	case RespectNulls:
 		sb.WriteString(" RESPECT NULLS")
 	}
+	if len(f.WithinGroup) > 0 {
+		items := make([]string, len(f.WithinGroup))
+		for i, o := range f.WithinGroup {
+			items[i] = o.String()
+		}
+		sb.WriteString(" WITHIN GROUP (ORDER BY " + strings.Join(items, ", ") + ")")
+	}
 	if f.Filter != nil {
 		sb.WriteString(" FILTER (WHERE " + f.Filter.String() + ")")
 	}

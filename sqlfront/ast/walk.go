@@ -109,6 +109,9 @@ func exprChildren(n Node, add func(...Node)) {
 		add(x.X)
 	case *FuncCall:
 		addAll(add, x.Args)
+		for _, o := range x.WithinGroup {
+			add(o)
+		}
 		add(x.Filter)
 		if x.Over != nil {
 			add(x.Over)

@@ -34,6 +34,25 @@ func (p *parser) call(f *ast.FuncCall) (ast.Expr, error) {
 		return nil, err
 	}
 	p.nullTreatment(f)
+	if p.acceptKws("within", "group") {
+		if err := p.expectOp("("); err != nil {
+			return nil, err
+		}
+		if err := p.expectKw("order"); err != nil {
+			return nil, err
+		}
+		if err := p.expectKw("by"); err != nil {
+			return nil, err
+		}
+		items, err := p.orderItems()
+		if err != nil {
+			return nil, err
+		}
+		f.WithinGroup = items
+		if err := p.expectOp(")"); err != nil {
+			return nil, err
+		}
+	}
 	if p.acceptKw("filter") {
 		if err := p.expectOp("("); err != nil {
 			return nil, err
