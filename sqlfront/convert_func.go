@@ -183,6 +183,11 @@ func (c *conv) withinGroup(x *ast.FuncCall) (*expr.Expr, error) {
 		return nil, unsupported("not supported: %s (one fraction and one ORDER BY key are)", snippet(x))
 	}
 	frac := x.Args[0]
+	if x.WithinGroup[0].Desc && canon == "quantile_disc" {
+		// The discrete quantile picks a row by rounding a position, which
+		// does not mirror exactly.
+		return nil, unsupported("not supported: percentile_disc ... ORDER BY ... DESC in %s; use ascending order and 1 - fraction", snippet(x))
+	}
 	if x.WithinGroup[0].Desc {
 		lit, ok := frac.(*ast.Literal)
 		if !ok {
