@@ -11,6 +11,10 @@ import (
 // sub registers a subquery of the block being converted and returns its
 // placeholder (see subquery.go).
 func (c *conv) sub(kind subKind, lhs *expr.Expr, q *ast.Query, at ast.Node) (*expr.Expr, error) {
+	return c.subOp(kind, lhs, "", q, at)
+}
+
+func (c *conv) subOp(kind subKind, lhs *expr.Expr, op string, q *ast.Query, at ast.Node) (*expr.Expr, error) {
 	if c == nil || c.q == nil {
 		return nil, unsupported("not supported: a subquery here (at line %d, column %d); subqueries work in the WHERE, HAVING, select list and ORDER BY of SQL views", at.Position().Line, at.Position().Col)
 	}
@@ -18,7 +22,7 @@ func (c *conv) sub(kind subKind, lhs *expr.Expr, q *ast.Query, at ast.Node) (*ex
 	if c.q.subs == nil {
 		c.q.subs = map[string]*subquery{}
 	}
-	c.q.subs[name] = &subquery{name: name, kind: kind, lhs: lhs, src: &astSub{b: c.b, q: q}}
+	c.q.subs[name] = &subquery{name: name, kind: kind, lhs: lhs, op: op, src: &astSub{b: c.b, q: q}}
 	return expr.Col("", name), nil
 }
 
@@ -68,4 +72,33 @@ func (s *astSub) split() (*subBlock, bool, error) {
 		return nil, false, err
 	}
 	return &subBlock{q: q, where: where}, true, nil
+}
+
+// negatedOps maps a comparison to the one true exactly when it is false
+// (for non-NULL operands).
+var negatedOps = map[string]string{
+	expr.FnEq: expr.FnNe, expr.FnNe: expr.FnEq, expr.FnLt: expr.FnGe,
+	expr.FnGe: expr.FnLt, expr.FnGt: expr.FnLe, expr.FnLe: expr.FnGt,
+}
+
+// convertQuantified: x op ANY (q) holds when x op v for some value v of q
+// (NULL when none does and a NULL is involved, like IN); x op ALL (q) is
+// NOT (x negated-op ANY (q)).
+func (c *conv) convertQuantified(x *ast.Quantified) (*expr.Expr, error) {
+	op, ok := binaryOps[x.Op]
+	if _, cmp := negatedOps[op]; !ok || !cmp {
+		return nil, unsupported("not supported: %s with ANY / ALL", x.Op)
+	}
+	lhs, err := c.convert(x.L)
+	if err != nil {
+		return nil, err
+	}
+	if !x.All {
+		return c.subOp(subIn, lhs, op, x.Query, x)
+	}
+	e, err := c.subOp(subIn, lhs, negatedOps[op], x.Query, x)
+	if err != nil {
+		return nil, err
+	}
+	return expr.Call(expr.FnNot, e), nil
 }

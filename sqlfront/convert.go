@@ -53,6 +53,8 @@ func (c *conv) convert(n ast.Expr) (*expr.Expr, error) {
 		return c.convertScalarSub(x)
 	case *ast.InSubquery:
 		return c.convertInSub(x)
+	case *ast.Quantified:
+		return c.convertQuantified(x)
 	case *ast.Interval:
 		return nil, unsupported("not supported: INTERVAL outside date/timestamp ± INTERVAL (in %s)", x)
 	}

@@ -51,6 +51,9 @@ type subquery struct {
 	kind subKind
 	// lhs is IN's tested expression, unbound, over the outer input.
 	lhs *expr.Expr
+	// op compares lhs with the subquery's values: eq for IN, any
+	// comparison for op ANY (…) (ALL is NOT of the negated ANY).
+	op  string
 	src subSource
 }
 
@@ -223,7 +226,7 @@ func (p *planner) correlatedSide(outer logical.Node, sq *subquery) (logical.Node
 		if err != nil {
 			return nil, nil, err
 		}
-		eq, err := p.inCondition(outer, inner, sq.lhs, v)
+		eq, err := p.inCondition(outer, inner, sq, v)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -246,17 +249,18 @@ func (p *planner) uncorrelatedSide(outer logical.Node, sq *subquery) (logical.No
 		return nil, nil, planErr("the subquery of IN returns %d columns; it must return one", node.Schema().Len())
 	}
 	f := node.Schema().Fields[0]
-	eq, err := p.inCondition(outer, node, sq.lhs, expr.BoundCol(0, f))
+	eq, err := p.inCondition(outer, node, sq, expr.BoundCol(0, f))
 	if err != nil {
 		return nil, nil, err
 	}
 	return node, []*expr.Expr{eq}, nil
 }
 
-// inCondition is lhs = v bound over outer ++ inner: lhs names outer
-// columns only, v (unbound or bound) inner ones only.
-func (p *planner) inCondition(outer, inner logical.Node, lhs, v *expr.Expr) (*expr.Expr, error) {
-	l, err := expr.Bind(lhs, outer.Schema(), p.funcs)
+// inCondition is lhs op v (op: = for IN) bound over outer ++ inner: lhs
+// names outer columns only, v (unbound or bound) inner ones only. For
+// non-NULL operands it is never NULL, which inMark's answer relies on.
+func (p *planner) inCondition(outer, inner logical.Node, sq *subquery, v *expr.Expr) (*expr.Expr, error) {
+	l, err := expr.Bind(sq.lhs, outer.Schema(), p.funcs)
 	if err != nil {
 		return nil, err
 	}
@@ -265,7 +269,11 @@ func (p *planner) inCondition(outer, inner logical.Node, lhs, v *expr.Expr) (*ex
 		return nil, err
 	}
 	both := outer.Schema().Concat(inner.Schema())
-	return bindPredicate(expr.Call(expr.FnEq, l, shift(r, outer.Schema().Len())), both, p.funcs)
+	op := sq.op
+	if op == "" {
+		op = expr.FnEq
+	}
+	return bindPredicate(expr.Call(op, l, shift(r, outer.Schema().Len())), both, p.funcs)
 }
 
 // blockValue is the single select item of an IN subquery block.

@@ -23,6 +23,8 @@ var subqueryCases = []struct{ name, sql string }{
 	{"scalar_in_having", "SELECT customer_id, sum(amount) AS s FROM orders GROUP BY customer_id HAVING sum(amount) > (SELECT avg(amount) FROM orders)"},
 	{"nested", "SELECT name FROM customers WHERE customer_id IN (SELECT customer_id FROM orders WHERE order_id IN (SELECT order_id FROM returns))"},
 	{"correlation_in_every_or_branch", "SELECT c.name FROM customers c WHERE (SELECT count(*) FROM orders o WHERE (o.customer_id = c.customer_id AND o.status = 'a') OR (o.customer_id = c.customer_id AND o.qty > 3)) > 0"},
+	{"greater_than_all", "SELECT order_id FROM orders WHERE amount > ALL (SELECT amount FROM orders WHERE status = 'x')"},
+	{"equal_any_top", "SELECT order_id FROM orders WHERE order_id = ANY (SELECT order_id FROM returns)"},
 	{"in_correlated", "SELECT c.name FROM customers c WHERE c.country IN (SELECT o.status FROM orders o WHERE o.customer_id = c.customer_id)"},
 }
 

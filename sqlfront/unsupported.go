@@ -13,8 +13,6 @@ import (
 // each goes when planning for it lands.
 func notYet(n ast.Node) string {
 	switch x := n.(type) {
-	case *ast.Quantified:
-		return "ANY / ALL (subquery) comparisons"
 	case *ast.FuncCall:
 		return notYetCall(x)
 	case *ast.Derived:
