@@ -1,0 +1,180 @@
+package conformance
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// result is a query's answer: column names and normalized rows in the
+// order the engine returned them.
+type result struct {
+	columns []string
+	rows    []row
+}
+
+// verdict is the outcome of comparing Drover's result with DuckDB's.
+type verdict struct {
+	ok bool
+	// diff explains a mismatch.
+	diff string
+	// notes say which checks were relaxed and why (ties at a LIMIT cut,
+	// sort keys that are not output columns).
+	notes []string
+}
+
+// compareResults checks got (Drover) against want (DuckDB):
+//
+//  1. the same number of columns and rows;
+//  2. when the query is ordered: the sort-key values, row by row, are the
+//     same sequence in both. The keys are result columns (see
+//     keyColumns); rows that tie on them may come in any order. Together
+//     with 3 this is sound: got holds the same rows as want and its key
+//     sequence is want's, which DuckDB sorted, so got is sorted too. A key
+//     that is not a result column cuts the check to the keys before it;
+//  3. the rows, as multisets, are equal (numbers within relTol). When a
+//     LIMIT cuts through a group of rows tying on the sort keys, either
+//     engine may keep any rows of that group: that last group is accepted
+//     by its keys (step 2) and the rows before it must match.
+func compareResults(want, got result, ord ordering) verdict {
+	var v verdict
+	if len(got.rows) > 0 && len(got.columns) != len(want.columns) {
+		return verdict{diff: fmt.Sprintf("%d columns %v, want %d %v", len(got.columns), got.columns, len(want.columns), want.columns)}
+	}
+	if len(got.rows) != len(want.rows) {
+		return verdict{diff: fmt.Sprintf("%d rows, want %d%s", len(got.rows), len(want.rows), sampleDiff(want.rows, got.rows))}
+	}
+	var keys []int
+	if len(ord.keys) > 0 {
+		idx, all := keyColumns(ord.keys, want.columns, ord.items)
+		keys = idx
+		if !all {
+			v.notes = append(v.notes, fmt.Sprintf("ORDER BY %s: order checked on the first %d key(s) only (the rest are not result columns)",
+				strings.Join(ord.keys, ", "), len(idx)))
+		}
+		for i := range want.rows {
+			wk, gk := want.rows[i].pick(keys), got.rows[i].pick(keys)
+			if !wk.equal(gk) {
+				return verdict{diff: fmt.Sprintf("order differs at row %d: sort keys %s, want %s", i+1, gk, wk)}
+			}
+		}
+	}
+	if ord.limit && len(keys) == 0 && len(want.rows) > 0 {
+		if !sameRows(want.rows, got.rows) {
+			v.notes = append(v.notes, "LIMIT without usable sort keys: any rows may be kept, only the count is compared")
+		}
+		v.ok = true
+		return v
+	}
+	n := len(want.rows)
+	if ord.limit && len(keys) > 0 && n > 0 {
+		// The last tie group on the sort keys.
+		last := want.rows[n-1].pick(keys)
+		for n > 0 && want.rows[n-1].pick(keys).equal(last) {
+			n--
+		}
+	}
+	if !sameRows(want.rows[:n], got.rows[:n]) {
+		return verdict{diff: "rows differ" + sampleDiff(want.rows[:n], got.rows[:n])}
+	}
+	if n < len(want.rows) && !sameRows(want.rows[n:], got.rows[n:]) {
+		v.notes = append(v.notes, fmt.Sprintf("LIMIT cuts a tie on the sort keys: the last %d row(s) accepted by their keys", len(want.rows)-n))
+	}
+	v.ok = true
+	return v
+}
+
+// sameRows reports whether two row lists are equal as multisets.
+func sameRows(want, got []row) bool {
+	if len(want) != len(got) {
+		return false
+	}
+	w, g := sortedRows(want), sortedRows(got)
+	eq := true
+	for i := range w {
+		if !w[i].equal(g[i]) {
+			eq = false
+			break
+		}
+	}
+	if eq {
+		return true
+	}
+	// Floats within the tolerance may sort differently: match greedily.
+	return matchRows(w, g)
+}
+
+func sortedRows(rows []row) []row {
+	s := slices.Clone(rows)
+	slices.SortStableFunc(s, row.compare)
+	return s
+}
+
+// matchRows pairs every wanted row with a distinct equal got row; both
+// are sorted, so a float that moved within the tolerance moved little:
+// large results search a window around the row's own position.
+func matchRows(want, got []row) bool {
+	const window = 64
+	used := make([]bool, len(got))
+	for i, w := range want {
+		lo, hi := 0, len(got)
+		if len(got) > 4*window {
+			lo, hi = max(0, i-window), min(len(got), i+window+1)
+		}
+		found := false
+		for j := lo; j < hi; j++ {
+			if !used[j] && w.equal(got[j]) {
+				used[j], found = true, true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// sampleDiff shows up to three rows missing from got and three unexpected
+// ones.
+func sampleDiff(want, got []row) string {
+	missing, extra := rowDiff(want, got), rowDiff(got, want)
+	var sb strings.Builder
+	show := func(label string, rows []row) {
+		if len(rows) == 0 {
+			return
+		}
+		fmt.Fprintf(&sb, "; %s %d row(s):", label, len(rows))
+		for i, r := range rows {
+			if i == 3 {
+				sb.WriteString(" …")
+				break
+			}
+			sb.WriteString(" " + r.String())
+		}
+	}
+	show("missing", missing)
+	show("unexpected", extra)
+	return sb.String()
+}
+
+// rowDiff is a minus b as multisets (by a merge of the sorted lists, so
+// floats within the tolerance may show up on both sides).
+func rowDiff(a, b []row) []row {
+	a, b = sortedRows(a), sortedRows(b)
+	var out []row
+	i, j := 0, 0
+	for i < len(a) {
+		switch {
+		case j < len(b) && a[i].equal(b[j]):
+			i++
+			j++
+		case j < len(b) && b[j].compare(a[i]) < 0:
+			j++
+		default:
+			out = append(out, a[i])
+			i++
+		}
+	}
+	return out
+}
