@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -114,6 +115,9 @@ func writeStatus(path, header string, results []queryResult) error {
 	}
 	for _, n := range names {
 		sb.WriteString(lines[n] + "\n")
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
 	}
 	return os.WriteFile(path, []byte(sb.String()), 0o644)
 }

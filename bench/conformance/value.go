@@ -211,4 +211,3 @@ func (r row) pick(idx []int) row {
 	}
 	return out
 }
-
