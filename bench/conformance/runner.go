@@ -27,9 +27,12 @@ type duckError struct{ err error }
 func (e *duckError) Error() string { return "DuckDB: " + e.err.Error() }
 func (e *duckError) Unwrap() error { return e.err }
 
-// run compares one query. A DuckDB error is returned as *duckError with
-// Drover's outcome decided as for an expected error (see expectError).
-func (r *runner) run(ctx context.Context, name, query string) (queryResult, error) {
+// run compares one query. When DuckDB rejects it, the error is returned
+// as *duckError and Drover passes only by failing too, with an error that
+// contains q.errorContains (so that "not supported" does not pass for
+// "scalar subquery returned more than one row").
+func (r *runner) run(ctx context.Context, q namedQuery) (queryResult, error) {
+	name, query := q.name, q.text
 	res := queryResult{name: name}
 	want, werr := queryDuck(ctx, r.duck, query)
 	start := time.Now()
@@ -38,9 +41,14 @@ func (r *runner) run(ctx context.Context, name, query string) (queryResult, erro
 	if werr != nil {
 		// DuckDB rejects the query (for example a scalar subquery with
 		// two rows): the right answer is an error.
-		if gerr == nil {
+		switch {
+		case gerr == nil:
 			res.outcome, res.message = wrong, fmt.Sprintf("DuckDB fails (%s) but Drover answered %d row(s)", firstLine(werr.Error()), len(got.rows))
-		} else {
+		case errors.Is(gerr, context.DeadlineExceeded):
+			res.outcome, res.message = timeout, fmt.Sprintf("over %s", r.timeout)
+		case !strings.Contains(strings.ToLower(gerr.Error()), strings.ToLower(q.errorContains)):
+			res.outcome, res.message = errored, firstLine(gerr.Error())
+		default:
 			res.outcome = pass
 			res.notes = append(res.notes, "both fail; Drover: "+firstLine(gerr.Error()))
 		}

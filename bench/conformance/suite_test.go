@@ -90,8 +90,10 @@ func statusPath(key string) string {
 type namedQuery struct {
 	name string
 	text string
-	// wantError: the corpus says DuckDB rejects this query.
-	wantError bool
+	// wantError: the corpus says DuckDB rejects this query; Drover must
+	// fail with an error containing errorContains (case-insensitive).
+	wantError     bool
+	errorContains string
 }
 
 // runSuite runs queries as subtests, applies the ratchet of statusFile and
@@ -106,7 +108,7 @@ func runSuite(t *testing.T, suite, statusFile string, r *runner, queries []named
 	var improved []string
 	for _, q := range queries {
 		t.Run(q.name, func(t *testing.T) {
-			res, err := r.run(context.Background(), q.name, q.text)
+			res, err := r.run(context.Background(), q)
 			var de *duckError
 			switch {
 			case errors.As(err, &de) && !q.wantError:
