@@ -35,7 +35,9 @@ type verdict struct {
 //  3. the rows, as multisets, are equal (numbers within relTol). When a
 //     LIMIT cuts through a group of rows tying on the sort keys, either
 //     engine may keep any rows of that group: that last group is accepted
-//     by its keys (step 2) and the rows before it must match.
+//     by its keys (step 2) and the rows before it must match; likewise the
+//     first group under an OFFSET. Without usable sort keys a LIMIT or
+//     OFFSET may keep any rows, and only the count is compared.
 func compareResults(want, got result, ord ordering) verdict {
 	var v verdict
 	if len(got.rows) > 0 && len(got.columns) != len(want.columns) {
@@ -59,26 +61,36 @@ func compareResults(want, got result, ord ordering) verdict {
 			}
 		}
 	}
-	if ord.limit && len(keys) == 0 && len(want.rows) > 0 {
+	if (ord.limit || ord.offset) && len(keys) == 0 && len(want.rows) > 0 {
 		if !sameRows(want.rows, got.rows) {
-			v.notes = append(v.notes, "LIMIT without usable sort keys: any rows may be kept, only the count is compared")
+			v.notes = append(v.notes, "LIMIT/OFFSET without usable sort keys: any rows may be kept, only the count is compared")
 		}
 		v.ok = true
 		return v
 	}
-	n := len(want.rows)
-	if ord.limit && len(keys) > 0 && n > 0 {
-		// The last tie group on the sort keys.
-		last := want.rows[n-1].pick(keys)
-		for n > 0 && want.rows[n-1].pick(keys).equal(last) {
-			n--
+	// lo and hi bound the rows that must match exactly; a LIMIT may cut
+	// the last tie group on the sort keys and an OFFSET the first, and
+	// those groups are accepted by their keys (checked above).
+	lo, hi := 0, len(want.rows)
+	if len(keys) > 0 && hi > 0 {
+		if ord.limit {
+			last := want.rows[hi-1].pick(keys)
+			for hi > 0 && want.rows[hi-1].pick(keys).equal(last) {
+				hi--
+			}
+		}
+		if ord.offset {
+			first := want.rows[0].pick(keys)
+			for lo < hi && want.rows[lo].pick(keys).equal(first) {
+				lo++
+			}
 		}
 	}
-	if !sameRows(want.rows[:n], got.rows[:n]) {
-		return verdict{diff: "rows differ" + sampleDiff(want.rows[:n], got.rows[:n])}
+	if !sameRows(want.rows[lo:hi], got.rows[lo:hi]) {
+		return verdict{diff: "rows differ" + sampleDiff(want.rows[lo:hi], got.rows[lo:hi])}
 	}
-	if n < len(want.rows) && !sameRows(want.rows[n:], got.rows[n:]) {
-		v.notes = append(v.notes, fmt.Sprintf("LIMIT cuts a tie on the sort keys: the last %d row(s) accepted by their keys", len(want.rows)-n))
+	if (lo > 0 || hi < len(want.rows)) && !sameRows(want.rows, got.rows) {
+		v.notes = append(v.notes, fmt.Sprintf("LIMIT/OFFSET cuts a tie on the sort keys: %d row(s) at the edges accepted by their keys", lo+len(want.rows)-hi))
 	}
 	v.ok = true
 	return v

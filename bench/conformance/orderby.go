@@ -14,6 +14,9 @@ type ordering struct {
 	// limit: the query ends in LIMIT/FETCH, so a cut inside a tie of the
 	// sort keys may keep different rows in different engines.
 	limit bool
+	// offset: the query skips rows with OFFSET, which may cut the first
+	// tie group just as LIMIT cuts the last.
+	offset bool
 	// items are the expressions of the outermost select list (its first
 	// branch, which names a set operation's columns), aliases removed;
 	// nil when the list has a *.
@@ -114,9 +117,12 @@ func parseOrdering(sql string) ordering {
 		if t.depth == 0 && t.word && (t.text == "LIMIT" || t.text == "FETCH") {
 			o.limit = true
 		}
+		if t.depth == 0 && t.word && t.text == "OFFSET" {
+			o.offset = true
+		}
 		if t.depth == 0 && t.word && (t.text == "SELECT" || t.text == "UNION" || t.text == "INTERSECT" || t.text == "EXCEPT") {
 			// An ORDER BY followed by more query belongs to a branch.
-			start, o.limit = -1, false
+			start, o.limit, o.offset = -1, false, false
 		}
 	}
 	o.items = selectItems(sql, toks)
