@@ -67,3 +67,25 @@ func TestJobText(t *testing.T) {
 		t.Errorf("sources %+v sinks %+v", job.Sources, job.Sinks)
 	}
 }
+
+// TestWriteStatus checks the ratchet file round trip: lines of queries that
+// did not run are kept, lines of removed queries dropped.
+func TestWriteStatus(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s", "x.status")
+	if err := writeStatus(path, "X", []queryResult{{name: "a", outcome: pass}, {name: "b", outcome: errored, message: "no: \"x\""}, {name: "c", outcome: pass}},
+		[]string{"a", "b", "c"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := writeStatus(path, "X", []queryResult{{name: "a", outcome: timeout, message: "over 1s"}}, []string{"a", "b"}); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(path)
+	want := "# X vs DuckDB: one line per query, written by go test -update.\n# X 0/2 pass (1 error, 1 timeout, 0 wrong)\na timeout: over 1s\nb error: no: \"x\"\n"
+	if string(b) != want {
+		t.Fatalf("got\n%s\nwant\n%s", b, want)
+	}
+	st, err := readStatus(path)
+	if err != nil || len(st) != 2 || st["a"] != timeout || st["b"] != errored {
+		t.Fatalf("readStatus: %v %v", st, err)
+	}
+}

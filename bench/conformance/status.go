@@ -88,8 +88,13 @@ func readStatus(path string) (map[string]outcome, error) {
 }
 
 // writeStatus rewrites a ratchet file with the results, keeping the lines
-// of queries that did not run (a -run filter).
-func writeStatus(path, header string, results []queryResult) error {
+// of the suite's queries that did not run (a -run filter) and dropping
+// those of queries the suite no longer has.
+func writeStatus(path, suite string, results []queryResult, queries []string) error {
+	keep := map[string]bool{}
+	for _, n := range queries {
+		keep[n] = true
+	}
 	lines := map[string]string{}
 	if b, err := os.ReadFile(path); err == nil {
 		for _, l := range strings.Split(string(b), "\n") {
@@ -97,8 +102,9 @@ func writeStatus(path, header string, results []queryResult) error {
 			if l == "" || strings.HasPrefix(l, "#") {
 				continue
 			}
-			name, _, _ := strings.Cut(l, " ")
-			lines[name] = l
+			if name, _, _ := strings.Cut(l, " "); keep[name] {
+				lines[name] = l
+			}
 		}
 	}
 	for _, r := range results {
@@ -109,10 +115,14 @@ func writeStatus(path, header string, results []queryResult) error {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	var sb strings.Builder
-	for _, l := range strings.Split(strings.TrimSpace(header), "\n") {
-		sb.WriteString("# " + l + "\n")
+	all := make([]queryResult, len(names))
+	for i, n := range names {
+		_, rest, _ := strings.Cut(lines[n], " ")
+		word, _, _ := strings.Cut(rest, ":")
+		all[i] = queryResult{name: n, outcome: outcome(word)}
 	}
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "# %s vs DuckDB: one line per query, written by go test -update.\n# %s\n", suite, scoreboard(suite, all))
 	for _, n := range names {
 		sb.WriteString(lines[n] + "\n")
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"flag"
-	"fmt"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -138,8 +137,11 @@ func runSuite(t *testing.T, suite, statusFile string, r *runner, queries []named
 		t.Logf("%s: now passing but not recorded as pass in %s (run with -update): %s", suite, statusFile, strings.Join(improved, " "))
 	}
 	if *update {
-		header := fmt.Sprintf("%s vs DuckDB: one line per query, written by go test -update.\n%s", suite, scoreboard(suite, results))
-		if err := writeStatus(statusFile, header, results); err != nil {
+		names := make([]string, len(queries))
+		for i, q := range queries {
+			names[i] = q.name
+		}
+		if err := writeStatus(statusFile, suite, results, names); err != nil {
 			t.Fatal(err)
 		}
 	}
