@@ -11,6 +11,10 @@ import (
 type result struct {
 	columns []string
 	rows    []row
+	// keys are the rows' sort-key values computed by DuckDB from the
+	// ORDER BY expressions (see keyExprs); nil when they are taken from
+	// the result columns instead.
+	keys []row
 }
 
 // verdict is the outcome of comparing Drover's result with DuckDB's.
@@ -27,17 +31,20 @@ type verdict struct {
 //
 //  1. the same number of columns and rows;
 //  2. when the query is ordered: the sort-key values, row by row, are the
-//     same sequence in both. The keys are result columns (see
-//     keyColumns); rows that tie on them may come in any order. Together
-//     with 3 this is sound: got holds the same rows as want and its key
-//     sequence is want's, which DuckDB sorted, so got is sorted too. A key
-//     that is not a result column cuts the check to the keys before it;
+//     same sequence in both; rows that tie on them may come in any order.
+//     Together with 3 this is sound: got holds the same rows as want and
+//     its key sequence is want's, which DuckDB sorted, so got is sorted
+//     too. The keys are result columns (keyColumns) or, when some are not,
+//     the ORDER BY expressions evaluated by DuckDB over each result
+//     (result.keys); failing both, the check covers the keys before the
+//     first that is neither;
 //  3. the rows, as multisets, are equal (numbers within relTol). When a
 //     LIMIT cuts through a group of rows tying on the sort keys, either
 //     engine may keep any rows of that group: that last group is accepted
 //     by its keys (step 2) and the rows before it must match; likewise the
 //     first group under an OFFSET. Without usable sort keys a LIMIT or
-//     OFFSET may keep any rows, and only the count is compared.
+//     OFFSET that cut the result may keep any rows, and only the count is
+//     compared.
 func compareResults(want, got result, ord ordering) verdict {
 	var v verdict
 	if len(got.rows) > 0 && len(got.columns) != len(want.columns) {
@@ -46,22 +53,18 @@ func compareResults(want, got result, ord ordering) verdict {
 	if len(got.rows) != len(want.rows) {
 		return verdict{diff: fmt.Sprintf("%d rows, want %d%s", len(got.rows), len(want.rows), sampleDiff(want.rows, got.rows))}
 	}
-	var keys []int
-	if len(ord.keys) > 0 {
-		idx, all := keyColumns(ord.keys, want.columns, ord.items)
-		keys = idx
-		if !all {
-			v.notes = append(v.notes, fmt.Sprintf("ORDER BY %s: order checked on the first %d key(s) only (the rest are not result columns)",
-				strings.Join(ord.keys, ", "), len(idx)))
-		}
-		for i := range want.rows {
-			wk, gk := want.rows[i].pick(keys), got.rows[i].pick(keys)
-			if !wk.equal(gk) {
-				return verdict{diff: fmt.Sprintf("order differs at row %d: sort keys %s, want %s", i+1, gk, wk)}
-			}
+	wk, gk, note := sortKeys(want, got, ord)
+	if note != "" {
+		v.notes = append(v.notes, note)
+	}
+	for i := range wk {
+		if !wk[i].equal(gk[i]) {
+			return verdict{diff: fmt.Sprintf("order differs at row %d: sort keys %s, want %s", i+1, gk[i], wk[i])}
 		}
 	}
-	if (ord.limit || ord.offset) && len(keys) == 0 && len(want.rows) > 0 {
+	// A LIMIT cut rows only if the result is full.
+	cut := ord.limit && (ord.limitN < 0 || int64(len(want.rows)) >= ord.limitN)
+	if (cut || ord.offset) && wk == nil && len(want.rows) > 0 {
 		if !sameRows(want.rows, got.rows) {
 			v.notes = append(v.notes, "LIMIT/OFFSET without usable sort keys: any rows may be kept, only the count is compared")
 		}
@@ -72,16 +75,14 @@ func compareResults(want, got result, ord ordering) verdict {
 	// the last tie group on the sort keys and an OFFSET the first, and
 	// those groups are accepted by their keys (checked above).
 	lo, hi := 0, len(want.rows)
-	if len(keys) > 0 && hi > 0 {
-		if ord.limit {
-			last := want.rows[hi-1].pick(keys)
-			for hi > 0 && want.rows[hi-1].pick(keys).equal(last) {
+	if wk != nil && hi > 0 {
+		if cut {
+			for hi > 0 && wk[hi-1].equal(wk[len(wk)-1]) {
 				hi--
 			}
 		}
 		if ord.offset {
-			first := want.rows[0].pick(keys)
-			for lo < hi && want.rows[lo].pick(keys).equal(first) {
+			for lo < hi && wk[lo].equal(wk[0]) {
 				lo++
 			}
 		}
@@ -94,6 +95,30 @@ func compareResults(want, got result, ord ordering) verdict {
 	}
 	v.ok = true
 	return v
+}
+
+// sortKeys returns both results' sort-key sequences (nil when the query is
+// unordered or no key is usable) and a note when only some keys are.
+func sortKeys(want, got result, ord ordering) (wk, gk []row, note string) {
+	if len(ord.keys) == 0 {
+		return nil, nil, ""
+	}
+	if want.keys != nil && got.keys != nil {
+		return want.keys, got.keys, ""
+	}
+	idx, all := keyColumns(ord.keys, want.columns, ord.items)
+	if !all {
+		note = fmt.Sprintf("ORDER BY %s: order checked on the first %d key(s) only (DuckDB could not evaluate the keys over the results)",
+			strings.Join(ord.keys, ", "), len(idx))
+	}
+	if len(idx) == 0 {
+		return nil, nil, note
+	}
+	wk, gk = make([]row, len(want.rows)), make([]row, len(got.rows))
+	for i := range want.rows {
+		wk[i], gk[i] = want.rows[i].pick(idx), got.rows[i].pick(idx)
+	}
+	return wk, gk, note
 }
 
 // sameRows reports whether two row lists are equal as multisets.

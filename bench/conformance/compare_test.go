@@ -135,6 +135,9 @@ func TestCompareResults(t *testing.T) {
 		{"offset: middle rows must match", "SELECT k, v FROM t ORDER BY k LIMIT 2 OFFSET 1",
 			res([]any{int64(1), "a"}, []any{int64(2), "b"}, []any{int64(3), "c"}),
 			res([]any{int64(1), "a"}, []any{int64(2), "z"}, []any{int64(3), "c"}), false, "rows differ"},
+		{"limit not reached: every row must match", "SELECT k, v FROM t ORDER BY k LIMIT 10",
+			res([]any{int64(1), "a"}, []any{int64(2), "b"}),
+			res([]any{int64(1), "a"}, []any{int64(2), "z"}), false, "rows differ"},
 		{"no limit: a tie group must match", "SELECT k, v FROM t ORDER BY k",
 			res([]any{int64(1), "a"}, []any{int64(2), "b"}),
 			res([]any{int64(1), "a"}, []any{int64(2), "z"}), false, "rows differ"},
@@ -148,6 +151,30 @@ func TestCompareResults(t *testing.T) {
 		if v.ok != c.ok || !strings.Contains(v.diff, c.diff) {
 			t.Errorf("%s: got ok=%v diff=%q, want ok=%v diff containing %q", c.name, v.ok, v.diff, c.ok, c.diff)
 		}
+	}
+}
+
+// TestCompareEvaluatedKeys covers sort keys DuckDB evaluated over the
+// results (ORDER BY an expression of output columns).
+func TestCompareEvaluatedKeys(t *testing.T) {
+	cols := []string{"k", "v"}
+	ord := parseOrdering("SELECT k, v FROM t ORDER BY k % 2, k")
+	want := result{columns: cols, rows: rowsOf([]any{int64(2), "b"}, []any{int64(1), "a"}, []any{int64(3), "c"}),
+		keys: rowsOf([]any{int64(0), int64(2)}, []any{int64(1), int64(1)}, []any{int64(1), int64(3)})}
+	good := result{columns: cols, rows: want.rows, keys: want.keys}
+	if v := compareResults(want, good, ord); !v.ok {
+		t.Errorf("same order: %s", v.diff)
+	}
+	bad := result{columns: cols, rows: rowsOf([]any{int64(1), "a"}, []any{int64(2), "b"}, []any{int64(3), "c"}),
+		keys: rowsOf([]any{int64(1), int64(1)}, []any{int64(0), int64(2)}, []any{int64(1), int64(3)})}
+	if v := compareResults(want, bad, ord); v.ok || !strings.Contains(v.diff, "order differs at row 1") {
+		t.Errorf("wrong order accepted: %+v", v)
+	}
+	// Without evaluated keys the check falls back to mapped columns (none
+	// here: k % 2 is not a column), and notes it.
+	want.keys, bad.keys = nil, nil
+	if v := compareResults(want, bad, ord); !v.ok || len(v.notes) == 0 {
+		t.Errorf("fallback: %+v", v)
 	}
 }
 

@@ -14,6 +14,8 @@ type ordering struct {
 	// limit: the query ends in LIMIT/FETCH, so a cut inside a tie of the
 	// sort keys may keep different rows in different engines.
 	limit bool
+	// limitN is the LIMIT's row count (-1: not a literal).
+	limitN int64
 	// offset: the query skips rows with OFFSET, which may cut the first
 	// tie group just as LIMIT cuts the last.
 	offset bool
@@ -108,21 +110,26 @@ func parseOrdering(sql string) ordering {
 			start = i + 2
 		}
 	}
-	var o ordering
+	o := ordering{limitN: -1}
 	from := 0
 	if start >= 0 {
 		from = start
 	}
-	for _, t := range toks[from:] {
+	for i, t := range toks[from:] {
 		if t.depth == 0 && t.word && (t.text == "LIMIT" || t.text == "FETCH") {
-			o.limit = true
+			o.limit, o.limitN = true, -1
+			if j := from + i + 1; t.text == "LIMIT" && j < len(toks) {
+				if n, err := strconv.ParseInt(toks[j].text, 10, 64); err == nil {
+					o.limitN = n
+				}
+			}
 		}
 		if t.depth == 0 && t.word && t.text == "OFFSET" {
 			o.offset = true
 		}
 		if t.depth == 0 && t.word && (t.text == "SELECT" || t.text == "UNION" || t.text == "INTERSECT" || t.text == "EXCEPT") {
 			// An ORDER BY followed by more query belongs to a branch.
-			start, o.limit, o.offset = -1, false, false
+			start, o.limit, o.limitN, o.offset = -1, false, -1, false
 		}
 	}
 	o.items = selectItems(sql, toks)
@@ -312,3 +319,19 @@ func itemExpr(sql string, toks []token) string {
 var reserved = map[string]bool{"END": true, "AND": true, "OR": true, "NOT": true, "NULL": true, "IS": true,
 	"THEN": true, "ELSE": true, "WHEN": true, "CASE": true, "AS": true, "IN": true, "LIKE": true, "BETWEEN": true,
 	"TRUE": true, "FALSE": true, "DISTINCT": true}
+
+// keyExprs are the sort keys as expressions over a result with the given
+// columns, for DuckDB to evaluate: a position becomes the quoted name of
+// its column, any other key is used as written (it can only name output
+// columns, so a key over the query's inputs fails to bind and the caller
+// falls back to keyColumns).
+func keyExprs(keys, columns []string) []string {
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = k
+		if p, err := strconv.Atoi(strings.TrimSpace(k)); err == nil && p >= 1 && p <= len(columns) {
+			out[i] = `"` + strings.ReplaceAll(columns[p-1], `"`, `""`) + `"`
+		}
+	}
+	return out
+}

@@ -34,9 +34,17 @@ func (e *duckError) Unwrap() error { return e.err }
 func (r *runner) run(ctx context.Context, q namedQuery) (queryResult, error) {
 	name, query := q.name, q.text
 	res := queryResult{name: name}
+	ord := parseOrdering(query)
 	want, werr := queryDuck(ctx, r.duck, query)
+	var evalKeys []string // ORDER BY keys that need DuckDB to evaluate them
+	if werr == nil && len(ord.keys) > 0 {
+		if _, all := keyColumns(ord.keys, want.columns, ord.items); !all {
+			evalKeys = ord.keys
+			want = r.wantKeys(ctx, query, want, evalKeys)
+		}
+	}
 	start := time.Now()
-	got, gerr := r.drover(ctx, name, query)
+	got, gerr := r.drover(ctx, name, query, evalKeys)
 	res.elapsed = time.Since(start)
 	if werr != nil {
 		// DuckDB rejects the query (for example a scalar subquery with
@@ -61,7 +69,7 @@ func (r *runner) run(ctx context.Context, q namedQuery) (queryResult, error) {
 	case gerr != nil:
 		res.outcome, res.message = errored, firstLine(gerr.Error())
 	default:
-		v := compareResults(want, got, parseOrdering(query))
+		v := compareResults(want, got, ord)
 		res.notes = v.notes
 		if v.ok {
 			res.outcome = pass
@@ -72,8 +80,33 @@ func (r *runner) run(ctx context.Context, q namedQuery) (queryResult, error) {
 	return res, nil
 }
 
-// drover runs query in Drover and reads its output back through DuckDB.
-func (r *runner) drover(ctx context.Context, name, query string) (res result, err error) {
+// wantKeys re-reads DuckDB's answer through a temporary table together
+// with the sort keys evaluated over it (result.keys); on any error it
+// returns want unchanged (keys nil).
+func (r *runner) wantKeys(ctx context.Context, query string, want result, keys []string) result {
+	q := strings.TrimRight(strings.TrimSpace(query), ";")
+	if _, err := r.duck.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE conformance_want AS "+q+"\n"); err != nil {
+		return want
+	}
+	defer r.duck.ExecContext(ctx, "DROP TABLE IF EXISTS conformance_want")
+	// The table keeps the query's order (insertion order); both scans read
+	// it in that order.
+	rows, err := queryDuck(ctx, r.duck, "SELECT * FROM conformance_want")
+	if err != nil || len(rows.rows) != len(want.rows) {
+		return want
+	}
+	k, err := queryDuck(ctx, r.duck, "SELECT "+strings.Join(keyExprs(keys, rows.columns), ", ")+" FROM conformance_want")
+	if err != nil {
+		return want
+	}
+	rows.keys = k.rows
+	return rows
+}
+
+// drover runs query in Drover and reads its output back through DuckDB;
+// with keys, DuckDB also evaluates them over each output file (result.keys,
+// nil when they do not bind).
+func (r *runner) drover(ctx context.Context, name, query string, keys []string) (res result, err error) {
 	dir, err := os.MkdirTemp(r.work, strings.ReplaceAll(name, "/", "_")+"-")
 	if err != nil {
 		return result{}, err
@@ -100,6 +133,18 @@ func (r *runner) drover(ctx context.Context, name, query string) (res result, er
 			res.columns = part.columns
 		}
 		res.rows = append(res.rows, part.rows...)
+	}
+	if len(keys) > 0 {
+		res.keys = []row{}
+		for _, f := range files {
+			k, err := queryDuck(context.Background(), r.duck, "SELECT "+strings.Join(keyExprs(keys, res.columns), ", ")+
+				" FROM read_parquet('"+strings.ReplaceAll(f, "'", "''")+"')")
+			if err != nil {
+				res.keys = nil
+				break
+			}
+			res.keys = append(res.keys, k.rows...)
+		}
 	}
 	return res, nil
 }
