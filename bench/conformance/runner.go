@@ -21,6 +21,16 @@ type runner struct {
 	work    string        // scratch directory for Drover's output
 }
 
+// namedQuery is one query of a suite.
+type namedQuery struct {
+	name string
+	text string
+	// wantError: the corpus says DuckDB rejects this query; Drover must
+	// fail with an error containing errorContains (case-insensitive).
+	wantError     bool
+	errorContains string
+}
+
 // duckError is DuckDB rejecting a query: Drover must reject it too.
 type duckError struct{ err error }
 

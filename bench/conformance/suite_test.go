@@ -85,16 +85,6 @@ func statusPath(key string) string {
 	return filepath.Join("testdata", key+"-sf"+strconv.FormatFloat(*scaleFactor, 'f', -1, 64)+".status")
 }
 
-// namedQuery is one query of a suite.
-type namedQuery struct {
-	name string
-	text string
-	// wantError: the corpus says DuckDB rejects this query; Drover must
-	// fail with an error containing errorContains (case-insensitive).
-	wantError     bool
-	errorContains string
-}
-
 // runSuite runs queries as subtests, applies the ratchet of statusFile and
 // logs the scoreboard and the failures grouped by cause.
 func runSuite(t *testing.T, suite, statusFile string, r *runner, queries []namedQuery) []queryResult {
