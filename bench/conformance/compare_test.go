@@ -206,7 +206,12 @@ func TestRatchet(t *testing.T) {
 func TestCause(t *testing.T) {
 	a := cause(firstLine(`conformance.hcl:35:11: view "result": syntax error near "NULLS FIRST" (line 79, column 27)` + "\nmore"))
 	b := cause(firstLine(`conformance.hcl:12:11: view "result": syntax error near "(c_custkey," (line 13, column 29)`))
-	if a != b || a != "syntax error near … (line N, column N)" {
+	if a != "syntax error near ‹NULLS› (line N, column N)" || b != "syntax error near ‹(› (line N, column N)" {
 		t.Errorf("causes %q and %q", a, b)
+	}
+	c := cause(`syntax error near "NULLS FIRST, 1, 2" (line 3, column 1)`)
+	d := cause(`where: unknown column "x" (did you mean "y"?)`)
+	if c != a || d != "where: unknown column … (did you mean …?)" {
+		t.Errorf("causes %q and %q", c, d)
 	}
 }

@@ -159,6 +159,7 @@ func scoreboard(suite string, results []queryResult) string {
 }
 
 var (
+	nearRE     = regexp.MustCompile(`near "\(?[A-Za-z_:]*[^"]*"`)
 	subqueryRE = regexp.MustCompile(`\(in .*\)`)
 	quotedRE   = regexp.MustCompile(`"[^"]*"|'[^']*'|` + "`[^`]*`")
 	numberRE   = regexp.MustCompile(`\b\d+(\.\d+)?\b`)
@@ -166,9 +167,21 @@ var (
 
 // cause groups error messages: quoted names and numbers (positions,
 // column names, literals) are masked, so "line 3:7: column "x" not found"
-// and "line 9:2: column "y" not found" are one cause.
+// and "line 9:2: column "y" not found" are one cause; a syntax error keeps
+// the first token it stopped at.
 func cause(msg string) string {
-	c := subqueryRE.ReplaceAllString(msg, "(in …)")
+	// A syntax error's cause is the token it stopped at: NULLS, (, OUTER.
+	c := nearRE.ReplaceAllStringFunc(msg, func(m string) string {
+		tok := strings.TrimPrefix(m, `near "`)
+		if n := strings.IndexAny(tok, " ,\""); n > 0 {
+			tok = tok[:n]
+		}
+		if strings.HasPrefix(tok, "(") {
+			tok = "("
+		}
+		return "near ‹" + tok + "›"
+	})
+	c = subqueryRE.ReplaceAllString(c, "(in …)")
 	c = quotedRE.ReplaceAllString(c, "…")
 	return numberRE.ReplaceAllString(c, "N")
 }
