@@ -24,7 +24,15 @@ import (
 //	SELECT (SELECT k FROM t)
 //
 // No expected rows are written: DuckDB's answer on the same files is the
-// expectation. "error <message part>" says DuckDB rejects the query, and
+// expectation. A query in a form DuckDB lacks (a Spark SQL function) gives
+// DuckDB an equivalent after a "---- duckdb" line:
+//
+//	query nvl
+//	SELECT nvl(k, 0) AS v FROM t
+//	---- duckdb
+//	SELECT coalesce(k, 0) AS v FROM t
+//
+// Otherwise both engines run the same text. "error <message part>" says DuckDB rejects the query, and
 // so must Drover, with an error whose text contains the message part (an
 // error for another reason, such as "not supported", is an ERROR).
 // Every statement runs before any query, in file order.
@@ -32,6 +40,10 @@ type corpusFile struct {
 	statements []string
 	queries    []namedQuery
 }
+
+// duckdbSeparator starts DuckDB's text of a query written in a form
+// DuckDB does not run.
+const duckdbSeparator = "---- duckdb"
 
 // parseCorpus reads a .test file.
 func parseCorpus(path string) (*corpusFile, error) {
@@ -64,6 +76,12 @@ func parseCorpus(path string) (*corpusFile, error) {
 			}
 			seen[fields[1]] = true
 			q := namedQuery{name: fields[1], text: text}
+			if d, e, ok := strings.Cut(text, "\n"+duckdbSeparator+"\n"); ok {
+				q.text, q.duckdbText = strings.TrimSpace(d), strings.TrimSpace(e)
+			}
+			if q.text == "" || strings.Contains(q.text, duckdbSeparator) || strings.Contains(q.duckdbText, duckdbSeparator) {
+				return fmt.Errorf("%s:%d: query %q: want SQL, optionally followed by a %q line and DuckDB's equivalent", path, headerLine, fields[1], duckdbSeparator)
+			}
 			if len(fields) > 3 {
 				q.wantError, q.errorContains = true, strings.Join(fields[3:], " ")
 			}

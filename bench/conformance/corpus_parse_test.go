@@ -30,6 +30,13 @@ FROM t
 # between blocks
 query second error more than one row
 SELECT (SELECT k FROM t)
+
+query spark
+SELECT nvl(k, 0)
+FROM t
+---- duckdb
+SELECT coalesce(k, 0)
+FROM t
 `))
 	if err != nil {
 		t.Fatal(err)
@@ -37,13 +44,16 @@ SELECT (SELECT k FROM t)
 	if len(cf.statements) != 1 || !strings.HasPrefix(cf.statements[0], "CREATE TABLE t AS\n") {
 		t.Errorf("statements %q", cf.statements)
 	}
-	if len(cf.queries) != 2 || cf.queries[0].name != "first" || cf.queries[0].text != "SELECT k\nFROM t" || cf.queries[0].wantError {
+	if len(cf.queries) != 3 || cf.queries[0].name != "first" || cf.queries[0].text != "SELECT k\nFROM t" || cf.queries[0].wantError {
 		t.Errorf("first query %+v", cf.queries)
 	}
 	if q := cf.queries[1]; !q.wantError || q.errorContains != "more than one row" {
 		t.Errorf("second query %+v", q)
 	}
-	for _, bad := range []string{"query a\nSELECT 1\n\nquery a\nSELECT 2\n", "query\nSELECT 1\n", "query a error\nSELECT 1\n", "select 1\n", "query a\n"} {
+	if q := cf.queries[2]; q.text != "SELECT nvl(k, 0)\nFROM t" || q.duckdb() != "SELECT coalesce(k, 0)\nFROM t" || cf.queries[0].duckdb() != "SELECT k\nFROM t" {
+		t.Errorf("spark query %+v", q)
+	}
+	for _, bad := range []string{"query a\n---- duckdb\nSELECT 1\n", "query a\nSELECT 1\n---- duckdb\nSELECT 1\n---- duckdb\nSELECT 2\n", "query a\nSELECT 1\n\nquery a\nSELECT 2\n", "query\nSELECT 1\n", "query a error\nSELECT 1\n", "select 1\n", "query a\n"} {
 		if _, err := parseCorpus(write(bad)); err == nil {
 			t.Errorf("%q: no error", bad)
 		}

@@ -29,6 +29,17 @@ type namedQuery struct {
 	// fail with an error containing errorContains (case-insensitive).
 	wantError     bool
 	errorContains string
+	// duckdbText, when set, is what DuckDB runs instead of text: the same
+	// query in DuckDB's dialect (the corpus's Spark SQL functions).
+	duckdbText string
+}
+
+// duckdb is the text DuckDB runs for q.
+func (q namedQuery) duckdb() string {
+	if q.duckdbText != "" {
+		return q.duckdbText
+	}
+	return q.text
 }
 
 // duckError is DuckDB rejecting a query: Drover must reject it too.
@@ -44,13 +55,14 @@ func (e *duckError) Unwrap() error { return e.err }
 func (r *runner) run(ctx context.Context, q namedQuery) (queryResult, error) {
 	name, query := q.name, q.text
 	res := queryResult{name: name}
-	ord := parseOrdering(query)
-	want, werr := queryDuck(ctx, r.duck, query)
+	// DuckDB's text defines the expected order.
+	ord := parseOrdering(q.duckdb())
+	want, werr := queryDuck(ctx, r.duck, q.duckdb())
 	var evalKeys []string // ORDER BY keys that need DuckDB to evaluate them
 	if werr == nil && len(ord.keys) > 0 {
 		if _, all := keyColumns(ord.keys, want.columns, ord.items); !all {
 			evalKeys = ord.keys
-			want = r.wantKeys(ctx, query, want, evalKeys)
+			want = r.wantKeys(ctx, q.duckdb(), want, evalKeys)
 		}
 	}
 	start := time.Now()
