@@ -16,7 +16,8 @@
 //     Parquet, and queries probing the edges of SQL semantics (NOT IN with
 //     NULLs, empty groups, window frames at partition edges, grouping sets
 //     with NULL keys, every join form, set operations with duplicates,
-//     interval arithmetic, functions).
+//     interval arithmetic, functions; Spark SQL forms DuckDB lacks are
+//     checked against a DuckDB equivalent).
 //   - TestDemoJobAgreesWithDuckDB: the demo job (jobs/daily_revenue.hcl)
 //     run with the drover binary, its Hive-partitioned output read back by
 //     DuckDB.
@@ -34,7 +35,8 @@
 // otherwise; DATE equals TIMESTAMP at midnight; NULL equals NULL), rows as
 // multisets, and for an ORDER BY the sequence of sort-key values, so that
 // rows tying on the keys may come in any order; a LIMIT that cuts through a
-// tie accepts either side of it.
+// tie accepts either side of it. Sort keys that are not result columns are
+// evaluated by DuckDB over both results.
 //
 // Each query ends as pass, error (Drover failed; the first line of its
 // message is kept), wrong (a different answer) or timeout (-query-timeout).
