@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/drover-etl/drover/bench/tpc"
 )
 
 // TestSQL runs the per-feature corpus, testdata/sql/*.test, each file
@@ -46,7 +48,7 @@ func runCorpusFile(t *testing.T, path string) []queryResult {
 		}
 	}
 	work := t.TempDir()
-	tables, err := exportTables(ctx, setup, filepath.Join(work, "tables"))
+	tables, err := tpc.ExportTables(ctx, setup, filepath.Join(work, "tables"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,7 @@
 //     DuckDB's tpch_queries() and tpcds_queries(), unmodified. DuckDB's
 //     dbgen and dsdgen generate the data (scale factor -sf, default 0.01),
 //     written once as Parquet into a cache directory keyed by suite and
-//     scale factor (see cacheRoot). The tpch and tpcds extensions come from
+//     scale factor (package tpc, shared with the benchmark harness). The tpch and tpcds extensions come from
 //     the DuckDB that duckdb-go links (package duckext), so nothing is
 //     downloaded.
 //   - TestSQL: the per-feature corpus testdata/sql/*.test (format in
@@ -25,7 +25,7 @@
 // Each query runs in DuckDB over views of the Parquet files (the expected
 // answer) and in Drover in-process: the query text becomes the one SQL view
 // of a job file with a Parquet source per table and a Parquet sink
-// (runDrover), compiled by engine.CompileJob and run on local executors
+// (tpc.JobText, runDrover), compiled by engine.CompileJob and run on local executors
 // with a few task slots and shuffle partitions and a low broadcast
 // threshold, so the distributed paths run on small data. DuckDB reads
 // Drover's output back in partition order.

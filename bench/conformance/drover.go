@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/drover-etl/drover/bench/tpc"
 	"github.com/drover-etl/drover/engine"
 	"github.com/drover-etl/drover/executor"
 	"github.com/drover-etl/drover/jobspec"
@@ -36,7 +37,7 @@ type DroverConfig struct {
 // sorted result). The job goes through the same path a user's job file
 // does: HCL text → jobspec → engine.Compile → driver with local executors.
 func runDrover(ctx context.Context, cfg DroverConfig, tables map[string]string, query, out string) ([]string, error) {
-	src := jobText(tables, query, out)
+	src := tpc.JobText(tables, query, out)
 	job, err := jobspec.ParseSource([]byte(src), "conformance.hcl", nil)
 	if err != nil {
 		return nil, err
@@ -60,35 +61,6 @@ func runDrover(ctx context.Context, cfg DroverConfig, tables map[string]string, 
 		return nil, err
 	}
 	return outputFiles(out)
-}
-
-// heredoc ends the query's heredoc; no query contains it on a line.
-const heredoc = "DROVER_CONFORMANCE_SQL"
-
-// jobText is the job file: one Parquet source per table, the query as a
-// SQL view, an overwrite Parquet sink. The query is passed verbatim: only
-// HCL's template sequences are escaped, which the heredoc turns back.
-func jobText(tables map[string]string, query, out string) string {
-	var sb strings.Builder
-	sb.WriteString("job \"conformance\" {\n")
-	names := make([]string, 0, len(tables))
-	for n := range tables {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		fmt.Fprintf(&sb, "  source %q {\n    format = \"parquet\"\n    path   = %s\n  }\n", n, hclString(tables[n]+"/"))
-	}
-	q := strings.NewReplacer("${", "$${", "%{", "%%{").Replace(strings.TrimRight(query, "; \n\t"))
-	fmt.Fprintf(&sb, "  view \"result\" {\n    sql = <<%s\n%s\n%s\n  }\n", heredoc, q, heredoc)
-	fmt.Fprintf(&sb, "  sink \"result\" {\n    from   = \"result\"\n    format = \"parquet\"\n    path   = %s\n    mode   = \"overwrite\"\n  }\n}\n", hclString(out+"/"))
-	return sb.String()
-}
-
-// hclString quotes s as an HCL string literal without template sequences.
-func hclString(s string) string {
-	q := fmt.Sprintf("%q", s)
-	return strings.NewReplacer("${", "$${", "%{", "%%{").Replace(q)
 }
 
 // outputFiles lists a sink's data files sorted by name: part-<partition>-…,

@@ -146,27 +146,9 @@ func (r *runner) drover(ctx context.Context, name, query string, keys []string) 
 	if err != nil {
 		return result{}, err
 	}
-	for _, f := range files {
-		part, err := queryDuck(context.Background(), r.duck, "SELECT * FROM read_parquet('"+strings.ReplaceAll(f, "'", "''")+"')")
-		if err != nil {
-			return result{}, fmt.Errorf("read Drover's output %s: %w", filepath.Base(f), err)
-		}
-		if res.columns == nil {
-			res.columns = part.columns
-		}
-		res.rows = append(res.rows, part.rows...)
-	}
-	if len(keys) > 0 {
-		res.keys = []row{}
-		for _, f := range files {
-			k, err := queryDuck(context.Background(), r.duck, "SELECT "+strings.Join(keyExprs(keys, res.columns), ", ")+
-				" FROM read_parquet('"+strings.ReplaceAll(f, "'", "''")+"')")
-			if err != nil {
-				res.keys = nil
-				break
-			}
-			res.keys = append(res.keys, k.rows...)
-		}
+	res, err = readFiles(context.Background(), r.duck, files, keys)
+	if err != nil {
+		return result{}, fmt.Errorf("Drover's output: %w", err)
 	}
 	return res, nil
 }
@@ -211,43 +193,4 @@ func parquetViews(ctx context.Context, db *sql.DB, tables map[string]string) err
 		}
 	}
 	return nil
-}
-
-// exportTables writes every table of db's main schema as Parquet, one
-// directory per table, and returns table → directory.
-func exportTables(ctx context.Context, db *sql.DB, dir string) (map[string]string, error) {
-	names, err := tableNames(ctx, db)
-	if err != nil {
-		return nil, err
-	}
-	tables := map[string]string{}
-	for _, n := range names {
-		td := filepath.Join(dir, n)
-		if err := os.MkdirAll(td, 0o755); err != nil {
-			return nil, err
-		}
-		q := fmt.Sprintf(`COPY %q TO '%s' (FORMAT parquet)`, n, strings.ReplaceAll(filepath.Join(td, "data.parquet"), "'", "''"))
-		if _, err := db.ExecContext(ctx, q); err != nil {
-			return nil, fmt.Errorf("export %s: %w", n, err)
-		}
-		tables[n] = td
-	}
-	return tables, nil
-}
-
-func tableNames(ctx context.Context, db *sql.DB) ([]string, error) {
-	rs, err := db.QueryContext(ctx, "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND NOT temporary ORDER BY table_name")
-	if err != nil {
-		return nil, err
-	}
-	defer rs.Close()
-	var names []string
-	for rs.Next() {
-		var n string
-		if err := rs.Scan(&n); err != nil {
-			return nil, err
-		}
-		names = append(names, n)
-	}
-	return names, rs.Err()
 }

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/drover-etl/drover/bench/duckext"
+	"github.com/drover-etl/drover/bench/tpc"
 )
 
 // defaultSF is the scale factor of `make test`; the committed status files
@@ -31,26 +31,26 @@ func droverConfig() DroverConfig {
 	return DroverConfig{Parallelism: *parallelism, Partitions: *partitions, BroadcastThresholdBytes: *broadcast}
 }
 
-func TestTPCH(t *testing.T)  { testTPC(t, tpch) }
-func TestTPCDS(t *testing.T) { testTPC(t, tpcds) }
+func TestTPCH(t *testing.T)  { testTPC(t, tpc.TPCH) }
+func TestTPCDS(t *testing.T) { testTPC(t, tpc.TPCDS) }
 
 // testTPC runs every query of a suite, unmodified, in both engines.
-func testTPC(t *testing.T, s tpcSuite) {
+func testTPC(t *testing.T, s tpc.Suite) {
 	if testing.Short() {
 		t.Skip("runs both engines on generated data")
 	}
 	ctx := context.Background()
-	cache, err := cacheRoot()
+	cache, err := tpc.CacheRoot()
 	if err != nil {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	tables, err := s.data(ctx, cache, *scaleFactor)
+	tables, err := s.Data(ctx, cache, *scaleFactor)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("%s SF %g: %d tables in %s (ready in %s)", s.name, *scaleFactor, len(tables), filepath.Dir(firstValue(tables)), time.Since(start).Round(time.Millisecond))
-	db, err := duckext.Open(ctx, filepath.Join(cache, "extensions"))
+	t.Logf("%s SF %g: %d tables in %s (ready in %s)", s.Name, *scaleFactor, len(tables), filepath.Dir(firstValue(tables)), time.Since(start).Round(time.Millisecond))
+	db, err := tpc.Open(ctx, cache)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,16 +58,16 @@ func testTPC(t *testing.T, s tpcSuite) {
 	if err := parquetViews(ctx, db, tables); err != nil {
 		t.Fatal(err)
 	}
-	queries, err := s.texts(ctx, db)
+	queries, err := s.Queries(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}
 	r := &runner{duck: db, tables: tables, cfg: droverConfig(), timeout: *queryTimeout, work: t.TempDir()}
 	var qs []namedQuery
 	for _, q := range queries {
-		qs = append(qs, namedQuery{name: q.name, text: q.text})
+		qs = append(qs, namedQuery{name: q.Name, text: q.Text})
 	}
-	runSuite(t, s.name, statusPath(s.key), r, qs)
+	runSuite(t, s.Name, statusPath(s.Key), r, qs)
 }
 
 func firstValue(m map[string]string) string {
