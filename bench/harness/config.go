@@ -40,6 +40,16 @@ type Config struct {
 	// ProfileDir, if set, gets one extra Drover run per query with
 	// --cpuprofile ProfileDir/<query>.pprof (not timed).
 	ProfileDir string
+	// TPCCache is where the standard suites' data (DuckDB's dbgen and
+	// dsdgen, as Parquet) is kept (default: tpc.CacheRoot, shared with
+	// the conformance suite).
+	TPCCache string
+	// NoWarmup drops the warm-up runs of the standard suites: the first
+	// timed run of each engine is the one whose answer is checked.
+	NoWarmup bool
+	// JobDir, if set, keeps each standard query's job file
+	// (<suite>-<query>.hcl) for drover explain.
+	JobDir string
 	// Timeout bounds one run of one engine (default 15 minutes).
 	Timeout time.Duration
 	// Log receives progress lines (nil: discarded).

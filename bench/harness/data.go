@@ -92,6 +92,20 @@ func (d *Dataset) stats(table string) (TableStats, error) {
 	if err != nil {
 		return TableStats{}, err
 	}
+	return fileStats(files)
+}
+
+// dirStats describes the Parquet files directly in dir.
+func dirStats(dir string) (TableStats, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.parquet"))
+	if err != nil {
+		return TableStats{}, err
+	}
+	sort.Strings(files)
+	return fileStats(files)
+}
+
+func fileStats(files []string) (TableStats, error) {
 	var st TableStats
 	for _, f := range files {
 		r, err := file.OpenParquetFile(f, false)

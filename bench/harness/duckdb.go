@@ -104,6 +104,13 @@ func runDuckDB(ctx context.Context, cfg Config, ds *Dataset, q Query, out string
 	for _, t := range q.tables() {
 		spec.Tables[t] = filepath.Join(ds.ParquetDir(t), "*.parquet")
 	}
+	return runDuckChild(ctx, spec)
+}
+
+// runDuckChild runs spec in a child process (this binary again, which
+// MaybeRunChild turns into the DuckDB side) with GOMAXPROCS = spec.Threads.
+// A run cut by ctx reports ctx's error.
+func runDuckChild(ctx context.Context, spec duckSpec) (Sample, error) {
 	b, err := json.Marshal(spec)
 	if err != nil {
 		return Sample{}, err
@@ -112,14 +119,23 @@ func runDuckDB(ctx context.Context, cfg Config, ds *Dataset, q Query, out string
 	if err != nil {
 		return Sample{}, err
 	}
-	cmd := exec.CommandContext(ctx, self)
-	cmd.Env = append(os.Environ(), childEnv+"="+string(b), "GOMAXPROCS="+strconv.Itoa(cfg.Threads))
+	cmd := commandContext(ctx, self, nil, []string{childEnv + "=" + string(b), "GOMAXPROCS=" + strconv.Itoa(spec.Threads)})
 	s, stdout, err := runMeasured(cmd)
 	if err != nil {
+		if ctx.Err() != nil {
+			return Sample{}, ctx.Err()
+		}
 		return Sample{}, err
 	}
 	s.PeakRSS, err = parsePeakRSS(stdout)
 	return s, err
+}
+
+// commandContext is exec.CommandContext with env added to this process's.
+func commandContext(ctx context.Context, bin string, args, env []string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Env = append(os.Environ(), env...)
+	return cmd
 }
 
 // duckDBVersion asks the linked DuckDB library for its version.

@@ -1,5 +1,9 @@
 // Command tpchbench runs Drover's TPC-H benchmark suite side by side with
 // DuckDB and writes the report (see package harness). `make bench` runs it.
+//
+// With -suite tpch-std and/or tpcds it runs the standard query texts
+// instead (22 TPC-H, 99 TPC-DS; harness.RunTPC) on DuckDB-generated data
+// and writes <date>-tpc-sf<SF>.md and .json; `make bench-tpc` runs it.
 package main
 
 import (
@@ -9,6 +13,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 
@@ -18,7 +23,7 @@ import (
 func main() {
 	harness.MaybeRunChild() // the DuckDB side of a run, in a child process
 	var cfg harness.Config
-	var queries, results, notes, render string
+	var queries, results, notes, render, suites string
 	flag.StringVar(&cfg.Drover, "drover", "../bin/drover", "the drover binary")
 	flag.StringVar(&cfg.QueryDir, "queries", "queries", "directory of the query jobs (.hcl) and SQL (.sql)")
 	flag.StringVar(&cfg.DataRoot, "data", "", "directory of generated data sets (default: $TMPDIR/drover-tpch)")
@@ -32,6 +37,11 @@ func main() {
 	flag.StringVar(&results, "results", "results", "directory for <date>.md and <date>.json")
 	flag.StringVar(&notes, "notes", "", "Markdown file appended to the report (what changed, what it gained)")
 	flag.StringVar(&render, "render", "", "re-render this report JSON (with -notes) instead of running")
+	flag.StringVar(&suites, "suite", "", "run the standard texts of these suites instead (comma-separated: tpch-std, tpcds)")
+	flag.StringVar(&cfg.TPCCache, "cache", "", "data cache of the standard suites (default: the conformance suite's)")
+	flag.BoolVar(&cfg.NoWarmup, "no-warmup", false, "standard suites: no warm-up run (the first timed run is checked)")
+	flag.StringVar(&cfg.JobDir, "jobs", "", "standard suites: keep each query's job file in this directory")
+	flag.DurationVar(&cfg.Timeout, "timeout", 0, "bound on one run of one engine (default 15m)")
 	flag.Parse()
 	if queries != "" {
 		cfg.Queries = strings.Split(queries, ",")
@@ -40,9 +50,14 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	var err error
-	if render != "" {
+	switch {
+	case render != "" && strings.Contains(filepath.Base(render), "-tpc-"):
+		err = rerenderTPC(render, results, notes)
+	case render != "":
 		err = rerender(render, results, notes)
-	} else {
+	case suites != "":
+		err = runTPC(ctx, cfg, suites, results, notes)
+	default:
 		err = run(ctx, cfg, results, notes)
 	}
 	if err != nil {

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/drover-etl/drover/bench/harness"
+	"github.com/drover-etl/drover/bench/tpc"
+)
+
+// runTPC runs the standard suites named in list and writes the report.
+// Failing or disagreeing queries are in the report; they do not fail the
+// command.
+func runTPC(ctx context.Context, cfg harness.Config, list, results, notes string) error {
+	var suites []tpc.Suite
+	for _, name := range strings.Split(list, ",") {
+		s, ok := harness.TPCSuites[strings.TrimSpace(name)]
+		if !ok {
+			return fmt.Errorf("unknown suite %q (want tpch-std or tpcds)", name)
+		}
+		suites = append(suites, s)
+	}
+	rep, err := harness.RunTPC(ctx, cfg, suites)
+	if err != nil {
+		return err
+	}
+	if rep.Notes, err = readNotes(notes); err != nil {
+		return err
+	}
+	md, js, err := rep.Write(results)
+	if err != nil {
+		return err
+	}
+	fmt.Println(rep.Markdown())
+	fmt.Fprintf(os.Stderr, "wrote %s and %s\n", md, js)
+	return nil
+}
+
+// rerenderTPC rewrites a standard-suite report from its JSON, with fresh
+// notes.
+func rerenderTPC(path, results, notes string) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	var rep harness.TPCReport
+	if err := json.Unmarshal(b, &rep); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if notes != "" {
+		if rep.Notes, err = readNotes(notes); err != nil {
+			return err
+		}
+	}
+	md, js, err := rep.Write(results)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "wrote %s and %s\n", md, js)
+	return nil
+}
+
+func readNotes(path string) (string, error) {
+	if path == "" {
+		return "", nil
+	}
+	b, err := os.ReadFile(path)
+	return string(b), err
+}
