@@ -50,6 +50,9 @@ type Config struct {
 	// JobDir, if set, keeps each standard query's job file
 	// (<suite>-<query>.hcl) for drover explain.
 	JobDir string
+	// MemoryCap, if positive, kills a standard-suite run whose process's
+	// resident set grows past it (bytes); the query is reported as such.
+	MemoryCap int64
 	// Timeout bounds one run of one engine (default 15 minutes).
 	Timeout time.Duration
 	// Log receives progress lines (nil: discarded).

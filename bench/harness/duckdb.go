@@ -104,13 +104,14 @@ func runDuckDB(ctx context.Context, cfg Config, ds *Dataset, q Query, out string
 	for _, t := range q.tables() {
 		spec.Tables[t] = filepath.Join(ds.ParquetDir(t), "*.parquet")
 	}
-	return runDuckChild(ctx, spec)
+	return runDuckChild(ctx, spec, 0)
 }
 
 // runDuckChild runs spec in a child process (this binary again, which
-// MaybeRunChild turns into the DuckDB side) with GOMAXPROCS = spec.Threads.
+// MaybeRunChild turns into the DuckDB side) with GOMAXPROCS = spec.Threads
+// and memCap as in runMeasuredCapped.
 // A run cut by ctx reports ctx's error.
-func runDuckChild(ctx context.Context, spec duckSpec) (Sample, error) {
+func runDuckChild(ctx context.Context, spec duckSpec, memCap int64) (Sample, error) {
 	b, err := json.Marshal(spec)
 	if err != nil {
 		return Sample{}, err
@@ -120,7 +121,7 @@ func runDuckChild(ctx context.Context, spec duckSpec) (Sample, error) {
 		return Sample{}, err
 	}
 	cmd := commandContext(ctx, self, nil, []string{childEnv + "=" + string(b), "GOMAXPROCS=" + strconv.Itoa(spec.Threads)})
-	s, stdout, err := runMeasured(cmd)
+	s, stdout, err := runMeasuredCapped(cmd, memCap)
 	if err != nil {
 		if ctx.Err() != nil {
 			return Sample{}, ctx.Err()

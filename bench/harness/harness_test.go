@@ -12,6 +12,7 @@ import (
 
 func TestMain(m *testing.M) {
 	MaybeRunChild() // the harness re-executes the test binary for DuckDB runs
+	maybeAllocate()
 	os.Exit(m.Run())
 }
 

@@ -36,17 +36,31 @@ type Sample struct {
 	Result Result `json:"result"`
 }
 
+// ErrMemoryCap means a process was killed because its resident set grew
+// past the cap it was run with.
+var ErrMemoryCap = errors.New("killed: resident set above the memory cap")
+
 // runMeasured runs cmd to completion, measures it and returns its
 // standard output. The process is left a zombie (waitid WNOWAIT) long
 // enough to read its I/O counters.
 func runMeasured(cmd *exec.Cmd) (Sample, []byte, error) {
+	return runMeasuredCapped(cmd, 0)
+}
+
+// runMeasuredCapped is runMeasured that kills the process when its
+// resident set exceeds memCap bytes (0: no cap), so that one runaway query
+// cannot take the machine down with it; the error is then ErrMemoryCap.
+func runMeasuredCapped(cmd *exec.Cmd, memCap int64) (Sample, []byte, error) {
 	var stdout, out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = io.MultiWriter(&stdout, &out), &out
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
 		return Sample{}, nil, err
 	}
-	if err := waitExited(cmd.Process.Pid); err != nil {
+	capped := watchRSS(cmd.Process, memCap)
+	err := waitExited(cmd.Process.Pid)
+	over := capped()
+	if err != nil {
 		cmd.Process.Kill()
 		cmd.Wait()
 		return Sample{}, nil, err
@@ -54,6 +68,9 @@ func runMeasured(cmd *exec.Cmd) (Sample, []byte, error) {
 	s := Sample{Wall: time.Since(start)}
 	counters, ioErr := procIO(cmd.Process.Pid)
 	if err := cmd.Wait(); err != nil {
+		if over {
+			return Sample{}, nil, fmt.Errorf("%s: %w (%d MiB)", cmd.Args[0], ErrMemoryCap, memCap>>20)
+		}
 		return Sample{}, nil, fmt.Errorf("%s: %w\n%s", cmd.Args[0], err, tail(out.String(), 4000))
 	}
 	if ioErr != nil {
@@ -64,20 +81,60 @@ func runMeasured(cmd *exec.Cmd) (Sample, []byte, error) {
 	return s, stdout.Bytes(), nil
 }
 
-// selfPeakRSS reads this process's VmHWM from /proc/self/status.
-func selfPeakRSS() int64 {
-	b, err := os.ReadFile("/proc/self/status")
+// watchRSS polls p's resident set every 50 ms and kills p when it exceeds
+// memCap (0: does nothing). The returned function stops the watch and
+// reports whether it killed p.
+func watchRSS(p *os.Process, memCap int64) func() bool {
+	if memCap <= 0 {
+		return func() bool { return false }
+	}
+	done, killed := make(chan struct{}), make(chan bool, 1)
+	go func() {
+		t := time.NewTicker(50 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				killed <- false
+				return
+			case <-t.C:
+				if procRSS(p.Pid) > memCap {
+					p.Kill()
+					<-done
+					killed <- true
+					return
+				}
+			}
+		}
+	}()
+	return func() bool {
+		close(done)
+		return <-killed
+	}
+}
+
+// procRSS reads a process's VmRSS from /proc/<pid>/status (0 if gone).
+func procRSS(pid int) int64 {
+	return statusKB(fmt.Sprintf("/proc/%d/status", pid), "VmRSS:")
+}
+
+// statusKB reads a "<key> <n> kB" line of a /proc status file, in bytes.
+func statusKB(path, key string) int64 {
+	b, err := os.ReadFile(path)
 	if err != nil {
 		return 0
 	}
 	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+		if v, ok := strings.CutPrefix(line, key); ok {
 			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
 			return kb << 10
 		}
 	}
 	return 0
 }
+
+// selfPeakRSS reads this process's VmHWM from /proc/self/status.
+func selfPeakRSS() int64 { return statusKB("/proc/self/status", "VmHWM:") }
 
 // waitExited blocks until pid has exited without reaping it.
 func waitExited(pid int) error {

@@ -23,6 +23,7 @@ const (
 	StatusWrong         = "wrong"          // the answers differ
 	StatusDroverError   = "drover error"   // Drover failed
 	StatusDroverTimeout = "drover timeout" // Drover ran past Config.Timeout
+	StatusDroverMemory  = "drover memory"  // Drover's resident set passed Config.MemoryCap
 	StatusDuckDBError   = "duckdb error"   // DuckDB failed
 	StatusUnstable      = "unstable"       // a timed run's row count differs from the checked run's
 )
@@ -234,6 +235,8 @@ func (r *tpcRun) check(ctx context.Context, res *TPCQueryResult, text, dOut, kOu
 		return 0
 	case errors.Is(dErr, context.DeadlineExceeded):
 		res.Status, res.Message = StatusDroverTimeout, fmt.Sprintf("over %s", r.cfg.Timeout)
+	case errors.Is(dErr, ErrMemoryCap):
+		res.Status, res.Message = StatusDroverMemory, fmt.Sprintf("resident set above %d MiB, killed", r.cfg.MemoryCap>>20)
 	case dErr != nil:
 		res.Status, res.Message = StatusDroverError, dErr.Error()
 	}
@@ -354,14 +357,14 @@ func (r *tpcRun) runDuck(ctx context.Context, text, out string) (Sample, error) 
 	for t, dir := range r.tables {
 		spec.Tables[t] = filepath.Join(dir, "*.parquet")
 	}
-	return runDuckChild(ctx, spec)
+	return runDuckChild(ctx, spec, r.cfg.MemoryCap)
 }
 
 // measure runs a command under runMeasured with GOMAXPROCS = threads; a
 // run cut by ctx reports ctx's error.
 func (r *tpcRun) measure(ctx context.Context, bin string, args, env []string) (Sample, error) {
 	cmd := commandContext(ctx, bin, args, append(env, "GOMAXPROCS="+strconv.Itoa(r.cfg.Threads)))
-	s, _, err := runMeasured(cmd)
+	s, _, err := runMeasuredCapped(cmd, r.cfg.MemoryCap)
 	if err != nil && ctx.Err() != nil {
 		return Sample{}, ctx.Err()
 	}

@@ -24,6 +24,7 @@ func main() {
 	harness.MaybeRunChild() // the DuckDB side of a run, in a child process
 	var cfg harness.Config
 	var queries, results, notes, render, suites string
+	var memCapMiB int64
 	flag.StringVar(&cfg.Drover, "drover", "../bin/drover", "the drover binary")
 	flag.StringVar(&cfg.QueryDir, "queries", "queries", "directory of the query jobs (.hcl) and SQL (.sql)")
 	flag.StringVar(&cfg.DataRoot, "data", "", "directory of generated data sets (default: $TMPDIR/drover-tpch)")
@@ -41,8 +42,10 @@ func main() {
 	flag.StringVar(&cfg.TPCCache, "cache", "", "data cache of the standard suites (default: the conformance suite's)")
 	flag.BoolVar(&cfg.NoWarmup, "no-warmup", false, "standard suites: no warm-up run (the first timed run is checked)")
 	flag.StringVar(&cfg.JobDir, "jobs", "", "standard suites: keep each query's job file in this directory")
+	flag.Int64Var(&memCapMiB, "memory-cap-mib", 0, "standard suites: kill a run whose resident set passes this many MiB (0: no cap)")
 	flag.DurationVar(&cfg.Timeout, "timeout", 0, "bound on one run of one engine (default 15m)")
 	flag.Parse()
+	cfg.MemoryCap = memCapMiB << 20
 	if queries != "" {
 		cfg.Queries = strings.Split(queries, ",")
 	}
