@@ -28,6 +28,8 @@ func init() {
 		"date_sub": (*conv).convertDateAdd, "subdate": (*conv).convertDateAdd,
 		"if":     (*conv).convertIf,
 		"concat": (*conv).convertConcat,
+		"pmod":   (*conv).convertPmod,
+		"trunc":  (*conv).convertTrunc,
 	}
 }
 
@@ -62,6 +64,51 @@ func (c *conv) convertFunc(x *ast.FuncCall) (*expr.Expr, error) {
 	args, err := c.convertAll(x.Args...)
 	if err != nil {
 		return nil, err
+	}
+	if _, known := expr.LookupFunction(x.Name); !known && len(args) == 1 {
+		// isodow(d), epoch(ts), isoyear(d) …: DuckDB's shorthands of date_part.
+		if unit, ok := expr.NormalizeDatePart(x.Name); ok {
+			return expr.Call(expr.FnDatePart, expr.Lit(types.StringValue(unit)), args[0]), nil
+		}
+	}
+	return expr.Call(canonicalFunc(x.Name), args...), nil
+}
+
+// convertPmod: Spark's pmod(a, b), the remainder with the sign of b:
+// ((a % b) + b) % b.
+func (c *conv) convertPmod(x *ast.FuncCall) (*expr.Expr, error) {
+	if len(x.Args) != 2 {
+		return nil, parseErr("pmod takes 2 arguments (in %s)", x)
+	}
+	args, err := c.convertAll(x.Args...)
+	if err != nil {
+		return nil, err
+	}
+	a, b := args[0], args[1]
+	return expr.Call(expr.FnMod, expr.Call(expr.FnAdd, expr.Call(expr.FnMod, a, b), b.Clone()), b.Clone()), nil
+}
+
+// sparkTruncUnits are the formats of Spark's trunc(date, fmt).
+var sparkTruncUnits = map[string]string{
+	"YEAR": "year", "YYYY": "year", "YY": "year", "QUARTER": "quarter", "Q": "quarter",
+	"MONTH": "month", "MON": "month", "MM": "month", "WEEK": "week",
+}
+
+// convertTrunc: trunc(x[, digits]) truncates a number; Spark's trunc(date,
+// 'MM') — a string format — truncates a date to that unit, as a DATE.
+func (c *conv) convertTrunc(x *ast.FuncCall) (*expr.Expr, error) {
+	args, err := c.convertAll(x.Args...)
+	if err != nil {
+		return nil, err
+	}
+	if len(x.Args) == 2 {
+		if lit, ok := x.Args[1].(*ast.Literal); ok && lit.Kind == ast.LitString {
+			unit, ok := sparkTruncUnits[strings.ToUpper(lit.Text)]
+			if !ok {
+				return nil, planErr("trunc format %q is not one of YEAR, YYYY, YY, QUARTER, Q, MONTH, MON, MM, WEEK (in %s)", lit.Text, x)
+			}
+			return expr.Cast(expr.Call(expr.FnDateTrunc, expr.Lit(types.StringValue(unit)), args[0]), types.DateType), nil
+		}
 	}
 	return expr.Call(canonicalFunc(x.Name), args...), nil
 }

@@ -468,25 +468,24 @@ func singleRow(n logical.Node) bool {
 	return false
 }
 
-// emptyValue is a scalar subquery's value over no rows when that is not
-// NULL (count gives 0): the expression with count calls replaced by 0 and
-// other aggregates by NULL; nil when it is plainly NULL.
+// emptyValue is a scalar subquery's value over no rows, for the outer rows
+// no group matched: the expression with the counting aggregates replaced
+// by 0 and the others by NULL (coalesce(sum(x), 0) gives 0, count(*) + 1
+// gives 1). nil when the value is a lone aggregate that is NULL anyway.
 func emptyValue(v *expr.Expr) *expr.Expr {
-	hasCount := false
+	if f, _, _, ok := asAgg(v); ok && !expr.AggNeverNull(f) {
+		return nil
+	}
 	out, _ := expr.Transform(v, func(n *expr.Expr) (*expr.Expr, error) {
 		f, _, _, ok := asAgg(n)
-		if !ok {
+		switch {
+		case !ok:
 			return n, nil
-		}
-		if strings.HasPrefix(f.String(), "count") {
-			hasCount = true
+		case expr.AggNeverNull(f):
 			return expr.Lit(types.Int64Value(0)), nil
 		}
 		return expr.Lit(types.Value{Null: true}), nil
 	})
-	if !hasCount {
-		return nil
-	}
 	return out
 }
 

@@ -20,6 +20,7 @@ var subqueryCases = []struct{ name, sql string }{
 	{"scalar_uncorrelated_rows", "SELECT order_id, (SELECT reason FROM returns WHERE returns.order_id = 7) AS r FROM orders"},
 	{"scalar_correlated", "SELECT o.order_id FROM orders o WHERE o.amount > (SELECT 1.5 * avg(o2.amount) FROM orders o2 WHERE o2.customer_id = o.customer_id)"},
 	{"scalar_correlated_count", "SELECT c.name, (SELECT count(*) FROM orders o WHERE o.customer_id = c.customer_id) AS n FROM customers c"},
+	{"scalar_correlated_coalesce", "SELECT c.name, (SELECT coalesce(sum(o.amount), 0) FROM orders o WHERE o.customer_id = c.customer_id) AS total FROM customers c"},
 	{"scalar_in_having", "SELECT customer_id, sum(amount) AS s FROM orders GROUP BY customer_id HAVING sum(amount) > (SELECT avg(amount) FROM orders)"},
 	{"nested", "SELECT name FROM customers WHERE customer_id IN (SELECT customer_id FROM orders WHERE order_id IN (SELECT order_id FROM returns))"},
 	{"correlation_in_every_or_branch", "SELECT c.name FROM customers c WHERE (SELECT count(*) FROM orders o WHERE (o.customer_id = c.customer_id AND o.status = 'a') OR (o.customer_id = c.customer_id AND o.qty > 3)) > 0"},

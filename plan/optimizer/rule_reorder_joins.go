@@ -9,9 +9,11 @@ import (
 )
 
 // ReorderJoins picks the join order of each cluster of inner and cross
-// joins (a comma list FROM a, b, c WHERE …, or a chain of INNER JOINs):
-// written orders often pair tables that share no condition (TPC-H Q8 and
-// Q9), which would be a cross product. The rule flattens the cluster into
+// joins (a comma list FROM a, b, c WHERE …, or a chain of INNER JOINs)
+// whose written order pairs tables that share no condition (TPC-H Q8 and
+// Q9), which would be a cross product; a cluster written in a connected
+// order keeps it (sizes alone would misjudge many-to-many joins). The rule
+// flattens the cluster into
 // its inputs and conditions (keys and filter conjuncts, which
 // push_predicates put there), then builds a left-deep tree greedily: it
 // starts from the largest input (by the size estimates; the first on ties,
@@ -55,11 +57,33 @@ func reorderTree(n logical.Node) logical.Node {
 	if len(c.inputs) < 3 || len(c.inputs) > maxClusterInputs {
 		return replaceInputs(j, &c.inputs)
 	}
+	c.classify()
+	if c.connectedAsWritten() {
+		// Without column statistics the sizes cannot tell a key join from
+		// a many-to-many one (TPC-H Q5: lineitem joined to customer on the
+		// nation key before orders); the written order is the better bet
+		// when it takes no cross product.
+		return replaceInputs(j, &c.inputs)
+	}
 	order := c.greedyOrder()
 	if slices.IsSorted(order) {
 		return replaceInputs(j, &c.inputs)
 	}
 	return c.build(order)
+}
+
+// connectedAsWritten reports whether each input, in written order, shares
+// a condition with the inputs before it (no cross product).
+func (c *joinCluster) connectedAsWritten() bool {
+	joined := uint64(1)
+	for i := 1; i < len(c.inputs); i++ {
+		bit := uint64(1) << i
+		if c.connection(joined, bit) == 2 {
+			return false
+		}
+		joined |= bit
+	}
+	return true
 }
 
 func reorderable(j *logical.Join) bool {
@@ -142,7 +166,6 @@ func (c *joinCluster) classify() {
 
 // greedyOrder is the order inputs are joined in.
 func (c *joinCluster) greedyOrder() []int {
-	c.classify()
 	sizes := make([]float64, len(c.inputs))
 	first := 0
 	for i, in := range c.inputs {
