@@ -164,10 +164,24 @@ bench-smoke: bench-build ## The suite at SF 0.01, one run each, report in a temp
 bench-profile: bench-build ## One run per query at SF with Drover CPU profiles in bench/profiles/ (go tool pprof)
 	$(TPCHBENCH) -sf $(SF) -reps 1 -skip-floor -profile $(CURDIR)/bench/profiles -results $(CURDIR)/bench/profiles $(BENCH_FLAGS)
 
+# bench-tpc: the standard texts (DuckDB's tpch_queries() and tpcds_queries(),
+# unmodified) on DuckDB-generated Parquet (the conformance cache), both engines
+# with THREADS threads (default 2), answers compared as the conformance suite
+# does; a run whose RSS passes TPC_MEMORY_CAP_MIB is killed and reported.
+TPC_SUITES ?= tpch-std,tpcds
+TPC_THREADS ?= 2
+TPC_TIMEOUT ?= 5m
+TPC_MEMORY_CAP_MIB ?= 8192
+TPC_FLAGS ?=
+
+bench-tpc: bench-build ## TPC-H 22 and TPC-DS 99 standard texts vs DuckDB (SF=1 REPS=3) → bench/results/<date>-tpc-sf<SF>.md, .json
+	cd $(CURDIR)/bench && $(BENCH_NICE) $(BIN)/tpchbench -drover $(BIN)/drover -suite $(TPC_SUITES) -sf $(SF) -reps $(REPS) \
+		-threads $(TPC_THREADS) -timeout $(TPC_TIMEOUT) -memory-cap-mib $(TPC_MEMORY_CAP_MIB) -jobs $(CURDIR)/bench/profiles/tpc-jobs $(TPC_FLAGS)
+
 bench-go: ## Go micro-benchmarks of the operators and formats
 	$(GO) test -run '^$$' -bench . -benchmem ./operator/... ./format/... ./expr/eval/...
 
-.PHONY: bench bench-build bench-smoke bench-profile bench-go
+.PHONY: bench bench-build bench-smoke bench-profile bench-tpc bench-go
 # ---- end bench --------------------------------------------------------------
 
 # ---- conformance: Drover's answers vs DuckDB's -------------------------------

@@ -12,4 +12,11 @@
 // other engine's. Beside the two engines the harness measures the decode
 // floor: arrow-go's pqarrow reading just the columns a query reads. The
 // report is a Markdown table of medians and a JSON file with every sample.
+//
+// RunTPC runs the standard suites instead (tpchbench -suite, make
+// bench-tpc): the 22 TPC-H and 99 TPC-DS texts of DuckDB's extensions,
+// unmodified, on DuckDB-generated Parquet (package tpc, the conformance
+// suite's cache), each as a one-view Drover job and in DuckDB, answers
+// compared with conformance.CompareFiles; per query and per suite (totals,
+// geometric mean of the ratios), failures and wrong answers listed as such.
 package harness

@@ -91,7 +91,8 @@ func TestTPCSF001(t *testing.T) {
 	var log strings.Builder
 	cfg := Config{Drover: droverBinary(t), ScaleFactor: 0.01, Reps: 1, NoWarmup: true, Threads: 2, Log: &log,
 		Queries: []string{"q01", "tpch/q13", "q22"}, Timeout: 5 * time.Minute, MemoryCap: 4 << 30}
-	rep, err := RunTPC(context.Background(), cfg, []tpc.Suite{tpc.TPCH})
+	calls := 0
+	rep, err := RunTPC(context.Background(), cfg, []tpc.Suite{tpc.TPCH}, func(*TPCReport) { calls++ })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,6 +104,9 @@ func TestTPCSF001(t *testing.T) {
 		if !q.OK() || q.Rows == 0 || len(q.Drover.Samples) != 1 || len(q.DuckDB.Samples) != 1 || q.Drover.Median.PeakRSS == 0 {
 			t.Errorf("%s: %s %s (%d rows, %d/%d samples)", q.Name, q.Status, q.Message, q.Rows, len(q.Drover.Samples), len(q.DuckDB.Samples))
 		}
+	}
+	if calls != 3 {
+		t.Errorf("progress called %d times, want 3", calls)
 	}
 	if t.Failed() {
 		t.Log(log.String())

@@ -23,13 +23,23 @@ func runTPC(ctx context.Context, cfg harness.Config, list, results, notes string
 		}
 		suites = append(suites, s)
 	}
-	rep, err := harness.RunTPC(ctx, cfg, suites)
+	text, err := readNotes(notes)
 	if err != nil {
 		return err
 	}
-	if rep.Notes, err = readNotes(notes); err != nil {
+	// The report is rewritten after every query: an interrupted run
+	// leaves the queries it finished.
+	progress := func(rep *harness.TPCReport) {
+		rep.Notes = text
+		if _, _, err := rep.Write(results); err != nil {
+			fmt.Fprintln(os.Stderr, "tpchbench: write report:", err)
+		}
+	}
+	rep, err := harness.RunTPC(ctx, cfg, suites, progress)
+	if err != nil {
 		return err
 	}
+	rep.Notes = text
 	md, js, err := rep.Write(results)
 	if err != nil {
 		return err
