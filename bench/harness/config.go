@@ -48,7 +48,8 @@ type Config struct {
 	// timed run of each engine is the one whose answer is checked.
 	NoWarmup bool
 	// JobDir, if set, keeps each standard query's job file
-	// (<suite>-<query>.hcl) for drover explain.
+	// (<suite>-<query>.hcl), its drover explain (.explain.txt) and the
+	// checked run's metrics (.metrics.json).
 	JobDir string
 	// MemoryCap, if positive, kills a standard-suite run whose process's
 	// resident set grows past it (bytes); the query is reported as such.

@@ -184,11 +184,11 @@ func (r *tpcRun) query(ctx context.Context, q tpc.Query) *TPCQueryResult {
 		res.Status, res.Message = StatusDroverError, err.Error()
 		return res
 	}
-	if err := r.keepJob(q.Name, text); err != nil {
+	if err := r.keepJob(ctx, q.Name, text); err != nil {
 		r.cfg.logf("%s/%s: keep job: %v", r.suite, q.Name, err)
 	}
 	dOut, kOut := filepath.Join(dir, "drover-check"), filepath.Join(dir, "duckdb-check")
-	dS, dErr := r.runDrover(ctx, text, dOut, "")
+	dS, dErr := r.runDrover(ctx, text, dOut, "", r.kept(q.Name, ".metrics.json"))
 	kS, kErr := r.runDuck(ctx, text, kOut)
 	rows := r.check(ctx, res, text, dOut, kOut, dErr, kErr)
 	os.RemoveAll(dOut)
@@ -281,7 +281,7 @@ func (r *tpcRun) timed(ctx context.Context, res *TPCQueryResult, e engine, text,
 	var s Sample
 	var err error
 	if e == engineDrover {
-		s, err = r.runDrover(ctx, text, out, "")
+		s, err = r.runDrover(ctx, text, out, "", "")
 	} else {
 		s, err = r.runDuck(ctx, text, out)
 	}
@@ -320,15 +320,17 @@ func (r *tpcRun) profile(ctx context.Context, res *TPCQueryResult, text, out str
 		return
 	}
 	p := filepath.Join(r.cfg.ProfileDir, r.suite+"-"+res.Name+".pprof")
-	if _, err := r.runDrover(ctx, text, out, p); err != nil {
+	if _, err := r.runDrover(ctx, text, out, p, ""); err != nil {
 		r.cfg.logf("%s/%s: profiled run: %v", r.suite, res.Name, err)
 		return
 	}
 	res.Profile = p
 }
 
-// runDrover runs text as a job (tpc.JobText) with the drover binary.
-func (r *tpcRun) runDrover(ctx context.Context, text, out, profile string) (Sample, error) {
+// runDrover runs text as a job (tpc.JobText) with the drover binary; a
+// non-empty profile adds --cpuprofile, keepMetrics keeps a copy of the
+// run's --metrics-json (per-stage rows and times).
+func (r *tpcRun) runDrover(ctx context.Context, text, out, profile, keepMetrics string) (Sample, error) {
 	ctx, cancel := context.WithTimeout(ctx, r.cfg.Timeout)
 	defer cancel()
 	job := out + ".hcl"
@@ -351,6 +353,11 @@ func (r *tpcRun) runDrover(ctx context.Context, text, out, profile string) (Samp
 		return Sample{}, err
 	}
 	s.ShuffleBytes, s.PeakRSS = m.shuffleBytes(), m.PeakRSS
+	if keepMetrics != "" {
+		if b, err := os.ReadFile(metrics); err == nil {
+			os.WriteFile(keepMetrics, b, 0o644)
+		}
+	}
 	return s, nil
 }
 
@@ -380,9 +387,9 @@ func (r *tpcRun) measure(ctx context.Context, bin string, args, env []string) (S
 	return s, err
 }
 
-// keepJob writes the query's job file into Config.JobDir, for drover
-// explain and profiling by hand.
-func (r *tpcRun) keepJob(name, text string) error {
+// keepJob writes the query's job file into Config.JobDir, with its
+// `drover explain` beside it, for the analysis and profiling by hand.
+func (r *tpcRun) keepJob(ctx context.Context, name, text string) error {
 	if r.jobs == "" {
 		return nil
 	}
@@ -390,7 +397,26 @@ func (r *tpcRun) keepJob(name, text string) error {
 		return err
 	}
 	out := filepath.Join(os.TempDir(), "drover-tpc-out", r.suite+"-"+name)
-	return os.WriteFile(filepath.Join(r.jobs, r.suite+"-"+name+".hcl"), []byte(tpc.JobText(r.tables, text, out)), 0o644)
+	job := r.kept(name, ".hcl")
+	if err := os.WriteFile(job, []byte(tpc.JobText(r.tables, text, out)), 0o644); err != nil {
+		return err
+	}
+	b, err := commandContext(ctx, r.cfg.Drover, []string{"explain", job, "--parallelism", strconv.Itoa(r.cfg.Threads)}, nil).CombinedOutput()
+	if werr := os.WriteFile(r.kept(name, ".explain.txt"), b, 0o644); werr != nil {
+		return werr
+	}
+	if err != nil {
+		return fmt.Errorf("drover explain: %w", err)
+	}
+	return nil
+}
+
+// kept is the path of a kept file of query name ("" without JobDir).
+func (r *tpcRun) kept(name, ext string) string {
+	if r.jobs == "" {
+		return ""
+	}
+	return filepath.Join(r.jobs, r.suite+"-"+name+ext)
 }
 
 // answerFiles lists an answer's Parquet files in order; none is an empty
