@@ -46,7 +46,8 @@ func newTPCReport(ctx context.Context, cfg Config) *TPCReport {
 // SuiteTotals sums a suite's queries that both engines ran and agreed on.
 type SuiteTotals struct {
 	Queries, OK, Wrong, Failed int
-	Drover, DuckDB, DroverCPU  time.Duration
+	Drover, DuckDB             time.Duration
+	DroverCPU, DuckDBCPU       time.Duration
 	// GeoMean is the geometric mean of the per-query ratios.
 	GeoMean float64
 	// MaxRSS is Drover's largest peak RSS over the queries.
@@ -65,6 +66,7 @@ func (s *SuiteResult) Totals() SuiteTotals {
 			t.Drover += q.Drover.Median.Wall
 			t.DuckDB += q.DuckDB.Median.Wall
 			t.DroverCPU += q.Drover.Median.CPU
+			t.DuckDBCPU += q.DuckDB.Median.CPU
 			t.MaxRSS = max(t.MaxRSS, q.Drover.Median.PeakRSS)
 			logSum += math.Log(q.Ratio())
 		case q.Status == StatusWrong || q.Status == StatusUnstable:
@@ -129,16 +131,16 @@ func (r *TPCReport) Markdown() string {
 
 func (r *TPCReport) summary(b *strings.Builder) {
 	b.WriteString("## Totals\n\n")
-	b.WriteString("| suite | queries | agree | wrong | failed | Drover total | DuckDB total | total ratio | geometric mean of ratios | Drover CPU total | Drover max peak RSS |\n")
-	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	b.WriteString("| suite | queries | agree | wrong | failed | Drover total | DuckDB total | total ratio | geometric mean of ratios | CPU total D | CPU total K | Drover max peak RSS |\n")
+	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, s := range r.Suites {
 		t := s.Totals()
 		ratio := "–"
 		if t.DuckDB > 0 {
 			ratio = fmt.Sprintf("**%.2f×**", t.Drover.Seconds()/t.DuckDB.Seconds())
 		}
-		fmt.Fprintf(b, "| %s | %d | %d | %d | %d | %s | %s | %s | **%.2f×** | %s | %s |\n", s.Name, t.Queries, t.OK, t.Wrong, t.Failed,
-			secs(t.Drover), secs(t.DuckDB), ratio, t.GeoMean, secs(t.DroverCPU), mib(t.MaxRSS))
+		fmt.Fprintf(b, "| %s | %d | %d | %d | %d | %s | %s | %s | **%.2f×** | %s | %s | %s |\n", s.Name, t.Queries, t.OK, t.Wrong, t.Failed,
+			secs(t.Drover), secs(t.DuckDB), ratio, t.GeoMean, secs(t.DroverCPU), secs(t.DuckDBCPU), mib(t.MaxRSS))
 	}
 	b.WriteString("\nTotals and means cover the queries both engines ran with agreeing answers (column agree); " +
 		"the others are listed per query below with their outcome.\n\n")
