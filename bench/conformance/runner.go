@@ -148,7 +148,7 @@ func (r *runner) drover(ctx context.Context, name, query string, keys []string) 
 	}
 	res, err = readFiles(context.Background(), r.duck, files, keys)
 	if err != nil {
-		return result{}, fmt.Errorf("Drover's output: %w", err)
+		return result{}, fmt.Errorf("read Drover's output: %w", err)
 	}
 	return res, nil
 }
