@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/hashicorp/hcl/v2"
@@ -415,4 +416,72 @@ func checkFragment(file *hcl.File) error {
 	}
 	walk(body.Blocks)
 	return errors.Join(errs...)
+}
+
+// TestDocLinks: the README and docs/*.md link only to files inside the
+// repository (a clone has no ../shared/...), and every #anchor names a
+// heading of its target.
+func TestDocLinks(t *testing.T) {
+	files, err := filepath.Glob("../docs/*.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files = append(files, "../README.md")
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	link := regexp.MustCompile(`\]\(([^)\s]+)\)`)
+	for _, path := range files {
+		doc := readDoc(t, path)
+		for _, m := range link.FindAllStringSubmatch(doc, -1) {
+			target, anchor, _ := strings.Cut(m[1], "#")
+			if strings.Contains(target, "://") || strings.HasPrefix(target, "mailto:") {
+				t.Errorf("%s links outside the repository: %s", path, m[1])
+				continue
+			}
+			file := path
+			if target != "" {
+				file = filepath.Join(filepath.Dir(path), target)
+			}
+			abs, err := filepath.Abs(file)
+			if err != nil || (abs != root && !strings.HasPrefix(abs, root+string(filepath.Separator))) {
+				t.Errorf("%s links outside the repository: %s", path, m[1])
+				continue
+			}
+			if _, err := os.Stat(file); err != nil {
+				t.Errorf("%s: broken link %s", path, m[1])
+				continue
+			}
+			if anchor != "" && !slices.Contains(anchors(readDoc(t, file)), anchor) {
+				t.Errorf("%s: link %s: no heading with that anchor in %s", path, m[1], target)
+			}
+		}
+	}
+}
+
+// anchors lists the GitHub anchors of a Markdown file's headings.
+func anchors(doc string) []string {
+	var out []string
+	inFence := false
+	for _, line := range strings.Split(doc, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(line), "```") {
+			inFence = !inFence
+		}
+		if inFence || !strings.HasPrefix(line, "#") {
+			continue
+		}
+		h := strings.ToLower(strings.TrimSpace(strings.TrimLeft(line, "#")))
+		var b strings.Builder
+		for _, r := range h {
+			switch {
+			case r == ' ':
+				b.WriteByte('-')
+			case r == '-' || r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r):
+				b.WriteRune(r)
+			}
+		}
+		out = append(out, b.String())
+	}
+	return out
 }
