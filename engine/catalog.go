@@ -47,6 +47,9 @@ func (c *catalog) Source(ctx context.Context, src *jobspec.Source) (*logical.Sca
 	if err != nil {
 		return nil, err
 	}
+	if err := f.CheckOptions(src.Options, false); err != nil {
+		return nil, err
+	}
 	locs, infos, err := storage.ExpandInfo(ctx, src.Path)
 	if err != nil {
 		return nil, err

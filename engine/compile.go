@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/drover-etl/drover/expr"
+	"github.com/drover-etl/drover/format"
 	"github.com/drover-etl/drover/jobplan"
 	"github.com/drover-etl/drover/jobspec"
 	"github.com/drover-etl/drover/plan/logical"
@@ -59,6 +60,9 @@ func Compile(ctx context.Context, path string, opts Options) (*Compiled, error) 
 
 // compileJob plans an already parsed job (see CompileJob).
 func compileJob(ctx context.Context, job *jobspec.Job, opts Options) (*Compiled, error) {
+	if err := checkSinkOptions(job); err != nil {
+		return nil, err
+	}
 	cat := newCatalog(slots(opts))
 	lp, err := jobplan.Build(ctx, job, cat, opts.Funcs)
 	if err != nil {
@@ -119,4 +123,19 @@ func (c *Compiled) Explain() string {
 	fmt.Fprintf(&sb, "\n== Stages (shuffle partitions: %d) ==\n", c.Partitions)
 	sb.WriteString(c.Stages.Format())
 	return sb.String()
+}
+
+// checkSinkOptions rejects format options a sink's writer would refuse,
+// before any task runs (each task would fail on them, and be retried).
+func checkSinkOptions(job *jobspec.Job) error {
+	for _, s := range job.Sinks {
+		f, err := format.Lookup(s.Format)
+		if err != nil {
+			return jobspec.At(s.Range, fmt.Errorf("sink %q: %w", s.Name, err))
+		}
+		if err := f.CheckOptions(s.Options, true); err != nil {
+			return jobspec.At(s.Range, fmt.Errorf("sink %q: %w", s.Name, err))
+		}
+	}
+	return nil
 }

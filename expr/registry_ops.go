@@ -6,7 +6,6 @@ import "github.com/drover-etl/drover/types"
 var (
 	sS   = types.StringType
 	sI   = types.Int64Type
-	sI32 = types.Int32Type
 	sF   = types.Float64Type
 	sD   = types.DateType
 	sT   = types.TimestampType

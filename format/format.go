@@ -33,6 +33,10 @@ type Format interface {
 	Open(ctx context.Context, split Split, opts ReadOptions) (batch.Reader, error)
 	// NewWriter writes batches of schema to w (which it does not close).
 	NewWriter(w io.Writer, schema *arrow.Schema, options map[string]string) (Writer, error)
+	// CheckOptions reports a format option a source (write false) or a
+	// sink (write true) cannot take, so that a job fails before any task
+	// runs rather than in every task.
+	CheckOptions(options map[string]string, write bool) error
 }
 
 // Split is a readable piece of one file. It is plain data so scan tasks

@@ -1,6 +1,6 @@
 // Package jobspec reads Drover job files: HCL documents with variable
 // blocks and one job block holding sources, views, sinks and plugins (the
-// public contract is docs/JOBSPEC.md). Parsing resolves ${var.x}
+// reference is docs/jobspec.md). Parsing resolves ${var.x}
 // interpolation (defaults overridden by --var k=v) and validates everything
 // that can be checked without data: formats, modes, type names, and that
 // every view and sink refers to a source or an earlier view. Expressions

@@ -54,15 +54,6 @@ func (in winInput) batches(n int) []arrow.RecordBatch {
 	return out
 }
 
-// col is a bound reference to column name of s.
-func col(s *types.Schema, name string) *expr.Expr {
-	i, err := s.Resolve("", name)
-	if err != nil {
-		panic(err)
-	}
-	return expr.BoundCol(i, s.Fields[i])
-}
-
 // newTestWindow builds a Window over a scan of in's schema.
 func newTestWindow(t *testing.T, in winInput, part []string, order []logical.SortKey, specs []logical.WindowFuncSpec) *logical.Window {
 	t.Helper()

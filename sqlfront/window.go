@@ -67,10 +67,10 @@ func (p *planner) windowRefs(es ...*expr.Expr) []*windowCall {
 // rewrittenWindow is a window call with its expressions rewritten onto the
 // node windows are computed over (the Aggregate's output when grouping).
 type rewrittenWindow struct {
-	call    *windowCall
-	args    []*expr.Expr
-	part    []*expr.Expr
-	order   []*expr.Expr
+	call  *windowCall
+	args  []*expr.Expr
+	part  []*expr.Expr
+	order []*expr.Expr
 }
 
 // prepareWindows rewrites the window calls of the output, ORDER BY and

@@ -86,6 +86,10 @@ func TestSpecErrorsCarryPositions(t *testing.T) {
 		{"unknown column", simpleJob(data, out, `having = "totl > 1"`), []string{"job.hcl:", "totl", "did you mean"}},
 		{"type error", simpleJob(data, out, `having = "note > 1"`), []string{"job.hcl:", "note"}},
 		{"missing input", simpleJob(filepath.Join(dir, "nope", "*.csv"), out, ""), []string{"nope"}},
+		{"unknown source option", strings.Replace(simpleJob(data, out, ""), `format = "csv"`, `format = "csv"
+    options = { delimeter = ";" }`, 1), []string{"job.hcl:3:", `source "orders"`, "delimeter", "unknown option"}},
+		{"unknown sink option", strings.Replace(simpleJob(data, out, ""), `mode   = "overwrite"`, `mode   = "overwrite"
+    options = { compresion = "zstd" }`, 1), []string{"job.hcl:", `sink "out"`, "compresion", "unknown option"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

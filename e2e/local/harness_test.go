@@ -12,8 +12,11 @@ import (
 	_ "github.com/drover-etl/drover/format/csv"
 	_ "github.com/drover-etl/drover/format/jsonl"
 	_ "github.com/drover-etl/drover/format/parquet"
+	"github.com/drover-etl/drover/internal/e2eutil"
 	_ "github.com/drover-etl/drover/storage/local"
 	"github.com/drover-etl/drover/task"
+	"slices"
+	"strings"
 )
 
 type runOpts struct {
@@ -50,4 +53,20 @@ func writeJob(t *testing.T, dir, body string) string {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// checkCSVRows compares the data rows of the CSV files in dir (header lines
+// dropped, rows sorted, each rendered "v1,v2,…") with want.
+func checkCSVRows(t *testing.T, dir string, want ...string) {
+	t.Helper()
+	var got []string
+	for _, f := range e2eutil.VisibleFiles(t, dir) {
+		for _, r := range e2eutil.ReadCSV(t, filepath.Join(dir, f))[1:] {
+			got = append(got, strings.Join(r, ","))
+		}
+	}
+	slices.Sort(got)
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Fatalf("%s: got %v, want %v", filepath.Base(dir), got, want)
+	}
 }

@@ -399,16 +399,7 @@ job "outer" {
 	}
 	check := func(name string, want ...string) {
 		t.Helper()
-		var got []string
-		for _, f := range e2eutil.VisibleFiles(t, filepath.Join(out, name)) {
-			for _, r := range e2eutil.ReadCSV(t, filepath.Join(out, name, f))[1:] {
-				got = append(got, strings.Join(r, ","))
-			}
-		}
-		slices.Sort(got)
-		if strings.Join(got, " ") != strings.Join(want, " ") {
-			t.Fatalf("%s: got %v, want %v", name, got, want)
-		}
+		checkCSVRows(t, filepath.Join(out, name), want...)
 	}
 	check("full", ",,,view", ",,1,view", ",,9,purchase", "1,DE,1,purchase", "2,FR,,", "3,,3,purchase", "4,US,,")
 	check("right", ",purchase", ",view", "1,purchase", "1,view", "3,purchase")

@@ -204,16 +204,7 @@ job "u" {
 	}
 	check := func(name string, want ...string) {
 		t.Helper()
-		var got []string
-		for _, f := range e2eutil.VisibleFiles(t, filepath.Join(out, name)) {
-			for _, r := range e2eutil.ReadCSV(t, filepath.Join(out, name, f))[1:] {
-				got = append(got, strings.Join(r, ","))
-			}
-		}
-		sort.Strings(got)
-		if strings.Join(got, " ") != strings.Join(want, " ") {
-			t.Fatalf("%s: got %v, want %v", name, got, want)
-		}
+		checkCSVRows(t, filepath.Join(out, name), want...)
 	}
 	check("active", "1,DE", "2,FR", "3,")
 	check("nonbuyers", "2,FR", "4,US", "5,DE")

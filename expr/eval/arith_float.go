@@ -49,13 +49,3 @@ func floatArith[T float32 | float64](b *batch, op arithOp, t types.Type, l, r da
 	}
 	return fixedArray(t, b.n, buf, valid, nulls)
 }
-
-func hasZero[T fixed](y []T) bool {
-	var zero T
-	for _, v := range y {
-		if v == zero {
-			return true
-		}
-	}
-	return false
-}

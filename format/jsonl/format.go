@@ -31,6 +31,12 @@ func (Format) Split(_ context.Context, file storage.Location, size, _ int64) ([]
 	return []format.Split{{URL: file.URL(), Size: size}}, nil
 }
 
+// CheckOptions parses the options as the reader and writer do.
+func (Format) CheckOptions(options map[string]string, _ bool) error {
+	_, err := parseOptions(options)
+	return err
+}
+
 // NewWriter writes one JSON object per row.
 func (Format) NewWriter(w io.Writer, schema *arrow.Schema, options map[string]string) (format.Writer, error) {
 	if _, err := parseOptions(options); err != nil {

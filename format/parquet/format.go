@@ -2,6 +2,7 @@ package parquetfmt
 
 import (
 	"context"
+	"fmt"
 	"io"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -49,6 +50,18 @@ func (Format) Split(ctx context.Context, file storage.Location, size, targetByte
 		out = append(out, cur)
 	}
 	return out, nil
+}
+
+// CheckOptions: a sink takes the writer's options; a source none.
+func (Format) CheckOptions(options map[string]string, write bool) error {
+	if write {
+		_, err := parseWriteOptions(options)
+		return err
+	}
+	for k := range options {
+		return fmt.Errorf("parquet option %s: a Parquet source takes no options (the schema and encodings come from the files)", k)
+	}
+	return nil
 }
 
 // NewWriter writes a Parquet file to w.

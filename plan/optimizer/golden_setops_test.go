@@ -3,8 +3,6 @@ package optimizer
 import (
 	"context"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/drover-etl/drover/expr"
@@ -129,20 +127,7 @@ func TestGoldenSetOps(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			p := build(t)
 			got := explainTrace(t, p) + explainPhysical(t, p)
-			path := filepath.Join("testdata", name+".golden")
-			if *update {
-				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("%s differs (go test -update rewrites it)\n--- got\n%s\n--- want\n%s", path, got, want)
-			}
+			checkGolden(t, name, got)
 		})
 	}
 }

@@ -92,20 +92,7 @@ func TestGolden(t *testing.T) {
 	for name, build := range goldenPlans {
 		t.Run(name, func(t *testing.T) {
 			got := explainTrace(t, build())
-			path := filepath.Join("testdata", name+".golden")
-			if *update {
-				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("%s differs (go test -update rewrites it)\n--- got\n%s\n--- want\n%s", path, got, want)
-			}
+			checkGolden(t, name, got)
 		})
 	}
 }
@@ -127,4 +114,24 @@ func explainTrace(t *testing.T, p *logical.Plan) string {
 	}
 	sb.WriteString("== fired: " + strings.Join(Fired(steps), ", ") + "\n")
 	return sb.String()
+}
+
+// checkGolden compares got with testdata/<name>.golden, or rewrites it
+// with -update.
+func checkGolden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs (go test -update rewrites it)\n--- got\n%s\n--- want\n%s", path, got, want)
+	}
 }
