@@ -38,14 +38,11 @@ func TestMemoryCap(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	start := time.Now()
+	// The child holds 256 MiB for 20 s and exits 0 unless the cap kills it.
 	cmd := commandContext(context.Background(), self, nil, []string{allocEnv + "=256"})
 	_, _, err = runMeasuredCapped(cmd, 64<<20)
 	if !errors.Is(err, ErrMemoryCap) {
 		t.Fatalf("err = %v, want ErrMemoryCap", err)
-	}
-	if d := time.Since(start); d > 10*time.Second {
-		t.Errorf("killed after %s", d)
 	}
 }
 
@@ -86,7 +83,7 @@ func TestTPCSF001(t *testing.T) {
 		t.Skip("runs both engines")
 	}
 	if _, err := exec.LookPath("cc"); err != nil && os.Getenv("CC") == "" {
-		t.Skip("the tpch extension shim needs a C compiler")
+		t.Fatal("the tpch extension shim needs a C compiler (cc, or $CC): install one (apt-get install gcc)")
 	}
 	var log strings.Builder
 	cfg := Config{Drover: droverBinary(t), ScaleFactor: 0.01, Reps: 1, NoWarmup: true, Threads: 2, Log: &log,
