@@ -24,7 +24,7 @@ type corrKey struct{ outer, inner *expr.Expr }
 // correlation is nil when the subquery names no outer column (or is not a
 // plain block): it can then be planned on its own.
 func (p *planner) splitCorrelated(outer logical.Node, sq *subquery) (*subBlock, *correlation, error) {
-	blk, ok, err := sq.src.split()
+	blk, ok, err := sq.block()
 	if err != nil || !ok {
 		return nil, nil, err
 	}

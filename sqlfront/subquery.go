@@ -55,6 +55,26 @@ type subquery struct {
 	// comparison for op ANY (…) (ALL is NOT of the negated ANY).
 	op  string
 	src subSource
+
+	// The block split once: IN attaches the same subquery twice (the mark
+	// join and the counts).
+	split    *subBlock
+	splitOK  bool
+	splitErr error
+	didSplit bool
+	// The whole statement planned once, likewise.
+	planned    logical.Node
+	plannedErr error
+	didPlan    bool
+}
+
+// block splits the subquery's statement (see subSource.split), once.
+func (sq *subquery) block() (*subBlock, bool, error) {
+	if !sq.didSplit {
+		sq.split, sq.splitOK, sq.splitErr = sq.src.split()
+		sq.didSplit = true
+	}
+	return sq.split, sq.splitOK, sq.splitErr
 }
 
 // subSource plans a subquery's statement, whole or split apart.
@@ -525,7 +545,11 @@ func andAllOrNil(es []*expr.Expr) *expr.Expr {
 // own. A name it cannot resolve that the outer query has is a correlation
 // outside WHERE (select list, HAVING, a join's ON), which is not planned.
 func (p *planner) whole(outer logical.Node, sq *subquery) (logical.Node, error) {
-	node, err := sq.src.whole()
+	if !sq.didPlan {
+		sq.planned, sq.plannedErr = sq.src.whole()
+		sq.didPlan = true
+	}
+	node, err := sq.planned, sq.plannedErr
 	var uc *types.UnknownColumnError
 	if errors.As(err, &uc) {
 		q, n, _ := strings.Cut(uc.Ref, ".")
