@@ -11,6 +11,7 @@ import (
 
 	"github.com/drover-etl/drover/cluster"
 	"github.com/drover-etl/drover/engine"
+	"github.com/drover-etl/drover/jobspec"
 	"github.com/drover-etl/drover/progress"
 	"github.com/drover-etl/drover/storage"
 	"github.com/drover-etl/drover/udfhost"
@@ -104,10 +105,14 @@ func submitCmd(use, short string) *cobra.Command {
 				return err
 			}
 			defer cleanup()
-			if opts.Parallelism == 0 {
-				opts.Parallelism = max(cf.cfg.Executors, 1) * max(cf.cfg.SlotsPerExecutor, 1)
+			job, err := jobspec.ParseFile(path, opts.Vars)
+			if err != nil {
+				return err
 			}
-			c, err := engine.Compile(cmd.Context(), path, opts)
+			if opts.Parallelism == 0 {
+				opts.Parallelism = clusterSlots(cf.cfg, job)
+			}
+			c, err := engine.CompileJob(cmd.Context(), job, opts)
 			if err != nil {
 				return err
 			}
@@ -147,4 +152,18 @@ func lookupEnv(names []string) map[string]string {
 		}
 	}
 	return out
+}
+
+// clusterSlots is the number of task slots a cluster run plans for: the
+// executors it starts (--executors, else the job's, else the cluster's
+// default of 2) times the slots of each.
+func clusterSlots(cfg cluster.Config, job *jobspec.Job) int {
+	executors := cfg.Executors
+	if executors <= 0 {
+		executors = job.Executors
+	}
+	if executors <= 0 {
+		executors = 2
+	}
+	return executors * max(cfg.SlotsPerExecutor, 1)
 }
