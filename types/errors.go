@@ -54,7 +54,7 @@ func (s *Schema) near(ref string) []string {
 				continue
 			}
 			seen[n] = true
-			d := levenshtein(ref, strings.ToLower(n))
+			d := EditDistance(ref, strings.ToLower(n))
 			if d <= max(2, len(ref)/3) {
 				cands = append(cands, cand{n, d})
 			}
@@ -80,29 +80,31 @@ func Nearest(name string, candidates []string) string {
 	sort.Strings(sorted)
 	best, bestD := "", max(2, len(name)/3)+1
 	for _, c := range sorted {
-		if d := levenshtein(strings.ToLower(name), strings.ToLower(c)); d < bestD {
+		if d := EditDistance(strings.ToLower(name), strings.ToLower(c)); d < bestD {
 			best, bestD = c, d
 		}
 	}
 	return best
 }
 
-func levenshtein(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
+// EditDistance is the Levenshtein distance between two strings, counted in
+// characters (runes).
+func EditDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev, cur := make([]int, len(rb)+1), make([]int, len(rb)+1)
 	for j := range prev {
 		prev[j] = j
 	}
-	for i := 1; i <= len(a); i++ {
+	for i := 1; i <= len(ra); i++ {
 		cur[0] = i
-		for j := 1; j <= len(b); j++ {
+		for j := 1; j <= len(rb); j++ {
 			cost := 1
-			if a[i-1] == b[j-1] {
+			if ra[i-1] == rb[j-1] {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
 		}
 		prev, cur = cur, prev
 	}
-	return prev[len(b)]
+	return prev[len(rb)]
 }

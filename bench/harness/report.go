@@ -80,22 +80,28 @@ func droverVersion(ctx context.Context, bin string) string {
 // Write stores the report as dir/<date>.md and dir/<date>.json (with the
 // scale factor in the name when it is not 1) and returns the paths.
 func (r *Report) Write(dir string) (md, js string, err error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", "", err
-	}
 	name := r.Date
 	if r.Config.ScaleFactor != 1 {
 		name += "-sf" + strconv.FormatFloat(r.Config.ScaleFactor, 'f', -1, 64)
 	}
+	return writeReport(dir, name, r, r.Markdown())
+}
+
+// writeReport stores v as dir/name.json and markdown as dir/name.md and
+// returns the two paths.
+func writeReport(dir, name string, v any, markdown string) (md, js string, err error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", "", err
+	}
 	md, js = filepath.Join(dir, name+".md"), filepath.Join(dir, name+".json")
-	b, err := json.MarshalIndent(r, "", "  ")
+	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		return "", "", err
 	}
 	if err := os.WriteFile(js, append(b, '\n'), 0o644); err != nil {
 		return "", "", err
 	}
-	return md, js, os.WriteFile(md, []byte(r.Markdown()), 0o644)
+	return md, js, os.WriteFile(md, []byte(markdown), 0o644)
 }
 
 // Markdown renders the report.

@@ -2,11 +2,8 @@ package harness
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
@@ -84,19 +81,8 @@ func (s *SuiteResult) Totals() SuiteTotals {
 // Write stores the report as dir/<date>-tpc-sf<SF>.md and .json and
 // returns the paths.
 func (r *TPCReport) Write(dir string) (md, js string, err error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", "", err
-	}
 	name := r.Date + "-tpc-sf" + strconv.FormatFloat(r.Config.ScaleFactor, 'f', -1, 64)
-	md, js = filepath.Join(dir, name+".md"), filepath.Join(dir, name+".json")
-	b, err := json.MarshalIndent(r, "", "  ")
-	if err != nil {
-		return "", "", err
-	}
-	if err := os.WriteFile(js, append(b, '\n'), 0o644); err != nil {
-		return "", "", err
-	}
-	return md, js, os.WriteFile(md, []byte(r.Markdown()), 0o644)
+	return writeReport(dir, name, r, r.Markdown())
 }
 
 // Markdown renders the report.

@@ -29,7 +29,7 @@ func init() {
 		return strings.ToUpper(hex.EncodeToString([]byte(s)))
 	})))
 	builders[expr.FnLevenshtein] = rowBuilder("ss", strictLift, fixed1(func(a []types.Value) (types.Value, error) {
-		return i64Val(int64(levenshtein([]rune(a[0].S), []rune(a[1].S)))), nil
+		return i64Val(int64(types.EditDistance(a[0].S, a[1].S))), nil
 	}))
 	builders[expr.FnIsNaN] = rowBuilder("f", strict, fixed1(floatTest(math.IsNaN)))
 	builders[expr.FnIsInf] = rowBuilder("f", strict, fixed1(floatTest(func(x float64) bool { return math.IsInf(x, 0) })))
@@ -58,24 +58,4 @@ func fromBase64Row(a []types.Value) (types.Value, error) {
 		return types.Value{}, fmt.Errorf("%w: from_base64: the decoded bytes are not UTF-8 text", ErrInvalidArg)
 	}
 	return strVal(string(b)), nil
-}
-
-// levenshtein is the edit distance between two rune slices.
-func levenshtein(a, b []rune) int {
-	prev, cur := make([]int, len(b)+1), make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
