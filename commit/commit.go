@@ -25,9 +25,12 @@ type Sink struct {
 	// StagingDir is the URL tasks stage files under (one sub-directory per
 	// task attempt).
 	StagingDir string
-	run        string
-	out        storage.Location
-	staging    storage.Location
+	// Table commits a table sink (Spec.Table set) instead of publishing a
+	// directory with _SUCCESS.
+	Table   TableCommitter
+	run     string
+	out     storage.Location
+	staging storage.Location
 }
 
 // Result describes a committed sink.
@@ -51,7 +54,7 @@ func Prepare(ctx context.Context, w *physical.WriteSpec, stageID int, run string
 	s := &Sink{Spec: w, Stage: stageID, run: run, out: out}
 	s.staging = out.Join("_staging", run)
 	s.StagingDir = joinURL(w.Path, "_staging", run)
-	if w.Mode == logical.ModeError {
+	if w.Mode == logical.ModeError && w.Table == nil {
 		existing, err := visible(ctx, out)
 		if err != nil {
 			return nil, fmt.Errorf("sink %q: %w", w.Sink, err)
@@ -80,6 +83,12 @@ func StagingKey(stagingDir string, partition, attempt int, rel string) string {
 // that fails while publishing unpublishes what it had, so the previous
 // output stays as it was.
 func (s *Sink) Commit(ctx context.Context, winners []*task.Result) (Result, error) {
+	if s.Spec.Table != nil {
+		if s.Table == nil {
+			return Result{Sink: s.Spec.Sink}, fmt.Errorf("sink %q writes table %s but no table committer was given", s.Spec.Sink, s.Spec.Table.Table)
+		}
+		return s.commitTable(ctx, winners)
+	}
 	res := Result{Sink: s.Spec.Sink, URL: s.out.URL()}
 	old, err := visible(ctx, s.out)
 	if err != nil {

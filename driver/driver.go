@@ -36,6 +36,8 @@ type Config struct {
 	// Scaler, when set, hears how many tasks are outstanding whenever a
 	// stage starts or ends, so cluster executors can scale with the load.
 	Scaler Scaler
+	// Tables commit the job's table sinks, by sink name.
+	Tables map[string]commit.TableCommitter
 }
 
 // Scaler sizes the executor group to the outstanding work.
@@ -160,6 +162,7 @@ func (s *scheduler) prepareSinks(ctx context.Context) ([]*commit.Sink, error) {
 		if err != nil {
 			return nil, err
 		}
+		sk.Table = s.cfg.Tables[sk.Spec.Sink]
 		if err := checkOverlap(sk, sinks, s.cfg.ShuffleDir); err != nil {
 			return nil, err
 		}

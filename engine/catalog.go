@@ -35,6 +35,8 @@ type catalog struct {
 	files map[string][]storage.Info // source name → files
 	urls  map[string][]storage.Location
 	slots int // task slots the splits are for
+	// tables resolves iceberg sources (nil: the job has none).
+	tables *tables
 }
 
 func newCatalog(slots int) *catalog {
@@ -43,6 +45,9 @@ func newCatalog(slots int) *catalog {
 
 // Source implements jobplan.Catalog.
 func (c *catalog) Source(ctx context.Context, src *jobspec.Source) (*logical.Scan, error) {
+	if src.Format == tableFormat {
+		return c.tableSource(ctx, src)
+	}
 	f, err := format.Lookup(src.Format)
 	if err != nil {
 		return nil, err
@@ -89,6 +94,9 @@ func sourceSchema(ctx context.Context, f format.Format, src *jobspec.Source, fir
 
 // splits implements physical.Splitter over the files Source listed.
 func (c *catalog) splits(ctx context.Context, scan *logical.Scan) ([]format.Split, error) {
+	if c.tables != nil && c.tables.isSource(scan.Source) {
+		return c.tableSplits(ctx, scan)
+	}
 	c.mu.Lock()
 	infos, locs := c.files[scan.Source], c.urls[scan.Source]
 	c.mu.Unlock()

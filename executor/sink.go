@@ -3,6 +3,7 @@ package executor
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -13,6 +14,7 @@ import (
 	"github.com/drover-etl/drover/format"
 	"github.com/drover-etl/drover/operator"
 	"github.com/drover-etl/drover/operator/keys"
+	"github.com/drover-etl/drover/plan/logical"
 	"github.com/drover-etl/drover/plan/physical"
 	"github.com/drover-etl/drover/storage"
 	"github.com/drover-etl/drover/task"
@@ -51,9 +53,10 @@ func writeSink(ctx context.Context, in batch.Reader, spec *task.Spec, res *task.
 		return task.AsFatal(err)
 	}
 	err = drive(ctx, in, func(rec arrow.RecordBatch) error { return s.write(ctx, rec) })
-	if err == nil && len(s.parts) == 0 && len(s.open) == 0 && spec.Partition == 0 {
+	if err == nil && len(s.parts) == 0 && len(s.open) == 0 && spec.Partition == 0 && s.ws.Table == nil {
 		// An unpartitioned sink always gets one file, so even an empty
-		// result carries its schema for readers.
+		// result carries its schema for readers. (A table has its schema
+		// in its metadata: an empty result adds no file.)
 		_, err = s.file(ctx, "")
 	}
 	if err != nil {
@@ -86,9 +89,11 @@ func newSinkWriter(ctx context.Context, spec *task.Spec) (*sinkWriter, error) {
 	}
 	var fields []arrow.Field
 	for i, fld := range s.schema.Fields() {
-		if !isPart[i] {
+		// Table files keep their partition columns: readers take values
+		// from the files, not from directory names.
+		if !isPart[i] || ws.Table != nil {
 			s.data = append(s.data, i)
-			fields = append(fields, fld)
+			fields = append(fields, withFieldID(fld, ws.Table, i))
 		}
 	}
 	if len(fields) == 0 {
@@ -259,4 +264,14 @@ func (s *sinkWriter) abort() {
 	for _, dir := range s.order {
 		s.open[dir].sw.Abort()
 	}
+}
+
+// withFieldID tags a table sink's column with its Iceberg field id, which
+// the Parquet writer stores so that readers map columns by id.
+func withFieldID(f arrow.Field, t *logical.TableSink, i int) arrow.Field {
+	if t == nil {
+		return f
+	}
+	f.Metadata = arrow.NewMetadata([]string{"PARQUET:field_id"}, []string{strconv.Itoa(t.FieldIDs[i])})
+	return f
 }

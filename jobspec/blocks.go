@@ -13,6 +13,15 @@ import (
 // Formats lists the file formats sources and sinks may name.
 var Formats = []string{"parquet", "csv", "jsonl"}
 
+// TableFormats lists the table formats sources and sinks may name; they
+// take `table` (and `catalog`) instead of `path`.
+var TableFormats = []string{"iceberg"}
+
+// CatalogTypes lists the catalog block types.
+var CatalogTypes = []string{"sql", "rest"}
+
+func allFormats() []string { return append(append([]string{}, Formats...), TableFormats...) }
+
 var jobSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{
 		{Name: "executors"}, {Name: "min_executors"}, {Name: "max_executors"}, {Name: "partitions"},
@@ -22,6 +31,7 @@ var jobSchema = &hcl.BodySchema{
 		{Type: "view", LabelNames: []string{"name"}},
 		{Type: "sink", LabelNames: []string{"name"}},
 		{Type: "plugin", LabelNames: []string{"name"}},
+		{Type: "catalog", LabelNames: []string{"name"}},
 	},
 }
 
@@ -42,6 +52,8 @@ func (d *decoder) job(b *hcl.Block) *Job {
 			job.Sinks = append(job.Sinks, d.sink(blk))
 		case "plugin":
 			job.Plugins = append(job.Plugins, d.plugin(blk))
+		case "catalog":
+			job.Catalogs = append(job.Catalogs, d.catalog(blk))
 		}
 	}
 	return job
@@ -49,18 +61,23 @@ func (d *decoder) job(b *hcl.Block) *Job {
 
 var sourceSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{
-		{Name: "format", Required: true}, {Name: "path", Required: true},
-		{Name: "schema"}, {Name: "options"},
+		{Name: "format", Required: true}, {Name: "path"},
+		{Name: "schema"}, {Name: "options"}, {Name: "table"}, {Name: "catalog"},
 	},
 }
 
 func (d *decoder) source(b *hcl.Block) *Source {
 	c := d.content(b, sourceSchema)
 	s := &Source{Name: b.Labels[0], Range: b.DefRange}
-	s.Format = d.oneOf(c.Attributes, "format", Formats)
+	s.Format = d.oneOf(c.Attributes, "format", allFormats())
 	s.Path = d.nonEmpty(c.Attributes, "path")
 	s.Schema = d.schema(c.Attributes)
 	s.Options = d.stringMap(c.Attributes, "options")
+	s.Table, s.Catalog = d.text(c.Attributes, "table"), d.str(c.Attributes, "catalog")
+	d.checkLocation("source", s.Format, c.Attributes)
+	if s.Format == "iceberg" && len(s.Schema) > 0 {
+		d.errorf(c.Attributes["schema"].Range, "an iceberg source takes its schema from the table; remove schema")
+	}
 	return s
 }
 
@@ -94,8 +111,8 @@ func (d *decoder) nonEmpty(attrs hcl.Attributes, name string) string {
 
 var sinkSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{
-		{Name: "from", Required: true}, {Name: "format", Required: true}, {Name: "path", Required: true},
-		{Name: "partition_by"}, {Name: "mode"}, {Name: "options"},
+		{Name: "from", Required: true}, {Name: "format", Required: true}, {Name: "path"},
+		{Name: "partition_by"}, {Name: "mode"}, {Name: "options"}, {Name: "table"}, {Name: "catalog"},
 	},
 }
 
@@ -103,8 +120,10 @@ func (d *decoder) sink(b *hcl.Block) *Sink {
 	c := d.content(b, sinkSchema)
 	s := &Sink{Name: b.Labels[0], Range: b.DefRange}
 	s.From = d.text(c.Attributes, "from")
-	s.Format = d.oneOf(c.Attributes, "format", Formats)
+	s.Format = d.oneOf(c.Attributes, "format", allFormats())
 	s.Path = d.nonEmpty(c.Attributes, "path")
+	s.Table, s.Catalog = d.text(c.Attributes, "table"), d.str(c.Attributes, "catalog")
+	d.checkLocation("sink", s.Format, c.Attributes)
 	s.PartitionBy = d.texts(c.Attributes, "partition_by")
 	mode := d.text(c.Attributes, "mode")
 	m, err := logical.ParseWriteMode(strings.ToLower(mode.Value))
@@ -112,6 +131,9 @@ func (d *decoder) sink(b *hcl.Block) *Sink {
 		d.errorf(mode.Range, "mode: %v", err)
 	}
 	s.Mode = m
+	if m == logical.ModeDynamicOverwrite && s.Format != "iceberg" {
+		d.errorf(mode.Range, "mode dynamic_overwrite is for iceberg sinks; a %s sink takes error, overwrite or append", s.Format)
+	}
 	s.Options = d.stringMap(c.Attributes, "options")
 	return s
 }

@@ -81,7 +81,8 @@ func (w *writer) start(first arrow.RecordBatch) error {
 func writeSchema(in *arrow.Schema) *arrow.Schema {
 	fields := make([]arrow.Field, in.NumFields())
 	for i, f := range in.Fields() {
-		fields[i] = arrow.Field{Name: f.Name, Type: storedType(f.Type), Nullable: true}
+		// Metadata carries PARQUET:field_id for Iceberg table files.
+		fields[i] = arrow.Field{Name: f.Name, Type: storedType(f.Type), Nullable: true, Metadata: f.Metadata}
 	}
 	return arrow.NewSchema(fields, nil)
 }

@@ -179,6 +179,8 @@ type WriteSpec struct {
 	PartitionBy []string          `json:"partition_by,omitempty"`
 	Mode        logical.WriteMode `json:"mode"`
 	Options     map[string]string `json:"options,omitempty"`
+	// Table: the files go into an Iceberg table (see logical.TableSink).
+	Table *logical.TableSink `json:"table,omitempty"`
 }
 
 // Describe is the node's one-line text for explain.

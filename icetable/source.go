@@ -1,0 +1,99 @@
+package icetable
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/apache/iceberg-go"
+	"github.com/apache/iceberg-go/catalog"
+	"github.com/apache/iceberg-go/table"
+
+	"github.com/drover-etl/drover/expr"
+	"github.com/drover-etl/drover/types"
+)
+
+// Source is a table read by a job, pinned to the snapshot current when
+// the job was planned, so every task reads the same version.
+type Source struct {
+	Ident    table.Identifier
+	tbl      *table.Table
+	snapshot *table.Snapshot // nil: the table has no data yet
+}
+
+// DataFile is one Parquet file a scan reads.
+type DataFile struct {
+	Path string
+	Size int64
+	Rows int64
+}
+
+// OpenSource loads a table and pins its current snapshot.
+func OpenSource(ctx context.Context, cat catalog.Catalog, ident table.Identifier) (*Source, error) {
+	tbl, err := cat.LoadTable(ctx, ident)
+	if err != nil {
+		return nil, fmt.Errorf("load table %s: %w", strings.Join(ident, "."), err)
+	}
+	if err := checkReadable(tbl); err != nil {
+		return nil, fmt.Errorf("table %s: %w", strings.Join(ident, "."), err)
+	}
+	return &Source{Ident: ident, tbl: tbl, snapshot: tbl.CurrentSnapshot()}, nil
+}
+
+// checkReadable refuses tables whose files Drover would map to the wrong
+// columns: Drover's Parquet reader matches columns by name, so a column
+// renamed since some files were written would read as another column or
+// as NULLs. Failing is better than a silently wrong answer.
+func checkReadable(tbl *table.Table) error {
+	cur := tbl.Schema()
+	for _, s := range tbl.Schemas() {
+		for _, f := range s.Fields() {
+			now, ok := cur.FindFieldByID(f.ID)
+			if ok && now.Name != f.Name {
+				return fmt.Errorf("%w: column %q was renamed from %q; Drover maps Parquet columns by name and cannot read files written before the rename",
+					ErrUnsupported, now.Name, f.Name)
+			}
+		}
+	}
+	return nil
+}
+
+// Schema is the table's current schema as Drover columns.
+func (s *Source) Schema(qualifier string) (*types.Schema, error) {
+	return toDrover(s.tbl.Schema(), qualifier)
+}
+
+// SnapshotID is the pinned snapshot (0: the table is empty).
+func (s *Source) SnapshotID() int64 {
+	if s.snapshot == nil {
+		return 0
+	}
+	return s.snapshot.SnapshotID
+}
+
+// Files plans the scan: the pinned snapshot's data files that may hold
+// rows matching filters, pruned by partition values (manifest and
+// partition summaries) and by column statistics.
+func (s *Source) Files(ctx context.Context, filters []*expr.Expr) ([]DataFile, error) {
+	if s.snapshot == nil {
+		return nil, nil
+	}
+	scan := s.tbl.Scan(table.WithSnapshotID(s.snapshot.SnapshotID),
+		table.WithRowFilter(rowFilter(s.tbl.Schema(), filters)), table.WithCaseSensitive(false))
+	tasks, err := scan.PlanFiles(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("plan scan of %s: %w", strings.Join(s.Ident, "."), err)
+	}
+	out := make([]DataFile, 0, len(tasks))
+	for _, t := range tasks {
+		if len(t.DeleteFiles) > 0 || len(t.EqualityDeleteFiles) > 0 || len(t.DeletionVectorFiles) > 0 {
+			return nil, fmt.Errorf("%w: table %s has row-level delete files (merge-on-read); compact it first",
+				ErrUnsupported, strings.Join(s.Ident, "."))
+		}
+		if t.File.FileFormat() != iceberg.ParquetFile {
+			return nil, fmt.Errorf("%w: data file %s is %s; Drover reads Parquet data files", ErrUnsupported, t.File.FilePath(), t.File.FileFormat())
+		}
+		out = append(out, DataFile{Path: t.File.FilePath(), Size: t.File.FileSizeBytes(), Rows: t.File.Count()})
+	}
+	return out, nil
+}
