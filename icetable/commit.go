@@ -203,4 +203,5 @@ func (s *Sink) landed(ctx context.Context, run string) (bool, error) {
 	}
 	return false, nil
 }
+
 var _ commit.TableCommitter = (*Sink)(nil)
