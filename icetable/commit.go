@@ -29,18 +29,23 @@ func (s *Sink) Commit(ctx context.Context, run string, files []string) error {
 				return err
 			}
 		}
-		err = s.commitOnce(ctx, run, files)
-		if err == nil {
-			return nil
-		}
-		if !errors.Is(err, table.ErrCommitFailed) {
-			landed, lerr := s.landed(context.WithoutCancel(ctx), run)
-			switch {
-			case lerr != nil:
-				return fmt.Errorf("commit to table %s: %w: %v (and checking for the snapshot failed: %v)", s.name(), commit.ErrOutcomeUnknown, err, lerr)
-			case landed:
+		var base int64
+		base, err = s.commitOnce(ctx, run, files)
+		if err == nil || errors.Is(err, table.ErrCommitFailed) {
+			if err == nil {
 				return nil
 			}
+			continue
+		}
+		// Catalogs report a lost race differently (the SQL catalog as a
+		// failed requirement, not ErrCommitFailed): look at the table.
+		landed, moved, lerr := s.inspect(context.WithoutCancel(ctx), run, base)
+		switch {
+		case lerr != nil:
+			return fmt.Errorf("commit to table %s: %w: %v (and checking for the snapshot failed: %v)", s.name(), commit.ErrOutcomeUnknown, err, lerr)
+		case landed:
+			return nil
+		case !moved:
 			return fmt.Errorf("commit to table %s: %w", s.name(), err)
 		}
 	}
@@ -62,30 +67,42 @@ func sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// commitOnce builds and commits the snapshot against the table as it is now.
-func (s *Sink) commitOnce(ctx context.Context, run string, files []string) error {
+// noSnapshot is the base of a commit into a table without snapshots.
+const noSnapshot = -1
+
+// commitOnce builds and commits the snapshot against the table as it is
+// now; base is the snapshot it built on.
+func (s *Sink) commitOnce(ctx context.Context, run string, files []string) (base int64, err error) {
 	tbl, err := s.table(ctx)
 	if err != nil {
-		return err
+		return noSnapshot, err
 	}
+	base = currentID(tbl)
 	added, err := dataFiles(ctx, tbl, files)
 	if err != nil {
-		return err
+		return base, err
 	}
 	removed, err := s.replaced(ctx, tbl, added)
 	if err != nil {
-		return err
+		return base, err
 	}
 	if len(added) == 0 && len(removed) == 0 {
-		return nil // appending nothing: no snapshot to make
+		return base, nil // appending nothing: no snapshot to make
 	}
 	tx := tbl.NewTransaction()
 	props := iceberg.Properties{RunProperty: run}
 	if err := tx.ReplaceDataFilesWithDataFiles(ctx, removed, added, props); err != nil {
-		return err
+		return base, err
 	}
 	_, err = tx.Commit(ctx)
-	return err
+	return base, err
+}
+
+func currentID(tbl *table.Table) int64 {
+	if s := tbl.CurrentSnapshot(); s != nil {
+		return s.SnapshotID
+	}
+	return noSnapshot
 }
 
 // table loads the table, creating it (and its namespace) on first write.
@@ -190,18 +207,23 @@ func partitionKey(df iceberg.DataFile) string {
 	return fmt.Sprintf("%d:%v", df.SpecID(), df.Partition())
 }
 
-// landed reports whether a snapshot of run is in the table.
-func (s *Sink) landed(ctx context.Context, run string) (bool, error) {
+// inspect reloads the table after a failed commit: landed says a
+// snapshot of run is in it, moved that its current snapshot is no longer
+// base (another writer won the race).
+func (s *Sink) inspect(ctx context.Context, run string, base int64) (landed, moved bool, err error) {
 	tbl, err := s.cat.LoadTable(ctx, s.Ident)
+	if errors.Is(err, catalog.ErrNoSuchTable) && s.create != nil {
+		return false, false, nil
+	}
 	if err != nil {
-		return false, err
+		return false, false, err
 	}
 	for _, snap := range tbl.Metadata().Snapshots() {
 		if snap.Summary != nil && snap.Summary.Properties[RunProperty] == run {
-			return true, nil
+			return true, false, nil
 		}
 	}
-	return false, nil
+	return false, currentID(tbl) != base, nil
 }
 
 var _ commit.TableCommitter = (*Sink)(nil)
