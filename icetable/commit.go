@@ -30,7 +30,7 @@ func (s *Sink) Commit(ctx context.Context, run string, files []string) error {
 			}
 		}
 		var base int64
-		base, err = s.commitOnce(ctx, run, files)
+		base, err = s.commitOnce(ctx, run, files, attempt)
 		if err == nil || errors.Is(err, table.ErrCommitFailed) {
 			if err == nil {
 				return nil
@@ -72,7 +72,7 @@ const noSnapshot = -1
 
 // commitOnce builds and commits the snapshot against the table as it is
 // now; base is the snapshot it built on.
-func (s *Sink) commitOnce(ctx context.Context, run string, files []string) (base int64, err error) {
+func (s *Sink) commitOnce(ctx context.Context, run string, files []string, attempt int) (base int64, err error) {
 	tbl, err := s.table(ctx)
 	if err != nil {
 		return noSnapshot, err
@@ -93,6 +93,9 @@ func (s *Sink) commitOnce(ctx context.Context, run string, files []string) (base
 	props := iceberg.Properties{RunProperty: run}
 	if err := tx.ReplaceDataFilesWithDataFiles(ctx, removed, added, props); err != nil {
 		return base, err
+	}
+	if s.beforeCommit != nil {
+		s.beforeCommit(attempt)
 	}
 	_, err = tx.Commit(ctx)
 	return base, err

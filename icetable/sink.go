@@ -57,6 +57,9 @@ type Sink struct {
 	cat    catalog.Catalog
 	create *iceberg.Schema // non-nil: the table does not exist yet
 	cols   *types.Schema
+	// beforeCommit runs between building a snapshot and committing it
+	// (tests use it to lose the race).
+	beforeCommit func(attempt int)
 }
 
 // PrepareSink resolves a sink's table. An existing table decides the
