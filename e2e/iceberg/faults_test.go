@@ -3,8 +3,6 @@ package iceberg
 import (
 	"context"
 	"errors"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -13,17 +11,17 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/iceberg-go/table"
 
+	"github.com/drover-etl/drover/storage"
 	"github.com/drover-etl/drover/task"
 )
 
 func isSinkTask(spec *task.Spec) bool { return spec.Fragment != nil && spec.Fragment.Write != nil }
 
-// TestFailedRunCommitsNothing: a sink task that fails for good leaves the
+// testFailedRunCommitsNothing: a sink task that fails for good leaves the
 // table at its previous snapshot with no new file in its data directory.
-func TestFailedRunCommitsNothing(t *testing.T) {
-	l := localLake(t)
+func testFailedRunCommitsNothing(t *testing.T, l *lake) {
 	mustRun(t, l.ordersJob(t, l.writeCSV(t, "a", ordersHeader, "1,2026-12-01,1"), "append", true))
-	before := tableFiles(t, l, "sales/orders")
+	before := tableFiles(t, l)
 	fail := func(spec *task.Spec) error {
 		if isSinkTask(spec) {
 			return task.AsFatal(errors.New("injected"))
@@ -34,21 +32,20 @@ func TestFailedRunCommitsNothing(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "nothing was committed") {
 		t.Fatalf("got %v, want a failure that committed nothing", err)
 	}
-	tbl := l.load(t, "sales.orders")
+	tbl := l.load(t, l.tbl)
 	if n := len(snapshots(t, tbl)); n != 1 {
 		t.Fatalf("got %d snapshots, want 1", n)
 	}
 	wantRows(t, "unchanged", icebergRows(t, tbl), "1|2026-12-01|1")
-	if after := tableFiles(t, l, "sales/orders"); !slices.Equal(before, after) {
+	if after := tableFiles(t, l); !slices.Equal(before, after) {
 		t.Fatalf("data files changed:\n before %v\n after  %v", before, after)
 	}
 }
 
-// TestRetriedAttemptsNeverReferenced: sink attempts that fail and are
+// testRetriedAttemptsNeverReferenced: sink attempts that fail and are
 // retried leave no file in the table: the snapshot holds exactly the
 // winners' files and the data directory holds nothing else.
-func TestRetriedAttemptsNeverReferenced(t *testing.T) {
-	l := localLake(t)
+func testRetriedAttemptsNeverReferenced(t *testing.T, l *lake) {
 	flaky := func(spec *task.Spec) error {
 		if isSinkTask(spec) && spec.Attempt == 0 {
 			return task.AsRetryable(errors.New("injected"))
@@ -59,22 +56,18 @@ func TestRetriedAttemptsNeverReferenced(t *testing.T) {
 	if _, err := run(t, l.ordersJob(t, in, "append", true), flaky); err != nil {
 		t.Fatal(err)
 	}
-	tbl := l.load(t, "sales.orders")
+	tbl := l.load(t, l.tbl)
 	wantRows(t, "rows", icebergRows(t, tbl), "1|2026-12-01|1", "2|2026-12-02|2", "3|2026-12-03|3")
-	var referenced []string
-	for _, df := range currentDataFiles(t, tbl) {
-		referenced = append(referenced, strings.TrimPrefix(df, "file://"))
-	}
+	referenced := currentDataFiles(t, tbl)
 	slices.Sort(referenced)
-	if onDisk := tableFiles(t, l, "sales/orders"); !slices.Equal(onDisk, referenced) {
+	if onDisk := tableFiles(t, l); !slices.Equal(onDisk, referenced) {
 		t.Fatalf("data directory holds files the snapshot does not reference:\n on disk    %v\n referenced %v", onDisk, referenced)
 	}
 }
 
-// TestConcurrentAppendsBothLand: two runs committing to one table at the
+// testConcurrentAppendsBothLand: two runs committing to one table at the
 // same time both land, one retrying on top of the other's snapshot.
-func TestConcurrentAppendsBothLand(t *testing.T) {
-	l := localLake(t)
+func testConcurrentAppendsBothLand(t *testing.T, l *lake) {
 	mustRun(t, l.ordersJob(t, l.writeCSV(t, "seed", ordersHeader, "0,2026-12-01,0"), "append", true))
 	jobs := []string{
 		l.ordersJob(t, l.writeCSV(t, "a", ordersHeader, "1,2026-12-01,1", "2,2026-12-02,2"), "append", true),
@@ -106,7 +99,7 @@ func TestConcurrentAppendsBothLand(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	tbl := l.load(t, "sales.orders")
+	tbl := l.load(t, l.tbl)
 	if n := len(snapshots(t, tbl)); n != 3 {
 		t.Fatalf("got %d snapshots, want 3", n)
 	}
@@ -119,7 +112,7 @@ func TestConcurrentAppendsBothLand(t *testing.T) {
 func TestFilesCarryFieldIDs(t *testing.T) {
 	l := localLake(t)
 	mustRun(t, l.ordersJob(t, l.writeCSV(t, "a", ordersHeader, "1,2026-12-01,1"), "append", true))
-	tbl := l.load(t, "sales.orders")
+	tbl := l.load(t, l.tbl)
 	want := map[string]int{}
 	for _, f := range tbl.Schema().Fields() {
 		want[f.Name] = f.ID
@@ -156,18 +149,24 @@ func currentDataFiles(t *testing.T, tbl *table.Table) []string {
 	return out
 }
 
-// tableFiles lists the Parquet files under a table's data directory.
-func tableFiles(t *testing.T, l *lake, nsTable string) []string {
+// tableFiles lists the objects under a table's data directory (local or
+// S3), as URLs.
+func tableFiles(t *testing.T, l *lake) []string {
 	t.Helper()
-	ns, name, _ := strings.Cut(nsTable, "/")
-	root := filepath.Join(strings.TrimPrefix(l.warehouse, "file://"), ns+".db", name, "data")
+	ns, name, _ := strings.Cut(l.tbl, ".")
+	dir := l.warehouse + "/" + ns + ".db/" + name + "/data"
+	loc, err := storage.Resolve(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	infos, err := loc.Store.List(context.Background(), loc.Key+"/")
+	if err != nil && !errors.Is(err, storage.ErrNotExist) {
+		t.Fatal(err)
+	}
 	var out []string
-	filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			out = append(out, p)
-		}
-		return nil
-	})
+	for _, in := range infos {
+		out = append(out, dir+"/"+strings.TrimPrefix(in.Key, loc.Key+"/"))
+	}
 	slices.Sort(out)
 	return out
 }

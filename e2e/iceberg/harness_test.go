@@ -20,6 +20,7 @@ import (
 	_ "github.com/drover-etl/drover/format/parquet"
 	"github.com/drover-etl/drover/icetable"
 	"github.com/drover-etl/drover/internal/e2eutil"
+	"github.com/drover-etl/drover/plan/physical"
 	_ "github.com/drover-etl/drover/storage/local"
 	"github.com/drover-etl/drover/task"
 )
@@ -29,11 +30,36 @@ type lake struct {
 	uri       string // catalog URI
 	warehouse string
 	dir       string // scratch directory for inputs and jobs
+	tbl       string // the table the tests write: "namespace.table"
 }
 
 func localLake(t *testing.T) *lake {
 	dir := t.TempDir()
-	return &lake{uri: "sqlite://" + filepath.Join(dir, "catalog.db"), warehouse: "file://" + filepath.Join(dir, "wh"), dir: dir}
+	return &lake{uri: "sqlite://" + filepath.Join(dir, "catalog.db"), warehouse: "file://" + filepath.Join(dir, "wh"),
+		dir: dir, tbl: "sales.orders"}
+}
+
+// lakeTests are the suites every catalog and warehouse pair passes.
+var lakeTests = []struct {
+	name string
+	run  func(*testing.T, *lake)
+}{
+	{"AppendTwice", testAppendTwice},
+	{"ReadPrunesPartitions", testReadPrunesPartitions},
+	{"Overwrite", testOverwrite},
+	{"DynamicOverwrite", testDynamicOverwrite},
+	{"ModeErrorRefusesTableWithData", testModeErrorRefusesTableWithData},
+	{"FailedRunCommitsNothing", testFailedRunCommitsNothing},
+	{"RetriedAttemptsNeverReferenced", testRetriedAttemptsNeverReferenced},
+	{"ConcurrentAppendsBothLand", testConcurrentAppendsBothLand},
+}
+
+// TestLocalSQLite runs the suites on a SQLite catalog file and a local
+// warehouse (embedded mode), each on a fresh catalog.
+func TestLocalSQLite(t *testing.T) {
+	for _, tt := range lakeTests {
+		t.Run(tt.name, func(t *testing.T) { tt.run(t, localLake(t)) })
+	}
 }
 
 // catalogBlock is the job text of the lake's catalog.
@@ -52,7 +78,7 @@ func (l *lake) writeCSV(t *testing.T, name string, header string, rows ...string
 	return p
 }
 
-// ordersJob writes input (id, day, amount) into sales.orders.
+// ordersJob writes input (id, day, amount) into the lake's table.
 func (l *lake) ordersJob(t *testing.T, input, mode string, partitioned bool) string {
 	part := ""
 	if partitioned {
@@ -69,11 +95,11 @@ job "load" {
   sink "out" {
     from   = "in"
     format = "iceberg"
-    table  = "sales.orders"
+    table  = %q
     mode   = %q
     %s
   }
-}`, l.catalogBlock(), input, mode, part))
+}`, l.catalogBlock(), input, l.tbl, mode, part))
 }
 
 func (l *lake) job(t *testing.T, body string) string {
@@ -130,6 +156,8 @@ func (l *lake) load(t *testing.T, name string) *table.Table {
 	}
 	return tbl
 }
+
+func (l *lake) ident() []string { return strings.Split(l.tbl, ".") }
 
 // icebergRows reads a table with iceberg-go's own scan (the independent
 // reader) and renders its rows "v1|v2|…", sorted.
@@ -193,6 +221,51 @@ job "read" {
 	}
 	slices.Sort(rows)
 	return rows
+}
+
+// scanSplits plans a read of the lake's table with filter where and
+// counts the Parquet splits its scan kept.
+func (l *lake) scanSplits(t *testing.T, where string) int {
+	t.Helper()
+	view := "from = \"src\""
+	if where != "" {
+		view += "\n    where = " + fmt.Sprintf("%q", where)
+	}
+	job := l.job(t, fmt.Sprintf(`
+job "plan" {
+  %s
+  source "src" {
+    format = "iceberg"
+    table  = %q
+  }
+  view "v" {
+    %s
+  }
+  sink "copy" {
+    from   = "v"
+    format = "parquet"
+    path   = %q
+  }
+}`, l.catalogBlock(), l.tbl, view, filepath.Join(t.TempDir(), "out")))
+	c, err := engine.Compile(context.Background(), job, engine.Options{Parallelism: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	n := 0
+	var walk func(*physical.Node)
+	walk = func(nd *physical.Node) {
+		if nd.Scan != nil {
+			n += len(nd.Scan.Splits)
+		}
+		for _, in := range nd.Inputs {
+			walk(in)
+		}
+	}
+	for _, root := range c.Physical {
+		walk(root)
+	}
+	return n
 }
 
 func snapshots(t *testing.T, tbl *table.Table) []table.Snapshot {
