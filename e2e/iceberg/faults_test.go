@@ -150,7 +150,8 @@ func currentDataFiles(t *testing.T, tbl *table.Table) []string {
 }
 
 // tableFiles lists the objects under a table's data directory (local or
-// S3), as URLs.
+// S3), as URLs, leaving out the hidden _staging/ prefix where a local
+// zombie attempt's files stay unreferenced.
 func tableFiles(t *testing.T, l *lake) []string {
 	t.Helper()
 	ns, name, _ := strings.Cut(l.tbl, ".")
@@ -165,7 +166,10 @@ func tableFiles(t *testing.T, l *lake) []string {
 	}
 	var out []string
 	for _, in := range infos {
-		out = append(out, dir+"/"+strings.TrimPrefix(in.Key, loc.Key+"/"))
+		rel := strings.TrimPrefix(in.Key, loc.Key+"/")
+		if !strings.HasPrefix(rel, "_staging/") {
+			out = append(out, dir+"/"+rel)
+		}
 	}
 	slices.Sort(out)
 	return out

@@ -52,6 +52,7 @@ var lakeTests = []struct {
 	{"FailedRunCommitsNothing", testFailedRunCommitsNothing},
 	{"RetriedAttemptsNeverReferenced", testRetriedAttemptsNeverReferenced},
 	{"ConcurrentAppendsBothLand", testConcurrentAppendsBothLand},
+	{"ChaosAttemptsNeverReferenced", testChaosAttemptsNeverReferenced},
 }
 
 // TestLocalSQLite runs the suites on a SQLite catalog file and a local
