@@ -224,6 +224,38 @@ job "read" {
 	return rows
 }
 
+// csvRows copies a CSV input (with the types of the all-types schema)
+// through Drover to Parquet and renders it like droverRows: the reference
+// an iceberg read must equal.
+func (l *lake) csvRows(t *testing.T, in string, cols ...string) []string {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "out")
+	job := l.job(t, fmt.Sprintf(`
+job "ref" {
+  source "in" {
+    format = "csv"
+    path   = %q
+    schema = { b = "bool", i = "int32", l = "int64", f = "float32", d = "float64", dec = "decimal(10,2)", s = "string", dt = "date", ts = "timestamp" }
+  }
+  sink "copy" {
+    from   = "in"
+    format = "parquet"
+    path   = %q
+  }
+}`, in, out))
+	mustRun(t, job)
+	var rows []string
+	for _, r := range e2eutil.ReadParquetDir(t, out) {
+		cells := make([]string, len(cols))
+		for i, c := range cols {
+			cells[i] = r[c]
+		}
+		rows = append(rows, strings.Join(cells, "|"))
+	}
+	slices.Sort(rows)
+	return rows
+}
+
 // scanSplits plans a read of the lake's table with filter where and
 // counts the Parquet splits its scan kept.
 func (l *lake) scanSplits(t *testing.T, where string) int {
