@@ -2,15 +2,19 @@ package icetable
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+	"github.com/apache/iceberg-go"
+	"github.com/apache/iceberg-go/table"
 
 	"github.com/drover-etl/drover/types"
 )
@@ -137,5 +141,49 @@ func TestCommitNothingToAppend(t *testing.T) {
 	}
 	if tbl.CurrentSnapshot() != nil || len(tbl.Schema().Fields()) != 2 {
 		t.Fatalf("got snapshot %v and columns %v, want no snapshot and columns id, day", tbl.CurrentSnapshot(), tbl.Schema())
+	}
+}
+
+// TestOpenSourceRefusesAmbiguousEvolution: after a rename, or a column
+// dropped and added again, Drover's by-name reader would read the wrong
+// values, so the source is refused.
+func TestOpenSourceRefusesAmbiguousEvolution(t *testing.T) {
+	evolve := map[string]func(*table.UpdateSchema) *table.UpdateSchema{
+		"renamed from": func(u *table.UpdateSchema) *table.UpdateSchema { return u.RenameColumn([]string{"id"}, "key") },
+		"dropped and added again": func(u *table.UpdateSchema) *table.UpdateSchema {
+			return u.DeleteColumn([]string{"id"})
+		},
+	}
+	for want, change := range evolve {
+		t.Run(want, func(t *testing.T) {
+			ctx := context.Background()
+			s := prepare(t, testLake(t), Append)
+			if err := s.Commit(ctx, "r", []string{writeFile(t, s, "f", []int64{1}, "a")}); err != nil {
+				t.Fatal(err)
+			}
+			tbl, err := s.cat.LoadTable(ctx, s.Ident)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tx := tbl.NewTransaction()
+			if err := change(tx.UpdateSchema(true, false)).Commit(); err != nil {
+				t.Fatal(err)
+			}
+			if tbl, err = tx.Commit(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if want == "dropped and added again" {
+				tx = tbl.NewTransaction()
+				if err := tx.UpdateSchema(true, false).AddColumn([]string{"id"}, iceberg.PrimitiveTypes.Int64, "", false, nil).Commit(); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := tx.Commit(ctx); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := OpenSource(ctx, s.cat, s.Ident); !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), want) {
+				t.Fatalf("got %v, want ErrUnsupported saying %q", err, want)
+			}
+		})
 	}
 }

@@ -42,16 +42,20 @@ func OpenSource(ctx context.Context, cat catalog.Catalog, ident table.Identifier
 
 // checkReadable refuses tables whose files Drover would map to the wrong
 // columns: Drover's Parquet reader matches columns by name, so a column
-// renamed since some files were written would read as another column or
-// as NULLs. Failing is better than a silently wrong answer.
+// renamed since some files were written, or a name dropped and added
+// again as a new column, would read another column's values. Failing is
+// better than a silently wrong answer.
 func checkReadable(tbl *table.Table) error {
 	cur := tbl.Schema()
 	for _, s := range tbl.Schemas() {
 		for _, f := range s.Fields() {
-			now, ok := cur.FindFieldByID(f.ID)
-			if ok && now.Name != f.Name {
+			if now, ok := cur.FindFieldByID(f.ID); ok && now.Name != f.Name {
 				return fmt.Errorf("%w: column %q was renamed from %q; Drover maps Parquet columns by name and cannot read files written before the rename",
 					ErrUnsupported, now.Name, f.Name)
+			}
+			if now, ok := cur.FindFieldByName(f.Name); ok && now.ID != f.ID {
+				return fmt.Errorf("%w: column %q was dropped and added again as a new column; Drover maps Parquet columns by name and would read the old values",
+					ErrUnsupported, f.Name)
 			}
 		}
 	}
