@@ -158,8 +158,6 @@ func (l *lake) load(t *testing.T, name string) *table.Table {
 	return tbl
 }
 
-func (l *lake) ident() []string { return strings.Split(l.tbl, ".") }
-
 // icebergRows reads a table with iceberg-go's own scan (the independent
 // reader) and renders its rows "v1|v2|…", sorted.
 func icebergRows(t *testing.T, tbl *table.Table, opts ...table.ScanOption) []string {
