@@ -9,7 +9,7 @@ import (
 
 	"github.com/apache/iceberg-go"
 	"github.com/apache/iceberg-go/catalog"
-	"github.com/apache/iceberg-go/catalog/rest"
+	_ "github.com/apache/iceberg-go/catalog/rest" // registers type "rest"
 	sqlcat "github.com/apache/iceberg-go/catalog/sql"
 	iceio "github.com/apache/iceberg-go/io"
 	_ "github.com/apache/iceberg-go/io/gocloud/s3" // s3:// table locations
@@ -46,11 +46,10 @@ func Open(ctx context.Context, cfg Config) (catalog.Catalog, error) {
 	case TypeSQL:
 		return openSQL(cfg, props)
 	case TypeREST:
-		opts := []rest.Option{rest.WithAdditionalProps(props)}
-		if cfg.Warehouse != "" {
-			opts = append(opts, rest.WithWarehouseLocation(cfg.Warehouse))
-		}
-		c, err := rest.NewCatalog(ctx, cfg.Name, cfg.URI, opts...)
+		// Through the registry, so that properties such as credential,
+		// token, scope, prefix and header.* configure the client.
+		props["type"], props["uri"] = TypeREST, cfg.URI
+		c, err := catalog.Load(ctx, cfg.Name, props)
 		if err != nil {
 			return nil, fmt.Errorf("catalog %q: open REST catalog %s: %w", cfg.Name, Redact(cfg.URI), err)
 		}

@@ -1,6 +1,7 @@
 package icetable
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -117,5 +118,21 @@ func TestParseIdent(t *testing.T) {
 		if _, err := ParseIdent(bad); !errors.Is(err, ErrConfig) {
 			t.Errorf("%q: got %v, want ErrConfig", bad, err)
 		}
+	}
+}
+
+// TestOpenRESTUnreachable: a REST catalog that does not answer fails Open
+// with its URI named (no REST server is available to these tests; the
+// SQL catalogs are tested against real SQLite and PostgreSQL).
+func TestOpenRESTUnreachable(t *testing.T) {
+	_, err := Open(context.Background(), Config{Name: "r", Type: TypeREST, URI: "http://127.0.0.1:1/api", Warehouse: "s3://b/w"})
+	if err == nil || !strings.Contains(err.Error(), "http://127.0.0.1:1/api") {
+		t.Fatalf("got %v, want an error naming the REST URI", err)
+	}
+}
+
+func TestOpenUnknownType(t *testing.T) {
+	if _, err := Open(context.Background(), Config{Name: "x", Type: "hive"}); !errors.Is(err, ErrConfig) {
+		t.Fatalf("got %v, want ErrConfig", err)
 	}
 }
