@@ -205,9 +205,17 @@ func currentFiles(ctx context.Context, tbl *table.Table) ([]iceberg.DataFile, er
 	return out, nil
 }
 
-// partitionKey identifies a file's partition (fmt prints maps sorted by key).
+// partitionKey identifies a file's partition. A NULL value may be an
+// absent key or a nil one depending on where the DataFile came from;
+// both mean the NULL partition (fmt prints maps sorted by key).
 func partitionKey(df iceberg.DataFile) string {
-	return fmt.Sprintf("%d:%v", df.SpecID(), df.Partition())
+	vals := map[int]any{}
+	for k, v := range df.Partition() {
+		if v != nil {
+			vals[k] = v
+		}
+	}
+	return fmt.Sprintf("%d:%v", df.SpecID(), vals)
 }
 
 // inspect reloads the table after a failed commit: landed says a

@@ -37,3 +37,42 @@ job "types" {
 	ref := l.csvRows(t, in, cols...)
 	wantRows(t, "drover read equals the CSV read through Drover", got, ref...)
 }
+
+// TestDynamicOverwriteTypedPartitions: partitions of date and int32
+// columns are told apart exactly (the new files' partition values match
+// the ones read back from the manifests).
+func TestDynamicOverwriteTypedPartitions(t *testing.T) {
+	l := localLake(t)
+	load := func(name, mode string, rows ...string) {
+		in := l.writeCSV(t, name, "id,dt,bucket", rows...)
+		mustRun(t, l.job(t, fmt.Sprintf(`
+job "typed" {
+  %s
+  source "in" {
+    format = "csv"
+    path   = %q
+    schema = { id = "int64", dt = "date", bucket = "int32" }
+  }
+  sink "out" {
+    from         = "in"
+    format       = "iceberg"
+    table        = "t.typed"
+    partition_by = ["dt", "bucket"]
+    mode         = %q
+  }
+}`, l.catalogBlock(), in, mode)))
+	}
+	load("a", "append", "1,2026-12-01,1", "2,2026-12-01,2", "3,2026-12-02,1")
+	load("b", "dynamic_overwrite", "4,2026-12-01,2", "5,2026-12-03,1")
+	wantRows(t, "rows", icebergRows(t, l.load(t, "t.typed")),
+		"1|2026-12-01|1", "4|2026-12-01|2", "3|2026-12-02|1", "5|2026-12-03|1")
+}
+
+// TestDynamicOverwriteNullPartition: the NULL partition is replaced like
+// any other.
+func TestDynamicOverwriteNullPartition(t *testing.T) {
+	l := localLake(t)
+	mustRun(t, l.ordersJob(t, l.writeCSV(t, "a", ordersHeader, "1,,1", "2,2026-12-02,2"), "append", true))
+	mustRun(t, l.ordersJob(t, l.writeCSV(t, "b", ordersHeader, "3,,3"), "dynamic_overwrite", true))
+	wantRows(t, "rows", icebergRows(t, l.load(t, l.tbl)), "2|2026-12-02|2", "3|(null)|3")
+}
