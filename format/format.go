@@ -46,6 +46,9 @@ type Split struct {
 	Size int64  `json:"size"`
 	// RowGroups lists the Parquet row groups of this piece (nil: all).
 	RowGroups []int `json:"row_groups,omitempty"`
+	// Partition holds the file's Hive partition values (from its key=value
+	// directories), one per trailing partition column of the table.
+	Partition []types.Value `json:"partition,omitempty"`
 }
 
 // ReadOptions says what a reader must produce.
@@ -66,6 +69,10 @@ type ReadOptions struct {
 	Options map[string]string
 	// BatchRows is the target rows per batch (0: the reader's default).
 	BatchRows int
+	// MissingAsNull reads a Table column that a file lacks as NULL (a
+	// schema merged from files that added columns over time) instead of
+	// failing on it (a declared schema).
+	MissingAsNull bool
 }
 
 // Writer writes batches to one output file.
@@ -101,4 +108,12 @@ func Lookup(name string) (Format, error) {
 	}
 	sort.Strings(names)
 	return nil, fmt.Errorf("unknown format %q (want one of %s)", name, strings.Join(names, ", "))
+}
+
+// SelfDescribing is implemented by formats whose every file carries its
+// schema cheaply (Parquet's footer): a source of many such files is read
+// with the merge of all their schemas rather than the first file's.
+type SelfDescribing interface {
+	Format
+	SelfDescribing()
 }

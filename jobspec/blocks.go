@@ -51,6 +51,7 @@ var sourceSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{
 		{Name: "format", Required: true}, {Name: "path", Required: true},
 		{Name: "schema"}, {Name: "options"},
+		{Name: "hive_partitioning"}, {Name: "partition_columns"},
 	},
 }
 
@@ -61,20 +62,42 @@ func (d *decoder) source(b *hcl.Block) *Source {
 	s.Path = d.nonEmpty(c.Attributes, "path")
 	s.Schema = d.schema(c.Attributes)
 	s.Options = d.stringMap(c.Attributes, "options")
+	d.partitioning(c.Attributes, s)
 	return s
 }
 
-func (d *decoder) schema(attrs hcl.Attributes) []Column {
+// partitioning reads hive_partitioning and partition_columns: declared
+// partition columns switch discovery on, so both false and a declaration
+// is a contradiction.
+func (d *decoder) partitioning(attrs hcl.Attributes, s *Source) {
+	s.HivePartitioning = d.boolean(attrs, "hive_partitioning")
+	s.PartitionColumns = d.columns(attrs, "partition_columns")
+	if s.HivePartitioning != nil && !*s.HivePartitioning && len(s.PartitionColumns) > 0 {
+		d.errorf(attrs["hive_partitioning"].Expr.Range(), "hive_partitioning = false contradicts partition_columns (drop one)")
+	}
+	for _, pc := range s.PartitionColumns {
+		for _, col := range s.Schema {
+			if strings.EqualFold(pc.Name, col.Name) {
+				d.errorf(pc.Range, "partition_columns: %q is also declared in schema; a partition column comes from the directory names, declare it in partition_columns only", pc.Name)
+			}
+		}
+	}
+}
+
+func (d *decoder) schema(attrs hcl.Attributes) []Column { return d.columns(attrs, "schema") }
+
+// columns reads an object attribute of column name → type name.
+func (d *decoder) columns(attrs hcl.Attributes, name string) []Column {
 	var cols []Column
 	seen := map[string]bool{}
-	for _, p := range d.pairs(attrs, "schema") {
+	for _, p := range d.pairs(attrs, name) {
 		t, err := types.Parse(p.Value.Value)
 		if err != nil {
-			d.errorf(p.Value.Range, "schema: column %q: %v", p.Key.Value, err)
+			d.errorf(p.Value.Range, "%s: column %q: %v", name, p.Key.Value, err)
 			continue
 		}
 		if low := strings.ToLower(p.Key.Value); seen[low] {
-			d.errorf(p.Key.Range, "schema: column %q declared twice", p.Key.Value)
+			d.errorf(p.Key.Range, "%s: column %q declared twice", name, p.Key.Value)
 		} else {
 			seen[low] = true
 		}

@@ -47,7 +47,13 @@ type Source struct {
 	// schema is to be inferred (or read from Parquet metadata).
 	Schema  []Column
 	Options map[string]string
-	Range   hcl.Range
+	// HivePartitioning turns key=value directory discovery on or off; nil
+	// detects it (on when the files sit in key=value directories).
+	HivePartitioning *bool
+	// PartitionColumns declares the types of partition columns (the rest
+	// are inferred from the directory names).
+	PartitionColumns []Column
+	Range            hcl.Range
 }
 
 // Column is one entry of a source's schema.

@@ -11,6 +11,7 @@ import (
 	"github.com/drover-etl/drover/expr"
 	"github.com/drover-etl/drover/expr/eval"
 	"github.com/drover-etl/drover/format"
+	"github.com/drover-etl/drover/format/dataset"
 	"github.com/drover-etl/drover/plan/physical"
 	"github.com/drover-etl/drover/task"
 )
@@ -36,10 +37,10 @@ func newScan(ctx context.Context, n *physical.Node, env *Env, part int) (batch.R
 	}
 	split := spec.Splits[part]
 	env.BytesRead.Add(split.Size)
-	r, err := f.Open(ctx, split, format.ReadOptions{
+	r, err := dataset.Open(ctx, f, split, format.ReadOptions{
 		Table: spec.Table, Columns: spec.Columns, Filters: spec.Filters,
-		Options: spec.Options, BatchRows: env.batchRows(),
-	})
+		Options: spec.Options, BatchRows: env.batchRows(), MissingAsNull: spec.MissingAsNull,
+	}, spec.PartitionColumns)
 	if err != nil {
 		return nil, classifyRead(err)
 	}

@@ -72,3 +72,8 @@ func (Format) NewWriter(w io.Writer, schema *arrow.Schema, options map[string]st
 	}
 	return newWriter(w, schema, o)
 }
+
+// SelfDescribing marks Parquet footers as schemas worth merging.
+func (Format) SelfDescribing() {}
+
+var _ format.SelfDescribing = Format{}

@@ -87,6 +87,10 @@ type ScanSpec struct {
 	Filters []*expr.Expr      `json:"filters,omitempty"`
 	Options map[string]string `json:"options,omitempty"`
 	Splits  []format.Split    `json:"splits"`
+	// PartitionColumns, Files and MissingAsNull are the logical.Scan's.
+	PartitionColumns int  `json:"partition_columns,omitempty"`
+	Files            int  `json:"files,omitempty"`
+	MissingAsNull    bool `json:"missing_as_null,omitempty"`
 }
 
 // ProjectSpec computes one column per expression.
@@ -190,6 +194,9 @@ func (n *Node) Describe() string {
 		if len(s.Filters) > 0 {
 			d += " filters=[" + exprList(s.Filters) + "]"
 		}
+		if s.PartitionColumns > 0 {
+			d += s.describeFiles()
+		}
 		return d
 	case OpFilter:
 		return "Filter " + n.Filter.String()
@@ -278,4 +285,14 @@ func sortKeys(ks []logical.SortKey) string {
 		parts[i] = k.String()
 	}
 	return strings.Join(parts, ", ")
+}
+
+// describeFiles says how many of a partitioned source's files the scan
+// reads and how many the filters on partition columns pruned.
+func (s *ScanSpec) describeFiles() string {
+	urls := map[string]bool{}
+	for _, sp := range s.Splits {
+		urls[sp.URL] = true
+	}
+	return fmt.Sprintf(" files=%d/%d pruned=%d", len(urls), s.Files, s.Files-len(urls))
 }

@@ -1,0 +1,230 @@
+package dataset
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/drover-etl/drover/format"
+	"github.com/drover-etl/drover/storage"
+	"github.com/drover-etl/drover/types"
+)
+
+// Config says how to read a source's files as one table.
+type Config struct {
+	Format format.Format
+	// Path is the source path; partition directories are looked for below
+	// it (below the part before the first glob segment for a glob).
+	Path  string
+	Files []storage.Location
+	// Schema is the declared schema of the file columns (nil: infer).
+	Schema  *types.Schema
+	Options map[string]string
+	// Hive switches key=value discovery on or off; nil detects it.
+	Hive *bool
+	// PartitionTypes declares partition columns' types (others inferred).
+	PartitionTypes []types.Field
+}
+
+// Dataset is a source's table and files.
+type Dataset struct {
+	// Schema is the file columns, then PartitionColumns partition columns.
+	Schema           *types.Schema
+	PartitionColumns int
+	// Partitions holds each file's partition values (nil when none).
+	Partitions [][]types.Value
+	// MissingAsNull is set for a schema merged from several files: a
+	// column a file lacks reads as NULL there.
+	MissingAsNull bool
+}
+
+// Resolve discovers the partition columns and the file schema.
+func Resolve(ctx context.Context, cfg Config) (*Dataset, error) {
+	if len(cfg.Files) == 0 {
+		return nil, fmt.Errorf("dataset: no files")
+	}
+	ds := &Dataset{}
+	part, err := partitions(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	files, err := resolveSchema(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	ds.Schema, ds.MissingAsNull = files.schema, files.merged
+	if part != nil {
+		if err := checkNoClash(files, part.fields); err != nil {
+			return nil, err
+		}
+		ds.Schema = &types.Schema{Fields: append(append([]types.Field(nil), ds.Schema.Fields...), part.fields...)}
+		ds.PartitionColumns, ds.Partitions = len(part.fields), part.values
+	}
+	return ds, nil
+}
+
+// parts is the partition columns and every file's values.
+type parts struct {
+	fields []types.Field
+	values [][]types.Value
+}
+
+func partitions(ctx context.Context, cfg Config) (*parts, error) {
+	if cfg.Hive != nil && !*cfg.Hive {
+		return nil, nil
+	}
+	root, err := storage.Resolve(ctx, cfg.Path)
+	if err != nil {
+		return nil, err
+	}
+	base := baseKey(root.Key)
+	keys, segs, err := layout(base, cfg.Files)
+	if err != nil {
+		return nil, err
+	}
+	explicit := (cfg.Hive != nil && *cfg.Hive) || len(cfg.PartitionTypes) > 0
+	if len(keys) == 0 {
+		if explicit {
+			return nil, fmt.Errorf("%w: hive_partitioning is on but no file under %s sits in a key=value directory", ErrLayout, cfg.Path)
+		}
+		return nil, nil
+	}
+	fields, err := partitionFields(keys, segs, cfg)
+	if err != nil {
+		return nil, err
+	}
+	values, err := partitionValues(fields, segs, cfg.Files)
+	if err != nil {
+		return nil, err
+	}
+	return &parts{fields: fields, values: values}, nil
+}
+
+// partitionFields types each key: declared, else inferred from its values.
+func partitionFields(keys []string, segs [][]segment, cfg Config) ([]types.Field, error) {
+	declared := map[string]types.Type{}
+	for _, f := range cfg.PartitionTypes {
+		declared[strings.ToLower(f.Name)] = f.Type
+	}
+	fields := make([]types.Field, len(keys))
+	for i, k := range keys {
+		t, ok := declared[strings.ToLower(k)]
+		if !ok {
+			col := make([]segment, len(segs))
+			for j := range segs {
+				col[j] = segs[j][i]
+			}
+			t = inferType(col)
+		}
+		delete(declared, strings.ToLower(k))
+		fields[i] = types.Field{Name: k, Type: t, Nullable: true}
+	}
+	for _, f := range cfg.PartitionTypes {
+		if _, left := declared[strings.ToLower(f.Name)]; left {
+			return nil, fmt.Errorf("%w: partition_columns declares %q, but the directories under %s have keys [%s]", ErrLayout, f.Name, cfg.Path, strings.Join(keys, ", "))
+		}
+	}
+	return fields, nil
+}
+
+func partitionValues(fields []types.Field, segs [][]segment, files []storage.Location) ([][]types.Value, error) {
+	out := make([][]types.Value, len(segs))
+	for i, s := range segs {
+		out[i] = make([]types.Value, len(fields))
+		for j, f := range fields {
+			v, err := convert(s[j], f.Type)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", files[i].URL(), err)
+			}
+			out[i][j] = v
+		}
+	}
+	return out, nil
+}
+
+// schemaOf is the file columns' schema and how it was found.
+type schemaOf struct {
+	schema *types.Schema
+	merged bool
+	from   string // a file the schema was read from ("" when declared)
+	files  []fileSchema
+}
+
+// resolveSchema is the declared schema; else, for formats whose files carry
+// their schema (Parquet), the merge of every file's; else the first
+// file's, inferred.
+func resolveSchema(ctx context.Context, cfg Config) (*schemaOf, error) {
+	if cfg.Schema != nil {
+		return &schemaOf{schema: cfg.Schema}, nil
+	}
+	if _, ok := cfg.Format.(format.SelfDescribing); ok && len(cfg.Files) > 1 {
+		all, err := inferAll(ctx, cfg)
+		if err != nil {
+			return nil, err
+		}
+		s, err := mergeSchemas(all)
+		if err != nil {
+			return nil, err
+		}
+		return &schemaOf{schema: s, merged: true, files: all}, nil
+	}
+	first := cfg.Files[0]
+	s, err := cfg.Format.Infer(ctx, first, cfg.Options)
+	if err != nil {
+		return nil, fmt.Errorf("infer schema from %s: %w", first.URL(), err)
+	}
+	return &schemaOf{schema: s, from: first.URL(), files: []fileSchema{{url: first.URL(), schema: s}}}, nil
+}
+
+// inferParallel bounds the footers read at once (S3 round trips dominate).
+const inferParallel = 16
+
+func inferAll(ctx context.Context, cfg Config) ([]fileSchema, error) {
+	out := make([]fileSchema, len(cfg.Files))
+	errs := make([]error, len(cfg.Files))
+	sem := make(chan struct{}, inferParallel)
+	var wg sync.WaitGroup
+	for i, loc := range cfg.Files {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			s, err := cfg.Format.Infer(ctx, loc, cfg.Options)
+			if err != nil {
+				err = fmt.Errorf("infer schema from %s: %w", loc.URL(), err)
+			}
+			out[i], errs[i] = fileSchema{url: loc.URL(), schema: s}, err
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// checkNoClash rejects a file column named like a partition key: which of
+// the two a query means would be a guess.
+func checkNoClash(s *schemaOf, part []types.Field) error {
+	for _, p := range part {
+		for _, f := range s.files {
+			for _, c := range f.schema.Fields {
+				if strings.EqualFold(c.Name, p.Name) {
+					return fmt.Errorf("%w: column %q of %s is also a partition directory key; set hive_partitioning = false to read the files without partition columns", ErrLayout, c.Name, f.url)
+				}
+			}
+		}
+		if s.files == nil {
+			for _, c := range s.schema.Fields {
+				if strings.EqualFold(c.Name, p.Name) {
+					return fmt.Errorf("%w: declared column %q is also a partition directory key; set hive_partitioning = false to read the files without partition columns", ErrLayout, c.Name)
+				}
+			}
+		}
+	}
+	return nil
+}
