@@ -39,7 +39,9 @@ func TestWiden(t *testing.T) {
 func schemaOfFields(fields ...types.Field) *types.Schema { return types.NewSchema(fields...) }
 
 func TestMergeSchemas(t *testing.T) {
-	f := func(name string, t types.Type, null bool) types.Field { return types.Field{Name: name, Type: t, Nullable: null} }
+	f := func(name string, t types.Type, null bool) types.Field {
+		return types.Field{Name: name, Type: t, Nullable: null}
+	}
 	got, err := mergeSchemas([]fileSchema{
 		{"a.parquet", schemaOfFields(f("id", types.Int32Type, false), f("amt", types.DecimalOf(9, 2), false))},
 		{"b.parquet", schemaOfFields(f("ID", types.Int64Type, false), f("note", types.StringType, false), f("amt", types.DecimalOf(12, 4), false))},
