@@ -31,12 +31,13 @@ const partitionInput = `{"id":1,"region":"eu","day":"2026-11-20","k":1,"price":1
 
 const partitionSchema = `{ id = "int64", region = "string", day = "date", k = "int64", price = "decimal(9,2)", amt = "decimal(9,2)" }`
 
-// writePartitioned writes partitionInput as a dataset partitioned by
-// region, day, k and price in each format, plus the unpartitioned answer
-// as JSON lines in out/flat.
-func writePartitioned(t *testing.T, dir string) {
+// writePartitioned writes partitionInput (from local/in.jsonl) as a
+// dataset partitioned by region, day, k and price in each format under
+// parts (a local directory or an s3:// prefix), plus the unpartitioned
+// answer as JSON lines in local/flat.
+func writePartitioned(t *testing.T, local, parts string) {
 	t.Helper()
-	e2eutil.WriteFile(t, filepath.Join(dir, "in.jsonl"), partitionInput)
+	e2eutil.WriteFile(t, filepath.Join(local, "in.jsonl"), partitionInput)
 	var sinks strings.Builder
 	for _, f := range []string{"parquet", "csv", "jsonl"} {
 		fmt.Fprintf(&sinks, `
@@ -45,7 +46,7 @@ func writePartitioned(t *testing.T, dir string) {
     format       = "%[1]s"
     path         = "%[2]s/parts_%[1]s"
     partition_by = ["region", "day", "k", "price"]
-  }`, f, dir)
+  }`, f, parts)
 	}
 	job := fmt.Sprintf(`
 job "write" {
@@ -60,7 +61,7 @@ job "write" {
     format = "jsonl"
     path   = "%[1]s/flat"
   }
-}`, dir, partitionSchema, sinks.String())
+}`, local, partitionSchema, sinks.String())
 	if _, err := runJob(t, writeJob(t, t.TempDir(), job), runOpts{}); err != nil {
 		t.Fatal(err)
 	}
@@ -74,8 +75,15 @@ func TestPartitionedRoundTrip(t *testing.T) {
 		t.Skip("end-to-end")
 	}
 	dir := t.TempDir()
-	writePartitioned(t, dir)
-	want := jsonLines(t, filepath.Join(dir, "flat"))
+	checkRoundTrip(t, dir, dir)
+}
+
+// checkRoundTrip writes the dataset under parts and reads every format of
+// it back, comparing with the unpartitioned answer in local.
+func checkRoundTrip(t *testing.T, local, parts string) {
+	t.Helper()
+	writePartitioned(t, local, parts)
+	want := jsonLines(t, filepath.Join(local, "flat"))
 	if len(want) != 10 {
 		t.Fatalf("flat answer has %d rows", len(want))
 	}
@@ -99,13 +107,13 @@ job "read" {
   sink "out" {
     from   = "v"
     format = "jsonl"
-    path   = "%[2]s/back_%[1]s"
+    path   = "%[4]s/back_%[1]s"
   }
-}`, f, dir, schema)
+}`, f, parts, schema, local)
 			if _, err := runJob(t, writeJob(t, t.TempDir(), job), runOpts{}); err != nil {
 				t.Fatal(err)
 			}
-			got := jsonLines(t, filepath.Join(dir, "back_"+f))
+			got := jsonLines(t, filepath.Join(local, "back_"+f))
 			if strings.Join(got, "\n") != strings.Join(want, "\n") {
 				t.Errorf("read back:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 			}
@@ -123,7 +131,7 @@ func TestPartitionPruningOpensNoOtherFile(t *testing.T) {
 		t.Skip("end-to-end")
 	}
 	dir := t.TempDir()
-	writePartitioned(t, dir)
+	writePartitioned(t, dir, dir)
 	parts := filepath.Join(dir, "parts_parquet")
 	files := e2eutil.VisibleFiles(t, parts)
 	kept := 0
