@@ -159,7 +159,7 @@ func (s *sinkWriter) group(rec arrow.RecordBatch) ([]*partGroup, error) {
 func (s *sinkWriter) dirOf(rec arrow.RecordBatch, row int) string {
 	segs := make([]string, len(s.parts))
 	for i, p := range s.parts {
-		segs[i] = s.schema.Field(p).Name + "=" + HivePathValue(eval.ValueAt(rec.Column(p), row))
+		segs[i] = HivePathKey(s.schema.Field(p).Name) + "=" + HivePathValue(eval.ValueAt(rec.Column(p), row))
 	}
 	return strings.Join(segs, "/")
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/drover-etl/drover/expr/eval"
 	"github.com/drover-etl/drover/format"
+	"github.com/drover-etl/drover/format/dataset"
 	"github.com/drover-etl/drover/storage"
 	"github.com/drover-etl/drover/types"
 )
@@ -53,12 +54,16 @@ func lookup(name, key string) (format.Format, error) {
 	return format.Lookup(name)
 }
 
-// hiveParts extracts k=v directory segments of a relative key.
+// hiveParts extracts k=v directory segments of a relative key, unescaped
+// as a source reads them (NULL for Hive's NULL directory).
 func hiveParts(rel string) [][2]string {
 	var out [][2]string
 	segs := strings.Split(strings.Trim(rel, "/"), "/")
 	for _, s := range segs[:max(len(segs)-1, 0)] {
-		if k, v, ok := strings.Cut(s, "="); ok {
+		if k, v, null, ok := dataset.ParseDir(s); ok {
+			if null {
+				v = "NULL"
+			}
 			out = append(out, [2]string{k, v})
 		}
 	}

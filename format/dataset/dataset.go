@@ -80,6 +80,9 @@ func partitions(ctx context.Context, cfg Config) (*parts, error) {
 	}
 	base := baseKey(root.Key)
 	keys, segs, err := layout(base, cfg.Files)
+	if err != nil && cfg.Hive == nil {
+		return nil, fmt.Errorf("%w (set hive_partitioning = false to read the files without partition columns)", err)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -147,8 +150,7 @@ func partitionValues(fields []types.Field, segs [][]segment, files []storage.Loc
 type schemaOf struct {
 	schema *types.Schema
 	merged bool
-	from   string // a file the schema was read from ("" when declared)
-	files  []fileSchema
+	files  []fileSchema // the files it was read from (nil when declared)
 }
 
 // resolveSchema is the declared schema; else, for formats whose files carry
@@ -174,7 +176,7 @@ func resolveSchema(ctx context.Context, cfg Config) (*schemaOf, error) {
 	if err != nil {
 		return nil, fmt.Errorf("infer schema from %s: %w", first.URL(), err)
 	}
-	return &schemaOf{schema: s, from: first.URL(), files: []fileSchema{{url: first.URL(), schema: s}}}, nil
+	return &schemaOf{schema: s, files: []fileSchema{{url: first.URL(), schema: s}}}, nil
 }
 
 // inferParallel bounds the footers read at once (S3 round trips dominate).

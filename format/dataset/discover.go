@@ -28,18 +28,27 @@ func partitionDirs(base, key string) ([]segment, error) {
 	var out []segment
 	seen := map[string]bool{}
 	for _, d := range dirs {
-		k, v, ok := strings.Cut(d, "=")
-		if !ok || k == "" {
+		k, v, null, ok := ParseDir(d)
+		if !ok {
 			continue
 		}
-		k = unescape(k)
 		if seen[strings.ToLower(k)] {
 			return nil, fmt.Errorf("%w: key %q appears twice in one path", ErrLayout, k)
 		}
 		seen[strings.ToLower(k)] = true
-		out = append(out, segment{key: k, value: unescape(v), null: v == HiveNull})
+		out = append(out, segment{key: k, value: v, null: null})
 	}
 	return out, nil
+}
+
+// ParseDir reads one directory name as a Hive partition: key and value
+// unescaped, null for HiveNull; ok is false when it is not key=value.
+func ParseDir(dir string) (key, value string, null, ok bool) {
+	k, v, found := strings.Cut(dir, "=")
+	if !found || k == "" {
+		return "", "", false, false
+	}
+	return unescape(k), unescape(v), v == HiveNull, true
 }
 
 // unescape undoes Hive's %XX escaping; a '%' not followed by two hex
