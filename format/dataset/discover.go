@@ -22,7 +22,10 @@ type segment struct {
 // partitionDirs parses the key=value directories of key below base (the
 // file name itself is not a directory). Other directories are skipped.
 func partitionDirs(base, key string) ([]segment, error) {
-	rel := strings.TrimPrefix(key, base)
+	rel, below := strings.CutPrefix(key, base)
+	if !below {
+		return nil, nil // the path names this one file: no directory is below it
+	}
 	dirs := strings.Split(rel, "/")
 	dirs = dirs[:len(dirs)-1]
 	var out []segment

@@ -24,6 +24,7 @@ func TestPartitionDirs(t *testing.T) {
 		{"file name is no directory", "out/x=1.csv", nil, nil},
 		{"value with =", "out/e=a=b/f.csv", []segment{{key: "e", value: "a=b"}}, nil},
 		{"key twice", "out/a=1/A=2/f.csv", nil, ErrLayout},
+		{"not below the path", "other/a=1/f.csv", nil, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

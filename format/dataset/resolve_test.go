@@ -146,6 +146,11 @@ func TestResolveHiveSwitch(t *testing.T) {
 	if err != nil || ds.PartitionColumns != 0 {
 		t.Errorf("no directories: %v, %d partition columns", err, ds.PartitionColumns)
 	}
+	// A path naming one file inside a partition has no partition columns.
+	ds, _, err = resolve(t, Config{Format: f, Path: filepath.Join(dir, "day=1", "a.csv"), Options: opts})
+	if err != nil || ds.PartitionColumns != 0 {
+		t.Errorf("path of one file: %v, %d partition columns", err, ds.PartitionColumns)
+	}
 	// Partition directories inside the path itself are not columns.
 	ds, _, err = resolve(t, Config{Format: f, Path: filepath.Join(dir, "day=1"), Options: opts})
 	if err != nil || ds.PartitionColumns != 0 {
