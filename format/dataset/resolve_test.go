@@ -11,6 +11,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/drover-etl/drover/batch"
+	"github.com/drover-etl/drover/expr"
 	"github.com/drover-etl/drover/format"
 	_ "github.com/drover-etl/drover/format/csv"
 	"github.com/drover-etl/drover/format/csv/formattest"
@@ -231,6 +232,22 @@ func TestSchemaEvolutionParquet(t *testing.T) {
 		{"5000000000", "12.3456", "hi"},
 		{"4", "0.0001", "NULL"},
 	}, readAll(t, f, ds, locs, nil))
+	// Row-group statistics of the narrower file prune against the merged
+	// type: v1's int32 ids are all below the bound.
+	filter, err := expr.Bind(expr.Call(expr.FnGe, expr.Col("", "id"), expr.Lit(types.Int64Value(5_000_000_000))), ds.Schema, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Open(context.Background(), f, format.Split{URL: locs[0].URL()}, format.ReadOptions{Table: ds.Schema, Filters: []*expr.Expr{filter}, MissingAsNull: true}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := batch.ReadAll(context.Background(), r)
+	r.Close()
+	if err != nil || len(formattest.Rows(t, recs)) != 0 {
+		t.Errorf("v1 with id >= 5e9: %v, %d rows read, want its row group pruned", err, len(formattest.Rows(t, recs)))
+	}
+	formattest.Release(recs)
 	// count(*) over a column only v2 has: v1's rows still count.
 	if got := readAll(t, f, ds, locs, []int{2}); len(got) != 4 {
 		t.Errorf("absent-column projection read %d rows, want 4", len(got))
