@@ -288,7 +288,31 @@ func TestDeclaredSchemaMissingColumnFails(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = Open(context.Background(), f, format.Split{URL: locs[0].URL()}, format.ReadOptions{Table: ds.Schema}, 0)
-	if err == nil || !contains(err.Error(), `"idd"`) || !contains(err.Error(), "a.parquet") {
-		t.Errorf("err = %v, want one naming the column and the file", err)
+	if err == nil || !contains(err.Error(), `"idd"`) || !contains(err.Error(), "a.parquet") || !contains(err.Error(), "missing_columns") {
+		t.Errorf("err = %v, want one naming the column, the file and the option", err)
+	}
+	// The source option reads it as NULL instead.
+	opts := map[string]string{"missing_columns": "null"}
+	if err := f.CheckOptions(opts, false); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Open(context.Background(), f, format.Split{URL: locs[0].URL()}, format.ReadOptions{Table: ds.Schema, Options: opts}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := batch.ReadAll(context.Background(), r)
+	r.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	formattest.Equal(t, [][]string{{"1", "NULL"}}, formattest.Rows(t, recs))
+	formattest.Release(recs)
+	for _, bad := range []map[string]string{{"missing_columns": "zero"}, {"compression": "zstd"}} {
+		if err := f.CheckOptions(bad, false); err == nil {
+			t.Errorf("source options %v accepted", bad)
+		}
+	}
+	if err := f.CheckOptions(opts, true); err == nil || !contains(err.Error(), "source option") {
+		t.Errorf("missing_columns on a sink: err = %v", err)
 	}
 }

@@ -91,13 +91,21 @@ func newPlan(url string, fc *fileColumns, ro format.ReadOptions) (*plan, error) 
 	}
 	p.props.BatchSize = int64(p.batchRows)
 	slotOf := map[int]int{}
+	missingAsNull, err := parseReadOptions(ro.Options)
+	if err != nil {
+		return nil, err
+	}
+	missingAsNull = missingAsNull || ro.MissingAsNull
 	for _, c := range projection(ro) {
 		tf := ro.Table.Fields[c]
 		sf, err := fc.lookup(tf.Name)
-		if err != nil && ro.MissingAsNull && !fc.has(tf.Name) {
+		if err != nil && missingAsNull && !fc.has(tf.Name) {
 			// An older file of a dataset that added the column later.
 			p.cols = append(p.cols, outColumn{name: tf.Name, target: tf.Type, slot: absent, nullable: true})
 			continue
+		}
+		if err != nil && !fc.has(tf.Name) {
+			return nil, fmt.Errorf("parquet: %s: %w (a source option missing_columns = \"null\" reads it as NULL)", url, err)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("parquet: %s: %w", url, err)
