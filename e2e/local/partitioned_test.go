@@ -17,19 +17,23 @@ import (
 // partitionInput has a row for every awkward partition value: path
 // characters, '=', '%', quotes, spaces, non-ASCII, the empty string and
 // NULL in the string key; NULL dates and integers; decimals.
-const partitionInput = `{"id":1,"region":"eu","day":"2026-11-20","k":1,"price":12.5,"amt":1.25}
-{"id":2,"region":"eu","day":"2026-11-20","k":1,"price":12.5,"amt":2.5}
-{"id":3,"region":"eu","day":"2026-11-21","k":2,"price":-0.07,"amt":3}
-{"id":4,"region":"a/b","day":"2026-11-20","k":1,"price":1,"amt":4}
-{"id":5,"region":"x=y","day":"2026-11-20","k":-3,"price":1,"amt":5}
-{"id":6,"region":"50%","day":null,"k":1,"price":1,"amt":6}
-{"id":7,"region":"","day":"2026-11-20","k":null,"price":1,"amt":7}
-{"id":8,"region":null,"day":"2026-11-22","k":1,"price":null,"amt":8}
-{"id":9,"region":"sp ace ü'\"#?*:[]^\\","day":"2026-11-20","k":1,"price":1,"amt":null}
-{"id":10,"region":"007","day":"1969-12-31","k":9000000000,"price":1234567.89,"amt":10}
+// partitionInput has a row for every awkward partition value: path
+// characters, '=', '%', quotes, spaces, non-ASCII, the empty string and
+// NULL in the string key; NULL dates, integers, timestamps, bools and
+// floats; negative, fractional and large numbers; decimals.
+const partitionInput = `{"id":1,"region":"eu","day":"2026-11-20","k":1,"price":12.5,"ts":"2026-11-20 10:11:12.5","b":true,"f":0.1,"amt":1.25}
+{"id":2,"region":"eu","day":"2026-11-20","k":1,"price":12.5,"ts":"2026-11-20 10:11:12.5","b":true,"f":0.1,"amt":2.5}
+{"id":3,"region":"eu","day":"2026-11-21","k":2,"price":-0.07,"ts":"1969-12-31 23:59:59.999999","b":false,"f":2,"amt":3}
+{"id":4,"region":"a/b","day":"2026-11-20","k":1,"price":1,"ts":null,"b":null,"f":-1e21,"amt":4}
+{"id":5,"region":"x=y","day":"2026-11-20","k":-3,"price":1,"ts":"2026-11-20 00:00:00","b":true,"f":null,"amt":5}
+{"id":6,"region":"50%","day":null,"k":1,"price":1,"ts":"2026-11-20 10:11:12.5","b":true,"f":0.1,"amt":6}
+{"id":7,"region":"","day":"2026-11-20","k":null,"price":1,"ts":"2026-11-20 10:11:12.5","b":true,"f":0.1,"amt":7}
+{"id":8,"region":null,"day":"2026-11-22","k":1,"price":null,"ts":"2026-11-20 10:11:12.5","b":true,"f":0.1,"amt":8}
+{"id":9,"region":"sp ace ü'\"#?*:[]^\\","day":"2026-11-20","k":1,"price":1,"ts":"2026-11-20 10:11:12.5","b":true,"f":0.1,"amt":null}
+{"id":10,"region":"007","day":"1969-12-31","k":9000000000,"price":1234567.89,"ts":"2026-11-20 10:11:12.5","b":true,"f":0.1,"amt":10}
 `
 
-const partitionSchema = `{ id = "int64", region = "string", day = "date", k = "int64", price = "decimal(9,2)", amt = "decimal(9,2)" }`
+const partitionSchema = `{ id = "int64", region = "string", day = "date", k = "int64", price = "decimal(9,2)", ts = "timestamp", b = "bool", f = "float64", amt = "decimal(9,2)" }`
 
 // writePartitioned writes partitionInput (from local/in.jsonl) as a
 // dataset partitioned by region, day, k and price in each format under
@@ -45,7 +49,7 @@ func writePartitioned(t *testing.T, local, parts string) {
     from         = "in"
     format       = "%[1]s"
     path         = "%[2]s/parts_%[1]s"
-    partition_by = ["region", "day", "k", "price"]
+    partition_by = ["region", "day", "k", "price", "ts", "b", "f"]
   }`, f, parts)
 	}
 	job := fmt.Sprintf(`
@@ -98,11 +102,11 @@ job "read" {
   source "back" {
     format            = "%[1]s"
     path              = "%[2]s/parts_%[1]s/"
-    partition_columns = { price = "decimal(9,2)" } # region, day, k inferred
+    partition_columns = { price = "decimal(9,2)", b = "bool" } # region, day, k, ts, f inferred
     %[3]s
   }
   view "v" {
-    sql = "SELECT id, region, day, k, price, amt FROM back"
+    sql = "SELECT id, region, day, k, price, ts, b, f, amt FROM back"
   }
   sink "out" {
     from   = "v"
