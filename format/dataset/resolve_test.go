@@ -15,6 +15,7 @@ import (
 	"github.com/drover-etl/drover/format"
 	_ "github.com/drover-etl/drover/format/csv"
 	"github.com/drover-etl/drover/format/csv/formattest"
+	_ "github.com/drover-etl/drover/format/jsonl"
 	_ "github.com/drover-etl/drover/format/parquet"
 	"github.com/drover-etl/drover/storage"
 	"github.com/drover-etl/drover/types"
@@ -314,5 +315,33 @@ func TestDeclaredSchemaMissingColumnFails(t *testing.T) {
 	}
 	if err := f.CheckOptions(opts, true); err == nil || !contains(err.Error(), "source option") {
 		t.Errorf("missing_columns on a sink: err = %v", err)
+	}
+}
+
+// TestPartitionOnlyProjection: a scan that needs no file column (count(*)
+// grouped by a partition column) still gets one row per file row, in
+// every format.
+func TestPartitionOnlyProjection(t *testing.T) {
+	bodies := map[string]string{
+		"csv":     "id\n1\n2\n3\n",
+		"jsonl":   "{\"id\":1}\n{\"id\":2}\n{\"id\":3}\n",
+		"parquet": "",
+	}
+	for name, body := range bodies {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, "k=x", "f."+name)
+			if name == "parquet" {
+				writeParquet(t, path, []types.Field{fld("id", types.Int64Type)}, []any{1}, []any{2}, []any{3})
+			} else {
+				formattest.Put(t, path, []byte(body))
+			}
+			f := lookup(t, name)
+			ds, locs, err := resolve(t, Config{Format: f, Path: dir})
+			if err != nil {
+				t.Fatal(err)
+			}
+			formattest.Equal(t, [][]string{{"x"}, {"x"}, {"x"}}, readAll(t, f, ds, locs, []int{1}))
+		})
 	}
 }
