@@ -130,14 +130,24 @@ func partitionFields(keys []string, segs [][]segment, cfg Config) ([]types.Field
 	return fields, nil
 }
 
+// partitionValues converts every file's directory values; each distinct
+// value is converted once (many files share a partition).
 func partitionValues(fields []types.Field, segs [][]segment, files []storage.Location) ([][]types.Value, error) {
 	out := make([][]types.Value, len(segs))
+	seen := make([]map[segment]types.Value, len(fields))
+	for j := range seen {
+		seen[j] = map[segment]types.Value{}
+	}
 	for i, s := range segs {
 		out[i] = make([]types.Value, len(fields))
 		for j, f := range fields {
-			v, err := convert(s[j], f.Type)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", files[i].URL(), err)
+			v, ok := seen[j][s[j]]
+			if !ok {
+				var err error
+				if v, err = convert(s[j], f.Type); err != nil {
+					return nil, fmt.Errorf("%s: %w", files[i].URL(), err)
+				}
+				seen[j][s[j]] = v
 			}
 			out[i][j] = v
 		}
