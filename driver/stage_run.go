@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/drover-etl/drover/metrics"
 	"github.com/drover-etl/drover/plan/physical"
 	"github.com/drover-etl/drover/stage"
 	"github.com/drover-etl/drover/task"
@@ -46,8 +47,10 @@ func (s *scheduler) runStage(ctx context.Context, st *stage.Stage) error {
 	}
 	wg.Wait()
 	if err := firstError(errs); err != nil {
+		metrics.DriverStages.WithLabelValues("failed").Inc()
 		return err
 	}
+	metrics.DriverStages.WithLabelValues("succeeded").Inc()
 	s.mu.Lock()
 	s.stageSt[st.ID].Wall = time.Since(start)
 	stats := *s.stageSt[st.ID]
@@ -104,6 +107,7 @@ func (s *scheduler) runTask(ctx context.Context, st *stage.Stage, p int, sample 
 		spec := s.spec(st, p, s.nextAttempt(st.ID, p), sample)
 		res, err := s.dispatch(ctx, spec)
 		s.countAttempt(st.ID)
+		countResult(ctx, err)
 		if err == nil {
 			return res, nil
 		}
@@ -152,13 +156,45 @@ func (s *scheduler) countAttempt(stageID int) {
 
 // dispatch waits for a free slot and runs the task there.
 func (s *scheduler) dispatch(ctx context.Context, spec *task.Spec) (*task.Result, error) {
+	pending := metrics.DriverTasks.WithLabelValues("pending")
+	pending.Inc()
 	select {
 	case s.sem <- struct{}{}:
+		pending.Dec()
 	case <-ctx.Done():
+		pending.Dec()
 		return nil, context.Cause(ctx)
 	}
-	defer func() { <-s.sem }()
+	running := metrics.DriverTasks.WithLabelValues("running")
+	running.Inc()
+	defer func() {
+		running.Dec()
+		<-s.sem
+	}()
 	return s.cfg.Executor.Run(ctx, spec)
+}
+
+// countResult adds a finished attempt to drover_driver_task_attempts_total.
+func countResult(ctx context.Context, err error) {
+	metrics.DriverTaskAttempts.WithLabelValues(attemptResult(ctx, err)).Inc()
+}
+
+func attemptResult(ctx context.Context, err error) string {
+	switch {
+	case err == nil:
+		return "succeeded"
+	case ctx.Err() != nil:
+		return "canceled"
+	case errors.Is(err, task.ErrExecutorLost):
+		return "lost"
+	}
+	switch task.ClassOf(err) {
+	case task.Fatal:
+		return "fatal"
+	case task.FetchFailed:
+		return "fetch_failed"
+	}
+	return "failed"
 }
 
 // spec builds the task spec for one attempt.

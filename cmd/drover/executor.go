@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -47,15 +46,14 @@ func executorCmd() *cobra.Command {
 			// The driver hands the run's token over in the environment (from
 			// a Nomad variable), never on the command line.
 			srv := remote.NewServer(rt, slots, os.Getenv("DROVER_EXECUTOR_TOKEN"))
-			hs := &http.Server{Addr: health, Handler: healthMux(srv)}
-			go func() {
-				if err := hs.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
-					fmt.Fprintln(os.Stderr, "drover executor: health endpoint:", err)
-				}
-			}()
+			// /health for Consul's check, /metrics for Prometheus.
+			hs, _, err := serveMetrics(health, map[string]http.Handler{"/health": srv.HealthHandler()})
+			if err != nil {
+				return err
+			}
 			errc := make(chan error, 1)
 			go func() { errc <- srv.Serve(lis) }()
-			fmt.Fprintf(cmd.ErrOrStderr(), "drover executor %s serving on %s (health %s, %d slots)\n", name, lis.Addr(), health, slots)
+			fmt.Fprintf(cmd.ErrOrStderr(), "drover executor %s serving on %s (health and metrics %s, %d slots)\n", name, lis.Addr(), health, slots)
 			select {
 			case <-cmd.Context().Done():
 			case <-srv.Stopped():
@@ -68,7 +66,7 @@ func executorCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&listen, "listen", "127.0.0.1:7420", "gRPC address to serve tasks on")
-	cmd.Flags().StringVar(&health, "health", "127.0.0.1:7421", "HTTP address of the /health endpoint")
+	cmd.Flags().StringVar(&health, "health", "127.0.0.1:7421", "HTTP address of the /health and /metrics (Prometheus) endpoints")
 	cmd.Flags().IntVar(&slots, "slots", 2, "tasks to run at once")
 	cmd.Flags().StringVar(&name, "name", "", "executor name in logs and metrics (default: host name)")
 	cmd.Flags().StringVar(&tempDir, "temp-dir", "", "directory for sort spill files (default: the OS temp dir)")
@@ -76,12 +74,6 @@ func executorCmd() *cobra.Command {
 	cmd.Flags().DurationVar(&delay, "chaos-task-delay", 0, "hold each task this long before running it (fault-injection tests)")
 	cmd.Flags().MarkHidden("chaos-task-delay")
 	return cmd
-}
-
-func healthMux(srv *remote.Server) http.Handler {
-	mux := http.NewServeMux()
-	mux.Handle("/health", srv.HealthHandler())
-	return mux
 }
 
 // startExecutorPlugins starts the plugins the driver shipped (nil when

@@ -13,6 +13,7 @@ import (
 	"github.com/drover-etl/drover/engine"
 	"github.com/drover-etl/drover/jobspec"
 	"github.com/drover-etl/drover/progress"
+	"github.com/drover-etl/drover/s3cost"
 	"github.com/drover-etl/drover/storage"
 	"github.com/drover-etl/drover/udfhost"
 )
@@ -28,6 +29,7 @@ var (
 type clusterFlags struct {
 	cfg        cluster.Config
 	shuffleDir string
+	obs        observeFlags
 }
 
 func (f *clusterFlags) register(cmd *cobra.Command) {
@@ -46,10 +48,11 @@ func (f *clusterFlags) register(cmd *cobra.Command) {
 	// --executor-arg=--chaos-task-delay=2s to stop a node mid-job.
 	cmd.Flags().StringArrayVar(&f.cfg.ExtraArgs, "executor-arg", nil, "extra argument for every executor's command line (repeatable)")
 	cmd.Flags().MarkHidden("executor-arg")
+	f.obs.register(cmd)
 }
 
 // runOnCluster runs a compiled job on executors registered with Nomad.
-func runOnCluster(ctx context.Context, cmd *cobra.Command, c *engine.Compiled, f clusterFlags) error {
+func runOnCluster(ctx context.Context, cmd *cobra.Command, c *engine.Compiled, f clusterFlags, prices s3cost.Prices) error {
 	if f.shuffleDir == "" {
 		return fmt.Errorf("cluster mode needs --shuffle-dir (or DROVER_SHUFFLE_DIR), e.g. s3://bucket/drover-shuffle")
 	}
@@ -84,7 +87,7 @@ func runOnCluster(ctx context.Context, cmd *cobra.Command, c *engine.Compiled, f
 	if err != nil {
 		return fmt.Errorf("job %q failed: %w", c.Job.Name, err)
 	}
-	progress.Summary(cmd.OutOrStdout(), sum)
+	progress.Summary(cmd.OutOrStdout(), sum, prices)
 	return nil
 }
 
@@ -100,7 +103,12 @@ func submitCmd(use, short string) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			path, cleanup, err := fetchJobFile(cmd.Context(), args[0])
+			ctx, prices, stopMetrics, err := cf.obs.start(cmd.Context(), cmd)
+			if err != nil {
+				return err
+			}
+			defer stopMetrics()
+			path, cleanup, err := fetchJobFile(ctx, args[0])
 			if err != nil {
 				return err
 			}
@@ -112,12 +120,12 @@ func submitCmd(use, short string) *cobra.Command {
 			if opts.Parallelism == 0 {
 				opts.Parallelism = clusterSlots(cf.cfg, job)
 			}
-			c, err := engine.CompileJob(cmd.Context(), job, opts)
+			c, err := engine.CompileJob(ctx, job, opts)
 			if err != nil {
 				return err
 			}
 			defer c.Close()
-			return runOnCluster(cmd.Context(), cmd, c, cf)
+			return runOnCluster(ctx, cmd, c, cf, prices)
 		},
 	}
 	jf.register(cmd)
