@@ -44,7 +44,9 @@ type Scaler interface {
 	Demand(ctx context.Context, tasks int) error
 }
 
-// StageStats summarizes one stage of a finished run.
+// StageStats summarizes one stage of a finished run. Metrics sums the
+// successful attempts, except S3, which also counts the failed attempts
+// whose executor reported them (S3 bills those too).
 type StageStats struct {
 	ID       int
 	Tasks    int

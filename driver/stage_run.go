@@ -111,6 +111,7 @@ func (s *scheduler) runTask(ctx context.Context, st *stage.Stage, p int, sample 
 		if err == nil {
 			return res, nil
 		}
+		s.recordFailedS3(st.ID, err)
 		if ctx.Err() != nil {
 			return nil, context.Cause(ctx)
 		}
@@ -146,6 +147,18 @@ func (s *scheduler) nextAttempt(stageID, p int) int {
 	a := s.attempts[k]
 	s.attempts[k] = a + 1
 	return a
+}
+
+// recordFailedS3 adds a failed attempt's S3 requests, when its executor
+// reported them, to its stage: S3 bills them as well.
+func (s *scheduler) recordFailedS3(stageID int, err error) {
+	m, ok := task.MetricsOf(err)
+	if !ok {
+		return
+	}
+	s.mu.Lock()
+	s.stageSt[stageID].Metrics.S3.Add(m.S3)
+	s.mu.Unlock()
 }
 
 func (s *scheduler) countAttempt(stageID int) {

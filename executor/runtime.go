@@ -41,6 +41,10 @@ func (rt *Runtime) Run(ctx context.Context, spec *task.Spec) (res *task.Result, 
 	defer func() {
 		metrics.ExecutorTasksRunning.Dec()
 		observeTask(ctx, spec, res, err)
+		if err != nil {
+			// A failed attempt's requests are billed too.
+			err = task.WithMetrics(err, task.Metrics{S3: rec.Usage(), Duration: time.Since(start), Executor: rt.Name})
+		}
 	}()
 	defer func() {
 		if r := recover(); r != nil {
