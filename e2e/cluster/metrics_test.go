@@ -186,6 +186,7 @@ func TestRunCLIPrintsS3Cost(t *testing.T) {
 	if err != nil {
 		t.Fatalf("drover run: %v\n%s", err, out)
 	}
+	t.Logf("drover run:\n%s", out)
 	for _, want := range []string{"S3 requests and estimated cost (PUT $1, GET $0.5, LIST $0.005, DELETE free per 1,000 requests):",
 		"   driver ", "    total ", "estimated S3 cost of this run: $"} {
 		if !strings.Contains(string(out), want) {
