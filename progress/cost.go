@@ -56,5 +56,5 @@ func (r CostReport) Print(w io.Writer) {
 			u.Put.Requests, Bytes(u.Put.Bytes), u.List.Requests, u.Delete.Requests, u.Errors, u.Retries, s3cost.Dollars(l.Dollars))
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "estimated S3 cost of this run: %s\n", s3cost.Dollars(r.Total.Dollars))
+	fmt.Fprintf(w, "estimated S3 cost of this run: %s (%d requests)\n", s3cost.Dollars(r.Total.Dollars), r.Total.Usage.Requests())
 }

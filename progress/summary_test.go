@@ -54,7 +54,7 @@ func TestSummaryPrintsCostTable(t *testing.T) {
 		"GET  GET bytes   PUT",
 		"stage 0  100000    4.0 MiB  1000",
 		"driver       0        0 B     3",
-		"estimated S3 cost of this run: $0.0461",
+		"estimated S3 cost of this run: $0.0461 (101287 requests)",
 		"job finished in 1s",
 	} {
 		if !strings.Contains(out, want) {

@@ -136,14 +136,17 @@ func (p Prices) Describe() string {
 	return s
 }
 
-// Dollars renders an estimate: four decimals, and "<$0.0001" for a
-// non-zero amount that would round to nothing.
+// Dollars renders an estimate: four decimals from a cent up; below that,
+// two significant digits (a small job's cost is small, not nothing).
 func Dollars(x float64) string {
 	switch {
 	case x == 0:
 		return "$0"
-	case x < 0.00005:
-		return "<$0.0001"
+	case x < 1e-9:
+		return "<$0.000000001"
+	case x >= 0.01:
+		return fmt.Sprintf("$%.4f", x)
 	}
-	return fmt.Sprintf("$%.4f", x)
+	decimals := 1 - int(math.Floor(math.Log10(x)))
+	return "$" + strconv.FormatFloat(x, 'f', decimals, 64)
 }

@@ -165,7 +165,8 @@ func TestDollars(t *testing.T) {
 	tests := []struct {
 		x    float64
 		want string
-	}{{0, "$0"}, {0.00001, "<$0.0001"}, {0.00005, "$0.0001"}, {0.0123456, "$0.0123"}, {12.5, "$12.5000"}}
+	}{{0, "$0"}, {1e-12, "<$0.000000001"}, {8e-7, "$0.00000080"}, {0.000108, "$0.00011"}, {0.0099, "$0.0099"},
+		{0.0123456, "$0.0123"}, {12.5, "$12.5000"}}
 	for _, tt := range tests {
 		if got := Dollars(tt.x); got != tt.want {
 			t.Errorf("Dollars(%v) = %q, want %q", tt.x, got, tt.want)
