@@ -101,6 +101,7 @@ func Run(ctx context.Context, g *stage.Graph, cfg Config) (sum *Summary, err err
 			sum.Driver = rec.Usage()
 		}
 	}()
+	cfg.Executor = observedExecutor{cfg.Executor}
 	s := newScheduler(g, cfg)
 	sinks, err := s.prepareSinks(ctx)
 	if err != nil {

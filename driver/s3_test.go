@@ -31,6 +31,7 @@ func (e *s3Exec) Run(ctx context.Context, spec *task.Spec) (*task.Result, error)
 
 func TestStageS3CountsFailedAttempts(t *testing.T) {
 	failed := promtest.ToFloat64(metrics.DriverTaskAttempts.WithLabelValues("failed"))
+	succeeded := promtest.ToFloat64(metrics.DriverTaskAttempts.WithLabelValues("succeeded"))
 	sum, err := Run(context.Background(), twoStageGraph(), Config{Executor: &s3Exec{fakeExec{slots: 2}}})
 	if err != nil {
 		t.Fatal(err)
@@ -47,6 +48,14 @@ func TestStageS3CountsFailedAttempts(t *testing.T) {
 	}
 	if d := promtest.ToFloat64(metrics.DriverTaskAttempts.WithLabelValues("failed")) - failed; d != 1 {
 		t.Errorf("drover_driver_task_attempts_total{result=failed} grew by %v, want 1", d)
+	}
+	if d := promtest.ToFloat64(metrics.DriverTaskAttempts.WithLabelValues("succeeded")) - succeeded; d != 5 {
+		t.Errorf("drover_driver_task_attempts_total{result=succeeded} grew by %v, want 5", d)
+	}
+	for _, state := range []string{"pending", "running"} {
+		if v := promtest.ToFloat64(metrics.DriverTasks.WithLabelValues(state)); v != 0 {
+			t.Errorf("drover_driver_tasks{state=%q} = %v after the run, want 0", state, v)
+		}
 	}
 }
 

@@ -105,13 +105,11 @@ func (s *scheduler) runTask(ctx context.Context, st *stage.Stage, p int, sample 
 	failures, losses := 0, 0
 	for {
 		spec := s.spec(st, p, s.nextAttempt(st.ID, p), sample)
-		res, err := s.dispatch(ctx, spec)
+		res, err := s.dispatchCounted(ctx, spec)
 		s.countAttempt(st.ID)
-		countResult(ctx, err)
 		if err == nil {
 			return res, nil
 		}
-		s.recordFailedS3(st.ID, err)
 		if ctx.Err() != nil {
 			return nil, context.Cause(ctx)
 		}
@@ -149,18 +147,6 @@ func (s *scheduler) nextAttempt(stageID, p int) int {
 	return a
 }
 
-// recordFailedS3 adds a failed attempt's S3 requests, when its executor
-// reported them, to its stage: S3 bills them as well.
-func (s *scheduler) recordFailedS3(stageID int, err error) {
-	m, ok := task.MetricsOf(err)
-	if !ok {
-		return
-	}
-	s.mu.Lock()
-	s.stageSt[stageID].Metrics.S3.Add(m.S3)
-	s.mu.Unlock()
-}
-
 func (s *scheduler) countAttempt(stageID int) {
 	s.mu.Lock()
 	s.stageSt[stageID].Attempts++
@@ -169,45 +155,13 @@ func (s *scheduler) countAttempt(stageID int) {
 
 // dispatch waits for a free slot and runs the task there.
 func (s *scheduler) dispatch(ctx context.Context, spec *task.Spec) (*task.Result, error) {
-	pending := metrics.DriverTasks.WithLabelValues("pending")
-	pending.Inc()
 	select {
 	case s.sem <- struct{}{}:
-		pending.Dec()
 	case <-ctx.Done():
-		pending.Dec()
 		return nil, context.Cause(ctx)
 	}
-	running := metrics.DriverTasks.WithLabelValues("running")
-	running.Inc()
-	defer func() {
-		running.Dec()
-		<-s.sem
-	}()
+	defer func() { <-s.sem }()
 	return s.cfg.Executor.Run(ctx, spec)
-}
-
-// countResult adds a finished attempt to drover_driver_task_attempts_total.
-func countResult(ctx context.Context, err error) {
-	metrics.DriverTaskAttempts.WithLabelValues(attemptResult(ctx, err)).Inc()
-}
-
-func attemptResult(ctx context.Context, err error) string {
-	switch {
-	case err == nil:
-		return "succeeded"
-	case ctx.Err() != nil:
-		return "canceled"
-	case errors.Is(err, task.ErrExecutorLost):
-		return "lost"
-	}
-	switch task.ClassOf(err) {
-	case task.Fatal:
-		return "fatal"
-	case task.FetchFailed:
-		return "fetch_failed"
-	}
-	return "failed"
 }
 
 // spec builds the task spec for one attempt.

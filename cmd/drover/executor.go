@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/drover-etl/drover/executor"
+	"github.com/drover-etl/drover/metrics"
 	"github.com/drover-etl/drover/remote"
 	"github.com/drover-etl/drover/udfhost"
 )
@@ -46,14 +48,15 @@ func executorCmd() *cobra.Command {
 			// The driver hands the run's token over in the environment (from
 			// a Nomad variable), never on the command line.
 			srv := remote.NewServer(rt, slots, os.Getenv("DROVER_EXECUTOR_TOKEN"))
-			// /health for Consul's check, /metrics for Prometheus.
-			hs, _, err := serveMetrics(health, map[string]http.Handler{"/health": srv.HealthHandler()})
-			if err != nil {
-				return err
-			}
+			hs := &http.Server{Addr: health, Handler: healthMux(srv)}
+			go func() {
+				if err := hs.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+					fmt.Fprintln(os.Stderr, "drover executor: health endpoint:", err)
+				}
+			}()
 			errc := make(chan error, 1)
 			go func() { errc <- srv.Serve(lis) }()
-			fmt.Fprintf(cmd.ErrOrStderr(), "drover executor %s serving on %s (health and metrics %s, %d slots)\n", name, lis.Addr(), health, slots)
+			fmt.Fprintf(cmd.ErrOrStderr(), "drover executor %s serving on %s (health %s, %d slots)\n", name, lis.Addr(), health, slots)
 			select {
 			case <-cmd.Context().Done():
 			case <-srv.Stopped():
@@ -74,6 +77,15 @@ func executorCmd() *cobra.Command {
 	cmd.Flags().DurationVar(&delay, "chaos-task-delay", 0, "hold each task this long before running it (fault-injection tests)")
 	cmd.Flags().MarkHidden("chaos-task-delay")
 	return cmd
+}
+
+// healthMux serves /health for Consul's check and /metrics for
+// Prometheus (registered in Consul as cluster.MetricsService).
+func healthMux(srv *remote.Server) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/health", srv.HealthHandler())
+	mux.Handle("/metrics", metrics.Handler())
+	return mux
 }
 
 // startExecutorPlugins starts the plugins the driver shipped (nil when

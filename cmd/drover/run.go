@@ -47,7 +47,7 @@ func (f *jobFlags) options() (engine.Options, error) {
 func runCmd() *cobra.Command {
 	var jf jobFlags
 	var diag runDiagnostics
-	var obs observeFlags
+	var mf metricsFlags
 	var memory int64
 	cmd := &cobra.Command{
 		Use:   "run JOB.hcl",
@@ -63,30 +63,30 @@ func runCmd() *cobra.Command {
 				return err
 			}
 			defer stopProfile()
-			ctx, prices, stopMetrics, err := obs.start(cmd.Context(), cmd)
+			stopMetrics, err := mf.start(cmd)
 			if err != nil {
 				return err
 			}
 			defer stopMetrics()
-			c, err := engine.Compile(ctx, args[0], opts)
+			c, err := engine.Compile(cmd.Context(), args[0], opts)
 			if err != nil {
 				return err
 			}
 			defer c.Close()
 			exec := executor.NewLocal(c.WithPlugins(&executor.Runtime{Name: "local"}), jf.parallelism)
 			prog := progress.New(cmd.ErrOrStderr())
-			sum, err := engine.Run(ctx, c, exec, engine.RunOptions{Progress: prog, MemoryBytes: memory})
+			sum, err := engine.Run(cmd.Context(), c, exec, engine.RunOptions{Progress: prog, MemoryBytes: memory})
 			progress.Wait(prog)
 			if err != nil {
 				return fmt.Errorf("job %q failed: %w", c.Job.Name, err)
 			}
-			progress.Summary(cmd.OutOrStdout(), sum, prices)
-			return diag.writeMetrics(c, sum, prices)
+			progress.Summary(cmd.OutOrStdout(), sum, mf.parsed)
+			return diag.writeMetrics(c, sum, mf.parsed)
 		},
 	}
 	jf.register(cmd)
 	diag.register(cmd)
-	obs.register(cmd)
+	mf.register(cmd)
 	cmd.Flags().Int64Var(&memory, "task-memory", 0, "bytes a task may buffer for sorting before it spills to disk (default 512 MiB)")
 	return cmd
 }

@@ -13,7 +13,6 @@ import (
 	"github.com/drover-etl/drover/engine"
 	"github.com/drover-etl/drover/jobspec"
 	"github.com/drover-etl/drover/progress"
-	"github.com/drover-etl/drover/s3cost"
 	"github.com/drover-etl/drover/storage"
 	"github.com/drover-etl/drover/udfhost"
 )
@@ -29,7 +28,7 @@ var (
 type clusterFlags struct {
 	cfg        cluster.Config
 	shuffleDir string
-	obs        observeFlags
+	metrics    metricsFlags
 }
 
 func (f *clusterFlags) register(cmd *cobra.Command) {
@@ -48,11 +47,11 @@ func (f *clusterFlags) register(cmd *cobra.Command) {
 	// --executor-arg=--chaos-task-delay=2s to stop a node mid-job.
 	cmd.Flags().StringArrayVar(&f.cfg.ExtraArgs, "executor-arg", nil, "extra argument for every executor's command line (repeatable)")
 	cmd.Flags().MarkHidden("executor-arg")
-	f.obs.register(cmd)
+	f.metrics.register(cmd)
 }
 
 // runOnCluster runs a compiled job on executors registered with Nomad.
-func runOnCluster(ctx context.Context, cmd *cobra.Command, c *engine.Compiled, f clusterFlags, prices s3cost.Prices) error {
+func runOnCluster(ctx context.Context, cmd *cobra.Command, c *engine.Compiled, f clusterFlags) error {
 	if f.shuffleDir == "" {
 		return fmt.Errorf("cluster mode needs --shuffle-dir (or DROVER_SHUFFLE_DIR), e.g. s3://bucket/drover-shuffle")
 	}
@@ -87,7 +86,7 @@ func runOnCluster(ctx context.Context, cmd *cobra.Command, c *engine.Compiled, f
 	if err != nil {
 		return fmt.Errorf("job %q failed: %w", c.Job.Name, err)
 	}
-	progress.Summary(cmd.OutOrStdout(), sum, prices)
+	progress.Summary(cmd.OutOrStdout(), sum, f.metrics.parsed)
 	return nil
 }
 
@@ -103,12 +102,12 @@ func submitCmd(use, short string) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			ctx, prices, stopMetrics, err := cf.obs.start(cmd.Context(), cmd)
+			stopMetrics, err := cf.metrics.start(cmd)
 			if err != nil {
 				return err
 			}
 			defer stopMetrics()
-			path, cleanup, err := fetchJobFile(ctx, args[0])
+			path, cleanup, err := fetchJobFile(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}
@@ -120,12 +119,12 @@ func submitCmd(use, short string) *cobra.Command {
 			if opts.Parallelism == 0 {
 				opts.Parallelism = clusterSlots(cf.cfg, job)
 			}
-			c, err := engine.CompileJob(ctx, job, opts)
+			c, err := engine.CompileJob(cmd.Context(), job, opts)
 			if err != nil {
 				return err
 			}
 			defer c.Close()
-			return runOnCluster(ctx, cmd, c, cf, prices)
+			return runOnCluster(cmd.Context(), cmd, c, cf)
 		},
 	}
 	jf.register(cmd)
