@@ -30,9 +30,10 @@ type Env struct {
 	UDF eval.ScalarUDF
 	// Transforms runs plugin batch transforms (nil: none available).
 	Transforms Transformer
-	// Counters, updated atomically by operators. ShuffleBytesRead is the
-	// part of BytesRead read from shuffle objects.
-	RowsIn, BytesRead, ShuffleBytesRead, Spilled atomic.Int64
+	// Counters, updated atomically by operators.
+	RowsIn, BytesRead, Spilled atomic.Int64
+	// ShuffleBytesRead is the part of BytesRead read from shuffle objects.
+	ShuffleBytesRead atomic.Int64
 }
 
 // DefaultMemoryBytes is the per-task sort budget when Env sets none.

@@ -79,18 +79,19 @@ type DeferredFile struct {
 
 // Metrics are a task's counters.
 type Metrics struct {
-	RowsIn       int64 `json:"rows_in"`
-	RowsOut      int64 `json:"rows_out"`
-	BytesRead    int64 `json:"bytes_read"`
-	BytesWritten int64 `json:"bytes_written"`
-	SpilledBytes int64 `json:"spilled_bytes,omitempty"`
+	RowsIn       int64         `json:"rows_in"`
+	RowsOut      int64         `json:"rows_out"`
+	BytesRead    int64         `json:"bytes_read"`
+	BytesWritten int64         `json:"bytes_written"`
+	SpilledBytes int64         `json:"spilled_bytes,omitempty"`
+	Duration     time.Duration `json:"duration"`
+	Executor     string        `json:"executor,omitempty"`
+
 	// ShuffleBytesRead is the part of BytesRead that came from upstream
 	// stages' shuffle objects (the rest is input files).
 	ShuffleBytesRead int64 `json:"shuffle_bytes_read,omitempty"`
 	// S3 is every S3 request the task made, by billing class.
-	S3       s3cost.Usage  `json:"s3"`
-	Duration time.Duration `json:"duration"`
-	Executor string        `json:"executor,omitempty"`
+	S3 s3cost.Usage `json:"s3"`
 }
 
 // Add accumulates o into m.
