@@ -3,7 +3,9 @@ package s3
 import (
 	"bytes"
 	"context"
+	"io"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -152,5 +154,60 @@ func testRequestCounts(t *testing.T, fx *fixture) {
 	got = rec2.Usage()
 	if got.Put.Requests != 5 || got.Put.Bytes < int64(len(big)) || got.Get.Requests != 0 || got.Errors != 0 {
 		t.Fatalf("multipart upload recorded %+v, want 5 PUT-class requests of ≥ %d bytes", got, len(big))
+	}
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// TestCountingTransport checks the accounting of answers without a
+// server: error statuses (404 excepted), Slow Down, and body bytes in
+// both directions, including a body of unknown length.
+func TestCountingTransport(t *testing.T) {
+	status := 0
+	next := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		if r.Body != nil {
+			io.Copy(io.Discard, r.Body)
+		}
+		return &http.Response{StatusCode: status, Body: io.NopCloser(strings.NewReader("hello")), Request: r}, nil
+	})
+	tr := countingTransport{next: next}
+	send := func(method string, code int, body io.Reader, size int64) *s3cost.Recorder {
+		t.Helper()
+		rec := s3cost.NewRecorder()
+		req, _ := http.NewRequestWithContext(s3cost.WithRecorder(context.Background(), rec), method, "http://h/b/k", body)
+		if body != nil {
+			req.ContentLength = size
+		}
+		status = code
+		resp, err := tr.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return rec
+	}
+	slow := testutil.ToFloat64(metrics.S3SlowDowns)
+	errs503 := testutil.ToFloat64(metrics.S3Errors.WithLabelValues("get", "503"))
+	if u := send("GET", 503, nil, 0).Usage(); u.Errors != 1 || u.Get != (s3cost.Count{Requests: 1, Bytes: 5}) {
+		t.Errorf("503 GET: %+v", u)
+	}
+	if d := testutil.ToFloat64(metrics.S3SlowDowns) - slow; d != 1 {
+		t.Errorf("drover_s3_slowdowns_total grew by %v, want 1", d)
+	}
+	if d := testutil.ToFloat64(metrics.S3Errors.WithLabelValues("get", "503")) - errs503; d != 1 {
+		t.Errorf("drover_s3_request_errors_total{op=get,status=503} grew by %v, want 1", d)
+	}
+	if u := send("HEAD", 404, nil, 0).Usage(); u.Errors != 0 || u.Get.Requests != 1 {
+		t.Errorf("404 HEAD: %+v, want a request and no error", u)
+	}
+	if u := send("PUT", 200, strings.NewReader("0123456789"), 10).Usage(); u.Put != (s3cost.Count{Requests: 1, Bytes: 10}) || u.Get.Bytes != 0 {
+		t.Errorf("PUT of 10 bytes: %+v", u)
+	}
+	unknown := io.MultiReader(strings.NewReader("0123"), strings.NewReader("456"))
+	if u := send("PUT", 200, unknown, -1).Usage(); u.Put != (s3cost.Count{Requests: 1, Bytes: 7}) {
+		t.Errorf("PUT of 7 bytes of unknown length: %+v", u)
 	}
 }
