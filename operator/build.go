@@ -32,6 +32,8 @@ type Env struct {
 	Transforms Transformer
 	// Counters, updated atomically by operators.
 	RowsIn, BytesRead, Spilled atomic.Int64
+	// ShuffleBytesRead is the part of BytesRead read from shuffle objects.
+	ShuffleBytesRead atomic.Int64
 }
 
 // DefaultMemoryBytes is the per-task sort budget when Env sets none.
