@@ -13,7 +13,8 @@ import (
 )
 
 // TargetSplitBytes is the size a scan split aims for (Parquet row groups
-// are grouped up to it; other formats split per file).
+// are grouped up to it; uncompressed CSV and JSON lines files are cut into
+// byte ranges of about this size).
 const TargetSplitBytes = 128 << 20
 
 // MinSplitBytes is the smallest split target: a source smaller than
@@ -103,7 +104,7 @@ func (c *catalog) splits(ctx context.Context, scan *logical.Scan) ([]format.Spli
 	target := splitTarget(total, c.slots)
 	var out []format.Split
 	for i, l := range locs {
-		sp, err := f.Split(ctx, l, infos[i].Size, target)
+		sp, err := format.SplitFile(ctx, f, l, infos[i].Size, target, scan.Options)
 		if err != nil {
 			return nil, err
 		}

@@ -186,7 +186,7 @@ func (s *sinkWriter) file(ctx context.Context, dir string) (*openFile, error) {
 	if of, ok := s.open[dir]; ok {
 		return of, nil
 	}
-	rel := commit.FileName(s.spec.Run, s.spec.Partition, s.f.Extension())
+	rel := commit.FileName(s.spec.Run, s.spec.Partition, format.FileExtension(s.f, s.ws.Options))
 	if dir != "" {
 		rel = dir + "/" + rel
 	}

@@ -46,6 +46,45 @@ type Split struct {
 	Size int64  `json:"size"`
 	// RowGroups lists the Parquet row groups of this piece (nil: all).
 	RowGroups []int `json:"row_groups,omitempty"`
+	// Offset and Length select a byte range of a text file (Length 0:
+	// the whole file). Unless Aligned, the range need not start at a
+	// record: the reader takes the lines that start inside it.
+	Offset int64 `json:"offset,omitempty"`
+	Length int64 `json:"length,omitempty"`
+	// Aligned says that Offset starts a record and LinesBefore counts the
+	// physical lines before it, so the reader numbers lines truly without
+	// reading the file before Offset.
+	Aligned     bool  `json:"aligned,omitempty"`
+	LinesBefore int64 `json:"lines_before,omitempty"`
+}
+
+// OptionSplitter is a Format whose splits depend on the source's options
+// (CSV: the quote and delimiter decide where records end; a compressed
+// file is never split).
+type OptionSplitter interface {
+	SplitOptions(ctx context.Context, file storage.Location, size, targetBytes int64, options map[string]string) ([]Split, error)
+}
+
+// OptionExtension is a Format whose files' extension depends on the
+// sink's options (compressed CSV: "csv.gz").
+type OptionExtension interface {
+	ExtensionFor(options map[string]string) string
+}
+
+// FileExtension is the extension of files f writes under options.
+func FileExtension(f Format, options map[string]string) string {
+	if oe, ok := f.(OptionExtension); ok {
+		return oe.ExtensionFor(options)
+	}
+	return f.Extension()
+}
+
+// SplitFile splits one file, passing the options to formats that use them.
+func SplitFile(ctx context.Context, f Format, file storage.Location, size, targetBytes int64, options map[string]string) ([]Split, error) {
+	if os, ok := f.(OptionSplitter); ok {
+		return os.SplitOptions(ctx, file, size, targetBytes, options)
+	}
+	return f.Split(ctx, file, size, targetBytes)
 }
 
 // ReadOptions says what a reader must produce.
