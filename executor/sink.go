@@ -31,17 +31,19 @@ type sinkWriter struct {
 	data    []int         // columns written into files
 	parts   []int         // partition_by columns
 	dataSch *arrow.Schema
-	open    map[string]*openFile
-	order   []string
+	open    map[string]*openFile // the file being written, per partition dir
+	files   []*openFile          // every file started, in order
 	enc     keys.Keys
 	rows    int64
 }
 
 type openFile struct {
-	url string
-	sw  outWriter
-	fw  format.Writer
-	cw  *countingWriter
+	url  string
+	sw   outWriter
+	fw   format.Writer
+	cw   *countingWriter
+	done bool   // finished (Close called on both writers)
+	tok  string // a deferred file's token, once done
 }
 
 // writeSink writes the task's output files and reports them in res.
@@ -51,7 +53,7 @@ func writeSink(ctx context.Context, in batch.Reader, spec *task.Spec, res *task.
 		return task.AsFatal(err)
 	}
 	err = drive(ctx, in, func(rec arrow.RecordBatch) error { return s.write(ctx, rec) })
-	if err == nil && len(s.parts) == 0 && len(s.open) == 0 && spec.Partition == 0 {
+	if err == nil && len(s.parts) == 0 && len(s.files) == 0 && spec.Partition == 0 {
 		// An unpartitioned sink always gets one file, so even an empty
 		// result carries its schema for readers.
 		_, err = s.file(ctx, "")
@@ -179,6 +181,26 @@ func (s *sinkWriter) append(ctx context.Context, dir string, rec arrow.RecordBat
 	if err := of.fw.Write(data); err != nil {
 		return fmt.Errorf("write %s: %w", of.url, err)
 	}
+	if t := s.ws.TargetFileBytes; t > 0 && of.cw.n >= t {
+		// Roll: the next rows of dir start a new file. Writers reach the
+		// store in buffered chunks (Parquet: whole row groups), so files
+		// end at the first such boundary past the target.
+		delete(s.open, dir)
+		return s.finish(of)
+	}
+	return nil
+}
+
+// finish completes one file's format writer and output object.
+func (s *sinkWriter) finish(of *openFile) error {
+	err := of.fw.Close()
+	if err == nil {
+		of.tok, err = of.sw.Close()
+	}
+	of.done = true
+	if err != nil {
+		return fmt.Errorf("finish %s: %w", of.url, err)
+	}
 	return nil
 }
 
@@ -186,6 +208,8 @@ func (s *sinkWriter) file(ctx context.Context, dir string) (*openFile, error) {
 	if of, ok := s.open[dir]; ok {
 		return of, nil
 	}
+	// FileName is unique per call, so a rolled file never meets its
+	// predecessor, and the commit publishes every file reported.
 	rel := commit.FileName(s.spec.Run, s.spec.Partition, format.FileExtension(s.f, s.ws.Options))
 	if dir != "" {
 		rel = dir + "/" + rel
@@ -202,7 +226,7 @@ func (s *sinkWriter) file(ctx context.Context, dir string) (*openFile, error) {
 	}
 	of := &openFile{url: url, sw: sw, fw: fw, cw: cw}
 	s.open[dir] = of
-	s.order = append(s.order, dir)
+	s.files = append(s.files, of)
 	return of, nil
 }
 
@@ -233,19 +257,15 @@ func (s *sinkWriter) create(ctx context.Context, rel string) (string, outWriter,
 // every file is discarded (see outWriter.Abort).
 func (s *sinkWriter) close(res *task.Result) error {
 	var bytes int64
-	for _, dir := range s.order {
-		of := s.open[dir]
-		err := of.fw.Close()
-		var tok string
-		if err == nil {
-			tok, err = of.sw.Close()
-		}
-		if err != nil {
-			s.abort()
-			return fmt.Errorf("finish %s: %w", of.url, err)
+	for _, of := range s.files {
+		if !of.done {
+			if err := s.finish(of); err != nil {
+				s.abort()
+				return err
+			}
 		}
 		if _, ok := of.sw.(*deferredFile); ok {
-			res.Deferred = append(res.Deferred, task.DeferredFile{URL: of.url, Token: tok})
+			res.Deferred = append(res.Deferred, task.DeferredFile{URL: of.url, Token: of.tok})
 		} else {
 			res.Files = append(res.Files, of.url)
 		}
@@ -256,7 +276,7 @@ func (s *sinkWriter) close(res *task.Result) error {
 }
 
 func (s *sinkWriter) abort() {
-	for _, dir := range s.order {
-		s.open[dir].sw.Abort()
+	for _, of := range s.files {
+		of.sw.Abort()
 	}
 }
