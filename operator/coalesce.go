@@ -23,13 +23,13 @@ func coalesceRange(part, n, in int) (lo, hi int) {
 // coalesced reads input partitions lo..hi-1 of one subtree one after
 // another, building each reader only when the previous one is drained.
 type coalesced struct {
-	ctx     context.Context
-	n       *physical.Node // the coalesce node
-	env     *Env
-	next    int
-	hi      int
-	cur     batch.Reader
-	schema  *arrow.Schema
+	ctx    context.Context
+	n      *physical.Node // the coalesce node
+	env    *Env
+	next   int
+	hi     int
+	cur    batch.Reader
+	schema *arrow.Schema
 }
 
 var _ batch.Reader = (*coalesced)(nil)
