@@ -166,25 +166,47 @@ func (s *sinkWriter) dirOf(rec arrow.RecordBatch, row int) string {
 	return strings.Join(segs, "/")
 }
 
-// append writes rec's data columns into the file of partition dir.
+// append writes rec's data columns into the file of partition dir. With
+// a target file size the rows go in slices of rollRows, so that a file
+// rolls near its target however large the batches are.
 func (s *sinkWriter) append(ctx context.Context, dir string, rec arrow.RecordBatch) error {
-	of, err := s.file(ctx, dir)
-	if err != nil {
-		return err
-	}
 	cols := make([]arrow.Array, len(s.data))
 	for i, c := range s.data {
 		cols[i] = rec.Column(c)
 	}
 	data := newRecord(s.dataSch, cols, rec.NumRows())
 	defer data.Release()
+	step := data.NumRows()
+	if s.ws.TargetFileBytes > 0 {
+		step = rollRows
+	}
+	for lo := int64(0); lo < data.NumRows(); lo += step {
+		part := data.NewSlice(lo, min(lo+step, data.NumRows()))
+		err := s.appendSlice(ctx, dir, part)
+		part.Release()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// rollRows is the slice of rows written between checks of a file's size.
+const rollRows = 1024
+
+func (s *sinkWriter) appendSlice(ctx context.Context, dir string, data arrow.RecordBatch) error {
+	of, err := s.file(ctx, dir)
+	if err != nil {
+		return err
+	}
 	if err := of.fw.Write(data); err != nil {
 		return fmt.Errorf("write %s: %w", of.url, err)
 	}
 	if t := s.ws.TargetFileBytes; t > 0 && of.cw.n >= t {
 		// Roll: the next rows of dir start a new file. Writers reach the
-		// store in buffered chunks (Parquet: whole row groups), so files
-		// end at the first such boundary past the target.
+		// store in chunks (Parquet: whole row groups; CSV and JSON lines:
+		// each Write, compressed ones a compressor block), so files end
+		// at the first chunk past the target.
 		delete(s.open, dir)
 		return s.finish(of)
 	}

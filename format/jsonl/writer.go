@@ -83,6 +83,11 @@ func (w *writer) Write(rec arrow.RecordBatch) error {
 			return fmt.Errorf("jsonl: write: %w", err)
 		}
 	}
+	// Hand each batch on, so a sink sees its file grow (target_file_size);
+	// the buffer still gathers the batch's rows into large writes.
+	if err := w.w.Flush(); err != nil {
+		return fmt.Errorf("jsonl: write: %w", err)
+	}
 	return nil
 }
 
