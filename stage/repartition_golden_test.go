@@ -18,11 +18,13 @@ import (
 // coalesce of a scan (fewer scan tasks, no shuffle); a hash repartition
 // with a filter above it (pushed below, into the scan); a round-robin
 // repartition to the job's partitions coalesced after it; a coalesce to
-// more partitions than there are (a no-op).
+// more partitions than there are (a no-op); a projection above a
+// repartition (the shuffle carries only the kept column and the key).
 func repartitionGoldenPlan(t *testing.T) *logical.Plan {
 	table := types.NewSchema(
 		types.Field{Qualifier: "t", Name: "k", Type: types.StringType},
 		types.Field{Qualifier: "t", Name: "v", Type: types.Int64Type, Nullable: true},
+		types.Field{Qualifier: "t", Name: "w", Type: types.StringType, Nullable: true},
 	)
 	scan := func(src string) *logical.Scan {
 		return &logical.Scan{Source: src, Format: "csv", Path: "data/" + src, Table: table.WithQualifier(src)}
@@ -39,11 +41,16 @@ func repartitionGoldenPlan(t *testing.T) *logical.Plan {
 	write := func(name string, in logical.Node) *logical.Write {
 		return &logical.Write{Input: in, Sink: name, Format: "csv", Path: "out/" + name}
 	}
+	keyed := &logical.Repartition{Input: scan("wide"), Partitions: 4}
+	keyed.Keys = key(keyed.Input)
+	v := keyed.Schema().Fields[1]
+	narrow := &logical.Project{Input: keyed, Exprs: []*expr.Expr{expr.BoundCol(1, v)}, Names: []string{"v"}}
 	return &logical.Plan{Job: "repartition", Sinks: []*logical.Write{
 		write("fewer_files", &logical.Coalesce{Input: scan("wide"), Partitions: 3}),
 		write("by_key", &logical.Filter{Input: hashed, Cond: ne}),
 		write("dealt", &logical.Coalesce{Input: &logical.Repartition{Input: scan("wide")}, Partitions: 2}),
 		write("no_op", &logical.Coalesce{Input: scan("narrow"), Partitions: 5}),
+		write("pruned", narrow),
 	}}
 }
 
