@@ -82,8 +82,6 @@ func newRouter(out *physical.ExchangeSpec, bounds [][]types.Value, env *operator
 		return hashRouter(out, env)
 	case physical.PartRange:
 		return rangeRouter(out, bounds, env)
-	case physical.PartRoundRobin:
-		return roundRobinRouter(out, env), nil
 	}
 	return nil, fmt.Errorf("unknown partitioning %s", out.Kind)
 }
@@ -111,22 +109,6 @@ func hashRouter(out *physical.ExchangeSpec, env *operator.Env) (router, error) {
 		}
 		return scatter(rec, part, out.Partitions, w)
 	}, nil
-}
-
-// roundRobinRouter deals rows out in turn, starting where the task's
-// partition number points so that small map tasks do not all fill
-// partition 0. The deal depends only on the input order, so a re-run map
-// task writes the same partitions.
-func roundRobinRouter(out *physical.ExchangeSpec, env *operator.Env) router {
-	next := env.Partition % out.Partitions
-	return func(_ context.Context, rec arrow.RecordBatch, w *shuffle.Writer) error {
-		part := make([]int, rec.NumRows())
-		for i := range part {
-			part[i] = next
-			next = (next + 1) % out.Partitions
-		}
-		return scatter(rec, part, out.Partitions, w)
-	}
 }
 
 func rangeRouter(out *physical.ExchangeSpec, bounds [][]types.Value, env *operator.Env) (router, error) {

@@ -18,7 +18,8 @@ type Layout struct {
 	// Repartition shuffles into this many partitions (0: unset, or the
 	// job's partitions when RepartitionBy is set).
 	Repartition int
-	// RepartitionBy names the columns hashed; none: round-robin.
+	// RepartitionBy names the columns hashed; none: every column (rows
+	// spread evenly).
 	RepartitionBy []Text
 	// Coalesce merges partitions down to at most this many, no shuffle.
 	Coalesce int

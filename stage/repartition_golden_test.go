@@ -16,8 +16,8 @@ import (
 
 // repartitionGoldenPlan has one sink per use of repartition and coalesce:
 // coalesce of a scan (fewer scan tasks, no shuffle); a hash repartition
-// with a filter above it (pushed below, into the scan); a round-robin
-// repartition to the job's partitions coalesced after it; a coalesce to
+// with a filter above it (pushed below, into the scan); a keyless
+// repartition (hash of every column) to the job's partitions coalesced after it; a coalesce to
 // more partitions than there are (a no-op); a projection above a
 // repartition (the shuffle carries only the kept column and the key).
 func repartitionGoldenPlan(t *testing.T) *logical.Plan {

@@ -8,8 +8,9 @@ import (
 )
 
 // Repartition redistributes its input into Partitions partitions through a
-// shuffle: by the hash of Keys (bound column references), or round-robin
-// when there are none. Partitions 0 means the job's shuffle partitions.
+// shuffle: by the hash of Keys (bound column references), or evenly when
+// there are none (a hash of every column; see physical). Partitions 0
+// means the job's shuffle partitions.
 // It changes no row, only which task holds it (and so which output file).
 type Repartition struct {
 	Input      Node         `json:"-"`
@@ -35,7 +36,7 @@ func (r *Repartition) Describe() string {
 		n = fmt.Sprint(r.Partitions)
 	}
 	if len(r.Keys) == 0 {
-		return fmt.Sprintf("Repartition %s round-robin", n)
+		return fmt.Sprintf("Repartition %s evenly", n)
 	}
 	return fmt.Sprintf("Repartition %s by [%s]", n, exprList(r.Keys))
 }

@@ -148,17 +148,15 @@ type Partitioning uint8
 // Partitionings. Hash sends equal keys to the same partition; Range sends
 // key ranges (bounds chosen from samples at run time) so partition order is
 // key order; Single gathers everything in one partition; Broadcast gives
-// every consumer task all rows; RoundRobin deals rows out evenly
-// (repartition without keys).
+// every consumer task all rows.
 const (
 	PartHash Partitioning = iota
 	PartRange
 	PartSingle
 	PartBroadcast
-	PartRoundRobin
 )
 
-var partNames = [...]string{"hash", "range", "single", "broadcast", "round-robin"}
+var partNames = [...]string{"hash", "range", "single", "broadcast"}
 
 func (p Partitioning) String() string { return partNames[p] }
 
@@ -259,8 +257,6 @@ func (e *ExchangeSpec) describe() string {
 		return fmt.Sprintf("Exchange hash [%s] partitions=%d", exprList(e.Keys), e.Partitions)
 	case PartRange:
 		return fmt.Sprintf("Exchange range [%s] partitions=%d", sortKeys(e.SortKeys), e.Partitions)
-	case PartRoundRobin:
-		return fmt.Sprintf("Exchange round-robin partitions=%d", e.Partitions)
 	}
 	return "Exchange " + e.Kind.String()
 }

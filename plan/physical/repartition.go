@@ -7,9 +7,14 @@ import (
 )
 
 // repartition plans the job spec's repartition and coalesce. Repartition
-// is an exchange: hash by its keys, or round-robin without. Coalesce is
-// no exchange: it lowers the task count of the stage it is in, each task
-// reading a run of its input's partitions.
+// is a hash exchange by its keys or, without keys, by every column: that
+// spreads rows as evenly as round-robin would (rows entirely equal stay
+// together) but, unlike dealing rows in arrival order, sends each row to
+// the same partition when a lost map task is re-run after an operator
+// whose output order varies (a hash aggregate), so a recompute can neither
+// lose nor double rows. Coalesce is no exchange: it lowers the task count
+// of the stage it is in, each task reading a run of its input's
+// partitions.
 func (p *planner) repartition(n logical.Node) (*Node, error) {
 	switch t := n.(type) {
 	case *logical.Repartition:
@@ -18,10 +23,11 @@ func (p *planner) repartition(n logical.Node) (*Node, error) {
 			parts = p.cfg.Partitions
 		}
 		return p.unary(t, t.Input, func(in *Node) *Node {
-			if len(t.Keys) == 0 {
-				return exchange(in, &ExchangeSpec{Kind: PartRoundRobin, Partitions: parts})
+			keys := t.Keys
+			if len(keys) == 0 {
+				keys = columnRefs(in.Schema, in.Schema.Len())
 			}
-			return exchange(in, &ExchangeSpec{Kind: PartHash, Keys: t.Keys, Partitions: parts})
+			return exchange(in, &ExchangeSpec{Kind: PartHash, Keys: keys, Partitions: parts})
 		})
 	case *logical.Coalesce:
 		if t.Partitions <= 0 {
