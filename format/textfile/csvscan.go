@@ -47,9 +47,18 @@ func SplitCSV(ctx context.Context, file storage.Location, size, target int64, d 
 type cut struct{ off, lines int64 }
 
 func scanCSV(ctx context.Context, f io.ReaderAt, size, target int64, d Dialect) ([]cut, error) {
+	return scanChunks(ctx, f, size, target, d, chunkBytes)
+}
+
+// scanChunks runs the scan reading chunk bytes at a time.
+func scanChunks(ctx context.Context, f io.ReaderAt, size, target int64, d Dialect, chunk int64) ([]cut, error) {
 	s := newCSVScan(d, size, target)
-	buf := make([]byte, min(size, chunkBytes))
-	for off := int64(0); off < size && s.st != stBad; {
+	off, err := s.skipBOM(f, size)
+	if err != nil {
+		return nil, err
+	}
+	buf := make([]byte, min(size, chunk))
+	for off < size && s.st != stBad {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
@@ -61,6 +70,22 @@ func scanCSV(ctx context.Context, f io.ReaderAt, size, target int64, d Dialect) 
 		}
 	}
 	return s.cuts, nil
+}
+
+// skipBOM returns where the scan starts: after a byte order mark on line
+// 1, which the parser drops, unless skip_rows skips that line anyway.
+func (s *csvScan) skipBOM(f io.ReaderAt, size int64) (int64, error) {
+	if s.skip > 0 || size < 3 {
+		return 0, nil
+	}
+	var b [3]byte
+	if _, err := f.ReadAt(b[:], 0); err != nil && err != io.EOF {
+		return 0, err
+	}
+	if b == [3]byte{0xef, 0xbb, 0xbf} {
+		return 3, nil
+	}
+	return 0, nil
 }
 
 // scanState is where the scan stands, in the CSV parser's terms.
@@ -102,11 +127,7 @@ func newCSVScan(d Dialect, size, target int64) *csvScan {
 
 // feed advances over chunk b, which starts at file offset base.
 func (s *csvScan) feed(b []byte, base int64) {
-	i := 0
-	if base == 0 && s.skip == 0 && bytes.HasPrefix(b, []byte{0xef, 0xbb, 0xbf}) {
-		i = 3 // the parser drops a byte order mark on line 1
-	}
-	for i < len(b) && s.st != stBad {
+	for i := 0; i < len(b) && s.st != stBad; {
 		switch s.st {
 		case stSkip:
 			i = s.skipLine(b, i)
