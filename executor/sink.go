@@ -202,15 +202,24 @@ func (s *sinkWriter) appendSlice(ctx context.Context, dir string, data arrow.Rec
 	if err := of.fw.Write(data); err != nil {
 		return fmt.Errorf("write %s: %w", of.url, err)
 	}
-	if t := s.ws.TargetFileBytes; t > 0 && of.cw.n >= t {
-		// Roll: the next rows of dir start a new file. Writers reach the
-		// store in chunks (Parquet: whole row groups; CSV and JSON lines:
-		// each Write, compressed ones a compressor block), so files end
-		// at the first chunk past the target.
+	if t := s.ws.TargetFileBytes; t > 0 && of.size() >= t {
+		// Roll: the next rows of dir start a new file. Files grow in
+		// steps (Parquet: whole row groups; CSV and JSON lines: each
+		// Write, compressed ones a compressor block), so files end at the
+		// first step past the target.
 		delete(s.open, dir)
 		return s.finish(of)
 	}
 	return nil
+}
+
+// size is how large the file has grown: the format writer's own count
+// when it buffers (format.Sizer), else the bytes that reached the store.
+func (of *openFile) size() int64 {
+	if sz, ok := of.fw.(format.Sizer); ok {
+		return max(sz.Bytes(), of.cw.n)
+	}
+	return of.cw.n
 }
 
 // finish completes one file's format writer and output object.

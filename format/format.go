@@ -115,6 +115,13 @@ type Writer interface {
 	Close() error
 }
 
+// Sizer is a Writer that knows the size its file has reached even while
+// it buffers (Parquet: the finished row groups), so a sink can roll files
+// at a target size at the writer's own boundaries.
+type Sizer interface {
+	Bytes() int64
+}
+
 var (
 	mu      sync.Mutex
 	formats = map[string]Format{}

@@ -76,6 +76,13 @@ job "layout" {
     path             = "%[2]s/rolled"
     target_file_size = "20KB"
   }
+  sink "pq" {
+    from             = "src"
+    format           = "parquet"
+    path             = "%[2]s/pq"
+    target_file_size = "8KB"
+    options          = { row_group_rows = "1000" }
+  }
   sink "zipped" {
     from     = "spread"
     format   = "jsonl"
@@ -108,6 +115,14 @@ func TestRepartitionCoalesceTargetFileSize(t *testing.T) {
 	checkRolled(t, filepath.Join(out, "rolled"), 20_000)
 	checkCSVRows(t, filepath.Join(out, "rolled"), want...)
 	checkZipped(t, filepath.Join(out, "zipped"), len(want))
+	// Parquet rolls at row groups: 5000 rows in groups of 1000, each
+	// group past 8KB, so five files.
+	if files := e2eutil.VisibleFiles(t, filepath.Join(out, "pq")); len(files) != 5 {
+		t.Errorf("pq: %d files %v, want 5", len(files), files)
+	}
+	if rows := e2eutil.ReadParquetDir(t, filepath.Join(out, "pq")); len(rows) != len(want) {
+		t.Errorf("pq: %d rows, want %d", len(rows), len(want))
+	}
 }
 
 // checkHashed: each key is in exactly one file.
