@@ -50,24 +50,29 @@ func scanCSV(ctx context.Context, f io.ReaderAt, size, target int64, d Dialect) 
 	return scanChunks(ctx, f, size, target, d, chunkBytes)
 }
 
-// scanChunks runs the scan reading chunk bytes at a time.
+// scanChunks runs the scan over chunks of chunk bytes, read ahead.
 func scanChunks(ctx context.Context, f io.ReaderAt, size, target int64, d Dialect, chunk int64) ([]cut, error) {
 	s := newCSVScan(d, size, target)
-	off, err := s.skipBOM(f, size)
+	start, err := s.skipBOM(f, size)
 	if err != nil {
 		return nil, err
 	}
-	buf := make([]byte, min(size, chunk))
-	for off < size && s.st != stBad {
-		if err := ctx.Err(); err != nil {
-			return nil, err
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	pf := prefetch(ctx, f, start, size, chunk, readAhead)
+	for ch := range pf.order {
+		r := <-ch
+		if r.err != nil {
+			return nil, r.err
 		}
-		n, err := f.ReadAt(buf[:min(int64(len(buf)), size-off)], off)
-		s.feed(buf[:n], off)
-		off += int64(n)
-		if err != nil && !(err == io.EOF && off >= size) {
-			return nil, err
+		s.feed(r.buf, r.off)
+		pf.done(r.buf)
+		if s.st == stBad {
+			break
 		}
+	}
+	if err := ctx.Err(); err != nil && s.st != stBad {
+		return nil, err
 	}
 	return s.cuts, nil
 }
