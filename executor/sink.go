@@ -37,15 +37,6 @@ type sinkWriter struct {
 	rows    int64
 }
 
-type openFile struct {
-	url  string
-	sw   outWriter
-	fw   format.Writer
-	cw   *countingWriter
-	done bool   // finished (Close called on both writers)
-	tok  string // a deferred file's token, once done
-}
-
 // writeSink writes the task's output files and reports them in res.
 func writeSink(ctx context.Context, in batch.Reader, spec *task.Spec, res *task.Result) error {
 	s, err := newSinkWriter(ctx, spec)
@@ -208,29 +199,7 @@ func (s *sinkWriter) appendSlice(ctx context.Context, dir string, data arrow.Rec
 		// Write, compressed ones a compressor block), so files end at the
 		// first step past the target.
 		delete(s.open, dir)
-		return s.finish(of)
-	}
-	return nil
-}
-
-// size is how large the file has grown: the format writer's own count
-// when it buffers (format.Sizer), else the bytes that reached the store.
-func (of *openFile) size() int64 {
-	if sz, ok := of.fw.(format.Sizer); ok {
-		return max(sz.Bytes(), of.cw.n)
-	}
-	return of.cw.n
-}
-
-// finish completes one file's format writer and output object.
-func (s *sinkWriter) finish(of *openFile) error {
-	err := of.fw.Close()
-	if err == nil {
-		of.tok, err = of.sw.Close()
-	}
-	of.done = true
-	if err != nil {
-		return fmt.Errorf("finish %s: %w", of.url, err)
+		return of.finish()
 	}
 	return nil
 }
@@ -290,7 +259,7 @@ func (s *sinkWriter) close(res *task.Result) error {
 	var bytes int64
 	for _, of := range s.files {
 		if !of.done {
-			if err := s.finish(of); err != nil {
+			if err := of.finish(); err != nil {
 				s.abort()
 				return err
 			}
