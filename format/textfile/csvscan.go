@@ -244,7 +244,7 @@ func (s *csvScan) newline(off int64) {
 		s.needRecord = false
 	}
 	s.st, s.atField, s.content = stUnquoted, true, false
-	if !s.needRecord && off >= s.next && off < s.size {
+	if !s.needRecord && off >= s.next && s.size-off > slop(s.target) {
 		s.cuts = append(s.cuts, cut{off: off, lines: s.lines})
 		s.next = off + s.target
 	}

@@ -29,8 +29,17 @@ func SplitRanges(file storage.Location, size, target int64, compression string) 
 		return whole(file, size), err
 	}
 	var out []format.Split
-	for off := int64(0); off < size; off += target {
-		out = append(out, format.Split{URL: file.URL(), Size: size, Offset: off, Length: min(target, size-off)})
+	for off := int64(0); off < size; {
+		n := target
+		if size-off <= target+slop(target) {
+			n = size - off // the rest: no tiny last range
+		}
+		out = append(out, format.Split{URL: file.URL(), Size: size, Offset: off, Length: n})
+		off += n
 	}
 	return out, nil
 }
+
+// slop is how far past target a last split may run rather than leave a
+// split of a few bytes: a tenth.
+func slop(target int64) int64 { return target / 10 }
