@@ -76,6 +76,13 @@ job "layout" {
     path             = "%[2]s/rolled"
     target_file_size = "20KB"
   }
+  sink "parts" {
+    from             = "src"
+    format           = "csv"
+    path             = "%[2]s/parts"
+    partition_by     = ["k"]
+    target_file_size = "4KB"
+  }
   sink "pq" {
     from             = "src"
     format           = "parquet"
@@ -115,6 +122,7 @@ func TestRepartitionCoalesceTargetFileSize(t *testing.T) {
 	checkRolled(t, filepath.Join(out, "rolled"), 20_000)
 	checkCSVRows(t, filepath.Join(out, "rolled"), want...)
 	checkZipped(t, filepath.Join(out, "zipped"), len(want))
+	checkPartsRolled(t, filepath.Join(out, "parts"), len(want))
 	// Parquet rolls at row groups: 5000 rows in groups of 1000, each
 	// group past 8KB, so five files.
 	if files := e2eutil.VisibleFiles(t, filepath.Join(out, "pq")); len(files) != 5 {
@@ -257,5 +265,24 @@ func TestLargeCSVSplitAtRecords(t *testing.T) {
 	_, err = runJob(t, job, runOpts{})
 	if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("big.csv:%d", lines+1)) {
 		t.Fatalf("bad last row: got %v, want an error at big.csv:%d", err, lines+1)
+	}
+}
+
+// checkPartsRolled: each partition directory rolls its own files.
+func checkPartsRolled(t *testing.T, dir string, rows int) {
+	t.Helper()
+	perDir := map[string]int{}
+	got := 0
+	for _, f := range e2eutil.VisibleFiles(t, dir) {
+		perDir[filepath.Dir(f)]++
+		got += len(e2eutil.ReadCSV(t, filepath.Join(dir, f))) - 1
+	}
+	if len(perDir) != 3 || got != rows {
+		t.Fatalf("parts: %d directories, %d rows; want 3, %d", len(perDir), got, rows)
+	}
+	for d, n := range perDir {
+		if n < 2 {
+			t.Errorf("parts: %s has %d file, want several", d, n)
+		}
 	}
 }
