@@ -101,14 +101,5 @@ func (c *catalog) splits(ctx context.Context, scan *logical.Scan) ([]format.Spli
 	for _, in := range infos {
 		total += in.Size
 	}
-	target := splitTarget(total, c.slots)
-	var out []format.Split
-	for i, l := range locs {
-		sp, err := format.SplitFile(ctx, f, l, infos[i].Size, target, scan.Options)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, sp...)
-	}
-	return out, nil
+	return splitFiles(ctx, f, locs, infos, splitTarget(total, c.slots), scan.Options)
 }
