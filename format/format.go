@@ -58,6 +58,14 @@ type Split struct {
 	LinesBefore int64 `json:"lines_before,omitempty"`
 }
 
+// Bytes is the input this split covers: its range, else the whole file.
+func (s Split) Bytes() int64 {
+	if s.Length > 0 {
+		return s.Length
+	}
+	return s.Size
+}
+
 // OptionSplitter is a Format whose splits depend on the source's options
 // (CSV: the quote and delimiter decide where records end; a compressed
 // file is never split).
