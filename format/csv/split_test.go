@@ -1,6 +1,7 @@
 package csvfmt_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math/rand"
@@ -154,5 +155,19 @@ func TestSplitStopsAtMalformedQuote(t *testing.T) {
 		if !errors.As(err, &de) || de.Line != int64(lines+1) || !strings.Contains(err.Error(), "after closing quote") {
 			t.Fatalf("target %d: got %v, want the closing-quote error at line %d", target, err, lines+1)
 		}
+	}
+}
+
+// TestSplitOfChangedFile: ranges cut for one version of a file are not
+// read from another.
+func TestSplitOfChangedFile(t *testing.T) {
+	data := adversarial(40, false)
+	path := filepath.Join(t.TempDir(), "c.csv")
+	formattest.Put(t, path, []byte(data))
+	splits := splitsOf(t, path, 100, nil)
+	formattest.Put(t, path, []byte(data+"41,x,1\n"))
+	_, err := f.Open(context.Background(), splits[1], format.ReadOptions{Table: splitTable})
+	if !errors.Is(err, format.ErrCorrupt) || !strings.Contains(err.Error(), "changed since the job was planned") {
+		t.Fatalf("got %v", err)
 	}
 }

@@ -43,6 +43,10 @@ func Open(ctx context.Context, split format.Split, compression string) (*File, e
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", split.URL, err)
 	}
+	if ranged := split.Offset != 0 || split.Length != 0; ranged && f.Size() != split.Size {
+		f.Close()
+		return nil, fmt.Errorf("%s: %w (%d bytes, planned for %d)", split.URL, ErrChanged, f.Size(), split.Size)
+	}
 	tf := &File{url: split.URL, f: f, split: split, limit: -1}
 	tf.r = tf.section()
 	if codec != compress.None {
