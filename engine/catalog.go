@@ -13,7 +13,8 @@ import (
 )
 
 // TargetSplitBytes is the size a scan split aims for (Parquet row groups
-// are grouped up to it; other formats split per file).
+// are grouped up to it; uncompressed CSV and JSON lines files are cut into
+// byte ranges of about this size).
 const TargetSplitBytes = 128 << 20
 
 // MinSplitBytes is the smallest split target: a source smaller than
@@ -112,16 +113,19 @@ func (c *catalog) splits(ctx context.Context, scan *logical.Scan) ([]format.Spli
 	for _, i := range keep {
 		total += infos[i].Size
 	}
-	target := splitTarget(total, c.slots)
+	kl, ki := make([]storage.Location, len(keep)), make([]storage.Info, len(keep))
+	for j, i := range keep {
+		kl[j], ki[j] = locs[i], infos[i]
+	}
+	per, err := splitFiles(ctx, f, kl, ki, splitTarget(total, c.slots), scan.Options)
+	if err != nil {
+		return nil, err
+	}
 	var out []format.Split
-	for _, i := range keep {
-		sp, err := f.Split(ctx, locs[i], infos[i].Size, target)
-		if err != nil {
-			return nil, err
-		}
-		for j := range sp {
+	for j, sp := range per {
+		for k := range sp {
 			if parts != nil {
-				sp[j].Partition = parts[i]
+				sp[k].Partition = parts[keep[j]]
 			}
 		}
 		out = append(out, sp...)

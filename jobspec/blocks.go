@@ -1,6 +1,7 @@
 package jobspec
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 
@@ -116,10 +117,10 @@ func (d *decoder) nonEmpty(attrs hcl.Attributes, name string) string {
 }
 
 var sinkSchema = &hcl.BodySchema{
-	Attributes: []hcl.AttributeSchema{
+	Attributes: append([]hcl.AttributeSchema{
 		{Name: "from", Required: true}, {Name: "format", Required: true}, {Name: "path", Required: true},
-		{Name: "partition_by"}, {Name: "mode"}, {Name: "options"},
-	},
+		{Name: "partition_by"}, {Name: "mode"}, {Name: "options"}, {Name: "target_file_size"},
+	}, layoutAttributes...),
 }
 
 func (d *decoder) sink(b *hcl.Block) *Sink {
@@ -136,6 +137,8 @@ func (d *decoder) sink(b *hcl.Block) *Sink {
 	}
 	s.Mode = m
 	s.Options = d.stringMap(c.Attributes, "options")
+	s.TargetFileSize = d.size(c.Attributes, "target_file_size")
+	s.Layout = d.layout(c.Attributes, fmt.Sprintf("sink %q", s.Name))
 	return s
 }
 

@@ -80,7 +80,9 @@ type View struct {
 	SQL       Text
 	Transform Text // plugin.function, lower case
 	Args      map[string]string
-	Range     hcl.Range
+	// Layout repartitions or coalesces the view's rows.
+	Layout Layout
+	Range  hcl.Range
 }
 
 // IsSQL reports whether the view is written as one SQL SELECT.
@@ -106,7 +108,12 @@ type Sink struct {
 	PartitionBy []Text
 	Mode        logical.WriteMode
 	Options     map[string]string
-	Range       hcl.Range
+	// TargetFileSize rolls each task's output file at about this many
+	// bytes (0: one file per task and partition directory).
+	TargetFileSize int64
+	// Layout repartitions or coalesces the rows before they are written.
+	Layout Layout
+	Range  hcl.Range
 }
 
 // Plugin is a `plugin "name" { source = ..., sha256 = ... }` block: a UDF

@@ -36,7 +36,7 @@ func newScan(ctx context.Context, n *physical.Node, env *Env, part int) (batch.R
 		return nil, task.AsFatal(err)
 	}
 	split := spec.Splits[part]
-	env.BytesRead.Add(split.Size)
+	env.BytesRead.Add(split.Bytes())
 	r, err := dataset.Open(ctx, f, split, format.ReadOptions{
 		Table: spec.Table, Columns: spec.Columns, Filters: spec.Filters,
 		Options: spec.Options, BatchRows: env.batchRows(), MissingAsNull: spec.MissingAsNull,

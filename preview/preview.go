@@ -10,6 +10,7 @@ import (
 
 	"github.com/drover-etl/drover/expr/eval"
 	"github.com/drover-etl/drover/format"
+	"github.com/drover-etl/drover/format/compress"
 	"github.com/drover-etl/drover/format/dataset"
 	"github.com/drover-etl/drover/storage"
 	"github.com/drover-etl/drover/types"
@@ -44,8 +45,13 @@ func Head(ctx context.Context, w io.Writer, p, formatName string, n int) error {
 	return tw.Flush()
 }
 
+// lookup finds the format named, or the one of key's extension under any
+// compression suffix (part-….csv.gz is csv).
 func lookup(name, key string) (format.Format, error) {
 	if name == "" {
+		if compress.FromName(key) != compress.None {
+			key = strings.TrimSuffix(key, path.Ext(key))
+		}
 		name = strings.TrimPrefix(path.Ext(key), ".")
 		if name == "json" || name == "ndjson" {
 			name = "jsonl"

@@ -33,9 +33,10 @@ const (
 	OpValues    // constant rows, a single-partition leaf
 	OpReplicate // each row repeated by a count expression
 	OpNestedLoopJoin
+	OpCoalesce // merges runs of neighbouring input partitions, no shuffle
 )
 
-var opNames = [...]string{"Scan", "Filter", "Project", "HashAgg", "HashJoin", "Sort", "TopN", "Limit", "Union", "Exchange", "StageRead", "Write", "Transform", "Window", "Expand", "Values", "Replicate", "NestedLoopJoin"}
+var opNames = [...]string{"Scan", "Filter", "Project", "HashAgg", "HashJoin", "Sort", "TopN", "Limit", "Union", "Exchange", "StageRead", "Write", "Transform", "Window", "Expand", "Values", "Replicate", "NestedLoopJoin", "Coalesce"}
 
 func (o Op) String() string { return opNames[o] }
 
@@ -65,6 +66,8 @@ type Node struct {
 	Expand    *ExpandSpec `json:"expand,omitempty"`
 	Values    *ValuesSpec `json:"values,omitempty"`
 	Replicate *expr.Expr  `json:"replicate,omitempty"`
+	// Coalesce is the most partitions an OpCoalesce yields.
+	Coalesce int `json:"coalesce,omitempty"`
 }
 
 // ExpandSpec lists the projections an Expand evaluates over every row.
@@ -183,6 +186,9 @@ type WriteSpec struct {
 	PartitionBy []string          `json:"partition_by,omitempty"`
 	Mode        logical.WriteMode `json:"mode"`
 	Options     map[string]string `json:"options,omitempty"`
+	// TargetFileBytes rolls a task's file once it holds this many bytes
+	// (0: one file per task and partition directory).
+	TargetFileBytes int64 `json:"target_file_bytes,omitempty"`
 }
 
 // Describe is the node's one-line text for explain.
@@ -236,11 +242,16 @@ func (n *Node) Describe() string {
 		return n.Window.describe()
 	case OpStageRead:
 		return fmt.Sprintf("StageRead stage=%d (%s)", n.Read.Stage, n.Read.Kind)
+	case OpCoalesce:
+		return fmt.Sprintf("Coalesce partitions=%d", n.Coalesce)
 	case OpWrite:
 		w := n.Write
 		d := fmt.Sprintf("Write %s [%s %s] mode=%s", w.Sink, w.Format, w.Path, w.Mode)
 		if len(w.PartitionBy) > 0 {
 			d += " partition_by=[" + strings.Join(w.PartitionBy, ", ") + "]"
+		}
+		if w.TargetFileBytes > 0 {
+			d += fmt.Sprintf(" target_file_bytes=%d", w.TargetFileBytes)
 		}
 		return d
 	}

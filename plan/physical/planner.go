@@ -83,10 +83,13 @@ func (p *planner) plan(n logical.Node) (*Node, error) {
 		return p.window(n)
 	case *logical.Expand, *logical.Values, *logical.Replicate, *logical.SetOp:
 		return p.setNode(n)
+	case *logical.Repartition, *logical.Coalesce:
+		return p.repartition(n)
 	case *logical.Write:
 		return p.unary(n, n.Input, func(in *Node) *Node {
 			return &Node{Op: OpWrite, Inputs: []*Node{in}, Schema: n.Schema(), Write: &WriteSpec{
 				Sink: n.Sink, Format: n.Format, Path: n.Path, PartitionBy: n.PartitionBy, Mode: n.Mode, Options: n.Options,
+				TargetFileBytes: n.TargetFileBytes,
 			}}
 		})
 	}
