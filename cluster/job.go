@@ -28,12 +28,28 @@ func executorJob(cfg *Config, jobID, service string) *nomad.Job {
 		Name: service, PortLabel: "rpc", Provider: "consul",
 		Checks: []nomad.ServiceCheck{{Name: "health", Type: "http", Path: "/health", PortLabel: "health",
 			Interval: time.Second, Timeout: 2 * time.Second}},
-	}}
+	}, metricsService(jobID)}
 	attempts, interval := 2, time.Minute
 	tg.RestartPolicy = &nomad.RestartPolicy{Attempts: &attempts, Interval: &interval, Mode: strPtr("fail")}
 	tg.AddTask(executorTask(cfg, jobID))
 	job.AddTaskGroup(tg)
 	return job
+}
+
+// MetricsService is the Consul service under which every executor of
+// every run registers its Prometheus endpoint, so that one Prometheus
+// consul_sd_configs block finds them all (docs/operations.md).
+const MetricsService = "drover-metrics"
+
+// metricsService registers the executor's /metrics (served on the health
+// port). It has no check of its own: the executor's main service has one,
+// and Prometheus marks an unreachable target down anyway.
+func metricsService(jobID string) *nomad.Service {
+	return &nomad.Service{
+		Name: MetricsService, PortLabel: "health", Provider: "consul",
+		Tags: []string{"drover", "executor", "prometheus"},
+		Meta: map[string]string{"metrics_path": "/metrics", "drover_role": "executor", "drover_job": jobID},
+	}
 }
 
 func executorTask(cfg *Config, jobID string) *nomad.Task {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/drover-etl/drover/commit"
+	"github.com/drover-etl/drover/s3cost"
 	"github.com/drover-etl/drover/stage"
 	"github.com/drover-etl/drover/storage"
 	"github.com/drover-etl/drover/task"
@@ -45,7 +46,9 @@ type Scaler interface {
 	Demand(ctx context.Context, tasks int) error
 }
 
-// StageStats summarizes one stage of a finished run.
+// StageStats summarizes one stage of a finished run. Metrics sums the
+// successful attempts, except S3, which also counts the failed attempts
+// whose executor reported them (S3 bills those too).
 type StageStats struct {
 	ID       int
 	Tasks    int
@@ -58,12 +61,25 @@ type StageStats struct {
 type Summary struct {
 	Stages []StageStats
 	Sinks  []commit.Result
+	// Driver is the S3 traffic of the driver itself: sink checks, commit
+	// and cleanup, plus planning (listing inputs, reading footers) when
+	// the caller's context carried the recorder through compilation.
+	Driver s3cost.Usage
 	Wall   time.Duration
+}
+
+// S3 is the run's S3 traffic: every stage's tasks and the driver.
+func (s *Summary) S3() s3cost.Usage {
+	u := s.Driver
+	for _, st := range s.Stages {
+		u.Add(st.Metrics.S3)
+	}
+	return u
 }
 
 // Run executes the graph and commits its sinks. On failure nothing is
 // committed and staged files and shuffle data are removed.
-func Run(ctx context.Context, g *stage.Graph, cfg Config) (*Summary, error) {
+func Run(ctx context.Context, g *stage.Graph, cfg Config) (sum *Summary, err error) {
 	if cfg.MaxAttempts <= 0 {
 		cfg.MaxAttempts = 4
 	}
@@ -74,6 +90,20 @@ func Run(ctx context.Context, g *stage.Graph, cfg Config) (*Summary, error) {
 		cfg.Progress = nopProgress{}
 	}
 	start := time.Now()
+	// The driver's own S3 requests go to the caller's recorder, if any
+	// (it then also holds the planning's), else to one of its own; the
+	// summary reads it last, after the shuffle cleanup deferred below.
+	rec := s3cost.FromContext(ctx)
+	if rec == nil {
+		rec = s3cost.NewRecorder()
+		ctx = s3cost.WithRecorder(ctx, rec)
+	}
+	defer func() {
+		if sum != nil {
+			sum.Driver = rec.Usage()
+		}
+	}()
+	cfg.Executor = observedExecutor{cfg.Executor}
 	s := newScheduler(g, cfg)
 	sinks, err := s.prepareSinks(ctx)
 	if err != nil {
@@ -85,7 +115,7 @@ func Run(ctx context.Context, g *stage.Graph, cfg Config) (*Summary, error) {
 		abortSinks(context.WithoutCancel(ctx), sinks)
 		return nil, fmt.Errorf("%w (nothing was committed)", runErr)
 	}
-	sum := &Summary{Stages: s.stats()}
+	sum = &Summary{Stages: s.stats()}
 	// Each sink commits on its own (sink directories never nest, see
 	// checkOverlap); whatever a failed commit leaves unpublished is aborted.
 	defer abortSinks(context.WithoutCancel(ctx), sinks)

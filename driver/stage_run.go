@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/drover-etl/drover/metrics"
 	"github.com/drover-etl/drover/plan/physical"
 	"github.com/drover-etl/drover/stage"
 	"github.com/drover-etl/drover/task"
@@ -46,8 +47,10 @@ func (s *scheduler) runStage(ctx context.Context, st *stage.Stage) error {
 	}
 	wg.Wait()
 	if err := firstError(errs); err != nil {
+		metrics.DriverStages.WithLabelValues("failed").Inc()
 		return err
 	}
+	metrics.DriverStages.WithLabelValues("succeeded").Inc()
 	s.mu.Lock()
 	s.stageSt[st.ID].Wall = time.Since(start)
 	stats := *s.stageSt[st.ID]
@@ -102,7 +105,7 @@ func (s *scheduler) runTask(ctx context.Context, st *stage.Stage, p int, sample 
 	failures, losses := 0, 0
 	for {
 		spec := s.spec(st, p, s.nextAttempt(st.ID, p), sample)
-		res, err := s.dispatch(ctx, spec)
+		res, err := s.dispatchCounted(ctx, spec)
 		s.countAttempt(st.ID)
 		if err == nil {
 			return res, nil

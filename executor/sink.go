@@ -33,17 +33,10 @@ type sinkWriter struct {
 	data    []int         // columns written into files
 	parts   []int         // partition_by columns
 	dataSch *arrow.Schema
-	open    map[string]*openFile
-	order   []string
+	open    map[string]*openFile // the file being written, per partition dir
+	files   []*openFile          // every file started, in order
 	enc     keys.Keys
 	rows    int64
-}
-
-type openFile struct {
-	url string
-	sw  outWriter
-	fw  format.Writer
-	cw  *countingWriter
 }
 
 // writeSink writes the task's output files and reports them in res.
@@ -53,7 +46,7 @@ func writeSink(ctx context.Context, in batch.Reader, spec *task.Spec, res *task.
 		return task.AsFatal(err)
 	}
 	err = drive(ctx, in, func(rec arrow.RecordBatch) error { return s.write(ctx, rec) })
-	if err == nil && len(s.parts) == 0 && len(s.open) == 0 && spec.Partition == 0 && s.ws.Table == nil {
+	if err == nil && len(s.parts) == 0 && len(s.files) == 0 && spec.Partition == 0 && s.ws.Table == nil {
 		// An unpartitioned sink always gets one file, so even an empty
 		// result carries its schema for readers. (A table has its schema
 		// in its metadata: an empty result adds no file.)
@@ -164,25 +157,54 @@ func (s *sinkWriter) group(rec arrow.RecordBatch) ([]*partGroup, error) {
 func (s *sinkWriter) dirOf(rec arrow.RecordBatch, row int) string {
 	segs := make([]string, len(s.parts))
 	for i, p := range s.parts {
-		segs[i] = s.schema.Field(p).Name + "=" + HivePathValue(eval.ValueAt(rec.Column(p), row))
+		segs[i] = HivePathKey(s.schema.Field(p).Name) + "=" + HivePathValue(eval.ValueAt(rec.Column(p), row))
 	}
 	return strings.Join(segs, "/")
 }
 
-// append writes rec's data columns into the file of partition dir.
+// append writes rec's data columns into the file of partition dir. With
+// a target file size the rows go in slices of rollRows, so that a file
+// rolls near its target however large the batches are.
 func (s *sinkWriter) append(ctx context.Context, dir string, rec arrow.RecordBatch) error {
-	of, err := s.file(ctx, dir)
-	if err != nil {
-		return err
-	}
 	cols := make([]arrow.Array, len(s.data))
 	for i, c := range s.data {
 		cols[i] = rec.Column(c)
 	}
 	data := newRecord(s.dataSch, cols, rec.NumRows())
 	defer data.Release()
+	step := data.NumRows()
+	if s.ws.TargetFileBytes > 0 {
+		step = rollRows
+	}
+	for lo := int64(0); lo < data.NumRows(); lo += step {
+		part := data.NewSlice(lo, min(lo+step, data.NumRows()))
+		err := s.appendSlice(ctx, dir, part)
+		part.Release()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// rollRows is the slice of rows written between checks of a file's size.
+const rollRows = 1024
+
+func (s *sinkWriter) appendSlice(ctx context.Context, dir string, data arrow.RecordBatch) error {
+	of, err := s.file(ctx, dir)
+	if err != nil {
+		return err
+	}
 	if err := of.fw.Write(data); err != nil {
 		return fmt.Errorf("write %s: %w", of.url, err)
+	}
+	if t := s.ws.TargetFileBytes; t > 0 && of.size() >= t {
+		// Roll: the next rows of dir start a new file. Files grow in
+		// steps (Parquet: whole row groups; CSV and JSON lines: each
+		// Write, compressed ones a compressor block), so files end at the
+		// first step past the target.
+		delete(s.open, dir)
+		return of.finish()
 	}
 	return nil
 }
@@ -191,7 +213,9 @@ func (s *sinkWriter) file(ctx context.Context, dir string) (*openFile, error) {
 	if of, ok := s.open[dir]; ok {
 		return of, nil
 	}
-	rel := commit.FileName(s.spec.Run, s.spec.Partition, s.f.Extension())
+	// FileName is unique per call, so a rolled file never meets its
+	// predecessor, and the commit publishes every file reported.
+	rel := commit.FileName(s.spec.Run, s.spec.Partition, format.FileExtension(s.f, s.ws.Options))
 	if dir != "" {
 		rel = dir + "/" + rel
 	}
@@ -207,7 +231,7 @@ func (s *sinkWriter) file(ctx context.Context, dir string) (*openFile, error) {
 	}
 	of := &openFile{url: url, sw: sw, fw: fw, cw: cw}
 	s.open[dir] = of
-	s.order = append(s.order, dir)
+	s.files = append(s.files, of)
 	return of, nil
 }
 
@@ -238,19 +262,15 @@ func (s *sinkWriter) create(ctx context.Context, rel string) (string, outWriter,
 // every file is discarded (see outWriter.Abort).
 func (s *sinkWriter) close(res *task.Result) error {
 	var bytes int64
-	for _, dir := range s.order {
-		of := s.open[dir]
-		err := of.fw.Close()
-		var tok string
-		if err == nil {
-			tok, err = of.sw.Close()
-		}
-		if err != nil {
-			s.abort()
-			return fmt.Errorf("finish %s: %w", of.url, err)
+	for _, of := range s.files {
+		if !of.done {
+			if err := of.finish(); err != nil {
+				s.abort()
+				return err
+			}
 		}
 		if _, ok := of.sw.(*deferredFile); ok {
-			res.Deferred = append(res.Deferred, task.DeferredFile{URL: of.url, Token: tok})
+			res.Deferred = append(res.Deferred, task.DeferredFile{URL: of.url, Token: of.tok})
 		} else {
 			res.Files = append(res.Files, of.url)
 		}
@@ -261,8 +281,8 @@ func (s *sinkWriter) close(res *task.Result) error {
 }
 
 func (s *sinkWriter) abort() {
-	for _, dir := range s.order {
-		s.open[dir].sw.Abort()
+	for _, of := range s.files {
+		of.sw.Abort()
 	}
 }
 

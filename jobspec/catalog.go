@@ -42,6 +42,11 @@ func (d *decoder) checkLocation(kind, format string, attrs hcl.Attributes) {
 	if c, ok := attrs["catalog"]; ok && !isTable && format != "" {
 		d.errorf(c.Range, "catalog is for iceberg %ss", kind)
 	}
+	for _, name := range []string{"hive_partitioning", "partition_columns"} {
+		if a, ok := attrs[name]; ok && isTable {
+			d.errorf(a.Range, "%s is for file sources; an %s table's partitions come from its metadata", name, format)
+		}
+	}
 }
 
 // checkCatalogs: names are unique, and every table source or sink names

@@ -49,6 +49,9 @@ func TestParseIcebergErrors(t *testing.T) {
     table  = "a.b"`), "table is for iceberg sinks"},
 		{"dynamic overwrite on files", edit(t, `path   = "out/"`, `path   = "out/"
     mode   = "dynamic_overwrite"`), "mode dynamic_overwrite is for iceberg sinks"},
+		{"hive partitioning on a table", strings.Replace(icebergJob(t), `format = "csv"`, `format = "iceberg"
+    table  = "sales.orders"
+    hive_partitioning = true`, 1), "hive_partitioning is for file sources"},
 		{"bad catalog type", strings.Replace(icebergJob(t), `type      = "sql"`, `type      = "hive"`, 1), `type must be one of sql, rest; got "hive"`},
 	}
 	for _, tt := range tests {

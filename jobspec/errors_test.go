@@ -68,6 +68,16 @@ func TestParseErrors(t *testing.T) {
     from = "paid"
   }
   view "paid" {`), nil, `x.hcl:9:12: view "paid" is defined further down`},
+		{"partitioning contradiction", edit(t, `format = "csv"`, `format = "csv"
+    hive_partitioning = false
+    partition_columns = { day = "date" }`), nil, `x.hcl:6:25: hive_partitioning = false contradicts partition_columns`},
+		{"partitioning not bool", edit(t, `format = "csv"`, `format = "csv"
+    hive_partitioning = "maybe"`), nil, `x.hcl:6:25: hive_partitioning must be true or false`},
+		{"bad partition type", edit(t, `format = "csv"`, `format = "csv"
+    partition_columns = { day = "dat" }`), nil, `x.hcl:6:33: partition_columns: column "day": unknown type "dat"`},
+		{"partition column in schema", edit(t, `format = "csv"`, `format = "csv"
+    schema = { day = "date", n = "int64" }
+    partition_columns = { Day = "date" }`), nil, `x.hcl:7:27: partition_columns: "Day" is also declared in schema`},
 		{"two jobs", validJob + "\njob \"k\" {}\n", nil, "x.hcl:19:1: a second job block"},
 		{"bad limit", edit(t, `where = `, `limit = -1
     where = `), nil, "x.hcl:10:13: limit must be a whole number of at least 0"},

@@ -52,7 +52,13 @@ type Source struct {
 	// schema is to be inferred (or read from Parquet metadata).
 	Schema  []Column
 	Options map[string]string
-	Range   hcl.Range
+	// HivePartitioning turns key=value directory discovery on or off; nil
+	// detects it (on when the files sit in key=value directories).
+	HivePartitioning *bool
+	// PartitionColumns declares the types of partition columns (the rest
+	// are inferred from the directory names).
+	PartitionColumns []Column
+	Range            hcl.Range
 }
 
 // Column is one entry of a source's schema.
@@ -79,7 +85,9 @@ type View struct {
 	SQL       Text
 	Transform Text // plugin.function, lower case
 	Args      map[string]string
-	Range     hcl.Range
+	// Layout repartitions or coalesces the view's rows.
+	Layout Layout
+	Range  hcl.Range
 }
 
 // IsSQL reports whether the view is written as one SQL SELECT.
@@ -107,7 +115,12 @@ type Sink struct {
 	PartitionBy []Text
 	Mode        logical.WriteMode
 	Options     map[string]string
-	Range       hcl.Range
+	// TargetFileSize rolls each task's output file at about this many
+	// bytes (0: one file per task and partition directory).
+	TargetFileSize int64
+	// Layout repartitions or coalesces the rows before they are written.
+	Layout Layout
+	Range  hcl.Range
 }
 
 // Catalog is a `catalog "name" { ... }` block: where Iceberg tables are

@@ -104,6 +104,24 @@ job "drover-driver" {
       unlimited = false
     }
 
+    # The driver's Prometheus metrics, found through Consul like the
+    # executors' (docs/operations.md, "Metrics").
+    network {
+      port "metrics" {}
+    }
+
+    service {
+      name     = "drover-metrics"
+      port     = "metrics"
+      provider = "consul"
+      tags     = ["drover", "driver", "prometheus"]
+      meta {
+        metrics_path = "/metrics"
+        drover_role  = "driver"
+        drover_job   = "${NOMAD_JOB_ID}"
+      }
+    }
+
     task "driver" {
       driver = "raw_exec"
       # Time to commit or abort, then stop and purge the executor job
@@ -116,6 +134,7 @@ job "drover-driver" {
           ["driver", var.job_spec_url != "" ? var.job_spec_url : "${NOMAD_TASK_DIR}/job.hcl",
             "--executors", "${var.executors}",
             "--shuffle-dir", var.shuffle_dir,
+            "--metrics-addr", "${NOMAD_ADDR_metrics}",
           "--executor-binary", var.drover_binary],
           var.driver_args,
           flatten([for v in var.job_vars : ["--var", v]])

@@ -32,6 +32,8 @@ type Env struct {
 	Transforms Transformer
 	// Counters, updated atomically by operators.
 	RowsIn, BytesRead, Spilled atomic.Int64
+	// ShuffleBytesRead is the part of BytesRead read from shuffle objects.
+	ShuffleBytesRead atomic.Int64
 }
 
 // DefaultMemoryBytes is the per-task sort budget when Env sets none.
@@ -71,6 +73,8 @@ func build(ctx context.Context, n *physical.Node, env *Env, part int) (batch.Rea
 		return buildJoin(ctx, n, env, part)
 	case physical.OpValues:
 		return newValues(ctx, n, env, part)
+	case physical.OpCoalesce:
+		return buildCoalesce(ctx, n, env, part)
 	}
 	if len(n.Inputs) != 1 {
 		return nil, fmt.Errorf("operator: %s wants one input, has %d", n.Op, len(n.Inputs))
@@ -141,6 +145,8 @@ func partitionsOf(n *physical.Node, env *Env) int {
 		return partitionsOf(n.Inputs[0], env)
 	case physical.OpValues:
 		return 1
+	case physical.OpCoalesce:
+		return min(partitionsOf(n.Inputs[0], env), n.Coalesce)
 	}
 	return partitionsOf(n.Inputs[0], env)
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/drover-etl/drover/executor"
+	"github.com/drover-etl/drover/metrics"
 	"github.com/drover-etl/drover/remote"
 	"github.com/drover-etl/drover/udfhost"
 )
@@ -68,7 +69,7 @@ func executorCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&listen, "listen", "127.0.0.1:7420", "gRPC address to serve tasks on")
-	cmd.Flags().StringVar(&health, "health", "127.0.0.1:7421", "HTTP address of the /health endpoint")
+	cmd.Flags().StringVar(&health, "health", "127.0.0.1:7421", "HTTP address of the /health and /metrics (Prometheus) endpoints")
 	cmd.Flags().IntVar(&slots, "slots", 2, "tasks to run at once")
 	cmd.Flags().StringVar(&name, "name", "", "executor name in logs and metrics (default: host name)")
 	cmd.Flags().StringVar(&tempDir, "temp-dir", "", "directory for sort spill files (default: the OS temp dir)")
@@ -78,9 +79,12 @@ func executorCmd() *cobra.Command {
 	return cmd
 }
 
+// healthMux serves /health for Consul's check and /metrics for
+// Prometheus (registered in Consul as cluster.MetricsService).
 func healthMux(srv *remote.Server) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/health", srv.HealthHandler())
+	mux.Handle("/metrics", metrics.Handler())
 	return mux
 }
 

@@ -28,6 +28,7 @@ var (
 type clusterFlags struct {
 	cfg        cluster.Config
 	shuffleDir string
+	metrics    metricsFlags
 }
 
 func (f *clusterFlags) register(cmd *cobra.Command) {
@@ -46,6 +47,7 @@ func (f *clusterFlags) register(cmd *cobra.Command) {
 	// --executor-arg=--chaos-task-delay=2s to stop a node mid-job.
 	cmd.Flags().StringArrayVar(&f.cfg.ExtraArgs, "executor-arg", nil, "extra argument for every executor's command line (repeatable)")
 	cmd.Flags().MarkHidden("executor-arg")
+	f.metrics.register(cmd)
 }
 
 // runOnCluster runs a compiled job on executors registered with Nomad.
@@ -84,7 +86,7 @@ func runOnCluster(ctx context.Context, cmd *cobra.Command, c *engine.Compiled, f
 	if err != nil {
 		return fmt.Errorf("job %q failed: %w", c.Job.Name, err)
 	}
-	progress.Summary(cmd.OutOrStdout(), sum)
+	progress.Summary(cmd.OutOrStdout(), sum, f.metrics.parsed)
 	return nil
 }
 
@@ -100,6 +102,11 @@ func submitCmd(use, short string) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			stopMetrics, err := cf.metrics.start(cmd)
+			if err != nil {
+				return err
+			}
+			defer stopMetrics()
 			path, cleanup, err := fetchJobFile(cmd.Context(), args[0])
 			if err != nil {
 				return err

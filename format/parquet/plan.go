@@ -17,7 +17,7 @@ import (
 type outColumn struct {
 	name     string
 	target   types.Type
-	slot     int // position among the leaves read
+	slot     int // position among the leaves read; absent: the file lacks it
 	file     arrow.DataType
 	nullable bool
 	dict     bool // produced as dictionary<int32, utf8>
@@ -70,6 +70,19 @@ func (fc *fileColumns) lookup(name string) (*pqarrow.SchemaField, error) {
 	return f, nil
 }
 
+// has reports whether the file has a top-level column named name (nested
+// or not).
+func (fc *fileColumns) has(name string) bool {
+	_, ok := fc.exact[name]
+	if !ok {
+		_, ok = fc.folded[strings.ToLower(name)]
+	}
+	return ok
+}
+
+// absent is the slot of a column the file lacks: it reads as NULL.
+const absent = -1
+
 // newPlan resolves the projection against the file schema.
 func newPlan(url string, fc *fileColumns, ro format.ReadOptions) (*plan, error) {
 	p := &plan{url: url, batchRows: ro.BatchRows}
@@ -78,9 +91,22 @@ func newPlan(url string, fc *fileColumns, ro format.ReadOptions) (*plan, error) 
 	}
 	p.props.BatchSize = int64(p.batchRows)
 	slotOf := map[int]int{}
+	missingAsNull, err := parseReadOptions(ro.Options)
+	if err != nil {
+		return nil, err
+	}
+	missingAsNull = missingAsNull || ro.MissingAsNull
 	for _, c := range projection(ro) {
 		tf := ro.Table.Fields[c]
 		sf, err := fc.lookup(tf.Name)
+		if err != nil && missingAsNull && !fc.has(tf.Name) {
+			// An older file of a dataset that added the column later.
+			p.cols = append(p.cols, outColumn{name: tf.Name, target: tf.Type, slot: absent, nullable: true})
+			continue
+		}
+		if err != nil && !fc.has(tf.Name) {
+			return nil, fmt.Errorf("parquet: %s: %w (a source option missing_columns = \"null\" reads it as NULL)", url, err)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("parquet: %s: %w", url, err)
 		}
@@ -115,7 +141,7 @@ func projection(ro format.ReadOptions) []int {
 func (p *plan) chooseDictionaries(md *metadata.FileMetaData) {
 	for i := range p.cols {
 		c := &p.cols[i]
-		if c.target.ID != types.String {
+		if c.target.ID != types.String || c.slot == absent {
 			continue
 		}
 		switch ft := c.file.(type) {

@@ -47,6 +47,9 @@ type Write struct {
 	PartitionBy []string          `json:"partition_by,omitempty"`
 	Mode        WriteMode         `json:"mode"`
 	Options     map[string]string `json:"options,omitempty"`
+	// TargetFileBytes is the size at which a task starts a new file
+	// (0: one file per task and partition directory).
+	TargetFileBytes int64 `json:"target_file_bytes,omitempty"`
 	// Table is set for a sink into a catalog table (Path is then the
 	// table's data directory).
 	Table *TableSink `json:"table,omitempty"`
@@ -77,6 +80,9 @@ func (w *Write) Describe() string {
 	s := fmt.Sprintf("Write %s [%s %s] mode=%s", w.Sink, w.Format, w.Path, w.Mode)
 	if len(w.PartitionBy) > 0 {
 		s += " partition_by=[" + strings.Join(w.PartitionBy, ", ") + "]"
+	}
+	if w.TargetFileBytes > 0 {
+		s += fmt.Sprintf(" target_file_bytes=%d", w.TargetFileBytes)
 	}
 	return s
 }

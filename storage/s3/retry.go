@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/drover-etl/drover/metrics"
+	"github.com/drover-etl/drover/s3cost"
 	"github.com/drover-etl/drover/storage"
 )
 
@@ -37,6 +39,8 @@ func (s *Store) do(ctx context.Context, op func(context.Context) error) error {
 		if attempt >= s.retry.attempts || time.Since(start) >= s.retry.budget {
 			return fmt.Errorf("%w (gave up after %d attempts in %v)", err, attempt, time.Since(start).Round(time.Millisecond))
 		}
+		s3cost.FromContext(ctx).Retry()
+		metrics.S3Retries.Inc()
 		if err := sleep(ctx, s.retry.backoff(attempt)); err != nil {
 			return err
 		}

@@ -80,7 +80,7 @@ func newClient(cfg Config, maxTries int) (*minio.Client, error) {
 		Creds:      cfg.credentials(),
 		Secure:     secure,
 		Region:     cfg.Region,
-		Transport:  tr,
+		Transport:  countingTransport{next: tr},
 		MaxRetries: maxTries,
 		// Uploads send a CRC32C trailer instead of signing the payload
 		// with SHA-256 (see upload.go).

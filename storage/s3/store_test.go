@@ -39,6 +39,7 @@ func TestMinIO(t *testing.T) {
 		{"DeferredInvisibleUntilComplete", testDeferredInvisibleUntilComplete},
 		{"DeferredAbort", testDeferredAbort},
 		{"AbortAllDeferred", testAbortAllDeferred},
+		{"RequestCounts", testRequestCounts},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, fx) })
 	}
