@@ -89,7 +89,7 @@ func (p *planner) plan(n logical.Node) (*Node, error) {
 		return p.unary(n, n.Input, func(in *Node) *Node {
 			return &Node{Op: OpWrite, Inputs: []*Node{in}, Schema: n.Schema(), Write: &WriteSpec{
 				Sink: n.Sink, Format: n.Format, Path: n.Path, PartitionBy: n.PartitionBy, Mode: n.Mode, Options: n.Options,
-				Table: n.Table,
+				Table:           n.Table,
 				TargetFileBytes: n.TargetFileBytes,
 			}}
 		})
