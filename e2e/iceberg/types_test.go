@@ -1,8 +1,11 @@
 package iceberg
 
 import (
+	"context"
 	"fmt"
 	"testing"
+
+	"github.com/apache/iceberg-go"
 )
 
 // TestEveryTypeRoundTrips: a table of every Drover type is read back
@@ -75,4 +78,22 @@ func TestDynamicOverwriteNullPartition(t *testing.T) {
 	mustRun(t, l.ordersJob(t, l.writeCSV(t, "a", ordersHeader, "1,,1", "2,2026-12-02,2"), "append", true))
 	mustRun(t, l.ordersJob(t, l.writeCSV(t, "b", ordersHeader, "3,,3"), "dynamic_overwrite", true))
 	wantRows(t, "rows", icebergRows(t, l.load(t, l.tbl)), "2|2026-12-02|2", "3|(null)|3")
+}
+
+// TestAddedColumnReadsNull: a column added to the table after files were
+// written reads as NULL in those files, in Drover as in iceberg-go.
+func TestAddedColumnReadsNull(t *testing.T) {
+	l := localLake(t)
+	mustRun(t, l.ordersJob(t, l.writeCSV(t, "a", ordersHeader, "1,2026-12-01,1"), "append", true))
+	tbl := l.load(t, l.tbl)
+	tx := tbl.NewTransaction()
+	if err := tx.UpdateSchema(true, false).AddColumn([]string{"note"}, iceberg.PrimitiveTypes.String, "", false, nil).Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Commit(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, l.ordersJob(t, l.writeCSV(t, "b", ordersHeader, "2,2026-12-02,2"), "append", true))
+	wantRows(t, "iceberg-go scan", icebergRows(t, l.load(t, l.tbl)), "1|2026-12-01|1|(null)", "2|2026-12-02|2|(null)")
+	wantRows(t, "drover read", l.droverRows(t, l.tbl, "", "id", "note"), "1|NULL", "2|NULL")
 }
