@@ -29,12 +29,11 @@ func (c *catalog) tableSource(ctx context.Context, src *jobspec.Source) (*logica
 	for _, f := range files {
 		size += f.Size
 	}
-	// Columns added to the table after a file was written read as NULL
-	// in that file (Iceberg's rule); renames, which would need field-id
-	// matching, are refused by icetable.OpenSource.
+	// Columns are matched by field id; one added to the table after a
+	// file was written reads as NULL in that file (Iceberg's rule).
 	return &logical.Scan{
 		Source: src.Name, Format: "parquet", Path: tableFormat + ":" + src.Table.Value,
-		Table: schema, SizeBytes: size, MissingAsNull: true,
+		Table: schema, SizeBytes: size, MissingAsNull: true, FieldIDs: c.tables.sourceOf(src.Name).FieldIDs(),
 	}, nil
 }
 

@@ -116,6 +116,11 @@ type ReadOptions struct {
 	Options map[string]string
 	// BatchRows is the target rows per batch (0: the reader's default).
 	BatchRows int
+	// FieldIDs are the Parquet field ids of Table's columns (Iceberg
+	// tables; nil or 0: none). A file that carries field ids is matched by
+	// id, so a column renamed since the file was written still finds its
+	// data and one added since is missing; other files are matched by name.
+	FieldIDs []int
 	// MissingAsNull reads a Table column that a file lacks as NULL (a
 	// schema merged from files that added columns over time) instead of
 	// failing on it (a declared schema).

@@ -91,7 +91,9 @@ func (s *Sink) commitOnce(ctx context.Context, run string, files []string, attem
 	}
 	tx := tbl.NewTransaction()
 	props := iceberg.Properties{RunProperty: run}
-	if err := tx.ReplaceDataFilesWithDataFiles(ctx, removed, added, props); err != nil {
+	// Every file carries field ids: no name mapping, whose presence would
+	// tell readers (Drover's too) that some files must be matched by name.
+	if err := tx.ReplaceDataFilesWithDataFiles(ctx, removed, added, props, table.WithoutAutoNameMapping()); err != nil {
 		return base, err
 	}
 	if s.beforeCommit != nil {

@@ -3,6 +3,7 @@ package icetable
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -144,46 +145,55 @@ func TestCommitNothingToAppend(t *testing.T) {
 	}
 }
 
-// TestOpenSourceRefusesAmbiguousEvolution: after a rename, or a column
-// dropped and added again, Drover's by-name reader would read the wrong
-// values, so the source is refused.
-func TestOpenSourceRefusesAmbiguousEvolution(t *testing.T) {
+// TestOpenSourceEvolution: renames and a name dropped then added again
+// are read through field ids, unless the table has a name mapping (files
+// without ids, matched by name), where they are refused.
+func TestOpenSourceEvolution(t *testing.T) {
 	evolve := map[string]func(*table.UpdateSchema) *table.UpdateSchema{
-		"renamed from": func(u *table.UpdateSchema) *table.UpdateSchema { return u.RenameColumn([]string{"id"}, "key") },
-		"dropped and added again": func(u *table.UpdateSchema) *table.UpdateSchema {
-			return u.DeleteColumn([]string{"id"})
-		},
+		"renamed from":            func(u *table.UpdateSchema) *table.UpdateSchema { return u.RenameColumn([]string{"id"}, "key") },
+		"dropped and added again": func(u *table.UpdateSchema) *table.UpdateSchema { return u.DeleteColumn([]string{"id"}) },
 	}
 	for want, change := range evolve {
-		t.Run(want, func(t *testing.T) {
-			ctx := context.Background()
-			s := prepare(t, testLake(t), Append)
-			if err := s.Commit(ctx, "r", []string{writeFile(t, s, "f", []int64{1}, "a")}); err != nil {
-				t.Fatal(err)
-			}
-			tbl, err := s.cat.LoadTable(ctx, s.Ident)
-			if err != nil {
-				t.Fatal(err)
-			}
-			tx := tbl.NewTransaction()
-			if err := change(tx.UpdateSchema(true, false)).Commit(); err != nil {
-				t.Fatal(err)
-			}
-			if tbl, err = tx.Commit(ctx); err != nil {
-				t.Fatal(err)
-			}
-			if want == "dropped and added again" {
-				tx = tbl.NewTransaction()
-				if err := tx.UpdateSchema(true, false).AddColumn([]string{"id"}, iceberg.PrimitiveTypes.Int64, "", false, nil).Commit(); err != nil {
+		for _, mapped := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/name mapping %t", want, mapped), func(t *testing.T) {
+				ctx := context.Background()
+				s := prepare(t, testLake(t), Append)
+				if err := s.Commit(ctx, "r", []string{writeFile(t, s, "f", []int64{1}, "a")}); err != nil {
 					t.Fatal(err)
 				}
-				if _, err := tx.Commit(ctx); err != nil {
+				tbl, err := s.cat.LoadTable(ctx, s.Ident)
+				if err != nil {
 					t.Fatal(err)
 				}
-			}
-			if _, err := OpenSource(ctx, s.cat, s.Ident); !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), want) {
-				t.Fatalf("got %v, want ErrUnsupported saying %q", err, want)
-			}
-		})
+				tx := tbl.NewTransaction()
+				if err := change(tx.UpdateSchema(true, false)).Commit(); err != nil {
+					t.Fatal(err)
+				}
+				if mapped {
+					if err := tx.SetProperties(iceberg.Properties{table.DefaultNameMappingKey: "[]"}); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if tbl, err = tx.Commit(ctx); err != nil {
+					t.Fatal(err)
+				}
+				if want == "dropped and added again" {
+					tx = tbl.NewTransaction()
+					if err := tx.UpdateSchema(true, false).AddColumn([]string{"id"}, iceberg.PrimitiveTypes.Int64, "", false, nil).Commit(); err != nil {
+						t.Fatal(err)
+					}
+					if _, err := tx.Commit(ctx); err != nil {
+						t.Fatal(err)
+					}
+				}
+				_, err = OpenSource(ctx, s.cat, s.Ident)
+				if mapped && (!errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), want)) {
+					t.Fatalf("got %v, want ErrUnsupported saying %q", err, want)
+				}
+				if !mapped && err != nil {
+					t.Fatalf("got %v; files with field ids are read by id", err)
+				}
+			})
+		}
 	}
 }

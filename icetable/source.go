@@ -40,21 +40,26 @@ func OpenSource(ctx context.Context, cat catalog.Catalog, ident table.Identifier
 	return &Source{Ident: ident, tbl: tbl, snapshot: tbl.CurrentSnapshot()}, nil
 }
 
-// checkReadable refuses tables whose files Drover would map to the wrong
-// columns: Drover's Parquet reader matches columns by name, so a column
-// renamed since some files were written, or a name dropped and added
+// checkReadable refuses tables whose files Drover could map to the wrong
+// columns. Files carrying field ids (every file an Iceberg writer, Drover
+// included, produces) are matched by id, whatever the renames. A table
+// with a name mapping may also hold imported files without ids, matched
+// by name: there, a column renamed since, or a name dropped and added
 // again as a new column, would read another column's values. Failing is
 // better than a silently wrong answer.
 func checkReadable(tbl *table.Table) error {
+	if _, ok := tbl.Properties()[table.DefaultNameMappingKey]; !ok {
+		return nil
+	}
 	cur := tbl.Schema()
 	for _, s := range tbl.Schemas() {
 		for _, f := range s.Fields() {
 			if now, ok := cur.FindFieldByID(f.ID); ok && now.Name != f.Name {
-				return fmt.Errorf("%w: column %q was renamed from %q; Drover maps Parquet columns by name and cannot read files written before the rename",
+				return fmt.Errorf("%w: column %q was renamed from %q and the table has a name mapping (files without field ids, matched by name)",
 					ErrUnsupported, now.Name, f.Name)
 			}
 			if now, ok := cur.FindFieldByName(f.Name); ok && now.ID != f.ID {
-				return fmt.Errorf("%w: column %q was dropped and added again as a new column; Drover maps Parquet columns by name and would read the old values",
+				return fmt.Errorf("%w: column %q was dropped and added again as a new column and the table has a name mapping (files without field ids, matched by name)",
 					ErrUnsupported, f.Name)
 			}
 		}
@@ -65,6 +70,16 @@ func checkReadable(tbl *table.Table) error {
 // Schema is the table's current schema as Drover columns.
 func (s *Source) Schema(qualifier string) (*types.Schema, error) {
 	return toDrover(s.tbl.Schema(), qualifier)
+}
+
+// FieldIDs are the field ids of Schema's columns: the scan matches
+// Parquet columns by them.
+func (s *Source) FieldIDs() []int {
+	var ids []int
+	for _, f := range s.tbl.Schema().Fields() {
+		ids = append(ids, f.ID)
+	}
+	return ids
 }
 
 // SnapshotID is the pinned snapshot (0: the table is empty).
@@ -82,8 +97,11 @@ func (s *Source) Files(ctx context.Context, filters []*expr.Expr) ([]DataFile, e
 	if s.snapshot == nil {
 		return nil, nil
 	}
-	scan := s.tbl.Scan(table.WithSnapshotID(s.snapshot.SnapshotID),
-		table.WithRowFilter(rowFilter(s.tbl.Schema(), filters)), table.WithCaseSensitive(false))
+	// A live scan of the loaded metadata: its current snapshot is the
+	// pinned one (s.tbl is never refreshed), and unlike a scan by snapshot
+	// id it binds the filter to the current schema, which the columns and
+	// the filter use, not to the schema the snapshot was written with.
+	scan := s.tbl.Scan(table.WithRowFilter(rowFilter(s.tbl.Schema(), filters)), table.WithCaseSensitive(false))
 	tasks, err := scan.PlanFiles(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("plan scan of %s: %w", strings.Join(s.Ident, "."), err)

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/apache/iceberg-go"
+	"github.com/apache/iceberg-go/table"
 )
 
 // TestEveryTypeRoundTrips: a table of every Drover type is read back
@@ -96,4 +97,31 @@ func TestAddedColumnReadsNull(t *testing.T) {
 	mustRun(t, l.ordersJob(t, l.writeCSV(t, "b", ordersHeader, "2,2026-12-02,2"), "append", true))
 	wantRows(t, "iceberg-go scan", icebergRows(t, l.load(t, l.tbl)), "1|2026-12-01|1|(null)", "2|2026-12-02|2|(null)")
 	wantRows(t, "drover read", l.droverRows(t, l.tbl, "", "id", "note"), "1|NULL", "2|NULL")
+}
+
+// TestEvolvedColumnsReadByFieldID: after a rename, and a column dropped
+// and added again under its old name, Drover reads the files written
+// before by field id — renamed data under the new name, the re-added
+// column NULL — as iceberg-go does, filters and pruning included.
+func TestEvolvedColumnsReadByFieldID(t *testing.T) {
+	l := localLake(t)
+	mustRun(t, l.ordersJob(t, l.writeCSV(t, "a", ordersHeader, "1,2026-12-01,1.5", "2,2026-12-02,7"), "append", true))
+	evolve := func(change func(*table.UpdateSchema) *table.UpdateSchema) {
+		tx := l.load(t, l.tbl).NewTransaction()
+		if err := change(tx.UpdateSchema(true, false)).Commit(); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tx.Commit(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	evolve(func(u *table.UpdateSchema) *table.UpdateSchema { return u.RenameColumn([]string{"amount"}, "total") })
+	evolve(func(u *table.UpdateSchema) *table.UpdateSchema { return u.DeleteColumn([]string{"id"}) })
+	evolve(func(u *table.UpdateSchema) *table.UpdateSchema {
+		return u.AddColumn([]string{"id"}, iceberg.PrimitiveTypes.Int64, "", false, nil)
+	})
+	wantRows(t, "iceberg-go scan", icebergRows(t, l.load(t, l.tbl)), "2026-12-01|1.5|(null)", "2026-12-02|7|(null)")
+	wantRows(t, "drover read", l.droverRows(t, l.tbl, "", "day", "total", "id"), "2026-12-01|1.5|NULL", "2026-12-02|7|NULL")
+	wantRows(t, "drover filtered read", l.droverRows(t, l.tbl, "total > 2", "day", "total"), "2026-12-02|7")
+	wantRows(t, "re-added column is NULL", l.droverRows(t, l.tbl, "id IS NULL", "day"), "2026-12-01", "2026-12-02")
 }

@@ -2,6 +2,7 @@ package parquetfmt
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -41,17 +42,43 @@ type fileColumns struct {
 	fields []pqarrow.SchemaField
 	exact  map[string]int
 	folded map[string]int
+	byID   map[int]int // Parquet field id → field (empty: the file has none)
 }
 
 func newFileColumns(m *pqarrow.SchemaManifest) *fileColumns {
-	fc := &fileColumns{fields: m.Fields, exact: map[string]int{}, folded: map[string]int{}}
+	fc := &fileColumns{fields: m.Fields, exact: map[string]int{}, folded: map[string]int{}, byID: map[int]int{}}
 	for i, f := range m.Fields {
 		fc.exact[f.Field.Name] = i
 		if _, dup := fc.folded[strings.ToLower(f.Field.Name)]; !dup {
 			fc.folded[strings.ToLower(f.Field.Name)] = i
 		}
+		if id := f.Field.Metadata.FindKey("PARQUET:field_id"); id >= 0 {
+			if n, err := strconv.Atoi(f.Field.Metadata.Values()[id]); err == nil && n >= 0 {
+				fc.byID[n] = i
+			}
+		}
 	}
 	return fc
+}
+
+// column finds table column c in the file: by field id when the scan has
+// one and the file carries ids, else by name. found says whether the file
+// has the column at all (err may still refuse it, e.g. nested).
+func (fc *fileColumns) column(ro format.ReadOptions, c int) (sf *pqarrow.SchemaField, found bool, err error) {
+	name := ro.Table.Fields[c].Name
+	if c < len(ro.FieldIDs) && ro.FieldIDs[c] > 0 && len(fc.byID) > 0 {
+		i, ok := fc.byID[ro.FieldIDs[c]]
+		if !ok {
+			return nil, false, fmt.Errorf("column %q (field id %d) is not in the file", name, ro.FieldIDs[c])
+		}
+		f := &fc.fields[i]
+		if !f.IsLeaf() {
+			return nil, true, fmt.Errorf("column %q is nested (%s); Drover reads flat columns only", name, f.Field.Type)
+		}
+		return f, true, nil
+	}
+	sf, err = fc.lookup(name)
+	return sf, fc.has(name), err
 }
 
 // lookup finds the leaf column named name (exactly, else ignoring case).
@@ -98,13 +125,13 @@ func newPlan(url string, fc *fileColumns, ro format.ReadOptions) (*plan, error) 
 	missingAsNull = missingAsNull || ro.MissingAsNull
 	for _, c := range projection(ro) {
 		tf := ro.Table.Fields[c]
-		sf, err := fc.lookup(tf.Name)
-		if err != nil && missingAsNull && !fc.has(tf.Name) {
+		sf, found, err := fc.column(ro, c)
+		if err != nil && missingAsNull && !found {
 			// An older file of a dataset that added the column later.
 			p.cols = append(p.cols, outColumn{name: tf.Name, target: tf.Type, slot: absent, nullable: true})
 			continue
 		}
-		if err != nil && !fc.has(tf.Name) {
+		if err != nil && !found {
 			return nil, fmt.Errorf("parquet: %s: %w (a source option missing_columns = \"null\" reads it as NULL)", url, err)
 		}
 		if err != nil {

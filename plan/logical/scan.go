@@ -32,6 +32,9 @@ type Scan struct {
 	// MissingAsNull reads a column a file lacks as NULL (a schema merged
 	// from files that added columns).
 	MissingAsNull bool `json:"missing_as_null,omitempty"`
+	// FieldIDs are Table's Parquet field ids (Iceberg sources; see
+	// format.ReadOptions.FieldIDs).
+	FieldIDs []int `json:"field_ids,omitempty"`
 }
 
 var _ Node = (*Scan)(nil)

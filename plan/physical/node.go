@@ -91,9 +91,10 @@ type ScanSpec struct {
 	Options map[string]string `json:"options,omitempty"`
 	Splits  []format.Split    `json:"splits"`
 	// PartitionColumns, Files and MissingAsNull are the logical.Scan's.
-	PartitionColumns int  `json:"partition_columns,omitempty"`
-	Files            int  `json:"files,omitempty"`
-	MissingAsNull    bool `json:"missing_as_null,omitempty"`
+	PartitionColumns int   `json:"partition_columns,omitempty"`
+	Files            int   `json:"files,omitempty"`
+	MissingAsNull    bool  `json:"missing_as_null,omitempty"`
+	FieldIDs         []int `json:"field_ids,omitempty"`
 }
 
 // ProjectSpec computes one column per expression.

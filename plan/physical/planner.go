@@ -114,6 +114,7 @@ func (p *planner) scan(s *logical.Scan) (*Node, error) {
 		Source: s.Source, Format: s.Format, Table: s.Table, Columns: s.Projection,
 		Filters: s.Filters, Options: s.Options, Splits: splits,
 		PartitionColumns: s.PartitionColumns, Files: s.Files, MissingAsNull: s.MissingAsNull,
+		FieldIDs: s.FieldIDs,
 	}}, nil
 }
 
