@@ -3,7 +3,6 @@ package driver
 import (
 	"context"
 	"fmt"
-	"strings"
 	"sync"
 	"time"
 
@@ -27,6 +26,9 @@ type Config struct {
 	MaxAttempts int
 	// MaxFetchRecoveries bounds lineage re-runs per job (default 16).
 	MaxFetchRecoveries int
+	// RetryBackoff is the first wait before retrying a failed task; it
+	// doubles per failure, with jitter (default 500ms; negative: none).
+	RetryBackoff time.Duration
 	// Progress receives scheduling events (nil: none).
 	Progress Progress
 	// MemoryBytes is each task's memory budget (0: default).
@@ -67,6 +69,9 @@ func Run(ctx context.Context, g *stage.Graph, cfg Config) (*Summary, error) {
 	}
 	if cfg.MaxFetchRecoveries <= 0 {
 		cfg.MaxFetchRecoveries = 16
+	}
+	if cfg.RetryBackoff == 0 {
+		cfg.RetryBackoff = 500 * time.Millisecond
 	}
 	if cfg.Progress == nil {
 		cfg.Progress = nopProgress{}
@@ -148,9 +153,15 @@ func newScheduler(g *stage.Graph, cfg Config) *scheduler {
 	}
 }
 
-// prepareSinks checks every sink's mode against existing output before any
-// work starts (mode "error" fails fast) and fixes its staging location.
+// prepareSinks runs every sink check before any task: paths that are
+// safe and do not overlap each other, the job's inputs or the shuffle
+// directory (checkSinks), then each sink's mode (mode "error" takes the
+// sink's lock and fails fast on existing output). A failure releases what
+// earlier sinks took.
 func (s *scheduler) prepareSinks(ctx context.Context) ([]*commit.Sink, error) {
+	if err := checkSinks(s.g, s.cfg.ShuffleDir); err != nil {
+		return nil, err
+	}
 	var sinks []*commit.Sink
 	for _, st := range s.g.Stages {
 		if !st.IsSink() {
@@ -158,9 +169,7 @@ func (s *scheduler) prepareSinks(ctx context.Context) ([]*commit.Sink, error) {
 		}
 		sk, err := commit.Prepare(ctx, st.Root.Write, st.ID, s.cfg.Run)
 		if err != nil {
-			return nil, err
-		}
-		if err := checkOverlap(sk, sinks, s.cfg.ShuffleDir); err != nil {
+			abortSinks(context.WithoutCancel(ctx), sinks)
 			return nil, err
 		}
 		s.sinkSpec[st.ID] = sk
@@ -234,24 +243,3 @@ func (s *scheduler) stats() []StageStats {
 	return out
 }
 
-// checkOverlap refuses sinks whose output directories contain each other
-// or the shuffle directory: overwrite and cleanup of one would reach into
-// the other.
-func checkOverlap(sk *commit.Sink, others []*commit.Sink, shuffleDir string) error {
-	for _, o := range others {
-		if nested(sk.Spec.Path, o.Spec.Path) {
-			return fmt.Errorf("sinks %q (%s) and %q (%s) write into each other's directory; give each its own",
-				o.Spec.Sink, o.Spec.Path, sk.Spec.Sink, sk.Spec.Path)
-		}
-	}
-	if shuffleDir != "" && nested(sk.Spec.Path, shuffleDir) {
-		return fmt.Errorf("sink %q (%s) overlaps the shuffle directory %s", sk.Spec.Sink, sk.Spec.Path, shuffleDir)
-	}
-	return nil
-}
-
-// nested reports whether one path is the other or lies below it.
-func nested(a, b string) bool {
-	a, b = strings.TrimSuffix(a, "/")+"/", strings.TrimSuffix(b, "/")+"/"
-	return strings.HasPrefix(a, b) || strings.HasPrefix(b, a)
-}
