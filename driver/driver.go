@@ -3,6 +3,7 @@ package driver
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -35,6 +36,9 @@ type Config struct {
 	MemoryBytes int64
 	// KeepShuffle keeps shuffle files after success (debugging).
 	KeepShuffle bool
+	// LeaseRenew is how often the run's record in the shuffle directory
+	// is renewed (runlease.DefaultRenew when 0).
+	LeaseRenew time.Duration
 	// Scaler, when set, hears how many tasks are outstanding whenever a
 	// stage starts or ends, so cluster executors can scale with the load.
 	Scaler Scaler
@@ -82,8 +86,14 @@ func Run(ctx context.Context, g *stage.Graph, cfg Config) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
-	runErr := s.runAll(ctx)
+	lease, err := s.startLease(ctx, sinks)
+	if err != nil {
+		abortSinks(context.WithoutCancel(ctx), sinks)
+		return nil, err
+	}
 	defer s.cleanupShuffle(context.WithoutCancel(ctx))
+	defer lease.Stop() // before the cleanup, which removes the record
+	runErr := s.runAll(ctx)
 	if runErr != nil {
 		abortSinks(context.WithoutCancel(ctx), sinks)
 		return nil, fmt.Errorf("%w (nothing was committed)", runErr)
@@ -228,9 +238,30 @@ func (s *scheduler) cleanupShuffle(ctx context.Context) {
 	}
 	// A map task killed mid-upload leaves an incomplete multipart upload
 	// under the run's shuffle prefix: invisible, but billed until aborted.
+	// Each attempt's key is known exactly, which finds uploads that a
+	// bucket-wide listing can miss.
+	if ua, ok := loc.Store.(storage.UploadAborter); ok {
+		ua.AbortUploadsAt(ctx, s.shuffleKeys(loc))
+	}
 	if dc, ok := loc.Store.(storage.DeferredCreator); ok {
 		dc.AbortAllDeferred(ctx, loc.Key+"/", func(string) bool { return true })
 	}
+}
+
+// shuffleKeys are the keys of every map attempt this run started.
+func (s *scheduler) shuffleKeys(dir storage.Location) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var keys []string
+	for k, n := range s.attempts {
+		if s.g.Stages[k[0]].Output == nil {
+			continue
+		}
+		for a := range n {
+			keys = append(keys, dir.Join(strings.TrimPrefix(task.ShuffleURL("", k[0], k[1], a), "/")).Key)
+		}
+	}
+	return keys
 }
 
 func (s *scheduler) stats() []StageStats {

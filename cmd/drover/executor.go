@@ -20,7 +20,7 @@ import (
 func executorCmd() *cobra.Command {
 	var listen, health, name, tempDir string
 	var slots int
-	var delay time.Duration
+	var delay, grace time.Duration
 	var plugins string
 	cmd := &cobra.Command{
 		Use:   "executor",
@@ -59,6 +59,9 @@ func executorCmd() *cobra.Command {
 			select {
 			case <-cmd.Context().Done():
 			case <-srv.Stopped():
+			case <-srv.DriverGone(cmd.Context(), grace):
+				// Exit 0: Nomad leaves the finished allocation alone.
+				fmt.Fprintf(cmd.ErrOrStderr(), "drover executor %s: no call from the driver for %v; it is gone, stopping\n", name, grace)
 			case err := <-errc:
 				return err
 			}
@@ -73,6 +76,7 @@ func executorCmd() *cobra.Command {
 	cmd.Flags().StringVar(&name, "name", "", "executor name in logs and metrics (default: host name)")
 	cmd.Flags().StringVar(&tempDir, "temp-dir", "", "directory for sort spill files (default: the OS temp dir)")
 	cmd.Flags().StringVar(&plugins, "plugins", "", "plugins to fetch, verify and start, as JSON [{name, source, sha256}] (set by the driver)")
+	cmd.Flags().DurationVar(&grace, "driver-grace", 2*time.Minute, "stop after the driver has not called for this long (0: never)")
 	cmd.Flags().DurationVar(&delay, "chaos-task-delay", 0, "hold each task this long before running it (fault-injection tests)")
 	cmd.Flags().MarkHidden("chaos-task-delay")
 	return cmd
