@@ -273,4 +273,3 @@ func (s *scheduler) stats() []StageStats {
 	}
 	return out
 }
-
