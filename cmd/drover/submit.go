@@ -67,6 +67,8 @@ func runOnCluster(ctx context.Context, cmd *cobra.Command, c *engine.Compiled, f
 		}
 		cfg.ExtraArgs = append(cfg.ExtraArgs, args...)
 	}
+	collectAtStart(ctx, cmd.ErrOrStderr(), f.shuffleDir)
+	cfg.ShuffleDir = strings.TrimSuffix(f.shuffleDir, "/")
 	run := engine.NewRunID()
 	fmt.Fprintf(cmd.ErrOrStderr(), "starting executors as Nomad job %s\n", cluster.ExecutorJobID(c.Job.Name, run))
 	cl, err := cluster.Start(ctx, cfg, c.Job.Name, run)
