@@ -117,7 +117,7 @@ func TestMinIOOutageRiddenOut(t *testing.T) {
 		t.Fatal(err)
 	}
 	var once sync.Once
-	restarted := make(chan struct{})
+	down := make(chan struct{})
 	prog := &recorder{onStage: func(stage int) {
 		if stage == 0 {
 			return
@@ -126,22 +126,32 @@ func TestMinIOOutageRiddenOut(t *testing.T) {
 		// need meet a dead server.
 		once.Do(func() {
 			m.Stop(t)
-			go func() {
-				time.Sleep(40 * time.Second)
-				m.Restart(t)
-				close(restarted)
-			}()
+			close(down)
 		})
 	}}
-	// Slow tasks keep the job running through the outage.
-	_, err := runLocal(t, "outage", "s3://shuffle/outage", prog, &executor.Runtime{Delay: 200 * time.Millisecond})
+	type result struct{ err error }
+	done := make(chan result, 1)
+	c := compile(t, "outage")
+	go func() {
+		// Slow tasks keep the job running through the outage.
+		ex := executor.NewLocal(&executor.Runtime{Delay: 200 * time.Millisecond}, 2)
+		_, err := engine.Run(context.Background(), c, ex, engine.RunOptions{ShuffleDir: "s3://shuffle/outage", Progress: prog})
+		done <- result{err}
+	}()
 	select {
-	case <-restarted:
-	default:
-		t.Fatalf("the job ended (%v) before MinIO came back: the outage did not happen mid-job", err)
+	case <-down:
+	case r := <-done:
+		t.Fatalf("the job ended (%v) before the outage began", r.err)
 	}
-	if err != nil {
-		t.Fatalf("job failed across a 40 s outage: %v", err)
+	time.Sleep(40 * time.Second)
+	select {
+	case r := <-done:
+		t.Fatalf("the job ended during the outage: %v", r.err)
+	default:
+	}
+	m.Restart(t)
+	if r := <-done; r.err != nil {
+		t.Fatalf("job failed across a 40 s outage: %v", r.err)
 	}
 	got, want := readAll(t, "s3://out/outage/"), readAll(t, "s3://out/calm/")
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
