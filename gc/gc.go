@@ -115,7 +115,10 @@ func Collect(ctx context.Context, o Options) (Report, error) {
 
 // listRuns groups the objects under root by run directory.
 func listRuns(ctx context.Context, root storage.Location) ([]*run, error) {
-	prefix := root.Key + "/"
+	prefix := ""
+	if root.Key != "" {
+		prefix = root.Key + "/" // a shuffle root may be a whole bucket
+	}
 	infos, err := root.Store.List(ctx, prefix)
 	if err != nil && !errors.Is(err, storage.ErrNotExist) {
 		return nil, err
