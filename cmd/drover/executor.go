@@ -30,6 +30,9 @@ func executorCmd() *cobra.Command {
 			if name == "" {
 				name, _ = os.Hostname()
 			}
+			if grace > 0 && grace < 2*remote.DefaultRenewInterval {
+				return fmt.Errorf("--driver-grace %v is too short: the driver renews every %v; give it at least %v", grace, remote.DefaultRenewInterval, 2*remote.DefaultRenewInterval)
+			}
 			lis, err := net.Listen("tcp", listen)
 			if err != nil {
 				return fmt.Errorf("listen %s: %w", listen, err)

@@ -350,7 +350,7 @@ func TestKilledDriverLeavesNoOrphans(t *testing.T) {
 	os.WriteFile(jobPath, []byte(jobHCL), 0o644)
 	drv := exec.Command(e.binary, "submit", jobPath, "--var", "name=crash", "--executors", "1",
 		"--executor-binary", e.binary, "--executor-cpu", "100", "--executor-memory", "256",
-		"--shuffle-dir", "s3://shuffle/crash", "--executor-arg=--driver-grace=5s", "--executor-arg=--chaos-task-delay=2s")
+		"--shuffle-dir", "s3://shuffle/crash", "--executor-arg=--driver-grace=20s", "--executor-arg=--chaos-task-delay=2s")
 	drv.Env = os.Environ()
 	log, _ := os.Create(filepath.Join(t.TempDir(), "driver.log"))
 	drv.Stdout, drv.Stderr = log, log
