@@ -396,6 +396,7 @@ func TestKilledDriverLeavesNoOrphans(t *testing.T) {
 	if left := objectsUnder(t, "s3://out/crash/_staging/"); len(left) > 0 {
 		t.Errorf("staged files left: %v", left)
 	}
+	noUploads(t, e.minio, "crash/")
 	cc, err := consul.NewClient(consul.DefaultConfig())
 	if err != nil {
 		t.Fatal(err)
