@@ -293,6 +293,7 @@ func TestGCFindsUploadsByExactKey(t *testing.T) {
 	if got := exactUploads(t, m, "shuffle", loc.Key); got != 1 {
 		t.Fatalf("%d uploads at %s after the restart, want 1", got, loc.Key)
 	}
+	t.Logf("a bucket-wide listing after the restart shows %d upload(s) of that key", bucketWideUploads(t, m, "shuffle", loc.Key))
 	time.Sleep(1500 * time.Millisecond) // older than OlderThan below
 	rep, err := gc.Collect(ctx, gc.Options{ShuffleRoot: root, OlderThan: time.Second})
 	if err != nil {
@@ -423,4 +424,23 @@ func waitFor(t *testing.T, what string, cond func() string) string {
 		}
 		time.Sleep(500 * time.Millisecond)
 	}
+}
+
+// bucketWideUploads counts key's uploads in a listing of the whole bucket.
+func bucketWideUploads(t *testing.T, m *testutil.MinIO, bucket, key string) int {
+	t.Helper()
+	c, err := m.Client()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for u := range c.ListIncompleteUploads(context.Background(), bucket, "", true) {
+		if u.Err != nil {
+			t.Fatal(u.Err)
+		}
+		if u.Key == key {
+			n++
+		}
+	}
+	return n
 }
