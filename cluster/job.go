@@ -42,9 +42,10 @@ func executorJob(cfg *Config, jobID, service, run string) *nomad.Job {
 	attempts, interval := 2, time.Minute
 	tg.RestartPolicy = &nomad.RestartPolicy{Attempts: &attempts, Interval: &interval, Mode: strPtr("fail")}
 	// As a service job would: keep replacing failed executors, backing off.
-	unlimited, delay, maxDelay := true, 5*time.Second, time.Minute
-	tg.ReschedulePolicy = &nomad.ReschedulePolicy{Unlimited: &unlimited, Delay: &delay,
-		DelayFunction: strPtr("exponential"), MaxDelay: &maxDelay}
+	unlimited, none, delay, maxDelay := true, 0, 5*time.Second, time.Minute
+	var noInterval time.Duration
+	tg.ReschedulePolicy = &nomad.ReschedulePolicy{Unlimited: &unlimited, Attempts: &none, Interval: &noInterval,
+		Delay: &delay, DelayFunction: strPtr("exponential"), MaxDelay: &maxDelay}
 	tg.AddTask(executorTask(cfg, jobID))
 	job.AddTaskGroup(tg)
 	return job

@@ -347,13 +347,27 @@ func TestKilledDriverLeavesNoOrphans(t *testing.T) {
 		"--executor-binary", e.binary, "--executor-cpu", "100", "--executor-memory", "256",
 		"--shuffle-dir", "s3://shuffle/crash", "--executor-arg=--driver-grace=20s", "--executor-arg=--chaos-task-delay=2s")
 	drv.Env = os.Environ()
-	log, _ := os.Create(filepath.Join(t.TempDir(), "driver.log"))
+	logPath := filepath.Join(t.TempDir(), "driver.log")
+	log, _ := os.Create(logPath)
 	drv.Stdout, drv.Stderr = log, log
+	t.Cleanup(func() {
+		if t.Failed() {
+			b, _ := os.ReadFile(logPath)
+			t.Logf("driver output:\n%s", b)
+		}
+	})
 	if err := drv.Start(); err != nil {
 		t.Fatal(err)
 	}
+	exited := make(chan error, 1)
+	go func() { exited <- drv.Wait() }()
 	nc := nomadClient(t)
 	jobID := waitFor(t, "a running executor job and the run's record", func() string {
+		select {
+		case err := <-exited:
+			t.Fatalf("the driver exited before it could be killed: %v", err)
+		default:
+		}
 		jobs, _, err := nc.Jobs().PrefixList("drover-")
 		if err != nil || len(jobs) == 0 || jobs[0].Status != "running" || len(objectsUnder(t, "s3://shuffle/crash/")) == 0 {
 			return ""
@@ -366,7 +380,7 @@ func TestKilledDriverLeavesNoOrphans(t *testing.T) {
 	}
 	service := job.Meta["drover.service"]
 	drv.Process.Signal(syscall.SIGKILL)
-	drv.Wait()
+	<-exited
 
 	// The lease: with the driver gone, the executors stop on their own.
 	waitFor(t, "the executors to stop after their lease expired", func() string {
