@@ -369,10 +369,15 @@ func TestKilledDriverLeavesNoOrphans(t *testing.T) {
 		default:
 		}
 		jobs, _, err := nc.Jobs().PrefixList("drover-")
-		if err != nil || len(jobs) == 0 || jobs[0].Status != "running" || len(objectsUnder(t, "s3://shuffle/crash/")) == 0 {
+		if err != nil || len(jobs) == 0 || jobs[0].Status != "running" {
 			return ""
 		}
-		return jobs[0].ID
+		for _, k := range objectsUnder(t, "s3://shuffle/crash/") {
+			if strings.HasSuffix(k, ".arrows") { // mid-job: map output written
+				return jobs[0].ID
+			}
+		}
+		return ""
 	})
 	job, _, err := nc.Jobs().Info(jobID, nil)
 	if err != nil {
@@ -391,6 +396,12 @@ func TestKilledDriverLeavesNoOrphans(t *testing.T) {
 		for _, a := range allocs {
 			if a.ClientStatus == "running" || a.ClientStatus == "pending" {
 				return ""
+			}
+		}
+		for _, a := range allocs {
+			// Exit 0 (the lease), not a crash Nomad would act on.
+			if a.ClientStatus != "complete" {
+				t.Errorf("executor allocation %s ended %s, want complete", a.ID, a.ClientStatus)
 			}
 		}
 		return "stopped"
