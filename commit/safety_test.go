@@ -207,3 +207,36 @@ func TestAbortRemovesStagingDirs(t *testing.T) {
 		t.Fatalf("after abort %s holds %v", out, entries)
 	}
 }
+
+// CleanRun, after a crash between publishing and the manifest, removes
+// the dead run's published files, staging and lock, and keeps the
+// committed version and everyone else's files.
+func TestCleanRunAfterCrashBeforeManifest(t *testing.T) {
+	ctx := context.Background()
+	out := t.TempDir()
+	kept := FileName("run-1", 0, "csv")
+	commitRun(t, out, logical.ModeOverwrite, "run-1", kept)
+	writeFile(t, filepath.Join(out, "notes.txt"), "mine")
+	s, err := Prepare(ctx, &physical.WriteSpec{Sink: "s", Path: out, Mode: logical.ModeOverwrite}, 0, "run-2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := FileName("run-2", 0, "csv")
+	if _, err := s.publish(ctx, []*task.Result{{Files: []string{stage(t, s, 1, 0, "p=1/"+dead)}}}); err != nil {
+		t.Fatal(err)
+	}
+	stage(t, s, 2, 0, FileName("run-2", 2, "csv")) // an attempt still staged
+	writeFile(t, filepath.Join(out, LockName), `{"run":"run-2"}`)
+	// The driver dies here.
+	n, err := CleanRun(ctx, out, "run-2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n.Unpublished != 1 || n.Staged != 1 || n.Locks != 1 {
+		t.Errorf("cleaned %+v", n)
+	}
+	want := []string{"_SUCCESS", "_drover_manifest.json", "notes.txt", kept}
+	if got := tree(t, out); strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Fatalf("after CleanRun: %v, want %v", got, want)
+	}
+}

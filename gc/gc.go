@@ -52,8 +52,11 @@ type Report struct {
 	Objects int      // shuffle objects
 	Uploads int      // incomplete uploads (shuffle and sinks)
 	Staged  int      // staged sink files
-	Locks   int      // run locks
-	Jobs    []string // Nomad jobs purged
+	// Unpublished: sink files a commit published before it died, ahead of
+	// its manifest (never part of the committed output).
+	Unpublished int
+	Locks       int      // run locks
+	Jobs        []string // Nomad jobs purged
 }
 
 // runDir matches the run IDs engine.NewRunID makes.
@@ -159,6 +162,7 @@ func cleanRun(ctx context.Context, root storage.Location, r *run, rep *Report) e
 		for _, sink := range rec.Sinks {
 			n, err := commit.CleanRun(ctx, sink, r.id)
 			rep.Staged, rep.Uploads, rep.Locks = rep.Staged+n.Staged, rep.Uploads+n.Uploads, rep.Locks+n.Locks
+			rep.Unpublished += n.Unpublished
 			if err != nil {
 				return fmt.Errorf("sink %s: %w", sink, err)
 			}

@@ -47,8 +47,8 @@ func gcCmd() *cobra.Command {
 
 func printGC(w io.Writer, rep gc.Report) {
 	fmt.Fprintf(w, "crashed runs cleaned: %d %v\n", len(rep.Runs), rep.Runs)
-	fmt.Fprintf(w, "shuffle objects removed: %d, incomplete uploads aborted: %d, staged files removed: %d, locks removed: %d\n",
-		rep.Objects, rep.Uploads, rep.Staged, rep.Locks)
+	fmt.Fprintf(w, "shuffle objects removed: %d, incomplete uploads aborted: %d, staged files removed: %d, uncommitted published files removed: %d, locks removed: %d\n",
+		rep.Objects, rep.Uploads, rep.Staged, rep.Unpublished, rep.Locks)
 	fmt.Fprintf(w, "executor jobs purged: %d %v\n", len(rep.Jobs), rep.Jobs)
 }
 
