@@ -129,9 +129,7 @@ func (s *Sink) Commit(ctx context.Context, winners []*task.Result) (Result, erro
 	// What follows must finish even if the job is being cancelled.
 	done := context.WithoutCancel(ctx)
 	res.Files, res.Committed = len(published), true
-	for _, f := range next.Files {
-		res.Bytes += f.Size
-	}
+	res.Bytes = s.bytesOf(next, published)
 	if s.Spec.Mode == logical.ModeOverwrite {
 		if err := s.deleteOld(done, prev, old, next, hadMarker); err != nil {
 			return res, fmt.Errorf("%w: removing the previous output: %v", ErrCleanupIncomplete, err)

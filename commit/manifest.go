@@ -127,3 +127,18 @@ func hasOutput(ctx context.Context, dir storage.Location) (bool, error) {
 	vis, err := visible(ctx, dir)
 	return len(vis) > 0, err
 }
+
+// bytesOf sums the sizes m records for the published keys.
+func (s *Sink) bytesOf(m *storage.Manifest, published []string) int64 {
+	mine := map[string]bool{}
+	for _, k := range published {
+		mine[s.rel(k)] = true
+	}
+	var n int64
+	for _, f := range m.Files {
+		if mine[f.Path] {
+			n += f.Size
+		}
+	}
+	return n
+}
