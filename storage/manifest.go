@@ -8,6 +8,7 @@ import (
 	"io"
 	"path"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -28,6 +29,9 @@ type Manifest struct {
 	Sink      string         `json:"sink,omitempty"`
 	Committed time.Time      `json:"committed"`
 	Files     []ManifestFile `json:"files"`
+
+	once  sync.Once
+	paths map[string]bool
 }
 
 // ManifestFile is one file of a committed version.
@@ -102,13 +106,18 @@ func WriteManifest(ctx context.Context, dir Location, m *Manifest) error {
 }
 
 // Has reports whether the manifest names rel.
-func (m *Manifest) Has(rel string) bool {
-	for _, f := range m.Files {
-		if f.Path == rel {
-			return true
+func (m *Manifest) Has(rel string) bool { return m.Paths()[rel] }
+
+// Paths is the set of paths the manifest names (built once; a manifest
+// is not changed after it was read or written).
+func (m *Manifest) Paths() map[string]bool {
+	m.once.Do(func() {
+		m.paths = make(map[string]bool, len(m.Files))
+		for _, f := range m.Files {
+			m.paths[f.Path] = true
 		}
-	}
-	return false
+	})
+	return m.paths
 }
 
 // honourManifest keeps the listed objects below dir that its manifest
