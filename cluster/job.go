@@ -10,18 +10,28 @@ import (
 // groupName is the executors' task group.
 const groupName = "executors"
 
-// executorJob builds the Nomad job that runs the executors. It is a
-// service job: Nomad restarts or reschedules a lost executor, and the
-// replacement joins through Consul.
-func executorJob(cfg *Config, jobID, service string) *nomad.Job {
+// Job meta keys of an executor job.
+const (
+	MetaService    = "drover.service"
+	MetaRun        = "drover.run"
+	MetaShuffleDir = "drover.shuffle_dir"
+)
+
+// executorJob builds the Nomad job that runs the executors. It is a batch
+// job: Nomad restarts or reschedules an executor that fails or whose node
+// is lost (the replacement joins through Consul), but leaves alone one
+// that exits 0 — asked to by the driver, or gone because its lease on a
+// vanished driver expired (remote.Server.DriverGone) — so a killed
+// driver's executors end instead of running on forever. Its meta names
+// the run, so `drover gc` can find what a crashed run left.
+func executorJob(cfg *Config, jobID, service, run string) *nomad.Job {
 	count := cfg.Executors
-	job := nomad.NewServiceJob(jobID, jobID, "", 50)
+	job := nomad.NewBatchJob(jobID, jobID, "", 50)
 	job.Datacenters = cfg.Datacenters
-	job.Meta = map[string]string{"drover.service": service}
-	// No deployments: executors are interchangeable, and an active
-	// deployment would block the scale API that sizes the group.
-	noDeploy := 0
-	job.Update = &nomad.UpdateStrategy{MaxParallel: &noDeploy}
+	job.Meta = map[string]string{MetaService: service, MetaRun: run}
+	if cfg.ShuffleDir != "" {
+		job.Meta[MetaShuffleDir] = cfg.ShuffleDir
+	}
 	tg := nomad.NewTaskGroup(groupName, count)
 	tg.Networks = []*nomad.NetworkResource{{DynamicPorts: []nomad.Port{{Label: "rpc"}, {Label: "health"}}}}
 	tg.Services = []*nomad.Service{{
@@ -31,6 +41,11 @@ func executorJob(cfg *Config, jobID, service string) *nomad.Job {
 	}, metricsService(jobID)}
 	attempts, interval := 2, time.Minute
 	tg.RestartPolicy = &nomad.RestartPolicy{Attempts: &attempts, Interval: &interval, Mode: strPtr("fail")}
+	// As a service job would: keep replacing failed executors, backing off.
+	unlimited, none, delay, maxDelay := true, 0, 5*time.Second, time.Minute
+	var noInterval time.Duration
+	tg.ReschedulePolicy = &nomad.ReschedulePolicy{Unlimited: &unlimited, Attempts: &none, Interval: &noInterval,
+		Delay: &delay, DelayFunction: strPtr("exponential"), MaxDelay: &maxDelay}
 	tg.AddTask(executorTask(cfg, jobID))
 	job.AddTaskGroup(tg)
 	return job

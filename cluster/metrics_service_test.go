@@ -6,7 +6,7 @@ import "testing"
 // service with the health check, and its /metrics port for Prometheus.
 func TestExecutorJobRegistersMetrics(t *testing.T) {
 	cfg := &Config{Executors: 2, SlotsPerExecutor: 2, Binary: "/bin/drover", Driver: "raw_exec"}
-	job := executorJob(cfg, "drover-j-r-executors", "drover-j-r")
+	job := executorJob(cfg, "drover-j-r-executors", "drover-j-r", "r")
 	svcs := job.TaskGroups[0].Services
 	if len(svcs) != 2 {
 		t.Fatalf("%d services, want the task service and the metrics service", len(svcs))

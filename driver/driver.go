@@ -28,12 +28,18 @@ type Config struct {
 	MaxAttempts int
 	// MaxFetchRecoveries bounds lineage re-runs per job (default 16).
 	MaxFetchRecoveries int
+	// RetryBackoff is the first wait before retrying a failed task; it
+	// doubles per failure, with jitter (default 500ms; negative: none).
+	RetryBackoff time.Duration
 	// Progress receives scheduling events (nil: none).
 	Progress Progress
 	// MemoryBytes is each task's memory budget (0: default).
 	MemoryBytes int64
 	// KeepShuffle keeps shuffle files after success (debugging).
 	KeepShuffle bool
+	// LeaseRenew is how often the run's record in the shuffle directory
+	// is renewed (runlease.DefaultRenew when 0).
+	LeaseRenew time.Duration
 	// Scaler, when set, hears how many tasks are outstanding whenever a
 	// stage starts or ends, so cluster executors can scale with the load.
 	Scaler Scaler
@@ -86,6 +92,9 @@ func Run(ctx context.Context, g *stage.Graph, cfg Config) (sum *Summary, err err
 	if cfg.MaxFetchRecoveries <= 0 {
 		cfg.MaxFetchRecoveries = 16
 	}
+	if cfg.RetryBackoff == 0 {
+		cfg.RetryBackoff = 500 * time.Millisecond
+	}
 	if cfg.Progress == nil {
 		cfg.Progress = nopProgress{}
 	}
@@ -109,8 +118,14 @@ func Run(ctx context.Context, g *stage.Graph, cfg Config) (sum *Summary, err err
 	if err != nil {
 		return nil, err
 	}
-	runErr := s.runAll(ctx)
+	lease, err := s.startLease(ctx, sinks)
+	if err != nil {
+		abortSinks(context.WithoutCancel(ctx), sinks)
+		return nil, err
+	}
 	defer s.cleanupShuffle(context.WithoutCancel(ctx))
+	defer lease.Stop() // before the cleanup, which removes the record
+	runErr := s.runAll(ctx)
 	if runErr != nil {
 		abortSinks(context.WithoutCancel(ctx), sinks)
 		return nil, fmt.Errorf("%w (nothing was committed)", runErr)
@@ -180,9 +195,15 @@ func newScheduler(g *stage.Graph, cfg Config) *scheduler {
 	}
 }
 
-// prepareSinks checks every sink's mode against existing output before any
-// work starts (mode "error" fails fast) and fixes its staging location.
+// prepareSinks runs every sink check before any task: paths that are
+// safe and do not overlap each other, the job's inputs or the shuffle
+// directory (checkSinks), then each sink's mode (mode "error" takes the
+// sink's lock and fails fast on existing output). A failure releases what
+// earlier sinks took.
 func (s *scheduler) prepareSinks(ctx context.Context) ([]*commit.Sink, error) {
+	if err := checkSinks(s.g, s.cfg.ShuffleDir); err != nil {
+		return nil, err
+	}
 	var sinks []*commit.Sink
 	for _, st := range s.g.Stages {
 		if !st.IsSink() {
@@ -190,12 +211,10 @@ func (s *scheduler) prepareSinks(ctx context.Context) ([]*commit.Sink, error) {
 		}
 		sk, err := commit.Prepare(ctx, st.Root.Write, st.ID, s.cfg.Run)
 		if err != nil {
+			abortSinks(context.WithoutCancel(ctx), sinks)
 			return nil, err
 		}
 		sk.Table = s.cfg.Tables[sk.Spec.Sink]
-		if err := checkOverlap(sk, sinks, s.cfg.ShuffleDir); err != nil {
-			return nil, err
-		}
 		s.sinkSpec[st.ID] = sk
 		sinks = append(sinks, sk)
 	}
@@ -252,9 +271,30 @@ func (s *scheduler) cleanupShuffle(ctx context.Context) {
 	}
 	// A map task killed mid-upload leaves an incomplete multipart upload
 	// under the run's shuffle prefix: invisible, but billed until aborted.
+	// Each attempt's key is known exactly, which finds uploads that a
+	// bucket-wide listing can miss.
+	if ua, ok := loc.Store.(storage.UploadAborter); ok {
+		ua.AbortUploadsAt(ctx, s.shuffleKeys(loc))
+	}
 	if dc, ok := loc.Store.(storage.DeferredCreator); ok {
 		dc.AbortAllDeferred(ctx, loc.Key+"/", func(string) bool { return true })
 	}
+}
+
+// shuffleKeys are the keys of every map attempt this run started.
+func (s *scheduler) shuffleKeys(dir storage.Location) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var keys []string
+	for k, n := range s.attempts {
+		if s.g.Stages[k[0]].Output == nil {
+			continue
+		}
+		for a := range n {
+			keys = append(keys, dir.Join(strings.TrimPrefix(task.ShuffleURL("", k[0], k[1], a), "/")).Key)
+		}
+	}
+	return keys
 }
 
 func (s *scheduler) stats() []StageStats {
@@ -265,26 +305,4 @@ func (s *scheduler) stats() []StageStats {
 		}
 	}
 	return out
-}
-
-// checkOverlap refuses sinks whose output directories contain each other
-// or the shuffle directory: overwrite and cleanup of one would reach into
-// the other.
-func checkOverlap(sk *commit.Sink, others []*commit.Sink, shuffleDir string) error {
-	for _, o := range others {
-		if nested(sk.Spec.Path, o.Spec.Path) {
-			return fmt.Errorf("sinks %q (%s) and %q (%s) write into each other's directory; give each its own",
-				o.Spec.Sink, o.Spec.Path, sk.Spec.Sink, sk.Spec.Path)
-		}
-	}
-	if shuffleDir != "" && nested(sk.Spec.Path, shuffleDir) {
-		return fmt.Errorf("sink %q (%s) overlaps the shuffle directory %s", sk.Spec.Sink, sk.Spec.Path, shuffleDir)
-	}
-	return nil
-}
-
-// nested reports whether one path is the other or lies below it.
-func nested(a, b string) bool {
-	a, b = strings.TrimSuffix(a, "/")+"/", strings.TrimSuffix(b, "/")+"/"
-	return strings.HasPrefix(a, b) || strings.HasPrefix(b, a)
 }

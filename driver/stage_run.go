@@ -127,6 +127,9 @@ func (s *scheduler) runTask(ctx context.Context, st *stage.Stage, p int, sample 
 					return nil, fmt.Errorf("task %d.%d lost its executor %d times, last: %w", st.ID, p, losses, err)
 				}
 				s.cfg.Progress.TaskRetry(spec.ID, err)
+				if err := s.backoff(ctx, losses); err != nil {
+					return nil, err
+				}
 				continue
 			}
 			failures++
@@ -134,6 +137,9 @@ func (s *scheduler) runTask(ctx context.Context, st *stage.Stage, p int, sample 
 				return nil, fmt.Errorf("task %d.%d failed %d times, last: %w", st.ID, p, failures, err)
 			}
 			s.cfg.Progress.TaskRetry(spec.ID, err)
+			if err := s.backoff(ctx, failures); err != nil {
+				return nil, err
+			}
 		}
 	}
 }

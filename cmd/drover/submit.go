@@ -21,7 +21,7 @@ import (
 // driver; awsSecrets travel through a Nomad variable instead of the job
 // definition (see cluster.Config.Secrets), and are never printed.
 var (
-	awsEnv     = []string{"AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"}
+	awsEnv     = []string{"AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL", "DROVER_S3_RETRY_WINDOW"}
 	awsSecrets = []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"}
 )
 
@@ -69,6 +69,8 @@ func runOnCluster(ctx context.Context, cmd *cobra.Command, c *engine.Compiled, f
 		}
 		cfg.ExtraArgs = append(cfg.ExtraArgs, args...)
 	}
+	collectAtStart(ctx, cmd.ErrOrStderr(), f.shuffleDir)
+	cfg.ShuffleDir = strings.TrimSuffix(f.shuffleDir, "/")
 	run := engine.NewRunID()
 	fmt.Fprintf(cmd.ErrOrStderr(), "starting executors as Nomad job %s\n", cluster.ExecutorJobID(c.Job.Name, run))
 	cl, err := cluster.Start(ctx, cfg, c.Job.Name, run)

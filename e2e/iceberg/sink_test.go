@@ -1,6 +1,7 @@
 package iceberg
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -83,4 +84,29 @@ func testModeErrorRefusesTableWithData(t *testing.T, l *lake) {
 		t.Fatalf("got %v, want a table-already-has-data error", err)
 	}
 	wantRows(t, "unchanged", icebergRows(t, l.load(t, l.tbl)), "1|2026-12-01|1")
+}
+
+// TestReadAndOverwriteSameTable: a job may read the table it overwrites;
+// it reads the snapshot pinned at planning.
+func TestReadAndOverwriteSameTable(t *testing.T) {
+	l := localLake(t)
+	mustRun(t, l.ordersJob(t, l.writeCSV(t, "a", ordersHeader, "1,2026-12-01,1", "2,2026-12-02,2"), "append", true))
+	mustRun(t, l.job(t, fmt.Sprintf(`
+job "double" {
+  %s
+  source "orders" {
+    format = "iceberg"
+    table  = %q
+  }
+  view "doubled" {
+    sql = "SELECT id, day, amount * 2 AS amount FROM orders"
+  }
+  sink "out" {
+    from   = "doubled"
+    format = "iceberg"
+    table  = %q
+    mode   = "overwrite"
+  }
+}`, l.catalogBlock(), l.tbl, l.tbl)))
+	wantRows(t, "doubled in place", icebergRows(t, l.load(t, l.tbl)), "1|2026-12-01|2", "2|2026-12-02|4")
 }

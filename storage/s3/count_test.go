@@ -76,7 +76,7 @@ func TestSentBytes(t *testing.T) {
 func TestFailedRequestsAreCounted(t *testing.T) {
 	// Nothing listens on port 1: every attempt is refused.
 	s := mustNew(t, Config{Endpoint: "http://127.0.0.1:1", AccessKey: "ak-123", SecretKey: "sk-456", Region: "us-east-1"}, "bkt")
-	s.retry = retryPolicy{attempts: 3, base: time.Millisecond, max: 5 * time.Millisecond, budget: 10 * time.Second}
+	s.retry = retryPolicy{attempts: 3, base: time.Millisecond, max: 5 * time.Millisecond, window: 10 * time.Second}
 	heads := testutil.ToFloat64(metrics.S3Requests.WithLabelValues("get", "head"))
 	netErrs := testutil.ToFloat64(metrics.S3Errors.WithLabelValues("head", "network"))
 	retries := testutil.ToFloat64(metrics.S3Retries)
