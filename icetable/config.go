@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/apache/iceberg-go"
@@ -88,6 +90,13 @@ func openSQL(cfg Config, props iceberg.Properties) (catalog.Catalog, error) {
 	driver, dsn, dialect, err := sqlDSN(cfg.URI)
 	if err != nil {
 		return nil, fmt.Errorf("%w: catalog %q: %v", ErrConfig, cfg.Name, err)
+	}
+	if driver == "sqlite" {
+		// An embedded catalog's file is created on first use; so is its
+		// directory, as the local warehouse's are.
+		if err := os.MkdirAll(filepath.Dir(strings.TrimPrefix(cfg.URI, "sqlite://")), 0o755); err != nil {
+			return nil, fmt.Errorf("catalog %q: %w", cfg.Name, err)
+		}
 	}
 	db, err := sql.Open(driver, dsn)
 	if err != nil {
