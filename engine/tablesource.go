@@ -31,9 +31,10 @@ func (c *catalog) tableSource(ctx context.Context, src *jobspec.Source) (*logica
 	}
 	// Columns are matched by field id; one added to the table after a
 	// file was written reads as NULL in that file (Iceberg's rule).
+	s := c.tables.sourceOf(src.Name)
 	return &logical.Scan{
 		Source: src.Name, Format: "parquet", Path: tableFormat + ":" + src.Table.Value,
-		Table: schema, SizeBytes: size, MissingAsNull: true, FieldIDs: c.tables.sourceOf(src.Name).FieldIDs(),
+		Table: schema, SizeBytes: size, MissingAsNull: s.MissingAsNull(), FieldIDs: s.FieldIDs(),
 	}, nil
 }
 

@@ -82,6 +82,17 @@ func (s *Source) FieldIDs() []int {
 	return ids
 }
 
+// MissingAsNull says whether a column a data file lacks reads as NULL:
+// true when every file was written by an Iceberg writer (it holds every
+// column of its schema, so a missing one was added later), false for a
+// table with a name mapping, whose imported files may lack identity
+// partition columns whose values live in the metadata (reading NULL
+// there would be wrong; a missing column is then an error).
+func (s *Source) MissingAsNull() bool {
+	_, mapped := s.tbl.Properties()[table.DefaultNameMappingKey]
+	return !mapped
+}
+
 // SnapshotID is the pinned snapshot (0: the table is empty).
 func (s *Source) SnapshotID() int64 {
 	if s.snapshot == nil {
