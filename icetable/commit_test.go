@@ -197,3 +197,32 @@ func TestOpenSourceEvolution(t *testing.T) {
 		}
 	}
 }
+
+// TestMissingAsNullOnlyWithoutNameMapping: imported files (name-mapped
+// tables) may lack identity partition columns, so missing columns are
+// NULL only in tables every file of which an Iceberg writer wrote.
+func TestMissingAsNullOnlyWithoutNameMapping(t *testing.T) {
+	ctx := context.Background()
+	s := prepare(t, testLake(t), Append)
+	if err := s.Commit(ctx, "r", []string{writeFile(t, s, "f", []int64{1}, "a")}); err != nil {
+		t.Fatal(err)
+	}
+	src, err := OpenSource(ctx, s.cat, s.Ident)
+	if err != nil || !src.MissingAsNull() {
+		t.Fatalf("without a name mapping: MissingAsNull %v, %v; want true", src != nil && src.MissingAsNull(), err)
+	}
+	tbl, err := s.cat.LoadTable(ctx, s.Ident)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx := tbl.NewTransaction()
+	if err := tx.SetProperties(iceberg.Properties{table.DefaultNameMappingKey: "[]"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if src, err = OpenSource(ctx, s.cat, s.Ident); err != nil || src.MissingAsNull() {
+		t.Fatalf("with a name mapping: MissingAsNull %v, %v; want false", src != nil && src.MissingAsNull(), err)
+	}
+}
