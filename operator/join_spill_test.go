@@ -1,0 +1,146 @@
+package operator
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/drover-etl/drover/batch"
+	"github.com/drover-etl/drover/memory"
+	"github.com/drover-etl/drover/plan/logical"
+)
+
+// spillJoin runs c over left and right (batches of 50 rows) in a pool of
+// budget bytes; it checks the pool is empty once the join is closed.
+func spillJoin(t *testing.T, c joinCase, left, right []joinRow, budget int64) ([]string, *joinSpills, error) {
+	t.Helper()
+	pool := memory.NewPool(budget)
+	env := &Env{Memory: pool, TempDir: t.TempDir()}
+	j := &joinOp{probe: source(joinLeftSchema, batches(joinLeftSchema, left, 50)...),
+		buildIn: source(joinRightSchema, batches(joinRightSchema, right, 50)...),
+		spec:    c.spec(), schema: c.schema().Arrow(), batchRows: 64}
+	if err := j.compile(env); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := batch.ReadAll(context.Background(), j)
+	out := rows(t, adopt(j.schema, recs))
+	j.Close()
+	if h := pool.Held(); h != 0 {
+		t.Fatalf("pool holds %d bytes after the join closed", h)
+	}
+	spills := j.spills
+	if spills == nil {
+		spills = &joinSpills{deepest: -1}
+	}
+	return sorted(out), spills, err
+}
+
+// randomRows makes n rows with keys in [0, keys) (one in 30 NULL: with
+// null-safe keys NULL is one key, which must fit the smallest budget) and
+// values in [0, 200) (one in 8 NULL).
+func randomRows(r *rand.Rand, n, keys int) []joinRow {
+	val := func(k, nulls int) *int64 {
+		if r.IntN(nulls) == 0 {
+			return nil
+		}
+		return p(int64(r.IntN(k)))
+	}
+	out := make([]joinRow, n)
+	for i := range out {
+		out[i] = joinRow{val(keys, 30), val(200, 8)}
+	}
+	return out
+}
+
+// TestJoinSpillMatchesReference runs every keyed join type, with NULL keys
+// on both sides, null-safe keys and a residual filter, under budgets from
+// unlimited to tiny (every partition spilled, and spilled again one level
+// down): the answers never change, and the pool is empty afterwards.
+func TestJoinSpillMatchesReference(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 7))
+	left, right := randomRows(r, 1200, 400), randomRows(r, 900, 400)
+	budgets := []struct {
+		bytes   int64
+		deepest int // -1: no spill
+	}{{0, -1}, {64 << 10, 0}, {3 << 10, 1}}
+	for _, typ := range allJoinTypes {
+		for _, ns := range []bool{false, true} {
+			for _, filter := range []bool{false, true} {
+				c := joinCase{typ: typ, keyed: true, nullSafe: ns, filter: filter}
+				want := refJoin(c, left, right)
+				for _, b := range budgets {
+					t.Run(fmt.Sprintf("%s/budget=%d", c, b.bytes), func(t *testing.T) {
+						got, spills, err := spillJoin(t, c, left, right, b.bytes)
+						if err != nil {
+							t.Fatal(err)
+						}
+						mustEqual(t, got, want)
+						if spills.deepest < b.deepest {
+							t.Fatalf("deepest spill at level %d, want at least %d", spills.deepest, b.deepest)
+						}
+						if b.deepest < 0 && spills.deepest >= 0 {
+							t.Fatalf("spilled at level %d under an unlimited pool", spills.deepest)
+						}
+					})
+				}
+			}
+		}
+	}
+}
+
+// TestJoinSpillSkewedKey joins on a key shared by a third of each side
+// that fits the budget alone but not with the rest.
+func TestJoinSpillSkewedKey(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 9))
+	left, right := randomRows(r, 600, 300), randomRows(r, 600, 300)
+	for i := range 200 {
+		left[i*3].k, right[i*3].k = p(7), p(7)
+	}
+	for _, typ := range allJoinTypes {
+		c := joinCase{typ: typ, keyed: true}
+		got, spills, err := spillJoin(t, c, left, right, 32<<10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mustEqual(t, got, refJoin(c, left, right))
+		if spills.partitions == 0 {
+			t.Fatalf("%s: nothing spilled", typ)
+		}
+	}
+}
+
+// TestJoinSpillOneKeyTooBig: the rows of one key alone do not fit, so no
+// partitioning can help: the join fails naming the key and what to raise.
+func TestJoinSpillOneKeyTooBig(t *testing.T) {
+	var left, right []joinRow
+	for i := range 2000 {
+		right = append(right, joinRow{p(42), p(int64(i))})
+		left = append(left, joinRow{p(int64(i % 50)), p(1)})
+	}
+	_, _, err := spillJoin(t, joinCase{typ: logical.InnerJoin, keyed: true}, left, right, 16<<10)
+	if err == nil {
+		t.Fatal("a key larger than the budget joined without error")
+	}
+	for _, want := range []string{"hash join build: key (42) has 2000 rows", "--executor-memory"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Fatalf("error %q does not say %q", err, want)
+		}
+	}
+	if !errors.Is(err, memory.ErrExhausted) {
+		t.Fatalf("error %q does not wrap ErrExhausted", err)
+	}
+}
+
+// TestNestedLoopJoinOverBudget: a join without keys cannot spill, so it
+// fails naming itself.
+func TestNestedLoopJoinOverBudget(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 3))
+	left, right := randomRows(r, 100, 10), randomRows(r, 2000, 10)
+	_, _, err := spillJoin(t, joinCase{typ: logical.InnerJoin}, left, right, 4<<10)
+	if err == nil || !strings.Contains(err.Error(), "nested loop join build") || !errors.Is(err, memory.ErrExhausted) {
+		t.Fatalf("got %v, want the nested loop join's budget error", err)
+	}
+}
