@@ -5,12 +5,18 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"strings"
 	"testing"
 
+	"github.com/apache/arrow-go/v18/arrow"
+
 	"github.com/drover-etl/drover/batch"
+	"github.com/drover-etl/drover/expr"
 	"github.com/drover-etl/drover/memory"
 	"github.com/drover-etl/drover/plan/logical"
+	"github.com/drover-etl/drover/plan/physical"
+	"github.com/drover-etl/drover/types"
 )
 
 // spillJoin runs c over left and right (batches of 50 rows) in a pool of
@@ -30,6 +36,9 @@ func spillJoin(t *testing.T, c joinCase, left, right []joinRow, budget int64) ([
 	j.Close()
 	if h := pool.Held(); h != 0 {
 		t.Fatalf("pool holds %d bytes after the join closed", h)
+	}
+	if left, _ := os.ReadDir(env.TempDir); len(left) > 0 {
+		t.Fatalf("%d spill files left after the join closed", len(left))
 	}
 	spills := j.spills
 	if spills == nil {
@@ -142,5 +151,124 @@ func TestNestedLoopJoinOverBudget(t *testing.T) {
 	_, _, err := spillJoin(t, joinCase{typ: logical.InnerJoin}, left, right, 4<<10)
 	if err == nil || !strings.Contains(err.Error(), "nested loop join build") || !errors.Is(err, memory.ErrExhausted) {
 		t.Fatalf("got %v, want the nested loop join's budget error", err)
+	}
+}
+
+// TestJoinSpillManyNullKeys: half the build rows have NULL keys. They
+// cannot match, so a spilling join keeps them out of the partitions (they
+// are no single key too large) and right and full joins still output them.
+func TestJoinSpillManyNullKeys(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 11))
+	left, right := randomRows(r, 500, 100), randomRows(r, 1000, 100)
+	for i := range right {
+		if i%2 == 0 {
+			right[i].k = nil
+		}
+	}
+	for _, typ := range allJoinTypes {
+		c := joinCase{typ: typ, keyed: true}
+		got, spills, err := spillJoin(t, c, left, right, 4<<10)
+		if err != nil {
+			t.Fatalf("%s: %v", typ, err)
+		}
+		mustEqual(t, got, refJoin(c, left, right))
+		if spills.partitions == 0 {
+			t.Fatalf("%s: nothing spilled", typ)
+		}
+	}
+}
+
+// TestJoinSpillStringKeys joins on (string, int) keys whose strings are
+// dictionary-encoded on the build side and plain on the probe side, with
+// NULLs: the spilled answer equals the in-memory one.
+func TestJoinSpillStringKeys(t *testing.T) {
+	schema := &types.Schema{Fields: []types.Field{{Name: "s", Type: types.StringType, Nullable: true},
+		{Name: "k", Type: types.Int64Type, Nullable: true}}}
+	r := rand.New(rand.NewPCG(13, 13))
+	dict := []string{"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta"}
+	side := func(n int, dictionary bool) []arrow.RecordBatch {
+		var out []arrow.RecordBatch
+		for range n / 40 {
+			idx, strs, ks := make([]int, 40), make([]string, 40), make([]*int64, 40)
+			for i := range idx {
+				idx[i] = r.IntN(len(dict)+1) - 1
+				strs[i] = "NULL"
+				if idx[i] >= 0 {
+					strs[i] = dict[idx[i]]
+				}
+				ks[i] = p(int64(r.IntN(30)))
+			}
+			var sc arrow.Array
+			if dictionary {
+				sc = dictColumn(t, dict, idx)
+			} else {
+				sc = plainColumn(strs)
+			}
+			kc := int64Batch(int64Schema("k"), ks)
+			out = append(out, recordOf([]arrow.Array{sc, retained(kc.Columns())[0]}, 40))
+			kc.Release()
+		}
+		return out
+	}
+	probe, build := side(800, false), side(1200, true)
+	defer releaseRecs(probe)
+	defer releaseRecs(build)
+	for _, typ := range allJoinTypes {
+		j := logical.Join{Left: schemaNode{schema}, Right: schemaNode{schema}, Type: typ, MarkName: "m"}
+		spec := &physical.JoinSpec{Type: typ, MarkName: "m",
+			LeftKeys:  []*expr.Expr{expr.BoundCol(0, schema.Fields[0]), expr.BoundCol(1, schema.Fields[1])},
+			RightKeys: []*expr.Expr{expr.BoundCol(0, schema.Fields[0]), expr.BoundCol(1, schema.Fields[1])}}
+		run := func(budget int64) []string {
+			pool := memory.NewPool(budget)
+			op := &joinOp{probe: batch.NewSliceReader(probe[0].Schema(), probe), buildIn: batch.NewSliceReader(build[0].Schema(), build),
+				spec: spec, schema: j.Schema().Arrow()}
+			if err := op.compile(&Env{Memory: pool, TempDir: t.TempDir()}); err != nil {
+				t.Fatal(err)
+			}
+			out := sorted(rows(t, op))
+			if budget > 0 && (op.spills == nil || op.spills.partitions == 0) {
+				t.Fatalf("%s: nothing spilled under %d bytes", typ, budget)
+			}
+			if h := pool.Held(); h != 0 {
+				t.Fatalf("%s: pool holds %d bytes after the join", typ, h)
+			}
+			return out
+		}
+		want := run(0)
+		if len(want) == 0 {
+			t.Fatalf("%s: no rows", typ)
+		}
+		mustEqual(t, run(8<<10), want)
+	}
+}
+
+// TestJoinSpillClosedEarly closes a spilled join after its first batch:
+// its memory and its spill files are given back.
+func TestJoinSpillClosedEarly(t *testing.T) {
+	r := rand.New(rand.NewPCG(17, 17))
+	left, right := randomRows(r, 1000, 200), randomRows(r, 1000, 200)
+	c := joinCase{typ: logical.FullJoin, keyed: true}
+	pool := memory.NewPool(4 << 10)
+	env := &Env{Memory: pool, TempDir: t.TempDir()}
+	j := &joinOp{probe: source(joinLeftSchema, batches(joinLeftSchema, left, 50)...),
+		buildIn: source(joinRightSchema, batches(joinRightSchema, right, 50)...),
+		spec:    c.spec(), schema: c.schema().Arrow()}
+	if err := j.compile(env); err != nil {
+		t.Fatal(err)
+	}
+	rec, err := j.Next(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec.Release()
+	if j.grace == nil {
+		t.Fatal("the join did not spill")
+	}
+	j.Close()
+	if h := pool.Held(); h != 0 {
+		t.Fatalf("pool holds %d bytes after the join closed", h)
+	}
+	if left, _ := os.ReadDir(env.TempDir); len(left) > 0 {
+		t.Fatalf("%d spill files left after the join closed", len(left))
 	}
 }
