@@ -7,7 +7,9 @@ import (
 	"io"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 
+	"github.com/drover-etl/drover/batch"
 	"github.com/drover-etl/drover/memory"
 	"github.com/drover-etl/drover/task"
 )
@@ -38,7 +40,7 @@ func (j *joinOp) load(ctx context.Context) error {
 		return err
 	}
 	if refusal == nil {
-		refusal = j.grow(recsBytes(recs) + int64(countRows(recs))*joinTableRowBytes)
+		refusal = j.grow(indexRoom(recs))
 	}
 	if refusal == nil {
 		return j.index(ctx, recs)
@@ -122,21 +124,93 @@ func (j *joinOp) drainBuild(ctx context.Context) ([]arrow.RecordBatch, error, er
 	}
 }
 
-// index concatenates the build batches (reserved, with room for the copy
-// and the table) and builds the matcher's table over them.
+// index concatenates the build batches (reserved, with room for one
+// column's copy and the table: indexRoom) and builds the matcher's table
+// over them; then the reservation is set to what the columns and table
+// really hold.
 func (j *joinOp) index(ctx context.Context, recs []arrow.RecordBatch) error {
-	held := recsBytes(recs)
-	defer j.shrink(held)
-	defer releaseRecs(recs)
-	cols, n, err := concatRecords(j.buildIn.Schema(), recs)
+	cols, n, err := concatOwned(j.buildIn.Schema(), recs)
 	if err != nil {
 		return task.AsFatal(err)
 	}
 	j.build, j.buildN = cols, n
+	var held int64
+	for _, c := range cols {
+		held += batch.ArrayBytes(c)
+	}
+	j.settle(held + int64(n)*joinTableRowBytes)
 	if j.spec.Type.KeepsUnmatchedRight() {
 		j.buildHit = make([]bool, n)
 	}
 	return j.matcher.load(ctx, cols, n)
+}
+
+// indexRoom is what index needs beyond the batches themselves: the copy
+// of the largest column and the hash table.
+func indexRoom(recs []arrow.RecordBatch) int64 {
+	var widest int64
+	if len(recs) > 0 {
+		for c := range int(recs[0].NumCols()) {
+			var n int64
+			for _, r := range recs {
+				n += batch.ArrayBytes(r.Column(c))
+			}
+			widest = max(widest, n)
+		}
+	}
+	return widest + int64(countRows(recs))*joinTableRowBytes
+}
+
+// settle sets the join's reservation to n bytes it holds now.
+func (j *joinOp) settle(n int64) {
+	if n > j.held {
+		j.res.Grow(n - j.held)
+	} else {
+		j.res.Shrink(j.held - n)
+	}
+	j.held = n
+}
+
+// concatOwned is concatRecords for batches it takes over: each column's
+// pieces are released once that column is copied, so concatenating costs
+// one column's copy at a time, not the whole build side again (unless the
+// batches share their buffers with others).
+func concatOwned(schema *arrow.Schema, recs []arrow.RecordBatch) ([]arrow.Array, int, error) {
+	pieces := make([][]arrow.Array, schema.NumFields())
+	n := 0
+	for _, r := range recs {
+		n += int(r.NumRows())
+		for c := range pieces {
+			p, err := plain(r.Column(c))
+			if err != nil {
+				for _, ps := range pieces {
+					releaseAll(ps)
+				}
+				releaseRecs(recs)
+				return nil, 0, err
+			}
+			pieces[c] = append(pieces[c], p)
+		}
+	}
+	releaseRecs(recs)
+	cols := make([]arrow.Array, len(pieces))
+	for c, ps := range pieces {
+		var err error
+		if len(ps) == 0 {
+			cols[c] = array.MakeArrayOfNull(mem, schema.Field(c).Type, 0)
+		} else {
+			cols[c], err = array.Concatenate(ps, mem)
+		}
+		releaseAll(ps)
+		if err != nil {
+			for _, rest := range pieces[c+1:] {
+				releaseAll(rest)
+			}
+			releaseAll(cols[:c])
+			return nil, 0, err
+		}
+	}
+	return cols, n, nil
 }
 
 // cannotSpill is the error of a join that cannot spill its build side:

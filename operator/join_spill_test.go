@@ -74,7 +74,7 @@ func TestJoinSpillMatchesReference(t *testing.T) {
 	budgets := []struct {
 		bytes   int64
 		deepest int // -1: no spill
-	}{{0, -1}, {64 << 10, 0}, {3 << 10, 1}}
+	}{{0, -1}, {32 << 10, 0}, {3 << 10, 1}}
 	for _, typ := range allJoinTypes {
 		for _, ns := range []bool{false, true} {
 			for _, filter := range []bool{false, true} {
@@ -270,5 +270,23 @@ func TestJoinSpillClosedEarly(t *testing.T) {
 	}
 	if left, _ := os.ReadDir(env.TempDir); len(left) > 0 {
 		t.Fatalf("%d spill files left after the join closed", len(left))
+	}
+}
+
+// TestJoinBuildCapSpillsUnderUnlimitedPool: an in-memory build side never
+// passes maxResidentBuild (string offsets are 32-bit), whatever the pool.
+func TestJoinBuildCapSpillsUnderUnlimitedPool(t *testing.T) {
+	pool := memory.NewPool(0)
+	j := &joinOp{spec: joinCase{typ: logical.InnerJoin, keyed: true}.spec(), env: &Env{Memory: pool}}
+	j.reserve()
+	defer j.release()
+	if err := j.grow(maxResidentBuild - 10); err != nil {
+		t.Fatal(err)
+	}
+	if err := j.grow(11); !errors.Is(err, memory.ErrExhausted) {
+		t.Fatalf("growing past %d bytes gave %v, want a refusal", maxResidentBuild, err)
+	}
+	if j.held != maxResidentBuild-10 || pool.Held() != j.held {
+		t.Fatalf("join holds %d, pool %d after a refusal", j.held, pool.Held())
 	}
 }
