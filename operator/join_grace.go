@@ -240,7 +240,7 @@ func (g *graceJoin) startResident(ctx context.Context) error {
 				bytes += p.bytes
 			}
 		}
-		extra = indexRoom(recs)
+		extra = indexRoom(recs, countRows(recs))
 		if len(recs) == 0 || g.j.grow(extra) == nil {
 			break
 		}

@@ -20,9 +20,14 @@ import (
 // A larger build side spills into partitions that are each below it.
 const maxResidentBuild = 1 << 30
 
-// joinTableRowBytes estimates the hash table's memory per build row: its
-// chain link and its share of the map of heads.
-const joinTableRowBytes = 48
+// joinTableKeyBytes estimates the hash table's memory per distinct key
+// (an entry of the map of chain heads); each row adds a 4-byte link.
+const joinTableKeyBytes = 48
+
+// tableBytes estimates the hash table over rows build rows of distinct keys.
+func tableBytes(rows, distinct int) int64 {
+	return int64(rows)*4 + int64(distinct)*joinTableKeyBytes
+}
 
 // maxGraceLevels bounds a spilled join's recursion: 16^8 partitions.
 const maxGraceLevels = 8
@@ -40,7 +45,12 @@ func (j *joinOp) load(ctx context.Context) error {
 		return err
 	}
 	if refusal == nil {
-		refusal = j.grow(indexRoom(recs))
+		rows := countRows(recs)
+		distinct := rows
+		if j.oneKey != nil && !j.oneKey.mixed {
+			distinct = 1
+		}
+		refusal = j.grow(indexRoom(recs, distinct))
 	}
 	if refusal == nil {
 		return j.index(ctx, recs)
@@ -134,20 +144,24 @@ func (j *joinOp) index(ctx context.Context, recs []arrow.RecordBatch) error {
 		return task.AsFatal(err)
 	}
 	j.build, j.buildN = cols, n
+	if j.spec.Type.KeepsUnmatchedRight() {
+		j.buildHit = make([]bool, n)
+	}
+	err = j.matcher.load(ctx, cols, n)
 	var held int64
 	for _, c := range cols {
 		held += batch.ArrayBytes(c)
 	}
-	j.settle(held + int64(n)*joinTableRowBytes)
-	if j.spec.Type.KeepsUnmatchedRight() {
-		j.buildHit = make([]bool, n)
+	if hm, ok := j.matcher.(*hashMatcher); ok && hm.table != nil {
+		held += tableBytes(n, len(hm.table.heads)+len(hm.table.intHeads))
 	}
-	return j.matcher.load(ctx, cols, n)
+	j.settle(held)
+	return err
 }
 
 // indexRoom is what index needs beyond the batches themselves: the copy
-// of the largest column and the hash table.
-func indexRoom(recs []arrow.RecordBatch) int64 {
+// of the largest column and the hash table (of at most distinct keys).
+func indexRoom(recs []arrow.RecordBatch, distinct int) int64 {
 	var widest int64
 	if len(recs) > 0 {
 		for c := range int(recs[0].NumCols()) {
@@ -158,7 +172,7 @@ func indexRoom(recs []arrow.RecordBatch) int64 {
 			widest = max(widest, n)
 		}
 	}
-	return widest + int64(countRows(recs))*joinTableRowBytes
+	return widest + tableBytes(countRows(recs), distinct)
 }
 
 // settle sets the join's reservation to n bytes it holds now.

@@ -290,3 +290,30 @@ func TestJoinBuildCapSpillsUnderUnlimitedPool(t *testing.T) {
 		t.Fatalf("join holds %d, pool %d after a refusal", j.held, pool.Held())
 	}
 }
+
+// TestJoinSpillRandomized compares spilled joins with the reference over
+// random inputs, join types, filters, null-safe keys and budgets.
+func TestJoinSpillRandomized(t *testing.T) {
+	r := rand.New(rand.NewPCG(19, 19))
+	spilled := 0
+	for iter := range 60 {
+		keys := 8 + r.IntN(120) // a few keys: each key's rows fit the smallest budget
+		left, right := randomRows(r, r.IntN(400), keys), randomRows(r, 100+r.IntN(500), keys)
+		c := joinCase{typ: allJoinTypes[r.IntN(len(allJoinTypes))], keyed: true, filter: r.IntN(2) == 0, nullSafe: r.IntN(3) == 0}
+		budget := int64(6<<10 + r.IntN(16<<10))
+		got, spills, err := spillJoin(t, c, left, right, budget)
+		if err != nil {
+			t.Fatalf("iteration %d, %s, budget %d: %v", iter, c, budget, err)
+		}
+		if spills.partitions > 0 {
+			spilled++
+		}
+		if want := refJoin(c, left, right); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("iteration %d, %s, budget %d:\ngot  %v\nwant %v", iter, c, budget, got, want)
+		}
+	}
+	if spilled < 20 {
+		t.Fatalf("only %d of 60 joins spilled", spilled)
+	}
+	t.Logf("%d of 60 joins spilled", spilled)
+}
