@@ -35,8 +35,8 @@ const sinkUploadBytes = 4 * 16 << 20
 // buffers (a Parquet row group) and what its upload buffers.
 func (of *openFile) memory() int64 {
 	n := int64(sinkFileBytes)
-	if sz, ok := of.fw.(format.Sizer); ok {
-		n += max(sz.Bytes()-of.cw.n, 0)
+	if b, ok := of.fw.(format.Buffered); ok {
+		n += b.BufferedBytes()
 	}
 	if of.uploads {
 		n += min(of.cw.n, sinkUploadBytes)
