@@ -61,7 +61,11 @@ func newGraceJoin(ctx context.Context, j *joinOp, recs []arrow.RecordBatch) (*gr
 	ok := false
 	defer func() {
 		if !ok {
-			releaseRecs(recs)
+			for _, r := range recs {
+				if r != nil {
+					r.Release()
+				}
+			}
 			g.close()
 		}
 	}()

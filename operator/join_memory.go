@@ -2,7 +2,6 @@ package operator
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 
@@ -31,9 +30,6 @@ func tableBytes(rows, distinct int) int64 {
 
 // maxGraceLevels bounds a spilled join's recursion: 16^8 partitions.
 const maxGraceLevels = 8
-
-// errRefused tells load the build side did not fit.
-var errRefused = errors.New("build side refused")
 
 // load reads the build side, reserving it as it comes, and indexes it; a
 // keyed join whose build side does not fit spills instead (graceJoin).

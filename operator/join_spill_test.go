@@ -317,3 +317,51 @@ func TestJoinSpillRandomized(t *testing.T) {
 	}
 	t.Logf("%d of 60 joins spilled", spilled)
 }
+
+// failingReader returns err after n batches of in.
+type failingReader struct {
+	batch.Reader
+	n   int
+	err error
+}
+
+func (f *failingReader) Next(ctx context.Context) (arrow.RecordBatch, error) {
+	if f.n == 0 {
+		return nil, f.err
+	}
+	f.n--
+	return f.Reader.Next(ctx)
+}
+
+// TestJoinSpillInputFails: a side failing while the join spills fails the
+// join with its error, and the join gives back its memory and files.
+func TestJoinSpillInputFails(t *testing.T) {
+	r := rand.New(rand.NewPCG(23, 23))
+	left, right := randomRows(r, 1000, 200), randomRows(r, 1000, 200)
+	boom := errors.New("boom")
+	for _, side := range []string{"build", "probe"} {
+		pool := memory.NewPool(4 << 10)
+		env := &Env{Memory: pool, TempDir: t.TempDir()}
+		c := joinCase{typ: logical.FullJoin, keyed: true}
+		probe := source(joinLeftSchema, batches(joinLeftSchema, left, 50)...)
+		build := source(joinRightSchema, batches(joinRightSchema, right, 50)...)
+		if side == "build" {
+			build = &failingReader{Reader: build, n: 10, err: boom}
+		} else {
+			probe = &failingReader{Reader: probe, n: 10, err: boom}
+		}
+		j := &joinOp{probe: probe, buildIn: build, spec: c.spec(), schema: c.schema().Arrow()}
+		if err := j.compile(env); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := batch.ReadAll(context.Background(), j); !errors.Is(err, boom) {
+			t.Fatalf("%s side failing: got %v", side, err)
+		}
+		if h := pool.Held(); h != 0 {
+			t.Fatalf("%s side failing: pool holds %d bytes after the join closed", side, h)
+		}
+		if left, _ := os.ReadDir(env.TempDir); len(left) > 0 {
+			t.Fatalf("%s side failing: %d spill files left", side, len(left))
+		}
+	}
+}
