@@ -365,3 +365,33 @@ func TestJoinSpillInputFails(t *testing.T) {
 		}
 	}
 }
+
+// TestBuildJoinReservesFromEnv: a join built from a plan reserves from
+// Env.Memory, spills under a tiny pool and answers as without one.
+func TestBuildJoinReservesFromEnv(t *testing.T) {
+	values := func(s *types.Schema, n, keys int) *physical.Node {
+		rows := make([][]*expr.Expr, n)
+		for i := range rows {
+			rows[i] = []*expr.Expr{expr.Lit(types.Int64Value(int64(i % keys))), expr.Lit(types.Int64Value(int64(i)))}
+		}
+		return &physical.Node{Op: physical.OpValues, Schema: s, Values: &physical.ValuesSpec{Rows: rows}}
+	}
+	c := joinCase{typ: logical.LeftJoin, keyed: true}
+	node := &physical.Node{Op: physical.OpHashJoin, Schema: c.schema(), Join: c.spec(),
+		Inputs: []*physical.Node{values(joinLeftSchema, 300, 70), values(joinRightSchema, 400, 50)}}
+	run := func(env *Env) []string {
+		r, err := Build(context.Background(), node, env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sorted(rows(t, r))
+	}
+	want := run(&Env{})
+	pool := memory.NewPool(2 << 10)
+	env := &Env{Memory: pool, TempDir: t.TempDir()}
+	mustEqual(t, run(env), want)
+	// keys 0-19: 5 left rows × 8 right; 20-49: 4 × 8; 50-69: 4 unmatched each.
+	if len(want) != 20*5*8+30*4*8+20*4 || env.Spilled.Load() == 0 || pool.Held() != 0 {
+		t.Fatalf("%d rows, %d bytes spilled, pool holds %d", len(want), env.Spilled.Load(), pool.Held())
+	}
+}
