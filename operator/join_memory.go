@@ -16,7 +16,8 @@ import (
 // maxResidentBuild caps the build rows a join concatenates and indexes in
 // memory, whatever the budget: a string column's concatenation has 32-bit
 // offsets, so more than 2 GiB of one column's strings cannot be one array.
-// A larger build side spills into partitions that are each below it.
+// A larger hash join build side spills into partitions that are each below
+// it (a nested loop join, which cannot spill, is left uncapped).
 const maxResidentBuild = 1 << 30
 
 // joinTableKeyBytes estimates the hash table's memory per distinct key
@@ -79,7 +80,7 @@ func (j *joinOp) reserve() {
 // grow reserves n more bytes for this join; a refusal (also past
 // maxResidentBuild) is returned, not an error.
 func (j *joinOp) grow(n int64) error {
-	if j.held+n > maxResidentBuild {
+	if j.held+n > maxResidentBuild && len(j.spec.LeftKeys) > 0 { // a nested loop cannot spill
 		return fmt.Errorf("%s: %d bytes are more than one in-memory build holds (%d): %w",
 			j.res.Name(), j.held+n, maxResidentBuild, memory.ErrExhausted)
 	}
@@ -227,16 +228,19 @@ func concatOwned(schema *arrow.Schema, recs []arrow.RecordBatch) ([]arrow.Array,
 // one without keys, a partition of one key, or one too deep.
 func (j *joinOp) cannotSpill(recs []arrow.RecordBatch, refusal error) error {
 	const raise = "raise --executor-memory (or --task-memory when running locally)"
-	budget := j.env.pool().Limit()
+	budget := fmt.Sprintf("the %d-byte memory budget", j.env.pool().Limit())
+	if l := j.env.pool().Limit(); len(j.spec.LeftKeys) > 0 && (l <= 0 || l > maxResidentBuild) {
+		budget = fmt.Sprintf("the %d bytes one in-memory build side holds at most", int64(maxResidentBuild))
+	}
 	switch {
 	case len(j.spec.LeftKeys) == 0:
-		return task.AsFatal(fmt.Errorf("nested loop join build: %d rows (%d bytes) read so far do not fit the %d-byte memory budget, and a join without equality keys cannot spill; %s or add an equality condition: %w",
+		return task.AsFatal(fmt.Errorf("nested loop join build: %d rows (%d bytes) read so far do not fit %s, and a join without equality keys cannot spill; %s or add an equality condition: %w",
 			countRows(recs), recsBytes(recs), budget, raise, refusal))
 	case j.oneKey != nil && !j.oneKey.mixed:
-		return task.AsFatal(fmt.Errorf("hash join build: key %s has %d rows (%d bytes), more than fit the %d-byte memory budget; %s, or spread the key (filter its rows out, or salt it): %w",
+		return task.AsFatal(fmt.Errorf("hash join build: key %s has %d rows (%d bytes), more than fit %s; %s, or spread the key (filter its rows out, or salt it): %w",
 			j.oneKey.text, j.oneKey.rows, j.oneKey.bytes, budget, raise, refusal))
 	case j.level >= maxGraceLevels:
-		return task.AsFatal(fmt.Errorf("hash join build: a partition of %d rows still does not fit the %d-byte memory budget after %d levels of spilling; %s: %w",
+		return task.AsFatal(fmt.Errorf("hash join build: a partition of %d rows still does not fit %s after %d levels of spilling; %s: %w",
 			j.oneKey.rows, budget, j.level, raise, refusal))
 	}
 	return nil
