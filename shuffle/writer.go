@@ -95,31 +95,25 @@ func (w *Writer) Write(part int, rec arrow.RecordBatch) error {
 		w.parts[part] = ps
 	}
 	w.rows[part] += rec.NumRows()
+	before := cap(ps.buf.b)
 	if err := ps.ipc.Write(rec); err != nil {
 		return fmt.Errorf("shuffle: encode partition %d: %w", part, err)
 	}
-	return w.reserve()
+	return w.reserve(int64(cap(ps.buf.b) - before))
 }
 
-// reserve accounts for the buffers' growth, spilling them all when the
-// pool refuses it.
-func (w *Writer) reserve() error {
-	if w.res == nil {
+// reserve accounts for the buffers' growth by n bytes (of capacity),
+// spilling them all when the pool refuses it.
+func (w *Writer) reserve(n int64) error {
+	if w.res == nil || n <= 0 {
 		return nil
 	}
-	var total int64
-	for _, ps := range w.parts {
-		if ps != nil {
-			total += int64(cap(ps.buf.b))
-		}
-	}
-	if total <= w.held {
+	if w.res.TryGrow(n) == nil {
+		w.held += n
 		return nil
 	}
-	if w.res.TryGrow(total-w.held) == nil {
-		w.held = total
-		return nil
-	}
+	w.res.Grow(n) // in memory already, until spilled just below
+	w.held += n
 	return w.spillRuns()
 }
 
@@ -133,7 +127,11 @@ func (w *Writer) spillRuns() error {
 		w.spill = f
 	}
 	for _, ps := range w.parts {
-		if ps == nil || len(ps.buf.b) == 0 {
+		if ps == nil {
+			continue
+		}
+		if len(ps.buf.b) == 0 {
+			ps.buf.b = nil // its capacity was reserved too
 			continue
 		}
 		off := w.spilled
