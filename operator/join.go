@@ -49,6 +49,7 @@ type joinOp struct {
 	spills *joinSpills         // shared with the joins a spill recurses into
 
 	loaded   bool
+	loadErr  error
 	build    []arrow.Array // the build side's columns, concatenated
 	buildN   int
 	buildHit []bool // right/full: build rows some pair kept
@@ -142,9 +143,10 @@ func (j *joinOp) Schema() *arrow.Schema { return j.schema }
 
 func (j *joinOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
 	if !j.loaded {
-		if err := j.load(ctx); err != nil {
-			return nil, err
-		}
+		j.loadErr = j.load(ctx)
+	}
+	if j.loadErr != nil {
+		return nil, j.loadErr // a build side that failed once stays failed
 	}
 	if j.grace != nil {
 		return j.grace.next(ctx)
