@@ -34,6 +34,7 @@ type graceJoin struct {
 	nextPart int          // the next spilled partition to join
 	probeIn  *routedProbe
 	dead     *spillFile // right and full joins: build rows that cannot match
+	err      error
 }
 
 // gracePart is one partition: build rows resident in memory until it
@@ -278,8 +279,20 @@ func (g *graceJoin) child(probe, build batch.Reader, keys *sameKey) *joinOp {
 		env: j.env, res: j.res, level: j.level + 1, oneKey: keys, spills: j.spills}
 }
 
-// next reads the resident join, then each spilled partition's.
+// next reads the resident join, then each spilled partition's. An error
+// sticks: going on would skip what failed.
 func (g *graceJoin) next(ctx context.Context) (arrow.RecordBatch, error) {
+	if g.err != nil {
+		return nil, g.err
+	}
+	rec, err := g.advance(ctx)
+	if err != nil && err != io.EOF {
+		g.err = err
+	}
+	return rec, err
+}
+
+func (g *graceJoin) advance(ctx context.Context) (arrow.RecordBatch, error) {
 	for {
 		if g.cur != nil {
 			rec, err := g.cur.Next(ctx)
