@@ -15,6 +15,9 @@ func Bytes(rec arrow.RecordBatch) int64 {
 	return n
 }
 
+// ArrayBytes is the memory held by a's buffers, dictionary included.
+func ArrayBytes(a arrow.Array) int64 { return dataBytes(a.Data()) }
+
 func dataBytes(d arrow.ArrayData) int64 {
 	var n int64
 	for _, b := range d.Buffers() {

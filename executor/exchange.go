@@ -10,6 +10,7 @@ import (
 	"github.com/drover-etl/drover/batch"
 	"github.com/drover-etl/drover/expr"
 	"github.com/drover-etl/drover/expr/eval"
+	"github.com/drover-etl/drover/memory"
 	"github.com/drover-etl/drover/operator"
 	"github.com/drover-etl/drover/operator/keys"
 	"github.com/drover-etl/drover/plan/logical"
@@ -32,7 +33,9 @@ func writeExchange(ctx context.Context, in batch.Reader, spec *task.Spec, env *o
 		return nil, 0, 0, task.AsFatal(err)
 	}
 	schema := spec.Fragment.Schema.Arrow()
-	w := shuffle.NewWriter(schema, parts)
+	w := shuffle.NewWriter(schema, parts, shuffle.WithMemory(taskPool(env), env.TempDir))
+	defer func() { env.Spilled.Add(w.Spilled()) }()
+	defer w.Close()
 	var rows int64
 	err = drive(ctx, in, func(rec arrow.RecordBatch) error {
 		norm, err := operator.Normalize(rec, schema)
@@ -60,6 +63,15 @@ func writeExchange(ctx context.Context, in batch.Reader, spec *task.Spec, env *o
 		total += b
 	}
 	return &task.MapOutput{URL: url, Bytes: bytesPer, Rows: rowsPer}, rows, total, nil
+}
+
+// taskPool is the pool a task's executor-side consumers (shuffle writer,
+// sinks) reserve from: env's, or an unlimited one.
+func taskPool(env *operator.Env) *memory.Pool {
+	if env.Memory != nil {
+		return env.Memory
+	}
+	return memory.NewPool(0)
 }
 
 type router func(ctx context.Context, rec arrow.RecordBatch, w *shuffle.Writer) error

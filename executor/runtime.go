@@ -75,7 +75,7 @@ func (rt *Runtime) Run(ctx context.Context, spec *task.Spec) (res *task.Result, 
 	case spec.Output != nil:
 		res.Output, res.Metrics.RowsOut, res.Metrics.BytesWritten, err = writeExchange(ctx, in, spec, env)
 	case spec.Fragment.Op == physical.OpWrite:
-		err = writeSink(ctx, in, spec, res)
+		err = writeSink(ctx, in, spec, res, env)
 	default:
 		err = fmt.Errorf("task %s has no output", spec.ID)
 	}

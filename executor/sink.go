@@ -12,6 +12,7 @@ import (
 	"github.com/drover-etl/drover/commit"
 	"github.com/drover-etl/drover/expr/eval"
 	"github.com/drover-etl/drover/format"
+	"github.com/drover-etl/drover/memory"
 	"github.com/drover-etl/drover/operator"
 	"github.com/drover-etl/drover/operator/keys"
 	"github.com/drover-etl/drover/plan/logical"
@@ -37,14 +38,23 @@ type sinkWriter struct {
 	files   []*openFile          // every file started, in order
 	enc     keys.Keys
 	rows    int64
+
+	// The open files' buffers are reserved from the pool; when refused,
+	// the least recently written file is finished (its partition starts
+	// a new file if it comes back), so a task with many partition values
+	// holds few files open at once.
+	res  *memory.Reservation
+	tick uint64 // write counter, for least recently written
 }
 
 // writeSink writes the task's output files and reports them in res.
-func writeSink(ctx context.Context, in batch.Reader, spec *task.Spec, res *task.Result) error {
+func writeSink(ctx context.Context, in batch.Reader, spec *task.Spec, res *task.Result, env *operator.Env) error {
 	s, err := newSinkWriter(ctx, spec)
 	if err != nil {
 		return task.AsFatal(err)
 	}
+	s.res = taskPool(env).Consumer("partitioned sink", true)
+	defer s.res.Free()
 	err = drive(ctx, in, func(rec arrow.RecordBatch) error { return s.write(ctx, rec) })
 	if err == nil && len(s.parts) == 0 && len(s.files) == 0 && spec.Partition == 0 && s.ws.Table == nil {
 		// An unpartitioned sink always gets one file, so even an empty
@@ -203,10 +213,61 @@ func (s *sinkWriter) appendSlice(ctx context.Context, dir string, data arrow.Rec
 		// steps (Parquet: whole row groups; CSV and JSON lines: each
 		// Write, compressed ones a compressor block), so files end at the
 		// first step past the target.
-		delete(s.open, dir)
-		return of.finish()
+		return s.finish(dir, of)
 	}
+	return s.reserve(dir, of)
+}
+
+// reserve accounts for of's growth (of was just written), finishing the
+// least recently written other files while the pool refuses it. The file
+// being written is always let grow: without it the task cannot go on.
+func (s *sinkWriter) reserve(dir string, of *openFile) error {
+	s.tick++
+	of.used = s.tick
+	if s.res == nil {
+		return nil
+	}
+	grow := of.memory() - of.held
+	if grow < 0 { // a row group went out
+		s.res.Shrink(-grow)
+		of.held += grow
+		return nil
+	}
+	for grow > 0 && s.res.TryGrow(grow) != nil {
+		lruDir, lru := s.leastRecent(of)
+		if lru == nil {
+			s.res.Grow(grow)
+			break
+		}
+		if err := s.finish(lruDir, lru); err != nil {
+			return err
+		}
+	}
+	of.held += grow
 	return nil
+}
+
+// leastRecent is the open file written longest ago other than keep.
+func (s *sinkWriter) leastRecent(keep *openFile) (string, *openFile) {
+	var dir string
+	var lru *openFile
+	for d, of := range s.open {
+		if of != keep && (lru == nil || of.used < lru.used) {
+			dir, lru = d, of
+		}
+	}
+	return dir, lru
+}
+
+// finish closes partition dir's open file and gives back its memory; the
+// partition's next rows start a new file.
+func (s *sinkWriter) finish(dir string, of *openFile) error {
+	delete(s.open, dir)
+	if s.res != nil {
+		s.res.Shrink(of.held)
+	}
+	of.held = 0
+	return of.finish()
 }
 
 func (s *sinkWriter) file(ctx context.Context, dir string) (*openFile, error) {
@@ -229,7 +290,8 @@ func (s *sinkWriter) file(ctx context.Context, dir string) (*openFile, error) {
 		sw.Abort()
 		return nil, task.AsFatal(err)
 	}
-	of := &openFile{url: url, sw: sw, fw: fw, cw: cw}
+	_, deferred := sw.(*deferredFile)
+	of := &openFile{url: url, sw: sw, fw: fw, cw: cw, uploads: deferred}
 	s.open[dir] = of
 	s.files = append(s.files, of)
 	return of, nil

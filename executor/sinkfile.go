@@ -17,6 +17,31 @@ type openFile struct {
 	cw   *countingWriter
 	done bool   // finished (Close called on both writers)
 	tok  string // a deferred file's token, once done
+
+	uploads bool   // written to a multipart upload, which buffers parts
+	held    int64  // bytes reserved for it while open
+	used    uint64 // the sink's write counter when last written
+}
+
+// sinkFileBytes is the least an open file is reckoned to hold (format
+// writer state, a compressor's window).
+const sinkFileBytes = 256 << 10
+
+// sinkUploadBytes is what a multipart upload buffers at most per file:
+// one part per upload thread (s3.DefaultPartSize × DefaultUploadThreads).
+const sinkUploadBytes = 4 * 16 << 20
+
+// memory estimates what the open file holds: what its format writer
+// buffers (a Parquet row group) and what its upload buffers.
+func (of *openFile) memory() int64 {
+	n := int64(sinkFileBytes)
+	if b, ok := of.fw.(format.Buffered); ok {
+		n += b.BufferedBytes()
+	}
+	if of.uploads {
+		n += min(of.cw.n, sinkUploadBytes)
+	}
+	return n
 }
 
 // size is how large the file has grown: the format writer's own count

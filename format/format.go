@@ -142,6 +142,13 @@ type Sizer interface {
 	Bytes() int64
 }
 
+// Buffered is a Writer that holds data in memory before it reaches its
+// io.Writer (Parquet: the row group being filled), so a sink can reserve
+// that memory from the executor's budget.
+type Buffered interface {
+	BufferedBytes() int64
+}
+
 var (
 	mu      sync.Mutex
 	formats = map[string]Format{}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/drover-etl/drover/batch"
 	"github.com/drover-etl/drover/expr/eval"
+	"github.com/drover-etl/drover/memory"
 	"github.com/drover-etl/drover/plan/physical"
 	"github.com/drover-etl/drover/task"
 )
@@ -19,6 +20,8 @@ type Env struct {
 	Inputs map[int][]task.MapOutput
 	// MemoryBytes bounds sort buffers before they spill (0: default).
 	MemoryBytes int64
+	// Memory is the executor's memory pool (nil: an unlimited one).
+	Memory *memory.Pool
 	// TempDir receives spill files ("" : the OS default).
 	TempDir string
 	// BatchRows is the target batch size.
@@ -47,6 +50,17 @@ func (e *Env) memory() int64 {
 		return e.MemoryBytes
 	}
 	return DefaultMemoryBytes
+}
+
+// unlimited serves the Envs that set no pool.
+var unlimited = memory.NewPool(0)
+
+// pool is the pool operators reserve from.
+func (e *Env) pool() *memory.Pool {
+	if e.Memory != nil {
+		return e.Memory
+	}
+	return unlimited
 }
 
 func (e *Env) batchRows() int {

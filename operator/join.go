@@ -10,6 +10,7 @@ import (
 
 	"github.com/drover-etl/drover/batch"
 	"github.com/drover-etl/drover/expr/eval"
+	"github.com/drover-etl/drover/memory"
 	"github.com/drover-etl/drover/plan/logical"
 	"github.com/drover-etl/drover/plan/physical"
 	"github.com/drover-etl/drover/task"
@@ -36,7 +37,19 @@ type joinOp struct {
 	matcher        joinMatcher
 	batchRows      int
 
+	// Memory: the build side is reserved from env's pool as it is read;
+	// when refused, a keyed join spills (grace, see graceJoin).
+	env    *Env
+	res    *memory.Reservation // shared with the joins a spill recurses into
+	ownRes bool                // this join registered res and frees it
+	held   int64               // bytes this join reserved in res
+	level  int                 // recursion level of a spilled partition's join
+	oneKey *sameKey            // a spilled partition's keys, seen by its parent
+	grace  *graceJoin          // set once the build side spilled
+	spills *joinSpills         // shared with the joins a spill recurses into
+
 	loaded   bool
+	loadErr  error
 	build    []arrow.Array // the build side's columns, concatenated
 	buildN   int
 	buildHit []bool // right/full: build rows some pair kept
@@ -83,7 +96,7 @@ func buildJoin(ctx context.Context, n *physical.Node, env *Env, part int) (batch
 		b.Close()
 		return nil, task.AsFatal(fmt.Errorf("operator: %s with %d keys", n.Op, len(n.Join.LeftKeys)))
 	}
-	j := &joinOp{probe: probe, buildIn: b, spec: n.Join, schema: n.Schema.Arrow(), batchRows: env.batchRows()}
+	j := &joinOp{probe: probe, buildIn: b, spec: n.Join, schema: n.Schema.Arrow(), batchRows: env.batchRows(), env: env}
 	if err := j.compile(env); err != nil {
 		j.Close()
 		return nil, task.AsFatal(err)
@@ -106,6 +119,7 @@ func (j *joinOp) compile(env *Env) error {
 	if j.batchRows <= 0 {
 		j.batchRows = DefaultBatchRows
 	}
+	j.env = env
 	opts := eval.Options{UDF: env.UDF}
 	if len(j.spec.LeftKeys) > 0 {
 		j.matcher = &hashMatcher{}
@@ -129,9 +143,13 @@ func (j *joinOp) Schema() *arrow.Schema { return j.schema }
 
 func (j *joinOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
 	if !j.loaded {
-		if err := j.load(ctx); err != nil {
-			return nil, err
-		}
+		j.loadErr = j.load(ctx)
+	}
+	if j.loadErr != nil {
+		return nil, j.loadErr // a build side that failed once stays failed
+	}
+	if j.grace != nil {
+		return j.grace.next(ctx)
 	}
 	for {
 		if len(j.pending) > 0 {
@@ -189,23 +207,6 @@ func (j *joinOp) skipMatched() []bool {
 		return j.hit
 	}
 	return nil
-}
-
-func (j *joinOp) load(ctx context.Context) error {
-	recs, err := drain(ctx, j.buildIn)
-	if err != nil {
-		return err
-	}
-	defer releaseRecs(recs)
-	cols, n, err := concatRecords(j.buildIn.Schema(), recs)
-	if err != nil {
-		return task.AsFatal(err)
-	}
-	j.build, j.buildN, j.loaded = cols, n, true
-	if j.spec.Type.KeepsUnmatchedRight() {
-		j.buildHit = make([]bool, n)
-	}
-	return j.matcher.load(ctx, cols, n)
 }
 
 // chunk filters one chunk of candidate pairs and queues the output the
@@ -277,6 +278,11 @@ func (j *joinOp) pairs(pi, bi []int32) (arrow.RecordBatch, error) {
 }
 
 func (j *joinOp) Close() error {
+	if j.grace != nil {
+		j.grace.close()
+		j.grace = nil
+	}
+	j.release()
 	if j.matcher != nil {
 		j.matcher.close()
 	}

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/drover-etl/drover/expr"
+	"github.com/drover-etl/drover/memory"
 	"github.com/drover-etl/drover/plan/logical"
 	"github.com/drover-etl/drover/plan/physical"
 	"github.com/drover-etl/drover/types"
@@ -63,3 +64,30 @@ func BenchmarkNestedLoopJoin(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*benchRows), "ns/row")
 }
+
+// benchJoinBudget joins 1M probe rows with a 1M-row build side (16 MiB,
+// keys in a 256K range) in a pool of budget bytes (0: unlimited).
+func benchJoinBudget(b *testing.B, budget int64) {
+	schema, probe := benchBatches(1 << 18)
+	_, build := benchBatches(1 << 18)
+	spec := &physical.JoinSpec{Type: logical.InnerJoin,
+		LeftKeys: []*expr.Expr{expr.BoundCol(0, schema.Fields[0])}, RightKeys: []*expr.Expr{expr.BoundCol(0, schema.Fields[0])}}
+	out := schema.Concat(schema)
+	b.SetBytes(benchRows * 16)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		env := &Env{Memory: memory.NewPool(budget), TempDir: b.TempDir()}
+		j := &joinOp{probe: source(schema, probe...), buildIn: source(schema, build...), spec: spec, schema: out.Arrow()}
+		if err := j.compile(env); err != nil {
+			b.Fatal(err)
+		}
+		drainBench(b, j)
+		if budget > 0 && env.Spilled.Load() == 0 {
+			b.Fatal("the join did not spill")
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*benchRows), "ns/row")
+}
+
+func BenchmarkHashJoinInMemory(b *testing.B) { benchJoinBudget(b, 0) }
+func BenchmarkHashJoinSpilled(b *testing.B)  { benchJoinBudget(b, 8<<20) }

@@ -2,6 +2,7 @@ package shuffle
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
+	droverMemory "github.com/drover-etl/drover/memory"
 	"github.com/drover-etl/drover/storage"
 	"github.com/drover-etl/drover/storage/local"
 )
@@ -85,5 +87,53 @@ func TestCorruptFooterIsAnError(t *testing.T) {
 	_, _, err := OpenPartition(context.Background(), storage.Location{Store: local.New(dir), Key: "bad"}, 0, schema)
 	if err == nil {
 		t.Fatal("a corrupt shuffle object opened")
+	}
+}
+
+// TestWriterSpillsUnderTinyBudget writes 4 partitions through a writer
+// whose pool holds less than one partition's output: its runs spill, and
+// reducers read exactly what an unbounded writer's object holds.
+func TestWriterSpillsUnderTinyBudget(t *testing.T) {
+	dir := t.TempDir()
+	spillDir := t.TempDir()
+	pool := droverMemory.NewPool(4 << 10)
+	write := func(w *Writer, key string) storage.Location {
+		t.Helper()
+		defer w.Close()
+		for i := range 400 {
+			vals := make([]int64, 50)
+			for j := range vals {
+				vals[j] = int64(i*50 + j)
+			}
+			rec := batchOf(vals...)
+			err := w.Write(i%4, rec)
+			rec.Release()
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		loc := storage.Location{Store: local.New(dir), Key: key}
+		if _, _, err := w.Commit(context.Background(), loc); err != nil {
+			t.Fatal(err)
+		}
+		return loc
+	}
+	spilling := NewWriter(schema, 4, WithMemory(pool, spillDir))
+	small := write(spilling, "small.arrows")
+	whole := write(NewWriter(schema, 4), "whole.arrows")
+	if spilling.Spilled() == 0 {
+		t.Fatal("nothing spilled under a 4 KiB budget")
+	}
+	if h := pool.Held(); h != 0 {
+		t.Fatalf("pool holds %d bytes after Close", h)
+	}
+	if left, _ := os.ReadDir(spillDir); len(left) > 0 {
+		t.Fatalf("%d spill files left after Close", len(left))
+	}
+	for part := range 4 {
+		got, want := readPartition(t, small, part), readPartition(t, whole, part)
+		if len(got) != 100*50 || fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("partition %d: %d rows differ from the unspilled object's %d", part, len(got), len(want))
+		}
 	}
 }

@@ -1,16 +1,18 @@
 package shuffle
 
 import (
-	"bytes"
 	"context"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"io"
+	"os"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
-	"github.com/apache/arrow-go/v18/arrow/memory"
+	arrowmem "github.com/apache/arrow-go/v18/arrow/memory"
 
+	"github.com/drover-etl/drover/memory"
 	"github.com/drover-etl/drover/storage"
 )
 
@@ -20,19 +22,65 @@ type Index struct {
 	Rows    []int64 `json:"rows"`
 }
 
-// Writer collects one map task's output, partition by partition, in memory
-// as compressed IPC streams.
+// Writer collects one map task's output, partition by partition, as
+// compressed IPC streams (one per partition). The encoded bytes are held
+// in memory within a reservation from the executor's pool (WithMemory);
+// when it is refused they move to a local spill file as runs, and Commit
+// streams each partition's runs then its remainder into the object, so
+// neither the map output nor the upload is ever held whole. A run is a
+// slice of the partition's one IPC stream, so the object is the same
+// whether or not anything spilled.
 type Writer struct {
 	schema *arrow.Schema
-	bufs   []*bytes.Buffer
-	ipcs   []*ipc.Writer
+	parts  []*partStream
 	rows   []int64
+
+	res     *memory.Reservation // nil: held without a budget
+	held    int64               // bytes reserved: the buffers' capacity
+	tempDir string
+	spill   *os.File // the runs, all partitions interleaved
+	spilled int64
+}
+
+// partStream is one partition's IPC stream: runs already spilled, then
+// the bytes still in memory.
+type partStream struct {
+	buf  encoded
+	ipc  *ipc.Writer
+	runs []run
+}
+
+// run is a spilled range of the spill file.
+type run struct{ off, n int64 }
+
+// encoded is the in-memory tail of a partition's stream.
+type encoded struct{ b []byte }
+
+func (e *encoded) Write(p []byte) (int, error) {
+	e.b = append(e.b, p...)
+	return len(p), nil
+}
+
+// Option configures a Writer.
+type Option func(*Writer)
+
+// WithMemory bounds the buffered output by a reservation from pool,
+// spilling runs to files in tempDir ("": the OS default) when refused.
+func WithMemory(pool *memory.Pool, tempDir string) Option {
+	return func(w *Writer) {
+		w.res, w.tempDir = pool.Consumer("shuffle writer", true), tempDir
+	}
 }
 
 // NewWriter prepares a writer for parts partitions of schema. Dictionary
 // columns must have been unpacked by the caller (the schema is plain).
-func NewWriter(schema *arrow.Schema, parts int) *Writer {
-	return &Writer{schema: schema, bufs: make([]*bytes.Buffer, parts), ipcs: make([]*ipc.Writer, parts), rows: make([]int64, parts)}
+// Close it when done, committed or not.
+func NewWriter(schema *arrow.Schema, parts int, opts ...Option) *Writer {
+	w := &Writer{schema: schema, parts: make([]*partStream, parts), rows: make([]int64, parts)}
+	for _, o := range opts {
+		o(w)
+	}
+	return w
 }
 
 // Write appends rec to partition part.
@@ -40,23 +88,74 @@ func (w *Writer) Write(part int, rec arrow.RecordBatch) error {
 	if rec.NumRows() == 0 {
 		return nil
 	}
-	if w.ipcs[part] == nil {
-		w.bufs[part] = new(bytes.Buffer)
-		w.ipcs[part] = ipc.NewWriter(w.bufs[part], ipc.WithSchema(w.schema), ipc.WithLZ4(), ipc.WithAllocator(memory.DefaultAllocator))
+	ps := w.parts[part]
+	if ps == nil {
+		ps = &partStream{}
+		ps.ipc = ipc.NewWriter(&ps.buf, ipc.WithSchema(w.schema), ipc.WithLZ4(), ipc.WithAllocator(arrowmem.DefaultAllocator))
+		w.parts[part] = ps
 	}
 	w.rows[part] += rec.NumRows()
-	if err := w.ipcs[part].Write(rec); err != nil {
+	before := cap(ps.buf.b)
+	if err := ps.ipc.Write(rec); err != nil {
 		return fmt.Errorf("shuffle: encode partition %d: %w", part, err)
 	}
+	return w.reserve(int64(cap(ps.buf.b) - before))
+}
+
+// reserve accounts for the buffers' growth by n bytes (of capacity),
+// spilling them all when the pool refuses it.
+func (w *Writer) reserve(n int64) error {
+	if w.res == nil || n <= 0 {
+		return nil
+	}
+	if w.res.TryGrow(n) == nil {
+		w.held += n
+		return nil
+	}
+	w.res.Grow(n) // in memory already, until spilled just below
+	w.held += n
+	return w.spillRuns()
+}
+
+// spillRuns moves every partition's buffered bytes to the spill file.
+func (w *Writer) spillRuns() error {
+	if w.spill == nil {
+		f, err := os.CreateTemp(w.tempDir, "drover-shuffle-*.runs")
+		if err != nil {
+			return fmt.Errorf("shuffle spill: %w", err)
+		}
+		w.spill = f
+	}
+	for _, ps := range w.parts {
+		if ps == nil {
+			continue
+		}
+		if len(ps.buf.b) == 0 {
+			ps.buf.b = nil // its capacity was reserved too
+			continue
+		}
+		off := w.spilled
+		if _, err := w.spill.Write(ps.buf.b); err != nil {
+			return fmt.Errorf("shuffle spill to %s: %w", w.spill.Name(), err)
+		}
+		ps.runs = append(ps.runs, run{off, int64(len(ps.buf.b))})
+		w.spilled += int64(len(ps.buf.b))
+		ps.buf.b = nil
+	}
+	w.res.Shrink(w.held)
+	w.held = 0
 	return nil
 }
 
-// Bytes is the buffered size so far.
+// Spilled is how many bytes went through the spill file.
+func (w *Writer) Spilled() int64 { return w.spilled }
+
+// Bytes is the encoded size so far.
 func (w *Writer) Bytes() int64 {
-	var n int64
-	for _, b := range w.bufs {
-		if b != nil {
-			n += int64(b.Len())
+	n := w.spilled
+	for _, ps := range w.parts {
+		if ps != nil {
+			n += int64(len(ps.buf.b))
 		}
 	}
 	return n
@@ -68,32 +167,66 @@ func (w *Writer) Commit(ctx context.Context, loc storage.Location) (bytesPer, ro
 	if err != nil {
 		return nil, nil, err
 	}
-	idx := Index{Offsets: make([]int64, len(w.bufs)+1), Rows: w.rows}
-	bytesPer = make([]int64, len(w.bufs))
+	idx := Index{Offsets: make([]int64, len(w.parts)+1), Rows: w.rows}
+	bytesPer = make([]int64, len(w.parts))
 	var off int64
-	for i, b := range w.bufs {
+	for i := range w.parts {
 		idx.Offsets[i] = off
-		if b == nil {
-			continue
-		}
-		if err := w.ipcs[i].Close(); err != nil {
-			out.Abort()
-			return nil, nil, fmt.Errorf("shuffle: close partition %d: %w", i, err)
-		}
-		n, err := out.Write(b.Bytes())
+		n, err := w.copyPartition(out, i)
 		if err != nil {
 			out.Abort()
 			return nil, nil, err
 		}
-		bytesPer[i] = int64(n)
-		off += int64(n)
+		bytesPer[i] = n
+		off += n
 	}
-	idx.Offsets[len(w.bufs)] = off
+	idx.Offsets[len(w.parts)] = off
 	if err := writeFooter(out, idx); err != nil {
 		out.Abort()
 		return nil, nil, err
 	}
 	return bytesPer, w.rows, out.Close()
+}
+
+// copyPartition ends partition i's stream and writes it to out: its runs,
+// then its buffered bytes.
+func (w *Writer) copyPartition(out io.Writer, i int) (int64, error) {
+	ps := w.parts[i]
+	if ps == nil {
+		return 0, nil
+	}
+	if err := ps.ipc.Close(); err != nil {
+		return 0, fmt.Errorf("shuffle: close partition %d: %w", i, err)
+	}
+	var total int64
+	for _, r := range ps.runs {
+		n, err := io.Copy(out, io.NewSectionReader(w.spill, r.off, r.n))
+		total += n
+		if err != nil {
+			return total, fmt.Errorf("shuffle: partition %d from spill %s: %w", i, w.spill.Name(), err)
+		}
+	}
+	n, err := out.Write(ps.buf.b)
+	ps.buf.b = nil
+	return total + int64(n), err
+}
+
+// Close removes the spill file and gives the memory back.
+func (w *Writer) Close() {
+	if w.spill != nil {
+		w.spill.Close()
+		os.Remove(w.spill.Name())
+		w.spill = nil
+	}
+	for _, ps := range w.parts {
+		if ps != nil {
+			ps.buf.b = nil
+		}
+	}
+	if w.res != nil {
+		w.res.Free()
+		w.held = 0
+	}
 }
 
 func writeFooter(out storage.Writer, idx Index) error {

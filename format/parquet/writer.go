@@ -51,6 +51,12 @@ func (w *writer) Bytes() int64 { return w.out }
 
 var _ format.Sizer = (*writer)(nil)
 
+// BufferedBytes is what the writer holds in memory: the row group being
+// filled (as Arrow data) and its output buffer (format.Buffered).
+func (w *writer) BufferedBytes() int64 { return w.rgSize + int64(w.bw.Size()) }
+
+var _ format.Buffered = (*writer)(nil)
+
 func newWriter(w io.Writer, schema *arrow.Schema, o writeOptions) (*writer, error) {
 	wr := &writer{bw: bufio.NewWriterSize(w, 1<<20), schema: writeSchema(schema), o: o}
 	if err := checkWritable(wr.schema); err != nil {

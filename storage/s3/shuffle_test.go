@@ -3,6 +3,7 @@ package s3
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
+	droverMemory "github.com/drover-etl/drover/memory"
 	"github.com/drover-etl/drover/shuffle"
 	"github.com/drover-etl/drover/storage"
 )
@@ -50,12 +52,28 @@ func testResolve(t *testing.T, fx *fixture) {
 }
 
 // testShuffleRoundTrip writes one map task's output through the shuffle
-// format to MinIO and reads every partition back by range.
+// format to MinIO and reads every partition back by range, with the
+// writer holding its output in memory and with one spilling runs under a
+// 16 KiB budget.
 func testShuffleRoundTrip(t *testing.T, fx *fixture) {
+	for _, budget := range []int64{0, 16 << 10} {
+		pool := droverMemory.NewPool(budget)
+		w := shuffle.NewWriter(shuffleSchema, 5, shuffle.WithMemory(pool, t.TempDir()))
+		shuffleRoundTrip(t, fx, w, fmt.Sprintf("shuffle/stage-1/map-%d", budget))
+		if budget > 0 && w.Spilled() == 0 {
+			t.Fatal("the writer did not spill under 16 KiB")
+		}
+		w.Close()
+		if h := pool.Held(); h != 0 {
+			t.Fatalf("pool holds %d bytes after the writer closed", h)
+		}
+	}
+}
+
+func shuffleRoundTrip(t *testing.T, fx *fixture, w *shuffle.Writer, key string) {
 	ctx := context.Background()
 	const parts = 5
 	r := rand.New(rand.NewPCG(1, 2))
-	w := shuffle.NewWriter(shuffleSchema, parts)
 	var want [parts][]int64
 	for i := range 40 {
 		part := i % (parts - 1) // the last partition stays empty
@@ -66,7 +84,7 @@ func testShuffleRoundTrip(t *testing.T, fx *fixture) {
 		}
 		rec.Release()
 	}
-	loc := storage.Location{Store: fx.s, Key: "shuffle/stage-1/map-0"}
+	loc := storage.Location{Store: fx.s, Key: key}
 	if _, rows, err := w.Commit(ctx, loc); err != nil || rows[parts-1] != 0 {
 		t.Fatalf("Commit: rows %v, %v", rows, err)
 	}
