@@ -8,6 +8,7 @@ import (
 
 	"github.com/drover-etl/drover/batch"
 	"github.com/drover-etl/drover/expr/eval"
+	"github.com/drover-etl/drover/memory"
 	"github.com/drover-etl/drover/metrics"
 	"github.com/drover-etl/drover/operator"
 	"github.com/drover-etl/drover/plan/physical"
@@ -25,6 +26,9 @@ type Runtime struct {
 	UDF eval.ScalarUDF
 	// Transforms runs plugin batch transforms (nil: none).
 	Transforms operator.Transformer
+	// Pool is the executor's memory budget, shared by its task slots (nil:
+	// each task gets its own pool of its spec's MemoryBytes).
+	Pool *memory.Pool
 	// Delay holds every task this long before it starts (chaos testing:
 	// it widens the window in which a test can kill a busy executor).
 	Delay time.Duration
@@ -52,7 +56,7 @@ func (rt *Runtime) Run(ctx context.Context, spec *task.Spec) (res *task.Result, 
 		}
 	}()
 	env := &operator.Env{
-		Partition: spec.Partition, Inputs: spec.Inputs, MemoryBytes: spec.MemoryBytes,
+		Partition: spec.Partition, Inputs: spec.Inputs, Pool: rt.Pool, MemoryBytes: spec.MemoryBytes,
 		TempDir: rt.TempDir, BatchRows: spec.BatchRows, UDF: rt.UDF, Transforms: rt.Transforms,
 	}
 	if rt.Delay > 0 {

@@ -25,6 +25,7 @@ type quantileAcc[T any] struct {
 	q      float64
 	dt     arrow.DataType
 	groups [][]T
+	n      int64 // values kept
 	values func(arrow.Array) ([]T, bool)
 	cmp    func(a, b T) int
 	// interp blends two neighbours for quantile_cont (floats as DuckDB:
@@ -102,10 +103,27 @@ func (a *quantileAcc[T]) update(gids []int32, arg arrow.Array) error {
 	for i, g := range gids {
 		if arg.IsValid(i) {
 			a.groups[g] = append(a.groups[g], vals[i])
+			a.n++
 		}
 	}
 	return nil
 }
+
+// rawValues returns every value kept with its group, for a spill.
+func (a *quantileAcc[T]) rawValues() ([]int32, arrow.Array, error) {
+	gids := make([]int32, 0, a.n)
+	vals := make([]T, 0, a.n)
+	for g, vs := range a.groups {
+		for range vs {
+			gids = append(gids, int32(g))
+		}
+		vals = append(vals, vs...)
+	}
+	return gids, buildFixed(a.dt, vals, nil), nil
+}
+
+// bytes estimates the values kept (strings count their header only).
+func (a *quantileAcc[T]) bytes() int64 { return 16*a.n + 24*int64(len(a.groups)) }
 
 func (a *quantileAcc[T]) merge([]int32, []arrow.Array) error {
 	return fmt.Errorf("%s is holistic and has no partial state", a.f)
