@@ -3,6 +3,7 @@ package executor
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"runtime/debug"
 	"time"
 
@@ -29,6 +30,10 @@ type Runtime struct {
 	// Pool is the executor's memory budget, shared by its task slots (nil:
 	// each task gets its own pool of its spec's MemoryBytes).
 	Pool *memory.Pool
+	// Hog allocates and touches this many bytes before every task (chaos
+	// testing: a task that outgrows its executor's memory limit, so that
+	// Nomad OOM-kills the executor).
+	Hog int64
 	// Delay holds every task this long before it starts (chaos testing:
 	// it widens the window in which a test can kill a busy executor).
 	Delay time.Duration
@@ -66,6 +71,7 @@ func (rt *Runtime) Run(ctx context.Context, spec *task.Spec) (res *task.Result, 
 			return nil, task.AsRetryable(ctx.Err())
 		}
 	}
+	hog(rt.Hog)
 	frag, sortKeys := sampleFragment(spec)
 	in, err := operator.Build(ctx, frag, env)
 	if err != nil {
@@ -94,6 +100,19 @@ func (rt *Runtime) Run(ctx context.Context, spec *task.Spec) (res *task.Result, 
 	res.Metrics.Duration = time.Since(start)
 	res.Metrics.Executor = rt.Name
 	return res, nil
+}
+
+// hog holds n bytes, every page touched, for a moment.
+func hog(n int64) {
+	if n <= 0 {
+		return
+	}
+	b := make([]byte, n)
+	for i := 0; i < len(b); i += 4096 {
+		b[i] = 1
+	}
+	time.Sleep(100 * time.Millisecond)
+	runtime.KeepAlive(b)
 }
 
 // drive pulls every batch from in and hands it to fn.

@@ -23,6 +23,7 @@ func executorCmd() *cobra.Command {
 	var slots int
 	var poolBytes int64
 	var delay time.Duration
+	var hog int64
 	var plugins string
 	cmd := &cobra.Command{
 		Use:   "executor",
@@ -40,7 +41,7 @@ func executorCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			rt := &executor.Runtime{Name: name, TempDir: tempDir, Delay: delay, Pool: pool}
+			rt := &executor.Runtime{Name: name, TempDir: tempDir, Delay: delay, Hog: hog, Pool: pool}
 			host, cache, err := startExecutorPlugins(cmd.Context(), plugins, tempDir)
 			if err != nil {
 				return err
@@ -82,6 +83,8 @@ func executorCmd() *cobra.Command {
 	cmd.Flags().StringVar(&plugins, "plugins", "", "plugins to fetch, verify and start, as JSON [{name, source, sha256}] (set by the driver)")
 	cmd.Flags().DurationVar(&delay, "chaos-task-delay", 0, "hold each task this long before running it (fault-injection tests)")
 	cmd.Flags().MarkHidden("chaos-task-delay")
+	cmd.Flags().Int64Var(&hog, "chaos-task-hog", 0, "allocate this many bytes before each task (fault-injection tests: an executor Nomad OOM-kills)")
+	cmd.Flags().MarkHidden("chaos-task-hog")
 	return cmd
 }
 
