@@ -89,12 +89,17 @@ func (h *hashAgg) estimate() int64 {
 }
 
 func (h *hashAgg) tooBig(est int64) error {
-	hint := ""
+	groups := fmt.Sprintf("%d groups", h.groups.count)
 	if h.groups.count <= 1 {
-		hint = " (one group's values: DISTINCT aggregates and exact quantiles keep every value of a group)"
+		groups = "a single group"
 	}
-	return task.AsFatal(fmt.Errorf("hash aggregate: %s of groups for one partition (%d groups%s) do not fit the task memory budget of %s after spilling %d times; raise --memory (drover run) or the executor's memory (its Nomad job's memory): %w",
-		mib(est), h.groups.count, hint, h.env.budget(), h.depth, memory.ErrExhausted))
+	msg := fmt.Sprintf("hash aggregate: %s of groups for one partition (%s) do not fit the memory budget of %s (shared by the task slots) after spilling %d times",
+		mib(est), groups, h.env.budget(), h.depth)
+	if h.groups.count <= 1 {
+		msg += "; DISTINCT aggregates and exact quantiles keep all of one group's values in memory"
+	}
+	return task.AsFatal(fmt.Errorf("%s; raise --memory (drover run) or the executors' memory (--executor-memory, their Nomad job's memory): %w",
+		msg, memory.ErrExhausted))
 }
 
 // spillTable writes the table to the current spill, by partition.

@@ -224,7 +224,8 @@ func TestHashAggTooBigFailsNamingTheSetting(t *testing.T) {
 	if err == nil {
 		t.Fatal("a 20000-value median fit a 64 KiB pool")
 	}
-	for _, want := range []string{"hash aggregate:", "do not fit the task memory budget of", "--memory", "Nomad job"} {
+	t.Log(err)
+	for _, want := range []string{"hash aggregate:", "do not fit the memory budget of 64.0 KiB", "--memory", "--executor-memory", "Nomad job"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Fatalf("error %q does not say %q", err, want)
 		}

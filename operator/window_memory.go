@@ -68,4 +68,10 @@ func (w *windowOp) checkMemory() error {
 		rows, mib(held), w.env.budget(), why, ErrWindowMemory, memory.ErrExhausted))
 }
 
-func mib(b int64) string { return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20)) }
+// mib renders a byte count in MiB (KiB below one MiB: test budgets).
+func mib(b int64) string {
+	if b < 1<<20 {
+		return fmt.Sprintf("%.1f KiB", float64(b)/(1<<10))
+	}
+	return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20))
+}
