@@ -144,6 +144,11 @@ func (h *hashAgg) finish() error {
 	}
 	h.out = adopt(h.schema, splitRecord(rec, h.env.batchRows()))
 	rec.Release()
+	if h.inputDone && len(h.queue) == 0 {
+		// The last table: leave the pool's shares to the operators
+		// still filling (a sort or window above this aggregation).
+		h.res.Free()
+	}
 	return h.reset()
 }
 

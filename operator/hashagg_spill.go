@@ -42,7 +42,8 @@ type rawSpiller interface {
 }
 
 // sizer is an accumulator whose memory grows with its input, not just with
-// its groups.
+// its groups: bytes is what it holds beyond 16 bytes per state column and
+// group (values kept, strings).
 type sizer interface {
 	bytes() int64
 }
@@ -79,11 +80,10 @@ func (h *hashAgg) estimate() int64 {
 	n := int64(h.groups.count)
 	b := h.groups.keyBytes + n*groupOverhead
 	for i, acc := range h.accs {
+		b += n * 16 * int64(len(physical.StateTypes(h.spec.Aggs[i])))
 		if s, ok := acc.(sizer); ok {
 			b += s.bytes()
-			continue
 		}
-		b += n * 16 * int64(len(physical.StateTypes(h.spec.Aggs[i])))
 	}
 	return b
 }

@@ -73,6 +73,9 @@ func (s *sortOp) run(ctx context.Context) (batch.Reader, error) {
 	if err != nil {
 		return nil, task.AsFatal(err)
 	}
+	// Done reserving: leave the pool's shares to the operators still
+	// filling (a window or aggregation above this sort).
+	s.res.Free()
 	if s.spill == nil {
 		return adopt(s.schema, dropKeys(sorted, len(s.keys), s.schema)), nil
 	}
