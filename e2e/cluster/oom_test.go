@@ -15,6 +15,8 @@ import (
 	"github.com/drover-etl/drover/cluster"
 	"github.com/drover-etl/drover/driver"
 	"github.com/drover-etl/drover/engine"
+	"github.com/drover-etl/drover/memory"
+	"github.com/drover-etl/drover/remote"
 	"github.com/drover-etl/drover/task"
 )
 
@@ -69,6 +71,7 @@ job "oom" {
 		t.Fatal(err)
 	}
 	defer cl.Close(context.Background())
+	checkBudget(t, cl, memory.Budget(100<<20))
 
 	rec := &recorder{}
 	_, err = driver.Run(ctx, c.Stages, driver.Config{Job: c.Job.Name, Run: run, Executor: cl.Executor(),
@@ -92,4 +95,28 @@ job "oom" {
 		t.Fatal(err)
 	}
 	assertNoDroverJobsEnv(t)
+}
+
+// checkBudget asks every live executor for its memory budget: the share
+// of its Nomad memory (NOMAD_MEMORY_LIMIT) the pool may hand out.
+func checkBudget(t *testing.T, cl *cluster.Cluster, want int64) {
+	t.Helper()
+	live := cl.Pool().Live()
+	if len(live) == 0 {
+		t.Fatal("no live executor")
+	}
+	for _, addr := range live {
+		c, err := remote.Dial(addr, cl.Pool().Token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := c.Status(context.Background())
+		c.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Memory != want || st.MemoryHeld != 0 {
+			t.Fatalf("executor %s: budget %d bytes (%d held), want %d (60%% of its 100 MB)", addr, st.Memory, st.MemoryHeld, want)
+		}
+	}
 }
