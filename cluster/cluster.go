@@ -39,6 +39,7 @@ type Cluster struct {
 	scaleMu sync.Mutex
 	count   int
 	closed  bool
+	allocs  map[string]string // executor address → allocation ID
 }
 
 // Start registers the executor job, waits until Nomad has placed it and
@@ -50,7 +51,8 @@ func Start(ctx context.Context, cfg Config, job, run string) (*Cluster, error) {
 		return nil, err
 	}
 	c := &Cluster{cfg: cfg, JobID: ExecutorJobID(job, run), Service: ServiceName(job, run), run: run,
-		pool: remote.NewPool(cfg.SlotsPerExecutor), count: cfg.Executors}
+		pool: remote.NewPool(cfg.SlotsPerExecutor), count: cfg.Executors, allocs: map[string]string{}}
+	c.pool.Explain = c.explainLoss
 	if err := c.connect(); err != nil {
 		return nil, err
 	}

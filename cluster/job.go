@@ -36,6 +36,7 @@ func executorJob(cfg *Config, jobID, service, run string) *nomad.Job {
 	tg.Networks = []*nomad.NetworkResource{{DynamicPorts: []nomad.Port{{Label: "rpc"}, {Label: "health"}}}}
 	tg.Services = []*nomad.Service{{
 		Name: service, PortLabel: "rpc", Provider: "consul",
+		Meta: map[string]string{"alloc_id": "${NOMAD_ALLOC_ID}"}, // for explainLoss
 		Checks: []nomad.ServiceCheck{{Name: "health", Type: "http", Path: "/health", PortLabel: "health",
 			Interval: time.Second, Timeout: 2 * time.Second}},
 	}, metricsService(jobID)}

@@ -29,7 +29,25 @@ func (c *Cluster) watch(ctx context.Context) {
 		} else {
 			index = meta.LastIndex
 		}
+		c.rememberAllocs(entries)
 		c.pool.Set(addresses(entries))
+	}
+}
+
+// rememberAllocs maps executor addresses to their allocations, for
+// explainLoss. Entries stay after the executor leaves Consul: its loss is
+// explained afterwards.
+func (c *Cluster) rememberAllocs(entries []*consul.ServiceEntry) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, e := range entries {
+		host := e.Service.Address
+		if host == "" {
+			host = e.Node.Address
+		}
+		if id := allocOf(e.Service.Meta, e.Service.ID); id != "" {
+			c.allocs[net.JoinHostPort(host, strconv.Itoa(e.Service.Port))] = id
+		}
 	}
 }
 

@@ -46,6 +46,8 @@ func attemptResult(ctx context.Context, err error) string {
 		return "canceled"
 	case errors.Is(err, task.ErrExecutorLost):
 		return "lost"
+	case errors.Is(err, task.ErrOOMKilled):
+		return "oom_killed"
 	}
 	switch task.ClassOf(err) {
 	case task.Fatal:

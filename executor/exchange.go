@@ -66,12 +66,9 @@ func writeExchange(ctx context.Context, in batch.Reader, spec *task.Spec, env *o
 }
 
 // taskPool is the pool a task's executor-side consumers (shuffle writer,
-// sinks) reserve from: env's, or an unlimited one.
+// sinks) reserve from: the one its operators share.
 func taskPool(env *operator.Env) *memory.Pool {
-	if env.Memory != nil {
-		return env.Memory
-	}
-	return memory.NewPool(0)
+	return env.MemoryPool()
 }
 
 type router func(ctx context.Context, rec arrow.RecordBatch, w *shuffle.Writer) error

@@ -48,7 +48,7 @@ func exchangeRows(t *testing.T, budget int64) ([][]int64, int64) {
 		Output: &physical.ExchangeSpec{Kind: physical.PartHash, Partitions: 8,
 			Keys: []*expr.Expr{expr.BoundCol(0, schema.Fields[0])}}}
 	pool := memory.NewPool(budget)
-	env := &operator.Env{Memory: pool, TempDir: t.TempDir()}
+	env := &operator.Env{Pool: pool, TempDir: t.TempDir()}
 	out, rows, _, err := writeExchange(context.Background(), in, spec, env)
 	if err != nil {
 		t.Fatal(err)

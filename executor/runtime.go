@@ -3,11 +3,13 @@ package executor
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"runtime/debug"
 	"time"
 
 	"github.com/drover-etl/drover/batch"
 	"github.com/drover-etl/drover/expr/eval"
+	"github.com/drover-etl/drover/memory"
 	"github.com/drover-etl/drover/metrics"
 	"github.com/drover-etl/drover/operator"
 	"github.com/drover-etl/drover/plan/physical"
@@ -25,6 +27,13 @@ type Runtime struct {
 	UDF eval.ScalarUDF
 	// Transforms runs plugin batch transforms (nil: none).
 	Transforms operator.Transformer
+	// Pool is the executor's memory budget, shared by its task slots (nil:
+	// each task gets its own pool of its spec's MemoryBytes).
+	Pool *memory.Pool
+	// Hog allocates and touches this many bytes before every task (chaos
+	// testing: a task that outgrows its executor's memory limit, so that
+	// Nomad OOM-kills the executor).
+	Hog int64
 	// Delay holds every task this long before it starts (chaos testing:
 	// it widens the window in which a test can kill a busy executor).
 	Delay time.Duration
@@ -52,7 +61,7 @@ func (rt *Runtime) Run(ctx context.Context, spec *task.Spec) (res *task.Result, 
 		}
 	}()
 	env := &operator.Env{
-		Partition: spec.Partition, Inputs: spec.Inputs, MemoryBytes: spec.MemoryBytes,
+		Partition: spec.Partition, Inputs: spec.Inputs, Pool: rt.Pool, MemoryBytes: spec.MemoryBytes,
 		TempDir: rt.TempDir, BatchRows: spec.BatchRows, UDF: rt.UDF, Transforms: rt.Transforms,
 	}
 	if rt.Delay > 0 {
@@ -62,6 +71,7 @@ func (rt *Runtime) Run(ctx context.Context, spec *task.Spec) (res *task.Result, 
 			return nil, task.AsRetryable(ctx.Err())
 		}
 	}
+	hog(rt.Hog)
 	frag, sortKeys := sampleFragment(spec)
 	in, err := operator.Build(ctx, frag, env)
 	if err != nil {
@@ -90,6 +100,19 @@ func (rt *Runtime) Run(ctx context.Context, spec *task.Spec) (res *task.Result, 
 	res.Metrics.Duration = time.Since(start)
 	res.Metrics.Executor = rt.Name
 	return res, nil
+}
+
+// hog holds n bytes, every page touched, for a moment.
+func hog(n int64) {
+	if n <= 0 {
+		return
+	}
+	b := make([]byte, n)
+	for i := 0; i < len(b); i += 4096 {
+		b[i] = 1
+	}
+	time.Sleep(100 * time.Millisecond)
+	runtime.KeepAlive(b)
 }
 
 // drive pulls every batch from in and hands it to fn.

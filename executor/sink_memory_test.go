@@ -54,7 +54,7 @@ func sinkRows(t *testing.T, n, parts int, budget int64) ([]string, []string) {
 	for _, r := range recs {
 		r.Release()
 	}
-	if err := writeSink(context.Background(), in, spec, res, &operator.Env{Memory: pool}); err != nil {
+	if err := writeSink(context.Background(), in, spec, res, &operator.Env{Pool: pool}); err != nil {
 		t.Fatal(err)
 	}
 	if h := pool.Held(); h != 0 {

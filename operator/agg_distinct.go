@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/drover-etl/drover/operator/keys"
 )
@@ -14,11 +15,17 @@ import (
 type distinctAcc struct {
 	inner accumulator
 	seen  map[string]struct{}
+	n     int // groups
 	enc   keys.Keys
 	buf   []byte
+	// vals and gids keep the values passed on, so that a spill can write
+	// them (rawValues); size estimates the memory held.
+	vals []arrow.Array
+	gids []int32
+	size int64
 }
 
-func (d *distinctAcc) grow(n int) { d.inner.grow(n) }
+func (d *distinctAcc) grow(n int) { d.inner.grow(n); d.n = max(d.n, n) }
 
 func (d *distinctAcc) update(gids []int32, arg arrow.Array) error {
 	if err := d.enc.Encode([]arrow.Array{arg}, arg.Len()); err != nil {
@@ -35,6 +42,7 @@ func (d *distinctAcc) update(gids []int32, arg arrow.Array) error {
 			continue
 		}
 		d.seen[string(d.buf)] = struct{}{}
+		d.size += int64(len(d.buf)) + 32
 		keep = append(keep, int32(i))
 	}
 	if len(keep) == 0 {
@@ -44,12 +52,30 @@ func (d *distinctAcc) update(gids []int32, arg arrow.Array) error {
 	if err != nil {
 		return err
 	}
-	defer releaseAll(taken)
+	d.vals = append(d.vals, taken[0])
+	d.size += arrayBytes(taken[0]) + 4*int64(len(keep))
 	sub := make([]int32, len(keep))
 	for j, i := range keep {
 		sub[j] = gids[i]
 	}
+	d.gids = append(d.gids, sub...)
 	return d.inner.update(sub, taken[0])
+}
+
+// rawValues returns every distinct (group, value) pair kept.
+func (d *distinctAcc) rawValues() ([]int32, arrow.Array, error) {
+	if len(d.vals) == 0 {
+		return nil, array.MakeArrayOfNull(mem, arrow.Null, 0), nil
+	}
+	vals, err := array.Concatenate(d.vals, mem)
+	return d.gids, vals, err
+}
+
+func (d *distinctAcc) bytes() int64 {
+	if s, ok := d.inner.(sizer); ok {
+		return d.size + s.bytes()
+	}
+	return d.size + 32*int64(d.n)
 }
 
 func (d *distinctAcc) merge([]int32, []arrow.Array) error { panic("distinct aggregates do not merge") }

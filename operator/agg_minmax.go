@@ -20,6 +20,7 @@ type minMax[T any] struct {
 	seen   []bool
 	values func(arrow.Array) ([]T, bool)
 	less   func(a, b T) bool
+	stringKeeper[T]
 }
 
 func newMinMax(t types.Type, isMax bool) (accumulator, error) {
@@ -36,7 +37,7 @@ func newMinMax(t types.Type, isMax bool) (accumulator, error) {
 	case types.Decimal:
 		return &minMax[decimal128.Num]{dt: dt, isMax: isMax, values: decimalOf, less: decimal128.Num.Less}, nil
 	case types.String:
-		return &minMax[string]{dt: dt, isMax: isMax, values: stringsOf, less: cmp.Less[string]}, nil
+		return &minMax[string]{dt: dt, isMax: isMax, values: stringsOf, less: cmp.Less[string], stringKeeper: stringKeeper[string]{on: true}}, nil
 	case types.Bool:
 		return &minMax[bool]{dt: dt, isMax: isMax, values: boolsOf, less: func(a, b bool) bool { return !a && b }}, nil
 	}
@@ -57,7 +58,7 @@ func (m *minMax[T]) update(gids []int32, arg arrow.Array) error {
 		}
 		v := vals[i]
 		if !m.seen[g] || (m.isMax && m.less(m.vals[g], v)) || (!m.isMax && m.less(v, m.vals[g])) {
-			m.vals[g] = v
+			m.vals[g] = m.keep(m.vals[g], v)
 			m.seen[g] = true
 		}
 	}

@@ -25,6 +25,8 @@ type quantileAcc[T any] struct {
 	q      float64
 	dt     arrow.DataType
 	groups [][]T
+	n      int64 // values kept
+	stringKeeper[T]
 	values func(arrow.Array) ([]T, bool)
 	cmp    func(a, b T) int
 	// interp blends two neighbours for quantile_cont (floats as DuckDB:
@@ -71,7 +73,7 @@ func newQuantileDisc(f expr.AggFunc, q float64, t types.Type) (accumulator, erro
 	case types.Decimal:
 		return &quantileAcc[decimal128.Num]{f: f, q: q, dt: dt, values: decimalOf, cmp: decimal128.Num.Cmp}, nil
 	case types.String:
-		return &quantileAcc[string]{f: f, q: q, dt: dt, values: stringsOf, cmp: cmp.Compare[string]}, nil
+		return &quantileAcc[string]{f: f, q: q, dt: dt, values: stringsOf, cmp: cmp.Compare[string], stringKeeper: stringKeeper[string]{on: true}}, nil
 	case types.Bool:
 		return &quantileAcc[bool]{f: f, q: q, dt: dt, values: boolsOf, cmp: func(a, b bool) int { return cmp.Compare(b2i(a), b2i(b)) }}, nil
 	}
@@ -101,10 +103,29 @@ func (a *quantileAcc[T]) update(gids []int32, arg arrow.Array) error {
 	}
 	for i, g := range gids {
 		if arg.IsValid(i) {
-			a.groups[g] = append(a.groups[g], vals[i])
+			a.groups[g] = append(a.groups[g], a.add(vals[i]))
+			a.n++
 		}
 	}
 	return nil
+}
+
+// rawValues returns every value kept with its group, for a spill.
+func (a *quantileAcc[T]) rawValues() ([]int32, arrow.Array, error) {
+	gids := make([]int32, 0, a.n)
+	vals := make([]T, 0, a.n)
+	for g, vs := range a.groups {
+		for range vs {
+			gids = append(gids, int32(g))
+		}
+		vals = append(vals, vs...)
+	}
+	return gids, buildFixed(a.dt, vals, nil), nil
+}
+
+// bytes estimates the values kept.
+func (a *quantileAcc[T]) bytes() int64 {
+	return 16*a.n + 24*int64(len(a.groups)) + a.stringKeeper.bytes()
 }
 
 func (a *quantileAcc[T]) merge([]int32, []arrow.Array) error {

@@ -14,7 +14,10 @@ type stringAggAcc struct {
 	sep  string
 	vals [][]byte
 	seen []bool
+	size int64
 }
+
+func (s *stringAggAcc) bytes() int64 { return s.size + 32*int64(len(s.vals)) }
 
 var _ accumulator = (*stringAggAcc)(nil)
 
@@ -33,7 +36,9 @@ func (s *stringAggAcc) update(gids []int32, arg arrow.Array) error {
 		if s.seen[g] {
 			s.vals[g] = append(s.vals[g], s.sep...)
 		}
-		s.vals[g] = append(s.vals[g], stringAt(arg, i)...)
+		v := stringAt(arg, i)
+		s.vals[g] = append(s.vals[g], v...)
+		s.size += int64(len(v) + len(s.sep))
 		s.seen[g] = true
 	}
 	return nil

@@ -30,6 +30,7 @@ type valueAcc[T any] struct {
 	seen   []bool  // first, last: a row arrived
 	counts []int64 // single_value: rows so far
 	values func(arrow.Array) ([]T, bool)
+	stringKeeper[T]
 }
 
 var _ accumulator = (*valueAcc[int32])(nil)
@@ -48,7 +49,7 @@ func newValueAcc(f expr.AggFunc, t types.Type) (accumulator, error) {
 	case types.Decimal:
 		return &valueAcc[decimal128.Num]{f: f, dt: dt, values: decimalOf}, nil
 	case types.String:
-		return &valueAcc[string]{f: f, dt: dt, values: stringsOf}, nil
+		return &valueAcc[string]{f: f, dt: dt, values: stringsOf, stringKeeper: stringKeeper[string]{on: true}}, nil
 	case types.Bool:
 		return &valueAcc[bool]{f: f, dt: dt, values: boolsOf}, nil
 	}
@@ -79,20 +80,20 @@ func (a *valueAcc[T]) take(g int32, v T, valid bool, rows int64) error {
 	switch a.f {
 	case expr.AggAnyValue:
 		if valid && !a.valid[g] {
-			a.vals[g], a.valid[g] = v, true
+			a.vals[g], a.valid[g] = a.keep(a.vals[g], v), true
 		}
 	case expr.AggFirst:
 		if !a.seen[g] {
-			a.vals[g], a.valid[g], a.seen[g] = v, valid, true
+			a.vals[g], a.valid[g], a.seen[g] = a.keep(a.vals[g], v), valid, true
 		}
 	case expr.AggLast:
-		a.vals[g], a.valid[g], a.seen[g] = v, valid, true
+		a.vals[g], a.valid[g], a.seen[g] = a.keep(a.vals[g], v), valid, true
 	case expr.AggSingleValue:
 		a.counts[g] += rows
 		if a.counts[g] > 1 {
 			return ErrSubqueryRows
 		}
-		a.vals[g], a.valid[g] = v, valid
+		a.vals[g], a.valid[g] = a.keep(a.vals[g], v), valid
 	}
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/drover-etl/drover/batch"
 	"github.com/drover-etl/drover/expr"
+	"github.com/drover-etl/drover/memory"
 	"github.com/drover-etl/drover/plan/logical"
 	"github.com/drover-etl/drover/plan/physical"
 	"github.com/drover-etl/drover/types"
@@ -92,6 +93,43 @@ func BenchmarkHashJoin(b *testing.B) {
 			b.Fatal(err)
 		}
 		drainBench(b, j)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*benchRows), "ns/row")
+}
+
+// BenchmarkHashAggFinal aggregates 1M rows into 256K groups in Complete
+// mode: with an unlimited pool, and with one of 4 MiB that makes it spill
+// (partitioned states to disk, then partition by partition).
+func BenchmarkHashAggFinal(b *testing.B) {
+	for _, bc := range []struct {
+		name  string
+		limit int64
+	}{{"in-memory", 0}, {"spilling", 4 << 20}} {
+		b.Run(bc.name, func(b *testing.B) { benchFinalAgg(b, bc.limit) })
+	}
+}
+
+func benchFinalAgg(b *testing.B, limit int64) {
+	schema, recs := benchBatches(1 << 18)
+	group := []*expr.Expr{expr.BoundCol(0, schema.Fields[0])}
+	aggs := []logical.AggExpr{
+		{Func: expr.AggSum, Arg: expr.BoundCol(1, schema.Fields[1]), Name: "s", Type: types.Float64Type},
+		{Func: expr.AggCountStar, Name: "n", Type: types.Int64Type},
+	}
+	out := &types.Schema{Fields: []types.Field{schema.Fields[0], {Name: "s", Type: types.Float64Type}, {Name: "n", Type: types.Int64Type}}}
+	b.SetBytes(benchRows * 16)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		env := &Env{Pool: memory.NewPool(limit), TempDir: b.TempDir()}
+		h, err := newHashAgg(&physical.Node{Op: physical.OpHashAgg, Schema: out,
+			Agg: &physical.AggSpec{Mode: physical.AggComplete, GroupBy: group, Aggs: aggs}}, source(schema, retain(recs)...), env)
+		if err != nil {
+			b.Fatal(err)
+		}
+		drainBench(b, h)
+		if limit > 0 && env.Spilled.Load() == 0 {
+			b.Fatal("nothing spilled")
+		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*benchRows), "ns/row")
 }

@@ -3,6 +3,7 @@ package operator
 import (
 	"context"
 	"fmt"
+	"sync"
 	"sync/atomic"
 
 	"github.com/drover-etl/drover/batch"
@@ -18,10 +19,12 @@ type Env struct {
 	Partition int
 	// Inputs are the upstream map outputs by stage ID.
 	Inputs map[int][]task.MapOutput
-	// MemoryBytes bounds sort buffers before they spill (0: default).
+	// Pool is the executor's memory budget, shared by its task slots:
+	// sorts, windows and hash aggregations reserve from it and spill when
+	// refused. nil: a pool of MemoryBytes for this task alone.
+	Pool *memory.Pool
+	// MemoryBytes sizes the task's own pool when Pool is nil (0: default).
 	MemoryBytes int64
-	// Memory is the executor's memory pool (nil: an unlimited one).
-	Memory *memory.Pool
 	// TempDir receives spill files ("" : the OS default).
 	TempDir string
 	// BatchRows is the target batch size.
@@ -37,6 +40,8 @@ type Env struct {
 	RowsIn, BytesRead, Spilled atomic.Int64
 	// ShuffleBytesRead is the part of BytesRead read from shuffle objects.
 	ShuffleBytesRead atomic.Int64
+
+	poolOnce sync.Once
 }
 
 // DefaultMemoryBytes is the per-task sort budget when Env sets none.
@@ -52,15 +57,28 @@ func (e *Env) memory() int64 {
 	return DefaultMemoryBytes
 }
 
-// unlimited serves the Envs that set no pool.
-var unlimited = memory.NewPool(0)
+// MemoryPool is the pool operators reserve from: Pool, or one made for
+// this task from MemoryBytes the first time it is asked for.
+func (e *Env) MemoryPool() *memory.Pool {
+	e.poolOnce.Do(func() {
+		if e.Pool == nil {
+			e.Pool = memory.NewPool(e.memory())
+		}
+	})
+	return e.Pool
+}
 
-// pool is the pool operators reserve from.
-func (e *Env) pool() *memory.Pool {
-	if e.Memory != nil {
-		return e.Memory
+// budget describes the pool's size for error messages.
+func (e *Env) budget() string {
+	if l := e.MemoryPool().Limit(); l > 0 {
+		return mib(l)
 	}
-	return unlimited
+	return "unlimited"
+}
+
+// pool is the pool operators reserve from (MemoryPool).
+func (e *Env) pool() *memory.Pool {
+	return e.MemoryPool()
 }
 
 func (e *Env) batchRows() int {

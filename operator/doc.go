@@ -4,6 +4,11 @@
 // fragment into a reader tree for one partition; the executor drives the
 // root into a shuffle writer or a sink writer.
 //
+// Operators that hold data (sort, hash aggregation, window) reserve it
+// from Env's memory.Pool, shared by the executor's task slots, and spill
+// to Env.TempDir when refused; what cannot spill fails naming the
+// operator and the setting to raise.
+//
 // Operators never see the scheduler, Nomad or S3 clients: inputs come
 // from format readers and shuffle objects through package storage.
 package operator

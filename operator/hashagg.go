@@ -12,6 +12,7 @@ import (
 	"github.com/drover-etl/drover/batch"
 	"github.com/drover-etl/drover/expr"
 	"github.com/drover-etl/drover/expr/eval"
+	"github.com/drover-etl/drover/memory"
 	"github.com/drover-etl/drover/operator/keys"
 	"github.com/drover-etl/drover/plan/physical"
 	"github.com/drover-etl/drover/task"
@@ -36,6 +37,16 @@ type hashAgg struct {
 	// inputDone: the input is exhausted (a partial aggregation may emit
 	// several times before that, see flushAt).
 	inputDone bool
+	// res holds the table's estimated bytes; full: a partial aggregation
+	// was refused more and flushes early.
+	res  *memory.Reservation
+	full bool
+	// depth is the spill level of the table (0: the input's); spill
+	// receives the table when the pool refuses it; queue holds the
+	// partitions left to aggregate once the input is done.
+	depth int
+	spill *aggSpill
+	queue []spillPart
 }
 
 // partialFlushGroups bounds a partial aggregation's hash table: past it,
@@ -45,7 +56,8 @@ type hashAgg struct {
 const partialFlushGroups = 1 << 20
 
 func newHashAgg(n *physical.Node, in batch.Reader, env *Env) (batch.Reader, error) {
-	h := &hashAgg{in: in, spec: n.Agg, schema: n.Schema.Arrow(), env: env}
+	h := &hashAgg{in: in, spec: n.Agg, schema: n.Schema.Arrow(), env: env,
+		res: env.MemoryPool().Consumer("hash aggregate", true)}
 	for _, g := range n.Agg.GroupBy {
 		ev, err := eval.Compile(g, eval.Options{UDF: env.UDF})
 		if err != nil {
@@ -94,21 +106,37 @@ func (h *hashAgg) Next(ctx context.Context) (arrow.RecordBatch, error) {
 			}
 			h.out.Close()
 			h.out = nil
-			if h.inputDone {
-				return nil, io.EOF
-			}
 		}
-		if err := h.fill(ctx); err != nil {
+		var err error
+		switch {
+		case !h.inputDone:
+			err = h.fill(ctx)
+		case len(h.queue) > 0:
+			err = h.aggregatePart(ctx)
+		default:
+			return nil, io.EOF
+		}
+		if err != nil {
 			return nil, err
 		}
 	}
 }
 
 // fill aggregates input until it ends (or, in partial mode, until the
-// table is full) and queues the groups for output.
+// table is full) and queues the groups for output — or, when the table
+// spilled, queues its partitions.
 func (h *hashAgg) fill(ctx context.Context) error {
 	if err := h.consume(ctx); err != nil {
 		return err
+	}
+	return h.finish()
+}
+
+// finish emits the table, or spills what is left of it and queues the
+// partitions when it spilled before.
+func (h *hashAgg) finish() error {
+	if h.spill != nil {
+		return h.finishSpill()
 	}
 	rec, err := h.emit()
 	if err != nil {
@@ -116,14 +144,18 @@ func (h *hashAgg) fill(ctx context.Context) error {
 	}
 	h.out = adopt(h.schema, splitRecord(rec, h.env.batchRows()))
 	rec.Release()
-	if !h.inputDone {
-		return h.reset()
+	if h.inputDone && len(h.queue) == 0 {
+		// The last table: leave the pool's shares to the operators
+		// still filling (a sort or window above this aggregation).
+		h.res.Free()
 	}
-	return nil
+	return h.reset()
 }
 
-// reset empties the table after a partial flush.
+// reset empties the table after a flush or a spill.
 func (h *hashAgg) reset() error {
+	h.res.Resize(0)
+	h.full = false
 	h.groups = groupTable{}
 	for i, a := range h.spec.Aggs {
 		acc, err := newAccumulator(a, h.spec.Mode)
@@ -140,7 +172,7 @@ func (h *hashAgg) consume(ctx context.Context) error {
 		h.groups.ensureSingle() // a global aggregate has one row even with no input
 	}
 	for {
-		if h.spec.Mode == physical.AggPartial && h.groups.count >= h.flushAt() {
+		if h.spec.Mode == physical.AggPartial && (h.full || h.groups.count >= h.flushAt()) {
 			return nil
 		}
 		rec, err := h.in.Next(ctx)
@@ -153,6 +185,9 @@ func (h *hashAgg) consume(ctx context.Context) error {
 		}
 		err = h.add(ctx, rec)
 		rec.Release()
+		if err == nil {
+			err = h.account()
+		}
 		if err != nil {
 			return err
 		}
@@ -262,6 +297,8 @@ func (h *hashAgg) Close() error {
 	if h.out != nil {
 		h.out.Close()
 	}
+	h.res.Free()
+	h.dropSpill()
 	return h.in.Close()
 }
 
@@ -289,6 +326,9 @@ type groupTable struct {
 	enc    keys.Keys
 	chunks [][]arrow.Array // key columns of new groups, batch by batch
 	gids   []int32
+	// keyBytes estimates the memory of the groups' keys (values kept and
+	// encoded map keys).
+	keyBytes int64
 }
 
 func (g *groupTable) ensureSingle() {
@@ -333,6 +373,7 @@ func (g *groupTable) assign(cols []arrow.Array, n int) ([]int32, error) {
 			id = int32(g.count)
 			g.ids[string(k)] = id
 			g.count++
+			g.keyBytes += int64(len(k))
 			fresh = append(fresh, int32(i))
 		}
 		gids[i] = id
@@ -348,6 +389,9 @@ func (g *groupTable) remember(cols []arrow.Array, fresh []int32) error {
 	taken, err := takeRows(cols, fresh)
 	if err != nil {
 		return err
+	}
+	for _, c := range taken {
+		g.keyBytes += arrayBytes(c)
 	}
 	g.chunks = append(g.chunks, taken)
 	return nil

@@ -76,7 +76,7 @@ func benchJoinBudget(b *testing.B, budget int64) {
 	b.SetBytes(benchRows * 16)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		env := &Env{Memory: memory.NewPool(budget), TempDir: b.TempDir()}
+		env := &Env{Pool: memory.NewPool(budget), TempDir: b.TempDir()}
 		j := &joinOp{probe: source(schema, probe...), buildIn: source(schema, build...), spec: spec, schema: out.Arrow()}
 		if err := j.compile(env); err != nil {
 			b.Fatal(err)

@@ -24,7 +24,7 @@ import (
 func spillJoin(t *testing.T, c joinCase, left, right []joinRow, budget int64) ([]string, *joinSpills, error) {
 	t.Helper()
 	pool := memory.NewPool(budget)
-	env := &Env{Memory: pool, TempDir: t.TempDir()}
+	env := &Env{Pool: pool, TempDir: t.TempDir()}
 	j := &joinOp{probe: source(joinLeftSchema, batches(joinLeftSchema, left, 50)...),
 		buildIn: source(joinRightSchema, batches(joinRightSchema, right, 50)...),
 		spec:    c.spec(), schema: c.schema().Arrow(), batchRows: 64}
@@ -222,7 +222,7 @@ func TestJoinSpillStringKeys(t *testing.T) {
 			pool := memory.NewPool(budget)
 			op := &joinOp{probe: batch.NewSliceReader(probe[0].Schema(), probe), buildIn: batch.NewSliceReader(build[0].Schema(), build),
 				spec: spec, schema: j.Schema().Arrow()}
-			if err := op.compile(&Env{Memory: pool, TempDir: t.TempDir()}); err != nil {
+			if err := op.compile(&Env{Pool: pool, TempDir: t.TempDir()}); err != nil {
 				t.Fatal(err)
 			}
 			out := sorted(rows(t, op))
@@ -249,7 +249,7 @@ func TestJoinSpillClosedEarly(t *testing.T) {
 	left, right := randomRows(r, 1000, 200), randomRows(r, 1000, 200)
 	c := joinCase{typ: logical.FullJoin, keyed: true}
 	pool := memory.NewPool(4 << 10)
-	env := &Env{Memory: pool, TempDir: t.TempDir()}
+	env := &Env{Pool: pool, TempDir: t.TempDir()}
 	j := &joinOp{probe: source(joinLeftSchema, batches(joinLeftSchema, left, 50)...),
 		buildIn: source(joinRightSchema, batches(joinRightSchema, right, 50)...),
 		spec:    c.spec(), schema: c.schema().Arrow()}
@@ -277,7 +277,7 @@ func TestJoinSpillClosedEarly(t *testing.T) {
 // passes maxResidentBuild (string offsets are 32-bit), whatever the pool.
 func TestJoinBuildCapSpillsUnderUnlimitedPool(t *testing.T) {
 	pool := memory.NewPool(0)
-	j := &joinOp{spec: joinCase{typ: logical.InnerJoin, keyed: true}.spec(), env: &Env{Memory: pool}}
+	j := &joinOp{spec: joinCase{typ: logical.InnerJoin, keyed: true}.spec(), env: &Env{Pool: pool}}
 	j.reserve()
 	defer j.release()
 	if err := j.grow(maxResidentBuild - 10); err != nil {
@@ -341,7 +341,7 @@ func TestJoinSpillInputFails(t *testing.T) {
 	boom := errors.New("boom")
 	for _, side := range []string{"build", "probe"} {
 		pool := memory.NewPool(4 << 10)
-		env := &Env{Memory: pool, TempDir: t.TempDir()}
+		env := &Env{Pool: pool, TempDir: t.TempDir()}
 		c := joinCase{typ: logical.FullJoin, keyed: true}
 		probe := source(joinLeftSchema, batches(joinLeftSchema, left, 50)...)
 		build := source(joinRightSchema, batches(joinRightSchema, right, 50)...)
@@ -367,7 +367,7 @@ func TestJoinSpillInputFails(t *testing.T) {
 }
 
 // TestBuildJoinReservesFromEnv: a join built from a plan reserves from
-// Env.Memory, spills under a tiny pool and answers as without one.
+// Env.Pool, spills under a tiny pool and answers as without one.
 func TestBuildJoinReservesFromEnv(t *testing.T) {
 	values := func(s *types.Schema, n, keys int) *physical.Node {
 		rows := make([][]*expr.Expr, n)
@@ -388,7 +388,7 @@ func TestBuildJoinReservesFromEnv(t *testing.T) {
 	}
 	want := run(&Env{})
 	pool := memory.NewPool(2 << 10)
-	env := &Env{Memory: pool, TempDir: t.TempDir()}
+	env := &Env{Pool: pool, TempDir: t.TempDir()}
 	mustEqual(t, run(env), want)
 	// keys 0-19: 5 left rows × 8 right; 20-49: 4 × 8; 50-69: 4 unmatched each.
 	if len(want) != 20*5*8+30*4*8+20*4 || env.Spilled.Load() == 0 || pool.Held() != 0 {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/drover-etl/drover/batch"
 	"github.com/drover-etl/drover/expr/eval"
+	"github.com/drover-etl/drover/memory"
 	"github.com/drover-etl/drover/plan/logical"
 	"github.com/drover-etl/drover/plan/physical"
 	"github.com/drover-etl/drover/task"
@@ -24,13 +25,14 @@ type sortOp struct {
 	schema *arrow.Schema
 	env    *Env
 	buf    []arrow.RecordBatch
-	bytes  int64
+	res    *memory.Reservation // the buffer's bytes
 	spill  *spiller
 	out    batch.Reader
 }
 
 func newSort(n *physical.Node, in batch.Reader, env *Env) (batch.Reader, error) {
-	s := &sortOp{in: in, keys: n.Sort.Keys, schema: n.Schema.Arrow(), env: env}
+	s := &sortOp{in: in, keys: n.Sort.Keys, schema: n.Schema.Arrow(), env: env,
+		res: env.MemoryPool().Consumer("sort", true)}
 	for _, k := range n.Sort.Keys {
 		ev, err := eval.Compile(k.Expr, eval.Options{UDF: env.UDF})
 		if err != nil {
@@ -71,6 +73,9 @@ func (s *sortOp) run(ctx context.Context) (batch.Reader, error) {
 	if err != nil {
 		return nil, task.AsFatal(err)
 	}
+	// Done reserving: leave the pool's shares to the operators still
+	// filling (a window or aggregation above this sort).
+	s.res.Free()
 	if s.spill == nil {
 		return adopt(s.schema, dropKeys(sorted, len(s.keys), s.schema)), nil
 	}
@@ -80,7 +85,7 @@ func (s *sortOp) run(ctx context.Context) (batch.Reader, error) {
 	return s.spill.merge(s.schema, s.keys, s.env.batchRows())
 }
 
-// add buffers rec with its keys, spilling when over budget.
+// add buffers rec with its keys, spilling when the pool refuses it.
 func (s *sortOp) add(ctx context.Context, rec arrow.RecordBatch) error {
 	defer rec.Release()
 	ext, err := withKeys(ctx, rec, s.keyEvs)
@@ -88,10 +93,11 @@ func (s *sortOp) add(ctx context.Context, rec arrow.RecordBatch) error {
 		return evalFailed(err)
 	}
 	s.buf = append(s.buf, ext)
-	s.bytes += recordBytes(ext)
-	if s.bytes < s.env.memory() {
+	n := recordBytes(ext)
+	if s.res.TryGrow(n) == nil {
 		return nil
 	}
+	s.res.Grow(n) // the batch is in memory already; the spill gives it back
 	sorted, err := s.sortBuffer()
 	if err != nil {
 		return task.AsFatal(err)
@@ -106,7 +112,10 @@ func (s *sortOp) add(ctx context.Context, rec arrow.RecordBatch) error {
 // still carry their key columns.
 func (s *sortOp) sortBuffer() ([]arrow.RecordBatch, error) {
 	recs := s.buf
-	s.buf, s.bytes = nil, 0
+	s.buf = nil
+	// The sorted copy replaces the buffer; its bytes are written out or
+	// handed to the reader, which the pool does not track.
+	s.res.Resize(0)
 	if len(recs) == 0 {
 		return nil, nil
 	}
@@ -155,6 +164,7 @@ func dropKeys(recs []arrow.RecordBatch, nkeys int, schema *arrow.Schema) []arrow
 func (s *sortOp) Close() error {
 	releaseRecs(s.buf)
 	s.buf = nil
+	s.res.Free()
 	if s.out != nil {
 		s.out.Close()
 	}

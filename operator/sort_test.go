@@ -1,6 +1,7 @@
 package operator
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -10,7 +11,9 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 
+	"github.com/drover-etl/drover/batch"
 	"github.com/drover-etl/drover/expr"
+	"github.com/drover-etl/drover/memory"
 	"github.com/drover-etl/drover/plan/logical"
 	"github.com/drover-etl/drover/plan/physical"
 	"github.com/drover-etl/drover/types"
@@ -52,6 +55,54 @@ func TestSortSpillsAndMerges(t *testing.T) {
 	}
 	if env.Spilled.Load() == 0 {
 		t.Fatal("sort did not spill under a 1-byte budget")
+	}
+	if held := env.MemoryPool().Held(); held != 0 {
+		t.Fatalf("the pool holds %d bytes after the sort", held)
+	}
+}
+
+// TestSortSharesThePool: two sorts draw on one 64 KiB pool (two task
+// slots); both spill, both give their memory back.
+func TestSortSharesThePool(t *testing.T) {
+	in := int64Schema("k", "v")
+	pool := memory.NewPool(64 << 10)
+	var sorts []batch.Reader
+	var envs []*Env
+	for s := range 2 {
+		rng := rand.New(rand.NewPCG(uint64(s), 9))
+		var recs []arrowRec
+		for range 10 {
+			var ks, vs []*int64
+			for range 1000 {
+				ks, vs = append(ks, p(int64(rng.IntN(1000)))), append(vs, p(int64(s)))
+			}
+			recs = append(recs, int64Batch(in, ks, vs))
+		}
+		env := &Env{Pool: pool, BatchRows: 700, TempDir: t.TempDir()}
+		keys := []logical.SortKey{{Expr: expr.BoundCol(0, in.Fields[0])}}
+		op, err := newSort(&physical.Node{Op: physical.OpSort, Schema: in, Sort: &physical.SortSpec{Keys: keys}}, source(in, recs...), env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sorts, envs = append(sorts, op), append(envs, env)
+	}
+	// Interleave: the first sort holds its buffer while the second runs.
+	first, err := sorts[0].Next(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := []int{int(first.NumRows()), 0}
+	first.Release()
+	for i, op := range sorts {
+		if n := read[i] + len(rows(t, op)); n != 10000 {
+			t.Fatalf("sort %d: %d rows, want 10000", i, n)
+		}
+		if envs[i].Spilled.Load() == 0 {
+			t.Fatalf("sort %d spilled nothing under a shared 64 KiB pool", i)
+		}
+	}
+	if pool.Held() != 0 {
+		t.Fatalf("the pool holds %d bytes after both sorts", pool.Held())
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/drover-etl/drover/batch"
 	"github.com/drover-etl/drover/expr"
 	"github.com/drover-etl/drover/expr/eval"
+	"github.com/drover-etl/drover/memory"
 	"github.com/drover-etl/drover/plan/logical"
 	"github.com/drover-etl/drover/plan/physical"
 	"github.com/drover-etl/drover/task"
@@ -35,6 +36,7 @@ type windowOp struct {
 	schema  *arrow.Schema
 	spec    *physical.WindowSpec
 	env     *Env
+	res     *memory.Reservation // what held() counts
 	nIn     int
 	partEvs []*eval.Evaluator
 	ordEvs  []*eval.Evaluator
@@ -84,6 +86,7 @@ func newWindow(n *physical.Node, in batch.Reader, env *Env) (batch.Reader, error
 	spec := n.Window
 	w := &windowOp{in: in, schema: n.Schema.Arrow(), spec: spec, env: env, nIn: n.Inputs[0].Schema.Len(), look: logical.WindowLookahead(spec.Funcs)}
 	w.pass.env = env
+	w.res = env.MemoryPool().Consumer("window", true)
 	for _, f := range spec.Funcs {
 		w.peers = w.peers || f.Lookahead() == logical.LookPeers
 		w.rowsAhead = max(w.rowsAhead, f.RowsAhead())
@@ -273,6 +276,7 @@ func (w *windowOp) advanceReady(p pendingRows) {
 }
 
 func (w *windowOp) Close() error {
+	w.res.Free()
 	for _, p := range w.pending {
 		p.rec.Release()
 	}

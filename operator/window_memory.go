@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/drover-etl/drover/memory"
 	"github.com/drover-etl/drover/plan/logical"
 	"github.com/drover-etl/drover/task"
 )
@@ -33,7 +34,7 @@ func (w *windowOp) held() int64 {
 // hold. The error says what to change.
 func (w *windowOp) checkMemory() error {
 	held := w.held()
-	if held <= w.env.memory() {
+	if w.res.Resize(held) == nil {
 		return nil
 	}
 	// The passed-through columns can wait on disk; what the functions
@@ -41,9 +42,10 @@ func (w *windowOp) checkMemory() error {
 	if err := w.pass.spill(); err != nil {
 		return task.AsFatal(err)
 	}
-	if held = w.held(); held <= w.env.memory() {
+	if held = w.held(); w.res.Resize(held) == nil {
 		return nil
 	}
+	w.res.Grow(held - w.res.Size()) // held until the task fails
 	rows := w.total - w.keep
 	var why string
 	switch w.look {
@@ -62,8 +64,14 @@ func (w *windowOp) checkMemory() error {
 	default:
 		why = "functions still read that far back (IGNORE NULLS over a long run of NULLs, or a wide frame)"
 	}
-	return task.AsFatal(fmt.Errorf("window: %d rows (%s) held, more than the task memory budget of %s: %s; or raise the budget (drover run --task-memory): %w",
-		rows, mib(held), mib(w.env.memory()), why, ErrWindowMemory))
+	return task.AsFatal(fmt.Errorf("window: %d rows (%s) held, more than the task's share of the memory budget of %s: %s; or raise the budget (drover run --memory / --task-memory, or the executor's memory in its Nomad job): %w: %w",
+		rows, mib(held), w.env.budget(), why, ErrWindowMemory, memory.ErrExhausted))
 }
 
-func mib(b int64) string { return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20)) }
+// mib renders a byte count in MiB (KiB below one MiB: test budgets).
+func mib(b int64) string {
+	if b < 1<<20 {
+		return fmt.Sprintf("%.1f KiB", float64(b)/(1<<10))
+	}
+	return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20))
+}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/drover-etl/drover/batch"
 	"github.com/drover-etl/drover/expr/eval"
+	"github.com/drover-etl/drover/memory"
 	"github.com/drover-etl/drover/plan/physical"
 
 	"github.com/drover-etl/drover/expr"
@@ -264,7 +265,7 @@ func TestWindowSpillsPassThroughColumns(t *testing.T) {
 		in.rows = append(in.rows, windowref.Row{iv(int64(i + 1)), sv(fmt.Sprintf("%d%s", i+1, pad))})
 	}
 	w := newTestWindow(t, in, nil, []logical.SortKey{{Expr: expr.Col("", "o")}}, []logical.WindowFuncSpec{spec("cume_dist", "cd")})
-	env := &Env{MemoryBytes: 2 << 20, TempDir: t.TempDir(), BatchRows: 4096}
+	env := &Env{Pool: memory.NewPool(2 << 20), TempDir: t.TempDir(), BatchRows: 4096}
 	spec := &physical.WindowSpec{OrderBy: w.OrderBy, Funcs: w.Funcs}
 	node := &physical.Node{Op: physical.OpWindow, Inputs: []*physical.Node{{Schema: s}}, Schema: w.Schema(), Window: spec}
 	op, err := newWindow(node, source(s, in.batches(4096)...), env) // the input is already sorted
@@ -295,5 +296,8 @@ func TestWindowSpillsPassThroughColumns(t *testing.T) {
 	}
 	if left, _ := os.ReadDir(env.TempDir); len(left) > 0 {
 		t.Fatalf("spill files left behind: %d", len(left))
+	}
+	if held := env.Pool.Held(); held != 0 {
+		t.Fatalf("the pool holds %d bytes after the window", held)
 	}
 }

@@ -63,6 +63,10 @@ type Status struct {
 	Running []task.ID     `json:"running"`
 	Done    int64         `json:"done"`
 	Uptime  time.Duration `json:"uptime"`
+	// Memory is the executor's memory budget and MemoryHeld what its
+	// tasks hold of it now, in bytes (0, 0: no shared budget).
+	Memory     int64 `json:"memory_bytes,omitempty"`
+	MemoryHeld int64 `json:"memory_held_bytes,omitempty"`
 }
 
 // Empty is an empty message.

@@ -37,6 +37,11 @@ type Pool struct {
 	Token string
 	// LostCooldown is how long a lost executor stays out (default 30s).
 	LostCooldown time.Duration
+	// Explain, when set, is asked why the executor at addr was lost while
+	// running a task started at since. It returns an error wrapping
+	// task.ErrOOMKilled when the cluster manager killed it for its memory
+	// (the task then fails an attempt), nil for an ordinary loss.
+	Explain func(ctx context.Context, addr string, since time.Time) error
 }
 
 // ErrNoExecutors: no executor was available for NoExecutorTimeout.
@@ -151,8 +156,18 @@ func (p *Pool) Run(ctx context.Context, spec *task.Spec) (*task.Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	start := time.Now()
 	res, err := m.c.Run(ctx, spec)
-	p.release(addr, m, errors.Is(err, ErrExecutorLost))
+	lost := errors.Is(err, ErrExecutorLost)
+	p.release(addr, m, lost)
+	if lost && p.Explain != nil && ctx.Err() == nil {
+		if why := p.Explain(ctx, addr, start); why != nil {
+			// Not wrapping err: the loss must not look like ErrExecutorLost,
+			// which the scheduler retries without counting.
+			return nil, task.AsRetryable(fmt.Errorf("%w while running stage %d task %d; raise the executors' memory (--executor-memory) or lower their --executor-slots (%v)",
+				why, spec.ID.Stage, spec.ID.Partition, err))
+		}
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -125,6 +125,9 @@ func (s *Server) status() *Status {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := &Status{Name: s.rt.Name, Slots: s.slots, Done: s.done.Load(), Uptime: time.Since(s.start)}
+	if p := s.rt.Pool; p != nil {
+		st.Memory, st.MemoryHeld = p.Limit(), p.Held()
+	}
 	for id := range s.running {
 		st.Running = append(st.Running, id)
 	}

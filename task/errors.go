@@ -27,6 +27,13 @@ func (c Class) String() string { return classNames[c] }
 // counting it against the task's attempt limit.
 var ErrExecutorLost = errors.New("executor lost")
 
+// ErrOOMKilled marks an attempt whose executor the cluster manager killed
+// for exceeding its memory. Unlike ErrExecutorLost it counts against the
+// task's attempts: the task itself may be what outgrew the memory, and
+// retrying it without bound would crash-loop the executors.
+// Its text reads as a verb phrase: "executor x was OOM-killed by Nomad".
+var ErrOOMKilled = errors.New("OOM-killed")
+
 // Error is a classified task failure.
 type Error struct {
 	Class Class

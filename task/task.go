@@ -42,8 +42,9 @@ type Spec struct {
 	StagingDir string `json:"staging_dir,omitempty"`
 	// BatchRows is the target batch size (0: default).
 	BatchRows int `json:"batch_rows,omitempty"`
-	// MemoryBytes is the task's budget for sorts and hash tables before
-	// they spill (0: default).
+	// MemoryBytes is the task's budget for sorts, hash aggregations and
+	// windows before they spill, used only by an executor without a
+	// shared budget (executors and drover run have one: memory.Pool).
 	MemoryBytes int64 `json:"memory_bytes,omitempty"`
 }
 

@@ -21,7 +21,9 @@ import (
 func executorCmd() *cobra.Command {
 	var listen, health, name, tempDir string
 	var slots int
+	var poolBytes int64
 	var delay, grace time.Duration
+	var hog int64
 	var plugins string
 	cmd := &cobra.Command{
 		Use:   "executor",
@@ -38,7 +40,11 @@ func executorCmd() *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("listen %s: %w", listen, err)
 			}
-			rt := &executor.Runtime{Name: name, TempDir: tempDir, Delay: delay}
+			pool, err := executorPool(poolBytes, os.Getenv)
+			if err != nil {
+				return err
+			}
+			rt := &executor.Runtime{Name: name, TempDir: tempDir, Delay: delay, Hog: hog, Pool: pool}
 			host, cache, err := startExecutorPlugins(cmd.Context(), plugins, tempDir)
 			if err != nil {
 				return err
@@ -59,7 +65,7 @@ func executorCmd() *cobra.Command {
 			}()
 			errc := make(chan error, 1)
 			go func() { errc <- srv.Serve(lis) }()
-			fmt.Fprintf(cmd.ErrOrStderr(), "drover executor %s serving on %s (health %s, %d slots)\n", name, lis.Addr(), health, slots)
+			fmt.Fprintf(cmd.ErrOrStderr(), "drover executor %s serving on %s (health %s, %d slots, memory budget %d bytes)\n", name, lis.Addr(), health, slots, pool.Limit())
 			select {
 			case <-cmd.Context().Done():
 			case <-srv.Stopped():
@@ -77,12 +83,15 @@ func executorCmd() *cobra.Command {
 	cmd.Flags().StringVar(&listen, "listen", "127.0.0.1:7420", "gRPC address to serve tasks on")
 	cmd.Flags().StringVar(&health, "health", "127.0.0.1:7421", "HTTP address of the /health and /metrics (Prometheus) endpoints")
 	cmd.Flags().IntVar(&slots, "slots", 2, "tasks to run at once")
+	cmd.Flags().Int64Var(&poolBytes, "memory", 0, "bytes the slots' tasks may hold in sorts, hash tables and windows together before they spill (default: 60% of NOMAD_MEMORY_LIMIT, else of the machine's or cgroup's memory)")
 	cmd.Flags().StringVar(&name, "name", "", "executor name in logs and metrics (default: host name)")
-	cmd.Flags().StringVar(&tempDir, "temp-dir", "", "directory for sort spill files (default: the OS temp dir)")
+	cmd.Flags().StringVar(&tempDir, "temp-dir", "", "directory for spill files of sorts, aggregations and windows (default: the OS temp dir)")
 	cmd.Flags().StringVar(&plugins, "plugins", "", "plugins to fetch, verify and start, as JSON [{name, source, sha256}] (set by the driver)")
 	cmd.Flags().DurationVar(&grace, "driver-grace", 2*time.Minute, "stop after the driver has not called for this long (0: never)")
 	cmd.Flags().DurationVar(&delay, "chaos-task-delay", 0, "hold each task this long before running it (fault-injection tests)")
 	cmd.Flags().MarkHidden("chaos-task-delay")
+	cmd.Flags().Int64Var(&hog, "chaos-task-hog", 0, "allocate this many bytes before each task (fault-injection tests: an executor Nomad OOM-kills)")
+	cmd.Flags().MarkHidden("chaos-task-hog")
 	return cmd
 }
 

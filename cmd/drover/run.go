@@ -48,7 +48,7 @@ func runCmd() *cobra.Command {
 	var jf jobFlags
 	var diag runDiagnostics
 	var mf metricsFlags
-	var memory int64
+	var memory, poolBytes int64
 	cmd := &cobra.Command{
 		Use:   "run JOB.hcl",
 		Short: "Run a job locally with in-process executors",
@@ -73,7 +73,11 @@ func runCmd() *cobra.Command {
 				return err
 			}
 			defer c.Close()
-			exec := executor.NewLocal(c.WithPlugins(&executor.Runtime{Name: "local"}), jf.parallelism)
+			rt := c.WithPlugins(&executor.Runtime{Name: "local"})
+			exec := executor.NewLocal(rt, jf.parallelism)
+			if rt.Pool, err = localPool(poolBytes, memory, exec.Slots()); err != nil {
+				return err
+			}
 			prog := progress.New(cmd.ErrOrStderr())
 			sum, err := engine.Run(cmd.Context(), c, exec, engine.RunOptions{Progress: prog, MemoryBytes: memory})
 			progress.Wait(prog)
@@ -87,7 +91,8 @@ func runCmd() *cobra.Command {
 	jf.register(cmd)
 	diag.register(cmd)
 	mf.register(cmd)
-	cmd.Flags().Int64Var(&memory, "task-memory", 0, "bytes a task may buffer for sorting before it spills to disk (default 512 MiB)")
+	cmd.Flags().Int64Var(&poolBytes, "memory", 0, "bytes the tasks may hold in sorts, hash tables and windows together before they spill to disk (default: 60% of the machine's or cgroup's memory)")
+	cmd.Flags().Int64Var(&memory, "task-memory", 0, "bytes each task slot may hold before it spills: sets --memory to this × the slots when --memory is not given")
 	return cmd
 }
 

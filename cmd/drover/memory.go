@@ -1,0 +1,43 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/drover-etl/drover/memory"
+)
+
+// executorPool sizes a cluster executor's pool, shared by its slots:
+// --memory when set, else a share (memory.BudgetPercent) of the memory
+// Nomad gives the task, else of the machine's (or cgroup's).
+func executorPool(flag int64, getenv func(string) string) (*memory.Pool, error) {
+	if flag > 0 {
+		return memory.NewPool(flag), nil
+	}
+	total, err := memory.NomadBytes(getenv)
+	if err != nil {
+		return nil, err
+	}
+	if total == 0 {
+		if total, err = memory.SystemBytes(); err != nil {
+			return nil, fmt.Errorf("%w (set --memory)", err)
+		}
+	}
+	return memory.NewPool(memory.Budget(total)), nil
+}
+
+// localPool sizes `drover run`'s pool, shared by its slots: --memory
+// when set, else --task-memory for each slot, else a share of the
+// machine's (or cgroup's) memory.
+func localPool(flag, taskMemory int64, slots int) (*memory.Pool, error) {
+	switch {
+	case flag > 0:
+		return memory.NewPool(flag), nil
+	case taskMemory > 0:
+		return memory.NewPool(taskMemory * int64(max(slots, 1))), nil
+	}
+	total, err := memory.SystemBytes()
+	if err != nil {
+		return nil, fmt.Errorf("%w (set --memory)", err)
+	}
+	return memory.NewPool(memory.Budget(total)), nil
+}

@@ -1,0 +1,128 @@
+package local
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/drover-etl/drover/engine"
+	"github.com/drover-etl/drover/executor"
+	"github.com/drover-etl/drover/internal/e2eutil"
+	"github.com/drover-etl/drover/memory"
+)
+
+// TestJobUnderATinyMemoryBudget runs group-bys (many groups; DISTINCT
+// aggregates, exact medians, string min/max), SELECT DISTINCT, a window
+// and a sort with 4 slots sharing one 64 KiB budget, and compares every
+// output with a run under an unlimited budget. Operators spill, the job's
+// answers do not change, and the budget is all given back.
+func TestJobUnderATinyMemoryBudget(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end")
+	}
+	data := genData(t)
+	run := func(pool *memory.Pool) (map[string][]string, int64) {
+		out := filepath.Join(t.TempDir(), "out")
+		job := fmt.Sprintf(`
+job "budget" {
+  source "orders" {
+    format = "csv"
+    path   = "%[1]s/orders/day=*/*.csv"
+    schema = { order_id = "int64", customer_id = "int64", status = "string", amount = "decimal(10,2)", note = "string", ordered_at = "timestamp" }
+  }
+  view "by_customer" {
+    sql = <<-SQL
+      SELECT customer_id, count(*) AS n, sum(amount) AS total, count(DISTINCT status) AS statuses,
+             median(amount) AS med, min(note) AS first_note, max(status) AS last_status,
+             sum(DISTINCT amount) AS distinct_total
+      FROM orders GROUP BY customer_id
+    SQL
+  }
+  view "by_order" {
+    sql = "SELECT order_id, count(*) AS n, max(amount) AS amount FROM orders GROUP BY order_id"
+  }
+  view "pairs" {
+    sql = "SELECT DISTINCT customer_id, status FROM orders"
+  }
+  view "ranked" {
+    sql = "SELECT order_id, rank() OVER (PARTITION BY customer_id ORDER BY amount DESC, order_id) AS r FROM orders"
+  }
+  view "sorted" {
+    sql = "SELECT order_id, note FROM orders ORDER BY note, order_id"
+  }
+  sink "by_customer" {
+    from = "by_customer"
+    format = "csv"
+    path = "%[2]s/by_customer"
+  }
+  sink "by_order" {
+    from = "by_order"
+    format = "csv"
+    path = "%[2]s/by_order"
+  }
+  sink "pairs" {
+    from = "pairs"
+    format = "csv"
+    path = "%[2]s/pairs"
+  }
+  sink "ranked" {
+    from = "ranked"
+    format = "csv"
+    path = "%[2]s/ranked"
+  }
+  sink "sorted" {
+    from = "sorted"
+    format = "csv"
+    path = "%[2]s/sorted"
+  }
+}`, data, out)
+		ctx := context.Background()
+		c, err := engine.Compile(ctx, writeJob(t, t.TempDir(), job), engine.Options{Parallelism: 4, Partitions: 4})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		ex := executor.NewLocal(&executor.Runtime{Name: "test", TempDir: t.TempDir(), Pool: pool}, 4)
+		sum, err := engine.Run(ctx, c, ex, engine.RunOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var spilled int64
+		for _, s := range sum.Stages {
+			spilled += s.Metrics.SpilledBytes
+		}
+		got := map[string][]string{}
+		for _, sink := range []string{"by_customer", "by_order", "pairs", "ranked", "sorted"} {
+			dir := filepath.Join(out, sink)
+			for _, f := range e2eutil.VisibleFiles(t, dir) {
+				for _, r := range e2eutil.ReadCSV(t, filepath.Join(dir, f))[1:] {
+					got[sink] = append(got[sink], strings.Join(r, ","))
+				}
+			}
+			if sink != "sorted" { // sorted keeps its order across part files
+				slices.Sort(got[sink])
+			}
+		}
+		return got, spilled
+	}
+	want, _ := run(memory.NewPool(0))
+	tiny := memory.NewPool(64 << 10)
+	got, spilled := run(tiny)
+	for sink, rows := range want {
+		if len(rows) == 0 {
+			t.Fatalf("%s: no rows", sink)
+		}
+		if strings.Join(got[sink], "\n") != strings.Join(rows, "\n") {
+			t.Errorf("%s: %d rows under 64 KiB differ from the %d unspilled ones", sink, len(got[sink]), len(rows))
+		}
+	}
+	if spilled == 0 {
+		t.Error("nothing spilled under a 64 KiB budget")
+	}
+	if tiny.Held() != 0 {
+		t.Errorf("the budget holds %d bytes after the job", tiny.Held())
+	}
+}

@@ -1,0 +1,82 @@
+package memory
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// BudgetPercent is the share of a process's memory the pool may hand
+// out; the rest is for the Go runtime (garbage not yet collected),
+// Arrow buffers nobody reserves (batches in flight, decoded pages) and
+// the executor's own structures.
+const BudgetPercent = 60
+
+// Budget is the pool size for a process allowed total bytes.
+func Budget(total int64) int64 { return total / 100 * BudgetPercent }
+
+// SystemBytes is the memory this process may use: its cgroup's limit when
+// there is one (containers, Nomad's exec driver), else the machine's RAM.
+func SystemBytes() (int64, error) {
+	if n, ok := cgroupLimit(); ok {
+		return n, nil
+	}
+	return memTotal("/proc/meminfo")
+}
+
+// cgroupLimit reads the cgroup v2, then v1, memory limit ("max" or an
+// absurd v1 value: none).
+func cgroupLimit() (int64, bool) {
+	for _, p := range []string{"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"} {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		n, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
+		if err != nil || n <= 0 || n >= 1<<60 {
+			continue
+		}
+		return n, true
+	}
+	return 0, false
+}
+
+// memTotal reads MemTotal from a meminfo file.
+func memTotal(path string) (int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, fmt.Errorf("memory size: %w", err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		if len(fields) >= 2 && fields[0] == "MemTotal:" {
+			kb, err := strconv.ParseInt(fields[1], 10, 64)
+			if err != nil {
+				return 0, fmt.Errorf("memory size: %s: %q: %w", path, sc.Text(), err)
+			}
+			return kb << 10, nil
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return 0, fmt.Errorf("memory size: %s: %w", path, err)
+	}
+	return 0, fmt.Errorf("memory size: %s has no MemTotal line", path)
+}
+
+// NomadBytes is the memory limit Nomad gives the task this process runs
+// in (NOMAD_MEMORY_LIMIT, MB), or 0 outside Nomad.
+func NomadBytes(getenv func(string) string) (int64, error) {
+	v := getenv("NOMAD_MEMORY_LIMIT")
+	if v == "" {
+		return 0, nil
+	}
+	mb, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || mb <= 0 {
+		return 0, fmt.Errorf("NOMAD_MEMORY_LIMIT=%q: want a positive number of MB", v)
+	}
+	return mb << 20, nil
+}
