@@ -29,6 +29,8 @@ type Config struct {
 	MaxFetchRecoveries int
 	// Progress receives scheduling events (nil: none).
 	Progress Progress
+	// Observer hears each task attempt and sink commit (nil: none).
+	Observer Observer
 	// MemoryBytes is each task's memory budget (0: default).
 	MemoryBytes int64
 	// KeepShuffle keeps shuffle files after success (debugging).
@@ -71,6 +73,9 @@ func Run(ctx context.Context, g *stage.Graph, cfg Config) (*Summary, error) {
 	if cfg.Progress == nil {
 		cfg.Progress = nopProgress{}
 	}
+	if cfg.Observer == nil {
+		cfg.Observer = nopObserver{}
+	}
 	start := time.Now()
 	s := newScheduler(g, cfg)
 	sinks, err := s.prepareSinks(ctx)
@@ -97,6 +102,7 @@ func Run(ctx context.Context, g *stage.Graph, cfg Config) (*Summary, error) {
 			return nil, commitError(sk.Spec.Sink, committed, err)
 		}
 		sum.Sinks = append(sum.Sinks, res)
+		s.cfg.Observer.SinkCommitted(res)
 	}
 	sum.Wall = time.Since(start)
 	return sum, nil

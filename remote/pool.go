@@ -154,7 +154,7 @@ func (p *Pool) Run(ctx context.Context, spec *task.Spec) (*task.Result, error) {
 	res, err := m.c.Run(ctx, spec)
 	p.release(addr, m, errors.Is(err, ErrExecutorLost))
 	if err != nil {
-		return nil, err
+		return nil, task.OnExecutor(addr, err)
 	}
 	res.Metrics.Executor = addr
 	return res, nil

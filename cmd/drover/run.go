@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/drover-etl/drover/engine"
+	"github.com/drover-etl/drover/eventlog"
 	"github.com/drover-etl/drover/executor"
 	"github.com/drover-etl/drover/progress"
 	"github.com/drover-etl/drover/udfhost"
@@ -48,6 +49,7 @@ func runCmd() *cobra.Command {
 	var jf jobFlags
 	var diag runDiagnostics
 	var memory int64
+	var of obsFlags
 	cmd := &cobra.Command{
 		Use:   "run JOB.hcl",
 		Short: "Run a job locally with in-process executors",
@@ -68,8 +70,16 @@ func runCmd() *cobra.Command {
 			}
 			defer c.Close()
 			exec := executor.NewLocal(c.WithPlugins(&executor.Runtime{Name: "local"}), jf.parallelism)
+			run := engine.NewRunID()
 			prog := progress.New(cmd.ErrOrStderr())
-			sum, err := engine.Run(cmd.Context(), c, exec, engine.RunOptions{Progress: prog, MemoryBytes: memory})
+			obs, err := observe(cmd.Context(), cmd, of, localEventLogDir(), c,
+				eventlog.RunInfo{ID: run, Job: c.Job.Name, Mode: "local", JobFile: args[0], JobSpec: readJobSpec(args[0])}, prog)
+			if err != nil {
+				return err
+			}
+			obs.rec.ExecutorsChanged([]eventlog.ExecutorInfo{{ID: "local", Slots: exec.Slots()}}, "")
+			sum, err := engine.Run(cmd.Context(), c, exec, engine.RunOptions{Progress: obs.rec, Observer: obs.rec, MemoryBytes: memory, Run: run})
+			obs.finish(cmd.Context(), err)
 			progress.Wait(prog)
 			if err != nil {
 				return fmt.Errorf("job %q failed: %w", c.Job.Name, err)
@@ -80,6 +90,7 @@ func runCmd() *cobra.Command {
 	}
 	jf.register(cmd)
 	diag.register(cmd)
+	of.register(cmd, localEventLogDir())
 	cmd.Flags().Int64Var(&memory, "task-memory", 0, "bytes a task may buffer for sorting before it spills to disk (default 512 MiB)")
 	return cmd
 }

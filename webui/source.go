@@ -1,0 +1,115 @@
+package webui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/drover-etl/drover/eventlog"
+)
+
+// Source supplies runs to the server: Live inside a driver, History over
+// an event-log directory.
+type Source interface {
+	// Runs lists runs, newest first.
+	Runs(ctx context.Context) ([]*Run, error)
+	// Run rebuilds one run's state; ErrNoRun when unknown.
+	Run(ctx context.Context, id string) (*Run, error)
+}
+
+// Live holds the events of the run the driver is executing.
+type Live struct {
+	mu     sync.Mutex
+	events []eventlog.Event
+	done   bool
+}
+
+var (
+	_ Source = (*Live)(nil)
+	_ Source = (*History)(nil)
+)
+
+// Emit records one event (an eventlog.Recorder emit function).
+func (l *Live) Emit(ev eventlog.Event) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	ev.V, ev.Seq = eventlog.Version, int64(len(l.events)+1)
+	l.events = append(l.events, ev)
+	if ev.Type == eventlog.RunEnd {
+		l.done = true
+	}
+}
+
+func (l *Live) build() *Run {
+	l.mu.Lock()
+	evs := append([]eventlog.Event(nil), l.events...)
+	done := l.done
+	l.mu.Unlock()
+	return Build(evs, !done)
+}
+
+// Runs implements Source.
+func (l *Live) Runs(context.Context) ([]*Run, error) {
+	r := l.build()
+	if r.ID == "" {
+		return nil, nil
+	}
+	return []*Run{r}, nil
+}
+
+// Run implements Source.
+func (l *Live) Run(_ context.Context, id string) (*Run, error) {
+	r := l.build()
+	if r.ID != id {
+		return nil, fmt.Errorf("%w: %q", ErrNoRun, id)
+	}
+	return r, nil
+}
+
+// History reads runs from the event logs under Dir (a path or URL).
+type History struct {
+	Dir string
+	// Limit bounds how many runs the list shows (default 100).
+	Limit int
+}
+
+// Runs implements Source: the newest runs first. A log that cannot be
+// read is listed with its error rather than hidden.
+func (h *History) Runs(ctx context.Context) ([]*Run, error) {
+	ids, err := eventlog.Runs(ctx, h.Dir)
+	if err != nil {
+		return nil, err
+	}
+	limit := h.Limit
+	if limit <= 0 {
+		limit = 100
+	}
+	var out []*Run
+	for _, id := range ids[:min(len(ids), limit)] {
+		r, err := h.Run(ctx, id)
+		if err != nil {
+			r = &Run{Status: "unreadable", Error: err.Error()}
+			r.ID = id
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// Run implements Source.
+func (h *History) Run(ctx context.Context, id string) (*Run, error) {
+	lg, err := eventlog.Read(ctx, h.Dir, id)
+	if errors.Is(err, eventlog.ErrNoLog) {
+		return nil, fmt.Errorf("%w: %w", ErrNoRun, err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	r := Build(lg.Events, false)
+	r.Truncated = lg.Truncated
+	if r.ID == "" {
+		r.ID = id
+	}
+	return r, nil
+}
