@@ -80,7 +80,7 @@ type ExecutorInfo struct {
 // StageInfo is a stage starting or ending.
 type StageInfo struct {
 	ID          int    `json:"id"`
-	Tasks       int    `json:"tasks"`
+	Tasks       int    `json:"tasks,omitempty"`
 	Description string `json:"description,omitempty"`
 	// At stage_end: the summed task metrics, wall time and attempts.
 	Metrics  map[string]int64 `json:"metrics,omitempty"`

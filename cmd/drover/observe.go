@@ -97,13 +97,13 @@ func observe(ctx context.Context, cmd *cobra.Command, f obsFlags, dirDefault str
 		emit = append(emit, w.Emit)
 		fmt.Fprintf(o.errOut, "event log: %s\n", w.URL())
 	}
-	if f.uiAddr != "off" {
+	ln, err := o.listen(f.uiAddr)
+	if err != nil {
+		o.closeLog(ctx)
+		return nil, fmt.Errorf("--ui-addr: %w", err)
+	}
+	if ln != nil {
 		live := &webui.Live{}
-		ln, err := listenUI(f.uiAddr)
-		if err != nil {
-			o.closeLog(ctx)
-			return nil, fmt.Errorf("--ui-addr: %w", err)
-		}
 		uiCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 		o.stopUI = cancel
 		webui.Serve(uiCtx, ln, webui.New(live, 500*time.Millisecond))
@@ -115,6 +115,21 @@ func observe(ctx context.Context, cmd *cobra.Command, f obsFlags, dirDefault str
 	o.rec = eventlog.NewRecorder(next, emit...)
 	o.rec.Start(info)
 	return o, nil
+}
+
+// listen binds the UI's address: nil for "off", or when the default
+// port and the 16 after it are all taken (many drivers on one host: the
+// run matters more than its UI, so that is a warning, not an error).
+func (o *observation) listen(addr string) (net.Listener, error) {
+	if addr == "off" {
+		return nil, nil
+	}
+	ln, err := listenUI(addr)
+	if err != nil && addr == defaultUIAddr {
+		fmt.Fprintf(o.errOut, "drover: warning: no web UI: %v\n", err)
+		return nil, nil
+	}
+	return ln, err
 }
 
 // listenUI binds addr; when the default port is taken, up to 16 next
