@@ -94,7 +94,7 @@ func (r *Recorder) Recompute(st, part int, err error) {
 
 // StageDone implements driver.Progress.
 func (r *Recorder) StageDone(id int, m task.Metrics, wall time.Duration) {
-	r.send(Event{Type: StageEnd, Stage: &StageInfo{ID: id, Metrics: MetricsMap(m), WallMS: wall.Milliseconds()}})
+	r.send(Event{Type: StageEnd, Stage: &StageInfo{ID: id, Metrics: MetricsMap(m), Operators: operators(m), WallMS: wall.Milliseconds()}})
 	if r.next != nil {
 		r.next.StageDone(id, m, wall)
 	}
@@ -110,7 +110,7 @@ func (r *Recorder) TaskEnded(spec *task.Spec, res *task.Result, err error) {
 	ti := &TaskInfo{Stage: spec.ID.Stage, Partition: spec.ID.Partition, Attempt: spec.ID.Attempt, Sample: spec.Sample, Status: StatusSucceeded}
 	switch {
 	case err == nil && res != nil:
-		ti.Executor, ti.Metrics = res.Metrics.Executor, MetricsMap(res.Metrics)
+		ti.Executor, ti.Metrics, ti.Operators = res.Metrics.Executor, MetricsMap(res.Metrics), operators(res.Metrics)
 	case errors.Is(err, task.ErrExecutorLost):
 		ti.Status, ti.Error, ti.Class = StatusLost, err.Error(), task.ClassOf(err).String()
 		ti.Executor = task.ExecutorOf(err)
@@ -175,6 +175,17 @@ func MetricsMap(m task.Metrics) map[string]int64 {
 				out[k] = i
 			}
 		}
+	}
+	return out
+}
+
+func operators(m task.Metrics) []OperatorMetrics {
+	if len(m.Operators) == 0 {
+		return nil
+	}
+	out := make([]OperatorMetrics, len(m.Operators))
+	for i, op := range m.Operators {
+		out[i] = OperatorMetrics{Rows: op.Rows, TimeNS: int64(op.Time)}
 	}
 	return out
 }

@@ -83,9 +83,16 @@ type StageInfo struct {
 	Tasks       int    `json:"tasks,omitempty"`
 	Description string `json:"description,omitempty"`
 	// At stage_end: the summed task metrics, wall time and attempts.
-	Metrics  map[string]int64 `json:"metrics,omitempty"`
-	WallMS   int64            `json:"wall_ms,omitempty"`
-	Attempts int              `json:"attempts,omitempty"`
+	Metrics   map[string]int64  `json:"metrics,omitempty"`
+	Operators []OperatorMetrics `json:"operators,omitempty"`
+	WallMS    int64             `json:"wall_ms,omitempty"`
+}
+
+// OperatorMetrics are one operator's rows produced and time spent (its
+// inputs included), in the pre-order of StageTemplate.Plan's lines.
+type OperatorMetrics struct {
+	Rows   int64 `json:"rows"`
+	TimeNS int64 `json:"time_ns"`
 }
 
 // TaskInfo is one task attempt starting or ending (or a lost map output
@@ -106,7 +113,8 @@ type TaskInfo struct {
 	Class string `json:"class,omitempty"`
 	// Metrics are the task's counters: every numeric field of
 	// task.Metrics by its JSON name (durations in nanoseconds).
-	Metrics map[string]int64 `json:"metrics,omitempty"`
+	Metrics   map[string]int64  `json:"metrics,omitempty"`
+	Operators []OperatorMetrics `json:"operators,omitempty"`
 }
 
 // SinkInfo is one sink's committed output.

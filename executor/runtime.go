@@ -73,6 +73,9 @@ func (rt *Runtime) Run(ctx context.Context, spec *task.Spec) (res *task.Result, 
 	res.Metrics.SpilledBytes = env.Spilled.Load()
 	res.Metrics.Duration = time.Since(start)
 	res.Metrics.Executor = rt.Name
+	if !spec.Sample {
+		res.Metrics.Operators = env.Operators()
+	}
 	return res, nil
 }
 

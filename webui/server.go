@@ -31,7 +31,8 @@ type Server struct {
 func New(src Source, poll time.Duration) *Server {
 	s := &Server{src: src, poll: poll, pages: map[string]*template.Template{}, mux: http.NewServeMux()}
 	for _, p := range []string{"runs", "run", "stage", "plan", "error"} {
-		s.pages[p] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+p+".html"))
+		s.pages[p] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS,
+			"templates/layout.html", "templates/ops.html", "templates/"+p+".html"))
 	}
 	s.mux.HandleFunc("GET /{$}", s.runs)
 	s.mux.HandleFunc("GET /runs/{run}", s.run)
