@@ -22,7 +22,8 @@ type Progress interface {
 // Observer hears every task attempt and sink commit, for the event log
 // and the web UI. Calls come from many goroutines at once.
 type Observer interface {
-	// TaskStarted: the attempt got an executor slot and was sent.
+	// TaskStarted: the attempt got a driver slot and goes to the
+	// Executor (a pool may still queue it for a free executor).
 	TaskStarted(spec *task.Spec)
 	// TaskEnded: the attempt finished; err is nil on success, else res is
 	// nil (task.ExecutorOf(err) names the executor when known).
