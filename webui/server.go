@@ -67,6 +67,19 @@ func Serve(ctx context.Context, ln net.Listener, h http.Handler) {
 	go srv.Serve(ln)
 }
 
+// state is what the event stream watches: the run's last event and
+// whether it is over. A live source answers from memory; others rebuild.
+func (s *Server) state(ctx context.Context, id string) (seq int64, ended, ok bool) {
+	if l, isLive := s.src.(*Live); isLive {
+		return l.state(id)
+	}
+	run, err := s.src.Run(ctx, id)
+	if err != nil {
+		return 0, false, false
+	}
+	return run.Seq, run.Status != StateRunning, true
+}
+
 func (s *Server) render(w http.ResponseWriter, page string, data any) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	if err := s.pages[page].Execute(w, data); err != nil {
@@ -152,15 +165,15 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	t := time.NewTicker(s.poll)
 	defer t.Stop()
 	for {
-		run, err := s.src.Run(r.Context(), id)
-		if err == nil && run.Seq != last {
+		seq, ended, ok := s.state(r.Context(), id)
+		if ok && seq != last {
 			if last >= 0 {
-				fmt.Fprintf(w, "event: update\ndata: %d\n\n", run.Seq)
+				fmt.Fprintf(w, "event: update\ndata: %d\n\n", seq)
 			}
-			last = run.Seq
+			last = seq
 		}
-		if err == nil && run.Status != StateRunning {
-			fmt.Fprintf(w, "event: end\ndata: %s\n\n", run.Status)
+		if ok && ended {
+			fmt.Fprintf(w, "event: end\ndata: %d\n\n", seq)
 			fl.Flush()
 			return
 		}

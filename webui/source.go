@@ -41,6 +41,17 @@ func (l *Live) Emit(ev eventlog.Event) {
 	}
 }
 
+// state is the sequence number of the last event and whether the run
+// ended: what the event stream polls, without rebuilding the run.
+func (l *Live) state(id string) (seq int64, ended, ok bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.events) == 0 || l.events[0].Run == nil || l.events[0].Run.ID != id {
+		return 0, false, false
+	}
+	return l.events[len(l.events)-1].Seq, l.done, true
+}
+
 func (l *Live) build() *Run {
 	l.mu.Lock()
 	evs := append([]eventlog.Event(nil), l.events...)
