@@ -137,15 +137,12 @@ func (r *Run) start(ev *eventlog.Event) {
 }
 
 func (r *Run) stage(id int) *Stage {
-	if id < 0 || id >= len(r.Stages) || r.Stages[id].ID != id {
-		for _, st := range r.Stages {
-			if st.ID == id {
-				return st
-			}
+	for _, st := range r.Stages {
+		if st.ID == id {
+			return st
 		}
-		return nil
 	}
-	return r.Stages[id]
+	return nil
 }
 
 func (r *Run) task(ti *eventlog.TaskInfo) *Task {
