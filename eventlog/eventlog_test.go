@@ -156,6 +156,7 @@ func TestRecorderEvents(t *testing.T) {
 	r.ExecutorsChanged([]ExecutorInfo{{ID: "a"}, {ID: "b"}}, "gone")
 	r.ExecutorsChanged([]ExecutorInfo{{ID: "b"}}, "gone")
 	r.End(errors.New("boom"))
+	r.ExecutorsChanged(nil, "cluster stopped") // after run_end: dropped
 
 	want := []struct {
 		typ  Type

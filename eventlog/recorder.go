@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/drover-etl/drover/commit"
@@ -25,6 +26,9 @@ type Recorder struct {
 
 	mu        sync.Mutex
 	executors map[string]ExecutorInfo
+	// ended drops what comes after run_end (executors stopping as the
+	// driver tears the cluster down), so run_end stays the last line.
+	ended atomic.Bool
 }
 
 var (
@@ -38,6 +42,9 @@ func NewRecorder(next driver.Progress, emit ...func(Event)) *Recorder {
 }
 
 func (r *Recorder) send(ev Event) {
+	if r.ended.Load() {
+		return
+	}
 	if ev.Time.IsZero() {
 		ev.Time = time.Now().UTC()
 	}
@@ -59,6 +66,7 @@ func (r *Recorder) End(err error) {
 		end.Status, end.Error = StatusFailed, err.Error()
 	}
 	r.send(Event{Type: RunEnd, End: end})
+	r.ended.Store(true)
 }
 
 // StageStarted implements driver.Progress.
