@@ -2,6 +2,7 @@ package eventlog
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -208,5 +209,19 @@ func TestMetricsMapTakesEveryNumber(t *testing.T) {
 	}
 	if _, ok := m["executor"]; ok {
 		t.Error("a string field became a metric")
+	}
+}
+
+func TestFlattenNestedCounters(t *testing.T) {
+	out := map[string]int64{}
+	flatten("", map[string]any{
+		"rows_in": json.Number("3"),
+		"s3":      map[string]any{"get": map[string]any{"requests": json.Number("4"), "bytes": json.Number("5")}, "errors": json.Number("1")},
+		"name":    "x",
+		"list":    []any{json.Number("1")},
+	}, out)
+	want := map[string]int64{"rows_in": 3, "s3_get_requests": 4, "s3_get_bytes": 5, "s3_errors": 1}
+	if fmt.Sprint(out) != fmt.Sprint(want) {
+		t.Fatalf("got %v, want %v", out, want)
 	}
 }

@@ -163,28 +163,37 @@ func (r *Recorder) ExecutorsChanged(live []ExecutorInfo, reason string) {
 	}
 }
 
-// MetricsMap is every numeric field of m by its JSON name, so counters
-// added to task.Metrics reach the log and the UI without changes here.
+// MetricsMap is every numeric field of m by its JSON name, nested
+// objects flattened with "_" (S3 counts {"s3":{"get":{"requests":n}}}
+// become "s3_get_requests"), so counters added to task.Metrics reach the
+// log and the UI without changes here. Lists (operators) are left out.
 func MetricsMap(m task.Metrics) map[string]int64 {
 	b, err := json.Marshal(m)
 	if err != nil {
 		return nil
 	}
-	var raw map[string]any
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
+	var raw map[string]any
 	if err := dec.Decode(&raw); err != nil {
 		return nil
 	}
 	out := map[string]int64{}
-	for k, v := range raw {
-		if n, ok := v.(json.Number); ok {
-			if i, err := n.Int64(); err == nil {
-				out[k] = i
+	flatten("", raw, out)
+	return out
+}
+
+func flatten(prefix string, obj map[string]any, out map[string]int64) {
+	for k, v := range obj {
+		switch v := v.(type) {
+		case json.Number:
+			if i, err := v.Int64(); err == nil {
+				out[prefix+k] = i
 			}
+		case map[string]any:
+			flatten(prefix+k+"_", v, out)
 		}
 	}
-	return out
 }
 
 func operators(m task.Metrics) []OperatorMetrics {

@@ -289,25 +289,27 @@ func (r *Run) Duration(now time.Time) time.Duration {
 }
 
 // metricNames lists the metric keys present in ms, known ones first in a
-// fixed order, then any others sorted (counters added to task.Metrics
-// show up without changes here).
+// fixed order, then the others that are not zero everywhere, sorted
+// (counters added to task.Metrics show up without changes here).
 func metricNames(ms ...map[string]int64) []string {
 	seen := map[string]bool{}
 	for _, m := range ms {
-		for k := range m {
-			seen[k] = true
+		for k, v := range m {
+			seen[k] = seen[k] || v != 0
 		}
 	}
 	var out []string
 	for _, k := range knownMetrics {
-		if seen[k] {
+		if _, ok := seen[k]; ok {
 			out = append(out, k)
 			delete(seen, k)
 		}
 	}
 	var rest []string
-	for k := range seen {
-		rest = append(rest, k)
+	for k, nonzero := range seen {
+		if nonzero {
+			rest = append(rest, k)
+		}
 	}
 	sort.Strings(rest)
 	return append(out, rest...)

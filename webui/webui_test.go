@@ -41,7 +41,7 @@ func sampleEvents(tasks int, ended bool) []eventlog.Event {
 		}
 		add(eventlog.Event{Type: eventlog.TaskEnd, Task: &eventlog.TaskInfo{Stage: 0, Partition: p, Attempt: map[bool]int{true: 1}[p == 1],
 			Executor: "10.0.0.1:7000", Status: eventlog.StatusSucceeded,
-			Metrics: map[string]int64{"rows_in": int64(100 + p), "rows_out": 10, "duration": int64(time.Second), "s3_requests": 3}}})
+			Metrics: map[string]int64{"rows_in": int64(100 + p), "rows_out": 10, "duration": int64(time.Second), "s3_requests": 3, "s3_delete_requests": 0}}})
 	}
 	add(eventlog.Event{Type: eventlog.StageEnd, Stage: &eventlog.StageInfo{ID: 0, Metrics: map[string]int64{"rows_in": 1, "s3_requests": 3}}})
 	add(eventlog.Event{Type: eventlog.StageStart, Stage: &eventlog.StageInfo{ID: 1, Tasks: 2}})
@@ -127,6 +127,10 @@ func TestPages(t *testing.T) {
 				t.Errorf("%s: no %q in page", c.url, w)
 			}
 		}
+	}
+	// Extra counters that are zero everywhere get no column.
+	if _, body := get(t, s, "/runs/run1/stages/0"); strings.Contains(body, "s3 delete requests") {
+		t.Error("an all-zero counter got a column")
 	}
 	// A page lists PageSize tasks, not all 500.
 	_, body := get(t, s, "/runs/run1/stages/0?page=2")
