@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/drover-etl/drover/eventlog"
@@ -108,8 +109,12 @@ func (h *History) Runs(ctx context.Context) ([]*Run, error) {
 	return out, nil
 }
 
-// Run implements Source.
+// Run implements Source. A run ID is one path segment: anything else
+// (a "../" from a crafted URL) names no run.
 func (h *History) Run(ctx context.Context, id string) (*Run, error) {
+	if id == "" || id == "." || id == ".." || strings.ContainsAny(id, `/\`) {
+		return nil, fmt.Errorf("%w: %q", ErrNoRun, id)
+	}
 	lg, err := eventlog.Read(ctx, h.Dir, id)
 	if errors.Is(err, eventlog.ErrNoLog) {
 		return nil, fmt.Errorf("%w: %w", ErrNoRun, err)

@@ -194,6 +194,9 @@ func TestHistoryReadsLogs(t *testing.T) {
 	if code != 200 || !strings.Contains(body, "incomplete") {
 		t.Fatalf("runs page %d: %s", code, body)
 	}
+	if code, _ := get(t, s, "/runs/..%2Frun1"); code != 404 {
+		t.Errorf("a run ID with a slash: status %d, want 404", code)
+	}
 	code, body = get(t, s, "/runs/run1")
 	if code != 200 || !strings.Contains(body, "driver died") || !strings.Contains(body, `data-state="incomplete"`) {
 		t.Fatalf("run page %d", code)
