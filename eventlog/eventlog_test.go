@@ -86,6 +86,14 @@ func TestPartsRollAndConcatenate(t *testing.T) {
 			t.Fatalf("event %d is partition %d: parts out of order", i, ev.Task.Partition)
 		}
 	}
+	// ReadEnds keeps the first and the last part only.
+	ends, err := ReadEnds(ctx, dir, "r")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first, last := ends.Events[0], ends.Events[len(ends.Events)-1]; first.Task.Partition != 0 || last.Task.Partition != n-1 || len(ends.Events) >= n {
+		t.Fatalf("ends: %d events, first %d, last %d", len(ends.Events), first.Task.Partition, last.Task.Partition)
+	}
 }
 
 func TestReadDamagedLogs(t *testing.T) {

@@ -27,6 +27,17 @@ type Log struct {
 // driver killed mid-run) reads up to its last whole event; a bad line
 // anywhere else is an error naming the object and line.
 func Read(ctx context.Context, dir, run string) (*Log, error) {
+	return read(ctx, dir, run, false)
+}
+
+// ReadEnds reads only the first and the last part of a run's log: its
+// run_start and its latest events, enough to list the run (its job,
+// status, start and end) at a bounded cost however long it ran.
+func ReadEnds(ctx context.Context, dir, run string) (*Log, error) {
+	return read(ctx, dir, run, true)
+}
+
+func read(ctx context.Context, dir, run string, ends bool) (*Log, error) {
 	loc, err := storage.Resolve(ctx, strings.TrimSuffix(dir, "/")+"/"+run)
 	if err != nil {
 		return nil, err
@@ -39,6 +50,9 @@ func Read(ctx context.Context, dir, run string) (*Log, error) {
 		return nil, fmt.Errorf("%w for run %q under %s", ErrNoLog, run, dir)
 	}
 	lg := &Log{Run: run, URL: loc.URL()}
+	if ends && len(parts) > 2 {
+		parts = []string{parts[0], parts[len(parts)-1]}
+	}
 	for i, key := range parts {
 		data, err := readObject(ctx, loc.Store, key)
 		if err != nil {
