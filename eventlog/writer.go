@@ -81,12 +81,15 @@ func (w *Writer) loop() {
 	defer close(w.done)
 	t := time.NewTicker(FlushInterval)
 	defer t.Stop()
+	failing := false // report a run of failures once, not every tick
 	for {
 		select {
 		case <-t.C:
-			if err := w.Flush(context.Background()); err != nil && w.onError != nil {
+			err := w.Flush(context.Background())
+			if err != nil && !failing && w.onError != nil {
 				w.onError(err)
 			}
+			failing = err != nil
 		case <-w.stop:
 			return
 		}
