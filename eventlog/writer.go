@@ -32,7 +32,6 @@ type Writer struct {
 	buf     bytes.Buffer // the current part's lines
 	dirty   bool
 	seq     int64
-	err     error // the last flush error, reported once by Close
 	onError func(error)
 	stop    chan struct{}
 	done    chan struct{}
@@ -69,7 +68,10 @@ func (w *Writer) Emit(ev Event) {
 	}
 	line, err := json.Marshal(ev)
 	if err != nil {
-		w.err = fmt.Errorf("encode %s event: %w", ev.Type, err)
+		// Cannot happen with the schema's types; say so if it does.
+		if w.onError != nil {
+			w.onError(fmt.Errorf("event log: encode %s event: %w", ev.Type, err))
+		}
 		return
 	}
 	w.buf.Write(line)
@@ -106,10 +108,9 @@ func (w *Writer) Flush(ctx context.Context) error {
 	}
 	key := storage.JoinKey(w.loc.Key, PartName(w.part))
 	if err := writeObject(ctx, w.loc.Store, key, w.buf.Bytes()); err != nil {
-		w.err = fmt.Errorf("event log %s: %w", w.loc.Store.URL(key), err)
-		return w.err
+		return fmt.Errorf("event log %s: %w", w.loc.Store.URL(key), err)
 	}
-	w.dirty, w.err = false, nil
+	w.dirty = false
 	if w.buf.Len() >= partLimit {
 		w.part++
 		w.buf.Reset()
