@@ -233,3 +233,27 @@ func TestFlattenNestedCounters(t *testing.T) {
 		t.Fatalf("got %v, want %v", out, want)
 	}
 }
+
+// A flush that fails keeps the events; the next one writes them.
+func TestFlushFailureKeepsEvents(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	blocker := filepath.Join(dir, "r")
+	os.WriteFile(blocker, []byte("a file where the run's directory goes"), 0o644)
+	w, err := Create(ctx, dir, "r", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Emit(Event{Type: RunStart, Run: &RunInfo{ID: "r"}})
+	if err := w.Flush(ctx); err == nil || !strings.Contains(err.Error(), "events-000001.jsonl") {
+		t.Fatalf("flush into a blocked directory: %v", err)
+	}
+	os.Remove(blocker)
+	if err := w.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	lg, err := Read(ctx, dir, "r")
+	if err != nil || len(lg.Events) != 1 {
+		t.Fatalf("after recovery: %v, %v", lg, err)
+	}
+}
