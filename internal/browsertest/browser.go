@@ -120,7 +120,9 @@ func ArtifactDir(t *testing.T) string {
 
 var unsafeChars = regexp.MustCompile(`[^A-Za-z0-9_.-]+`)
 
-func safe(name string) string { return unsafeChars.ReplaceAllString(strings.ReplaceAll(name, "/", "__"), "_") }
+func safe(name string) string {
+	return unsafeChars.ReplaceAllString(strings.ReplaceAll(name, "/", "__"), "_")
+}
 
 // Text returns the text of the first element matching sel.
 func Text(t *testing.T, ctx context.Context, sel string) string {
