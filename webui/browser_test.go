@@ -36,11 +36,13 @@ func emitUntil(l *Live, evs []eventlog.Event, from, n int) int {
 // table fills in through server-sent events without a reload, a failed
 // attempt's error, and paging.
 func TestBrowserLiveRun(t *testing.T) {
-	ctx := browsertest.Start(t)
 	evs := sampleEvents(500, true)
 	l := &Live{}
 	srv := httptest.NewServer(New(l, 50*time.Millisecond))
-	defer srv.Close()
+	// Registered before the browser's cleanup, so it runs after it: Close
+	// waits for open event streams, which end when the browser does.
+	t.Cleanup(srv.Close)
+	ctx := browsertest.Start(t)
 
 	next := emitUntil(l, evs, 0, 0)
 	browsertest.Navigate(t, ctx, srv.URL+"/runs/run1")

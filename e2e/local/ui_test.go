@@ -26,7 +26,6 @@ import (
 // is paged 100 tasks at a time, the stage table's rows agree with the
 // driver's summary, and the plan shows per-operator rows.
 func TestUIOfA500TaskRun(t *testing.T) {
-	bctx := browsertest.Start(t)
 	ctx := context.Background()
 	dir := t.TempDir()
 	data := filepath.Join(dir, "data")
@@ -49,8 +48,10 @@ func TestUIOfA500TaskRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Closed after the browser (cleanups run last-in first-out).
 	srv := httptest.NewServer(webui.New(live, 100*time.Millisecond))
-	defer srv.Close()
+	t.Cleanup(srv.Close)
+	bctx := browsertest.Start(t)
 
 	browsertest.Navigate(t, bctx, srv.URL+"/runs/r500")
 	if n := browsertest.Count(t, bctx, "#dag g.stage"); n != len(c.Stages.Stages) {

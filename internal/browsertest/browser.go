@@ -53,9 +53,17 @@ func Start(t *testing.T) context.Context {
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(actx)
 	t.Cleanup(func() { cancel(); cancelAlloc() })
-	// The first action starts the browser; it must not carry a timeout.
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start chromium %s: %v", bin, err)
+	// The first action starts the browser; its context must not carry a
+	// timeout (that would end the browser), so the wait is bounded here.
+	started := make(chan error, 1)
+	go func() { started <- chromedp.Do(ctx) }()
+	select {
+	case err := <-started:
+		if err != nil {
+			t.Fatalf("start chromium %s: %v", bin, err)
+		}
+	case <-time.After(limit):
+		t.Fatalf("chromium %s did not start within %s", bin, limit)
 	}
 	return ctx
 }
