@@ -31,6 +31,7 @@ type Cluster struct {
 	consul  *consul.Client
 	JobID   string
 	Service string
+	run     string
 	pool    *remote.Pool
 	stop    context.CancelFunc
 	watched sync.WaitGroup
@@ -48,7 +49,7 @@ func Start(ctx context.Context, cfg Config, job, run string) (*Cluster, error) {
 	if err := cfg.defaults(); err != nil {
 		return nil, err
 	}
-	c := &Cluster{cfg: cfg, JobID: ExecutorJobID(job, run), Service: ServiceName(job, run),
+	c := &Cluster{cfg: cfg, JobID: ExecutorJobID(job, run), Service: ServiceName(job, run), run: run,
 		pool: remote.NewPool(cfg.SlotsPerExecutor), count: cfg.Executors}
 	if err := c.connect(); err != nil {
 		return nil, err
@@ -68,8 +69,12 @@ func Start(ctx context.Context, cfg Config, job, run string) (*Cluster, error) {
 	}
 	wctx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	c.stop = stop
-	c.watched.Add(1)
+	c.watched.Add(2)
 	go c.watch(wctx)
+	go func() {
+		defer c.watched.Done()
+		c.pool.KeepAlive(wctx, remote.DefaultRenewInterval) // the executors' lease
+	}()
 	if err := c.waitHealthy(ctx); err != nil {
 		c.Close(context.WithoutCancel(ctx))
 		return nil, err
@@ -109,7 +114,7 @@ func (c *Cluster) connect() error {
 func (c *Cluster) register(ctx context.Context) error {
 	wctx, cancel := context.WithTimeout(ctx, nomadCallTimeout)
 	defer cancel()
-	resp, _, err := c.nomad.Jobs().Register(executorJob(&c.cfg, c.JobID, c.Service), (&nomad.WriteOptions{}).WithContext(wctx))
+	resp, _, err := c.nomad.Jobs().Register(executorJob(&c.cfg, c.JobID, c.Service, c.run), (&nomad.WriteOptions{}).WithContext(wctx))
 	if err != nil {
 		return fmt.Errorf("register executor job %s: %w", c.JobID, err)
 	}

@@ -39,6 +39,9 @@ type Config struct {
 	Secrets map[string]string
 	// ExtraArgs are appended to the executor command line.
 	ExtraArgs []string
+	// ShuffleDir is the run's shuffle root, recorded in the job's meta for
+	// `drover gc`.
+	ShuffleDir string
 	// HealthyTimeout bounds the wait for the first healthy executor.
 	HealthyTimeout time.Duration
 	// OnMembers, when set, hears the full list of healthy executors each

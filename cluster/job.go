@@ -10,30 +10,61 @@ import (
 // groupName is the executors' task group.
 const groupName = "executors"
 
-// executorJob builds the Nomad job that runs the executors. It is a
-// service job: Nomad restarts or reschedules a lost executor, and the
-// replacement joins through Consul.
-func executorJob(cfg *Config, jobID, service string) *nomad.Job {
+// Job meta keys of an executor job.
+const (
+	MetaService    = "drover.service"
+	MetaRun        = "drover.run"
+	MetaShuffleDir = "drover.shuffle_dir"
+)
+
+// executorJob builds the Nomad job that runs the executors. It is a batch
+// job: Nomad restarts or reschedules an executor that fails or whose node
+// is lost (the replacement joins through Consul), but leaves alone one
+// that exits 0 — asked to by the driver, or gone because its lease on a
+// vanished driver expired (remote.Server.DriverGone) — so a killed
+// driver's executors end instead of running on forever. Its meta names
+// the run, so `drover gc` can find what a crashed run left.
+func executorJob(cfg *Config, jobID, service, run string) *nomad.Job {
 	count := cfg.Executors
-	job := nomad.NewServiceJob(jobID, jobID, "", 50)
+	job := nomad.NewBatchJob(jobID, jobID, "", 50)
 	job.Datacenters = cfg.Datacenters
-	job.Meta = map[string]string{"drover.service": service}
-	// No deployments: executors are interchangeable, and an active
-	// deployment would block the scale API that sizes the group.
-	noDeploy := 0
-	job.Update = &nomad.UpdateStrategy{MaxParallel: &noDeploy}
+	job.Meta = map[string]string{MetaService: service, MetaRun: run}
+	if cfg.ShuffleDir != "" {
+		job.Meta[MetaShuffleDir] = cfg.ShuffleDir
+	}
 	tg := nomad.NewTaskGroup(groupName, count)
 	tg.Networks = []*nomad.NetworkResource{{DynamicPorts: []nomad.Port{{Label: "rpc"}, {Label: "health"}}}}
 	tg.Services = []*nomad.Service{{
 		Name: service, PortLabel: "rpc", Provider: "consul",
 		Checks: []nomad.ServiceCheck{{Name: "health", Type: "http", Path: "/health", PortLabel: "health",
 			Interval: time.Second, Timeout: 2 * time.Second}},
-	}}
+	}, metricsService(jobID)}
 	attempts, interval := 2, time.Minute
 	tg.RestartPolicy = &nomad.RestartPolicy{Attempts: &attempts, Interval: &interval, Mode: strPtr("fail")}
+	// As a service job would: keep replacing failed executors, backing off.
+	unlimited, none, delay, maxDelay := true, 0, 5*time.Second, time.Minute
+	var noInterval time.Duration
+	tg.ReschedulePolicy = &nomad.ReschedulePolicy{Unlimited: &unlimited, Attempts: &none, Interval: &noInterval,
+		Delay: &delay, DelayFunction: strPtr("exponential"), MaxDelay: &maxDelay}
 	tg.AddTask(executorTask(cfg, jobID))
 	job.AddTaskGroup(tg)
 	return job
+}
+
+// MetricsService is the Consul service under which every executor of
+// every run registers its Prometheus endpoint, so that one Prometheus
+// consul_sd_configs block finds them all (docs/operations.md).
+const MetricsService = "drover-metrics"
+
+// metricsService registers the executor's /metrics (served on the health
+// port). It has no check of its own: the executor's main service has one,
+// and Prometheus marks an unreachable target down anyway.
+func metricsService(jobID string) *nomad.Service {
+	return &nomad.Service{
+		Name: MetricsService, PortLabel: "health", Provider: "consul",
+		Tags: []string{"drover", "executor", "prometheus"},
+		Meta: map[string]string{"metrics_path": "/metrics", "drover_role": "executor", "drover_job": jobID},
+	}
 }
 
 func executorTask(cfg *Config, jobID string) *nomad.Task {

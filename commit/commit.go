@@ -15,9 +15,6 @@ import (
 // SuccessMarker is the file a committed output directory holds.
 const SuccessMarker = "_SUCCESS"
 
-// ErrOutputExists fails a mode = "error" sink whose directory has output.
-var ErrOutputExists = errors.New("output already exists")
-
 // Sink is one sink being written by a run.
 type Sink struct {
 	Spec  *physical.WriteSpec
@@ -25,9 +22,16 @@ type Sink struct {
 	// StagingDir is the URL tasks stage files under (one sub-directory per
 	// task attempt).
 	StagingDir string
-	run        string
-	out        storage.Location
-	staging    storage.Location
+	// Table commits a table sink (Spec.Table set) instead of publishing a
+	// directory with a manifest and _SUCCESS.
+	Table   TableCommitter
+	run     string
+	out     storage.Location
+	staging storage.Location
+	// locked: this run holds the sink's lock (mode = "error"), whose
+	// content is lockData.
+	locked   bool
+	lockData []byte
 }
 
 // Result describes a committed sink.
@@ -40,9 +44,14 @@ type Result struct {
 	Committed bool
 }
 
-// Prepare resolves the sink's location and enforces mode = "error" before
-// any task runs.
+// Prepare checks the sink's path (CheckPath), resolves its location and,
+// for mode = "error", takes the sink's run lock and checks that it has no
+// output yet, all before any task runs. A prepared sink must end with
+// Commit or Abort, which releases the lock.
 func Prepare(ctx context.Context, w *physical.WriteSpec, stageID int, run string) (*Sink, error) {
+	if err := CheckPath(w.Path); err != nil {
+		return nil, fmt.Errorf("sink %q: %w", w.Sink, err)
+	}
 	out, err := storage.Resolve(ctx, w.Path)
 	if err != nil {
 		return nil, fmt.Errorf("sink %q: %w", w.Sink, err)
@@ -51,17 +60,29 @@ func Prepare(ctx context.Context, w *physical.WriteSpec, stageID int, run string
 	s := &Sink{Spec: w, Stage: stageID, run: run, out: out}
 	s.staging = out.Join("_staging", run)
 	s.StagingDir = joinURL(w.Path, "_staging", run)
-	if w.Mode == logical.ModeError {
-		existing, err := visible(ctx, out)
-		if err != nil {
-			return nil, fmt.Errorf("sink %q: %w", w.Sink, err)
-		}
-		if len(existing) > 0 {
-			return nil, fmt.Errorf("sink %q: %w at %s (set mode = \"overwrite\" or \"append\")", w.Sink, ErrOutputExists, out.URL())
-		}
+	// A table sink's mode = "error" is the table's business (icetable
+	// checks for a snapshot at planning); its data directory is shared.
+	if w.Mode != logical.ModeError || w.Table != nil {
+		return s, nil
+	}
+	// Lock first, then look: a run that gets the lock after another
+	// committed and unlocked sees that run's output.
+	if err := s.lock(ctx); err != nil {
+		return nil, fmt.Errorf("sink %q: %w", w.Sink, err)
+	}
+	exists, err := hasOutput(ctx, out)
+	if err == nil && exists {
+		err = fmt.Errorf("%w at %s (set mode = \"overwrite\" or \"append\")", ErrOutputExists, out.URL())
+	}
+	if err != nil {
+		s.unlock(context.WithoutCancel(ctx))
+		return nil, fmt.Errorf("sink %q: %w", w.Sink, err)
 	}
 	return s, nil
 }
+
+// URL is the sink's output directory as its store renders it.
+func (s *Sink) URL() string { return s.out.URL() }
 
 // joinURL appends path elements to a URL or path.
 func joinURL(base string, elem ...string) string {
@@ -75,33 +96,53 @@ func StagingKey(stagingDir string, partition, attempt int, rel string) string {
 }
 
 // Commit publishes the files of every partition's winning attempt
-// (winners[p] is partition p's result), replaces old output in overwrite
-// mode, writes _SUCCESS and cleans up after the run (see Abort). A commit
-// that fails while publishing unpublishes what it had, so the previous
-// output stays as it was.
+// (winners[p] is partition p's result), writes the manifest that makes
+// them the directory's committed version, replaces in overwrite mode what
+// an earlier Drover commit wrote there (and nothing else), writes
+// _SUCCESS and cleans up after the run (see Abort). A commit that fails
+// before its manifest is written takes back what it published, so the
+// previous output stays as it was.
 func (s *Sink) Commit(ctx context.Context, winners []*task.Result) (Result, error) {
+	if s.Spec.Table != nil {
+		if s.Table == nil {
+			return Result{Sink: s.Spec.Sink}, fmt.Errorf("sink %q writes table %s but no table committer was given", s.Spec.Sink, s.Spec.Table.Table)
+		}
+		return s.commitTable(ctx, winners)
+	}
 	res := Result{Sink: s.Spec.Sink, URL: s.out.URL()}
+	prev, err := storage.ReadManifest(ctx, s.out)
+	if err != nil {
+		return res, err
+	}
 	old, err := visible(ctx, s.out)
 	if err != nil {
 		return res, err
 	}
 	marker := s.out.Join(SuccessMarker)
 	_, statErr := s.out.Store.Stat(ctx, marker.Key)
+	hadMarker := statErr == nil
 	if err := s.out.Store.Delete(ctx, marker.Key); err != nil {
 		return res, err
 	}
 	published, err := s.publish(ctx, winners)
+	var next *storage.Manifest
+	if err == nil {
+		next, err = s.nextManifest(ctx, prev, old, published)
+	}
+	if err == nil {
+		err = s.writeManifest(ctx, prev, next)
+	}
 	if err != nil {
-		s.unpublish(context.WithoutCancel(ctx), published, statErr == nil)
+		s.unpublish(context.WithoutCancel(ctx), published, hadMarker)
 		return res, err
 	}
-	// Publishing was the commit point: the new output is visible. What
-	// follows must finish even if the job is being cancelled, or old and
-	// new files would be left mixed.
+	// The manifest was the commit point: readers now see the new output.
+	// What follows must finish even if the job is being cancelled.
 	done := context.WithoutCancel(ctx)
 	res.Files, res.Committed = len(published), true
+	res.Bytes = s.bytesOf(next, published)
 	if s.Spec.Mode == logical.ModeOverwrite {
-		if err := s.deleteOld(done, old, published); err != nil {
+		if err := s.deleteOld(done, prev, old, next, hadMarker); err != nil {
 			return res, fmt.Errorf("%w: removing the previous output: %v", ErrCleanupIncomplete, err)
 		}
 	}
@@ -111,10 +152,6 @@ func (s *Sink) Commit(ctx context.Context, winners []*task.Result) (Result, erro
 	s.Abort(done) // only losing, failed and late attempts are left
 	return res, nil
 }
-
-// ErrCleanupIncomplete: the new output was committed (visible), but a
-// step after the commit point failed; the message says which.
-var ErrCleanupIncomplete = errors.New("output committed, cleanup incomplete")
 
 // publish makes each winner's files visible under their final keys and
 // returns those keys: staged files are renamed into the output, deferred
@@ -158,21 +195,6 @@ func (s *Sink) unpublish(ctx context.Context, keys []string, hadMarker bool) {
 	}
 }
 
-func (s *Sink) deleteOld(ctx context.Context, old []storage.Info, published []string) error {
-	keep := map[string]bool{}
-	for _, k := range published {
-		keep[k] = true
-	}
-	for _, in := range old {
-		if !keep[in.Key] {
-			if err := s.out.Store.Delete(ctx, in.Key); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
 // promote moves one staged file into the output directory.
 func (s *Sink) promote(ctx context.Context, fileURL string) (string, error) {
 	loc, err := storage.Resolve(ctx, fileURL)
@@ -213,18 +235,23 @@ func (s *Sink) complete(ctx context.Context, f task.DeferredFile) (string, error
 }
 
 // Abort removes everything this run left unpublished: the staging prefix
-// and, on stores that defer completion, every incomplete object of the
-// run under the output directory, whether its attempt reported it or not.
-// It runs when a job fails and at the end of every commit.
+// (and its directories, on stores that have them) and, on stores that
+// defer completion, every incomplete object of the run under the output
+// directory, whether its attempt reported it or not; and it releases the
+// run lock. It runs when a job fails and at the end of every commit.
 func (s *Sink) Abort(ctx context.Context) {
 	if infos, err := s.out.Store.List(ctx, s.staging.Key+"/"); err == nil {
 		for _, in := range infos {
 			s.out.Store.Delete(ctx, in.Key)
 		}
 	}
+	if dp, ok := s.out.Store.(storage.DirPruner); ok {
+		dp.PruneDirs(ctx, s.staging.Key)
+	}
 	if dc, ok := s.out.Store.(storage.DeferredCreator); ok {
 		dc.AbortAllDeferred(ctx, prefixOf(s.out), func(key string) bool { return ofRun(s.run, key) })
 	}
+	s.unlock(ctx)
 }
 
 // prefixOf is the listing prefix of the objects below a directory.

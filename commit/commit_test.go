@@ -75,7 +75,9 @@ func TestModeErrorRefusesExistingOutput(t *testing.T) {
 func TestCommitPromotesWinnersOnlyAndOverwrites(t *testing.T) {
 	ctx := context.Background()
 	out := t.TempDir()
-	writeFile(t, filepath.Join(out, "day=old", "part-00000-old.csv"), "old")
+	// Output of a Drover from before manifests: _SUCCESS and files named
+	// by FileName, which overwrite replaces.
+	writeFile(t, filepath.Join(out, "day=old", FileName("r0", 0, "csv")), "old")
 	writeFile(t, filepath.Join(out, "_SUCCESS"), "")
 	s, err := Prepare(ctx, &physical.WriteSpec{Sink: "s", Path: out, Mode: logical.ModeOverwrite}, 0, "r1")
 	if err != nil {
@@ -88,7 +90,7 @@ func TestCommitPromotesWinnersOnlyAndOverwrites(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"_SUCCESS", "day=a/part-00000-x.csv", "day=b/part-00001-y.csv"}
+	want := []string{"_SUCCESS", "_drover_manifest.json", "day=a/part-00000-x.csv", "day=b/part-00001-y.csv"}
 	if got := tree(t, out); strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Fatalf("after commit: %v, want %v", got, want)
 	}
@@ -126,10 +128,13 @@ func TestAppendKeepsOldFiles(t *testing.T) {
 	if _, err := s.Commit(ctx, staged([]string{f})); err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"_SUCCESS", "part-00000-new.csv", "part-00000-old.csv"}
+	want := []string{"_SUCCESS", "_drover_manifest.json", "part-00000-new.csv", "part-00000-old.csv"}
 	if got := tree(t, out); strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Fatalf("after append: %v, want %v", got, want)
 	}
+	// The old file was there before Drover's first manifest: adopted, so
+	// readers still see it, and a later overwrite will not delete it.
+	wantRead(t, out, "part-00000-new.csv", "part-00000-old.csv")
 }
 
 // A commit that cannot publish every winner (here a staged file vanished)

@@ -186,7 +186,7 @@ func (e *s3Env) testWinnersOnly(t *testing.T) {
 	for _, k := range objects(t, "winners") {
 		got = append(got, k[strings.LastIndex(k, "/")+1:])
 	}
-	sameSet(t, "after commit", got, append(reported(win0, win1, win2), SuccessMarker))
+	sameSet(t, "after commit", got, append(reported(win0, win1, win2), SuccessMarker, storage.ManifestName))
 	left := e.incomplete(t, "winners")
 	if len(left) != 1 || !ofRun(other, left[0]) {
 		t.Errorf("incomplete uploads left: %v, want only the other run's", left)

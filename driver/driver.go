@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/drover-etl/drover/commit"
+	"github.com/drover-etl/drover/s3cost"
 	"github.com/drover-etl/drover/stage"
 	"github.com/drover-etl/drover/storage"
 	"github.com/drover-etl/drover/task"
@@ -27,6 +28,9 @@ type Config struct {
 	MaxAttempts int
 	// MaxFetchRecoveries bounds lineage re-runs per job (default 16).
 	MaxFetchRecoveries int
+	// RetryBackoff is the first wait before retrying a failed task; it
+	// doubles per failure, with jitter (default 500ms; negative: none).
+	RetryBackoff time.Duration
 	// Progress receives scheduling events (nil: none).
 	Progress Progress
 	// Observer hears each task attempt and sink commit (nil: none).
@@ -35,9 +39,14 @@ type Config struct {
 	MemoryBytes int64
 	// KeepShuffle keeps shuffle files after success (debugging).
 	KeepShuffle bool
+	// LeaseRenew is how often the run's record in the shuffle directory
+	// is renewed (runlease.DefaultRenew when 0).
+	LeaseRenew time.Duration
 	// Scaler, when set, hears how many tasks are outstanding whenever a
 	// stage starts or ends, so cluster executors can scale with the load.
 	Scaler Scaler
+	// Tables commit the job's table sinks, by sink name.
+	Tables map[string]commit.TableCommitter
 }
 
 // Scaler sizes the executor group to the outstanding work.
@@ -45,7 +54,9 @@ type Scaler interface {
 	Demand(ctx context.Context, tasks int) error
 }
 
-// StageStats summarizes one stage of a finished run.
+// StageStats summarizes one stage of a finished run. Metrics sums the
+// successful attempts, except S3, which also counts the failed attempts
+// whose executor reported them (S3 bills those too).
 type StageStats struct {
 	ID       int
 	Tasks    int
@@ -58,17 +69,33 @@ type StageStats struct {
 type Summary struct {
 	Stages []StageStats
 	Sinks  []commit.Result
+	// Driver is the S3 traffic of the driver itself: sink checks, commit
+	// and cleanup, plus planning (listing inputs, reading footers) when
+	// the caller's context carried the recorder through compilation.
+	Driver s3cost.Usage
 	Wall   time.Duration
+}
+
+// S3 is the run's S3 traffic: every stage's tasks and the driver.
+func (s *Summary) S3() s3cost.Usage {
+	u := s.Driver
+	for _, st := range s.Stages {
+		u.Add(st.Metrics.S3)
+	}
+	return u
 }
 
 // Run executes the graph and commits its sinks. On failure nothing is
 // committed and staged files and shuffle data are removed.
-func Run(ctx context.Context, g *stage.Graph, cfg Config) (*Summary, error) {
+func Run(ctx context.Context, g *stage.Graph, cfg Config) (sum *Summary, err error) {
 	if cfg.MaxAttempts <= 0 {
 		cfg.MaxAttempts = 4
 	}
 	if cfg.MaxFetchRecoveries <= 0 {
 		cfg.MaxFetchRecoveries = 16
+	}
+	if cfg.RetryBackoff == 0 {
+		cfg.RetryBackoff = 500 * time.Millisecond
 	}
 	if cfg.Progress == nil {
 		cfg.Progress = nopProgress{}
@@ -77,18 +104,38 @@ func Run(ctx context.Context, g *stage.Graph, cfg Config) (*Summary, error) {
 		cfg.Observer = nopObserver{}
 	}
 	start := time.Now()
+	// The driver's own S3 requests go to the caller's recorder, if any
+	// (it then also holds the planning's), else to one of its own; the
+	// summary reads it last, after the shuffle cleanup deferred below.
+	rec := s3cost.FromContext(ctx)
+	if rec == nil {
+		rec = s3cost.NewRecorder()
+		ctx = s3cost.WithRecorder(ctx, rec)
+	}
+	defer func() {
+		if sum != nil {
+			sum.Driver = rec.Usage()
+		}
+	}()
+	cfg.Executor = observedExecutor{cfg.Executor}
 	s := newScheduler(g, cfg)
 	sinks, err := s.prepareSinks(ctx)
 	if err != nil {
 		return nil, err
 	}
-	runErr := s.runAll(ctx)
+	lease, err := s.startLease(ctx, sinks)
+	if err != nil {
+		abortSinks(context.WithoutCancel(ctx), sinks)
+		return nil, err
+	}
 	defer s.cleanupShuffle(context.WithoutCancel(ctx))
+	defer lease.Stop() // before the cleanup, which removes the record
+	runErr := s.runAll(ctx)
 	if runErr != nil {
 		abortSinks(context.WithoutCancel(ctx), sinks)
 		return nil, fmt.Errorf("%w (nothing was committed)", runErr)
 	}
-	sum := &Summary{Stages: s.stats()}
+	sum = &Summary{Stages: s.stats()}
 	// Each sink commits on its own (sink directories never nest, see
 	// checkOverlap); whatever a failed commit leaves unpublished is aborted.
 	defer abortSinks(context.WithoutCancel(ctx), sinks)
@@ -154,9 +201,15 @@ func newScheduler(g *stage.Graph, cfg Config) *scheduler {
 	}
 }
 
-// prepareSinks checks every sink's mode against existing output before any
-// work starts (mode "error" fails fast) and fixes its staging location.
+// prepareSinks runs every sink check before any task: paths that are
+// safe and do not overlap each other, the job's inputs or the shuffle
+// directory (checkSinks), then each sink's mode (mode "error" takes the
+// sink's lock and fails fast on existing output). A failure releases what
+// earlier sinks took.
 func (s *scheduler) prepareSinks(ctx context.Context) ([]*commit.Sink, error) {
+	if err := checkSinks(s.g, s.cfg.ShuffleDir); err != nil {
+		return nil, err
+	}
 	var sinks []*commit.Sink
 	for _, st := range s.g.Stages {
 		if !st.IsSink() {
@@ -164,11 +217,10 @@ func (s *scheduler) prepareSinks(ctx context.Context) ([]*commit.Sink, error) {
 		}
 		sk, err := commit.Prepare(ctx, st.Root.Write, st.ID, s.cfg.Run)
 		if err != nil {
+			abortSinks(context.WithoutCancel(ctx), sinks)
 			return nil, err
 		}
-		if err := checkOverlap(sk, sinks, s.cfg.ShuffleDir); err != nil {
-			return nil, err
-		}
+		sk.Table = s.cfg.Tables[sk.Spec.Sink]
 		s.sinkSpec[st.ID] = sk
 		sinks = append(sinks, sk)
 	}
@@ -225,9 +277,30 @@ func (s *scheduler) cleanupShuffle(ctx context.Context) {
 	}
 	// A map task killed mid-upload leaves an incomplete multipart upload
 	// under the run's shuffle prefix: invisible, but billed until aborted.
+	// Each attempt's key is known exactly, which finds uploads that a
+	// bucket-wide listing can miss.
+	if ua, ok := loc.Store.(storage.UploadAborter); ok {
+		ua.AbortUploadsAt(ctx, s.shuffleKeys(loc))
+	}
 	if dc, ok := loc.Store.(storage.DeferredCreator); ok {
 		dc.AbortAllDeferred(ctx, loc.Key+"/", func(string) bool { return true })
 	}
+}
+
+// shuffleKeys are the keys of every map attempt this run started.
+func (s *scheduler) shuffleKeys(dir storage.Location) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var keys []string
+	for k, n := range s.attempts {
+		if s.g.Stages[k[0]].Output == nil {
+			continue
+		}
+		for a := range n {
+			keys = append(keys, dir.Join(strings.TrimPrefix(task.ShuffleURL("", k[0], k[1], a), "/")).Key)
+		}
+	}
+	return keys
 }
 
 func (s *scheduler) stats() []StageStats {
@@ -238,26 +311,4 @@ func (s *scheduler) stats() []StageStats {
 		}
 	}
 	return out
-}
-
-// checkOverlap refuses sinks whose output directories contain each other
-// or the shuffle directory: overwrite and cleanup of one would reach into
-// the other.
-func checkOverlap(sk *commit.Sink, others []*commit.Sink, shuffleDir string) error {
-	for _, o := range others {
-		if nested(sk.Spec.Path, o.Spec.Path) {
-			return fmt.Errorf("sinks %q (%s) and %q (%s) write into each other's directory; give each its own",
-				o.Spec.Sink, o.Spec.Path, sk.Spec.Sink, sk.Spec.Path)
-		}
-	}
-	if shuffleDir != "" && nested(sk.Spec.Path, shuffleDir) {
-		return fmt.Errorf("sink %q (%s) overlaps the shuffle directory %s", sk.Spec.Sink, sk.Spec.Path, shuffleDir)
-	}
-	return nil
-}
-
-// nested reports whether one path is the other or lies below it.
-func nested(a, b string) bool {
-	a, b = strings.TrimSuffix(a, "/")+"/", strings.TrimSuffix(b, "/")+"/"
-	return strings.HasPrefix(a, b) || strings.HasPrefix(b, a)
 }

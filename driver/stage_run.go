@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/drover-etl/drover/metrics"
 	"github.com/drover-etl/drover/plan/physical"
 	"github.com/drover-etl/drover/stage"
 	"github.com/drover-etl/drover/task"
@@ -46,8 +47,10 @@ func (s *scheduler) runStage(ctx context.Context, st *stage.Stage) error {
 	}
 	wg.Wait()
 	if err := firstError(errs); err != nil {
+		metrics.DriverStages.WithLabelValues("failed").Inc()
 		return err
 	}
+	metrics.DriverStages.WithLabelValues("succeeded").Inc()
 	s.mu.Lock()
 	s.stageSt[st.ID].Wall = time.Since(start)
 	stats := *s.stageSt[st.ID]
@@ -102,7 +105,7 @@ func (s *scheduler) runTask(ctx context.Context, st *stage.Stage, p int, sample 
 	failures, losses := 0, 0
 	for {
 		spec := s.spec(st, p, s.nextAttempt(st.ID, p), sample)
-		res, err := s.dispatch(ctx, spec)
+		res, err := s.dispatchCounted(ctx, spec)
 		s.countAttempt(st.ID)
 		if err == nil {
 			return res, nil
@@ -124,6 +127,9 @@ func (s *scheduler) runTask(ctx context.Context, st *stage.Stage, p int, sample 
 					return nil, fmt.Errorf("task %d.%d lost its executor %d times, last: %w", st.ID, p, losses, err)
 				}
 				s.cfg.Progress.TaskRetry(spec.ID, err)
+				if err := s.backoff(ctx, losses); err != nil {
+					return nil, err
+				}
 				continue
 			}
 			failures++
@@ -131,6 +137,9 @@ func (s *scheduler) runTask(ctx context.Context, st *stage.Stage, p int, sample 
 				return nil, fmt.Errorf("task %d.%d failed %d times, last: %w", st.ID, p, failures, err)
 			}
 			s.cfg.Progress.TaskRetry(spec.ID, err)
+			if err := s.backoff(ctx, failures); err != nil {
+				return nil, err
+			}
 		}
 	}
 }

@@ -47,6 +47,8 @@ type Compiled struct {
 	Partitions int
 	// Plugins runs the job's plugins (nil: it declares none); Close stops them.
 	Plugins *udfhost.Host
+	// tables holds the job's Iceberg catalogs and table sinks.
+	tables *tables
 }
 
 // Compile parses and plans a job file.
@@ -63,9 +65,23 @@ func compileJob(ctx context.Context, job *jobspec.Job, opts Options) (*Compiled,
 	if err := checkSinkOptions(job); err != nil {
 		return nil, err
 	}
+	tbls := newTables(job)
+	c, err := compileWith(ctx, job, opts, tbls)
+	if err != nil {
+		tbls.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+func compileWith(ctx context.Context, job *jobspec.Job, opts Options, tbls *tables) (*Compiled, error) {
 	cat := newCatalog(slots(opts))
+	cat.tables = tbls
 	lp, err := jobplan.Build(ctx, job, cat, opts.Funcs)
 	if err != nil {
+		return nil, err
+	}
+	if err := tbls.resolveSinks(ctx, lp); err != nil {
 		return nil, err
 	}
 	steps, err := optimizer.OptimizeTrace(lp, optimizer.Config{BroadcastThresholdBytes: opts.BroadcastThresholdBytes})
@@ -83,7 +99,7 @@ func compileJob(ctx context.Context, job *jobspec.Job, opts Options) (*Compiled,
 		return nil, err
 	}
 	return &Compiled{Job: job, Logical: lp, Optimized: opt, Rules: optimizer.Fired(steps),
-		Physical: phys, Stages: g, Partitions: parts}, nil
+		Physical: phys, Stages: g, Partitions: parts, tables: tbls}, nil
 }
 
 // partitions is the shuffle partition count: the flag, the job's setting,
@@ -129,7 +145,11 @@ func (c *Compiled) Explain() string {
 // before any task runs (each task would fail on them, and be retried).
 func checkSinkOptions(job *jobspec.Job) error {
 	for _, s := range job.Sinks {
-		f, err := format.Lookup(s.Format)
+		name := s.Format
+		if name == tableFormat {
+			name = "parquet" // a table's data files
+		}
+		f, err := format.Lookup(name)
 		if err != nil {
 			return jobspec.At(s.Range, fmt.Errorf("sink %q: %w", s.Name, err))
 		}

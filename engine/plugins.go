@@ -57,5 +57,10 @@ func (c *Compiled) WithPlugins(rt *executor.Runtime) *executor.Runtime {
 	return rt
 }
 
-// Close stops the job's plugins.
-func (c *Compiled) Close() error { return c.Plugins.Close() }
+// Close stops the job's plugins and closes its catalogs.
+func (c *Compiled) Close() error {
+	if c.tables != nil {
+		c.tables.Close()
+	}
+	return c.Plugins.Close()
+}

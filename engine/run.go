@@ -50,8 +50,12 @@ func Run(ctx context.Context, c *Compiled, exec task.Executor, opts RunOptions) 
 	} else {
 		shuffleDir = shuffleDir + "/" + run
 	}
-	return driver.Run(ctx, c.Stages, driver.Config{
+	cfg := driver.Config{
 		Job: c.Job.Name, Run: run, Executor: exec, ShuffleDir: shuffleDir,
 		Progress: opts.Progress, Observer: opts.Observer, MemoryBytes: opts.MemoryBytes, Scaler: opts.Scaler,
-	})
+	}
+	if c.tables != nil {
+		cfg.Tables = c.tables.committers()
+	}
+	return driver.Run(ctx, c.Stages, cfg)
 }

@@ -3,7 +3,6 @@ package executor
 import (
 	"context"
 	"fmt"
-	"hash/fnv"
 	"sort"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -47,7 +46,7 @@ func writeExchange(ctx context.Context, in batch.Reader, spec *task.Spec, env *o
 	if err != nil {
 		return nil, 0, 0, err
 	}
-	url := shuffleURL(spec)
+	url := task.ShuffleURL(spec.ShuffleDir, spec.Stage, spec.Partition, spec.Attempt)
 	loc, err := storage.Resolve(ctx, url)
 	if err != nil {
 		return nil, 0, 0, task.AsFatal(err)
@@ -61,15 +60,6 @@ func writeExchange(ctx context.Context, in batch.Reader, spec *task.Spec, env *o
 		total += b
 	}
 	return &task.MapOutput{URL: url, Bytes: bytesPer, Rows: rowsPer}, rows, total, nil
-}
-
-// shuffleURL names a map attempt's object. A two-hex-digit prefix derived
-// from the task spreads objects over many key prefixes, which S3 rate-limits
-// separately.
-func shuffleURL(spec *task.Spec) string {
-	h := fnv.New32a()
-	fmt.Fprintf(h, "%d/%d", spec.Stage, spec.Partition)
-	return fmt.Sprintf("%s/%02x/s%d-m%d-a%d.arrows", spec.ShuffleDir, h.Sum32()&0xff, spec.Stage, spec.Partition, spec.Attempt)
 }
 
 type router func(ctx context.Context, rec arrow.RecordBatch, w *shuffle.Writer) error

@@ -7,11 +7,17 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 
+	"github.com/drover-etl/drover/format/dataset"
 	"github.com/drover-etl/drover/types"
 )
 
-// HiveNull is the directory value Hive, Spark and DuckDB use for NULL.
-const HiveNull = "__HIVE_DEFAULT_PARTITION__"
+// HiveNull is the directory value Hive, Spark and DuckDB use for NULL;
+// format/dataset reads it back as NULL.
+const HiveNull = dataset.HiveNull
+
+// HivePathKey renders a partition column name as a path segment's key,
+// escaped like values (a name with '/' or '=' would break the layout).
+func HivePathKey(name string) string { return hiveEscape(name) }
 
 // HivePathValue renders a partition value as a path segment the way Hive
 // does: plain text, with path-unsafe characters escaped as %XX.

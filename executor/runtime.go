@@ -8,8 +8,10 @@ import (
 
 	"github.com/drover-etl/drover/batch"
 	"github.com/drover-etl/drover/expr/eval"
+	"github.com/drover-etl/drover/metrics"
 	"github.com/drover-etl/drover/operator"
 	"github.com/drover-etl/drover/plan/physical"
+	"github.com/drover-etl/drover/s3cost"
 	"github.com/drover-etl/drover/task"
 )
 
@@ -32,6 +34,18 @@ type Runtime struct {
 // error (with its stack) instead of taking the executor down.
 func (rt *Runtime) Run(ctx context.Context, spec *task.Spec) (res *task.Result, err error) {
 	start := time.Now()
+	// The task's S3 requests are counted in its own recorder.
+	rec := s3cost.NewRecorder()
+	ctx = s3cost.WithRecorder(ctx, rec)
+	metrics.ExecutorTasksRunning.Inc()
+	defer func() {
+		metrics.ExecutorTasksRunning.Dec()
+		observeTask(ctx, spec, res, err)
+		if err != nil {
+			// A failed attempt's requests are billed too.
+			err = task.WithMetrics(err, task.Metrics{S3: rec.Usage(), Duration: time.Since(start), Executor: rt.Name})
+		}
+	}()
 	defer func() {
 		if r := recover(); r != nil {
 			err = task.AsFatal(fmt.Errorf("task %s panicked: %v\n%s", spec.ID, r, debug.Stack()))
@@ -71,6 +85,8 @@ func (rt *Runtime) Run(ctx context.Context, spec *task.Spec) (res *task.Result, 
 	res.Metrics.RowsIn = env.RowsIn.Load()
 	res.Metrics.BytesRead = env.BytesRead.Load()
 	res.Metrics.SpilledBytes = env.Spilled.Load()
+	res.Metrics.ShuffleBytesRead = env.ShuffleBytesRead.Load()
+	res.Metrics.S3 = rec.Usage()
 	res.Metrics.Duration = time.Since(start)
 	res.Metrics.Executor = rt.Name
 	if !spec.Sample {
@@ -94,5 +110,30 @@ func drive(ctx context.Context, in batch.Reader, fn func(rec arrowRecord) error)
 		if err != nil {
 			return err
 		}
+	}
+}
+
+// observeTask adds a finished task to the executor's Prometheus metrics.
+func observeTask(ctx context.Context, spec *task.Spec, res *task.Result, err error) {
+	switch {
+	case err == nil:
+		metrics.ExecutorTasks.WithLabelValues("succeeded").Inc()
+	case ctx.Err() != nil:
+		metrics.ExecutorTasks.WithLabelValues("canceled").Inc()
+		return
+	default:
+		metrics.ExecutorTasks.WithLabelValues("failed").Inc()
+		return
+	}
+	m := res.Metrics
+	metrics.ExecutorRowsRead.Add(float64(m.RowsIn))
+	metrics.ExecutorRowsWritten.Add(float64(m.RowsOut))
+	metrics.ExecutorBytesRead.Add(float64(m.BytesRead - m.ShuffleBytesRead))
+	metrics.ExecutorShuffleBytesRead.Add(float64(m.ShuffleBytesRead))
+	metrics.ExecutorSpilledBytes.Add(float64(m.SpilledBytes))
+	if spec.Output != nil {
+		metrics.ExecutorShuffleBytesWritten.Add(float64(m.BytesWritten))
+	} else {
+		metrics.ExecutorBytesWritten.Add(float64(m.BytesWritten))
 	}
 }

@@ -3,6 +3,7 @@ package executor
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -13,6 +14,7 @@ import (
 	"github.com/drover-etl/drover/format"
 	"github.com/drover-etl/drover/operator"
 	"github.com/drover-etl/drover/operator/keys"
+	"github.com/drover-etl/drover/plan/logical"
 	"github.com/drover-etl/drover/plan/physical"
 	"github.com/drover-etl/drover/storage"
 	"github.com/drover-etl/drover/task"
@@ -31,17 +33,10 @@ type sinkWriter struct {
 	data    []int         // columns written into files
 	parts   []int         // partition_by columns
 	dataSch *arrow.Schema
-	open    map[string]*openFile
-	order   []string
+	open    map[string]*openFile // the file being written, per partition dir
+	files   []*openFile          // every file started, in order
 	enc     keys.Keys
 	rows    int64
-}
-
-type openFile struct {
-	url string
-	sw  outWriter
-	fw  format.Writer
-	cw  *countingWriter
 }
 
 // writeSink writes the task's output files and reports them in res.
@@ -51,9 +46,10 @@ func writeSink(ctx context.Context, in batch.Reader, spec *task.Spec, res *task.
 		return task.AsFatal(err)
 	}
 	err = drive(ctx, in, func(rec arrow.RecordBatch) error { return s.write(ctx, rec) })
-	if err == nil && len(s.parts) == 0 && len(s.open) == 0 && spec.Partition == 0 {
+	if err == nil && len(s.parts) == 0 && len(s.files) == 0 && spec.Partition == 0 && s.ws.Table == nil {
 		// An unpartitioned sink always gets one file, so even an empty
-		// result carries its schema for readers.
+		// result carries its schema for readers. (A table has its schema
+		// in its metadata: an empty result adds no file.)
 		_, err = s.file(ctx, "")
 	}
 	if err != nil {
@@ -86,9 +82,11 @@ func newSinkWriter(ctx context.Context, spec *task.Spec) (*sinkWriter, error) {
 	}
 	var fields []arrow.Field
 	for i, fld := range s.schema.Fields() {
-		if !isPart[i] {
+		// Table files keep their partition columns: readers take values
+		// from the files, not from directory names.
+		if !isPart[i] || ws.Table != nil {
 			s.data = append(s.data, i)
-			fields = append(fields, fld)
+			fields = append(fields, withFieldID(fld, ws.Table, i))
 		}
 	}
 	if len(fields) == 0 {
@@ -159,25 +157,54 @@ func (s *sinkWriter) group(rec arrow.RecordBatch) ([]*partGroup, error) {
 func (s *sinkWriter) dirOf(rec arrow.RecordBatch, row int) string {
 	segs := make([]string, len(s.parts))
 	for i, p := range s.parts {
-		segs[i] = s.schema.Field(p).Name + "=" + HivePathValue(eval.ValueAt(rec.Column(p), row))
+		segs[i] = HivePathKey(s.schema.Field(p).Name) + "=" + HivePathValue(eval.ValueAt(rec.Column(p), row))
 	}
 	return strings.Join(segs, "/")
 }
 
-// append writes rec's data columns into the file of partition dir.
+// append writes rec's data columns into the file of partition dir. With
+// a target file size the rows go in slices of rollRows, so that a file
+// rolls near its target however large the batches are.
 func (s *sinkWriter) append(ctx context.Context, dir string, rec arrow.RecordBatch) error {
-	of, err := s.file(ctx, dir)
-	if err != nil {
-		return err
-	}
 	cols := make([]arrow.Array, len(s.data))
 	for i, c := range s.data {
 		cols[i] = rec.Column(c)
 	}
 	data := newRecord(s.dataSch, cols, rec.NumRows())
 	defer data.Release()
+	step := data.NumRows()
+	if s.ws.TargetFileBytes > 0 {
+		step = rollRows
+	}
+	for lo := int64(0); lo < data.NumRows(); lo += step {
+		part := data.NewSlice(lo, min(lo+step, data.NumRows()))
+		err := s.appendSlice(ctx, dir, part)
+		part.Release()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// rollRows is the slice of rows written between checks of a file's size.
+const rollRows = 1024
+
+func (s *sinkWriter) appendSlice(ctx context.Context, dir string, data arrow.RecordBatch) error {
+	of, err := s.file(ctx, dir)
+	if err != nil {
+		return err
+	}
 	if err := of.fw.Write(data); err != nil {
 		return fmt.Errorf("write %s: %w", of.url, err)
+	}
+	if t := s.ws.TargetFileBytes; t > 0 && of.size() >= t {
+		// Roll: the next rows of dir start a new file. Files grow in
+		// steps (Parquet: whole row groups; CSV and JSON lines: each
+		// Write, compressed ones a compressor block), so files end at the
+		// first step past the target.
+		delete(s.open, dir)
+		return of.finish()
 	}
 	return nil
 }
@@ -186,7 +213,9 @@ func (s *sinkWriter) file(ctx context.Context, dir string) (*openFile, error) {
 	if of, ok := s.open[dir]; ok {
 		return of, nil
 	}
-	rel := commit.FileName(s.spec.Run, s.spec.Partition, s.f.Extension())
+	// FileName is unique per call, so a rolled file never meets its
+	// predecessor, and the commit publishes every file reported.
+	rel := commit.FileName(s.spec.Run, s.spec.Partition, format.FileExtension(s.f, s.ws.Options))
 	if dir != "" {
 		rel = dir + "/" + rel
 	}
@@ -202,7 +231,7 @@ func (s *sinkWriter) file(ctx context.Context, dir string) (*openFile, error) {
 	}
 	of := &openFile{url: url, sw: sw, fw: fw, cw: cw}
 	s.open[dir] = of
-	s.order = append(s.order, dir)
+	s.files = append(s.files, of)
 	return of, nil
 }
 
@@ -233,19 +262,15 @@ func (s *sinkWriter) create(ctx context.Context, rel string) (string, outWriter,
 // every file is discarded (see outWriter.Abort).
 func (s *sinkWriter) close(res *task.Result) error {
 	var bytes int64
-	for _, dir := range s.order {
-		of := s.open[dir]
-		err := of.fw.Close()
-		var tok string
-		if err == nil {
-			tok, err = of.sw.Close()
-		}
-		if err != nil {
-			s.abort()
-			return fmt.Errorf("finish %s: %w", of.url, err)
+	for _, of := range s.files {
+		if !of.done {
+			if err := of.finish(); err != nil {
+				s.abort()
+				return err
+			}
 		}
 		if _, ok := of.sw.(*deferredFile); ok {
-			res.Deferred = append(res.Deferred, task.DeferredFile{URL: of.url, Token: tok})
+			res.Deferred = append(res.Deferred, task.DeferredFile{URL: of.url, Token: of.tok})
 		} else {
 			res.Files = append(res.Files, of.url)
 		}
@@ -256,7 +281,17 @@ func (s *sinkWriter) close(res *task.Result) error {
 }
 
 func (s *sinkWriter) abort() {
-	for _, dir := range s.order {
-		s.open[dir].sw.Abort()
+	for _, of := range s.files {
+		of.sw.Abort()
 	}
+}
+
+// withFieldID tags a table sink's column with its Iceberg field id, which
+// the Parquet writer stores so that readers map columns by id.
+func withFieldID(f arrow.Field, t *logical.TableSink, i int) arrow.Field {
+	if t == nil {
+		return f
+	}
+	f.Metadata = arrow.NewMetadata([]string{"PARQUET:field_id"}, []string{strconv.Itoa(t.FieldIDs[i])})
+	return f
 }

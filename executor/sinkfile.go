@@ -2,10 +2,44 @@ package executor
 
 import (
 	"context"
+	"fmt"
 	"io"
 
+	"github.com/drover-etl/drover/format"
 	"github.com/drover-etl/drover/storage"
 )
+
+// openFile is one output file of a sink task being written (or done).
+type openFile struct {
+	url  string
+	sw   outWriter
+	fw   format.Writer
+	cw   *countingWriter
+	done bool   // finished (Close called on both writers)
+	tok  string // a deferred file's token, once done
+}
+
+// size is how large the file has grown: the format writer's own count
+// when it buffers (format.Sizer), else the bytes that reached the store.
+func (of *openFile) size() int64 {
+	if sz, ok := of.fw.(format.Sizer); ok {
+		return max(sz.Bytes(), of.cw.n)
+	}
+	return of.cw.n
+}
+
+// finish completes one file's format writer and output object.
+func (of *openFile) finish() error {
+	err := of.fw.Close()
+	if err == nil {
+		of.tok, err = of.sw.Close()
+	}
+	of.done = true
+	if err != nil {
+		return fmt.Errorf("finish %s: %w", of.url, err)
+	}
+	return nil
+}
 
 // outWriter is one output file of a sink task: staged (renamed into place
 // by the driver) or deferred (completed in place by the driver).

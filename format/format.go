@@ -46,6 +46,56 @@ type Split struct {
 	Size int64  `json:"size"`
 	// RowGroups lists the Parquet row groups of this piece (nil: all).
 	RowGroups []int `json:"row_groups,omitempty"`
+	// Partition holds the file's Hive partition values (from its key=value
+	// directories), one per trailing partition column of the table.
+	Partition []types.Value `json:"partition,omitempty"`
+	// Offset and Length select a byte range of a text file (Length 0:
+	// the whole file). Unless Aligned, the range need not start at a
+	// record: the reader takes the lines that start inside it.
+	Offset int64 `json:"offset,omitempty"`
+	Length int64 `json:"length,omitempty"`
+	// Aligned says that Offset starts a record and LinesBefore counts the
+	// physical lines before it, so the reader numbers lines truly without
+	// reading the file before Offset.
+	Aligned     bool  `json:"aligned,omitempty"`
+	LinesBefore int64 `json:"lines_before,omitempty"`
+}
+
+// Bytes is the input this split covers: its range, else the whole file.
+func (s Split) Bytes() int64 {
+	if s.Length > 0 {
+		return s.Length
+	}
+	return s.Size
+}
+
+// OptionSplitter is a Format whose splits depend on the source's options
+// (CSV: the quote and delimiter decide where records end; a compressed
+// file is never split).
+type OptionSplitter interface {
+	SplitOptions(ctx context.Context, file storage.Location, size, targetBytes int64, options map[string]string) ([]Split, error)
+}
+
+// OptionExtension is a Format whose files' extension depends on the
+// sink's options (compressed CSV: "csv.gz").
+type OptionExtension interface {
+	ExtensionFor(options map[string]string) string
+}
+
+// FileExtension is the extension of files f writes under options.
+func FileExtension(f Format, options map[string]string) string {
+	if oe, ok := f.(OptionExtension); ok {
+		return oe.ExtensionFor(options)
+	}
+	return f.Extension()
+}
+
+// SplitFile splits one file, passing the options to formats that use them.
+func SplitFile(ctx context.Context, f Format, file storage.Location, size, targetBytes int64, options map[string]string) ([]Split, error) {
+	if os, ok := f.(OptionSplitter); ok {
+		return os.SplitOptions(ctx, file, size, targetBytes, options)
+	}
+	return f.Split(ctx, file, size, targetBytes)
 }
 
 // ReadOptions says what a reader must produce.
@@ -66,6 +116,15 @@ type ReadOptions struct {
 	Options map[string]string
 	// BatchRows is the target rows per batch (0: the reader's default).
 	BatchRows int
+	// FieldIDs are the Parquet field ids of Table's columns (Iceberg
+	// tables; nil or 0: none). A file that carries field ids is matched by
+	// id, so a column renamed since the file was written still finds its
+	// data and one added since is missing; other files are matched by name.
+	FieldIDs []int
+	// MissingAsNull reads a Table column that a file lacks as NULL (a
+	// schema merged from files that added columns over time) instead of
+	// failing on it (a declared schema).
+	MissingAsNull bool
 }
 
 // Writer writes batches to one output file.
@@ -74,6 +133,13 @@ type Writer interface {
 	// Close finishes the file (footer, flush) without closing the
 	// underlying io.Writer.
 	Close() error
+}
+
+// Sizer is a Writer that knows the size its file has reached even while
+// it buffers (Parquet: the finished row groups), so a sink can roll files
+// at a target size at the writer's own boundaries.
+type Sizer interface {
+	Bytes() int64
 }
 
 var (
@@ -101,4 +167,12 @@ func Lookup(name string) (Format, error) {
 	}
 	sort.Strings(names)
 	return nil, fmt.Errorf("unknown format %q (want one of %s)", name, strings.Join(names, ", "))
+}
+
+// SelfDescribing is implemented by formats whose every file carries its
+// schema cheaply (Parquet's footer): a source of many such files is read
+// with the merge of all their schemas rather than the first file's.
+type SelfDescribing interface {
+	Format
+	SelfDescribing()
 }

@@ -31,6 +31,9 @@ func Build(ctx context.Context, job *jobspec.Job, cat Catalog, funcs expr.FuncRe
 		if err != nil {
 			return nil, err
 		}
+		if node, err = layout(node, v.Layout, fmt.Sprintf("view %q", v.Name)); err != nil {
+			return nil, err
+		}
 		b.rels[v.Name] = node
 	}
 	plan := &logical.Plan{Job: job.Name}

@@ -25,7 +25,11 @@ func (b *builder) sink(s *jobspec.Sink) (*logical.Write, error) {
 		}
 		seen[low] = true
 	}
-	w := &logical.Write{Input: input, Sink: s.Name, Format: s.Format, Path: s.Path, Mode: s.Mode, Options: s.Options}
+	if input, err = layout(input, s.Layout, fmt.Sprintf("sink %q", s.Name)); err != nil {
+		return nil, err
+	}
+	w := &logical.Write{Input: input, Sink: s.Name, Format: s.Format, Path: s.Path, Mode: s.Mode, Options: s.Options,
+		TargetFileBytes: s.TargetFileSize}
 	for _, p := range s.PartitionBy {
 		i, err := schema.Resolve("", p.Value)
 		if err != nil {

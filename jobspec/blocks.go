@@ -1,6 +1,7 @@
 package jobspec
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 
@@ -13,6 +14,15 @@ import (
 // Formats lists the file formats sources and sinks may name.
 var Formats = []string{"parquet", "csv", "jsonl"}
 
+// TableFormats lists the table formats sources and sinks may name; they
+// take `table` (and `catalog`) instead of `path`.
+var TableFormats = []string{"iceberg"}
+
+// CatalogTypes lists the catalog block types.
+var CatalogTypes = []string{"sql", "rest"}
+
+func allFormats() []string { return append(append([]string{}, Formats...), TableFormats...) }
+
 var jobSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{
 		{Name: "executors"}, {Name: "min_executors"}, {Name: "max_executors"}, {Name: "partitions"},
@@ -22,6 +32,7 @@ var jobSchema = &hcl.BodySchema{
 		{Type: "view", LabelNames: []string{"name"}},
 		{Type: "sink", LabelNames: []string{"name"}},
 		{Type: "plugin", LabelNames: []string{"name"}},
+		{Type: "catalog", LabelNames: []string{"name"}},
 	},
 }
 
@@ -42,6 +53,8 @@ func (d *decoder) job(b *hcl.Block) *Job {
 			job.Sinks = append(job.Sinks, d.sink(blk))
 		case "plugin":
 			job.Plugins = append(job.Plugins, d.plugin(blk))
+		case "catalog":
+			job.Catalogs = append(job.Catalogs, d.catalog(blk))
 		}
 	}
 	return job
@@ -49,32 +62,61 @@ func (d *decoder) job(b *hcl.Block) *Job {
 
 var sourceSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{
-		{Name: "format", Required: true}, {Name: "path", Required: true},
+		{Name: "format", Required: true}, {Name: "path"},
 		{Name: "schema"}, {Name: "options"},
+		{Name: "hive_partitioning"}, {Name: "partition_columns"},
+		{Name: "table"}, {Name: "catalog"},
 	},
 }
 
 func (d *decoder) source(b *hcl.Block) *Source {
 	c := d.content(b, sourceSchema)
 	s := &Source{Name: b.Labels[0], Range: b.DefRange}
-	s.Format = d.oneOf(c.Attributes, "format", Formats)
+	s.Format = d.oneOf(c.Attributes, "format", allFormats())
 	s.Path = d.nonEmpty(c.Attributes, "path")
 	s.Schema = d.schema(c.Attributes)
 	s.Options = d.stringMap(c.Attributes, "options")
+	d.partitioning(c.Attributes, s)
+	s.Table, s.Catalog = d.text(c.Attributes, "table"), d.str(c.Attributes, "catalog")
+	d.checkLocation("source", s.Format, c.Attributes)
+	if s.Format == "iceberg" && len(s.Schema) > 0 {
+		d.errorf(c.Attributes["schema"].Range, "an iceberg source takes its schema from the table; remove schema")
+	}
 	return s
 }
 
-func (d *decoder) schema(attrs hcl.Attributes) []Column {
+// partitioning reads hive_partitioning and partition_columns: declared
+// partition columns switch discovery on, so both false and a declaration
+// is a contradiction.
+func (d *decoder) partitioning(attrs hcl.Attributes, s *Source) {
+	s.HivePartitioning = d.boolean(attrs, "hive_partitioning")
+	s.PartitionColumns = d.columns(attrs, "partition_columns")
+	if s.HivePartitioning != nil && !*s.HivePartitioning && len(s.PartitionColumns) > 0 {
+		d.errorf(attrs["hive_partitioning"].Expr.Range(), "hive_partitioning = false contradicts partition_columns (drop one)")
+	}
+	for _, pc := range s.PartitionColumns {
+		for _, col := range s.Schema {
+			if strings.EqualFold(pc.Name, col.Name) {
+				d.errorf(pc.Range, "partition_columns: %q is also declared in schema; a partition column comes from the directory names, declare it in partition_columns only", pc.Name)
+			}
+		}
+	}
+}
+
+func (d *decoder) schema(attrs hcl.Attributes) []Column { return d.columns(attrs, "schema") }
+
+// columns reads an object attribute of column name → type name.
+func (d *decoder) columns(attrs hcl.Attributes, name string) []Column {
 	var cols []Column
 	seen := map[string]bool{}
-	for _, p := range d.pairs(attrs, "schema") {
+	for _, p := range d.pairs(attrs, name) {
 		t, err := types.Parse(p.Value.Value)
 		if err != nil {
-			d.errorf(p.Value.Range, "schema: column %q: %v", p.Key.Value, err)
+			d.errorf(p.Value.Range, "%s: column %q: %v", name, p.Key.Value, err)
 			continue
 		}
 		if low := strings.ToLower(p.Key.Value); seen[low] {
-			d.errorf(p.Key.Range, "schema: column %q declared twice", p.Key.Value)
+			d.errorf(p.Key.Range, "%s: column %q declared twice", name, p.Key.Value)
 		} else {
 			seen[low] = true
 		}
@@ -93,18 +135,21 @@ func (d *decoder) nonEmpty(attrs hcl.Attributes, name string) string {
 }
 
 var sinkSchema = &hcl.BodySchema{
-	Attributes: []hcl.AttributeSchema{
-		{Name: "from", Required: true}, {Name: "format", Required: true}, {Name: "path", Required: true},
-		{Name: "partition_by"}, {Name: "mode"}, {Name: "options"},
-	},
+	Attributes: append([]hcl.AttributeSchema{
+		{Name: "from", Required: true}, {Name: "format", Required: true}, {Name: "path"},
+		{Name: "partition_by"}, {Name: "mode"}, {Name: "options"}, {Name: "target_file_size"},
+		{Name: "table"}, {Name: "catalog"},
+	}, layoutAttributes...),
 }
 
 func (d *decoder) sink(b *hcl.Block) *Sink {
 	c := d.content(b, sinkSchema)
 	s := &Sink{Name: b.Labels[0], Range: b.DefRange}
 	s.From = d.text(c.Attributes, "from")
-	s.Format = d.oneOf(c.Attributes, "format", Formats)
+	s.Format = d.oneOf(c.Attributes, "format", allFormats())
 	s.Path = d.nonEmpty(c.Attributes, "path")
+	s.Table, s.Catalog = d.text(c.Attributes, "table"), d.str(c.Attributes, "catalog")
+	d.checkLocation("sink", s.Format, c.Attributes)
 	s.PartitionBy = d.texts(c.Attributes, "partition_by")
 	mode := d.text(c.Attributes, "mode")
 	m, err := logical.ParseWriteMode(strings.ToLower(mode.Value))
@@ -112,7 +157,12 @@ func (d *decoder) sink(b *hcl.Block) *Sink {
 		d.errorf(mode.Range, "mode: %v", err)
 	}
 	s.Mode = m
+	if m == logical.ModeDynamicOverwrite && s.Format != "iceberg" {
+		d.errorf(mode.Range, "mode dynamic_overwrite is for iceberg sinks; a %s sink takes error, overwrite or append", s.Format)
+	}
 	s.Options = d.stringMap(c.Attributes, "options")
+	s.TargetFileSize = d.size(c.Attributes, "target_file_size")
+	s.Layout = d.layout(c.Attributes, fmt.Sprintf("sink %q", s.Name))
 	return s
 }
 

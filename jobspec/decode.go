@@ -96,6 +96,25 @@ func (d *decoder) texts(attrs hcl.Attributes, name string) []Text {
 	return out
 }
 
+// boolean reads an optional bool attribute (nil when absent).
+func (d *decoder) boolean(attrs hcl.Attributes, name string) *bool {
+	attr, ok := attrs[name]
+	if !ok {
+		return nil
+	}
+	v, ok := d.value(attr.Expr)
+	if !ok {
+		return nil
+	}
+	b, err := convert.Convert(v, cty.Bool)
+	if err != nil || b.IsNull() {
+		d.errorf(attr.Expr.Range(), "%s must be true or false", name)
+		return nil
+	}
+	t := b.True()
+	return &t
+}
+
 // integer reads an optional whole-number attribute no smaller than min.
 func (d *decoder) integer(attrs hcl.Attributes, name string, min int64) (int64, bool) {
 	attr, ok := attrs[name]

@@ -41,6 +41,7 @@ var blockSchemas = map[string]*hcl.BodySchema{
 	"join":     joinSchema,
 	"sink":     sinkSchema,
 	"plugin":   pluginSchema,
+	"catalog":  catalogSchema,
 }
 
 func readDoc(t *testing.T, path string) string {
@@ -200,13 +201,13 @@ func TestDocEnumerations(t *testing.T) {
 	doc := readDoc(t, specDoc)
 	for _, block := range []string{"source", "sink"} {
 		got := strings.Join(row(t, doc, block, "format")[1:], " ")
-		for _, f := range Formats {
+		for _, f := range allFormats() {
 			if !strings.Contains(got, `"`+f+`"`) {
 				t.Errorf("%s.format does not list %q", block, f)
 			}
 		}
 		for _, c := range codes(got) {
-			if !slices.Contains(Formats, strings.Trim(c, `"`)) {
+			if !slices.Contains(allFormats(), strings.Trim(c, `"`)) {
 				t.Errorf("%s.format lists %s, which is not a format", block, c)
 			}
 		}
@@ -229,7 +230,7 @@ func TestDocEnumerations(t *testing.T) {
 			t.Errorf("mode %q is documented: %v", c, err)
 		}
 	}
-	for _, m := range []logical.WriteMode{logical.ModeError, logical.ModeOverwrite, logical.ModeAppend} {
+	for _, m := range []logical.WriteMode{logical.ModeError, logical.ModeOverwrite, logical.ModeAppend, logical.ModeDynamicOverwrite} {
 		if !slices.Contains(codes(modeCell), m.String()) {
 			t.Errorf("mode %q is accepted but not documented", m)
 		}

@@ -48,7 +48,7 @@ func TestParseErrors(t *testing.T) {
 		{"other root", edit(t, "${var.day}", "${local.day}"), nil, `x.hcl:6:20: unknown name "local"`},
 		{"bad --var", validJob, map[string]string{"dy": "x"}, `--var dy: x.hcl declares no variable "dy" (did you mean "day"?)`},
 		{"no default", edit(t, `{ default = "2026-11-20" }`, `{}`), nil, `x.hcl:2:1: variable "day" has no default; pass --var day=VALUE`},
-		{"bad format", edit(t, `format = "csv"`, `format = "xml"`), nil, `x.hcl:5:14: format must be one of parquet, csv, jsonl; got "xml"`},
+		{"bad format", edit(t, `format = "csv"`, `format = "xml"`), nil, `x.hcl:5:14: format must be one of parquet, csv, jsonl, iceberg; got "xml"`},
 		{"bad mode", edit(t, `path   = "out/"`, `path   = "out/"
     mode   = "replace"`), nil, `x.hcl:16:14: mode: unknown mode "replace"`},
 		{"bad schema type", edit(t, `format = "csv"`, `format = "csv"
@@ -58,7 +58,7 @@ func TestParseErrors(t *testing.T) {
 		{"both shapes", edit(t, `where = "status = 'paid'"`, `sql = "SELECT 1"`), nil, `x.hcl:10:11: view "paid": a view is either structured or sql, not both (remove from or sql)`},
 		{"empty view", edit(t, `from  = "orders"`, ``), nil, `x.hcl:8:3: view "paid" needs from (a structured view) or sql`},
 		{"having alone", edit(t, `where = `, `having = `), nil, `having needs group_by or aggregate`},
-		{"missing path", edit(t, `path   = "in/${var.day}/"`, ``), nil, `x.hcl:4:19: Missing required argument: The argument "path" is required`},
+		{"missing path", edit(t, `path   = "in/${var.day}/"`, ``), nil, `x.hcl:5:5: a csv source needs path`},
 		{"bad join type", edit(t, `where = "status = 'paid'"`, `join "orders" {
       type = "outer"
       on   = "a = b"
@@ -68,6 +68,16 @@ func TestParseErrors(t *testing.T) {
     from = "paid"
   }
   view "paid" {`), nil, `x.hcl:9:12: view "paid" is defined further down`},
+		{"partitioning contradiction", edit(t, `format = "csv"`, `format = "csv"
+    hive_partitioning = false
+    partition_columns = { day = "date" }`), nil, `x.hcl:6:25: hive_partitioning = false contradicts partition_columns`},
+		{"partitioning not bool", edit(t, `format = "csv"`, `format = "csv"
+    hive_partitioning = "maybe"`), nil, `x.hcl:6:25: hive_partitioning must be true or false`},
+		{"bad partition type", edit(t, `format = "csv"`, `format = "csv"
+    partition_columns = { day = "dat" }`), nil, `x.hcl:6:33: partition_columns: column "day": unknown type "dat"`},
+		{"partition column in schema", edit(t, `format = "csv"`, `format = "csv"
+    schema = { day = "date", n = "int64" }
+    partition_columns = { Day = "date" }`), nil, `x.hcl:7:27: partition_columns: "Day" is also declared in schema`},
 		{"two jobs", validJob + "\njob \"k\" {}\n", nil, "x.hcl:19:1: a second job block"},
 		{"bad limit", edit(t, `where = `, `limit = -1
     where = `), nil, "x.hcl:10:13: limit must be a whole number of at least 0"},

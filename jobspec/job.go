@@ -17,10 +17,11 @@ type Job struct {
 	MaxExecutors int
 	Partitions   int
 
-	Sources []*Source
-	Views   []*View
-	Sinks   []*Sink
-	Plugins []*Plugin
+	Sources  []*Source
+	Views    []*View
+	Sinks    []*Sink
+	Plugins  []*Plugin
+	Catalogs []*Catalog
 
 	// Vars are the variable values the job was parsed with, as strings.
 	Vars  map[string]string
@@ -41,13 +42,23 @@ func (t Text) IsSet() bool { return t.Range.Start.Line > 0 }
 // Source is a `source "name" { ... }` block.
 type Source struct {
 	Name   string
-	Format string // parquet | csv | jsonl
+	Format string // parquet | csv | jsonl | iceberg
 	Path   string
+	// Table ("namespace.table") and Catalog (a catalog block's name) are
+	// set for format = "iceberg", which has no Path.
+	Table   Text
+	Catalog string
 	// Schema lists the declared columns in the order written; nil when the
 	// schema is to be inferred (or read from Parquet metadata).
 	Schema  []Column
 	Options map[string]string
-	Range   hcl.Range
+	// HivePartitioning turns key=value directory discovery on or off; nil
+	// detects it (on when the files sit in key=value directories).
+	HivePartitioning *bool
+	// PartitionColumns declares the types of partition columns (the rest
+	// are inferred from the directory names).
+	PartitionColumns []Column
+	Range            hcl.Range
 }
 
 // Column is one entry of a source's schema.
@@ -74,7 +85,9 @@ type View struct {
 	SQL       Text
 	Transform Text // plugin.function, lower case
 	Args      map[string]string
-	Range     hcl.Range
+	// Layout repartitions or coalesces the view's rows.
+	Layout Layout
+	Range  hcl.Range
 }
 
 // IsSQL reports whether the view is written as one SQL SELECT.
@@ -97,10 +110,28 @@ type Sink struct {
 	From        Text
 	Format      string
 	Path        string
+	Table       Text   // format = "iceberg": "namespace.table"
+	Catalog     string // format = "iceberg": the catalog block's name
 	PartitionBy []Text
 	Mode        logical.WriteMode
 	Options     map[string]string
-	Range       hcl.Range
+	// TargetFileSize rolls each task's output file at about this many
+	// bytes (0: one file per task and partition directory).
+	TargetFileSize int64
+	// Layout repartitions or coalesces the rows before they are written.
+	Layout Layout
+	Range  hcl.Range
+}
+
+// Catalog is a `catalog "name" { ... }` block: where Iceberg tables are
+// found. Type is "sql" (URI sqlite:///file or postgres://...) or "rest".
+type Catalog struct {
+	Name       string
+	Type       string
+	URI        string
+	Warehouse  string
+	Properties map[string]string
+	Range      hcl.Range
 }
 
 // Plugin is a `plugin "name" { source = ..., sha256 = ... }` block: a UDF

@@ -142,3 +142,37 @@ func TestParseWithoutFilename(t *testing.T) {
 		t.Errorf("view attributes lost without a filename: %+v", job.Views[0])
 	}
 }
+
+func TestParsePartitioning(t *testing.T) {
+	src := `job "j" {
+  source "a" {
+    format = "parquet"
+    path   = "in/"
+    hive_partitioning = true
+    partition_columns = { region = "string", day = "date" }
+  }
+  source "b" {
+    format = "csv"
+    path   = "in2/"
+  }
+  sink "out" {
+    from   = "a"
+    format = "parquet"
+    path   = "out/"
+  }
+}`
+	job, err := ParseSource([]byte(src), "x.hcl", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := job.Sources[0], job.Sources[1]
+	if a.HivePartitioning == nil || !*a.HivePartitioning {
+		t.Errorf("a.HivePartitioning = %v, want true", a.HivePartitioning)
+	}
+	if len(a.PartitionColumns) != 2 || a.PartitionColumns[0].Name != "region" || a.PartitionColumns[1].Type != types.DateType {
+		t.Errorf("a.PartitionColumns = %+v (order must be kept)", a.PartitionColumns)
+	}
+	if b.HivePartitioning != nil || b.PartitionColumns != nil {
+		t.Errorf("b: unset partitioning must stay nil (auto), got %v %v", b.HivePartitioning, b.PartitionColumns)
+	}
+}

@@ -41,6 +41,7 @@ func validate(job *Job, d *decoder) {
 	}
 	d.checkSinks(job, known, names)
 	d.checkPlugins(job)
+	d.checkCatalogs(job)
 }
 
 func (d *decoder) checkRelation(self, name string, at hcl.Range, known, later map[string]bool, names []string) {

@@ -1,6 +1,7 @@
 package jobspec
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -9,11 +10,11 @@ import (
 )
 
 var viewSchema = &hcl.BodySchema{
-	Attributes: []hcl.AttributeSchema{
+	Attributes: append([]hcl.AttributeSchema{
 		{Name: "from"}, {Name: "where"}, {Name: "select"}, {Name: "group_by"},
 		{Name: "aggregate"}, {Name: "having"}, {Name: "order_by"}, {Name: "limit"},
 		{Name: "sql"}, {Name: "transform"}, {Name: "args"},
-	},
+	}, layoutAttributes...),
 	Blocks: []hcl.BlockHeaderSchema{{Type: "join", LabelNames: []string{"relation"}}},
 }
 
@@ -37,6 +38,10 @@ func (d *decoder) view(b *hcl.Block) *View {
 	v.Args = d.stringMap(a, "args")
 	for _, blk := range c.Blocks {
 		v.Joins = append(v.Joins, d.join(blk))
+	}
+	v.Layout = d.layout(a, fmt.Sprintf("view %q", v.Name))
+	if v.Layout.Shuffles() && len(v.OrderBy) > 0 {
+		d.errorf(v.Layout.Range, "view %q: repartition would lose the order of order_by (coalesce keeps it)", v.Name)
 	}
 	d.checkViewShape(v, a)
 	return v

@@ -115,6 +115,7 @@ job "drover-driver" {
 
     network {
       port "ui" {}
+      port "metrics" {}
     }
 
     # The live UI (stage graph, tasks, executors) while the job runs.
@@ -132,6 +133,20 @@ job "drover-driver" {
       }
     }
 
+    # The driver's Prometheus metrics, found through Consul like the
+    # executors' (docs/operations.md, "Metrics").
+    service {
+      name     = "drover-metrics"
+      port     = "metrics"
+      provider = "consul"
+      tags     = ["drover", "driver", "prometheus"]
+      meta {
+        metrics_path = "/metrics"
+        drover_role  = "driver"
+        drover_job   = "${NOMAD_JOB_ID}"
+      }
+    }
+
     task "driver" {
       driver = "raw_exec"
       # Time to commit or abort, then stop and purge the executor job
@@ -144,6 +159,7 @@ job "drover-driver" {
           ["driver", var.job_spec_url != "" ? var.job_spec_url : "${NOMAD_TASK_DIR}/job.hcl",
             "--executors", "${var.executors}",
             "--shuffle-dir", var.shuffle_dir,
+            "--metrics-addr", "${NOMAD_ADDR_metrics}",
             "--executor-binary", var.drover_binary,
           "--ui-addr", "${NOMAD_ADDR_ui}"],
           var.event_log_dir != "" ? ["--event-log-dir", var.event_log_dir] : [],

@@ -35,6 +35,8 @@ type Env struct {
 	// ops count each operator's rows and time (see Operators).
 	ops     map[*physical.Node]*opCounter
 	opOrder []*physical.Node
+	// ShuffleBytesRead is the part of BytesRead read from shuffle objects.
+	ShuffleBytesRead atomic.Int64
 }
 
 // DefaultMemoryBytes is the per-task sort budget when Env sets none.
@@ -83,6 +85,8 @@ func buildNode(ctx context.Context, n *physical.Node, env *Env, part int) (batch
 		return buildJoin(ctx, n, env, part)
 	case physical.OpValues:
 		return newValues(ctx, n, env, part)
+	case physical.OpCoalesce:
+		return buildCoalesce(ctx, n, env, part)
 	}
 	if len(n.Inputs) != 1 {
 		return nil, fmt.Errorf("operator: %s wants one input, has %d", n.Op, len(n.Inputs))
@@ -153,6 +157,8 @@ func partitionsOf(n *physical.Node, env *Env) int {
 		return partitionsOf(n.Inputs[0], env)
 	case physical.OpValues:
 		return 1
+	case physical.OpCoalesce:
+		return min(partitionsOf(n.Inputs[0], env), n.Coalesce)
 	}
 	return partitionsOf(n.Inputs[0], env)
 }

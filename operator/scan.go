@@ -11,6 +11,7 @@ import (
 	"github.com/drover-etl/drover/expr"
 	"github.com/drover-etl/drover/expr/eval"
 	"github.com/drover-etl/drover/format"
+	"github.com/drover-etl/drover/format/dataset"
 	"github.com/drover-etl/drover/plan/physical"
 	"github.com/drover-etl/drover/task"
 )
@@ -35,11 +36,12 @@ func newScan(ctx context.Context, n *physical.Node, env *Env, part int) (batch.R
 		return nil, task.AsFatal(err)
 	}
 	split := spec.Splits[part]
-	env.BytesRead.Add(split.Size)
-	r, err := f.Open(ctx, split, format.ReadOptions{
+	env.BytesRead.Add(split.Bytes())
+	r, err := dataset.Open(ctx, f, split, format.ReadOptions{
 		Table: spec.Table, Columns: spec.Columns, Filters: spec.Filters,
-		Options: spec.Options, BatchRows: env.batchRows(),
-	})
+		Options: spec.Options, BatchRows: env.batchRows(), MissingAsNull: spec.MissingAsNull,
+		FieldIDs: spec.FieldIDs,
+	}, spec.PartitionColumns)
 	if err != nil {
 		return nil, classifyRead(err)
 	}

@@ -80,6 +80,7 @@ func (s *stageRead) open(ctx context.Context) error {
 		return err
 	}
 	s.env.BytesRead.Add(n)
+	s.env.ShuffleBytesRead.Add(n)
 	s.cur = r
 	return nil
 }

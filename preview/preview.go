@@ -10,6 +10,8 @@ import (
 
 	"github.com/drover-etl/drover/expr/eval"
 	"github.com/drover-etl/drover/format"
+	"github.com/drover-etl/drover/format/compress"
+	"github.com/drover-etl/drover/format/dataset"
 	"github.com/drover-etl/drover/storage"
 	"github.com/drover-etl/drover/types"
 )
@@ -43,8 +45,13 @@ func Head(ctx context.Context, w io.Writer, p, formatName string, n int) error {
 	return tw.Flush()
 }
 
+// lookup finds the format named, or the one of key's extension under any
+// compression suffix (part-….csv.gz is csv).
 func lookup(name, key string) (format.Format, error) {
 	if name == "" {
+		if compress.FromName(key) != compress.None {
+			key = strings.TrimSuffix(key, path.Ext(key))
+		}
 		name = strings.TrimPrefix(path.Ext(key), ".")
 		if name == "json" || name == "ndjson" {
 			name = "jsonl"
@@ -53,12 +60,16 @@ func lookup(name, key string) (format.Format, error) {
 	return format.Lookup(name)
 }
 
-// hiveParts extracts k=v directory segments of a relative key.
+// hiveParts extracts k=v directory segments of a relative key, unescaped
+// as a source reads them (NULL for Hive's NULL directory).
 func hiveParts(rel string) [][2]string {
 	var out [][2]string
 	segs := strings.Split(strings.Trim(rel, "/"), "/")
 	for _, s := range segs[:max(len(segs)-1, 0)] {
-		if k, v, ok := strings.Cut(s, "="); ok {
+		if k, v, null, ok := dataset.ParseDir(s); ok {
+			if null {
+				v = "NULL"
+			}
 			out = append(out, [2]string{k, v})
 		}
 	}

@@ -52,7 +52,11 @@ func (l *lines) Recompute(stage, part int, err error) {
 	l.printf("shuffle output of task %d.%d lost, recomputing: %v", stage, part, err)
 }
 func (l *lines) StageDone(stage int, m task.Metrics, wall time.Duration) {
-	l.printf("stage %d done in %s: %d rows in, %d rows out, %s written", stage, wall.Round(time.Millisecond), m.RowsIn, m.RowsOut, Bytes(m.BytesWritten))
+	s3 := ""
+	if n := m.S3.Requests(); n > 0 {
+		s3 = fmt.Sprintf(", %d S3 requests", n)
+	}
+	l.printf("stage %d done in %s: %d rows in, %d rows out, %s written%s", stage, wall.Round(time.Millisecond), m.RowsIn, m.RowsOut, Bytes(m.BytesWritten), s3)
 }
 
 // bars draws one progress bar per stage.

@@ -7,10 +7,12 @@ import (
 	"time"
 
 	"github.com/drover-etl/drover/driver"
+	"github.com/drover-etl/drover/s3cost"
 )
 
-// Summary prints per-stage totals and the committed sinks.
-func Summary(w io.Writer, s *driver.Summary) {
+// Summary prints per-stage totals, the S3 requests and their estimated
+// cost at prices, and the committed sinks.
+func Summary(w io.Writer, s *driver.Summary, prices s3cost.Prices) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "stage\ttasks\tattempts\trows in\trows out\tread\twritten\tspilled\twall\t")
 	for _, st := range s.Stages {
@@ -19,6 +21,7 @@ func Summary(w io.Writer, s *driver.Summary) {
 			m.RowsIn, m.RowsOut, Bytes(m.BytesRead), Bytes(m.BytesWritten), Bytes(m.SpilledBytes), st.Wall.Round(time.Millisecond))
 	}
 	tw.Flush()
+	Cost(s, prices).Print(w)
 	for _, sk := range s.Sinks {
 		fmt.Fprintf(w, "sink %q committed: %d files at %s\n", sk.Sink, sk.Files, sk.URL)
 	}

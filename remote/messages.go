@@ -24,6 +24,8 @@ type WireError struct {
 	Stage     int        `json:"stage,omitempty"`
 	Partition int        `json:"partition,omitempty"`
 	Message   string     `json:"message"`
+	// Metrics are the failed attempt's (its S3 requests), if known.
+	Metrics *task.Metrics `json:"metrics,omitempty"`
 }
 
 func toWire(err error) *WireError {
@@ -32,11 +34,18 @@ func toWire(err error) *WireError {
 	if errors.As(err, &te) {
 		w.Stage, w.Partition = te.Stage, te.Partition
 	}
+	if m, ok := task.MetricsOf(err); ok {
+		w.Metrics = &m
+	}
 	return w
 }
 
 func (w *WireError) toError() error {
-	return &task.Error{Class: w.Class, Stage: w.Stage, Partition: w.Partition, Err: errors.New(w.Message)}
+	err := error(&task.Error{Class: w.Class, Stage: w.Stage, Partition: w.Partition, Err: errors.New(w.Message)})
+	if w.Metrics != nil {
+		err = task.WithMetrics(err, *w.Metrics)
+	}
+	return err
 }
 
 // CancelRequest names a running task attempt.

@@ -31,6 +31,7 @@ type Server struct {
 	grpc    *grpc.Server
 	stop    chan struct{}
 	once    sync.Once
+	contact atomic.Int64 // unix nanos of the driver's last call (lease.go)
 }
 
 var _ handler = (*Server)(nil)
@@ -39,8 +40,9 @@ var _ handler = (*Server)(nil)
 // set, every call must carry it as a bearer token.
 func NewServer(rt *executor.Runtime, slots int, token string) *Server {
 	s := &Server{rt: rt, slots: slots, start: time.Now(), running: map[task.ID]context.CancelFunc{}, stop: make(chan struct{})}
+	s.touch()
 	s.grpc = grpc.NewServer(grpc.MaxRecvMsgSize(64<<20), grpc.MaxSendMsgSize(64<<20),
-		grpc.UnaryInterceptor(authorize(token)),
+		grpc.UnaryInterceptor(authorize(token, s.touch)),
 		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{MinTime: 5 * time.Second, PermitWithoutStream: true}),
 		grpc.KeepaliveParams(keepalive.ServerParameters{Time: 10 * time.Second, Timeout: 5 * time.Second}))
 	s.grpc.RegisterService(&serviceDesc, s)
@@ -144,8 +146,9 @@ func (s *Server) HealthHandler() http.Handler {
 }
 
 // authorize rejects calls without the run's bearer token (constant-time
-// comparison; the token itself is never logged).
-func authorize(token string) grpc.UnaryServerInterceptor {
+// comparison; the token itself is never logged); an authorized call
+// renews the driver's lease (touch).
+func authorize(token string, touch func()) grpc.UnaryServerInterceptor {
 	want := []byte("Bearer " + token)
 	return func(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
 		if token != "" {
@@ -155,6 +158,7 @@ func authorize(token string) grpc.UnaryServerInterceptor {
 				return nil, status.Error(codes.Unauthenticated, "missing or wrong executor token")
 			}
 		}
+		touch()
 		return h(ctx, req)
 	}
 }

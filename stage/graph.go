@@ -106,6 +106,12 @@ func (g *Graph) count(n *physical.Node) (int, error) {
 		return g.unionCount(n)
 	case physical.OpValues:
 		return 1, nil // constant rows: one task emits them
+	case physical.OpCoalesce:
+		c, err := g.count(n.Inputs[0])
+		if err != nil || c < 0 {
+			return c, err
+		}
+		return min(c, n.Coalesce), nil
 	}
 	want := -1
 	for _, in := range n.Inputs {

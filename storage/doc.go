@@ -6,5 +6,9 @@
 // scheme; Resolve picks one by path. A store may also defer an object's
 // visibility to a later, cheap step taken by another process
 // (DeferredCreator: S3 multipart completion), which the output commit
-// uses instead of renaming.
+// uses instead of renaming. Optional abilities: exclusive create
+// (ExclusiveCreator, for run locks), pruning empty directories
+// (DirPruner), aborting the incomplete uploads of known keys
+// (UploadAborter). A Drover manifest (ManifestName) in a directory makes
+// Expand list exactly the files of its committed version.
 package storage

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/drover-etl/drover/plan/physical"
+	"github.com/drover-etl/drover/s3cost"
 	"github.com/drover-etl/drover/types"
 )
 
@@ -85,6 +86,12 @@ type Metrics struct {
 	SpilledBytes int64         `json:"spilled_bytes,omitempty"`
 	Duration     time.Duration `json:"duration"`
 	Executor     string        `json:"executor,omitempty"`
+
+	// ShuffleBytesRead is the part of BytesRead that came from upstream
+	// stages' shuffle objects (the rest is input files).
+	ShuffleBytesRead int64 `json:"shuffle_bytes_read,omitempty"`
+	// S3 is every S3 request the task made, by billing class.
+	S3 s3cost.Usage `json:"s3"`
 	// Operators are the fragment's operators in pre-order (the order
 	// physical.Format prints them): rows each produced and the time spent
 	// in it, its inputs included.
@@ -111,6 +118,8 @@ func (m *Metrics) Add(o Metrics) {
 	m.BytesRead += o.BytesRead
 	m.BytesWritten += o.BytesWritten
 	m.SpilledBytes += o.SpilledBytes
+	m.ShuffleBytesRead += o.ShuffleBytesRead
+	m.S3.Add(o.S3)
 	m.Duration += o.Duration
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 
+	"github.com/drover-etl/drover/metrics"
 	"github.com/drover-etl/drover/task"
 	"github.com/drover-etl/drover/types"
 	"github.com/drover-etl/drover/udf"
@@ -67,6 +68,7 @@ func (p *proc) do(ctx context.Context, what string, call func(context.Context, u
 	}
 	cctx, cancel := context.WithTimeoutCause(ctx, p.cfg.callTimeout(), errHung)
 	defer cancel()
+	metrics.PluginCalls.WithLabelValues(p.name).Inc()
 	if err := call(cctx, inst.remote); err != nil {
 		return p.failed(ctx, cctx, inst, what, err)
 	}
@@ -79,14 +81,18 @@ func (p *proc) do(ctx context.Context, what string, call func(context.Context, u
 // Rejections and failures the plugin reports are fatal unless the plugin
 // marked them retryable.
 func (p *proc) failed(ctx, cctx context.Context, inst *instance, what string, err error) error {
-	switch {
-	case ctx.Err() != nil:
+	if ctx.Err() != nil {
 		return err // the task was cancelled: not the plugin's doing
+	}
+	metrics.PluginCallErrors.WithLabelValues(p.name).Inc()
+	switch {
 	case errors.Is(context.Cause(cctx), errHung):
+		metrics.PluginCrashes.WithLabelValues(p.name).Inc()
 		p.kill(inst)
 		return task.AsRetryable(fmt.Errorf("%w: plugin %q: %s did not answer within %s; the plugin was killed and will be restarted%s",
 			ErrTimeout, p.name, what, p.cfg.callTimeout(), inst.tail.quote()))
 	case lostPlugin(err) && inst.exited(exitGrace):
+		metrics.PluginCrashes.WithLabelValues(p.name).Inc()
 		p.retire(inst)
 		return task.AsRetryable(fmt.Errorf("%w: plugin %q (%s) died during %s; it will be restarted%s",
 			ErrCrashed, p.name, p.source, what, inst.tail.quote()))

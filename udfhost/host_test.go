@@ -13,7 +13,9 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	promtest "github.com/prometheus/client_golang/prometheus/testutil"
 
+	"github.com/drover-etl/drover/metrics"
 	_ "github.com/drover-etl/drover/storage/local"
 	"github.com/drover-etl/drover/task"
 	"github.com/drover-etl/drover/types"
@@ -148,6 +150,7 @@ func runTransform(t *testing.T, h *Host, name string, args map[string]string, re
 func TestCrashFailsTheCallRetryablyAndRestarts(t *testing.T) {
 	var log logBuffer
 	h := start(t, Config{Log: &log}, "faultkit")
+	calls, errs, crashes := pluginCounters("faultkit")
 	for _, tc := range []struct{ input, quote string }{
 		{"crash", `| faultkit: crashing on purpose on "crash"`},
 		{"panic", "| panic: faultkit: panic on purpose"},
@@ -165,6 +168,17 @@ func TestCrashFailsTheCallRetryablyAndRestarts(t *testing.T) {
 		!strings.Contains(l, "plugin faultkit: starting again (start #3)") {
 		t.Errorf("log:\n%s", l)
 	}
+	// Four calls, two of them crashes.
+	c2, e2, x2 := pluginCounters("faultkit")
+	if c2-calls != 4 || e2-errs != 2 || x2-crashes != 2 {
+		t.Errorf("drover_plugin_{calls,call_errors,crashes}_total grew by %v, %v, %v; want 4, 2, 2", c2-calls, e2-errs, x2-crashes)
+	}
+}
+
+func pluginCounters(plugin string) (calls, errs, crashes float64) {
+	return promtest.ToFloat64(metrics.PluginCalls.WithLabelValues(plugin)),
+		promtest.ToFloat64(metrics.PluginCallErrors.WithLabelValues(plugin)),
+		promtest.ToFloat64(metrics.PluginCrashes.WithLabelValues(plugin))
 }
 
 func TestHungCallTimesOut(t *testing.T) {

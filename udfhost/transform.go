@@ -8,6 +8,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 
+	"github.com/drover-etl/drover/metrics"
 	"github.com/drover-etl/drover/operator"
 	"github.com/drover-etl/drover/task"
 	"github.com/drover-etl/drover/udf"
@@ -82,6 +83,7 @@ func (s *stream) Close() error {
 // cancels the whole stream, which is of no use once a step has hung.
 func (s *stream) call(ctx context.Context, step func() error) error {
 	t := time.AfterFunc(s.p.cfg.callTimeout(), func() { s.cancel(errHung) })
+	metrics.PluginCalls.WithLabelValues(s.p.name).Inc()
 	err := step()
 	t.Stop()
 	if err != nil {

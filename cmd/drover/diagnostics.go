@@ -12,6 +12,8 @@ import (
 
 	"github.com/drover-etl/drover/driver"
 	"github.com/drover-etl/drover/engine"
+	"github.com/drover-etl/drover/progress"
+	"github.com/drover-etl/drover/s3cost"
 )
 
 // runDiagnostics are run's optional outputs for benchmarks and profiling:
@@ -46,10 +48,12 @@ func (d *runDiagnostics) startProfile() (stop func(), err error) {
 }
 
 // runMetrics is the summary plus which stages write sinks (the others
-// write shuffle data) and the process's peak RSS.
+// write shuffle data), the S3 requests and cost per stage, and the
+// process's peak RSS.
 type runMetrics struct {
 	*driver.Summary
-	SinkStages []int `json:"sink_stages"`
+	SinkStages []int               `json:"sink_stages"`
+	S3         progress.CostReport `json:"s3"`
 	// PeakRSSBytes is VmHWM from /proc/self/status (0 where unknown):
 	// unlike rusage's maxrss, it does not include the RSS of the parent
 	// that started this process.
@@ -57,11 +61,11 @@ type runMetrics struct {
 }
 
 // writeMetrics writes the summary if --metrics-json was given.
-func (d *runDiagnostics) writeMetrics(c *engine.Compiled, sum *driver.Summary) error {
+func (d *runDiagnostics) writeMetrics(c *engine.Compiled, sum *driver.Summary, prices s3cost.Prices) error {
 	if d.metricsJSON == "" {
 		return nil
 	}
-	m := runMetrics{Summary: sum, SinkStages: []int{}, PeakRSSBytes: peakRSS()}
+	m := runMetrics{Summary: sum, SinkStages: []int{}, S3: progress.Cost(sum, prices), PeakRSSBytes: peakRSS()}
 	for _, st := range c.Stages.Stages {
 		if st.IsSink() {
 			m.SinkStages = append(m.SinkStages, st.ID)

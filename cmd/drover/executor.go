@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/drover-etl/drover/executor"
+	"github.com/drover-etl/drover/metrics"
 	"github.com/drover-etl/drover/remote"
 	"github.com/drover-etl/drover/udfhost"
 )
@@ -20,7 +21,7 @@ import (
 func executorCmd() *cobra.Command {
 	var listen, health, name, tempDir string
 	var slots int
-	var delay time.Duration
+	var delay, grace time.Duration
 	var plugins string
 	cmd := &cobra.Command{
 		Use:   "executor",
@@ -29,6 +30,9 @@ func executorCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if name == "" {
 				name, _ = os.Hostname()
+			}
+			if grace > 0 && grace < 2*remote.DefaultRenewInterval {
+				return fmt.Errorf("--driver-grace %v is too short: the driver renews every %v; give it at least %v", grace, remote.DefaultRenewInterval, 2*remote.DefaultRenewInterval)
 			}
 			lis, err := net.Listen("tcp", listen)
 			if err != nil {
@@ -59,6 +63,9 @@ func executorCmd() *cobra.Command {
 			select {
 			case <-cmd.Context().Done():
 			case <-srv.Stopped():
+			case <-srv.DriverGone(cmd.Context(), grace):
+				// Exit 0: Nomad leaves the finished allocation alone.
+				fmt.Fprintf(cmd.ErrOrStderr(), "drover executor %s: no call from the driver for %v; it is gone, stopping\n", name, grace)
 			case err := <-errc:
 				return err
 			}
@@ -68,19 +75,23 @@ func executorCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&listen, "listen", "127.0.0.1:7420", "gRPC address to serve tasks on")
-	cmd.Flags().StringVar(&health, "health", "127.0.0.1:7421", "HTTP address of the /health endpoint")
+	cmd.Flags().StringVar(&health, "health", "127.0.0.1:7421", "HTTP address of the /health and /metrics (Prometheus) endpoints")
 	cmd.Flags().IntVar(&slots, "slots", 2, "tasks to run at once")
 	cmd.Flags().StringVar(&name, "name", "", "executor name in logs and metrics (default: host name)")
 	cmd.Flags().StringVar(&tempDir, "temp-dir", "", "directory for sort spill files (default: the OS temp dir)")
 	cmd.Flags().StringVar(&plugins, "plugins", "", "plugins to fetch, verify and start, as JSON [{name, source, sha256}] (set by the driver)")
+	cmd.Flags().DurationVar(&grace, "driver-grace", 2*time.Minute, "stop after the driver has not called for this long (0: never)")
 	cmd.Flags().DurationVar(&delay, "chaos-task-delay", 0, "hold each task this long before running it (fault-injection tests)")
 	cmd.Flags().MarkHidden("chaos-task-delay")
 	return cmd
 }
 
+// healthMux serves /health for Consul's check and /metrics for
+// Prometheus (registered in Consul as cluster.MetricsService).
 func healthMux(srv *remote.Server) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/health", srv.HealthHandler())
+	mux.Handle("/metrics", metrics.Handler())
 	return mux
 }
 

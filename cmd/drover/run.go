@@ -48,6 +48,7 @@ func (f *jobFlags) options() (engine.Options, error) {
 func runCmd() *cobra.Command {
 	var jf jobFlags
 	var diag runDiagnostics
+	var mf metricsFlags
 	var memory int64
 	var of obsFlags
 	cmd := &cobra.Command{
@@ -64,6 +65,11 @@ func runCmd() *cobra.Command {
 				return err
 			}
 			defer stopProfile()
+			stopMetrics, err := mf.start(cmd)
+			if err != nil {
+				return err
+			}
+			defer stopMetrics()
 			c, err := engine.Compile(cmd.Context(), args[0], opts)
 			if err != nil {
 				return err
@@ -84,13 +90,14 @@ func runCmd() *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("job %q failed: %w", c.Job.Name, err)
 			}
-			progress.Summary(cmd.OutOrStdout(), sum)
-			return diag.writeMetrics(c, sum)
+			progress.Summary(cmd.OutOrStdout(), sum, mf.parsed)
+			return diag.writeMetrics(c, sum, mf.parsed)
 		},
 	}
 	jf.register(cmd)
 	diag.register(cmd)
 	of.register(cmd, localEventLogDir())
+	mf.register(cmd)
 	cmd.Flags().Int64Var(&memory, "task-memory", 0, "bytes a task may buffer for sorting before it spills to disk (default 512 MiB)")
 	return cmd
 }

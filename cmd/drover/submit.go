@@ -22,7 +22,7 @@ import (
 // driver; awsSecrets travel through a Nomad variable instead of the job
 // definition (see cluster.Config.Secrets), and are never printed.
 var (
-	awsEnv     = []string{"AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"}
+	awsEnv     = []string{"AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL", "DROVER_S3_RETRY_WINDOW"}
 	awsSecrets = []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"}
 )
 
@@ -32,6 +32,7 @@ type clusterFlags struct {
 	obs        obsFlags
 	jobFile    string // the job file's path or URL, for the event log
 	jobSpec    string // its text
+	metrics    metricsFlags
 }
 
 func (f *clusterFlags) register(cmd *cobra.Command) {
@@ -51,6 +52,7 @@ func (f *clusterFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringArrayVar(&f.cfg.ExtraArgs, "executor-arg", nil, "extra argument for every executor's command line (repeatable)")
 	cmd.Flags().MarkHidden("executor-arg")
 	f.obs.register(cmd, "beside --shuffle-dir: <parent>/events")
+	f.metrics.register(cmd)
 }
 
 // runOnCluster runs a compiled job on executors registered with Nomad.
@@ -72,6 +74,8 @@ func runOnCluster(ctx context.Context, cmd *cobra.Command, c *engine.Compiled, f
 		}
 		cfg.ExtraArgs = append(cfg.ExtraArgs, args...)
 	}
+	collectAtStart(ctx, cmd.ErrOrStderr(), f.shuffleDir)
+	cfg.ShuffleDir = strings.TrimSuffix(f.shuffleDir, "/")
 	run := engine.NewRunID()
 	prog := progress.New(cmd.ErrOrStderr())
 	obs, err := observe(ctx, cmd, f.obs, clusterEventLogDir(f.shuffleDir), c,
@@ -98,7 +102,7 @@ func runOnCluster(ctx context.Context, cmd *cobra.Command, c *engine.Compiled, f
 	if err != nil {
 		return fmt.Errorf("job %q failed: %w", c.Job.Name, err)
 	}
-	progress.Summary(cmd.OutOrStdout(), sum)
+	progress.Summary(cmd.OutOrStdout(), sum, f.metrics.parsed)
 	return nil
 }
 
@@ -114,6 +118,11 @@ func submitCmd(use, short string) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			stopMetrics, err := cf.metrics.start(cmd)
+			if err != nil {
+				return err
+			}
+			defer stopMetrics()
 			path, cleanup, err := fetchJobFile(cmd.Context(), args[0])
 			if err != nil {
 				return err

@@ -63,6 +63,7 @@ func TestDriverAsNomadBatchJob(t *testing.T) {
 	nc, _ := nomad.NewClient(nomad.DefaultConfig())
 	waitBatchDone(t, nc, "drover-driver")
 	defer nc.Jobs().Deregister("drover-driver", true, nil)
+	checkDriverObservability(t, nc)
 
 	if _, err := runJobLocally(t); err != nil {
 		t.Fatal(err)
@@ -133,4 +134,24 @@ func allocLogs(t *testing.T, id string) string {
 	status := exec.Command(filepath.Join(e2eutil.RepoRoot(t), "bin", "nomad"), "alloc", "status", id)
 	st, _ := status.CombinedOutput()
 	return string(st) + "\n" + string(out)
+}
+
+// checkDriverObservability: the driver job served its metrics on the
+// port it registered, and its summary priced the run's S3 requests.
+func checkDriverObservability(t *testing.T, nc *nomad.Client) {
+	t.Helper()
+	allocs, _, err := nc.Jobs().Allocations("drover-driver", true, nil)
+	if err != nil || len(allocs) == 0 {
+		t.Fatalf("driver allocations: %v", err)
+	}
+	logs := func(stream string) string {
+		out, _ := exec.Command(filepath.Join(e2eutil.RepoRoot(t), "bin", "nomad"), "alloc", "logs", "-"+stream, allocs[0].ID, "driver").CombinedOutput()
+		return string(out)
+	}
+	if stderr := logs("stderr"); !strings.Contains(stderr, "metrics at http://") {
+		t.Errorf("the driver did not serve metrics:\n%s", stderr)
+	}
+	if stdout := logs("stdout"); !strings.Contains(stdout, "estimated S3 cost of this run: $") {
+		t.Errorf("the driver's summary has no S3 cost:\n%s", stdout)
+	}
 }

@@ -11,6 +11,14 @@
 //	skip_rows         physical lines to skip before the header, default 0
 //	date_format       Go time layout for dates, default YYYY-MM-DD
 //	timestamp_format  Go time layout for timestamps, default ISO-8601
+//	compression       auto (default: by extension .gz, .zst, .zstd), none,
+//	                  gzip or zstd; on a sink, compresses the files it
+//	                  writes (named .csv.gz, .csv.zst)
+//
+// Splits: a compressed file is read by one task. An uncompressed file
+// larger than the split target is cut into byte ranges at record starts,
+// found by one scan of the file when the job is planned (format/textfile);
+// errors still name the file's true line.
 //
 // NULLs: an empty unquoted field is NULL in every column, and so is an
 // unquoted field equal to the null option. A quoted empty field ("") is the

@@ -9,6 +9,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
+	"github.com/drover-etl/drover/format"
 	"github.com/drover-etl/drover/format/csv/formattest"
 )
 
@@ -52,4 +53,18 @@ func dictBatch(t *testing.T) arrow.RecordBatch {
 	defer n.Release()
 	schema := arrow.NewSchema([]arrow.Field{{Name: "s", Type: dt, Nullable: true}, {Name: "n", Type: arrow.PrimitiveTypes.Int64, Nullable: true}}, nil)
 	return array.NewRecordBatch(schema, []arrow.Array{s, n}, 4)
+}
+
+func splitsOf(t *testing.T, path string, target int64, opts map[string]string) []format.Split {
+	t.Helper()
+	loc := formattest.Location(t, path)
+	info, err := loc.Store.Stat(context.Background(), loc.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	splits, err := format.SplitFile(context.Background(), f, loc, info.Size, target, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return splits
 }

@@ -6,7 +6,9 @@ import (
 	"io"
 	"strings"
 
+	"github.com/drover-etl/drover/format"
 	"github.com/drover-etl/drover/format/csv/textcol"
+	"github.com/drover-etl/drover/format/textfile"
 	"github.com/drover-etl/drover/storage"
 	"github.com/drover-etl/drover/types"
 )
@@ -23,12 +25,16 @@ func (Format) Infer(ctx context.Context, file storage.Location, options map[stri
 	if err != nil {
 		return nil, err
 	}
-	f, sr, err := openFile(ctx, file.URL())
+	f, err := textfile.Open(ctx, format.Split{URL: file.URL()}, o.compression)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("csv: %w", err)
 	}
 	defer f.Close()
-	p := newParser(sr, o.delim, o.quote)
+	lines, err := f.Lines()
+	if err != nil {
+		return nil, fmt.Errorf("csv: %w", err)
+	}
+	p := newParser(lines, o.delim, o.quote)
 	if err := p.skipLines(o.skipRows); err != nil && err != io.EOF {
 		return nil, fmt.Errorf("csv: read %s: %w", file.URL(), err)
 	}

@@ -5,7 +5,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/drover-etl/drover/format/compress"
 	"github.com/drover-etl/drover/format/csv/textcol"
+	"github.com/drover-etl/drover/format/textfile"
 )
 
 // options are the parsed format options of one source or sink.
@@ -18,6 +20,8 @@ type options struct {
 	skipRows  int
 	parse     textcol.Options
 	batchRows int
+	// compression is the declared option ("": detect by file name).
+	compression string
 }
 
 // defaultBatchRows is the batch size when ReadOptions.BatchRows is 0.
@@ -56,12 +60,11 @@ func (o *options) set(k, v string) error {
 		o.parse.DateLayout = v
 	case "timestamp_format", "timestampformat":
 		o.parse.TimestampLayout = v
-	case "compression":
-		if v != "" && v != "none" {
-			err = fmt.Errorf("compressed CSV is not supported")
-		}
+	case compress.Option:
+		o.compression = v
+		_, _, err = compress.Parse(v)
 	default:
-		err = fmt.Errorf("unknown option (want header, delimiter, quote, null, skip_rows, date_format, timestamp_format)")
+		err = fmt.Errorf("unknown option (want header, delimiter, quote, null, skip_rows, date_format, timestamp_format, compression)")
 	}
 	return err
 }
@@ -80,4 +83,9 @@ func oneByte(v string, emptyOK bool) (byte, error) {
 		return 0, fmt.Errorf("want a single byte other than a newline")
 	}
 	return v[0], nil
+}
+
+// dialect is what the record-boundary scan needs of o.
+func (o *options) dialect() textfile.Dialect {
+	return textfile.Dialect{Delim: o.delim, Quote: o.quote, SkipRows: o.skipRows, Header: o.header}
 }

@@ -33,8 +33,8 @@ var (
 	errAfterQuote   = errors.New("unexpected character after closing quote")
 )
 
-func newParser(r io.Reader, delim, quote byte) *parser {
-	return &parser{lines: textcol.NewLineReader(r), delim: delim, quote: quote}
+func newParser(lines *textcol.LineReader, delim, quote byte) *parser {
+	return &parser{lines: lines, delim: delim, quote: quote}
 }
 
 // consumed is the number of bytes read so far.

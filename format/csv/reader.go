@@ -12,7 +12,7 @@ import (
 	"github.com/drover-etl/drover/batch"
 	"github.com/drover-etl/drover/format"
 	"github.com/drover-etl/drover/format/csv/textcol"
-	"github.com/drover-etl/drover/storage"
+	"github.com/drover-etl/drover/format/textfile"
 	"github.com/drover-etl/drover/types"
 )
 
@@ -27,7 +27,7 @@ type column struct {
 // reader streams the records of one file as batches.
 type reader struct {
 	url    string
-	file   storage.File
+	file   *textfile.File
 	p      *parser
 	o      options
 	width  int // fields per record
@@ -39,7 +39,9 @@ type reader struct {
 
 var _ batch.Reader = (*reader)(nil)
 
-// Open reads the whole file named by the split.
+// Open reads the records of the split: a whole file, or a byte range that
+// SplitOptions cut at records (the header and skipped rows are read only
+// by the range at offset 0).
 func (Format) Open(ctx context.Context, split format.Split, ro format.ReadOptions) (batch.Reader, error) {
 	o, err := parseOptions(ro.Options)
 	if err != nil {
@@ -52,17 +54,31 @@ func (Format) Open(ctx context.Context, split format.Split, ro format.ReadOption
 	if err := r.buildColumns(ro); err != nil {
 		return nil, err
 	}
-	f, sr, err := openFile(ctx, split.URL)
-	if err != nil {
-		r.releaseColumns()
-		return nil, err
-	}
-	r.file, r.p = f, newParser(sr, o.delim, o.quote)
-	if err := r.skipPreamble(); err != nil {
+	if err := r.open(ctx, split); err != nil {
 		r.Close()
 		return nil, err
 	}
 	return r, nil
+}
+
+func (r *reader) open(ctx context.Context, split format.Split) error {
+	if split.Offset > 0 && !split.Aligned {
+		return fmt.Errorf("csv: %s: a range from byte %d not cut at a record", split.URL, split.Offset)
+	}
+	f, err := textfile.Open(ctx, split, r.o.compression)
+	if err != nil {
+		return fmt.Errorf("csv: %w", err)
+	}
+	r.file = f
+	lines, err := f.Lines()
+	if err != nil {
+		return fmt.Errorf("csv: %w", err)
+	}
+	r.p = newParser(lines, r.o.delim, r.o.quote)
+	if split.Offset > 0 {
+		return nil
+	}
+	return r.skipPreamble()
 }
 
 func (r *reader) buildColumns(ro format.ReadOptions) error {

@@ -14,6 +14,7 @@ import (
 // writer renders batches as RFC 4180 records.
 type writer struct {
 	w       *bufio.Writer
+	z       io.WriteCloser // the compressor under w (or a no-op)
 	schema  *arrow.Schema
 	o       options
 	special [256]bool // bytes that force quoting
@@ -24,12 +25,13 @@ type writer struct {
 
 var _ format.Writer = (*writer)(nil)
 
-func newWriter(w io.Writer, schema *arrow.Schema, o options) (*writer, error) {
+func newWriter(w io.WriteCloser, schema *arrow.Schema, o options) (*writer, error) {
 	if o.quote == 0 {
 		o.quote = '"'
 	}
 	wr := &writer{
 		w:      bufio.NewWriterSize(w, 1<<20),
+		z:      w,
 		schema: schema,
 		o:      o,
 		fmts:   make([]textcol.Formatter, schema.NumFields()),
@@ -82,6 +84,11 @@ func (w *writer) Write(rec arrow.RecordBatch) error {
 			return fmt.Errorf("csv: write: %w", err)
 		}
 	}
+	// Hand each batch on, so a sink sees its file grow (target_file_size);
+	// the buffer still gathers the batch's rows into large writes.
+	if err := w.w.Flush(); err != nil {
+		return fmt.Errorf("csv: write: %w", err)
+	}
 	return nil
 }
 
@@ -133,13 +140,17 @@ func (w *writer) writeHeader() error {
 	return err
 }
 
-// Close writes the header of an empty file and flushes.
+// Close writes the header of an empty file, flushes and ends the
+// compressed stream.
 func (w *writer) Close() error {
 	if err := w.writeHeader(); err != nil {
 		return fmt.Errorf("csv: write: %w", err)
 	}
 	if err := w.w.Flush(); err != nil {
 		return fmt.Errorf("csv: write: %w", err)
+	}
+	if err := w.z.Close(); err != nil {
+		return fmt.Errorf("csv: finish compression: %w", err)
 	}
 	return nil
 }

@@ -2,7 +2,13 @@
 // by a small hand-written scanner straight into typed Arrow builders.
 //
 // Options (all optional): date_format and timestamp_format, Go time
-// layouts for string values of date and timestamp columns.
+// layouts for string values of date and timestamp columns; compression,
+// auto (default: by extension .gz, .zst, .zstd), none, gzip or zstd (on a
+// sink: compress the files written, named .jsonl.gz, .jsonl.zst).
+//
+// A compressed file is read by one task; an uncompressed one larger than
+// the split target is cut into byte ranges, each reading the lines that
+// start in it, with true line numbers in errors.
 //
 // Keys map to columns by exact name; keys that are not columns are
 // skipped (but must be valid JSON), and a missing key or null is NULL. A

@@ -9,7 +9,9 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/drover-etl/drover/format"
+	"github.com/drover-etl/drover/format/compress"
 	"github.com/drover-etl/drover/format/csv/textcol"
+	"github.com/drover-etl/drover/format/textfile"
 	"github.com/drover-etl/drover/storage"
 )
 
@@ -26,9 +28,25 @@ func (Format) Name() string { return "jsonl" }
 // Extension is "jsonl".
 func (Format) Extension() string { return "jsonl" }
 
-// Split returns the whole file.
+// ExtensionFor adds the compression's suffix: "jsonl.gz", "jsonl.zst".
+func (f Format) ExtensionFor(options map[string]string) string {
+	return compress.FileExtension(f.Extension(), options)
+}
+
+// Split returns the whole file; SplitOptions cuts it.
 func (Format) Split(_ context.Context, file storage.Location, size, _ int64) ([]format.Split, error) {
 	return []format.Split{{URL: file.URL(), Size: size}}, nil
+}
+
+// SplitOptions cuts an uncompressed file larger than targetBytes into
+// byte ranges; a reader takes the lines that start in its range (a JSON
+// line holds no raw newline). Compressed files are one split.
+func (Format) SplitOptions(_ context.Context, file storage.Location, size, targetBytes int64, options map[string]string) ([]format.Split, error) {
+	o, err := parseOptions(options)
+	if err != nil {
+		return nil, err
+	}
+	return textfile.SplitRanges(file, size, targetBytes, o.compression)
 }
 
 // CheckOptions parses the options as the reader and writer do.
@@ -37,45 +55,49 @@ func (Format) CheckOptions(options map[string]string, _ bool) error {
 	return err
 }
 
-// NewWriter writes one JSON object per row.
+// NewWriter writes one JSON object per row, compressed when the options
+// say so.
 func (Format) NewWriter(w io.Writer, schema *arrow.Schema, options map[string]string) (format.Writer, error) {
-	if _, err := parseOptions(options); err != nil {
+	o, err := parseOptions(options)
+	if err != nil {
 		return nil, err
 	}
-	return newWriter(w, schema), nil
+	codec, err := compress.ForSink(o.compression)
+	if err != nil {
+		return nil, err
+	}
+	cw, err := compress.NewWriter(codec, w)
+	if err != nil {
+		return nil, err
+	}
+	return newWriter(cw, schema), nil
 }
 
 // defaultBatchRows is the batch size when ReadOptions.BatchRows is 0.
 const defaultBatchRows = 64 * 1024
 
-func parseOptions(m map[string]string) (textcol.Options, error) {
-	var o textcol.Options
+// options are the parsed format options of one source or sink.
+type options struct {
+	parse       textcol.Options
+	compression string // declared; "" detects by file name
+}
+
+func parseOptions(m map[string]string) (options, error) {
+	var o options
 	for k, v := range m {
 		switch strings.ToLower(k) {
 		case "date_format", "dateformat":
-			o.DateLayout = v
+			o.parse.DateLayout = v
 		case "timestamp_format", "timestampformat":
-			o.TimestampLayout = v
-		case "compression":
-			if v != "" && v != "none" {
-				return o, fmt.Errorf("jsonl option %s=%q: compressed JSON lines are not supported", k, v)
+			o.parse.TimestampLayout = v
+		case compress.Option:
+			if _, _, err := compress.Parse(v); err != nil {
+				return o, fmt.Errorf("jsonl option %s=%q: %w", k, v, err)
 			}
+			o.compression = v
 		default:
-			return o, fmt.Errorf("jsonl option %s=%q: unknown option (want date_format, timestamp_format)", k, v)
+			return o, fmt.Errorf("jsonl option %s=%q: unknown option (want date_format, timestamp_format, compression)", k, v)
 		}
 	}
 	return o, nil
-}
-
-// openLines opens url through storage for sequential line reading.
-func openLines(ctx context.Context, url string) (storage.File, *textcol.LineReader, error) {
-	loc, err := storage.Resolve(ctx, url)
-	if err != nil {
-		return nil, nil, err
-	}
-	f, err := loc.Store.Open(ctx, loc.Key)
-	if err != nil {
-		return nil, nil, fmt.Errorf("jsonl: %w", err)
-	}
-	return f, textcol.NewLineReader(io.NewSectionReader(f, 0, f.Size())), nil
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/drover-etl/drover/format"
 	"github.com/drover-etl/drover/format/csv/textcol"
+	"github.com/drover-etl/drover/format/textfile"
 	"github.com/drover-etl/drover/storage"
 	"github.com/drover-etl/drover/types"
 )
@@ -56,14 +57,19 @@ func (k *keyKinds) typ() types.Type {
 
 // Infer unions the keys of a sample of lines.
 func (Format) Infer(ctx context.Context, file storage.Location, options map[string]string) (*types.Schema, error) {
-	if _, err := parseOptions(options); err != nil {
-		return nil, err
-	}
-	f, lines, err := openLines(ctx, file.URL())
+	o, err := parseOptions(options)
 	if err != nil {
 		return nil, err
 	}
+	f, err := textfile.Open(ctx, format.Split{URL: file.URL()}, o.compression)
+	if err != nil {
+		return nil, fmt.Errorf("jsonl: %w", err)
+	}
 	defer f.Close()
+	lines, err := f.Lines()
+	if err != nil {
+		return nil, fmt.Errorf("jsonl: %w", err)
+	}
 	inf := &inferrer{url: file.URL(), lines: lines, index: map[string]int{}}
 	if err := inf.run(); err != nil {
 		return nil, err

@@ -47,6 +47,12 @@ func (r *reader) member(key []byte) error {
 	return nil
 }
 
+// lineErr is a DataError at the current line, numbered in the file (a
+// later range counts the newlines before it now).
 func (r *reader) lineErr(column string, err error) error {
-	return &format.DataError{File: r.url, Line: r.lines.Line(), Column: column, Err: err}
+	line, cerr := r.file.Line(r.ctx, r.lines.Line())
+	if cerr != nil {
+		return fmt.Errorf("jsonl: %s: %w (and %w)", r.url, err, cerr)
+	}
+	return &format.DataError{File: r.url, Line: line, Column: column, Err: err}
 }

@@ -12,13 +12,14 @@ import (
 	"github.com/drover-etl/drover/batch"
 	"github.com/drover-etl/drover/format"
 	"github.com/drover-etl/drover/format/csv/textcol"
-	"github.com/drover-etl/drover/storage"
+	"github.com/drover-etl/drover/format/textfile"
 )
 
 // reader streams the objects of one file as batches.
 type reader struct {
 	url       string
-	file      storage.File
+	ctx       context.Context // of the Next call, for counting lines in errors
+	file      *textfile.File
 	lines     *textcol.LineReader
 	sc        scanner
 	cols      []column
@@ -33,7 +34,8 @@ type reader struct {
 
 var _ batch.Reader = (*reader)(nil)
 
-// Open reads the whole file named by the split.
+// Open reads the lines that start in the split (a whole file or a byte
+// range).
 func (Format) Open(ctx context.Context, split format.Split, ro format.ReadOptions) (batch.Reader, error) {
 	o, err := parseOptions(ro.Options)
 	if err != nil {
@@ -43,15 +45,19 @@ func (Format) Open(ctx context.Context, split format.Split, ro format.ReadOption
 	if r.batchRows <= 0 {
 		r.batchRows = defaultBatchRows
 	}
-	if err := r.buildColumns(ro, o); err != nil {
+	if err := r.buildColumns(ro, o.parse); err != nil {
 		return nil, err
 	}
-	f, lines, err := openLines(ctx, split.URL)
+	f, err := textfile.Open(ctx, split, o.compression)
 	if err != nil {
 		r.releaseColumns()
-		return nil, err
+		return nil, fmt.Errorf("jsonl: %w", err)
 	}
-	r.file, r.lines = f, lines
+	r.file = f
+	if r.lines, err = f.Lines(); err != nil {
+		r.Close()
+		return nil, fmt.Errorf("jsonl: %w", err)
+	}
 	return r, nil
 }
 
@@ -108,10 +114,15 @@ func (r *reader) fill(ctx context.Context) (int, error) {
 	for _, c := range r.cols {
 		c.app.Reserve(r.batchRows)
 	}
+	r.ctx = ctx
 	rows := 0
 	for rows < r.batchRows {
 		if rows&4095 == 0 && ctx.Err() != nil {
 			return 0, ctx.Err()
+		}
+		if !r.file.Owns(r.lines.Consumed()) {
+			r.eof = true
+			break
 		}
 		line, err := r.lines.Next()
 		if err == io.EOF {

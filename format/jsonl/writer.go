@@ -23,6 +23,7 @@ const (
 // writer renders batches as JSON lines.
 type writer struct {
 	w      *bufio.Writer
+	z      io.WriteCloser // the compressor under w (or a no-op)
 	schema *arrow.Schema
 	keys   [][]byte // `"name":` per column, escaped once
 	styles []valueStyle
@@ -33,8 +34,8 @@ type writer struct {
 
 var _ format.Writer = (*writer)(nil)
 
-func newWriter(w io.Writer, schema *arrow.Schema) *writer {
-	wr := &writer{w: bufio.NewWriterSize(w, 1<<20), schema: schema, fmts: make([]textcol.Formatter, schema.NumFields())}
+func newWriter(w io.WriteCloser, schema *arrow.Schema) *writer {
+	wr := &writer{w: bufio.NewWriterSize(w, 1<<20), z: w, schema: schema, fmts: make([]textcol.Formatter, schema.NumFields())}
 	for _, f := range schema.Fields() {
 		key := appendJSONString(nil, []byte(f.Name))
 		wr.keys = append(wr.keys, append(key, ':'))
@@ -82,6 +83,11 @@ func (w *writer) Write(rec arrow.RecordBatch) error {
 			return fmt.Errorf("jsonl: write: %w", err)
 		}
 	}
+	// Hand each batch on, so a sink sees its file grow (target_file_size);
+	// the buffer still gathers the batch's rows into large writes.
+	if err := w.w.Flush(); err != nil {
+		return fmt.Errorf("jsonl: write: %w", err)
+	}
 	return nil
 }
 
@@ -108,10 +114,13 @@ func (w *writer) appendValue(dst []byte, i int, col arrow.Array, row int) []byte
 	return appendJSONString(dst, w.text)
 }
 
-// Close flushes.
+// Close flushes and ends the compressed stream.
 func (w *writer) Close() error {
 	if err := w.w.Flush(); err != nil {
 		return fmt.Errorf("jsonl: write: %w", err)
+	}
+	if err := w.z.Close(); err != nil {
+		return fmt.Errorf("jsonl: finish compression: %w", err)
 	}
 	return nil
 }

@@ -51,13 +51,20 @@ func (r *reader) decode(ctx context.Context, i int, out chan<- item) {
 	}
 }
 
-// countOnly serves a projection of no columns (count(*)): batches with
-// only a row count, taken from the footer without decoding anything.
+// countOnly serves a projection that decodes no column (count(*), or only
+// columns the file lacks): batches with a row count taken from the footer
+// and NULL columns for the absent ones, without decoding anything.
 func (r *reader) countOnly(ctx context.Context, i int, out chan<- item) {
 	n := r.pf.rdr.MetaData().RowGroup(r.p.rowGroups[i]).NumRows()
 	for n > 0 {
 		k := min(n, int64(r.p.batchRows))
-		rec := array.NewRecordBatch(r.p.schema, nil, k)
+		empty := array.NewRecordBatch(arrow.NewSchema(nil, nil), nil, k)
+		rec, err := r.p.convert(empty, 0)
+		empty.Release()
+		if err != nil {
+			send(ctx, out, item{err: err})
+			return
+		}
 		if !send(ctx, out, item{rec: rec}) {
 			rec.Release()
 			return
@@ -86,6 +93,10 @@ func (p *plan) convert(rec arrow.RecordBatch, firstRow int64) (arrow.RecordBatch
 		}
 	}()
 	for i, c := range p.cols {
+		if c.slot == absent {
+			cols[i] = array.MakeArrayOfNull(mem, p.schema.Field(i).Type, int(rec.NumRows()))
+			continue
+		}
 		a, bad, err := convertArray(rec.Column(c.slot), c.target, p.schema.Field(i).Type)
 		if err != nil {
 			return nil, &format.DataError{File: p.url, Row: firstRow + int64(bad), Column: c.name, Err: err}

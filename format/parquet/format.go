@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
@@ -52,16 +53,32 @@ func (Format) Split(ctx context.Context, file storage.Location, size, targetByte
 	return out, nil
 }
 
-// CheckOptions: a sink takes the writer's options; a source none.
+// CheckOptions: a sink takes the writer's options; a source only
+// missing_columns.
 func (Format) CheckOptions(options map[string]string, write bool) error {
 	if write {
 		_, err := parseWriteOptions(options)
 		return err
 	}
-	for k := range options {
-		return fmt.Errorf("parquet option %s: a Parquet source takes no options (the schema and encodings come from the files)", k)
+	_, err := parseReadOptions(options)
+	return err
+}
+
+// parseReadOptions reads a source's options: missing_columns = "null"
+// reads a declared column that a file lacks as NULL ("error", the default,
+// fails on it so that a misspelt column cannot read as all NULL).
+func parseReadOptions(m map[string]string) (missingAsNull bool, err error) {
+	for k, v := range m {
+		switch {
+		case strings.ToLower(k) != "missing_columns":
+			return false, fmt.Errorf("parquet option %s: a Parquet source takes only missing_columns (the schema and encodings come from the files)", k)
+		case strings.EqualFold(v, "null"):
+			missingAsNull = true
+		case !strings.EqualFold(v, "error"):
+			return false, fmt.Errorf("parquet option %s=%q: want null or error", k, v)
+		}
 	}
-	return nil
+	return missingAsNull, nil
 }
 
 // NewWriter writes a Parquet file to w.
@@ -72,3 +89,8 @@ func (Format) NewWriter(w io.Writer, schema *arrow.Schema, options map[string]st
 	}
 	return newWriter(w, schema, o)
 }
+
+// SelfDescribing marks Parquet footers as schemas worth merging.
+func (Format) SelfDescribing() {}
+
+var _ format.SelfDescribing = Format{}

@@ -40,7 +40,7 @@ func preparePlan(pf *pfile, split format.Split, ro format.ReadOptions) (*plan, *
 	if err != nil {
 		return nil, nil, corrupt(pf.url, err)
 	}
-	p.rowGroups = pruneRowGroups(md, candidates, ro.Filters, ro.Table, fc)
+	p.rowGroups = pruneRowGroups(md, candidates, ro, fc)
 	p.rowStart = rowStarts(md, p.rowGroups)
 	p.chooseDictionaries(md)
 	p.outputSchema()

@@ -2,6 +2,7 @@ package parquetfmt
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -17,7 +18,7 @@ import (
 type outColumn struct {
 	name     string
 	target   types.Type
-	slot     int // position among the leaves read
+	slot     int // position among the leaves read; absent: the file lacks it
 	file     arrow.DataType
 	nullable bool
 	dict     bool // produced as dictionary<int32, utf8>
@@ -41,17 +42,43 @@ type fileColumns struct {
 	fields []pqarrow.SchemaField
 	exact  map[string]int
 	folded map[string]int
+	byID   map[int]int // Parquet field id → field (empty: the file has none)
 }
 
 func newFileColumns(m *pqarrow.SchemaManifest) *fileColumns {
-	fc := &fileColumns{fields: m.Fields, exact: map[string]int{}, folded: map[string]int{}}
+	fc := &fileColumns{fields: m.Fields, exact: map[string]int{}, folded: map[string]int{}, byID: map[int]int{}}
 	for i, f := range m.Fields {
 		fc.exact[f.Field.Name] = i
 		if _, dup := fc.folded[strings.ToLower(f.Field.Name)]; !dup {
 			fc.folded[strings.ToLower(f.Field.Name)] = i
 		}
+		if id := f.Field.Metadata.FindKey("PARQUET:field_id"); id >= 0 {
+			if n, err := strconv.Atoi(f.Field.Metadata.Values()[id]); err == nil && n >= 0 {
+				fc.byID[n] = i
+			}
+		}
 	}
 	return fc
+}
+
+// column finds table column c in the file: by field id when the scan has
+// one and the file carries ids, else by name. found says whether the file
+// has the column at all (err may still refuse it, e.g. nested).
+func (fc *fileColumns) column(ro format.ReadOptions, c int) (sf *pqarrow.SchemaField, found bool, err error) {
+	name := ro.Table.Fields[c].Name
+	if c < len(ro.FieldIDs) && ro.FieldIDs[c] > 0 && len(fc.byID) > 0 {
+		i, ok := fc.byID[ro.FieldIDs[c]]
+		if !ok {
+			return nil, false, fmt.Errorf("column %q (field id %d) is not in the file", name, ro.FieldIDs[c])
+		}
+		f := &fc.fields[i]
+		if !f.IsLeaf() {
+			return nil, true, fmt.Errorf("column %q is nested (%s); Drover reads flat columns only", name, f.Field.Type)
+		}
+		return f, true, nil
+	}
+	sf, err = fc.lookup(name)
+	return sf, fc.has(name), err
 }
 
 // lookup finds the leaf column named name (exactly, else ignoring case).
@@ -70,6 +97,19 @@ func (fc *fileColumns) lookup(name string) (*pqarrow.SchemaField, error) {
 	return f, nil
 }
 
+// has reports whether the file has a top-level column named name (nested
+// or not).
+func (fc *fileColumns) has(name string) bool {
+	_, ok := fc.exact[name]
+	if !ok {
+		_, ok = fc.folded[strings.ToLower(name)]
+	}
+	return ok
+}
+
+// absent is the slot of a column the file lacks: it reads as NULL.
+const absent = -1
+
 // newPlan resolves the projection against the file schema.
 func newPlan(url string, fc *fileColumns, ro format.ReadOptions) (*plan, error) {
 	p := &plan{url: url, batchRows: ro.BatchRows}
@@ -78,9 +118,22 @@ func newPlan(url string, fc *fileColumns, ro format.ReadOptions) (*plan, error) 
 	}
 	p.props.BatchSize = int64(p.batchRows)
 	slotOf := map[int]int{}
+	missingAsNull, err := parseReadOptions(ro.Options)
+	if err != nil {
+		return nil, err
+	}
+	missingAsNull = missingAsNull || ro.MissingAsNull
 	for _, c := range projection(ro) {
 		tf := ro.Table.Fields[c]
-		sf, err := fc.lookup(tf.Name)
+		sf, found, err := fc.column(ro, c)
+		if err != nil && missingAsNull && !found {
+			// An older file of a dataset that added the column later.
+			p.cols = append(p.cols, outColumn{name: tf.Name, target: tf.Type, slot: absent, nullable: true})
+			continue
+		}
+		if err != nil && !found {
+			return nil, fmt.Errorf("parquet: %s: %w (a source option missing_columns = \"null\" reads it as NULL)", url, err)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("parquet: %s: %w", url, err)
 		}
@@ -115,7 +168,7 @@ func projection(ro format.ReadOptions) []int {
 func (p *plan) chooseDictionaries(md *metadata.FileMetaData) {
 	for i := range p.cols {
 		c := &p.cols[i]
-		if c.target.ID != types.String {
+		if c.target.ID != types.String || c.slot == absent {
 			continue
 		}
 		switch ft := c.file.(type) {

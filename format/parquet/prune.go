@@ -4,6 +4,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/metadata"
 
 	"github.com/drover-etl/drover/expr"
+	"github.com/drover-etl/drover/format"
 	"github.com/drover-etl/drover/types"
 )
 
@@ -13,19 +14,22 @@ import (
 // drop row groups that provably match nothing.
 type pruner struct {
 	table  *types.Schema
+	ids    format.ReadOptions // Table and FieldIDs, to find columns as the plan does
 	fc     *fileColumns
 	rg     *metadata.RowGroupMetaData
 	cached map[int]bounds
 }
 
 // pruneRowGroups keeps the row groups of candidates that may match.
-func pruneRowGroups(md *metadata.FileMetaData, candidates []int, filters []*expr.Expr, table *types.Schema, fc *fileColumns) []int {
+func pruneRowGroups(md *metadata.FileMetaData, candidates []int, ro format.ReadOptions, fc *fileColumns) []int {
+	filters := ro.Filters
 	if len(filters) == 0 {
 		return candidates
 	}
+	ids := format.ReadOptions{Table: ro.Table, FieldIDs: ro.FieldIDs}
 	keep := make([]int, 0, len(candidates))
 	for _, rg := range candidates {
-		pr := &pruner{table: table, fc: fc, rg: md.RowGroup(rg), cached: map[int]bounds{}}
+		pr := &pruner{table: ro.Table, ids: ids, fc: fc, rg: md.RowGroup(rg), cached: map[int]bounds{}}
 		if pr.all(filters) {
 			keep = append(keep, rg)
 		}
@@ -197,7 +201,7 @@ func (pr *pruner) bounds(e *expr.Expr) (bounds, bool) {
 		return b, true
 	}
 	tf := pr.table.Fields[e.Index]
-	sf, err := pr.fc.lookup(tf.Name)
+	sf, _, err := pr.fc.column(pr.ids, e.Index)
 	if err != nil {
 		return bounds{}, false
 	}

@@ -26,13 +26,30 @@ type writer struct {
 	schema *arrow.Schema // what is written; batches are converted to it
 	o      writeOptions
 	rgSize int64 // Arrow bytes buffered in the current row group
+	out    int64 // file bytes pqarrow has emitted (finished row groups)
 }
 
 var _ format.Writer = (*writer)(nil)
 
 // writeOnly hides Close: pqarrow closes a sink that has one, and the
-// format contract leaves the io.Writer open.
-type writeOnly struct{ io.Writer }
+// format contract leaves the io.Writer open. It counts what it passes.
+type writeOnly struct {
+	w *bufio.Writer
+	n *int64
+}
+
+func (o writeOnly) Write(p []byte) (int, error) {
+	n, err := o.w.Write(p)
+	*o.n += int64(n)
+	return n, err
+}
+
+// Bytes is the size of the file so far without the row group being
+// filled: it grows a row group at a time, which is where a sink with a
+// target file size rolls (format.Sizer).
+func (w *writer) Bytes() int64 { return w.out }
+
+var _ format.Sizer = (*writer)(nil)
 
 func newWriter(w io.Writer, schema *arrow.Schema, o writeOptions) (*writer, error) {
 	wr := &writer{bw: bufio.NewWriterSize(w, 1<<20), schema: writeSchema(schema), o: o}
@@ -67,7 +84,7 @@ func (w *writer) start(first arrow.RecordBatch) error {
 	}
 	aprops := pqarrow.NewArrowWriterProperties(pqarrow.WithAllocator(mem),
 		pqarrow.WithCoerceTimestamps(arrow.Microsecond), pqarrow.WithTruncatedTimestamps(true))
-	fw, err := pqarrow.NewFileWriter(w.schema, writeOnly{w.bw}, parquet.NewWriterProperties(opts...), aprops)
+	fw, err := pqarrow.NewFileWriter(w.schema, writeOnly{w: w.bw, n: &w.out}, parquet.NewWriterProperties(opts...), aprops)
 	if err != nil {
 		return fmt.Errorf("parquet: %w", err)
 	}
@@ -81,7 +98,8 @@ func (w *writer) start(first arrow.RecordBatch) error {
 func writeSchema(in *arrow.Schema) *arrow.Schema {
 	fields := make([]arrow.Field, in.NumFields())
 	for i, f := range in.Fields() {
-		fields[i] = arrow.Field{Name: f.Name, Type: storedType(f.Type), Nullable: true}
+		// Metadata carries PARQUET:field_id for Iceberg table files.
+		fields[i] = arrow.Field{Name: f.Name, Type: storedType(f.Type), Nullable: true, Metadata: f.Metadata}
 	}
 	return arrow.NewSchema(fields, nil)
 }

@@ -40,6 +40,8 @@ func parseWriteOptions(m map[string]string) (writeOptions, error) {
 			o.rowGroupRows, err = positive(v)
 		case "row_group_bytes":
 			o.rowGroupBytes, err = positive(v)
+		case "missing_columns":
+			err = fmt.Errorf("a source option; a sink writes every column")
 		default:
 			err = fmt.Errorf("unknown option (want compression, row_group_rows, row_group_bytes)")
 		}

@@ -20,7 +20,8 @@ type MinIO struct {
 	SecretKey string
 	Region    string
 
-	proc *proc
+	proc   *proc
+	launch launchSpec // how proc was started, for Restart
 }
 
 // StartMinIO runs a single-drive MinIO server on loopback for the test and
@@ -38,7 +39,7 @@ func (m *MinIO) spec(dataDir string) (launchSpec, error) {
 		return launchSpec{}, err
 	}
 	m.Endpoint = fmt.Sprintf("http://127.0.0.1:%d", ports[0])
-	return launchSpec{
+	m.launch = launchSpec{
 		args: []string{"server", dataDir + "/data",
 			"--address", fmt.Sprintf("127.0.0.1:%d", ports[0]),
 			"--console-address", fmt.Sprintf("127.0.0.1:%d", ports[1]),
@@ -47,7 +48,36 @@ func (m *MinIO) spec(dataDir string) (launchSpec, error) {
 			"MINIO_BROWSER=off", "MINIO_UPDATE=off", "MINIO_CALLHOME_ENABLE=off"},
 		ready:   func() error { return getOK(m.Endpoint + "/minio/health/live") },
 		timeout: 60 * time.Second,
-	}, nil
+	}
+	return m.launch, nil
+}
+
+// Stop stops the server, as an outage looks to its clients: connections
+// are refused until Restart.
+func (m *MinIO) Stop(t testing.TB) {
+	t.Helper()
+	m.proc.stop()
+}
+
+// Restart starts a stopped server again on the same port and data
+// directory (objects and incomplete uploads survive) and returns once it
+// is ready.
+func (m *MinIO) Restart(t testing.TB) {
+	t.Helper()
+	old := m.proc
+	logPath := strings.TrimSuffix(old.logPath, ".log") + "-restarted.log"
+	p, err := launch(t, "minio", old.cmd.Path, m.launch.args, m.launch.env, logPath)
+	if err != nil {
+		t.Fatalf("testutil: restart minio: %v", err)
+	}
+	// Registered after the first start's cleanup, so it runs before that
+	// one removes the data directory.
+	t.Cleanup(p.stop)
+	m.proc = p
+	if err := p.waitReady(m.launch.timeout, m.launch.ready); err != nil {
+		p.reported = true
+		t.Fatalf("testutil: restart minio: %v; last lines of %s:\n%s", err, logPath, p.tail())
+	}
 }
 
 // Env returns the AWS_* variables that point an S3 client at this server.

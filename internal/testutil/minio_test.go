@@ -93,3 +93,24 @@ func skipShort(t *testing.T) {
 		t.Skip("starts a real server")
 	}
 }
+
+// An outage: after Stop the endpoint refuses; after Restart the same
+// endpoint serves the same data.
+func TestMinIOStopRestart(t *testing.T) {
+	skipShort(t)
+	m := StartMinIO(t)
+	m.MakeBucket(t, "kept")
+	m.Stop(t)
+	if err := getOK(m.Endpoint + "/minio/health/live"); err == nil {
+		t.Fatal("a stopped MinIO still answers")
+	}
+	m.Restart(t)
+	c, err := m.Client()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ok, err := c.BucketExists(context.Background(), "kept")
+	if err != nil || !ok {
+		t.Fatalf("bucket after the restart: exists=%v err=%v", ok, err)
+	}
+}

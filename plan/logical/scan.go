@@ -23,6 +23,18 @@ type Scan struct {
 	// SizeBytes is the total input size found at planning time (0: unknown);
 	// the join strategy rule uses it to choose broadcasts.
 	SizeBytes int64 `json:"size_bytes,omitempty"`
+	// PartitionColumns is how many trailing columns of Table come from
+	// Hive key=value directories rather than from the files.
+	PartitionColumns int `json:"partition_columns,omitempty"`
+	// Files is the number of files the source lists (before partition
+	// pruning; 0: unknown).
+	Files int `json:"files,omitempty"`
+	// MissingAsNull reads a column a file lacks as NULL (a schema merged
+	// from files that added columns).
+	MissingAsNull bool `json:"missing_as_null,omitempty"`
+	// FieldIDs are Table's Parquet field ids (Iceberg sources; see
+	// format.ReadOptions.FieldIDs).
+	FieldIDs []int `json:"field_ids,omitempty"`
 }
 
 var _ Node = (*Scan)(nil)

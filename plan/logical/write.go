@@ -11,14 +11,16 @@ import (
 type WriteMode uint8
 
 // Write modes: Error fails if output exists; Overwrite replaces it at commit
-// (the old output stays visible until then); Append adds new files.
+// (the old output stays visible until then); Append adds new files;
+// DynamicOverwrite (table sinks only) replaces the partitions written.
 const (
 	ModeError WriteMode = iota
 	ModeOverwrite
 	ModeAppend
+	ModeDynamicOverwrite
 )
 
-var modeNames = [...]string{"error", "overwrite", "append"}
+var modeNames = [...]string{"error", "overwrite", "append", "dynamic_overwrite"}
 
 func (m WriteMode) String() string { return modeNames[m] }
 
@@ -32,7 +34,7 @@ func ParseWriteMode(s string) (WriteMode, error) {
 			return WriteMode(i), nil
 		}
 	}
-	return 0, fmt.Errorf("unknown mode %q (want error, overwrite or append)", s)
+	return 0, fmt.Errorf("unknown mode %q (want error, overwrite, append or dynamic_overwrite)", s)
 }
 
 // Write is a sink: it writes its input to Path in Format, Hive-partitioned
@@ -45,6 +47,21 @@ type Write struct {
 	PartitionBy []string          `json:"partition_by,omitempty"`
 	Mode        WriteMode         `json:"mode"`
 	Options     map[string]string `json:"options,omitempty"`
+	// TargetFileBytes is the size at which a task starts a new file
+	// (0: one file per task and partition directory).
+	TargetFileBytes int64 `json:"target_file_bytes,omitempty"`
+	// Table is set for a sink into a catalog table (Path is then the
+	// table's data directory).
+	Table *TableSink `json:"table,omitempty"`
+}
+
+// TableSink marks a Write into an Iceberg table: its Parquet files keep
+// every column (partition columns too) and carry FieldIDs, and the driver
+// commits them as one snapshot instead of publishing a directory.
+type TableSink struct {
+	Catalog  string `json:"catalog"`
+	Table    string `json:"table"`
+	FieldIDs []int  `json:"field_ids"`
 }
 
 var _ Node = (*Write)(nil)
@@ -63,6 +80,9 @@ func (w *Write) Describe() string {
 	s := fmt.Sprintf("Write %s [%s %s] mode=%s", w.Sink, w.Format, w.Path, w.Mode)
 	if len(w.PartitionBy) > 0 {
 		s += " partition_by=[" + strings.Join(w.PartitionBy, ", ") + "]"
+	}
+	if w.TargetFileBytes > 0 {
+		s += fmt.Sprintf(" target_file_bytes=%d", w.TargetFileBytes)
 	}
 	return s
 }

@@ -37,7 +37,7 @@ func estimate(n logical.Node) float64 {
 		return estimateSetNode(n)
 	case *logical.Join:
 		return estimateJoin(t)
-	case *logical.Alias, *logical.Sort, *logical.Distinct, *logical.Write:
+	case *logical.Alias, *logical.Sort, *logical.Distinct, *logical.Write, *logical.Repartition, *logical.Coalesce:
 		return estimate(n.Children()[0])
 	case *logical.Window:
 		return estimate(t.Input) * widthRatio(t, t.Input)

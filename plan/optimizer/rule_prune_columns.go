@@ -13,7 +13,8 @@ import (
 // only the needed table columns and those their filters read; unused
 // projected expressions and aggregates go; Projects narrow the inputs of joins,
 // sorts and unions, which materialize or align every column they get.
-// Write and Distinct need all their input columns. Windows drop unread
+// Write and Distinct need all their input columns; a Repartition needs
+// its keys too. Windows drop unread
 // functions (window.go).
 var PruneColumns = Rule{Name: "prune_columns", Apply: pruneColumns}
 
@@ -38,9 +39,11 @@ func prune(n logical.Node, need colSet) (logical.Node, colMap) {
 		return pruneJoin(t, need)
 	case *logical.Sort:
 		return pruneSort(t, need)
-	case *logical.Limit, *logical.Alias:
+	case *logical.Limit, *logical.Alias, *logical.Coalesce:
 		in, m := prune(n.Children()[0], need)
 		return n.WithChildren(in), m
+	case *logical.Repartition:
+		return pruneRepartition(t, need)
 	case *logical.Union:
 		return pruneUnion(t, need)
 	case *logical.Expand:

@@ -7,8 +7,8 @@ import (
 
 // PushPredicates splits filter conditions into conjuncts and moves each as
 // deep as it stays correct:
-//   - through Alias, Sort, Distinct and Replicate (same columns, a row is
-//     kept or dropped with all its copies);
+//   - through Alias, Sort, Distinct, Replicate, Repartition and Coalesce
+//     (same columns, a row is kept or dropped with all its copies);
 //   - through Project by substituting the projected expressions, unless one
 //     it reads calls a plugin (that would run the plugin twice);
 //   - into every Union input;
@@ -35,7 +35,7 @@ func pushDown(n logical.Node, preds []*expr.Expr) logical.Node {
 		return pushDown(t.Input, all)
 	case *logical.Scan:
 		return pushIntoScan(t, preds)
-	case *logical.Alias, *logical.Sort, *logical.Distinct, *logical.Replicate:
+	case *logical.Alias, *logical.Sort, *logical.Distinct, *logical.Replicate, *logical.Repartition, *logical.Coalesce:
 		return pushThroughSameColumns(n, preds)
 	case *logical.Project:
 		return pushThroughProject(t, preds)

@@ -33,9 +33,10 @@ const (
 	OpValues    // constant rows, a single-partition leaf
 	OpReplicate // each row repeated by a count expression
 	OpNestedLoopJoin
+	OpCoalesce // merges runs of neighbouring input partitions, no shuffle
 )
 
-var opNames = [...]string{"Scan", "Filter", "Project", "HashAgg", "HashJoin", "Sort", "TopN", "Limit", "Union", "Exchange", "StageRead", "Write", "Transform", "Window", "Expand", "Values", "Replicate", "NestedLoopJoin"}
+var opNames = [...]string{"Scan", "Filter", "Project", "HashAgg", "HashJoin", "Sort", "TopN", "Limit", "Union", "Exchange", "StageRead", "Write", "Transform", "Window", "Expand", "Values", "Replicate", "NestedLoopJoin", "Coalesce"}
 
 func (o Op) String() string { return opNames[o] }
 
@@ -65,6 +66,8 @@ type Node struct {
 	Expand    *ExpandSpec `json:"expand,omitempty"`
 	Values    *ValuesSpec `json:"values,omitempty"`
 	Replicate *expr.Expr  `json:"replicate,omitempty"`
+	// Coalesce is the most partitions an OpCoalesce yields.
+	Coalesce int `json:"coalesce,omitempty"`
 }
 
 // ExpandSpec lists the projections an Expand evaluates over every row.
@@ -87,6 +90,11 @@ type ScanSpec struct {
 	Filters []*expr.Expr      `json:"filters,omitempty"`
 	Options map[string]string `json:"options,omitempty"`
 	Splits  []format.Split    `json:"splits"`
+	// PartitionColumns, Files and MissingAsNull are the logical.Scan's.
+	PartitionColumns int   `json:"partition_columns,omitempty"`
+	Files            int   `json:"files,omitempty"`
+	MissingAsNull    bool  `json:"missing_as_null,omitempty"`
+	FieldIDs         []int `json:"field_ids,omitempty"`
 }
 
 // ProjectSpec computes one column per expression.
@@ -179,6 +187,11 @@ type WriteSpec struct {
 	PartitionBy []string          `json:"partition_by,omitempty"`
 	Mode        logical.WriteMode `json:"mode"`
 	Options     map[string]string `json:"options,omitempty"`
+	// Table: the files go into an Iceberg table (see logical.TableSink).
+	Table *logical.TableSink `json:"table,omitempty"`
+	// TargetFileBytes rolls a task's file once it holds this many bytes
+	// (0: one file per task and partition directory).
+	TargetFileBytes int64 `json:"target_file_bytes,omitempty"`
 }
 
 // Describe is the node's one-line text for explain.
@@ -189,6 +202,9 @@ func (n *Node) Describe() string {
 		d := fmt.Sprintf("Scan %s [%s] columns=[%s] splits=%d", s.Source, s.Format, strings.Join(n.Schema.Names(), ", "), len(s.Splits))
 		if len(s.Filters) > 0 {
 			d += " filters=[" + exprList(s.Filters) + "]"
+		}
+		if s.PartitionColumns > 0 {
+			d += s.describeFiles()
 		}
 		return d
 	case OpFilter:
@@ -229,11 +245,16 @@ func (n *Node) Describe() string {
 		return n.Window.describe()
 	case OpStageRead:
 		return fmt.Sprintf("StageRead stage=%d (%s)", n.Read.Stage, n.Read.Kind)
+	case OpCoalesce:
+		return fmt.Sprintf("Coalesce partitions=%d", n.Coalesce)
 	case OpWrite:
 		w := n.Write
 		d := fmt.Sprintf("Write %s [%s %s] mode=%s", w.Sink, w.Format, w.Path, w.Mode)
 		if len(w.PartitionBy) > 0 {
 			d += " partition_by=[" + strings.Join(w.PartitionBy, ", ") + "]"
+		}
+		if w.TargetFileBytes > 0 {
+			d += fmt.Sprintf(" target_file_bytes=%d", w.TargetFileBytes)
 		}
 		return d
 	}
@@ -278,4 +299,14 @@ func sortKeys(ks []logical.SortKey) string {
 		parts[i] = k.String()
 	}
 	return strings.Join(parts, ", ")
+}
+
+// describeFiles says how many of a partitioned source's files the scan
+// reads and how many the filters on partition columns pruned.
+func (s *ScanSpec) describeFiles() string {
+	urls := map[string]bool{}
+	for _, sp := range s.Splits {
+		urls[sp.URL] = true
+	}
+	return fmt.Sprintf(" files=%d/%d pruned=%d", len(urls), s.Files, s.Files-len(urls))
 }

@@ -83,10 +83,14 @@ func (p *planner) plan(n logical.Node) (*Node, error) {
 		return p.window(n)
 	case *logical.Expand, *logical.Values, *logical.Replicate, *logical.SetOp:
 		return p.setNode(n)
+	case *logical.Repartition, *logical.Coalesce:
+		return p.repartition(n)
 	case *logical.Write:
 		return p.unary(n, n.Input, func(in *Node) *Node {
 			return &Node{Op: OpWrite, Inputs: []*Node{in}, Schema: n.Schema(), Write: &WriteSpec{
 				Sink: n.Sink, Format: n.Format, Path: n.Path, PartitionBy: n.PartitionBy, Mode: n.Mode, Options: n.Options,
+				Table:           n.Table,
+				TargetFileBytes: n.TargetFileBytes,
 			}}
 		})
 	}
@@ -109,6 +113,8 @@ func (p *planner) scan(s *logical.Scan) (*Node, error) {
 	return &Node{Op: OpScan, Schema: s.Schema(), Scan: &ScanSpec{
 		Source: s.Source, Format: s.Format, Table: s.Table, Columns: s.Projection,
 		Filters: s.Filters, Options: s.Options, Splits: splits,
+		PartitionColumns: s.PartitionColumns, Files: s.Files, MissingAsNull: s.MissingAsNull,
+		FieldIDs: s.FieldIDs,
 	}}, nil
 }
 

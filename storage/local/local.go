@@ -207,3 +207,62 @@ func (s *Store) pruneEmpty(dir string) {
 		dir = filepath.Dir(dir)
 	}
 }
+
+var (
+	_ storage.ExclusiveCreator = (*Store)(nil)
+	_ storage.DirPruner        = (*Store)(nil)
+)
+
+// CreateExclusive writes key with O_EXCL: ErrExist if it is there.
+func (s *Store) CreateExclusive(_ context.Context, key string, data []byte) error {
+	p := s.path(key)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return wrap("create", p, err)
+	}
+	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if errors.Is(err, fs.ErrExist) {
+		return wrap("create", p, storage.ErrExist)
+	}
+	if err != nil {
+		return wrap("create", p, err)
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(p)
+		return wrap("create", p, err)
+	}
+	return nil
+}
+
+// PruneDirs removes the empty directories at and below prefix, deepest
+// first, and then prefix's parent if that is left empty, so a failed
+// run's staging tree (_staging/<run>/...) leaves no folders behind.
+func (s *Store) PruneDirs(_ context.Context, prefix string) error {
+	base := s.path(strings.TrimSuffix(prefix, "/"))
+	var dirs []string
+	err := filepath.WalkDir(base, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			return err
+		}
+		if d.IsDir() {
+			dirs = append(dirs, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return wrap("prune", base, err)
+	}
+	for i := len(dirs) - 1; i >= 0; i-- {
+		os.Remove(dirs[i]) // fails, harmlessly, while a directory holds files
+	}
+	if parent := filepath.Dir(base); parent != s.path("") {
+		os.Remove(parent)
+	}
+	return nil
+}

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/minio/minio-go/v7/pkg/credentials"
 )
@@ -33,6 +34,9 @@ type Config struct {
 	// UploadThreads is how many parts of one object upload at once
 	// (DefaultUploadThreads when 0); each holds a PartSize buffer.
 	UploadThreads int
+	// RetryWindow is how long one request is retried through transient
+	// failures (DefaultRetryWindow when 0; env DROVER_S3_RETRY_WINDOW).
+	RetryWindow time.Duration
 }
 
 // ConfigFromEnv reads AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
@@ -45,7 +49,26 @@ func ConfigFromEnv() Config {
 		SecretKey:    os.Getenv("AWS_SECRET_ACCESS_KEY"),
 		SessionToken: os.Getenv("AWS_SESSION_TOKEN"),
 		Region:       firstEnv("AWS_REGION", "AWS_DEFAULT_REGION"),
+		RetryWindow:  envDuration(retryWindowEnv),
 	}
+}
+
+// retryWindowEnv names the variable that sets Config.RetryWindow.
+const retryWindowEnv = "DROVER_S3_RETRY_WINDOW"
+
+// envDuration reads a Go duration ("90s", "3m") from the environment (0
+// when unset). A malformed value comes back as -1, which New refuses
+// with a message naming the variable.
+func envDuration(name string) time.Duration {
+	v := os.Getenv(name)
+	if v == "" {
+		return 0
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 {
+		return -1
+	}
+	return d
 }
 
 func firstEnv(names ...string) string {

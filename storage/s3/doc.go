@@ -6,11 +6,15 @@
 // Reads are ranged GETs pinned to the ETag seen at Open, with a small
 // adaptive read-ahead so a stream of small reads (Arrow IPC messages, a
 // Parquet footer and the length before it) costs few requests. Writes are
-// buffered up to one part and sent as a single PUT, or streamed as a
-// multipart upload for larger outputs; the object appears only when Close
-// succeeds. CreateDeferred writes a multipart upload that it never
+// buffered up to one part and sent as a single PUT, or sent as a
+// multipart upload of buffered parts for larger outputs; the object
+// appears only when Close succeeds. CreateDeferred writes a multipart upload that it never
 // completes: the output commit completes the winners' uploads later
-// (storage.DeferredCreator). Reads and small operations retry transient failures (5xx,
-// SlowDown, resets, timeouts) with bounded exponential backoff. Error
-// messages are built here and never contain credentials.
+// (storage.DeferredCreator). Every request (reads, listings, each part of
+// an upload) retries transient failures (5xx, resets, refused
+// connections, timeouts) with exponential backoff and full jitter for up
+// to a window (DefaultRetryWindow, env DROVER_S3_RETRY_WINDOW), so a
+// restarting server is ridden out; SlowDown and 429/503 also pause every
+// request of the store for a while (retry.go). Error messages are built
+// here and never contain credentials.
 package s3

@@ -23,6 +23,8 @@ import (
 type s3Error struct {
 	msg  string
 	kind error // storage.ErrNotExist, storage.ErrPermission or nil
+	// throttle: the server asked for fewer requests (SlowDown, 429, 503).
+	throttle bool
 }
 
 func (e *s3Error) Error() string { return e.msg }
@@ -59,6 +61,8 @@ var (
 	transientCodes = codes("SlowDown", "SlowDownRead", "SlowDownWrite", "InternalError",
 		"ServiceUnavailable", "RequestTimeout", "Throttling", "ThrottlingException",
 		"RequestLimitExceeded", "RequestThrottled", "XMinioServerNotInitialized")
+	throttleCodes = codes("SlowDown", "SlowDownRead", "SlowDownWrite", "Throttling", "ThrottlingException",
+		"RequestLimitExceeded", "RequestThrottled")
 )
 
 func codes(cs ...string) map[string]bool {
@@ -87,6 +91,7 @@ func (s *Store) classifyResponse(r minio.ErrorResponse) error {
 	}
 	e := &s3Error{msg: s.redact.Replace(fmt.Sprintf("%s (HTTP %d %s)", r.Error(), r.StatusCode, r.Code))}
 	if transientCodes[r.Code] || r.StatusCode >= 500 || r.StatusCode == http.StatusTooManyRequests || r.StatusCode == http.StatusRequestTimeout {
+		e.throttle = throttleCodes[r.Code] || r.StatusCode == http.StatusTooManyRequests || r.StatusCode == http.StatusServiceUnavailable
 		return storage.Transient(e)
 	}
 	return e

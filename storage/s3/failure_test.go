@@ -125,7 +125,7 @@ func testWrongCredentials(t *testing.T, fx *fixture) {
 func TestTransientGivesUp(t *testing.T) {
 	// Nothing listens on port 1: every attempt is refused.
 	s := mustNew(t, Config{Endpoint: "http://127.0.0.1:1", AccessKey: "ak-123", SecretKey: "sk-456"}, "bkt")
-	s.retry = retryPolicy{attempts: 3, base: time.Millisecond, max: 5 * time.Millisecond, budget: 10 * time.Second}
+	s.retry = retryPolicy{attempts: 3, base: time.Millisecond, max: 5 * time.Millisecond, window: 10 * time.Second, slow: time.Millisecond}
 	_, err := s.Stat(context.Background(), "k")
 	if !storage.IsTransient(err) || !strings.Contains(err.Error(), "gave up after 3 attempts") {
 		t.Fatalf("got %v, want a transient error after 3 attempts", err)

@@ -3,6 +3,7 @@ package s3
 import (
 	"context"
 	"fmt"
+	"os"
 	"sort"
 	"strings"
 
@@ -29,11 +30,12 @@ type Store struct {
 	// c makes one attempt per call: Store retries itself, with its own
 	// classification and bounds. up keeps minio-go's retries, which resend
 	// a buffered part of a multipart upload that Store cannot replay.
-	c      *minio.Client
-	core   minio.Core
-	up     *minio.Client
-	redact *strings.Replacer
-	retry  retryPolicy
+	c        *minio.Client
+	core     minio.Core
+	up       *minio.Client
+	redact   *strings.Replacer
+	retry    retryPolicy
+	throttle throttle
 }
 
 var _ storage.Store = (*Store)(nil)
@@ -50,16 +52,15 @@ func New(cfg Config, bucket string) (*Store, error) {
 	if cfg.PartSize != 0 && cfg.PartSize < minPartSize {
 		return nil, fmt.Errorf("s3: part size %d is below S3's minimum of 5 MiB", cfg.PartSize)
 	}
+	if cfg.RetryWindow < 0 {
+		return nil, fmt.Errorf("s3: %s=%q: want a duration such as 90s or 3m", retryWindowEnv, os.Getenv(retryWindowEnv))
+	}
 	c, err := newClient(cfg, 1)
 	if err != nil {
 		return nil, err
 	}
-	up, err := newClient(cfg, 5)
-	if err != nil {
-		return nil, err
-	}
-	s := &Store{bucket: bucket, endpoint: cfg.Endpoint, cfg: cfg, c: c, core: minio.Core{Client: c}, up: up,
-		redact: redactor(cfg), retry: defaultRetry}
+	s := &Store{bucket: bucket, endpoint: cfg.Endpoint, cfg: cfg, c: c, core: minio.Core{Client: c},
+		redact: redactor(cfg), retry: defaultRetry(cfg.RetryWindow)}
 	if s.endpoint == "" {
 		s.endpoint = "AWS"
 	}
@@ -80,10 +81,10 @@ func newClient(cfg Config, maxTries int) (*minio.Client, error) {
 		Creds:      cfg.credentials(),
 		Secure:     secure,
 		Region:     cfg.Region,
-		Transport:  tr,
+		Transport:  countingTransport{next: tr},
 		MaxRetries: maxTries,
 		// Uploads send a CRC32C trailer instead of signing the payload
-		// with SHA-256 (see upload.go).
+		// with SHA-256 (see newUpload).
 		TrailingHeaders: true,
 	}
 	if custom {

@@ -39,6 +39,7 @@ func TestMinIO(t *testing.T) {
 		{"DeferredInvisibleUntilComplete", testDeferredInvisibleUntilComplete},
 		{"DeferredAbort", testDeferredAbort},
 		{"AbortAllDeferred", testAbortAllDeferred},
+		{"RequestCounts", testRequestCounts},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, fx) })
 	}
@@ -150,7 +151,7 @@ func testLargeMultipart(t *testing.T, fx *fixture) {
 }
 
 // serverStat asks MinIO directly, checksums included. Every upload must
-// carry a CRC32C, since payloads are not signed (upload.go).
+// carry a CRC32C, since payloads are not signed (newUpload).
 func serverStat(t *testing.T, fx *fixture, key string) minio.ObjectInfo {
 	t.Helper()
 	c, err := fx.m.Client()

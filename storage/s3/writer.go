@@ -5,26 +5,31 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/minio/minio-go/v7"
 
 	"github.com/drover-etl/drover/storage"
 )
 
-var (
-	errClosed  = errors.New("write after Close or Abort")
-	errAborted = errors.New("upload aborted")
-)
+// abortGrace is how long an upload abandoned by a canceled caller may
+// take to abort cleanly on the server.
+const abortGrace = 30 * time.Second
+
+var errClosed = errors.New("write after Close or Abort")
 
 // writer keeps the first part in memory: an object that fits in it goes up
 // in one PUT at Close, one request instead of a multipart upload's three.
-// Past one part it streams the object as a multipart upload (upload.go).
+// Past one part it becomes a multipart upload of buffered parts (the
+// deferred writer), each part retried by the store's own policy since its
+// bytes are in memory, and Close completes it: a server outage during a
+// large write is ridden out like any other request's.
 type writer struct {
 	s      *Store
 	ctx    context.Context
 	key    string
 	buf    []byte
-	up     *upload // nil until the object outgrows one part
+	up     *deferredWriter // nil until the object outgrows one part
 	closed bool
 }
 
@@ -50,14 +55,14 @@ func (w *writer) Write(p []byte) (int, error) {
 			w.buf = append(w.buf, p...)
 			return len(p), nil
 		}
-		w.up = w.s.startUpload(w.ctx, w.key, w.buf)
+		w.up = w.s.newDeferredWriter(w.ctx, w.key)
+		head := w.buf
 		w.buf = nil
+		if _, err := w.up.Write(head); err != nil {
+			return 0, err
+		}
 	}
-	n, err := w.up.pw.Write(p)
-	if err != nil {
-		return n, w.s.pathErr("write", w.key, w.up.wait(w.s, w.ctx))
-	}
-	return n, nil
+	return w.up.Write(p)
 }
 
 // Close completes the object; it is visible once Close returns nil.
@@ -66,23 +71,28 @@ func (w *writer) Close() error {
 		return nil
 	}
 	w.closed = true
-	var err error
 	if w.up == nil {
-		err = w.s.putSmall(w.ctx, w.key, w.buf)
+		err := w.s.putSmall(w.ctx, w.key, w.buf)
 		w.buf = nil
-	} else {
-		// A caller that canceled before Close gets no object, even if
-		// the cancellation has not reached the upload yet.
-		w.up.pw.CloseWithError(w.ctx.Err())
-		err = w.up.wait(w.s, w.ctx)
+		if err != nil {
+			return w.s.pathErr("write", w.key, err)
+		}
+		return nil
 	}
+	tok, err := w.up.Close() // aborts the upload itself on failure
 	if err != nil {
-		return w.s.pathErr("write", w.key, err)
+		return err
+	}
+	if err := w.s.CompleteDeferred(w.ctx, w.key, tok); err != nil {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(w.ctx), abortGrace)
+		defer cancel()
+		w.s.AbortDeferred(ctx, w.key, tok)
+		return err
 	}
 	return nil
 }
 
-// Abort discards the object: a buffered one was never sent, a streaming
+// Abort discards the object: a buffered one was never sent, a multipart
 // one is aborted on the server so no object or parts remain.
 func (w *writer) Abort() error {
 	if w.closed {
@@ -90,9 +100,7 @@ func (w *writer) Abort() error {
 	}
 	w.closed, w.buf = true, nil
 	if w.up != nil {
-		w.up.pw.CloseWithError(errAborted)
-		<-w.up.done
-		w.up.release()
+		return w.up.Abort()
 	}
 	return nil
 }

@@ -80,7 +80,7 @@ func Scan(f format.Format, path string, targetBytes int64, ro format.ReadOptions
 	if err != nil {
 		return nil, err
 	}
-	splits, err := f.Split(ctx, loc, info.Size, targetBytes)
+	splits, err := format.SplitFile(ctx, f, loc, info.Size, targetBytes, ro.Options)
 	if err != nil {
 		return nil, err
 	}

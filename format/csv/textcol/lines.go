@@ -12,12 +12,33 @@ type LineReader struct {
 	line     int64
 	consumed int64
 	long     []byte // holds a line longer than the bufio buffer
+	bomLine  int64  // the line that may start with a byte order mark (0: none)
 }
 
-// NewLineReader reads r through a 1 MiB buffer.
+// NewLineReader reads r through a 1 MiB buffer (less for a smaller
+// section of a file).
 func NewLineReader(r io.Reader) *LineReader {
-	return &LineReader{r: bufio.NewReaderSize(r, 1<<20)}
+	size := 1 << 20
+	if sr, ok := r.(*io.SectionReader); ok {
+		size = int(min(int64(size), max(sr.Size(), 16)))
+	}
+	return &LineReader{r: bufio.NewReaderSize(r, size), bomLine: 1}
 }
+
+// NewLineReaderAfter reads r, which starts after linesBefore lines of its
+// file: line numbers continue from there, and only a file's first line
+// may start with a byte order mark.
+func NewLineReaderAfter(r io.Reader, linesBefore int64) *LineReader {
+	lr := NewLineReader(r)
+	lr.line = linesBefore
+	if linesBefore > 0 {
+		lr.bomLine = 0
+	}
+	return lr
+}
+
+// NoBOM keeps a byte order mark: r does not start at the file's start.
+func (lr *LineReader) NoBOM() { lr.bomLine = 0 }
 
 // Next returns the next line including its '\n' (absent on a last line
 // without one), or io.EOF. The slice is valid until the next call.
@@ -39,7 +60,7 @@ func (lr *LineReader) Next() ([]byte, error) {
 	}
 	lr.line++
 	lr.consumed += int64(len(line))
-	if lr.line == 1 && len(line) >= 3 && line[0] == 0xef && line[1] == 0xbb && line[2] == 0xbf {
+	if lr.line == lr.bomLine && len(line) >= 3 && line[0] == 0xef && line[1] == 0xbb && line[2] == 0xbf {
 		line = line[3:] // UTF-8 byte order mark
 	}
 	return line, nil
