@@ -27,8 +27,8 @@ demo: build ## Generate sample data and run the demo job locally, then show resu
 	@echo "== top customers ($(DEMO_DIR)/out/top_customers, CSV) =="
 	$(BIN)/drover head $(DEMO_DIR)/out/top_customers -n 5
 
-test: tools postgres ## Run every test: unit, golden, end to end, integration against real Nomad, Consul, MinIO, and make e2e when Docker works
-	$(GO) test -count=1 -timeout 30m ./...
+test: tools postgres browser ## Run every test: unit, golden, end to end, integration against real Nomad, Consul, MinIO, and make e2e when Docker works
+	DROVER_REQUIRE_BROWSER=1 $(GO) test -count=1 -timeout 30m ./...
 	cd bench && GOWORK=off $(GO) test -count=1 -timeout 30m ./...
 	@if docker info >/dev/null 2>&1; then $(MAKE) --no-print-directory e2e; \
 	else echo "make test: NOT RUN: the provisioning end-to-end test (make e2e) needs a Docker Engine and \`docker info\` failed here"; fi
@@ -36,6 +36,9 @@ test: tools postgres ## Run every test: unit, golden, end to end, integration ag
 postgres: ## Install Debian's postgresql when missing (the Iceberg SQL-catalog tests start a throwaway server)
 	@if command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then :; \
 	else apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql; fi
+
+browser: ## Install Debian's headless Chromium for the web UI's browser tests (apt-get), when missing
+	@command -v chromium >/dev/null 2>&1 || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium fonts-dejavu-core; }
 
 test-short: ## Unit tests only (no end-to-end runs)
 	$(GO) test -short ./...
@@ -59,7 +62,7 @@ dev-cluster: build tools ## Start MinIO, Consul and Nomad dev agents on loopback
 clean: ## Remove build outputs and demo data
 	rm -rf $(BIN)/drover $(DEMO_DIR)
 
-.PHONY: help build demo test test-short golden bench lint fmt clean dev-cluster postgres
+.PHONY: help build demo test browser test-short golden bench lint fmt clean dev-cluster postgres
 
 # ---- tools: pinned real servers ---------------------------------------------
 # Nomad, Consul and MinIO are built from their Go modules (the machines reach

@@ -44,6 +44,16 @@ type Config struct {
 	ShuffleDir string
 	// HealthyTimeout bounds the wait for the first healthy executor.
 	HealthyTimeout time.Duration
+	// OnMembers, when set, hears the full list of healthy executors each
+	// time Consul reports it (the event log records joins and losses).
+	OnMembers func([]Member)
+}
+
+// Member is one healthy executor as Consul lists it.
+type Member struct {
+	Addr  string // host:port of its gRPC service
+	Alloc string // Nomad allocation ID
+	Node  string // Consul (= Nomad client) node name
 }
 
 func (c *Config) defaults() error {

@@ -31,6 +31,9 @@ func (c *Cluster) watch(ctx context.Context) {
 		}
 		c.rememberAllocs(entries)
 		c.pool.Set(addresses(entries))
+		if c.cfg.OnMembers != nil {
+			c.cfg.OnMembers(members(entries))
+		}
 	}
 }
 
@@ -51,17 +54,36 @@ func (c *Cluster) rememberAllocs(entries []*consul.ServiceEntry) {
 	}
 }
 
+// members describes the healthy instances. Nomad names the Consul
+// services it registers "_nomad-task-<alloc ID>-<task>-...".
+func members(entries []*consul.ServiceEntry) []Member {
+	out := make([]Member, 0, len(entries))
+	for _, e := range entries {
+		m := Member{Addr: addressOf(e), Node: e.Node.Node}
+		if rest, ok := strings.CutPrefix(e.Service.ID, "_nomad-task-"); ok && len(rest) >= 36 {
+			m.Alloc = rest[:36]
+		}
+		out = append(out, m)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Addr < out[j].Addr })
+	return out
+}
+
 func addresses(entries []*consul.ServiceEntry) []string {
 	var out []string
 	for _, e := range entries {
-		host := e.Service.Address
-		if host == "" {
-			host = e.Node.Address
-		}
-		out = append(out, net.JoinHostPort(host, strconv.Itoa(e.Service.Port)))
+		out = append(out, addressOf(e))
 	}
 	sort.Strings(out)
 	return out
+}
+
+func addressOf(e *consul.ServiceEntry) string {
+	host := e.Service.Address
+	if host == "" {
+		host = e.Node.Address
+	}
+	return net.JoinHostPort(host, strconv.Itoa(e.Service.Port))
 }
 
 // waitHealthy waits until some executor passes its health check. On

@@ -33,6 +33,8 @@ type Config struct {
 	RetryBackoff time.Duration
 	// Progress receives scheduling events (nil: none).
 	Progress Progress
+	// Observer hears each task attempt and sink commit (nil: none).
+	Observer Observer
 	// MemoryBytes is each task's memory budget (0: default).
 	MemoryBytes int64
 	// KeepShuffle keeps shuffle files after success (debugging).
@@ -98,6 +100,9 @@ func Run(ctx context.Context, g *stage.Graph, cfg Config) (sum *Summary, err err
 	if cfg.Progress == nil {
 		cfg.Progress = nopProgress{}
 	}
+	if cfg.Observer == nil {
+		cfg.Observer = nopObserver{}
+	}
 	start := time.Now()
 	// The driver's own S3 requests go to the caller's recorder, if any
 	// (it then also holds the planning's), else to one of its own; the
@@ -144,6 +149,7 @@ func Run(ctx context.Context, g *stage.Graph, cfg Config) (sum *Summary, err err
 			return nil, commitError(sk.Spec.Sink, committed, err)
 		}
 		sum.Sinks = append(sum.Sinks, res)
+		s.cfg.Observer.SinkCommitted(res)
 	}
 	sum.Wall = time.Since(start)
 	return sum, nil

@@ -2,6 +2,8 @@ package driver
 
 import (
 	"errors"
+
+	"github.com/drover-etl/drover/commit"
 	"time"
 
 	"github.com/drover-etl/drover/stage"
@@ -17,6 +19,25 @@ type Progress interface {
 	StageDone(stage int, m task.Metrics, wall time.Duration)
 }
 
+// Observer hears every task attempt and sink commit, for the event log
+// and the web UI. Calls come from many goroutines at once.
+type Observer interface {
+	// TaskStarted: the attempt got a driver slot and goes to the
+	// Executor (a pool may still queue it for a free executor).
+	TaskStarted(spec *task.Spec)
+	// TaskEnded: the attempt finished; err is nil on success, else res is
+	// nil (task.ExecutorOf(err) names the executor when known).
+	TaskEnded(spec *task.Spec, res *task.Result, err error)
+	// SinkCommitted: a sink's output became visible.
+	SinkCommitted(res commit.Result)
+}
+
+type nopObserver struct{}
+
+func (nopObserver) TaskStarted(*task.Spec)                    {}
+func (nopObserver) TaskEnded(*task.Spec, *task.Result, error) {}
+func (nopObserver) SinkCommitted(commit.Result)               {}
+
 type nopProgress struct{}
 
 func (nopProgress) StageStarted(int, int, string)              {}
@@ -25,8 +46,8 @@ func (nopProgress) TaskRetry(task.ID, error)                   {}
 func (nopProgress) Recompute(int, int, error)                  {}
 func (nopProgress) StageDone(int, task.Metrics, time.Duration) {}
 
-// describeStage is a short label: the fragment's root and its output.
-func describeStage(st *stage.Stage) string {
+// DescribeStage is a short label: the fragment's root and its output.
+func DescribeStage(st *stage.Stage) string {
 	if st.IsSink() {
 		return "write " + st.Root.Write.Sink
 	}

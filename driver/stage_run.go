@@ -24,7 +24,7 @@ func (s *scheduler) runStage(ctx context.Context, st *stage.Stage) error {
 	s.mu.Unlock()
 	s.demand(ctx, st.Partitions)
 	defer s.demand(ctx, -st.Partitions)
-	s.cfg.Progress.StageStarted(st.ID, st.Partitions, describeStage(st))
+	s.cfg.Progress.StageStarted(st.ID, st.Partitions, DescribeStage(st))
 	if st.Output != nil && st.Output.Kind == physical.PartRange {
 		if err := s.sampleBounds(ctx, st); err != nil {
 			return fmt.Errorf("stage %d: sampling: %w", st.ID, err)
@@ -167,7 +167,10 @@ func (s *scheduler) dispatch(ctx context.Context, spec *task.Spec) (*task.Result
 		return nil, context.Cause(ctx)
 	}
 	defer func() { <-s.sem }()
-	return s.cfg.Executor.Run(ctx, spec)
+	s.cfg.Observer.TaskStarted(spec)
+	res, err := s.cfg.Executor.Run(ctx, spec)
+	s.cfg.Observer.TaskEnded(spec, res, err)
+	return res, err
 }
 
 // spec builds the task spec for one attempt.

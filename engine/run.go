@@ -18,6 +18,8 @@ type RunOptions struct {
 	// directory removed afterwards.
 	ShuffleDir string
 	Progress   driver.Progress
+	// Observer hears each task attempt and sink commit (nil: none).
+	Observer driver.Observer
 	// MemoryBytes is each task's memory budget (0: default).
 	MemoryBytes int64
 	// Run is the run ID ("": a new one).
@@ -50,7 +52,7 @@ func Run(ctx context.Context, c *Compiled, exec task.Executor, opts RunOptions) 
 	}
 	cfg := driver.Config{
 		Job: c.Job.Name, Run: run, Executor: exec, ShuffleDir: shuffleDir,
-		Progress: opts.Progress, MemoryBytes: opts.MemoryBytes, Scaler: opts.Scaler,
+		Progress: opts.Progress, Observer: opts.Observer, MemoryBytes: opts.MemoryBytes, Scaler: opts.Scaler,
 	}
 	if c.tables != nil {
 		cfg.Tables = c.tables.committers()

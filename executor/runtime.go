@@ -99,6 +99,9 @@ func (rt *Runtime) Run(ctx context.Context, spec *task.Spec) (res *task.Result, 
 	res.Metrics.S3 = rec.Usage()
 	res.Metrics.Duration = time.Since(start)
 	res.Metrics.Executor = rt.Name
+	if !spec.Sample {
+		res.Metrics.Operators = env.Operators()
+	}
 	return res, nil
 }
 

@@ -110,6 +110,25 @@ job "drover-dispatch" {
       unlimited = false
     }
 
+    network {
+      port "ui" {}
+    }
+
+    # The driver's live web UI while the run goes on (see docs/operations.md).
+    service {
+      name     = "drover-ui"
+      port     = "ui"
+      provider = "consul"
+      tags     = ["drover"]
+
+      check {
+        type     = "http"
+        path     = "/healthz"
+        interval = "10s"
+        timeout  = "2s"
+      }
+    }
+
     task "driver" {
       driver = "raw_exec"
       # Time to commit or abort, then stop and purge the executor job
@@ -123,6 +142,7 @@ job "drover-dispatch" {
             "--executors", "${var.executors}",
             "--shuffle-dir", var.shuffle_dir,
             "--executor-binary", var.drover_binary,
+            "--ui-addr", "${NOMAD_ADDR_ui}",
           "--var", "${var.date_var}=${NOMAD_META_date}"],
           var.driver_args,
           flatten([for v in var.job_vars : ["--var", v]])

@@ -9,7 +9,10 @@
 #
 # S3 credentials come from the Nomad variable nomad/jobs/drover-driver
 # (keys access_key, secret_key; another path with -var s3_credentials=...),
-# never from this file. Variants: drover-nightly.nomad.hcl (periodic),
+# never from this file. While it runs, the driver's web UI is registered in
+# Consul as the service "drover-ui"; its event log goes beside the shuffle
+# dir (<parent>/events) unless event_log_dir says where, for `drover
+# history` once the job is gone. Variants: drover-nightly.nomad.hcl (periodic),
 # drover-dispatch.nomad.hcl (parameterized, `nomad job dispatch -meta
 # date=...`); minio.nomad.hcl runs MinIO on clusters without S3. See
 # nomad/README.md.
@@ -53,6 +56,12 @@ variable "s3_credentials" {
 variable "shuffle_dir" {
   type        = string
   description = "s3:// prefix for shuffle files."
+}
+
+variable "event_log_dir" {
+  type        = string
+  default     = ""
+  description = "s3:// prefix for the run's event log. Empty: <parent of shuffle_dir>/events."
 }
 
 variable "executors" {
@@ -104,12 +113,28 @@ job "drover-driver" {
       unlimited = false
     }
 
-    # The driver's Prometheus metrics, found through Consul like the
-    # executors' (docs/operations.md, "Metrics").
     network {
+      port "ui" {}
       port "metrics" {}
     }
 
+    # The live UI (stage graph, tasks, executors) while the job runs.
+    service {
+      name     = "drover-ui"
+      port     = "ui"
+      provider = "consul"
+      tags     = ["drover"]
+
+      check {
+        type     = "http"
+        path     = "/healthz"
+        interval = "10s"
+        timeout  = "2s"
+      }
+    }
+
+    # The driver's Prometheus metrics, found through Consul like the
+    # executors' (docs/operations.md, "Metrics").
     service {
       name     = "drover-metrics"
       port     = "metrics"
@@ -135,7 +160,9 @@ job "drover-driver" {
             "--executors", "${var.executors}",
             "--shuffle-dir", var.shuffle_dir,
             "--metrics-addr", "${NOMAD_ADDR_metrics}",
-          "--executor-binary", var.drover_binary],
+            "--executor-binary", var.drover_binary,
+          "--ui-addr", "${NOMAD_ADDR_ui}"],
+          var.event_log_dir != "" ? ["--event-log-dir", var.event_log_dir] : [],
           var.driver_args,
           flatten([for v in var.job_vars : ["--var", v]])
         )

@@ -129,6 +129,25 @@ job "drover-nightly" {
       unlimited = false
     }
 
+    network {
+      port "ui" {}
+    }
+
+    # The driver's live web UI while the run goes on (see docs/operations.md).
+    service {
+      name     = "drover-ui"
+      port     = "ui"
+      provider = "consul"
+      tags     = ["drover"]
+
+      check {
+        type     = "http"
+        path     = "/healthz"
+        interval = "10s"
+        timeout  = "2s"
+      }
+    }
+
     task "driver" {
       driver = "raw_exec"
       # Time to commit or abort, then stop and purge the executor job
@@ -144,7 +163,8 @@ job "drover-nightly" {
             var.drover_binary, "driver", var.job_spec_url != "" ? var.job_spec_url : "${NOMAD_TASK_DIR}/job.hcl",
             "--executors", "${var.executors}",
             "--shuffle-dir", var.shuffle_dir,
-          "--executor-binary", var.drover_binary],
+            "--executor-binary", var.drover_binary,
+          "--ui-addr", "${NOMAD_ADDR_ui}"],
           var.driver_args,
           flatten([for v in var.job_vars : ["--var", v]])
         )

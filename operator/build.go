@@ -38,6 +38,9 @@ type Env struct {
 	Transforms Transformer
 	// Counters, updated atomically by operators.
 	RowsIn, BytesRead, Spilled atomic.Int64
+	// ops count each operator's rows and time (see Operators).
+	ops     map[*physical.Node]*opCounter
+	opOrder []*physical.Node
 	// ShuffleBytesRead is the part of BytesRead read from shuffle objects.
 	ShuffleBytesRead atomic.Int64
 
@@ -90,10 +93,19 @@ func (e *Env) batchRows() int {
 
 // Build returns a reader producing partition env.Partition of n.
 func Build(ctx context.Context, n *physical.Node, env *Env) (batch.Reader, error) {
+	env.planOps(n)
 	return build(ctx, n, env, env.Partition)
 }
 
 func build(ctx context.Context, n *physical.Node, env *Env, part int) (batch.Reader, error) {
+	r, err := buildNode(ctx, n, env, part)
+	if err != nil {
+		return nil, err
+	}
+	return env.measure(n, r), nil
+}
+
+func buildNode(ctx context.Context, n *physical.Node, env *Env, part int) (batch.Reader, error) {
 	switch n.Op {
 	case physical.OpScan:
 		return newScan(ctx, n, env, part)

@@ -169,7 +169,7 @@ func (p *Pool) Run(ctx context.Context, spec *task.Spec) (*task.Result, error) {
 		}
 	}
 	if err != nil {
-		return nil, err
+		return nil, task.OnExecutor(addr, err)
 	}
 	res.Metrics.Executor = addr
 	return res, nil

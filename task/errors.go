@@ -67,3 +67,31 @@ func ClassOf(err error) Class {
 	}
 	return Retryable
 }
+
+// onExecutor records which executor an attempt failed on without changing
+// the error's message or class.
+type onExecutor struct {
+	addr string
+	err  error
+}
+
+func (e *onExecutor) Error() string { return e.err.Error() }
+func (e *onExecutor) Unwrap() error { return e.err }
+
+// OnExecutor tags err with the executor the attempt ran on.
+func OnExecutor(addr string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return &onExecutor{addr: addr, err: err}
+}
+
+// ExecutorOf returns the executor err was tagged with by OnExecutor ("" if
+// none).
+func ExecutorOf(err error) string {
+	var e *onExecutor
+	if errors.As(err, &e) {
+		return e.addr
+	}
+	return ""
+}

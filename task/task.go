@@ -93,10 +93,27 @@ type Metrics struct {
 	ShuffleBytesRead int64 `json:"shuffle_bytes_read,omitempty"`
 	// S3 is every S3 request the task made, by billing class.
 	S3 s3cost.Usage `json:"s3"`
+	// Operators are the fragment's operators in pre-order (the order
+	// physical.Format prints them): rows each produced and the time spent
+	// in it, its inputs included.
+	Operators []OperatorMetrics `json:"operators,omitempty"`
+}
+
+// OperatorMetrics are one operator's counters.
+type OperatorMetrics struct {
+	Rows int64         `json:"rows"`
+	Time time.Duration `json:"time"`
 }
 
 // Add accumulates o into m.
 func (m *Metrics) Add(o Metrics) {
+	for i, op := range o.Operators {
+		if i == len(m.Operators) {
+			m.Operators = append(m.Operators, OperatorMetrics{})
+		}
+		m.Operators[i].Rows += op.Rows
+		m.Operators[i].Time += op.Time
+	}
 	m.RowsIn += o.RowsIn
 	m.RowsOut += o.RowsOut
 	m.BytesRead += o.BytesRead

@@ -27,7 +27,7 @@ func main() {
 		SilenceErrors: true,
 		Version:       buildinfo.Version,
 	}
-	root.AddCommand(runCmd(), explainCmd(), headCmd(), genDataCmd(), tpchGenCmd(), versionCmd(), executorCmd(), gcCmd(),
+	root.AddCommand(runCmd(), explainCmd(), headCmd(), genDataCmd(), tpchGenCmd(), versionCmd(), executorCmd(), gcCmd(), historyCmd(), runsCmd(),
 		submitCmd("submit", "Run a job with executors on Nomad (client mode: the driver runs here)"),
 		submitCmd("driver", "Run a job's driver inside Nomad (cluster mode; the job spec may be an s3:// URL)"))
 	if err := root.ExecuteContext(ctx); err != nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/drover-etl/drover/engine"
+	"github.com/drover-etl/drover/eventlog"
 	"github.com/drover-etl/drover/executor"
 	"github.com/drover-etl/drover/progress"
 	"github.com/drover-etl/drover/udfhost"
@@ -49,6 +50,7 @@ func runCmd() *cobra.Command {
 	var diag runDiagnostics
 	var mf metricsFlags
 	var memory, poolBytes int64
+	var of obsFlags
 	cmd := &cobra.Command{
 		Use:   "run JOB.hcl",
 		Short: "Run a job locally with in-process executors",
@@ -78,8 +80,16 @@ func runCmd() *cobra.Command {
 			if rt.Pool, err = localPool(poolBytes, memory, exec.Slots()); err != nil {
 				return err
 			}
+			run := engine.NewRunID()
 			prog := progress.New(cmd.ErrOrStderr())
-			sum, err := engine.Run(cmd.Context(), c, exec, engine.RunOptions{Progress: prog, MemoryBytes: memory})
+			obs, err := observe(cmd.Context(), cmd, of, localEventLogDir(), c,
+				eventlog.RunInfo{ID: run, Job: c.Job.Name, Mode: "local", JobFile: args[0], JobSpec: readJobSpec(args[0])}, prog)
+			if err != nil {
+				return err
+			}
+			obs.rec.ExecutorsChanged([]eventlog.ExecutorInfo{{ID: "local", Slots: exec.Slots()}}, "")
+			sum, err := engine.Run(cmd.Context(), c, exec, engine.RunOptions{Progress: obs.rec, Observer: obs.rec, MemoryBytes: memory, Run: run})
+			obs.finish(cmd.Context(), err)
 			progress.Wait(prog)
 			if err != nil {
 				return fmt.Errorf("job %q failed: %w", c.Job.Name, err)
@@ -90,6 +100,7 @@ func runCmd() *cobra.Command {
 	}
 	jf.register(cmd)
 	diag.register(cmd)
+	of.register(cmd, localEventLogDir())
 	mf.register(cmd)
 	cmd.Flags().Int64Var(&poolBytes, "memory", 0, "bytes the tasks may hold in sorts, hash tables and windows together before they spill to disk (default: 60% of the machine's or cgroup's memory)")
 	cmd.Flags().Int64Var(&memory, "task-memory", 0, "bytes each task slot may hold before it spills: sets --memory to this × the slots when --memory is not given")

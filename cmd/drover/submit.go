@@ -11,6 +11,7 @@ import (
 
 	"github.com/drover-etl/drover/cluster"
 	"github.com/drover-etl/drover/engine"
+	"github.com/drover-etl/drover/eventlog"
 	"github.com/drover-etl/drover/jobspec"
 	"github.com/drover-etl/drover/progress"
 	"github.com/drover-etl/drover/storage"
@@ -28,6 +29,9 @@ var (
 type clusterFlags struct {
 	cfg        cluster.Config
 	shuffleDir string
+	obs        obsFlags
+	jobFile    string // the job file's path or URL, for the event log
+	jobSpec    string // its text
 	metrics    metricsFlags
 }
 
@@ -47,6 +51,7 @@ func (f *clusterFlags) register(cmd *cobra.Command) {
 	// --executor-arg=--chaos-task-delay=2s to stop a node mid-job.
 	cmd.Flags().StringArrayVar(&f.cfg.ExtraArgs, "executor-arg", nil, "extra argument for every executor's command line (repeatable)")
 	cmd.Flags().MarkHidden("executor-arg")
+	f.obs.register(cmd, "beside --shuffle-dir: <parent>/events")
 	f.metrics.register(cmd)
 }
 
@@ -72,9 +77,17 @@ func runOnCluster(ctx context.Context, cmd *cobra.Command, c *engine.Compiled, f
 	collectAtStart(ctx, cmd.ErrOrStderr(), f.shuffleDir)
 	cfg.ShuffleDir = strings.TrimSuffix(f.shuffleDir, "/")
 	run := engine.NewRunID()
+	prog := progress.New(cmd.ErrOrStderr())
+	obs, err := observe(ctx, cmd, f.obs, clusterEventLogDir(f.shuffleDir), c,
+		eventlog.RunInfo{ID: run, Job: c.Job.Name, Mode: "cluster", JobFile: f.jobFile, JobSpec: f.jobSpec}, prog)
+	if err != nil {
+		return err
+	}
+	cfg.OnMembers = executorEvents(obs.rec, cfg)
 	fmt.Fprintf(cmd.ErrOrStderr(), "starting executors as Nomad job %s\n", cluster.ExecutorJobID(c.Job.Name, run))
 	cl, err := cluster.Start(ctx, cfg, c.Job.Name, run)
 	if err != nil {
+		obs.finish(ctx, err)
 		return err
 	}
 	defer func() {
@@ -82,8 +95,9 @@ func runOnCluster(ctx context.Context, cmd *cobra.Command, c *engine.Compiled, f
 			fmt.Fprintf(cmd.ErrOrStderr(), "drover: warning: executor job %s may still be running: %v\n", cl.JobID, err)
 		}
 	}()
-	prog := progress.New(cmd.ErrOrStderr())
-	sum, err := engine.Run(ctx, c, cl.Executor(), engine.RunOptions{ShuffleDir: strings.TrimSuffix(f.shuffleDir, "/"), Progress: prog, Run: run, Scaler: cl})
+	sum, err := engine.Run(ctx, c, cl.Executor(), engine.RunOptions{ShuffleDir: strings.TrimSuffix(f.shuffleDir, "/"),
+		Progress: obs.rec, Observer: obs.rec, Run: run, Scaler: cl})
+	obs.finish(ctx, err)
 	progress.Wait(prog)
 	if err != nil {
 		return fmt.Errorf("job %q failed: %w", c.Job.Name, err)
@@ -126,6 +140,7 @@ func submitCmd(use, short string) *cobra.Command {
 				return err
 			}
 			defer c.Close()
+			cf.jobFile, cf.jobSpec = args[0], readJobSpec(path)
 			return runOnCluster(cmd.Context(), cmd, c, cf)
 		},
 	}
@@ -175,4 +190,17 @@ func clusterSlots(cfg cluster.Config, job *jobspec.Job) int {
 		executors = 2
 	}
 	return executors * max(cfg.SlotsPerExecutor, 1)
+}
+
+// executorEvents turns Consul's healthy executor lists into executor
+// added/lost events.
+func executorEvents(rec *eventlog.Recorder, cfg cluster.Config) func([]cluster.Member) {
+	return func(ms []cluster.Member) {
+		live := make([]eventlog.ExecutorInfo, 0, len(ms))
+		for _, m := range ms {
+			live = append(live, eventlog.ExecutorInfo{ID: m.Addr, Alloc: m.Alloc, Node: m.Node,
+				Slots: max(cfg.SlotsPerExecutor, 1), MemoryMB: cfg.MemoryMB})
+		}
+		rec.ExecutorsChanged(live, "left Consul's healthy instances")
+	}
 }

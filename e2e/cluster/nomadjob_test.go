@@ -12,6 +12,7 @@ import (
 
 	nomad "github.com/hashicorp/nomad/api"
 
+	"github.com/drover-etl/drover/eventlog"
 	"github.com/drover-etl/drover/storage"
 )
 
@@ -70,6 +71,18 @@ func TestDriverAsNomadBatchJob(t *testing.T) {
 	got, want := withoutHeaders(readAll(t, "s3://out/nomad/")), withoutHeaders(readAll(t, "s3://out/local-ref/"))
 	if len(got) == 0 || strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("driver job output differs from a local run:\n%s\nvs\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// The event log went beside the shuffle dir and records the success.
+	runs, err := eventlog.Runs(ctx, "s3://shuffle/events")
+	if err != nil || len(runs) != 1 {
+		t.Fatalf("event logs under s3://shuffle/events: %v %v", runs, err)
+	}
+	lg, err := eventlog.Read(ctx, "s3://shuffle/events", runs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last := lg.Events[len(lg.Events)-1]; last.Type != eventlog.RunEnd || last.End.Status != eventlog.StatusSucceeded {
+		t.Errorf("the log ends with %s %+v, want a succeeded run_end", last.Type, last.End)
 	}
 	// The executors' job is gone; only the finished driver job remains.
 	jobs, _, _ := nc.Jobs().PrefixList("drover-")

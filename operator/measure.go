@@ -1,0 +1,70 @@
+package operator
+
+import (
+	"context"
+	"sync/atomic"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/drover-etl/drover/batch"
+	"github.com/drover-etl/drover/plan/physical"
+	"github.com/drover-etl/drover/task"
+)
+
+// opCounter is one operator's counters in a task.
+type opCounter struct {
+	rows, nanos atomic.Int64
+}
+
+// measured counts the rows an operator returns and the time its Next
+// takes (its inputs' time included: they run inside it).
+type measured struct {
+	batch.Reader
+	c *opCounter
+}
+
+func (m *measured) Next(ctx context.Context) (arrow.RecordBatch, error) {
+	start := time.Now()
+	rec, err := m.Reader.Next(ctx)
+	m.c.nanos.Add(int64(time.Since(start)))
+	if rec != nil {
+		m.c.rows.Add(rec.NumRows())
+	}
+	return rec, err
+}
+
+// planOps numbers the fragment's operators in pre-order, as
+// physical.Format prints them.
+func (e *Env) planOps(root *physical.Node) {
+	e.ops = map[*physical.Node]*opCounter{}
+	e.opOrder = nil
+	var walk func(*physical.Node)
+	walk = func(n *physical.Node) {
+		e.ops[n] = &opCounter{}
+		e.opOrder = append(e.opOrder, n)
+		for _, c := range n.Inputs {
+			walk(c)
+		}
+	}
+	walk(root)
+}
+
+// measure wraps the reader built for n, if n is in the planned fragment.
+func (e *Env) measure(n *physical.Node, r batch.Reader) batch.Reader {
+	if c := e.ops[n]; c != nil && r != nil {
+		return &measured{Reader: r, c: c}
+	}
+	return r
+}
+
+// Operators returns each operator's rows and time, in pre-order; operators
+// a task never built (another union branch) have zeros.
+func (e *Env) Operators() []task.OperatorMetrics {
+	out := make([]task.OperatorMetrics, len(e.opOrder))
+	for i, n := range e.opOrder {
+		c := e.ops[n]
+		out[i] = task.OperatorMetrics{Rows: c.rows.Load(), Time: time.Duration(c.nanos.Load())}
+	}
+	return out
+}

@@ -1,0 +1,39 @@
+package operator
+
+import (
+	"context"
+	"testing"
+
+	"github.com/drover-etl/drover/expr"
+	"github.com/drover-etl/drover/plan/logical"
+	"github.com/drover-etl/drover/plan/physical"
+	"github.com/drover-etl/drover/types"
+)
+
+// Build counts each operator's output rows, in the pre-order of
+// physical.Format, so the UI can put them beside the plan's lines.
+func TestBuildMeasuresOperators(t *testing.T) {
+	v, err := logical.NewValues([][]*expr.Expr{
+		{expr.Lit(types.Int64Value(1))}, {expr.Lit(types.Int64Value(2))}, {expr.Lit(types.Int64Value(3))},
+	}, []string{"n"}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	values := &physical.Node{Op: physical.OpValues, Schema: v.Schema(), Values: &physical.ValuesSpec{Rows: v.Rows}}
+	root := &physical.Node{Op: physical.OpLimit, Schema: v.Schema(), Limit: 2, Inputs: []*physical.Node{values}}
+	env := &Env{}
+	r, err := Build(context.Background(), roundTrip(t, root), env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rows(t, r); len(got) != 2 {
+		t.Fatalf("limit 2 gave %v", got)
+	}
+	ops := env.Operators()
+	if len(ops) != 2 || ops[0].Rows != 2 || ops[1].Rows != 3 {
+		t.Fatalf("operators = %+v, want limit 2 rows, values 3 rows", ops)
+	}
+	if ops[0].Time < ops[1].Time {
+		t.Errorf("limit's time %v excludes its input's %v", ops[0].Time, ops[1].Time)
+	}
+}
