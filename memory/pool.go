@@ -77,6 +77,25 @@ func (r *Reservation) TryGrow(n int64) error {
 	return nil
 }
 
+// Share is the most this consumer may ever hold while the others hold
+// nothing they cannot give back: the whole limit for an unspillable
+// consumer, an even part of it for a spillable one (< 0: unlimited). An
+// operator whose least possible state fits its share may Grow past what
+// TryGrow refuses at the moment (the others spill to make room); one
+// whose state does not fit its share must fail.
+func (r *Reservation) Share() int64 {
+	p := r.pool
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.limit <= 0 {
+		return -1
+	}
+	if !r.spillable {
+		return p.limit
+	}
+	return p.limit / int64(max(p.nSpillable, 1))
+}
+
 // Grow reserves n more bytes without asking: for memory already in use
 // that cannot be given back (one input batch). It can take the pool over
 // its limit, which later TryGrow calls then pay for.

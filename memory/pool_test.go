@@ -71,3 +71,19 @@ func TestUnlimited(t *testing.T) {
 		t.Fatalf("size %d", r.Size())
 	}
 }
+
+func TestShare(t *testing.T) {
+	p := NewPool(1000)
+	a, b := p.Consumer("a", true), p.Consumer("b", true)
+	u := p.Consumer("u", false)
+	if a.Share() != 500 || b.Share() != 500 || u.Share() != 1000 {
+		t.Fatalf("shares %d %d %d", a.Share(), b.Share(), u.Share())
+	}
+	b.Free()
+	if a.Share() != 1000 {
+		t.Fatalf("a alone: share %d", a.Share())
+	}
+	if NewPool(0).Consumer("x", true).Share() >= 0 {
+		t.Fatal("an unlimited pool has a share")
+	}
+}

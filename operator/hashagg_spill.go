@@ -68,6 +68,13 @@ func (h *hashAgg) account() error {
 		return nil
 	}
 	if h.groups.count <= 1 || h.depth >= maxSpillDepth {
+		// What cannot be split further may still fit the consumer's
+		// share of the budget, refused only because other slots hold
+		// memory for now: take it (they spill), fail only beyond it.
+		if share := h.res.Share(); share < 0 || est <= share {
+			h.res.Grow(est - h.res.Size())
+			return nil
+		}
 		return h.tooBig(est)
 	}
 	if err := h.spillTable(); err != nil {

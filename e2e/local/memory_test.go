@@ -16,7 +16,8 @@ import (
 
 // TestJobUnderATinyMemoryBudget runs group-bys (many groups; DISTINCT
 // aggregates, exact medians, string min/max), SELECT DISTINCT, a window
-// and a sort with 4 slots sharing one 64 KiB budget, and compares every
+// and a sort with 4 slots sharing one 64 KiB budget (less than one open sink file is reckoned at:
+// the others must spill around it), and compares every
 // output with a run under an unlimited budget. Operators spill, the job's
 // answers do not change, and the budget is all given back.
 func TestJobUnderATinyMemoryBudget(t *testing.T) {
