@@ -196,4 +196,3 @@ func TestRunFailsWhenNoExecutorComes(t *testing.T) {
 		t.Fatalf("want a retryable ErrNoExecutors, got %v", err)
 	}
 }
-
