@@ -27,11 +27,28 @@ demo: build ## Generate sample data and run the demo job locally, then show resu
 	@echo "== top customers ($(DEMO_DIR)/out/top_customers, CSV) =="
 	$(BIN)/drover head $(DEMO_DIR)/out/top_customers -n 5
 
-test: tools ## Run every test: unit, golden, end to end, integration against real Nomad, Consul, MinIO, and make e2e when Docker works
+test: tools fuzz-short ## Run every test: unit, golden, end to end, integration against real Nomad, Consul, MinIO, brief fuzzing, and make e2e when Docker works
 	$(GO) test -count=1 -timeout 30m ./...
 	cd bench && GOWORK=off $(GO) test -count=1 -timeout 30m ./...
 	@if docker info >/dev/null 2>&1; then $(MAKE) --no-print-directory e2e; \
 	else echo "make test: NOT RUN: the provisioning end-to-end test (make e2e) needs a Docker Engine and \`docker info\` failed here"; fi
+
+# Fuzz targets as package:Name; their seed corpora (testdata/fuzz/<Name>/)
+# run in every go test, crashers found included.
+FUZZ_TARGETS := jobspec:FuzzParse sqlfront/parser:FuzzParseQuery task:FuzzSpecDecode \
+	shuffle:FuzzShuffleObject format/csv:FuzzCSVReader format/jsonl:FuzzJSONLReader \
+	format/parquet:FuzzParquetReader
+FUZZTIME_SHORT ?= 10s
+FUZZTIME ?= 5m
+
+fuzz-short: ## Fuzz each target briefly, one after another (FUZZTIME_SHORT=10s each; part of make test)
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZTIME_SHORT)
+
+fuzz: ## Fuzz each target for FUZZTIME (default 5m), one after another; a crasher lands in testdata/fuzz/ and fails
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t#*:}; echo "fuzz $$name ($$pkg, $(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) ./$$pkg; \
+	done
 
 test-short: ## Unit tests only (no end-to-end runs)
 	$(GO) test -short ./...
@@ -55,7 +72,7 @@ dev-cluster: build tools ## Start MinIO, Consul and Nomad dev agents on loopback
 clean: ## Remove build outputs and demo data
 	rm -rf $(BIN)/drover $(DEMO_DIR)
 
-.PHONY: help build demo test test-short golden bench lint fmt clean dev-cluster
+.PHONY: help build demo test test-short fuzz fuzz-short golden bench lint fmt clean dev-cluster
 
 # ---- tools: pinned real servers ---------------------------------------------
 # Nomad, Consul and MinIO are built from their Go modules (the machines reach
