@@ -40,6 +40,8 @@ FUZZ_TARGETS := jobspec:FuzzParse sqlfront/parser:FuzzParseQuery task:FuzzSpecDe
 	format/parquet:FuzzParquetReader
 FUZZTIME_SHORT ?= 10s
 FUZZTIME ?= 5m
+# Minimizing each new input may take this long (go test's default, 60s, can eat a short run).
+FUZZMINIMIZETIME ?= 5s
 
 fuzz-short: ## Fuzz each target briefly, one after another (FUZZTIME_SHORT=10s each; part of make test)
 	@$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZTIME_SHORT)
@@ -47,7 +49,7 @@ fuzz-short: ## Fuzz each target briefly, one after another (FUZZTIME_SHORT=10s e
 fuzz: ## Fuzz each target for FUZZTIME (default 5m), one after another; a crasher lands in testdata/fuzz/ and fails
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; name=$${t#*:}; echo "fuzz $$name ($$pkg, $(FUZZTIME))"; \
-		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) ./$$pkg; \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZETIME) ./$$pkg; \
 	done
 
 test-short: ## Unit tests only (no end-to-end runs)
