@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
 	"encoding/base64"
 	"io"
 	"net"
@@ -115,6 +116,17 @@ func TestExecutorProcessServesOnlyItsRun(t *testing.T) {
 	if _, err := oc.Status(ctx); err == nil {
 		t.Fatal("a driver of another run was served")
 	}
+	wrong, err := remote.Dial(addr, remote.ClientAuth{Token: "wrong-token", TLS: auth.TLS})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wrong.Close()
+	if _, err := wrong.Status(ctx); err == nil {
+		t.Fatal("a call with a wrong token was served")
+	}
+	if err := tlsWithoutClientCert(addr, auth); err == nil || !strings.Contains(err.Error(), "certificate required") {
+		t.Fatalf("a TLS client without a certificate: %v, want the server's refusal", err)
+	}
 	resp, err := http.Get("http://" + health + "/health")
 	if err != nil {
 		t.Fatal(err)
@@ -150,4 +162,23 @@ func freeAddr(t *testing.T) string {
 	}
 	defer lis.Close()
 	return lis.Addr().String()
+}
+
+// tlsWithoutClientCert speaks TLS to addr trusting the executor but
+// presenting no certificate; TLS 1.3 reports the refusal on the first read.
+func tlsWithoutClientCert(addr string, auth remote.ClientAuth) error {
+	cfg := auth.TLS.Clone()
+	cfg.Certificates = nil
+	cfg.NextProtos = []string{"h2"}
+	conn, err := tls.Dial("tcp", addr, cfg)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(30 * time.Second))
+	if _, err := conn.Write([]byte("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n")); err != nil {
+		return err
+	}
+	_, err = conn.Read(make([]byte, 64))
+	return err
 }
