@@ -76,11 +76,13 @@ func OpenPartition(ctx context.Context, loc storage.Location, part int, schema *
 		return batch.NewSliceReader(schema, nil), 0, nil
 	}
 	// No message of a partition can be longer than the partition: the
-	// limits keep a corrupt length field from allocating gigabytes. They
-	// are set on a message reader because ipc.NewReader drops them.
+	// limits keep a corrupt length field from allocating gigabytes (set
+	// on a message reader because ipc.NewReader drops them), and
+	// checkedStream does the same for the lengths inside the metadata.
 	opts := []ipc.Option{ipc.WithAllocator(memory.DefaultAllocator), ipc.WithSchema(schema),
 		ipc.WithMetadataSizeLimit(hi - lo), ipc.WithBodySizeLimit(hi - lo)}
-	r, err := ipc.NewReaderFromMessageReader(ipc.NewMessageReader(io.NewSectionReader(f, lo, hi-lo), opts...), opts...)
+	stream := &checkedStream{r: io.NewSectionReader(f, lo, hi-lo), limit: hi - lo}
+	r, err := ipc.NewReaderFromMessageReader(ipc.NewMessageReader(stream, opts...), opts...)
 	if err != nil {
 		f.Close()
 		return nil, 0, fmt.Errorf("%s: partition %d: %w", loc.URL(), part, err)
