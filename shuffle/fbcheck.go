@@ -204,3 +204,36 @@ func (f fbuf) keyValue(t int) error {
 	}
 	return nil
 }
+
+// batchBuffers returns the (offset, length) of each body buffer of a
+// record or dictionary batch message, and whether the body is compressed
+// (nil for other messages). checkMessage must have passed.
+func batchBuffers(meta []byte) (bufs [][2]int64, compressed bool, err error) {
+	f := fbuf(meta)
+	root, _ := f.u32(0)
+	typ, err := f.byteField(int(root), 1)
+	if err != nil || (typ != 2 && typ != 3) {
+		return nil, false, err
+	}
+	batch, err := f.ref(int(root), 2)
+	if err == nil && batch != 0 && typ == 2 {
+		batch, err = f.ref(batch, 1)
+	}
+	if err != nil || batch == 0 {
+		return nil, false, err
+	}
+	comp, err := f.ref(batch, 3)
+	if err != nil {
+		return nil, false, err
+	}
+	start, n, err := f.vector(batch, 2, 16)
+	if err != nil {
+		return nil, false, err
+	}
+	bufs = make([][2]int64, n)
+	for i := range bufs {
+		at := meta[start+16*i:]
+		bufs[i] = [2]int64{int64(binary.LittleEndian.Uint64(at)), int64(binary.LittleEndian.Uint64(at[8:]))}
+	}
+	return bufs, comp != 0, nil
+}

@@ -64,6 +64,41 @@ func (s *checkedStream) next() error {
 		return err
 	}
 	s.pending, s.body = append(append([]byte(nil), framing...), meta...), body
+	bufs, compressed, err := batchBuffers(meta)
+	if err != nil || !compressed {
+		return err
+	}
+	// A compressed buffer starts with its uncompressed length, which
+	// arrow-go allocates: read the body and hold each to what LZ4 can
+	// expand its bytes to.
+	data := make([]byte, body)
+	if _, err := io.ReadFull(s.r, data); err != nil {
+		return err
+	}
+	if err := checkCompressed(bufs, data); err != nil {
+		return err
+	}
+	s.pending, s.body = append(s.pending, data...), 0
+	return nil
+}
+
+// lz4MaxRatio bounds what LZ4 expands data to (255:1 at best, plus slack).
+const lz4MaxRatio = 256
+
+func checkCompressed(bufs [][2]int64, body []byte) error {
+	for i, b := range bufs {
+		off, n := b[0], b[1]
+		if off < 0 || n < 0 || off > int64(len(body)) || n > int64(len(body))-off {
+			return fmt.Errorf("%w: buffer %d spans bytes %d+%d of a %d-byte body", errBadMetadata, i, off, n, len(body))
+		}
+		if n < 8 {
+			continue
+		}
+		size := int64(binary.LittleEndian.Uint64(body[off:]))
+		if size != -1 && (size < 0 || size > lz4MaxRatio*(n-8)+64) {
+			return fmt.Errorf("%w: buffer %d claims %d bytes uncompressed from %d", errBadMetadata, i, size, n-8)
+		}
+	}
 	return nil
 }
 
