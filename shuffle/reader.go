@@ -9,7 +9,6 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
-	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/drover-etl/drover/batch"
 	"github.com/drover-etl/drover/storage"
@@ -78,8 +77,9 @@ func OpenPartition(ctx context.Context, loc storage.Location, part int, schema *
 	// No message of a partition can be longer than the partition: the
 	// limits keep a corrupt length field from allocating gigabytes (set
 	// on a message reader because ipc.NewReader drops them), and
-	// checkedStream does the same for the lengths inside the metadata.
-	opts := []ipc.Option{ipc.WithAllocator(memory.DefaultAllocator), ipc.WithSchema(schema),
+	// checkedStream does the same for the lengths inside the metadata;
+	// the allocator catches what arrow-go derives from them.
+	opts := []ipc.Option{ipc.WithAllocator(partitionAllocator(hi - lo)), ipc.WithSchema(schema),
 		ipc.WithMetadataSizeLimit(hi - lo), ipc.WithBodySizeLimit(hi - lo)}
 	stream := &checkedStream{r: io.NewSectionReader(f, lo, hi-lo), limit: hi - lo}
 	r, err := ipc.NewReaderFromMessageReader(ipc.NewMessageReader(stream, opts...), opts...)
