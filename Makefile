@@ -27,7 +27,7 @@ demo: build ## Generate sample data and run the demo job locally, then show resu
 	@echo "== top customers ($(DEMO_DIR)/out/top_customers, CSV) =="
 	$(BIN)/drover head $(DEMO_DIR)/out/top_customers -n 5
 
-test: tools postgres browser ## Run every test: unit, golden, end to end, integration against real Nomad, Consul, MinIO, and make e2e when Docker works
+test: tools postgres browser fuzz-short ## Run every test: unit, golden, end to end, integration against real Nomad, Consul, MinIO, brief fuzzing, and make e2e when Docker works
 	DROVER_REQUIRE_BROWSER=1 $(GO) test -count=1 -timeout 30m ./...
 	cd bench && GOWORK=off $(GO) test -count=1 -timeout 30m ./...
 	@if docker info >/dev/null 2>&1; then $(MAKE) --no-print-directory e2e; \
@@ -39,6 +39,25 @@ postgres: ## Install Debian's postgresql when missing (the Iceberg SQL-catalog t
 
 browser: ## Install Debian's headless Chromium for the web UI's browser tests (apt-get), when missing
 	@command -v chromium >/dev/null 2>&1 || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium fonts-dejavu-core; }
+
+# Fuzz targets as package:Name; their seed corpora (testdata/fuzz/<Name>/)
+# run in every go test, crashers found included.
+FUZZ_TARGETS := jobspec:FuzzParse sqlfront/parser:FuzzParseQuery task:FuzzSpecDecode \
+	shuffle:FuzzShuffleObject format/csv:FuzzCSVReader format/jsonl:FuzzJSONLReader \
+	format/parquet:FuzzParquetReader
+FUZZTIME_SHORT ?= 10s
+FUZZTIME ?= 5m
+# Minimizing each new input may take this long (go test's default, 60s, can eat a short run).
+FUZZMINIMIZETIME ?= 5s
+
+fuzz-short: ## Fuzz each target briefly, one after another (FUZZTIME_SHORT=10s each; part of make test)
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZTIME_SHORT)
+
+fuzz: ## Fuzz each target for FUZZTIME (default 5m), one after another; a crasher lands in testdata/fuzz/ and fails
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t#*:}; echo "fuzz $$name ($$pkg, $(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZETIME) ./$$pkg; \
+	done
 
 test-short: ## Unit tests only (no end-to-end runs)
 	$(GO) test -short ./...
@@ -62,7 +81,7 @@ dev-cluster: build tools ## Start MinIO, Consul and Nomad dev agents on loopback
 clean: ## Remove build outputs and demo data
 	rm -rf $(BIN)/drover $(DEMO_DIR)
 
-.PHONY: help build demo test browser test-short golden bench lint fmt clean dev-cluster postgres
+.PHONY: help build demo test browser test-short fuzz fuzz-short golden bench lint fmt clean dev-cluster postgres
 
 # ---- tools: pinned real servers ---------------------------------------------
 # Nomad, Consul and MinIO are built from their Go modules (the machines reach

@@ -2,8 +2,6 @@ package cluster
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"sync"
@@ -57,12 +55,11 @@ func Start(ctx context.Context, cfg Config, job, run string) (*Cluster, error) {
 		return nil, err
 	}
 	c.pool.SetExpected(cfg.MaxExecutors)
-	token, err := newToken()
+	secrets, err := c.runCredentials(run)
 	if err != nil {
 		return nil, err
 	}
-	c.pool.Token = token
-	if err := c.putSecrets(token); err != nil {
+	if err := c.putSecrets(secrets); err != nil {
 		return nil, err
 	}
 	if err := c.register(ctx); err != nil {
@@ -177,20 +174,14 @@ func sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// newToken is the run's random executor token.
-func newToken() (string, error) {
-	b := make([]byte, 24)
-	if _, err := rand.Read(b); err != nil {
-		return "", fmt.Errorf("executor token: %w", err)
-	}
-	return hex.EncodeToString(b), nil
-}
-
-// putSecrets stores the S3 keys and the executor token in the job's Nomad
-// variable (see Config.Secrets).
-func (c *Cluster) putSecrets(token string) error {
-	items := nomad.VariableItems{"DROVER_EXECUTOR_TOKEN": token}
+// putSecrets stores the S3 keys and the executor's run credentials in
+// the job's Nomad variable (see Config.Secrets).
+func (c *Cluster) putSecrets(run map[string]string) error {
+	items := nomad.VariableItems{}
 	for k, v := range c.cfg.Secrets {
+		items[k] = v
+	}
+	for k, v := range run {
 		items[k] = v
 	}
 	_, _, err := c.nomad.Variables().Update(&nomad.Variable{Path: variablePath(c.JobID), Items: items}, nil)

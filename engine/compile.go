@@ -33,6 +33,10 @@ type Options struct {
 	Funcs expr.FuncResolver
 	// Plugins configures the plugins started for the job's plugin blocks.
 	Plugins udfhost.Config
+	// NoPluginCode refuses to start the job's plugins: planning a job that
+	// declares any fails with ErrPluginsNotRun (explain without
+	// --run-plugins must not execute code a job file names).
+	NoPluginCode bool
 }
 
 // Compiled is a job ready to run, with every intermediate plan kept for

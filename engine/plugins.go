@@ -2,6 +2,9 @@ package engine
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"strings"
 
 	"github.com/drover-etl/drover/executor"
 	"github.com/drover-etl/drover/jobspec"
@@ -15,6 +18,9 @@ import (
 // stop them.
 func CompileJob(ctx context.Context, job *jobspec.Job, opts Options) (*Compiled, error) {
 	var host *udfhost.Host
+	if opts.Funcs == nil && opts.NoPluginCode && len(job.Plugins) > 0 {
+		return nil, pluginsNotRun(job)
+	}
 	if opts.Funcs == nil {
 		h, err := startPlugins(ctx, job, opts.Plugins)
 		if err != nil {
@@ -31,6 +37,19 @@ func CompileJob(ctx context.Context, job *jobspec.Job, opts Options) (*Compiled,
 	}
 	c.Plugins = host
 	return c, nil
+}
+
+// ErrPluginsNotRun: planning needed the job's plugins (their result types
+// and schemas), and the caller did not allow running them.
+var ErrPluginsNotRun = errors.New("planning this job runs its plugins")
+
+func pluginsNotRun(job *jobspec.Job) error {
+	names := make([]string, len(job.Plugins))
+	for i, p := range job.Plugins {
+		names[i] = fmt.Sprintf("%q (%s)", p.Name, p.Source)
+	}
+	return jobspec.At(job.Plugins[0].Range, fmt.Errorf("%w to learn their types: %s; pass --run-plugins to allow it",
+		ErrPluginsNotRun, strings.Join(names, ", ")))
 }
 
 // startPlugins starts the job's plugin blocks (nil: there are none); an

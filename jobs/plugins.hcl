@@ -23,7 +23,7 @@ variable "plugins" {
 
 job "plugins" {
   plugin "textkit" {
-    source = "${var.plugins}/textkit"   # a path, or s3://...; optional sha256 = "..."
+    source = "${var.plugins}/textkit"   # a path, or s3://... with sha256 = "..."
   }
 
   plugin "piimask" {

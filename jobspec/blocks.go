@@ -167,7 +167,7 @@ func (d *decoder) sink(b *hcl.Block) *Sink {
 }
 
 var pluginSchema = &hcl.BodySchema{
-	Attributes: []hcl.AttributeSchema{{Name: "source", Required: true}, {Name: "sha256"}},
+	Attributes: []hcl.AttributeSchema{{Name: "source", Required: true}, {Name: "sha256"}, {Name: "env"}},
 }
 
 var sha256Hex = regexp.MustCompile(`^[0-9a-fA-F]{64}$`)
@@ -180,6 +180,48 @@ func (d *decoder) plugin(b *hcl.Block) *Plugin {
 	if sum.IsSet() && !sha256Hex.MatchString(sum.Value) {
 		d.errorf(sum.Range, "sha256 must be 64 hexadecimal digits")
 	}
+	if !sum.IsSet() && IsRemoteSource(p.Source) {
+		d.errorf(b.DefRange, "plugin %q: a binary from %s needs sha256 (its digest is never trusted on first use; sha256sum gives it)", p.Name, p.Source)
+	}
 	p.SHA256 = strings.ToLower(sum.Value)
+	for _, e := range d.texts(c.Attributes, "env") {
+		if d.pluginEnvName(p.Name, e) {
+			p.Env = append(p.Env, e.Value)
+		}
+	}
 	return p
+}
+
+// IsRemoteSource: a plugin source with a scheme other than file:// is
+// fetched from a store, and must carry its sha256.
+func IsRemoteSource(source string) bool {
+	scheme, _, ok := strings.Cut(source, "://")
+	return ok && !strings.EqualFold(scheme, "file")
+}
+
+var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// pluginEnvName checks one name of a plugin's env allow-list. Credentials
+// the engine itself holds are never passed on, whatever the job says.
+func (d *decoder) pluginEnvName(plugin string, e Text) bool {
+	switch {
+	case !envName.MatchString(e.Value):
+		d.errorf(e.Range, "plugin %q: env: %q is not an environment variable name", plugin, e.Value)
+	case ForbiddenPluginEnv(e.Value):
+		d.errorf(e.Range, "plugin %q: env: %s is never passed to a plugin (plugins get no S3 credentials and no executor credentials)", plugin, e.Value)
+	default:
+		return true
+	}
+	return false
+}
+
+// ForbiddenPluginEnv: the engine's own credentials, which no plugin gets.
+func ForbiddenPluginEnv(name string) bool {
+	n := strings.ToUpper(name)
+	switch n {
+	case "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
+		"MINIO_ROOT_USER", "MINIO_ROOT_PASSWORD", "NOMAD_TOKEN", "CONSUL_HTTP_TOKEN", "VAULT_TOKEN":
+		return true
+	}
+	return strings.HasPrefix(n, "DROVER_EXECUTOR_")
 }

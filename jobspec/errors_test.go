@@ -81,6 +81,23 @@ func TestParseErrors(t *testing.T) {
 		{"two jobs", validJob + "\njob \"k\" {}\n", nil, "x.hcl:19:1: a second job block"},
 		{"bad limit", edit(t, `where = `, `limit = -1
     where = `), nil, "x.hcl:10:13: limit must be a whole number of at least 0"},
+		{"remote plugin without sha256", edit(t, `job "j" {`, `job "j" {
+  plugin "kit" { source = "s3://b/kit" }`), nil, `x.hcl:4:3: plugin "kit": a binary from s3://b/kit needs sha256`},
+		{"plugin env not a name", edit(t, `job "j" {`, `job "j" {
+  plugin "kit" {
+    source = "bin/kit"
+    env    = ["OK_NAME", "A=B"]
+  }`), nil, `x.hcl:6:26: plugin "kit": env: "A=B" is not an environment variable name`},
+		{"plugin env with S3 keys", edit(t, `job "j" {`, `job "j" {
+  plugin "kit" {
+    source = "bin/kit"
+    env    = ["aws_secret_access_key"]
+  }`), nil, `x.hcl:6:15: plugin "kit": env: aws_secret_access_key is never passed to a plugin`},
+		{"plugin env with the executor token", edit(t, `job "j" {`, `job "j" {
+  plugin "kit" {
+    source = "bin/kit"
+    env    = ["DROVER_EXECUTOR_TOKEN"]
+  }`), nil, `env: DROVER_EXECUTOR_TOKEN is never passed to a plugin`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -102,6 +119,27 @@ func TestParseErrors(t *testing.T) {
 func TestParseValid(t *testing.T) {
 	if _, err := ParseSource([]byte(validJob), "x.hcl", nil); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestPluginEnvAndChecksum(t *testing.T) {
+	sum := strings.Repeat("ab", 32)
+	job, err := ParseSource([]byte(edit(t, `job "j" {`, `job "j" {
+  plugin "kit" {
+    source = "s3://b/kit"
+    sha256 = "`+strings.ToUpper(sum)+`"
+    env    = ["GEO_API_URL", "LANGUAGE"]
+  }
+  plugin "local" { source = "bin/local" }`)), "x.hcl", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kit, local := job.Plugins[0], job.Plugins[1]
+	if kit.SHA256 != sum || strings.Join(kit.Env, ",") != "GEO_API_URL,LANGUAGE" {
+		t.Errorf("kit = %+v", kit)
+	}
+	if local.SHA256 != "" || local.Env != nil {
+		t.Errorf("a local plugin without sha256 or env: %+v", local)
 	}
 }
 

@@ -141,5 +141,8 @@ type Plugin struct {
 	Name   string
 	Source string
 	SHA256 string
-	Range  hcl.Range
+	// Env lists the environment variables the plugin process receives
+	// (besides PATH, TMPDIR, TZ and the locale); it inherits nothing else.
+	Env   []string
+	Range hcl.Range
 }

@@ -32,7 +32,7 @@ variable "job_spec_url" {
 variable "job_spec_hcl" {
   type        = string
   default     = ""
-  description = "The Drover job spec itself, rendered into the task by a template."
+  description = "The Drover job spec itself (up to 90 KiB; larger specs: job_spec_url). It reaches the driver base64-encoded in its environment, as data: no template engine sees it."
 }
 
 variable "job_vars" {
@@ -156,7 +156,7 @@ job "drover-driver" {
       config {
         command = var.drover_binary
         args = concat(
-          ["driver", var.job_spec_url != "" ? var.job_spec_url : "${NOMAD_TASK_DIR}/job.hcl",
+          ["driver", var.job_spec_url != "" ? var.job_spec_url : "env:DROVER_JOB_SPEC",
             "--executors", "${var.executors}",
             "--shuffle-dir", var.shuffle_dir,
             "--metrics-addr", "${NOMAD_ADDR_metrics}",
@@ -166,12 +166,6 @@ job "drover-driver" {
           var.driver_args,
           flatten([for v in var.job_vars : ["--var", v]])
         )
-      }
-
-      template {
-        destination = "local/job.hcl"
-        # A template needs data; with job_spec_url the file stays unused.
-        data = var.job_spec_hcl != "" ? var.job_spec_hcl : "# the job spec is fetched from ${var.job_spec_url}\n"
       }
 
       template {
@@ -186,6 +180,8 @@ job "drover-driver" {
       }
 
       env {
+        # The spec as data: base64 has no "{{" or "${" for Nomad to expand.
+        DROVER_JOB_SPEC     = base64encode(var.job_spec_hcl)
         AWS_REGION          = var.region
         AWS_ENDPOINT_URL_S3 = var.s3_endpoint
         NOMAD_ADDR          = var.nomad_addr

@@ -49,7 +49,7 @@ variable "job_spec_url" {
 variable "job_spec_hcl" {
   type        = string
   default     = ""
-  description = "The Drover job spec itself, rendered into the task by a template."
+  description = "The Drover job spec itself (up to 90 KiB; larger specs: job_spec_url). It reaches the driver base64-encoded in its environment, as data: no template engine sees it."
 }
 
 variable "job_vars" {
@@ -160,7 +160,7 @@ job "drover-nightly" {
         command = "/bin/sh"
         args = concat(
           ["-c", "exec \"$@\" --var \"${var.date_var}=$(date -u -d \"$DROVER_DATE_EXPR\" +%F)\"", "drover-nightly",
-            var.drover_binary, "driver", var.job_spec_url != "" ? var.job_spec_url : "${NOMAD_TASK_DIR}/job.hcl",
+            var.drover_binary, "driver", var.job_spec_url != "" ? var.job_spec_url : "env:DROVER_JOB_SPEC",
             "--executors", "${var.executors}",
             "--shuffle-dir", var.shuffle_dir,
             "--executor-binary", var.drover_binary,
@@ -168,11 +168,6 @@ job "drover-nightly" {
           var.driver_args,
           flatten([for v in var.job_vars : ["--var", v]])
         )
-      }
-
-      template {
-        destination = "local/job.hcl"
-        data        = var.job_spec_hcl != "" ? var.job_spec_hcl : "# the job spec is fetched from ${var.job_spec_url}\n"
       }
 
       template {
@@ -187,7 +182,9 @@ job "drover-nightly" {
       }
 
       env {
-        DROVER_DATE_EXPR    = var.date_expr
+        DROVER_DATE_EXPR = var.date_expr
+        # The spec as data: base64 has no "{{" or "${" for Nomad to expand.
+        DROVER_JOB_SPEC     = base64encode(var.job_spec_hcl)
         AWS_REGION          = var.region
         AWS_ENDPOINT_URL_S3 = var.s3_endpoint
         NOMAD_ADDR          = var.nomad_addr

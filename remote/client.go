@@ -2,21 +2,18 @@ package remote
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"time"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/keepalive"
 	"google.golang.org/grpc/status"
 
 	"github.com/drover-etl/drover/task"
 )
-
-// ErrExecutorLost marks a task whose executor stopped answering; the
-// scheduler retries such tasks elsewhere.
-var ErrExecutorLost = task.ErrExecutorLost
 
 // Client talks to one executor.
 type Client struct {
@@ -24,13 +21,34 @@ type Client struct {
 	conn *grpc.ClientConn
 }
 
-// Dial connects to an executor at addr (host:port), presenting token
-// (the run's bearer token; "" for none) on every call. The connection is
-// lazy; failures show up on the first call.
-func Dial(addr, token string) (*Client, error) {
+// ClientAuth is how the driver proves itself to the run's executors: the
+// run's bearer token, sent on every call, and a TLS configuration with a
+// client certificate from the run's CA (RunCA.ClientTLS).
+type ClientAuth struct {
+	Token string
+	TLS   *tls.Config
+}
+
+func (a ClientAuth) check() error {
+	switch {
+	case a.Token == "":
+		return ErrNoToken
+	case a.TLS == nil || len(a.TLS.Certificates) == 0:
+		return ErrNoCertificate
+	}
+	return nil
+}
+
+// Dial connects to an executor at addr (host:port) over mutual TLS,
+// presenting the token on every call. The connection is lazy; failures
+// show up on the first call.
+func Dial(addr string, auth ClientAuth) (*Client, error) {
+	if err := auth.check(); err != nil {
+		return nil, fmt.Errorf("dial executor %s: %w", addr, err)
+	}
 	conn, err := grpc.NewClient(addr,
-		grpc.WithPerRPCCredentials(bearer(token)),
-		grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithPerRPCCredentials(bearer(auth.Token)),
+		grpc.WithTransportCredentials(credentials.NewTLS(auth.TLS)),
 		// Pings detect an executor that vanished without closing the
 		// connection (a partitioned node), so its tasks fail as lost
 		// instead of hanging.
@@ -99,13 +117,9 @@ func (c *Client) Close() error { return c.conn.Close() }
 type bearer string
 
 func (b bearer) GetRequestMetadata(context.Context, ...string) (map[string]string, error) {
-	if b == "" {
-		return nil, nil
-	}
 	return map[string]string{"authorization": "Bearer " + string(b)}, nil
 }
 
-// RequireTransportSecurity is false: executors serve on the cluster's
-// private network; the token keeps other workloads there from running
-// tasks.
-func (bearer) RequireTransportSecurity() bool { return false }
+// RequireTransportSecurity is true: the token never crosses the network
+// in clear.
+func (bearer) RequireTransportSecurity() bool { return true }

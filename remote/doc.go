@@ -6,4 +6,8 @@
 // format is exactly what the local executor already round-trips in tests.
 // Task error classes (retryable, fatal, fetch-failed) survive the wire;
 // transport failures surface as ErrExecutorLost.
+//
+// Every connection is mutual TLS with certificates of a CA the driver
+// makes for the run (RunCA), and every call carries the run's token; an
+// executor without both refuses to start (ServerAuthFromEnv, NewServer).
 package remote

@@ -28,7 +28,7 @@ func TestExplainedLossCountsAsAnAttempt(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			s, addr := startServer(t, "e1")
 			pool := NewPool(1)
-			pool.Token = testToken
+			pool.Auth = testClientAuth(t)
 			defer pool.Close()
 			var asked string
 			pool.Explain = func(_ context.Context, a string, since time.Time) error {

@@ -17,7 +17,7 @@ func TestLeaseExpiresWithoutDriver(t *testing.T) {
 	gone := s.DriverGone(ctx, grace)
 
 	p := NewPool(2)
-	p.Token = testToken
+	p.Auth = testClientAuth(t)
 	if err := p.Set([]string{addr}); err != nil {
 		t.Fatal(err)
 	}
@@ -31,7 +31,9 @@ func TestLeaseExpiresWithoutDriver(t *testing.T) {
 	case <-time.After(2 * grace):
 	}
 	stopRenew()
-	intruder, err := Dial(addr, "not-the-token")
+	bad := testClientAuth(t)
+	bad.Token = "not-the-token"
+	intruder, err := Dial(addr, bad)
 	if err != nil {
 		t.Fatal(err)
 	}

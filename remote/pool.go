@@ -33,8 +33,8 @@ type Pool struct {
 	// fails as retryable, so a cluster that never recovers fails the job
 	// instead of hanging it. Default 2 minutes.
 	NoExecutorTimeout time.Duration
-	// Token is the run's bearer token presented to executors.
-	Token string
+	// Auth is the run's token and client TLS presented to executors.
+	Auth ClientAuth
 	// LostCooldown is how long a lost executor stays out (default 30s).
 	LostCooldown time.Duration
 	// Explain, when set, is asked why the executor at addr was lost while
@@ -43,9 +43,6 @@ type Pool struct {
 	// (the task then fails an attempt), nil for an ordinary loss.
 	Explain func(ctx context.Context, addr string, since time.Time) error
 }
-
-// ErrNoExecutors: no executor was available for NoExecutorTimeout.
-var ErrNoExecutors = errors.New("no live executor")
 
 type member struct {
 	c       *Client
@@ -82,7 +79,7 @@ func (p *Pool) Set(addrs []string) error {
 			continue
 		}
 		delete(p.lost, a)
-		c, err := Dial(a, p.Token)
+		c, err := Dial(a, p.Auth)
 		if err != nil {
 			return err
 		}

@@ -3,7 +3,9 @@ package remote
 import (
 	"context"
 	"crypto/subtle"
-	"encoding/json"
+	"crypto/tls"
+	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"sync"
@@ -12,6 +14,7 @@ import (
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/keepalive"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
@@ -36,17 +39,42 @@ type Server struct {
 
 var _ handler = (*Server)(nil)
 
-// NewServer serves rt with the given number of task slots. When token is
-// set, every call must carry it as a bearer token.
-func NewServer(rt *executor.Runtime, slots int, token string) *Server {
+// ServerAuth is what an executor needs to serve: the run's token, which
+// every call must carry, and its TLS configuration (ServerTLSConfig),
+// which requires a client certificate from the run's CA.
+type ServerAuth struct {
+	Token string
+	TLS   *tls.Config
+}
+
+func (a ServerAuth) check() error {
+	switch {
+	case a.Token == "":
+		return ErrNoToken
+	case a.TLS == nil || len(a.TLS.Certificates) == 0 || a.TLS.ClientCAs == nil:
+		return ErrNoCertificate
+	case a.TLS.ClientAuth != tls.RequireAndVerifyClientCert:
+		return fmt.Errorf("%w: client certificates are not required", ErrBadCredentials)
+	}
+	return nil
+}
+
+// NewServer serves rt with the given number of task slots over mutual TLS
+// and the token. Missing credentials are an error: an executor never
+// serves unauthenticated.
+func NewServer(rt *executor.Runtime, slots int, auth ServerAuth) (*Server, error) {
+	if err := auth.check(); err != nil {
+		return nil, err
+	}
 	s := &Server{rt: rt, slots: slots, start: time.Now(), running: map[task.ID]context.CancelFunc{}, stop: make(chan struct{})}
 	s.touch()
 	s.grpc = grpc.NewServer(grpc.MaxRecvMsgSize(64<<20), grpc.MaxSendMsgSize(64<<20),
-		grpc.UnaryInterceptor(authorize(token, s.touch)),
+		grpc.Creds(credentials.NewTLS(auth.TLS)),
+		grpc.UnaryInterceptor(authorize(auth.Token, s.touch)),
 		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{MinTime: 5 * time.Second, PermitWithoutStream: true}),
 		grpc.KeepaliveParams(keepalive.ServerParameters{Time: 10 * time.Second, Timeout: 5 * time.Second}))
 	s.grpc.RegisterService(&serviceDesc, s)
-	return s
+	return s, nil
 }
 
 // Serve answers gRPC on lis until Shutdown or Stop.
@@ -140,11 +168,14 @@ func (s *Server) Shutdown(context.Context, *Empty) (*Empty, error) {
 	return &Empty{}, nil
 }
 
-// HealthHandler answers /health with the status as JSON (200 while serving).
+// HealthHandler answers /health with liveness only: 200 and "ok" while
+// serving. It is plain HTTP for Consul's check, so it tells nothing
+// (name, tasks, counts) that the authenticated Status call does.
 func (s *Server) HealthHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		json.NewEncoder(w).Encode(s.status())
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		io.WriteString(w, "ok\n")
 	})
 }
 
@@ -154,12 +185,10 @@ func (s *Server) HealthHandler() http.Handler {
 func authorize(token string, touch func()) grpc.UnaryServerInterceptor {
 	want := []byte("Bearer " + token)
 	return func(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
-		if token != "" {
-			md, _ := metadata.FromIncomingContext(ctx)
-			got := md.Get("authorization")
-			if len(got) != 1 || subtle.ConstantTimeCompare([]byte(got[0]), want) != 1 {
-				return nil, status.Error(codes.Unauthenticated, "missing or wrong executor token")
-			}
+		md, _ := metadata.FromIncomingContext(ctx)
+		got := md.Get("authorization")
+		if len(got) != 1 || subtle.ConstantTimeCompare([]byte(got[0]), want) != 1 {
+			return nil, status.Error(codes.Unauthenticated, "missing or wrong executor token")
 		}
 		touch()
 		return h(ctx, req)

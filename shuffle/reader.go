@@ -9,7 +9,6 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
-	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/drover-etl/drover/batch"
 	"github.com/drover-etl/drover/storage"
@@ -34,7 +33,24 @@ func ReadIndex(f storage.File) (Index, error) {
 	if _, err := f.ReadAt(js, size-8-n); err != nil {
 		return idx, err
 	}
-	return idx, json.Unmarshal(js, &idx)
+	if err := json.Unmarshal(js, &idx); err != nil {
+		return idx, fmt.Errorf("shuffle object has a bad footer: %w", err)
+	}
+	return idx, idx.check(size - 8 - n)
+}
+
+// check holds the index to its object: partitions are consecutive byte
+// ranges in order, ending before the footer at dataEnd.
+func (idx Index) check(dataEnd int64) error {
+	if len(idx.Offsets) == 0 || idx.Offsets[0] != 0 {
+		return fmt.Errorf("shuffle object has a bad index: offsets must start at 0")
+	}
+	for i := 1; i < len(idx.Offsets); i++ {
+		if idx.Offsets[i] < idx.Offsets[i-1] || idx.Offsets[i] > dataEnd {
+			return fmt.Errorf("shuffle object has a bad index: partition %d spans bytes %d-%d of %d", i-1, idx.Offsets[i-1], idx.Offsets[i], dataEnd)
+		}
+	}
+	return nil
 }
 
 // OpenPartition streams partition part of the shuffle object at loc. The
@@ -58,7 +74,15 @@ func OpenPartition(ctx context.Context, loc storage.Location, part int, schema *
 		f.Close()
 		return batch.NewSliceReader(schema, nil), 0, nil
 	}
-	r, err := ipc.NewReader(io.NewSectionReader(f, lo, hi-lo), ipc.WithAllocator(memory.DefaultAllocator), ipc.WithSchema(schema))
+	// No message of a partition can be longer than the partition: the
+	// limits keep a corrupt length field from allocating gigabytes (set
+	// on a message reader because ipc.NewReader drops them), and
+	// checkedStream does the same for the lengths inside the metadata;
+	// the allocator catches what arrow-go derives from them.
+	opts := []ipc.Option{ipc.WithAllocator(partitionAllocator(hi - lo)), ipc.WithSchema(schema),
+		ipc.WithMetadataSizeLimit(hi - lo), ipc.WithBodySizeLimit(hi - lo)}
+	stream := &checkedStream{r: io.NewSectionReader(f, lo, hi-lo), limit: hi - lo}
+	r, err := ipc.NewReaderFromMessageReader(ipc.NewMessageReader(stream, opts...), opts...)
 	if err != nil {
 		f.Close()
 		return nil, 0, fmt.Errorf("%s: partition %d: %w", loc.URL(), part, err)

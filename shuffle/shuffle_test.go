@@ -2,10 +2,13 @@ package shuffle
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -135,5 +138,47 @@ func TestWriterSpillsUnderTinyBudget(t *testing.T) {
 		if len(got) != 100*50 || fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Fatalf("partition %d: %d rows differ from the unspilled object's %d", part, len(got), len(want))
 		}
+	}
+}
+
+// TestCorruptObjectsAreErrors: an index that does not fit its object, and
+// a message length that claims gigabytes, fail with an error instead of
+// reading outside the partition or allocating what the length says (found
+// by FuzzShuffleObject; the seed is in testdata/fuzz).
+func TestCorruptObjectsAreErrors(t *testing.T) {
+	footer := func(data, js string) []byte {
+		var tail [8]byte
+		binary.LittleEndian.PutUint64(tail[:], uint64(len(js)))
+		return append([]byte(data+js), tail[:]...)
+	}
+	huge := string([]byte{0xff, 0xff, 0xff, 0x78}) + strings.Repeat("\x00", 60) // metadata length 2 GB
+	for _, c := range []struct {
+		name string
+		obj  []byte
+	}{
+		{"offsets past the footer", footer("abcd", `{"offsets":[0,100],"rows":[1]}`)},
+		{"offsets going back", footer("abcd", `{"offsets":[0,3,1],"rows":[1,1]}`)},
+		{"offsets not from 0", footer("abcd", `{"offsets":[2,4],"rows":[1]}`)},
+		{"no offsets", footer("abcd", `{"rows":[]}`)},
+		{"a 2 GB metadata length", footer(huge, `{"offsets":[0,64],"rows":[1]}`)},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			os.WriteFile(filepath.Join(dir, "m"), c.obj, 0o644)
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			r, _, err := OpenPartition(context.Background(), storage.Location{Store: local.New(dir), Key: "m"}, 0, schema)
+			if err == nil {
+				_, err = r.Next(context.Background())
+				r.Close()
+			}
+			runtime.ReadMemStats(&after)
+			if err == nil || err == io.EOF {
+				t.Fatalf("no error (%v)", err)
+			}
+			if grew := after.TotalAlloc - before.TotalAlloc; grew > 64<<20 {
+				t.Fatalf("reading a %d-byte object allocated %d MB", len(c.obj), grew>>20)
+			}
+		})
 	}
 }

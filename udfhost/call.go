@@ -56,7 +56,7 @@ func checkResult(name string, out arrow.Array, rows int, want types.Type) error 
 	case !arrow.TypeEqual(out.DataType(), want.Arrow()):
 		return task.AsFatal(fmt.Errorf("%w: %s returned %s values, but declared %s while planning", ErrContract, name, out.DataType(), want.Arrow()))
 	}
-	return nil
+	return checkUTF8(name, "", out)
 }
 
 // do runs one call on the plugin's process with the call timeout, and

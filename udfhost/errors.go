@@ -20,4 +20,6 @@ var (
 	ErrContract = errors.New("plugin broke its contract")
 	// ErrChecksum: a binary's sha256 is not the one expected.
 	ErrChecksum = errors.New("plugin binary checksum mismatch")
+	// ErrNoChecksum: a remote binary without the sha256 to check it by.
+	ErrNoChecksum = errors.New("a remote plugin binary needs its sha256")
 )

@@ -53,13 +53,16 @@ type Spec struct {
 	// SHA256 is the binary's hex digest; checked before every start when
 	// set, and computed on load when not.
 	SHA256 string `json:"sha256,omitempty"`
+	// Env names the environment variables the plugin process receives
+	// from this process (besides baseEnv); it inherits nothing else.
+	Env []string `json:"env,omitempty"`
 }
 
 // SpecsOf lists a job's plugin blocks.
 func SpecsOf(plugins []*jobspec.Plugin) []Spec {
 	out := make([]Spec, len(plugins))
 	for i, p := range plugins {
-		out[i] = Spec{Name: p.Name, Source: p.Source, SHA256: p.SHA256}
+		out[i] = Spec{Name: p.Name, Source: p.Source, SHA256: p.SHA256, Env: p.Env}
 	}
 	return out
 }
@@ -108,7 +111,7 @@ func (h *Host) Add(ctx context.Context, s Spec) error {
 	if err != nil {
 		return fmt.Errorf("plugin %q: %w", s.Name, err)
 	}
-	p := &proc{name: name, path: path, sum: sum, source: s.Source, cfg: &h.cfg, log: h.log}
+	p := &proc{name: name, path: path, sum: sum, source: s.Source, env: s.Env, cfg: &h.cfg, log: h.log}
 	if _, err := p.get(ctx); err != nil {
 		return err
 	}
@@ -128,7 +131,7 @@ func (h *Host) Specs() []Spec {
 	defer h.mu.Unlock()
 	out := make([]Spec, 0, len(h.procs))
 	for _, p := range h.procs {
-		out = append(out, Spec{Name: p.name, Source: p.path, SHA256: p.digest()})
+		out = append(out, Spec{Name: p.name, Source: p.path, SHA256: p.digest(), Env: p.env})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out

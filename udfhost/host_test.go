@@ -280,3 +280,80 @@ func transformOnce(h *Host, rec arrow.RecordBatch) error {
 	}
 	return nil
 }
+
+// TestInvalidUTF8IsAContractBreach: strings a plugin returns must be
+// UTF-8; the error names the plugin function (and the column of a
+// transform) instead of letting the batch reach a file.
+func TestInvalidUTF8IsAContractBreach(t *testing.T) {
+	h := start(t, Config{}, "faultkit")
+	_, err := call(h, "faultkit.badutf8", "ok", "fine")
+	if !errors.Is(err, ErrContract) || task.ClassOf(err) != task.Fatal ||
+		!strings.Contains(err.Error(), "faultkit.badutf8 returned a string that is not valid UTF-8 (row 0") {
+		t.Errorf("scalar: (%s) %v", task.ClassOf(err), err)
+	}
+	in := strs("a", "b")
+	defer in.Release()
+	rec := array.NewRecordBatch(arrow.NewSchema([]arrow.Field{{Name: "x", Type: arrow.BinaryTypes.String}}, nil), []arrow.Array{in}, 2)
+	defer rec.Release()
+	ctx := context.Background()
+	s, err := h.OpenTransform(ctx, "faultkit.breakutf8", nil, rec.Schema(), rec.Schema())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Send(ctx, rec); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Next(ctx)
+	if !errors.Is(err, ErrContract) || !strings.Contains(err.Error(), `transform faultkit.breakutf8 returned a string that is not valid UTF-8 (column "x", row 0`) {
+		t.Errorf("transform: %v", err)
+	}
+}
+
+func TestInvalidUTF8InDictionaries(t *testing.T) {
+	dict := strs("good", "bad\xff")
+	defer dict.Release()
+	idx := array.NewInt32Builder(memory.DefaultAllocator)
+	defer idx.Release()
+	idx.AppendValues([]int32{0, 0, 1}, nil)
+	ind := idx.NewArray()
+	defer ind.Release()
+	d := array.NewDictionaryArray(&arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}, ind, dict)
+	defer d.Release()
+	if row := invalidUTF8(d); row != 2 {
+		t.Errorf("dictionary: first bad row %d, want 2", row)
+	}
+	ok := strs("é", "", "日本")
+	defer ok.Release()
+	if row := invalidUTF8(ok); row != -1 {
+		t.Errorf("valid strings: bad row %d", row)
+	}
+}
+
+// TestPluginsSeeOnlyDeclaredEnv: a plugin's environment is the base set
+// and what its block declares; S3 keys and executor credentials never
+// reach it, declared or not.
+func TestPluginsSeeOnlyDeclaredEnv(t *testing.T) {
+	for k, v := range map[string]string{"AWS_SECRET_ACCESS_KEY": "s3-secret", "DROVER_EXECUTOR_TOKEN": "run-token",
+		"DROVER_TEST_DECLARED": "declared-value", "DROVER_TEST_UNDECLARED": "undeclared-value"} {
+		t.Setenv(k, v)
+	}
+	bin := plugintest.Build(t, "udfhost/internal/faultkit")["faultkit"]
+	h, err := Start(context.Background(), Config{}, []Spec{{Name: "faultkit", Source: bin,
+		Env: []string{"DROVER_TEST_DECLARED", "AWS_SECRET_ACCESS_KEY", "DROVER_EXECUTOR_TOKEN"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	got, err := call(h, "faultkit.getenv", "DROVER_TEST_DECLARED", "DROVER_TEST_UNDECLARED", "AWS_SECRET_ACCESS_KEY", "DROVER_EXECUTOR_TOKEN", "HOME")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `["declared-value" "<unset>" "<unset>" "<unset>" "<unset>"]`; got != want {
+		t.Errorf("the plugin saw %s, want %s", got, want)
+	}
+	path, err := call(h, "faultkit.getenv", "PATH")
+	if err != nil || path == `["<unset>"]` {
+		t.Errorf("PATH: %s, %v", path, err)
+	}
+}

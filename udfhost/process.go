@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
-	"os/exec"
 	"sync"
 	"time"
 
@@ -20,9 +19,10 @@ import (
 // it (re)starts on demand.
 type proc struct {
 	name   string
-	path   string // the local binary
-	source string // as declared, for messages
-	sum    []byte // sha256 of the binary, checked before every start
+	path   string   // the local binary
+	source string   // as declared, for messages
+	sum    []byte   // sha256 of the binary, checked before every start
+	env    []string // the variables it may see (Spec.Env)
 	cfg    *Config
 	log    *syncWriter
 
@@ -77,7 +77,8 @@ func (p *proc) start() (*instance, error) {
 	client := plugin.NewClient(&plugin.ClientConfig{
 		HandshakeConfig:  udf.Handshake,
 		VersionedPlugins: udf.ClientPlugins(),
-		Cmd:              exec.Command(p.path),
+		Cmd:              p.command(),
+		SkipHostEnv:      true, // the environment is command's, no more
 		SecureConfig:     &plugin.SecureConfig{Checksum: p.sum, Hash: sha256.New()},
 		AllowedProtocols: []plugin.Protocol{plugin.ProtocolGRPC},
 		StartTimeout:     p.startTimeout(),

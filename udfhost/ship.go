@@ -83,15 +83,16 @@ func StageAll(ctx context.Context, dest storage.Location, specs []Spec) ([]Spec,
 
 // Fetch makes the binary at url available in dir, named by its digest,
 // and returns its path. sum (hex) is checked before the file becomes
-// executable; a copy already in dir is checked again, not trusted. An
-// empty sum accepts whatever the URL holds (trust on first use).
+// executable; a copy already in dir is checked again, not trusted. The
+// sum is required: a remote binary is never trusted on first use.
 func Fetch(ctx context.Context, url, sum, dir string) (string, error) {
 	sum = strings.ToLower(sum)
-	if sum != "" {
-		path := filepath.Join(dir, sum)
-		if got, err := fileSHA256(path); err == nil && got == sum {
-			return path, nil
-		}
+	if sum == "" {
+		return "", fmt.Errorf("%w: %s", ErrNoChecksum, url)
+	}
+	path := filepath.Join(dir, sum)
+	if got, err := fileSHA256(path); err == nil && got == sum {
+		return path, nil
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
@@ -100,11 +101,10 @@ func Fetch(ctx context.Context, url, sum, dir string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("fetch plugin %s: %w", url, err)
 	}
-	if sum != "" && got != sum {
+	if got != sum {
 		os.Remove(tmp)
 		return "", fmt.Errorf("%w: %s has sha256 %s, want %s", ErrChecksum, url, got, sum)
 	}
-	path := filepath.Join(dir, got)
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		os.Remove(tmp)
 		return "", err

@@ -63,6 +63,18 @@ func TestStageAndFetch(t *testing.T) {
 	}
 }
 
+// TestRemoteBinaryNeedsItsDigest: nothing is trusted on first use.
+func TestRemoteBinaryNeedsItsDigest(t *testing.T) {
+	ctx := context.Background()
+	if _, err := Fetch(ctx, "s3://bucket/plugins/kit", "", t.TempDir()); !errors.Is(err, ErrNoChecksum) {
+		t.Errorf("Fetch without a digest: %v", err)
+	}
+	err := New(Config{CacheDir: t.TempDir()}).Add(ctx, Spec{Name: "kit", Source: "s3://bucket/plugins/kit"})
+	if !errors.Is(err, ErrNoChecksum) || !strings.Contains(err.Error(), `plugin "kit"`) {
+		t.Errorf("a spec without a digest: %v", err)
+	}
+}
+
 // TestStagedPluginsStart runs what an executor would: a host from specs
 // that name staged objects by URL and digest.
 func TestStagedPluginsStart(t *testing.T) {

@@ -108,6 +108,11 @@ func checkBatch(name string, rec arrow.RecordBatch, want *arrow.Schema) error {
 		return task.AsFatal(fmt.Errorf("%w: transform %s returned a batch of (%s), but declared (%s) while planning",
 			ErrContract, name, fieldList(got), fieldList(want)))
 	}
+	for i, col := range rec.Columns() {
+		if err := checkUTF8("transform "+name, fmt.Sprintf("column %q, ", want.Field(i).Name), col); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

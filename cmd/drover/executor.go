@@ -36,6 +36,14 @@ func executorCmd() *cobra.Command {
 			if grace > 0 && grace < 2*remote.DefaultRenewInterval {
 				return fmt.Errorf("--driver-grace %v is too short: the driver renews every %v; give it at least %v", grace, remote.DefaultRenewInterval, 2*remote.DefaultRenewInterval)
 			}
+			// The driver hands the run's token, CA and this executor's key
+			// and certificate over in the environment (from the job's Nomad
+			// variable), never on the command line; without them the
+			// executor does not start.
+			auth, err := remote.ServerAuthFromEnv()
+			if err != nil {
+				return err
+			}
 			lis, err := net.Listen("tcp", listen)
 			if err != nil {
 				return fmt.Errorf("listen %s: %w", listen, err)
@@ -54,9 +62,10 @@ func executorCmd() *cobra.Command {
 			if host != nil {
 				rt.UDF, rt.Transforms = host, host
 			}
-			// The driver hands the run's token over in the environment (from
-			// a Nomad variable), never on the command line.
-			srv := remote.NewServer(rt, slots, os.Getenv("DROVER_EXECUTOR_TOKEN"))
+			srv, err := remote.NewServer(rt, slots, auth)
+			if err != nil {
+				return err
+			}
 			hs := &http.Server{Addr: health, Handler: healthMux(srv)}
 			go func() {
 				if err := hs.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {

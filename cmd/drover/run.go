@@ -109,6 +109,7 @@ func runCmd() *cobra.Command {
 
 func explainCmd() *cobra.Command {
 	var jf jobFlags
+	var runPlugins bool
 	cmd := &cobra.Command{
 		Use:   "explain JOB.hcl",
 		Short: "Print the logical, optimized and physical plans and the stage graph",
@@ -118,6 +119,7 @@ func explainCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			opts.NoPluginCode = !runPlugins
 			c, err := engine.Compile(cmd.Context(), args[0], opts)
 			if err != nil {
 				return err
@@ -128,5 +130,6 @@ func explainCmd() *cobra.Command {
 		},
 	}
 	jf.register(cmd)
+	cmd.Flags().BoolVar(&runPlugins, "run-plugins", false, "start the job's plugins to learn their types (explain runs no plugin code without it)")
 	return cmd
 }

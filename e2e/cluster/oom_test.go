@@ -106,7 +106,7 @@ func checkBudget(t *testing.T, cl *cluster.Cluster, want int64) {
 		t.Fatal("no live executor")
 	}
 	for _, addr := range live {
-		c, err := remote.Dial(addr, cl.Pool().Token)
+		c, err := remote.Dial(addr, cl.Pool().Auth)
 		if err != nil {
 			t.Fatal(err)
 		}

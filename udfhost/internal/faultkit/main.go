@@ -23,10 +23,13 @@ func main() {
 			"hang":      udf.StringFunc("hangs on \"hang\"", hang),
 			"wrongtype": &misfit{wrongType: true},
 			"short":     &misfit{},
+			"badutf8":   udf.StringFunc("appends a byte that is not UTF-8", func(s string) string { return s + "\xff" }),
+			"getenv":    udf.StringFunc("the value of the environment variable named, or <unset>", getenv),
 		},
 		Transforms: map[string]udf.Transform{
 			"pass":      &udf.MapTransform{Schema: same, Map: pass},
 			"badschema": &udf.MapTransform{Schema: same, Map: extraColumn},
+			"breakutf8": &udf.MapTransform{Schema: same, Map: breakStrings},
 		},
 	})
 }
@@ -97,4 +100,35 @@ func extraColumn(_ context.Context, rec arrow.RecordBatch, _ map[string]string) 
 	fields := append(rec.Schema().Fields(), arrow.Field{Name: "extra", Type: arrow.PrimitiveTypes.Int64})
 	cols := append(append([]arrow.Array(nil), rec.Columns()...), extra)
 	return array.NewRecordBatch(arrow.NewSchema(fields, nil), cols, rec.NumRows()), nil
+}
+
+func getenv(name string) string {
+	if v, ok := os.LookupEnv(name); ok {
+		return v
+	}
+	return "<unset>"
+}
+
+// breakStrings appends a byte that is not UTF-8 to every string.
+func breakStrings(_ context.Context, rec arrow.RecordBatch, _ map[string]string) (arrow.RecordBatch, error) {
+	cols := make([]arrow.Array, rec.NumCols())
+	for i, col := range rec.Columns() {
+		s, ok := col.(*array.String)
+		if !ok {
+			col.Retain()
+			cols[i] = col
+			continue
+		}
+		b := array.NewStringBuilder(memory.DefaultAllocator)
+		for j := 0; j < s.Len(); j++ {
+			b.Append(s.Value(j) + "\xff")
+		}
+		cols[i] = b.NewArray()
+		b.Release()
+	}
+	out := array.NewRecordBatch(rec.Schema(), cols, rec.NumRows())
+	for _, c := range cols {
+		c.Release()
+	}
+	return out, nil
 }
