@@ -6,8 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/chromedp"
-
 	"github.com/drover-etl/drover/eventlog"
 	"github.com/drover-etl/drover/internal/browsertest"
 )
@@ -72,9 +70,9 @@ func TestBrowserLiveRun(t *testing.T) {
 	if n := browsertest.Count(t, ctx, "#tasks tr[data-task]"); n != PageSize {
 		t.Fatalf("page lists %d tasks, want %d", n, PageSize)
 	}
-	browsertest.Run(t, ctx, chromedp.Click(chromedp.CSS("#next")))
+	browsertest.FollowLink(t, ctx, "#next")
 	// The click loads another page: wait for an element only it has.
-	browsertest.Run(t, ctx, chromedp.WaitVisible(chromedp.CSS("#prev")))
+	browsertest.WaitFor(t, ctx, `document.querySelector("#prev") !== null`)
 	if page := browsertest.Text(t, ctx, "#page"); page != "2" {
 		t.Fatalf("after next: page %q", page)
 	}

@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/chromedp"
-
 	"github.com/drover-etl/drover/engine"
 	"github.com/drover-etl/drover/eventlog"
 	"github.com/drover-etl/drover/executor"
@@ -80,8 +78,8 @@ func TestUIOfA500TaskRun(t *testing.T) {
 		t.Fatalf("paging: page %q", got)
 	}
 	browsertest.Screenshot(t, bctx, "2-stage-500-tasks")
-	browsertest.Run(t, bctx, chromedp.Click(chromedp.CSS("#next")))
-	browsertest.Run(t, bctx, chromedp.WaitVisible(chromedp.CSS("#prev")))
+	browsertest.FollowLink(t, bctx, "#next")
+	browsertest.WaitFor(t, bctx, `document.querySelector("#prev") !== null`)
 	if first := browsertest.Text(t, bctx, "#tasks tr[data-task] td"); first != "100" {
 		t.Fatalf("page 2 starts at task %q", first)
 	}

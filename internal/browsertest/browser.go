@@ -132,10 +132,22 @@ func safe(name string) string {
 	return unsafeChars.ReplaceAllString(strings.ReplaceAll(name, "/", "__"), "_")
 }
 
-// Text returns the text of the first element matching sel.
+// Text returns the text of the first element matching sel. It is read
+// in one script, not by node ID: live updates replace the page's nodes at
+// any time, and an ID taken before an update names nothing after it.
 func Text(t *testing.T, ctx context.Context, sel string) string {
 	t.Helper()
-	return Run(t, ctx, chromedp.Text(chromedp.CSS(sel)))
+	WaitFor(t, ctx, fmt.Sprintf("document.querySelector(%q) !== null", sel))
+	return Run(t, ctx, chromedp.Evaluate[string](fmt.Sprintf("(document.querySelector(%q) || {innerText: ''}).innerText.trim()", sel)))
+}
+
+// FollowLink follows the first link matching sel as a click would: its
+// href is read in one script (for the same reason as Text), then opened
+// and waited for, so the test never acts on a page that is being left.
+func FollowLink(t *testing.T, ctx context.Context, sel string) {
+	t.Helper()
+	WaitFor(t, ctx, fmt.Sprintf("document.querySelector(%q) !== null", sel))
+	Navigate(t, ctx, Run(t, ctx, chromedp.Evaluate[string](fmt.Sprintf("document.querySelector(%q).href", sel))))
 }
 
 // Count counts the elements matching a CSS selector.
