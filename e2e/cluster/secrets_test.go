@@ -58,6 +58,9 @@ func TestSecretsStayOutOfJobsAndLogs(t *testing.T) {
 	stop()
 	<-done
 	col.collect() // the driver's final output and summary
+	// The driver's event log, beside the shuffle dir (job spec, plans,
+	// every task's events and errors).
+	col.texts["event log"] = strings.Join(readAll(t, "s3://shuffle/events/"), "\n")
 
 	out := strings.Join(readAll(t, "s3://out/secrets/"), "\n")
 	if !strings.Contains(out, templateLiteral) {
@@ -84,6 +87,7 @@ func TestSecretsStayOutOfJobsAndLogs(t *testing.T) {
 		"the driver's progress (stderr)": "starting executors as Nomad job",
 		"the driver's run summary":       "job finished in",
 		"an executor's log":              "serving on",
+		"the driver's event log":         `"type":"run_end"`,
 	} {
 		if !col.holds(marker) {
 			t.Errorf("collected nothing with %s (%q); collected: %v", what, marker, names)
