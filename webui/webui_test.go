@@ -202,3 +202,19 @@ func TestHistoryReadsLogs(t *testing.T) {
 		t.Fatalf("run page %d", code)
 	}
 }
+
+// An adapted stage runs more or fewer tasks than planned partitions: the
+// stage's task table follows the count its start event carries.
+func TestStageStartResizesTasks(t *testing.T) {
+	for _, n := range []int{1, 6} {
+		st := &Stage{StageTemplate: eventlog.StageTemplate{ID: 0, Partitions: 4}}
+		for p := range 4 {
+			st.Tasks = append(st.Tasks, &Task{Partition: p})
+		}
+		r := &Run{Stages: []*Stage{st}}
+		r.apply(&eventlog.Event{Type: eventlog.StageStart, Stage: &eventlog.StageInfo{ID: 0, Tasks: n}})
+		if len(st.Tasks) != n || st.Partitions != n || st.Tasks[n-1] == nil || st.Tasks[n-1].Partition != n-1 {
+			t.Fatalf("after a start with %d tasks: %d tasks, partitions %d", n, len(st.Tasks), st.Partitions)
+		}
+	}
+}
