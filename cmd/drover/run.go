@@ -27,7 +27,7 @@ type jobFlags struct {
 func (f *jobFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringArrayVar(&f.vars, "var", nil, "set a job variable (name=value); repeatable")
 	cmd.Flags().IntVar(&f.parallelism, "parallelism", 0, "task slots the job is planned for (default: run: the number of cores; submit, driver: executors × executor slots)")
-	cmd.Flags().IntVar(&f.partitions, "partitions", 0, "shuffle partitions (default: the job's, else 2 × parallelism)")
+	cmd.Flags().IntVar(&f.partitions, "partitions", 0, "shuffle partitions (default: the job's, else one per 64 MiB of input, at least 2 × parallelism, at most 2000)")
 	cmd.Flags().Int64Var(&f.broadcast, "broadcast-threshold", 0, "broadcast joins whose build side is below this many bytes (negative: never)")
 	cmd.Flags().DurationVar(&f.pluginTimeout, "plugin-timeout", udfhost.DefaultCallTimeout, "how long one plugin call may take before the plugin is restarted and the task retried")
 }
