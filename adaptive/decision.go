@@ -41,9 +41,9 @@ func (d Decision) changed() bool {
 // String reads like "stage 3: 200 partitions coalesced into 12 tasks;
 // partition 7 split into 4 (skew: 310 MiB vs median 4 MiB)".
 func (d Decision) String() string {
-	parts := []string{fmt.Sprintf("%d partitions run as %d tasks", d.Partitions, d.Tasks)}
+	parts := []string{fmt.Sprintf("%d partitions run as %s", d.Partitions, tasks(d.Tasks))}
 	if d.Coalesced {
-		parts[0] = fmt.Sprintf("%d partitions coalesced into %d tasks", d.Partitions, d.Tasks)
+		parts[0] = fmt.Sprintf("%d partitions coalesced into %s", d.Partitions, tasks(d.Tasks))
 	}
 	for _, s := range d.Skew {
 		parts = append(parts, fmt.Sprintf("partition %d split into %d (skew on the %s side: %s vs median %s)",
@@ -66,4 +66,11 @@ func Size(b int64) string {
 		return fmt.Sprintf("%.1f KiB", float64(b)/(1<<10))
 	}
 	return fmt.Sprintf("%d B", b)
+}
+
+func tasks(n int) string {
+	if n == 1 {
+		return "1 task"
+	}
+	return fmt.Sprintf("%d tasks", n)
 }

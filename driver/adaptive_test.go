@@ -42,7 +42,7 @@ func TestAdaptiveCoalescedTaskRecoversLostMapOutput(t *testing.T) {
 	if st.Tasks != 1 || st.Adaptive == nil || !st.Adaptive.Coalesced || st.Adaptive.Partitions != 2 {
 		t.Fatalf("stage 1 stats %+v, decision %+v", st, st.Adaptive)
 	}
-	if ds := sum.Adaptive(); len(ds) != 1 || ds[0].String() != "stage 1: 2 partitions coalesced into 1 tasks" {
+	if ds := sum.Adaptive(); len(ds) != 1 || ds[0].String() != "stage 1: 2 partitions coalesced into 1 task" {
 		t.Fatalf("decisions %v", ds)
 	}
 }
