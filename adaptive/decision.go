@@ -39,8 +39,14 @@ func (d Decision) changed() bool {
 }
 
 // String reads like "stage 3: 200 partitions coalesced into 12 tasks;
-// partition 7 split into 4 (skew: 310 MiB vs median 4 MiB)".
+// partition 7 split into 4 (skew on the left side: 310.0 MiB vs median
+// 4.0 MiB)".
 func (d Decision) String() string {
+	return fmt.Sprintf("stage %d: %s", d.Stage, d.Changes())
+}
+
+// Changes is String without the stage.
+func (d Decision) Changes() string {
 	parts := []string{fmt.Sprintf("%d partitions run as %s", d.Partitions, tasks(d.Tasks))}
 	if d.Coalesced {
 		parts[0] = fmt.Sprintf("%d partitions coalesced into %s", d.Partitions, tasks(d.Tasks))
@@ -52,7 +58,7 @@ func (d Decision) String() string {
 	if b := d.Broadcast; b != nil {
 		parts = append(parts, fmt.Sprintf("join switched to broadcast (build side: stage %d, %s)", b.BuildStage, Size(b.BuildBytes)))
 	}
-	return fmt.Sprintf("stage %d: %s", d.Stage, strings.Join(parts, "; "))
+	return strings.Join(parts, "; ")
 }
 
 // Size renders a byte count for decisions.

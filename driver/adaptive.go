@@ -31,3 +31,15 @@ func (s *scheduler) taskCount(st *stage.Stage) int {
 	}
 	return st.Partitions
 }
+
+// describe is DescribeStage plus what adaptive execution changed, so the
+// console, the event log and the UI show it as the stage starts.
+func (s *scheduler) describe(st *stage.Stage) string {
+	s.mu.Lock()
+	d := s.stageSt[st.ID].Adaptive
+	s.mu.Unlock()
+	if d == nil {
+		return DescribeStage(st)
+	}
+	return DescribeStage(st) + "; adaptive: " + d.Changes()
+}

@@ -25,7 +25,7 @@ func (s *scheduler) runStage(ctx context.Context, st *stage.Stage) error {
 	s.mu.Unlock()
 	s.demand(ctx, n)
 	defer s.demand(ctx, -n)
-	s.cfg.Progress.StageStarted(st.ID, n, DescribeStage(st))
+	s.cfg.Progress.StageStarted(st.ID, n, s.describe(st))
 	if st.Output != nil && st.Output.Kind == physical.PartRange {
 		if err := s.sampleBounds(ctx, st); err != nil {
 			return fmt.Errorf("stage %d: sampling: %w", st.ID, err)
