@@ -74,7 +74,9 @@ func TestRunExplainFinalAndAdaptiveFlag(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
-	var m struct{ Stages []struct{ Adaptive *struct{ Tasks int } } }
+	var m struct {
+		Stages []struct{ Adaptive *struct{ Tasks int } }
+	}
 	b, err := os.ReadFile(metrics)
 	if err != nil {
 		t.Fatal(err)
