@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/drover-etl/drover/plan/logical"
+	"github.com/drover-etl/drover/plan/physical"
 	"github.com/drover-etl/drover/stage"
 )
 
@@ -33,6 +34,9 @@ func Final(g *stage.Graph, ds []Decision) (*stage.Graph, error) {
 		if d.Broadcast != nil {
 			if j := rowwiseJoin(st.Root); j != nil {
 				j.Join.Strategy = logical.StrategyBroadcast
+				if r := hashRead(j.Inputs[1]); r != nil {
+					r.Read.Kind = physical.PartBroadcast // every task reads all of it
+				}
 			}
 		}
 	}

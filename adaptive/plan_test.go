@@ -194,3 +194,30 @@ func checkCover(t *testing.T, p *Plan, lmaps, rmaps int) {
 		}
 	}
 }
+
+// The graph as run shows the adapted task count and a switched join as a
+// broadcast join reading all of its build side; the planned graph is not
+// changed.
+func TestFinal(t *testing.T) {
+	g := joinGraph(logical.InnerJoin)
+	for _, st := range g.Stages[:2] {
+		st.Root = &physical.Node{Op: physical.OpValues, Values: &physical.ValuesSpec{}}
+	}
+	d := Decision{Stage: 2, Partitions: 4, Tasks: 2, Coalesced: true, Broadcast: &Broadcast{BuildStage: 1, BuildBytes: 3 * mib}}
+	fg, err := Final(g, []Decision{d})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := fg.Stages[2]
+	join := st.Root.Inputs[0]
+	if st.Partitions != 2 || join.Join.Strategy != logical.StrategyBroadcast || join.Inputs[1].Read.Kind != physical.PartBroadcast {
+		t.Fatalf("final stage 2: tasks %d, strategy %v, build read %v", st.Partitions, join.Join.Strategy, join.Inputs[1].Read.Kind)
+	}
+	if g.Stages[2].Partitions != 4 || g.Stages[2].Root.Inputs[0].Join.Strategy != logical.StrategyShuffle {
+		t.Fatal("Final changed the planned graph")
+	}
+	want := "stage 2: 4 partitions coalesced into 2 tasks; join switched to broadcast (build side: stage 1, 3.0 MiB)"
+	if d.String() != want {
+		t.Fatalf("decision reads %q, want %q", d, want)
+	}
+}

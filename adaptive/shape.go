@@ -92,14 +92,23 @@ func rowwise(n *physical.Node) bool {
 // hashLeaf is the stage a join side reads hash-partitioned through
 // row-wise operators, or -1.
 func hashLeaf(n *physical.Node) int {
+	if r := hashRead(n); r != nil {
+		return r.Read.Stage
+	}
+	return -1
+}
+
+// hashRead is the hash-partitioned StageRead a join side reads through
+// row-wise operators, or nil.
+func hashRead(n *physical.Node) *physical.Node {
 	for {
 		switch {
 		case n.Op == physical.OpStageRead && n.Read.Kind == physical.PartHash:
-			return n.Read.Stage
+			return n
 		case rowwise(n) && len(n.Inputs) == 1:
 			n = n.Inputs[0]
 		default:
-			return -1
+			return nil
 		}
 	}
 }

@@ -69,7 +69,7 @@ func TestRunExplainFinalAndAdaptiveFlag(t *testing.T) {
 	metrics := filepath.Join(dir, "m.json")
 	out := run("--explain-final", "--metrics-json", metrics)
 	for _, want := range []string{"adaptive: stage 2: 4 partitions coalesced into 1 task; join switched to broadcast (build side: stage 1",
-		"== Final plan (as run) ==", "HashJoin inner broadcast", "== Adaptive decisions ==", "4 partitions coalesced into 1 task"} {
+		"== Final plan (as run) ==", "HashJoin inner broadcast", "StageRead stage=1 (broadcast)", "== Adaptive decisions ==", "4 partitions coalesced into 1 task"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
