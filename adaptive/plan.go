@@ -98,7 +98,26 @@ func (p *planner) broadcastable() bool {
 	if p.cfg.BroadcastBytes < 0 || j.Type.KeepsUnmatchedRight() || j.Strategy != logical.StrategyShuffle {
 		return false
 	}
-	return totalBytes(p.outs[p.sh.right]) <= p.cfg.BroadcastBytes
+	right := p.outs[p.sh.right]
+	return totalBytes(right) <= p.cfg.BroadcastBytes && pieces(right) <= MaxBroadcastPieces
+}
+
+// MaxBroadcastPieces bounds the non-empty (map output, partition) pieces a
+// switched build side may have: every task reads each one (a ranged read
+// per piece), so a small build side scattered over many map outputs and
+// partitions stays shuffled.
+const MaxBroadcastPieces = 4096
+
+func pieces(outs []task.MapOutput) int {
+	n := 0
+	for _, o := range outs {
+		for _, r := range o.Rows {
+			if r > 0 {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // broadcast runs the join as a broadcast join: every task reads the whole

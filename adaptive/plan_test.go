@@ -135,6 +135,11 @@ func TestPlanStageSwitchesToBroadcast(t *testing.T) {
 	if !strings.Contains(p.Decision.String(), "join switched to broadcast (build side: stage 1, 4.0 MiB)") {
 		t.Fatalf("decision reads %q", p.Decision)
 	}
+	// A build side scattered over too many pieces stays shuffled.
+	scattered := outputs(MaxBroadcastPieces/4+1, 4, 4, 4, 4)
+	if p := PlanStage(g, g.Stages[2], map[int][]task.MapOutput{0: outs[0], 1: scattered}, Config{BroadcastBytes: 8 * mib, MinTasks: 1}); p != nil && p.Decision.Broadcast != nil {
+		t.Fatalf("a build side of %d pieces switched to broadcast", 4*len(scattered))
+	}
 	// A right join keeps unmatched build rows: never broadcast.
 	g = joinGraph(logical.RightJoin)
 	if p := PlanStage(g, g.Stages[2], outs, Config{BroadcastBytes: 8 * mib, MinTasks: 1}); p != nil && p.Decision.Broadcast != nil {
