@@ -104,9 +104,9 @@ func (p *planner) broadcastable() bool {
 
 // MaxBroadcastPieces bounds the non-empty (map output, partition) pieces a
 // switched build side may have: every task reads each one (a ranged read
-// per piece), so a small build side scattered over many map outputs and
-// partitions stays shuffled.
-const MaxBroadcastPieces = 4096
+// per piece, three requests on S3), so a small build side scattered over
+// many map outputs and partitions stays shuffled.
+const MaxBroadcastPieces = 512
 
 func pieces(outs []task.MapOutput) int {
 	n := 0
