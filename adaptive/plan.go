@@ -58,8 +58,7 @@ func (p *planner) plan() *Plan {
 	for i, id := range p.sh.hash {
 		sizes[i] = partSizes(p.outs[id], p.n)
 	}
-	skew := map[int]bool{}
-	var splits map[int][]task.Reads
+	skew, splits := map[int]bool{}, map[int][]task.Reads{}
 	if p.sh.join != nil {
 		skew, splits, d.Skew = p.skewSplits()
 	}
@@ -67,21 +66,28 @@ func (p *planner) plan() *Plan {
 	for _, s := range sizes {
 		total += sum(s)
 	}
-	var tasks []task.Reads
 	runs := Coalesce(sizes, p.cfg.target(total), skew)
+	tasks := assemble(p.n, runs, splits, p.reads)
+	d.Tasks, d.Coalesced = len(tasks), len(runs) < p.n-len(skew)
+	return &Plan{Tasks: tasks, Decision: d}
+}
+
+// assemble lists the tasks in partition order: each coalesced run as one
+// task (read), each split partition as its pieces.
+func assemble(n int, runs []Span, splits map[int][]task.Reads, read func(Span) task.Reads) []task.Reads {
+	var tasks []task.Reads
 	ri := 0
-	for part := 0; part < p.n; part++ {
-		if skew[part] {
-			tasks = append(tasks, splits[part]...)
+	for part := 0; part < n; part++ {
+		if pieces, ok := splits[part]; ok {
+			tasks = append(tasks, pieces...)
 			continue
 		}
 		if ri < len(runs) && runs[ri].Start == part {
-			tasks = append(tasks, p.reads(runs[ri]))
+			tasks = append(tasks, read(runs[ri]))
 			ri++
 		}
 	}
-	d.Tasks, d.Coalesced = len(tasks), len(runs) < p.n-len(skew)
-	return &Plan{Tasks: tasks, Decision: d}
+	return tasks
 }
 
 // reads is a task reading partitions s of every hash input, all map outputs.
@@ -130,24 +136,23 @@ func (p *planner) broadcast(d Decision) *Plan {
 	target := p.cfg.target(sum(sizes))
 	skew, med := Skewed(sizes, p.cfg.SkewFactor, p.cfg.SkewThresholdBytes)
 	all := task.ReadRange{PartStart: 0, PartEnd: p.n, MapStart: 0, MapEnd: len(right)}
-	var tasks []task.Reads
-	runs := Coalesce([][]int64{sizes}, target, skew)
-	ri := 0
+	splits := map[int][]task.Reads{}
 	for part := 0; part < p.n; part++ {
-		if skew[part] {
-			spans := SplitMaps(mapSizes(left, part), max(target, p.cfg.AdvisoryBytes))
-			for _, s := range spans {
-				tasks = append(tasks, task.Reads{p.sh.left: {PartStart: part, PartEnd: part + 1, MapStart: s.Start, MapEnd: s.End}, p.sh.right: all})
-			}
-			d.Skew = append(d.Skew, Skew{Partition: part, Side: "left", Tasks: len(spans), Bytes: sizes[part], Median: med})
+		if !skew[part] {
 			continue
 		}
-		if ri < len(runs) && runs[ri].Start == part {
-			s := runs[ri]
-			tasks = append(tasks, task.Reads{p.sh.left: {PartStart: s.Start, PartEnd: s.End, MapStart: 0, MapEnd: len(left)}, p.sh.right: all})
-			ri++
+		spans := SplitMaps(mapSizes(left, part), p.cfg.AdvisoryBytes)
+		for _, s := range spans {
+			splits[part] = append(splits[part], task.Reads{p.sh.left: {PartStart: part, PartEnd: part + 1, MapStart: s.Start, MapEnd: s.End}, p.sh.right: all})
+		}
+		if len(spans) > 1 {
+			d.Skew = append(d.Skew, Skew{Partition: part, Side: "left", Tasks: len(spans), Bytes: sizes[part], Median: med})
 		}
 	}
+	runs := Coalesce([][]int64{sizes}, target, skew)
+	tasks := assemble(p.n, runs, splits, func(s Span) task.Reads {
+		return task.Reads{p.sh.left: {PartStart: s.Start, PartEnd: s.End, MapStart: 0, MapEnd: len(left)}, p.sh.right: all}
+	})
 	d.Tasks, d.Coalesced = len(tasks), len(runs) < p.n-len(skew)
 	return &Plan{Tasks: tasks, Decision: d}
 }
