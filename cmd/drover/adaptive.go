@@ -9,6 +9,7 @@ import (
 	"github.com/drover-etl/drover/adaptive"
 	"github.com/drover-etl/drover/driver"
 	"github.com/drover-etl/drover/engine"
+	"github.com/drover-etl/drover/jobspec"
 )
 
 // adaptiveFlags steer adaptive execution and the final-plan printout.
@@ -27,9 +28,15 @@ func (f *adaptiveFlags) register(cmd *cobra.Command) {
 	cmd.Flags().BoolVar(&f.explainFinal, "explain-final", false, "after the run, print the stage graph as run and the adaptive decisions")
 }
 
-func (f *adaptiveFlags) config() adaptive.Config {
+// config is the adaptive configuration: --adaptive when given, else the
+// job's `adaptive`, else on.
+func (f *adaptiveFlags) config(cmd *cobra.Command, job *jobspec.Job) adaptive.Config {
 	c := f.cfg
-	c.Disabled = !f.on
+	on := f.on
+	if !cmd.Flags().Changed("adaptive") && job.Adaptive != nil {
+		on = *job.Adaptive
+	}
+	c.Disabled = !on
 	return c
 }
 

@@ -56,15 +56,7 @@ func TestRunExplainFinalAndAdaptiveFlag(t *testing.T) {
   }
 }`, dir))
 	run := func(args ...string) string {
-		cmd := runCmd()
-		var out bytes.Buffer
-		cmd.SetOut(&out)
-		cmd.SetErr(&bytes.Buffer{})
-		cmd.SetArgs(append([]string{job, "--parallelism", "2", "--broadcast-threshold", "-1", "--event-log-dir", "off", "--ui-addr", "off"}, args...))
-		if err := cmd.ExecuteContext(context.Background()); err != nil {
-			t.Fatal(err)
-		}
-		return out.String()
+		return runJobCmd(t, job, args...)
 	}
 	metrics := filepath.Join(dir, "m.json")
 	out := run("--explain-final", "--metrics-json", metrics)
@@ -96,4 +88,30 @@ func TestRunExplainFinalAndAdaptiveFlag(t *testing.T) {
 	if out := run("--adaptive=false"); strings.Contains(out, "adaptive:") {
 		t.Errorf("--adaptive=false made decisions:\n%s", out)
 	}
+	// The job's own setting, which the flag overrides when given.
+	body, err := os.ReadFile(job)
+	if err != nil {
+		t.Fatal(err)
+	}
+	off := write("off.hcl", strings.Replace(string(body), `job "aqe" {`, "job \"aqe\" {\n  adaptive = false", 1))
+	if out := runJobCmd(t, off); strings.Contains(out, "adaptive:") {
+		t.Errorf("adaptive = false made decisions:\n%s", out)
+	}
+	if out := runJobCmd(t, off, "--adaptive=true"); !strings.Contains(out, "adaptive:") {
+		t.Errorf("--adaptive=true did not override adaptive = false:\n%s", out)
+	}
+}
+
+// runJobCmd runs drover run on job with the test's fixed flags.
+func runJobCmd(t *testing.T, job string, args ...string) string {
+	t.Helper()
+	cmd := runCmd()
+	var out bytes.Buffer
+	cmd.SetOut(&out)
+	cmd.SetErr(&bytes.Buffer{})
+	cmd.SetArgs(append([]string{job, "--parallelism", "2", "--broadcast-threshold", "-1", "--event-log-dir", "off", "--ui-addr", "off"}, args...))
+	if err := cmd.ExecuteContext(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return out.String()
 }

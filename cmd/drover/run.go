@@ -89,7 +89,7 @@ func runCmd() *cobra.Command {
 				return err
 			}
 			obs.rec.ExecutorsChanged([]eventlog.ExecutorInfo{{ID: "local", Slots: exec.Slots()}}, "")
-			sum, err := engine.Run(cmd.Context(), c, exec, engine.RunOptions{Progress: obs.rec, Observer: obs.rec, MemoryBytes: memory, Run: run, Adaptive: af.config()})
+			sum, err := engine.Run(cmd.Context(), c, exec, engine.RunOptions{Progress: obs.rec, Observer: obs.rec, MemoryBytes: memory, Run: run, Adaptive: af.config(cmd, c.Job)})
 			obs.finish(cmd.Context(), err)
 			progress.Wait(prog)
 			if err != nil {

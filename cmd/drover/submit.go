@@ -98,7 +98,7 @@ func runOnCluster(ctx context.Context, cmd *cobra.Command, c *engine.Compiled, f
 		}
 	}()
 	sum, err := engine.Run(ctx, c, cl.Executor(), engine.RunOptions{ShuffleDir: strings.TrimSuffix(f.shuffleDir, "/"),
-		Progress: obs.rec, Observer: obs.rec, Run: run, Scaler: cl, Adaptive: f.adaptive.config()})
+		Progress: obs.rec, Observer: obs.rec, Run: run, Scaler: cl, Adaptive: f.adaptive.config(cmd, c.Job)})
 	obs.finish(ctx, err)
 	progress.Wait(prog)
 	if err != nil {
