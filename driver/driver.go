@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/drover-etl/drover/adaptive"
 	"github.com/drover-etl/drover/commit"
 	"github.com/drover-etl/drover/s3cost"
 	"github.com/drover-etl/drover/stage"
@@ -45,6 +46,8 @@ type Config struct {
 	// Scaler, when set, hears how many tasks are outstanding whenever a
 	// stage starts or ends, so cluster executors can scale with the load.
 	Scaler Scaler
+	// Adaptive tunes adaptive execution (Adaptive.Disabled: off).
+	Adaptive adaptive.Config
 	// Tables commit the job's table sinks, by sink name.
 	Tables map[string]commit.TableCommitter
 }
@@ -63,6 +66,9 @@ type StageStats struct {
 	Attempts int
 	Metrics  task.Metrics
 	Wall     time.Duration
+	// Adaptive is what adaptive execution changed (nil: the stage ran one
+	// task per partition, as planned).
+	Adaptive *adaptive.Decision `json:",omitempty"`
 }
 
 // Summary describes a finished run.
@@ -74,6 +80,17 @@ type Summary struct {
 	// the caller's context carried the recorder through compilation.
 	Driver s3cost.Usage
 	Wall   time.Duration
+}
+
+// Adaptive lists the decisions of adaptive execution, by stage.
+func (s *Summary) Adaptive() []adaptive.Decision {
+	var ds []adaptive.Decision
+	for _, st := range s.Stages {
+		if st.Adaptive != nil {
+			ds = append(ds, *st.Adaptive)
+		}
+	}
+	return ds
 }
 
 // S3 is the run's S3 traffic: every stage's tasks and the driver.
@@ -188,6 +205,9 @@ type scheduler struct {
 	pending    int // tasks of running stages not yet finished
 	demandMu   sync.Mutex
 	sinkSpec   map[int]*commit.Sink
+	// tasks are the adapted stages' task reads, by stage (absent: one task
+	// per partition).
+	tasks map[int][]task.Reads
 }
 
 func newScheduler(g *stage.Graph, cfg Config) *scheduler {
@@ -198,6 +218,7 @@ func newScheduler(g *stage.Graph, cfg Config) *scheduler {
 		attempts: map[[2]int]int{}, recovering: map[[2]int]*sync.Mutex{},
 		results: map[int][]*task.Result{}, bounds: map[int][][]types.Value{},
 		stageSt: map[int]*StageStats{}, sinkSpec: map[int]*commit.Sink{},
+		tasks: map[int][]task.Reads{},
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/drover-etl/drover/adaptive"
 	"strings"
 	"sync"
 	"testing"
@@ -77,7 +78,7 @@ func TestRunOrdersStagesAndPassesMapOutputs(t *testing.T) {
 		}
 		return nil
 	}
-	if _, err := Run(context.Background(), twoStageGraph(), Config{Executor: ex}); err != nil {
+	if _, err := Run(context.Background(), twoStageGraph(), Config{Executor: ex, Adaptive: adaptive.Config{Disabled: true}}); err != nil {
 		t.Fatal(err)
 	}
 	if len(seen) != 2 {

@@ -3,6 +3,7 @@ package driver
 import (
 	"context"
 	"errors"
+	"github.com/drover-etl/drover/adaptive"
 	"testing"
 
 	promtest "github.com/prometheus/client_golang/prometheus/testutil"
@@ -32,7 +33,7 @@ func (e *s3Exec) Run(ctx context.Context, spec *task.Spec) (*task.Result, error)
 func TestStageS3CountsFailedAttempts(t *testing.T) {
 	failed := promtest.ToFloat64(metrics.DriverTaskAttempts.WithLabelValues("failed"))
 	succeeded := promtest.ToFloat64(metrics.DriverTaskAttempts.WithLabelValues("succeeded"))
-	sum, err := Run(context.Background(), twoStageGraph(), Config{Executor: &s3Exec{fakeExec{slots: 2}}})
+	sum, err := Run(context.Background(), twoStageGraph(), Config{Executor: &s3Exec{fakeExec{slots: 2}}, Adaptive: adaptive.Config{Disabled: true}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,8 +19,9 @@ func (s *scheduler) sampleBounds(ctx context.Context, st *stage.Stage) error {
 		samples [][]types.Value
 		wg      sync.WaitGroup
 	)
-	errs := make([]error, st.Partitions)
-	for p := 0; p < st.Partitions; p++ {
+	n := s.taskCount(st)
+	errs := make([]error, n)
+	for p := 0; p < n; p++ {
 		wg.Add(1)
 		go func(p int) {
 			defer wg.Done()

@@ -17,22 +17,23 @@ import (
 // range-partitioned.
 func (s *scheduler) runStage(ctx context.Context, st *stage.Stage) error {
 	start := time.Now()
+	n := s.adapt(st)
 	s.mu.Lock()
-	s.stageSt[st.ID] = &StageStats{ID: st.ID, Tasks: st.Partitions}
-	s.outs[st.ID] = make([]task.MapOutput, st.Partitions)
-	s.results[st.ID] = make([]*task.Result, st.Partitions)
+	s.stageSt[st.ID] = &StageStats{ID: st.ID, Tasks: n, Adaptive: s.stageSt[st.ID].Adaptive}
+	s.outs[st.ID] = make([]task.MapOutput, n)
+	s.results[st.ID] = make([]*task.Result, n)
 	s.mu.Unlock()
-	s.demand(ctx, st.Partitions)
-	defer s.demand(ctx, -st.Partitions)
-	s.cfg.Progress.StageStarted(st.ID, st.Partitions, DescribeStage(st))
+	s.demand(ctx, n)
+	defer s.demand(ctx, -n)
+	s.cfg.Progress.StageStarted(st.ID, n, s.describe(st))
 	if st.Output != nil && st.Output.Kind == physical.PartRange {
 		if err := s.sampleBounds(ctx, st); err != nil {
 			return fmt.Errorf("stage %d: sampling: %w", st.ID, err)
 		}
 	}
 	var wg sync.WaitGroup
-	errs := make([]error, st.Partitions)
-	for p := 0; p < st.Partitions; p++ {
+	errs := make([]error, n)
+	for p := 0; p < n; p++ {
 		wg.Add(1)
 		go func(p int) {
 			defer wg.Done()
@@ -186,6 +187,9 @@ func (s *scheduler) spec(st *stage.Stage, p, attempt int, sample bool) *task.Spe
 	}
 	for _, parent := range st.Parents {
 		spec.Inputs[parent] = append([]task.MapOutput(nil), s.outs[parent]...)
+	}
+	if ts := s.tasks[st.ID]; ts != nil {
+		spec.Reads = ts[p]
 	}
 	if sk := s.sinkSpec[st.ID]; sk != nil {
 		spec.StagingDir = sk.StagingDir

@@ -140,3 +140,14 @@ func (c *catalog) splits(ctx context.Context, scan *logical.Scan) ([]format.Spli
 	}
 	return out, nil
 }
+
+// inputBytes is the size of every file the job's sources listed.
+func (c *catalog) inputBytes() int64 {
+	var t int64
+	for _, infos := range c.files {
+		for _, in := range infos {
+			t += in.Size
+		}
+	}
+	return t
+}

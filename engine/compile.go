@@ -93,7 +93,7 @@ func compileWith(ctx context.Context, job *jobspec.Job, opts Options, tbls *tabl
 		return nil, fmt.Errorf("optimize: %w", err)
 	}
 	opt := steps[len(steps)-1].Plan
-	parts := partitions(job, opts)
+	parts := partitions(job, opts, cat.inputBytes())
 	phys, err := physical.Plan(ctx, opt, physical.Config{Partitions: parts, Splitter: cat.splits})
 	if err != nil {
 		return nil, err
@@ -107,16 +107,27 @@ func compileWith(ctx context.Context, job *jobspec.Job, opts Options, tbls *tabl
 }
 
 // partitions is the shuffle partition count: the flag, the job's setting,
-// or twice the slots so that one slow task does not idle the others.
-func partitions(job *jobspec.Job, opts Options) int {
+// or one per PartitionInputBytes of input, at least twice the slots (so
+// that one slow task does not idle the others) and at most
+// MaxAutoPartitions. Adaptive execution coalesces partitions that turn
+// out small, so erring high is cheap.
+func partitions(job *jobspec.Job, opts Options, inputBytes int64) int {
 	switch {
 	case opts.Partitions > 0:
 		return opts.Partitions
 	case job.Partitions > 0:
 		return job.Partitions
 	}
-	return max(2*slots(opts), 2)
+	bySize := int((inputBytes + PartitionInputBytes - 1) / PartitionInputBytes)
+	return max(2*slots(opts), 2, min(bySize, MaxAutoPartitions))
 }
+
+// PartitionInputBytes is the input size per shuffle partition when the
+// count is derived from the data, and MaxAutoPartitions its ceiling.
+const (
+	PartitionInputBytes = 64 << 20
+	MaxAutoPartitions   = 2000
+)
 
 // slots is the number of task slots the job is planned for.
 func slots(opts Options) int {

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"github.com/drover-etl/drover/adaptive"
 	"os"
 	"time"
 
@@ -26,6 +27,8 @@ type RunOptions struct {
 	Run string
 	// Scaler scales cluster executors with the load (nil: fixed size).
 	Scaler driver.Scaler
+	// Adaptive tunes adaptive execution (MinTasks 0: the executor slots).
+	Adaptive adaptive.Config
 }
 
 // NewRunID returns a sortable, unique run ID.
@@ -53,6 +56,10 @@ func Run(ctx context.Context, c *Compiled, exec task.Executor, opts RunOptions) 
 	cfg := driver.Config{
 		Job: c.Job.Name, Run: run, Executor: exec, ShuffleDir: shuffleDir,
 		Progress: opts.Progress, Observer: opts.Observer, MemoryBytes: opts.MemoryBytes, Scaler: opts.Scaler,
+	}
+	cfg.Adaptive = opts.Adaptive
+	if cfg.Adaptive.MinTasks <= 0 {
+		cfg.Adaptive.MinTasks = exec.Slots()
 	}
 	if c.tables != nil {
 		cfg.Tables = c.tables.committers()

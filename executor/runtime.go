@@ -61,7 +61,7 @@ func (rt *Runtime) Run(ctx context.Context, spec *task.Spec) (res *task.Result, 
 		}
 	}()
 	env := &operator.Env{
-		Partition: spec.Partition, Inputs: spec.Inputs, Pool: rt.Pool, MemoryBytes: spec.MemoryBytes,
+		Partition: spec.Partition, Inputs: spec.Inputs, Reads: spec.Reads, Pool: rt.Pool, MemoryBytes: spec.MemoryBytes,
 		TempDir: rt.TempDir, BatchRows: spec.BatchRows, UDF: rt.UDF, Transforms: rt.Transforms,
 	}
 	if rt.Delay > 0 {

@@ -25,7 +25,7 @@ func allFormats() []string { return append(append([]string{}, Formats...), Table
 
 var jobSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{
-		{Name: "executors"}, {Name: "min_executors"}, {Name: "max_executors"}, {Name: "partitions"},
+		{Name: "executors"}, {Name: "min_executors"}, {Name: "max_executors"}, {Name: "partitions"}, {Name: "adaptive"},
 	},
 	Blocks: []hcl.BlockHeaderSchema{
 		{Type: "source", LabelNames: []string{"name"}},
@@ -43,6 +43,7 @@ func (d *decoder) job(b *hcl.Block) *Job {
 	job.MinExecutors = d.count(c.Attributes, "min_executors")
 	job.MaxExecutors = d.count(c.Attributes, "max_executors")
 	job.Partitions = d.count(c.Attributes, "partitions")
+	job.Adaptive = d.boolean(c.Attributes, "adaptive")
 	for _, blk := range c.Blocks {
 		switch blk.Type {
 		case "source":

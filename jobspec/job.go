@@ -16,6 +16,8 @@ type Job struct {
 	MinExecutors int
 	MaxExecutors int
 	Partitions   int
+	// Adaptive turns adaptive execution on or off (nil: unset, on).
+	Adaptive *bool
 
 	Sources  []*Source
 	Views    []*View

@@ -19,6 +19,9 @@ type Env struct {
 	Partition int
 	// Inputs are the upstream map outputs by stage ID.
 	Inputs map[int][]task.MapOutput
+	// Reads narrows the reads of some upstream stages (adaptive
+	// execution; see task.ReadRange).
+	Reads task.Reads
 	// Pool is the executor's memory budget, shared by its task slots:
 	// sorts, windows and hash aggregations reserve from it and spill when
 	// refused. nil: a pool of MemoryBytes for this task alone.
@@ -110,7 +113,7 @@ func buildNode(ctx context.Context, n *physical.Node, env *Env, part int) (batch
 	case physical.OpScan:
 		return newScan(ctx, n, env, part)
 	case physical.OpStageRead:
-		return newStageRead(n, env, part), nil
+		return newStageRead(n, env, part)
 	case physical.OpUnion:
 		return buildUnion(ctx, n, env, part)
 	case physical.OpHashJoin, physical.OpNestedLoopJoin:

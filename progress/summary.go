@@ -21,6 +21,9 @@ func Summary(w io.Writer, s *driver.Summary, prices s3cost.Prices) {
 			m.RowsIn, m.RowsOut, Bytes(m.BytesRead), Bytes(m.BytesWritten), Bytes(m.SpilledBytes), st.Wall.Round(time.Millisecond))
 	}
 	tw.Flush()
+	for _, d := range s.Adaptive() {
+		fmt.Fprintf(w, "adaptive: %s\n", d)
+	}
 	Cost(s, prices).Print(w)
 	for _, sk := range s.Sinks {
 		fmt.Fprintf(w, "sink %q committed: %d files at %s\n", sk.Sink, sk.Files, sk.URL)

@@ -36,6 +36,10 @@ type Spec struct {
 	Sample bool `json:"sample,omitempty"`
 	// Inputs maps an upstream stage ID to its map outputs, by map partition.
 	Inputs map[int][]MapOutput `json:"inputs,omitempty"`
+	// Reads, when set for an upstream stage, is the range of its output
+	// this task reads (adaptive execution); otherwise a StageRead reads
+	// partition ID.Partition of every map output.
+	Reads Reads `json:"reads,omitempty"`
 	// ShuffleDir is the URL under which this run's shuffle files go.
 	ShuffleDir string `json:"shuffle_dir"`
 	// StagingDir is the URL under which a sink task stages its files.

@@ -161,7 +161,12 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-cache")
 	id := r.PathValue("run")
+	// The page says which state it shows; a change since then is sent at
+	// once (without it, the first state seen is taken as the page's).
 	var last int64 = -1
+	if v, err := strconv.ParseInt(r.URL.Query().Get("seq"), 10, 64); err == nil && v >= 0 {
+		last = v
+	}
 	t := time.NewTicker(s.poll)
 	defer t.Stop()
 	for {

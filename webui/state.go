@@ -91,6 +91,7 @@ func (r *Run) apply(ev *eventlog.Event) {
 	case eventlog.StageStart:
 		if st := r.stage(ev.Stage.ID); st != nil {
 			st.State, st.Start = StateRunning, ev.Time
+			st.resize(ev.Stage.Tasks)
 		}
 	case eventlog.StageEnd:
 		if st := r.stage(ev.Stage.ID); st != nil {
@@ -316,3 +317,19 @@ func metricNames(ms ...map[string]int64) []string {
 }
 
 var knownMetrics = []string{"duration", "rows_in", "rows_out", "bytes_read", "bytes_written", "spilled_bytes"}
+
+// resize sets the stage's task count to what it runs: adaptive execution
+// may coalesce or split its planned partitions.
+func (st *Stage) resize(n int) {
+	if n <= 0 || n == len(st.Tasks) {
+		return
+	}
+	tasks := make([]*Task, n)
+	copy(tasks, st.Tasks)
+	for p := range tasks {
+		if tasks[p] == nil {
+			tasks[p] = &Task{Partition: p}
+		}
+	}
+	st.Tasks, st.Partitions = tasks, n
+}

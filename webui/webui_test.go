@@ -1,6 +1,7 @@
 package webui
 
 import (
+	"bufio"
 	"context"
 	"io"
 	"net/http"
@@ -176,6 +177,31 @@ func TestEventStream(t *testing.T) {
 	}
 }
 
+// TestEventStreamFromThePagesState: events emitted after a page was
+// rendered but before its stream connected are announced at once, so the
+// page does not wait for the next change (the page passes its seq).
+func TestEventStreamFromThePagesState(t *testing.T) {
+	l := &Live{}
+	evs := sampleEvents(2, true)
+	for _, ev := range evs[:3] {
+		l.Emit(ev)
+	}
+	srv := httptest.NewServer(New(l, time.Millisecond))
+	defer srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/runs/run1/events?seq=1", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	line, err := bufio.NewReader(resp.Body).ReadString('\n')
+	if err != nil || line != "event: update\n" {
+		t.Fatalf("first line %q (%v), want an update for the events after seq 1", line, err)
+	}
+}
+
 func TestHistoryReadsLogs(t *testing.T) {
 	dir := t.TempDir()
 	ctx := context.Background()
@@ -200,5 +226,21 @@ func TestHistoryReadsLogs(t *testing.T) {
 	code, body = get(t, s, "/runs/run1")
 	if code != 200 || !strings.Contains(body, "driver died") || !strings.Contains(body, `data-state="incomplete"`) {
 		t.Fatalf("run page %d", code)
+	}
+}
+
+// An adapted stage runs more or fewer tasks than planned partitions: the
+// stage's task table follows the count its start event carries.
+func TestStageStartResizesTasks(t *testing.T) {
+	for _, n := range []int{1, 6} {
+		st := &Stage{StageTemplate: eventlog.StageTemplate{ID: 0, Partitions: 4}}
+		for p := range 4 {
+			st.Tasks = append(st.Tasks, &Task{Partition: p})
+		}
+		r := &Run{Stages: []*Stage{st}}
+		r.apply(&eventlog.Event{Type: eventlog.StageStart, Stage: &eventlog.StageInfo{ID: 0, Tasks: n}})
+		if len(st.Tasks) != n || st.Partitions != n || st.Tasks[n-1] == nil || st.Tasks[n-1].Partition != n-1 {
+			t.Fatalf("after a start with %d tasks: %d tasks, partitions %d", n, len(st.Tasks), st.Partitions)
+		}
 	}
 }

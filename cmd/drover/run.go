@@ -27,7 +27,7 @@ type jobFlags struct {
 func (f *jobFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringArrayVar(&f.vars, "var", nil, "set a job variable (name=value); repeatable")
 	cmd.Flags().IntVar(&f.parallelism, "parallelism", 0, "task slots the job is planned for (default: run: the number of cores; submit, driver: executors × executor slots)")
-	cmd.Flags().IntVar(&f.partitions, "partitions", 0, "shuffle partitions (default: the job's, else 2 × parallelism)")
+	cmd.Flags().IntVar(&f.partitions, "partitions", 0, "shuffle partitions (default: the job's, else one per 64 MiB of input, at least 2 × parallelism, at most 2000)")
 	cmd.Flags().Int64Var(&f.broadcast, "broadcast-threshold", 0, "broadcast joins whose build side is below this many bytes (negative: never)")
 	cmd.Flags().DurationVar(&f.pluginTimeout, "plugin-timeout", udfhost.DefaultCallTimeout, "how long one plugin call may take before the plugin is restarted and the task retried")
 }
@@ -51,6 +51,7 @@ func runCmd() *cobra.Command {
 	var mf metricsFlags
 	var memory, poolBytes int64
 	var of obsFlags
+	var af adaptiveFlags
 	cmd := &cobra.Command{
 		Use:   "run JOB.hcl",
 		Short: "Run a job locally with in-process executors",
@@ -88,13 +89,16 @@ func runCmd() *cobra.Command {
 				return err
 			}
 			obs.rec.ExecutorsChanged([]eventlog.ExecutorInfo{{ID: "local", Slots: exec.Slots()}}, "")
-			sum, err := engine.Run(cmd.Context(), c, exec, engine.RunOptions{Progress: obs.rec, Observer: obs.rec, MemoryBytes: memory, Run: run})
+			sum, err := engine.Run(cmd.Context(), c, exec, engine.RunOptions{Progress: obs.rec, Observer: obs.rec, MemoryBytes: memory, Run: run, Adaptive: af.config(cmd, c.Job)})
 			obs.finish(cmd.Context(), err)
 			progress.Wait(prog)
 			if err != nil {
 				return fmt.Errorf("job %q failed: %w", c.Job.Name, err)
 			}
 			progress.Summary(cmd.OutOrStdout(), sum, mf.parsed)
+			if err := af.printFinal(cmd.OutOrStdout(), c, sum); err != nil {
+				return err
+			}
 			return diag.writeMetrics(c, sum, mf.parsed)
 		},
 	}
@@ -102,6 +106,7 @@ func runCmd() *cobra.Command {
 	diag.register(cmd)
 	of.register(cmd, localEventLogDir())
 	mf.register(cmd)
+	af.register(cmd)
 	cmd.Flags().Int64Var(&poolBytes, "memory", 0, "bytes the tasks may hold in sorts, hash tables and windows together before they spill to disk (default: 60% of the machine's or cgroup's memory)")
 	cmd.Flags().Int64Var(&memory, "task-memory", 0, "bytes each task slot may hold before it spills: sets --memory to this × the slots when --memory is not given")
 	return cmd

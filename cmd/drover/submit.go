@@ -33,9 +33,11 @@ type clusterFlags struct {
 	jobFile    string // the job file's path or URL, for the event log
 	jobSpec    string // its text
 	metrics    metricsFlags
+	adaptive   adaptiveFlags
 }
 
 func (f *clusterFlags) register(cmd *cobra.Command) {
+	f.adaptive.register(cmd)
 	cmd.Flags().IntVar(&f.cfg.Executors, "executors", 0, "executors to run (default: the job's `executors`, else 2)")
 	cmd.Flags().IntVar(&f.cfg.MinExecutors, "min-executors", 0, "scale down to no fewer than this many executors")
 	cmd.Flags().IntVar(&f.cfg.MaxExecutors, "max-executors", 0, "scale up to no more than this many executors")
@@ -96,14 +98,14 @@ func runOnCluster(ctx context.Context, cmd *cobra.Command, c *engine.Compiled, f
 		}
 	}()
 	sum, err := engine.Run(ctx, c, cl.Executor(), engine.RunOptions{ShuffleDir: strings.TrimSuffix(f.shuffleDir, "/"),
-		Progress: obs.rec, Observer: obs.rec, Run: run, Scaler: cl})
+		Progress: obs.rec, Observer: obs.rec, Run: run, Scaler: cl, Adaptive: f.adaptive.config(cmd, c.Job)})
 	obs.finish(ctx, err)
 	progress.Wait(prog)
 	if err != nil {
 		return fmt.Errorf("job %q failed: %w", c.Job.Name, err)
 	}
 	progress.Summary(cmd.OutOrStdout(), sum, f.metrics.parsed)
-	return nil
+	return f.adaptive.printFinal(cmd.OutOrStdout(), c, sum)
 }
 
 func submitCmd(use, short string) *cobra.Command {

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/drover-etl/drover/adaptive"
 	"github.com/drover-etl/drover/driver"
 	"github.com/drover-etl/drover/engine"
 	"github.com/drover-etl/drover/executor"
@@ -26,6 +27,7 @@ type runOpts struct {
 	broadcast   int64
 	inject      func(*task.Spec) error
 	memory      int64
+	adaptive    adaptive.Config
 }
 
 // runJob compiles and runs a job file on the local executor.
@@ -42,7 +44,7 @@ func runJob(t *testing.T, path string, o runOpts) (*driver.Summary, error) {
 	ex := executor.NewLocal(&executor.Runtime{Name: "test", TempDir: t.TempDir()}, o.parallelism)
 	ex.Inject = o.inject
 	ex.Serialize = true
-	return engine.Run(ctx, c, ex, engine.RunOptions{MemoryBytes: o.memory})
+	return engine.Run(ctx, c, ex, engine.RunOptions{MemoryBytes: o.memory, Adaptive: o.adaptive})
 }
 
 // writeJob writes an HCL job into dir and returns its path.

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/drover-etl/drover/adaptive"
 	"github.com/drover-etl/drover/engine"
 	"github.com/drover-etl/drover/eventlog"
 	"github.com/drover-etl/drover/executor"
@@ -41,7 +42,9 @@ func TestUIOfA500TaskRun(t *testing.T) {
 	rec.Start(eventlog.RunInfo{ID: "r500", Job: c.Job.Name, Mode: "local", Plans: c.Explain(), Stages: eventlog.Stages(c.Stages)})
 	ex := executor.NewLocal(&executor.Runtime{Name: "local", TempDir: t.TempDir()}, 4)
 	rec.ExecutorsChanged([]eventlog.ExecutorInfo{{ID: "local", Slots: ex.Slots()}}, "")
-	sum, err := engine.Run(ctx, c, ex, engine.RunOptions{Progress: rec, Observer: rec, Run: "r500"})
+	// As planned: adaptive execution would coalesce the 500 small
+	// partitions into a few tasks, and the paging is what is tested.
+	sum, err := engine.Run(ctx, c, ex, engine.RunOptions{Progress: rec, Observer: rec, Run: "r500", Adaptive: adaptive.Config{Disabled: true}})
 	rec.End(err)
 	if err != nil {
 		t.Fatal(err)

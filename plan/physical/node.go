@@ -171,6 +171,9 @@ type ExchangeSpec struct {
 	Keys       []*expr.Expr      `json:"keys,omitempty"`
 	SortKeys   []logical.SortKey `json:"sort_keys,omitempty"` // range partitioning
 	Partitions int               `json:"partitions"`
+	// Fixed marks a partition count the job asked for (repartition = N):
+	// adaptive execution keeps it rather than coalescing its partitions.
+	Fixed bool `json:"fixed,omitempty"`
 }
 
 // ReadSpec is a leaf reading the output of stage Stage.

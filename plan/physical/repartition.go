@@ -27,7 +27,7 @@ func (p *planner) repartition(n logical.Node) (*Node, error) {
 			if len(keys) == 0 {
 				keys = columnRefs(in.Schema, in.Schema.Len())
 			}
-			return exchange(in, &ExchangeSpec{Kind: PartHash, Keys: keys, Partitions: parts})
+			return exchange(in, &ExchangeSpec{Kind: PartHash, Keys: keys, Partitions: parts, Fixed: t.Partitions > 0})
 		})
 	case *logical.Coalesce:
 		if t.Partitions <= 0 {
