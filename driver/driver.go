@@ -47,6 +47,12 @@ type Config struct {
 	Scaler Scaler
 	// Tables commit the job's table sinks, by sink name.
 	Tables map[string]commit.TableCommitter
+	// Speculation runs copies of tasks far slower than their stage's
+	// median (off unless Enabled; see speculate.go).
+	Speculation Speculation
+	// TaskTimeout cancels an attempt that runs longer and retries it as a
+	// failed attempt (0: no limit).
+	TaskTimeout time.Duration
 }
 
 // Scaler sizes the executor group to the outstanding work.
@@ -61,8 +67,12 @@ type StageStats struct {
 	ID       int
 	Tasks    int
 	Attempts int
-	Metrics  task.Metrics
-	Wall     time.Duration
+	// Speculated counts speculative copies launched; SpeculativeWins
+	// those that finished first.
+	Speculated      int
+	SpeculativeWins int
+	Metrics         task.Metrics
+	Wall            time.Duration
 }
 
 // Summary describes a finished run.
@@ -103,6 +113,7 @@ func Run(ctx context.Context, g *stage.Graph, cfg Config) (sum *Summary, err err
 	if cfg.Observer == nil {
 		cfg.Observer = nopObserver{}
 	}
+	cfg.Speculation = cfg.Speculation.withDefaults()
 	start := time.Now()
 	// The driver's own S3 requests go to the caller's recorder, if any
 	// (it then also holds the planning's), else to one of its own; the
@@ -188,6 +199,8 @@ type scheduler struct {
 	pending    int // tasks of running stages not yet finished
 	demandMu   sync.Mutex
 	sinkSpec   map[int]*commit.Sink
+	watches    map[int]*stageWatch // running stages' tasks (speculate.go)
+	queued     int                 // attempts waiting for a driver slot
 }
 
 func newScheduler(g *stage.Graph, cfg Config) *scheduler {
@@ -198,6 +211,7 @@ func newScheduler(g *stage.Graph, cfg Config) *scheduler {
 		attempts: map[[2]int]int{}, recovering: map[[2]int]*sync.Mutex{},
 		results: map[int][]*task.Result{}, bounds: map[int][][]types.Value{},
 		stageSt: map[int]*StageStats{}, sinkSpec: map[int]*commit.Sink{},
+		watches: map[int]*stageWatch{},
 	}
 }
 

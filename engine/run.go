@@ -26,6 +26,10 @@ type RunOptions struct {
 	Run string
 	// Scaler scales cluster executors with the load (nil: fixed size).
 	Scaler driver.Scaler
+	// Speculation copies straggling tasks (zero: off).
+	Speculation driver.Speculation
+	// TaskTimeout cancels and retries attempts running longer (0: none).
+	TaskTimeout time.Duration
 }
 
 // NewRunID returns a sortable, unique run ID.
@@ -53,6 +57,7 @@ func Run(ctx context.Context, c *Compiled, exec task.Executor, opts RunOptions) 
 	cfg := driver.Config{
 		Job: c.Job.Name, Run: run, Executor: exec, ShuffleDir: shuffleDir,
 		Progress: opts.Progress, Observer: opts.Observer, MemoryBytes: opts.MemoryBytes, Scaler: opts.Scaler,
+		Speculation: opts.Speculation, TaskTimeout: opts.TaskTimeout,
 	}
 	if c.tables != nil {
 		cfg.Tables = c.tables.committers()
