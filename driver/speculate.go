@@ -78,8 +78,11 @@ type race struct {
 	primary task.ID
 	start   time.Time // when the primary got a slot (zero: still waiting)
 	copied  bool
-	copy    chan copyRequest // the watcher asks for a copy (buffered 1)
-	copyID  *task.ID         // the copy launched, if any
+	// notBefore delays the next copy after one found no other executor
+	// free, so a one-executor cluster is not asked every Interval.
+	notBefore time.Time
+	copy      chan copyRequest // the watcher asks for a copy (buffered 1)
+	copyID    *task.ID         // the copy launched, if any
 }
 
 type copyRequest struct{ elapsed, threshold time.Duration }
@@ -142,7 +145,7 @@ func (s *scheduler) speculate(stageID int, now time.Time) {
 			return
 		}
 		r := w.running[p]
-		if r.copied || r.start.IsZero() || now.Sub(r.start) <= threshold {
+		if r.copied || r.start.IsZero() || now.Sub(r.start) <= threshold || now.Before(r.notBefore) {
 			continue
 		}
 		r.copied = true
@@ -269,7 +272,11 @@ func (s *scheduler) await(rctx context.Context, cancel context.CancelCauseFunc, 
 func (s *scheduler) settle(stageID int, r *race, o *outcome, win, failed **outcome, cancel context.CancelCauseFunc) {
 	isCopy := o.spec.ID != r.primary
 	if isCopy && errors.Is(o.err, task.ErrNoSpareExecutor) {
-		s.speculated(stageID, -1) // it never ran: not an attempt either
+		// It never ran, so it is no attempt either; try again later.
+		s.mu.Lock()
+		s.stageSt[stageID].Speculated--
+		r.copied, r.notBefore = false, time.Now().Add(max(s.cfg.Speculation.MinRuntime, time.Second))
+		s.mu.Unlock()
 		r.copyID = nil
 		return
 	}
