@@ -207,8 +207,8 @@ func (s *scheduler) queue(delta int) {
 
 // runRace runs one attempt of partition p of st and, if the stage's watch
 // asks, one speculative copy. It returns the first success, else the
-// attempt's own failure (a copy's failure is ignored unless fatal), with
-// the spec of the attempt it came from.
+// attempt's own failure (a copy's failure is ignored), with the spec of
+// the attempt it came from.
 func (s *scheduler) runRace(ctx context.Context, st *stage.Stage, p int, sample bool) (*task.Spec, *task.Result, error) {
 	spec := s.spec(st, p, s.nextAttempt(st.ID, p), sample)
 	r := s.enter(st.ID, p, spec.ID, sample)
@@ -267,8 +267,8 @@ func (s *scheduler) await(rctx context.Context, cancel context.CancelCauseFunc, 
 }
 
 // settle files one finished attempt of a race: the first success wins
-// and cancels the rest; a fatal failure fails the race and cancels the
-// rest; a copy's other failures are dropped.
+// and cancels the rest; the original's fatal failure fails the race and
+// cancels the copy; a copy's failures are dropped.
 func (s *scheduler) settle(stageID int, r *race, o *outcome, win, failed **outcome, cancel context.CancelCauseFunc) {
 	isCopy := o.spec.ID != r.primary
 	if isCopy && errors.Is(o.err, task.ErrNoSpareExecutor) {
@@ -288,10 +288,13 @@ func (s *scheduler) settle(stageID int, r *race, o *outcome, win, failed **outco
 	case o.err == nil:
 		*win = o
 		cancel(errRaceLost)
+	case isCopy:
+		// Even a fatal one: a copy shares its executor's memory with
+		// others, and a real error in the task is the original's to hit.
 	case task.ClassOf(o.err) == task.Fatal:
 		*failed = o
 		cancel(o.err)
-	case !isCopy:
+	default:
 		*failed = o
 	}
 }
