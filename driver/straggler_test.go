@@ -215,11 +215,22 @@ func TestStragglerIsSpeculated(t *testing.T) {
 					ss = s
 				}
 			}
-			if ss.Speculated < 1 || ss.SpeculativeWins != 1 {
-				t.Errorf("stage %d: %d speculative copies, %d won; want at least 1 and exactly 1", st.ID, ss.Speculated, ss.SpeculativeWins)
+			// Other tasks may be copied too (the minimum runtime is tiny);
+			// the held one must have been, and its copy must have won.
+			if ss.Speculated < 1 || ss.SpeculativeWins < 1 {
+				t.Errorf("stage %d: %d speculative copies, %d won; want at least 1 of each", st.ID, ss.Speculated, ss.SpeculativeWins)
 			}
-			if len(ev.winners) != 1 || ev.winners[0].Partition != 1 || ev.winners[0].Attempt == 0 {
-				t.Errorf("speculation winners %v: want one copy of task %d.1", ev.winners, st.ID)
+			held := 0
+			for _, w := range ev.winners {
+				if w.Stage == st.ID && w.Partition == 1 {
+					held++
+					if w.Attempt == 0 {
+						t.Errorf("the held attempt %s won", w)
+					}
+				}
+			}
+			if held != 1 {
+				t.Errorf("speculation winners %v: want one for task %d.1", ev.winners, st.ID)
 			}
 			if len(ev.retries) != 0 {
 				t.Errorf("a speculated task counted as failed: %v", ev.retries)
@@ -243,7 +254,7 @@ func TestHungTaskTimesOutAndIsRetried(t *testing.T) {
 	ex := &holdExec{Local: executor.NewLocal(&executor.Runtime{Name: "local"}, 2),
 		hold: func(spec *task.Spec) bool { return spec.Stage == st.ID && spec.Partition == 0 && spec.Attempt == 0 }}
 	ev := &events{}
-	sum, err := engine.Run(context.Background(), c, ex, engine.RunOptions{Progress: ev, TaskTimeout: 2 * time.Second})
+	sum, err := engine.Run(context.Background(), c, ex, engine.RunOptions{Progress: ev, TaskTimeout: 3 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -260,13 +271,21 @@ func TestHungTaskTimesOutAndIsRetried(t *testing.T) {
 			timeouts = append(timeouts, err)
 		}
 	}
-	wantMsg := "task " + strconv.Itoa(st.ID) + ".0 attempt 0 timed out after 2s on executor "
-	if len(timeouts) != 1 || !strings.Contains(timeouts[0].Error(), wantMsg) || task.ClassOf(timeouts[0]) != task.Retryable {
+	// On a slow machine another attempt may time out too; the held one
+	// must have, as a retryable failure naming it.
+	wantMsg := "task " + strconv.Itoa(st.ID) + ".0 attempt 0 timed out after 3s on executor "
+	held := 0
+	for _, err := range timeouts {
+		if strings.Contains(err.Error(), wantMsg) && task.ClassOf(err) == task.Retryable {
+			held++
+		}
+	}
+	if held != 1 {
 		t.Errorf("timeout retries %v: want one retryable error containing %q", timeouts, wantMsg)
 	}
 	for _, s := range sum.Stages {
-		if s.ID == st.ID && s.Attempts != s.Tasks+1 {
-			t.Errorf("stage %d: %d attempts for %d tasks, want one retry", st.ID, s.Attempts, s.Tasks)
+		if s.ID == st.ID && s.Attempts < s.Tasks+1 {
+			t.Errorf("stage %d: %d attempts for %d tasks, want a retry", st.ID, s.Attempts, s.Tasks)
 		}
 	}
 }
