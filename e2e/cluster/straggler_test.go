@@ -58,7 +58,7 @@ func TestStragglerSpeculatedOnCluster(t *testing.T) {
 	waitLive(t, cl, 2)
 	rec := &specRecorder{}
 	sum, err := engine.Run(ctx, c, cl.Executor(), engine.RunOptions{ShuffleDir: "s3://shuffle/spec-cluster", Run: run, Progress: rec,
-		Speculation: driver.Speculation{Enabled: true, MinRuntime: 200 * time.Millisecond}})
+		Speculation: driver.Speculation{Enabled: true, MinRuntime: 3 * time.Second}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,24 +72,30 @@ func TestStragglerSpeculatedOnCluster(t *testing.T) {
 			continue // no partition 1, nothing held
 		}
 		held++
-		if st.SpeculativeWins != 1 {
-			t.Errorf("stage %d: %d speculative wins, want 1 (its task 1 was held)", st.ID, st.SpeculativeWins)
+		if st.SpeculativeWins < 1 {
+			t.Errorf("stage %d: no speculative copy won, but its task 1 was held", st.ID)
 		}
 	}
-	if held == 0 || len(rec.winners) != held {
-		t.Errorf("%d stages held a task; speculation winners: %v", held, rec.winners)
-	}
+	// A busy machine may make other tasks slow enough to copy too; each
+	// held task must have been beaten by its copy.
+	won := map[int]int{}
 	for _, w := range rec.winners {
-		if w.Partition != 1 || w.Attempt == 0 {
-			t.Errorf("winner %s is not a copy of a held task", w)
+		if w.Partition == 1 {
+			won[w.Stage]++
+			if w.Attempt == 0 {
+				t.Errorf("held attempt %s won", w)
+			}
 		}
+	}
+	if held == 0 || len(won) != held {
+		t.Errorf("%d stages held a task; speculation winners: %v", held, rec.winners)
 	}
 	var cancels float64
 	for _, url := range metricsTargets(t, cl.JobID) {
 		cancels += max(sample(get(t, url), "drover_executor_cancel_requests_total"), 0)
 	}
-	if cancels != float64(held) {
-		t.Errorf("executors received %v Cancel calls for running tasks, want %d (one per held attempt)", cancels, held)
+	if cancels < float64(held) {
+		t.Errorf("executors received %v Cancel calls for running tasks, want at least %d (one per held attempt)", cancels, held)
 	}
 	t.Logf("%d stages held a task; copies won: %v; Cancel calls on executors: %v", held, rec.winners, cancels)
 	noUploads(t, e.minio, "")
