@@ -148,9 +148,12 @@ func (s *scheduler) speculate(stageID int, now time.Time) {
 		if r.copied || r.start.IsZero() || now.Sub(r.start) <= threshold || now.Before(r.notBefore) {
 			continue
 		}
-		r.copied = true
-		r.copy <- copyRequest{elapsed: now.Sub(r.start), threshold: threshold}
-		free--
+		select {
+		case r.copy <- copyRequest{elapsed: now.Sub(r.start), threshold: threshold}:
+			r.copied = true
+			free--
+		default: // an earlier request is still unread
+		}
 	}
 }
 
