@@ -50,6 +50,12 @@ type Config struct {
 	Adaptive adaptive.Config
 	// Tables commit the job's table sinks, by sink name.
 	Tables map[string]commit.TableCommitter
+	// Speculation runs copies of tasks far slower than their stage's
+	// median (off unless Enabled; see speculate.go).
+	Speculation Speculation
+	// TaskTimeout cancels an attempt that runs longer and retries it as a
+	// failed attempt (0: no limit).
+	TaskTimeout time.Duration
 }
 
 // Scaler sizes the executor group to the outstanding work.
@@ -64,8 +70,12 @@ type StageStats struct {
 	ID       int
 	Tasks    int
 	Attempts int
-	Metrics  task.Metrics
-	Wall     time.Duration
+	// Speculated counts speculative copies launched; SpeculativeWins
+	// those that finished first.
+	Speculated      int
+	SpeculativeWins int
+	Metrics         task.Metrics
+	Wall            time.Duration
 	// Adaptive is what adaptive execution changed (nil: the stage ran one
 	// task per partition, as planned).
 	Adaptive *adaptive.Decision `json:",omitempty"`
@@ -120,6 +130,7 @@ func Run(ctx context.Context, g *stage.Graph, cfg Config) (sum *Summary, err err
 	if cfg.Observer == nil {
 		cfg.Observer = nopObserver{}
 	}
+	cfg.Speculation = cfg.Speculation.withDefaults()
 	start := time.Now()
 	// The driver's own S3 requests go to the caller's recorder, if any
 	// (it then also holds the planning's), else to one of its own; the
@@ -207,7 +218,9 @@ type scheduler struct {
 	sinkSpec   map[int]*commit.Sink
 	// tasks are the adapted stages' task reads, by stage (absent: one task
 	// per partition).
-	tasks map[int][]task.Reads
+	tasks   map[int][]task.Reads
+	watches map[int]*stageWatch // running stages' tasks (speculate.go)
+	queued  int                 // attempts waiting for a driver slot
 }
 
 func newScheduler(g *stage.Graph, cfg Config) *scheduler {
@@ -218,7 +231,8 @@ func newScheduler(g *stage.Graph, cfg Config) *scheduler {
 		attempts: map[[2]int]int{}, recovering: map[[2]int]*sync.Mutex{},
 		results: map[int][]*task.Result{}, bounds: map[int][][]types.Value{},
 		stageSt: map[int]*StageStats{}, sinkSpec: map[int]*commit.Sink{},
-		tasks: map[int][]task.Reads{},
+		tasks:   map[int][]task.Reads{},
+		watches: map[int]*stageWatch{},
 	}
 }
 

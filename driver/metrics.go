@@ -44,6 +44,10 @@ func attemptResult(ctx context.Context, err error) string {
 		return "succeeded"
 	case ctx.Err() != nil:
 		return "canceled"
+	case errors.Is(err, ErrTaskTimedOut):
+		return "timed_out"
+	case errors.Is(err, task.ErrNoSpareExecutor):
+		return "unplaced"
 	case errors.Is(err, task.ErrExecutorLost):
 		return "lost"
 	case errors.Is(err, task.ErrOOMKilled):

@@ -31,6 +31,7 @@ func (s *scheduler) runStage(ctx context.Context, st *stage.Stage) error {
 			return fmt.Errorf("stage %d: sampling: %w", st.ID, err)
 		}
 	}
+	defer s.watchStage(ctx, st)()
 	var wg sync.WaitGroup
 	errs := make([]error, n)
 	for p := 0; p < n; p++ {
@@ -105,9 +106,7 @@ func (s *scheduler) record(st *stage.Stage, p int, res *task.Result) {
 func (s *scheduler) runTask(ctx context.Context, st *stage.Stage, p int, sample bool) (*task.Result, error) {
 	failures, losses := 0, 0
 	for {
-		spec := s.spec(st, p, s.nextAttempt(st.ID, p), sample)
-		res, err := s.dispatchCounted(ctx, spec)
-		s.countAttempt(st.ID)
+		spec, res, err := s.runRace(ctx, st, p, sample)
 		if err == nil {
 			return res, nil
 		}
@@ -160,16 +159,24 @@ func (s *scheduler) countAttempt(stageID int) {
 	s.mu.Unlock()
 }
 
-// dispatch waits for a free slot and runs the task there.
+// dispatch waits for a free slot and runs the task there, for at most
+// Config.TaskTimeout.
 func (s *scheduler) dispatch(ctx context.Context, spec *task.Spec) (*task.Result, error) {
+	s.queue(1)
 	select {
 	case s.sem <- struct{}{}:
+		s.queue(-1)
 	case <-ctx.Done():
+		s.queue(-1)
 		return nil, context.Cause(ctx)
 	}
 	defer func() { <-s.sem }()
+	s.attemptStarted(spec.ID)
+	actx, stop := s.withTimeout(ctx)
+	defer stop()
 	s.cfg.Observer.TaskStarted(spec)
-	res, err := s.cfg.Executor.Run(ctx, spec)
+	res, err := s.cfg.Executor.Run(actx, spec)
+	err = s.timedOut(ctx, actx, spec, err)
 	s.cfg.Observer.TaskEnded(spec, res, err)
 	return res, err
 }

@@ -29,6 +29,10 @@ type RunOptions struct {
 	Scaler driver.Scaler
 	// Adaptive tunes adaptive execution (MinTasks 0: the executor slots).
 	Adaptive adaptive.Config
+	// Speculation copies straggling tasks (zero: off).
+	Speculation driver.Speculation
+	// TaskTimeout cancels and retries attempts running longer (0: none).
+	TaskTimeout time.Duration
 }
 
 // NewRunID returns a sortable, unique run ID.
@@ -56,6 +60,7 @@ func Run(ctx context.Context, c *Compiled, exec task.Executor, opts RunOptions) 
 	cfg := driver.Config{
 		Job: c.Job.Name, Run: run, Executor: exec, ShuffleDir: shuffleDir,
 		Progress: opts.Progress, Observer: opts.Observer, MemoryBytes: opts.MemoryBytes, Scaler: opts.Scaler,
+		Speculation: opts.Speculation, TaskTimeout: opts.TaskTimeout,
 	}
 	cfg.Adaptive = opts.Adaptive
 	if cfg.Adaptive.MinTasks <= 0 {

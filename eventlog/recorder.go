@@ -223,3 +223,18 @@ func Stages(g *stage.Graph) []StageTemplate {
 	}
 	return out
 }
+
+// TaskSpeculated implements driver.SpeculationProgress (the copy's
+// task_start and task_end carry it into the log).
+func (r *Recorder) TaskSpeculated(copy, of task.ID, elapsed, threshold time.Duration) {
+	if sp, ok := r.next.(driver.SpeculationProgress); ok {
+		sp.TaskSpeculated(copy, of, elapsed, threshold)
+	}
+}
+
+// SpeculationDecided implements driver.SpeculationProgress.
+func (r *Recorder) SpeculationDecided(winner, loser task.ID) {
+	if sp, ok := r.next.(driver.SpeculationProgress); ok {
+		sp.SpeculationDecided(winner, loser)
+	}
+}

@@ -37,6 +37,9 @@ type Runtime struct {
 	// Delay holds every task this long before it starts (chaos testing:
 	// it widens the window in which a test can kill a busy executor).
 	Delay time.Duration
+	// Delayed picks the tasks Delay holds (nil: all); chaos tests hold one
+	// partition's first attempt to make a straggler.
+	Delayed func(spec *task.Spec) bool
 }
 
 // Run executes one task. A panic inside an operator becomes a fatal task
@@ -64,7 +67,7 @@ func (rt *Runtime) Run(ctx context.Context, spec *task.Spec) (res *task.Result, 
 		Partition: spec.Partition, Inputs: spec.Inputs, Reads: spec.Reads, Pool: rt.Pool, MemoryBytes: spec.MemoryBytes,
 		TempDir: rt.TempDir, BatchRows: spec.BatchRows, UDF: rt.UDF, Transforms: rt.Transforms,
 	}
-	if rt.Delay > 0 {
+	if rt.Delay > 0 && (rt.Delayed == nil || rt.Delayed(spec)) {
 		select {
 		case <-time.After(rt.Delay):
 		case <-ctx.Done():

@@ -28,6 +28,8 @@ func Handler() http.Handler {
 var (
 	ExecutorTasksRunning = reg.NewGauge(prometheus.GaugeOpts{
 		Name: "drover_executor_tasks_running", Help: "Tasks running on this executor now."})
+	ExecutorCancels = reg.NewCounter(prometheus.CounterOpts{
+		Name: "drover_executor_cancel_requests_total", Help: "Cancel calls from the driver that found their task running here (a speculative copy lost, or the attempt timed out)."})
 	ExecutorTasks = reg.NewCounterVec(prometheus.CounterOpts{
 		Name: "drover_executor_tasks_total", Help: "Tasks this executor finished, by state (succeeded, failed, canceled)."},
 		[]string{"state"})
@@ -53,7 +55,7 @@ var (
 		Name: "drover_driver_tasks", Help: "Tasks of running stages by state: pending (waiting for a slot) or running."},
 		[]string{"state"})
 	DriverTaskAttempts = reg.NewCounterVec(prometheus.CounterOpts{
-		Name: "drover_driver_task_attempts_total", Help: "Finished task attempts by result: succeeded, failed (retryable), fatal, lost (executor lost), fetch_failed, canceled."},
+		Name: "drover_driver_task_attempts_total", Help: "Finished task attempts by result: succeeded, failed (retryable), fatal, lost (executor lost), oom_killed, fetch_failed, timed_out, canceled (the job stopped or a faster copy won), unplaced (a speculative copy found no other executor free)."},
 		[]string{"result"})
 	DriverStages = reg.NewCounterVec(prometheus.CounterOpts{
 		Name: "drover_driver_stages_total", Help: "Stages that finished, by state (succeeded, failed)."},

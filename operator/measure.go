@@ -24,7 +24,13 @@ type measured struct {
 	c *opCounter
 }
 
+// Next also stops a cancelled task (a speculative copy that lost, an
+// attempt that timed out) at its next batch, even in operators that do no
+// I/O of their own to notice.
 func (m *measured) Next(ctx context.Context) (arrow.RecordBatch, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, context.Cause(ctx)
+	}
 	start := time.Now()
 	rec, err := m.Reader.Next(ctx)
 	m.c.nanos.Add(int64(time.Since(start)))

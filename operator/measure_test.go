@@ -2,6 +2,7 @@ package operator
 
 import (
 	"context"
+	"errors"
 	"testing"
 
 	"github.com/drover-etl/drover/expr"
@@ -35,5 +36,25 @@ func TestBuildMeasuresOperators(t *testing.T) {
 	}
 	if ops[0].Time < ops[1].Time {
 		t.Errorf("limit's time %v excludes its input's %v", ops[0].Time, ops[1].Time)
+	}
+}
+
+// A cancelled task's operators stop at their next batch, with the cause.
+func TestBuiltOperatorsStopWhenCancelled(t *testing.T) {
+	v, err := logical.NewValues([][]*expr.Expr{{expr.Lit(types.Int64Value(1))}}, []string{"n"}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	values := &physical.Node{Op: physical.OpValues, Schema: v.Schema(), Values: &physical.ValuesSpec{Rows: v.Rows}}
+	ctx, cancel := context.WithCancelCause(context.Background())
+	r, err := Build(ctx, values, &Env{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	cause := errors.New("a faster copy won")
+	cancel(cause)
+	if rec, err := r.Next(ctx); !errors.Is(err, cause) || rec != nil {
+		t.Fatalf("Next after cancel = %v, %v; want the cancellation's cause", rec, err)
 	}
 }

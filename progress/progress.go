@@ -33,7 +33,10 @@ type lines struct {
 	start time.Time
 }
 
-var _ driver.Progress = (*lines)(nil)
+var (
+	_ driver.SpeculationProgress = (*lines)(nil)
+	_ driver.SpeculationProgress = (*bars)(nil)
+)
 
 func (l *lines) printf(format string, args ...any) {
 	l.mu.Lock()
@@ -57,6 +60,22 @@ func (l *lines) StageDone(stage int, m task.Metrics, wall time.Duration) {
 		s3 = fmt.Sprintf(", %d S3 requests", n)
 	}
 	l.printf("stage %d done in %s: %d rows in, %d rows out, %s written%s", stage, wall.Round(time.Millisecond), m.RowsIn, m.RowsOut, Bytes(m.BytesWritten), s3)
+}
+
+func (l *lines) TaskSpeculated(copy, of task.ID, elapsed, threshold time.Duration) {
+	l.printf("%s", speculatedLine(copy, of, elapsed, threshold))
+}
+func (l *lines) SpeculationDecided(winner, loser task.ID) {
+	l.printf("%s", decidedLine(winner, loser))
+}
+
+func speculatedLine(copy, of task.ID, elapsed, threshold time.Duration) string {
+	return fmt.Sprintf("task %s is slow (running %s, stage threshold %s): speculative copy %s launched",
+		of, elapsed.Round(time.Millisecond), threshold.Round(time.Millisecond), copy)
+}
+
+func decidedLine(winner, loser task.ID) string {
+	return fmt.Sprintf("task %s finished first; attempt %s cancelled", winner, loser)
 }
 
 // bars draws one progress bar per stage.
@@ -98,6 +117,14 @@ func (b *bars) TaskRetry(id task.ID, err error) {
 
 func (b *bars) Recompute(stage, part int, err error) {
 	fmt.Fprintf(b.p, "shuffle output of task %d.%d lost, recomputing\n", stage, part)
+}
+
+func (b *bars) TaskSpeculated(copy, of task.ID, elapsed, threshold time.Duration) {
+	fmt.Fprintln(b.p, speculatedLine(copy, of, elapsed, threshold))
+}
+
+func (b *bars) SpeculationDecided(winner, loser task.ID) {
+	fmt.Fprintln(b.p, decidedLine(winner, loser))
 }
 
 func (b *bars) StageDone(stage int, _ task.Metrics, _ time.Duration) {

@@ -24,6 +24,11 @@ func Summary(w io.Writer, s *driver.Summary, prices s3cost.Prices) {
 	for _, d := range s.Adaptive() {
 		fmt.Fprintf(w, "adaptive: %s\n", d)
 	}
+	for _, st := range s.Stages {
+		if st.Speculated > 0 {
+			fmt.Fprintf(w, "stage %d: %d speculative copies of slow tasks, %d finished first\n", st.ID, st.Speculated, st.SpeculativeWins)
+		}
+	}
 	Cost(s, prices).Print(w)
 	for _, sk := range s.Sinks {
 		fmt.Fprintf(w, "sink %q committed: %d files at %s\n", sk.Sink, sk.Files, sk.URL)

@@ -73,3 +73,18 @@ func TestSummaryOfALocalRun(t *testing.T) {
 		t.Fatalf("local run printed an S3 table:\n%s", buf.String())
 	}
 }
+
+func TestSummaryReportsSpeculation(t *testing.T) {
+	var buf bytes.Buffer
+	Summary(&buf, &driver.Summary{Stages: []driver.StageStats{
+		{ID: 0, Tasks: 4, Attempts: 5, Speculated: 1, SpeculativeWins: 1},
+		{ID: 1, Tasks: 4, Attempts: 4},
+	}}, s3cost.DefaultPrices)
+	out := buf.String()
+	if !strings.Contains(out, "stage 0: 1 speculative copies of slow tasks, 1 finished first\n") {
+		t.Errorf("summary lacks stage 0's speculation:\n%s", out)
+	}
+	if strings.Contains(out, "stage 1: ") {
+		t.Errorf("summary reports speculation for stage 1, which had none:\n%s", out)
+	}
+}

@@ -42,6 +42,12 @@ type Pool struct {
 	// task.ErrOOMKilled when the cluster manager killed it for its memory
 	// (the task then fails an attempt), nil for an ordinary loss.
 	Explain func(ctx context.Context, addr string, since time.Time) error
+	// CancelWait bounds how long a cancelled attempt's slot stays taken
+	// while its executor stops the task after the Cancel call (default 5s).
+	CancelWait time.Duration
+	// where maps each running attempt to its executor, so a speculative
+	// copy goes elsewhere.
+	where map[task.ID]string
 }
 
 type member struct {
@@ -54,7 +60,7 @@ var _ task.Executor = (*Pool)(nil)
 
 // NewPool returns an empty pool whose executors each run slotsPer tasks.
 func NewPool(slotsPer int) *Pool {
-	return &Pool{members: map[string]*member{}, lost: map[string]time.Time{}, slotsPer: max(slotsPer, 1), wake: make(chan struct{})}
+	return &Pool{members: map[string]*member{}, lost: map[string]time.Time{}, slotsPer: max(slotsPer, 1), wake: make(chan struct{}), where: map[task.ID]string{}}
 }
 
 // SetExpected tells the pool how many executors to plan for (Slots).
@@ -148,15 +154,17 @@ func (p *Pool) Slots() int {
 // Run sends the task to the least-loaded live executor with a free slot.
 // An executor that fails at the transport level is dropped from the pool
 // (Consul will say the same soon) and the error is retryable.
+// A speculative copy (task.WithSpeculative) goes to another executor than
+// the attempt it copies, or fails at once with task.ErrNoSpareExecutor.
 func (p *Pool) Run(ctx context.Context, spec *task.Spec) (*task.Result, error) {
-	addr, m, err := p.acquire(ctx)
+	addr, m, err := p.acquireFor(ctx, spec.ID)
 	if err != nil {
 		return nil, err
 	}
 	start := time.Now()
-	res, err := m.c.Run(ctx, spec)
+	res, err := p.runOn(ctx, m.c, spec)
 	lost := errors.Is(err, ErrExecutorLost)
-	p.release(addr, m, lost)
+	p.release(addr, m, lost, spec.ID)
 	if lost && p.Explain != nil && ctx.Err() == nil {
 		if why := p.Explain(ctx, addr, start); why != nil {
 			// Not wrapping err: the loss must not look like ErrExecutorLost,
@@ -172,6 +180,84 @@ func (p *Pool) Run(ctx context.Context, spec *task.Spec) (*task.Result, error) {
 	return res, nil
 }
 
+// acquireFor takes a slot for attempt id and remembers where it runs.
+func (p *Pool) acquireFor(ctx context.Context, id task.ID) (string, *member, error) {
+	var addr string
+	var m *member
+	var err error
+	if of, ok := task.SpeculativeOf(ctx); ok {
+		addr, m, err = p.acquireOther(of)
+	} else {
+		addr, m, err = p.acquire(ctx)
+	}
+	if err == nil {
+		p.mu.Lock()
+		p.where[id] = addr
+		p.mu.Unlock()
+	}
+	return addr, m, err
+}
+
+// acquireOther takes a free slot on any executor but the one running
+// attempt of, without waiting: a copy must not queue behind real work.
+func (p *Pool) acquireOther(of task.ID) (string, *member, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		return "", nil, fmt.Errorf("executor pool closed")
+	}
+	avoid := p.where[of]
+	addr, m := p.pick(avoid)
+	if m == nil {
+		return "", nil, task.AsRetryable(fmt.Errorf("%w (task %s runs on %s)", task.ErrNoSpareExecutor, of, avoid))
+	}
+	m.running++
+	return addr, m, nil
+}
+
+// runOn runs spec on c. The call is not tied to ctx: when ctx ends first
+// (the job stopped, a faster copy won, the attempt timed out), the
+// executor is told to stop the attempt through Cancel, and the slot is
+// given back once it has (or after CancelWait), so the pool never counts
+// a slot free whose task still runs.
+func (p *Pool) runOn(ctx context.Context, c *Client, spec *task.Spec) (*task.Result, error) {
+	call, stop := context.WithCancel(context.WithoutCancel(ctx))
+	defer stop()
+	type reply struct {
+		res *task.Result
+		err error
+	}
+	done := make(chan reply, 1)
+	go func() {
+		res, err := c.Run(call, spec)
+		done <- reply{res, err}
+	}()
+	select {
+	case r := <-done:
+		return r.res, r.err
+	case <-ctx.Done():
+	}
+	wait, cancelWait := context.WithTimeout(call, p.cancelWait())
+	defer cancelWait()
+	if err := c.Cancel(wait, spec.ID); err != nil {
+		stop() // the executor is unreachable: drop the call
+	}
+	select {
+	case <-done:
+	case <-wait.Done():
+		stop()
+		<-done
+	}
+	return nil, context.Cause(ctx)
+}
+
+func (p *Pool) cancelWait() time.Duration {
+	if p.CancelWait > 0 {
+		return p.CancelWait
+	}
+	return 5 * time.Second
+}
+
 func (p *Pool) acquire(ctx context.Context) (string, *member, error) {
 	var empty <-chan time.Time // armed while the pool has no live member
 	for {
@@ -180,7 +266,7 @@ func (p *Pool) acquire(ctx context.Context) (string, *member, error) {
 			p.mu.Unlock()
 			return "", nil, fmt.Errorf("executor pool closed")
 		}
-		addr, m := p.pick()
+		addr, m := p.pick("")
 		if m != nil {
 			m.running++
 			p.mu.Unlock()
@@ -229,13 +315,13 @@ func (p *Pool) liveCount() int {
 	return n
 }
 
-// pick returns the live member with the fewest running tasks and a free
-// slot. Callers hold mu.
-func (p *Pool) pick() (string, *member) {
+// pick returns the live member other than avoid with the fewest running
+// tasks and a free slot. Callers hold mu.
+func (p *Pool) pick(avoid string) (string, *member) {
 	var best string
 	var bm *member
 	for a, m := range p.members {
-		if m.lost || m.running >= p.slotsPer {
+		if m.lost || m.running >= p.slotsPer || a == avoid {
 			continue
 		}
 		if bm == nil || m.running < bm.running || (m.running == bm.running && a < best) {
@@ -245,9 +331,10 @@ func (p *Pool) pick() (string, *member) {
 	return best, bm
 }
 
-func (p *Pool) release(addr string, m *member, lost bool) {
+func (p *Pool) release(addr string, m *member, lost bool, id task.ID) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	delete(p.where, id)
 	m.running--
 	if lost {
 		m.lost = true

@@ -179,7 +179,7 @@ func TestLostExecutorIsNotReadmitted(t *testing.T) {
 	pool.LostCooldown = time.Millisecond
 	m := pool.members[a1]
 	m.running++ // as if a task were on it when it failed
-	pool.release(a1, m, true)
+	pool.release(a1, m, true, task.ID{})
 	time.Sleep(5 * time.Millisecond)
 	pool.Set([]string{a1, a2})
 	if live := pool.Live(); len(live) != 2 {

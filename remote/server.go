@@ -20,6 +20,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/drover-etl/drover/executor"
+	"github.com/drover-etl/drover/metrics"
 	"github.com/drover-etl/drover/task"
 )
 
@@ -35,6 +36,8 @@ type Server struct {
 	stop    chan struct{}
 	once    sync.Once
 	contact atomic.Int64 // unix nanos of the driver's last call (lease.go)
+	// Log receives a line per task the driver cancels (nil: none).
+	Log io.Writer
 }
 
 var _ handler = (*Server)(nil)
@@ -134,12 +137,20 @@ func (s *Server) RunTask(ctx context.Context, req *RunRequest) (*RunResponse, er
 	return &RunResponse{Result: res}, nil
 }
 
-// Cancel stops a running attempt (a speculative copy that lost, say).
+// Cancel stops a running attempt (a speculative copy that lost, or one
+// that timed out): its context is cancelled, which operators and plugin
+// calls observe, and RunTask answers once the task has stopped.
 func (s *Server) Cancel(_ context.Context, req *CancelRequest) (*Empty, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if cancel, ok := s.running[req.ID]; ok {
-		cancel()
+	cancel, ok := s.running[req.ID]
+	s.mu.Unlock()
+	if !ok {
+		return &Empty{}, nil
+	}
+	cancel()
+	metrics.ExecutorCancels.Inc()
+	if s.Log != nil {
+		fmt.Fprintf(s.Log, "drover executor %s: task %s cancelled by the driver\n", s.rt.Name, req.ID)
 	}
 	return &Empty{}, nil
 }

@@ -231,10 +231,17 @@ func (r *Run) settle() {
 	}
 }
 
-// Status is a task's state: its last attempt's.
+// Status is a task's state: succeeded once any attempt did (a
+// speculative copy that lost ends after the winner), else its last
+// attempt's.
 func (t *Task) Status() string {
 	if len(t.Attempts) == 0 {
 		return StatePending
+	}
+	for _, a := range t.Attempts {
+		if a.Status == eventlog.StatusSucceeded {
+			return a.Status
+		}
 	}
 	return t.Attempts[len(t.Attempts)-1].Status
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/drover-etl/drover/executor"
 	"github.com/drover-etl/drover/metrics"
 	"github.com/drover-etl/drover/remote"
+	"github.com/drover-etl/drover/task"
 	"github.com/drover-etl/drover/udfhost"
 )
 
@@ -24,6 +25,7 @@ func executorCmd() *cobra.Command {
 	var poolBytes int64
 	var delay, grace time.Duration
 	var hog int64
+	var delayPart int
 	var plugins string
 	cmd := &cobra.Command{
 		Use:   "executor",
@@ -53,6 +55,9 @@ func executorCmd() *cobra.Command {
 				return err
 			}
 			rt := &executor.Runtime{Name: name, TempDir: tempDir, Delay: delay, Hog: hog, Pool: pool}
+			if delayPart >= 0 {
+				rt.Delayed = func(spec *task.Spec) bool { return spec.Partition == delayPart && spec.Attempt == 0 }
+			}
 			host, cache, err := startExecutorPlugins(cmd.Context(), plugins, tempDir)
 			if err != nil {
 				return err
@@ -66,6 +71,7 @@ func executorCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			srv.Log = cmd.ErrOrStderr() // one line per task the driver cancels
 			hs := &http.Server{Addr: health, Handler: healthMux(srv)}
 			go func() {
 				if err := hs.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -99,6 +105,8 @@ func executorCmd() *cobra.Command {
 	cmd.Flags().DurationVar(&grace, "driver-grace", 2*time.Minute, "stop after the driver has not called for this long (0: never)")
 	cmd.Flags().DurationVar(&delay, "chaos-task-delay", 0, "hold each task this long before running it (fault-injection tests)")
 	cmd.Flags().MarkHidden("chaos-task-delay")
+	cmd.Flags().IntVar(&delayPart, "chaos-task-delay-partition", -1, "hold only the first attempt of each stage's task for this partition (fault-injection tests: a straggler)")
+	cmd.Flags().MarkHidden("chaos-task-delay-partition")
 	cmd.Flags().Int64Var(&hog, "chaos-task-hog", 0, "allocate this many bytes before each task (fault-injection tests: an executor Nomad OOM-kills)")
 	cmd.Flags().MarkHidden("chaos-task-hog")
 	return cmd

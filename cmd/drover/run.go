@@ -52,6 +52,7 @@ func runCmd() *cobra.Command {
 	var memory, poolBytes int64
 	var of obsFlags
 	var af adaptiveFlags
+	var sf schedFlags
 	cmd := &cobra.Command{
 		Use:   "run JOB.hcl",
 		Short: "Run a job locally with in-process executors",
@@ -71,6 +72,10 @@ func runCmd() *cobra.Command {
 				return err
 			}
 			defer stopMetrics()
+			spec, timeout, err := sf.apply()
+			if err != nil {
+				return err
+			}
 			c, err := engine.Compile(cmd.Context(), args[0], opts)
 			if err != nil {
 				return err
@@ -89,7 +94,8 @@ func runCmd() *cobra.Command {
 				return err
 			}
 			obs.rec.ExecutorsChanged([]eventlog.ExecutorInfo{{ID: "local", Slots: exec.Slots()}}, "")
-			sum, err := engine.Run(cmd.Context(), c, exec, engine.RunOptions{Progress: obs.rec, Observer: obs.rec, MemoryBytes: memory, Run: run, Adaptive: af.config(cmd, c.Job)})
+			sum, err := engine.Run(cmd.Context(), c, exec, engine.RunOptions{Progress: obs.rec, Observer: obs.rec, MemoryBytes: memory, Run: run,
+				Adaptive: af.config(cmd, c.Job), Speculation: spec, TaskTimeout: timeout})
 			obs.finish(cmd.Context(), err)
 			progress.Wait(prog)
 			if err != nil {
@@ -103,6 +109,7 @@ func runCmd() *cobra.Command {
 		},
 	}
 	jf.register(cmd)
+	sf.register(cmd)
 	diag.register(cmd)
 	of.register(cmd, localEventLogDir())
 	mf.register(cmd)

@@ -34,10 +34,12 @@ type clusterFlags struct {
 	jobSpec    string // its text
 	metrics    metricsFlags
 	adaptive   adaptiveFlags
+	sched      schedFlags
 }
 
 func (f *clusterFlags) register(cmd *cobra.Command) {
 	f.adaptive.register(cmd)
+	f.sched.register(cmd)
 	cmd.Flags().IntVar(&f.cfg.Executors, "executors", 0, "executors to run (default: the job's `executors`, else 2)")
 	cmd.Flags().IntVar(&f.cfg.MinExecutors, "min-executors", 0, "scale down to no fewer than this many executors")
 	cmd.Flags().IntVar(&f.cfg.MaxExecutors, "max-executors", 0, "scale up to no more than this many executors")
@@ -97,8 +99,14 @@ func runOnCluster(ctx context.Context, cmd *cobra.Command, c *engine.Compiled, f
 			fmt.Fprintf(cmd.ErrOrStderr(), "drover: warning: executor job %s may still be running: %v\n", cl.JobID, err)
 		}
 	}()
+	spec, timeout, err := f.sched.apply()
+	if err != nil {
+		obs.finish(ctx, err)
+		return err
+	}
 	sum, err := engine.Run(ctx, c, cl.Executor(), engine.RunOptions{ShuffleDir: strings.TrimSuffix(f.shuffleDir, "/"),
-		Progress: obs.rec, Observer: obs.rec, Run: run, Scaler: cl, Adaptive: f.adaptive.config(cmd, c.Job)})
+		Progress: obs.rec, Observer: obs.rec, Run: run, Scaler: cl, Adaptive: f.adaptive.config(cmd, c.Job),
+		Speculation: spec, TaskTimeout: timeout})
 	obs.finish(ctx, err)
 	progress.Wait(prog)
 	if err != nil {
@@ -119,6 +127,9 @@ func submitCmd(use, short string) *cobra.Command {
 			opts, err := jf.options()
 			if err != nil {
 				return err
+			}
+			if _, _, err := cf.sched.apply(); err != nil {
+				return err // before any executor starts
 			}
 			stopMetrics, err := cf.metrics.start(cmd)
 			if err != nil {
