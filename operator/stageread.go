@@ -2,7 +2,7 @@ package operator
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"io"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -15,13 +15,16 @@ import (
 )
 
 // stageRead streams one partition from every map output of an upstream
-// stage, one object after another. A missing object is a fetch failure:
-// the scheduler re-runs the map task that wrote it.
+// stage, in map order, through a fetcher that keeps several ranged GETs
+// in flight. Map outputs that wrote nothing to the partition cost no
+// request. A missing object is a fetch failure: the scheduler re-runs
+// the map task that wrote it.
 type stageRead struct {
 	stage  int
 	part   int
 	outs   []task.MapOutput
-	next   int
+	f      *fetcher
+	piece  fetchItem
 	cur    batch.Reader
 	schema *arrow.Schema
 	env    *Env
@@ -37,19 +40,22 @@ func newStageRead(n *physical.Node, env *Env, part int) batch.Reader {
 func (s *stageRead) Schema() *arrow.Schema { return s.schema }
 
 func (s *stageRead) Next(ctx context.Context) (arrow.RecordBatch, error) {
+	if s.f == nil {
+		s.f = newFetcher(ctx, s.stage, fetchItems(s.outs, s.part), s.env)
+	}
 	for {
 		if s.cur == nil {
-			if s.next >= len(s.outs) {
-				return nil, io.EOF
-			}
-			if err := s.open(ctx); err != nil {
+			done, err := s.open(ctx)
+			if err != nil {
 				return nil, err
+			}
+			if done {
+				return nil, io.EOF
 			}
 		}
 		rec, err := s.cur.Next(ctx)
 		if err == io.EOF {
-			s.cur.Close()
-			s.cur = nil
+			s.closePiece()
 			continue
 		}
 		if err != nil {
@@ -60,35 +66,89 @@ func (s *stageRead) Next(ctx context.Context) (arrow.RecordBatch, error) {
 	}
 }
 
-func (s *stageRead) open(ctx context.Context) error {
-	i := s.next
-	s.next++
-	out := s.outs[i]
-	if s.part < len(out.Rows) && out.Rows[s.part] == 0 {
-		s.cur = batch.NewSliceReader(s.schema, nil)
-		return nil
+// fetchItems lists the map outputs holding rows of partition part, with
+// each one's byte range when the map task reported its sizes.
+func fetchItems(outs []task.MapOutput, part int) []fetchItem {
+	var items []fetchItem
+	for i, out := range outs {
+		if part < len(out.Rows) && out.Rows[part] == 0 {
+			continue
+		}
+		it := fetchItem{mapIdx: i, out: out, stream: part >= len(out.Bytes)}
+		if !it.stream {
+			it.off, it.n = shuffle.PartitionRange(out.Bytes, part)
+			if it.n == 0 {
+				continue
+			}
+		}
+		items = append(items, it)
 	}
-	loc, err := storage.Resolve(ctx, out.URL)
+	return items
+}
+
+// open makes the next piece current; done when none is left.
+func (s *stageRead) open(ctx context.Context) (done bool, err error) {
+	p, ok, err := s.f.next(ctx)
+	if !ok || err != nil {
+		return true, err
+	}
+	s.piece = p.item
+	if p.item.stream {
+		return false, s.openStream(ctx, p.item)
+	}
+	var r fetchResult
+	select {
+	case r = <-p.done:
+	case <-ctx.Done():
+		return true, ctx.Err()
+	}
+	if r.err != nil {
+		s.f.release(p.item)
+		return true, r.err
+	}
+	s.cur, err = shuffle.DecodePartition(r.buf, s.schema)
+	if err != nil {
+		s.f.release(p.item)
+		return true, fmt.Errorf("%s: partition %d: %w", p.item.out.URL, s.part, err)
+	}
+	s.countBytes(p.item.n)
+	return false, nil
+}
+
+// openStream reads a piece too big for the fetch window (or of unknown
+// layout) by range as it is decoded, through the object's footer.
+func (s *stageRead) openStream(ctx context.Context, it fetchItem) error {
+	loc, err := storage.Resolve(ctx, it.out.URL)
 	if err != nil {
 		return task.AsFatal(err)
 	}
 	r, n, err := shuffle.OpenPartition(ctx, loc, s.part, s.schema)
 	if err != nil {
-		if errors.Is(err, storage.ErrNotExist) {
-			return task.FetchFailure(s.stage, i, err)
-		}
-		return err
+		return fetchErr(s.stage, it.mapIdx, err)
 	}
-	s.env.BytesRead.Add(n)
-	s.env.ShuffleBytesRead.Add(n)
+	s.countBytes(n)
 	s.cur = r
 	return nil
 }
 
+func (s *stageRead) countBytes(n int64) {
+	s.env.BytesRead.Add(n)
+	s.env.ShuffleBytesRead.Add(n)
+}
+
+func (s *stageRead) closePiece() {
+	s.cur.Close()
+	s.cur = nil
+	s.f.release(s.piece)
+}
+
 func (s *stageRead) Close() error {
 	if s.cur != nil {
-		s.cur.Close()
-		s.cur = nil
+		s.closePiece()
+	}
+	if s.f != nil {
+		s.f.close()
+		s.f = nil
 	}
 	return nil
 }
