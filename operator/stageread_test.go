@@ -72,12 +72,16 @@ func shuffleBatch(schema *arrow.Schema, vals ...int64) arrow.RecordBatch {
 
 // readPartition reads partition part of stage 0 through a stage read.
 func readPartition(env *Env, part int) ([]int64, error) {
+	return readPartitionCtx(context.Background(), env, part)
+}
+
+func readPartitionCtx(ctx context.Context, env *Env, part int) ([]int64, error) {
 	n := &physical.Node{Op: physical.OpStageRead, Schema: readSchema, Read: &physical.ReadSpec{Stage: 0, Kind: physical.PartHash}}
 	r := newStageRead(n, env, part)
 	defer r.Close()
 	var got []int64
 	for {
-		rec, err := r.Next(context.Background())
+		rec, err := r.Next(ctx)
 		if err == io.EOF {
 			return got, nil
 		}
