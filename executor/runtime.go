@@ -37,6 +37,9 @@ type Runtime struct {
 	// Delay holds every task this long before it starts (chaos testing:
 	// it widens the window in which a test can kill a busy executor).
 	Delay time.Duration
+
+	// broadcasts holds the broadcast hash tables the tasks share.
+	broadcasts operator.BroadcastCache
 }
 
 // Run executes one task. A panic inside an operator becomes a fatal task
@@ -63,6 +66,7 @@ func (rt *Runtime) Run(ctx context.Context, spec *task.Spec) (res *task.Result, 
 	env := &operator.Env{
 		Partition: spec.Partition, Inputs: spec.Inputs, Pool: rt.Pool, MemoryBytes: spec.MemoryBytes,
 		TempDir: rt.TempDir, BatchRows: spec.BatchRows, UDF: rt.UDF, Transforms: rt.Transforms,
+		Broadcasts: &rt.broadcasts,
 	}
 	if rt.Delay > 0 {
 		select {
