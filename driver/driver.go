@@ -45,6 +45,11 @@ type Config struct {
 	// Scaler, when set, hears how many tasks are outstanding whenever a
 	// stage starts or ends, so cluster executors can scale with the load.
 	Scaler Scaler
+	// InlineInputs is how many (map output, partition) entries a stage's
+	// outputs may have and still be listed in its consumers' specs;
+	// beyond it specs name a map status object in ShuffleDir instead
+	// (0: DefaultInlineInputs; negative: always an object).
+	InlineInputs int
 	// Tables commit the job's table sinks, by sink name.
 	Tables map[string]commit.TableCommitter
 }
@@ -188,6 +193,7 @@ type scheduler struct {
 	pending    int // tasks of running stages not yet finished
 	demandMu   sync.Mutex
 	sinkSpec   map[int]*commit.Sink
+	index      map[int]*stageIndex // map status publications by stage
 }
 
 func newScheduler(g *stage.Graph, cfg Config) *scheduler {

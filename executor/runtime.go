@@ -9,6 +9,7 @@ import (
 
 	"github.com/drover-etl/drover/batch"
 	"github.com/drover-etl/drover/expr/eval"
+	"github.com/drover-etl/drover/mapstatus"
 	"github.com/drover-etl/drover/memory"
 	"github.com/drover-etl/drover/metrics"
 	"github.com/drover-etl/drover/operator"
@@ -38,6 +39,8 @@ type Runtime struct {
 	// it widens the window in which a test can kill a busy executor).
 	Delay time.Duration
 
+	// statuses holds the map status objects the tasks read.
+	statuses mapstatus.Cache
 	// broadcasts holds the broadcast hash tables the tasks share.
 	broadcasts operator.BroadcastCache
 }
@@ -63,8 +66,12 @@ func (rt *Runtime) Run(ctx context.Context, spec *task.Spec) (res *task.Result, 
 			err = task.AsFatal(fmt.Errorf("task %s panicked: %v\n%s", spec.ID, r, debug.Stack()))
 		}
 	}()
+	inputs, err := rt.statuses.Resolve(ctx, spec)
+	if err != nil {
+		return nil, fmt.Errorf("task %s: map status: %w", spec.ID, err)
+	}
 	env := &operator.Env{
-		Partition: spec.Partition, Inputs: spec.Inputs, Pool: rt.Pool, MemoryBytes: spec.MemoryBytes,
+		Partition: spec.Partition, Inputs: inputs, Pool: rt.Pool, MemoryBytes: spec.MemoryBytes,
 		TempDir: rt.TempDir, BatchRows: spec.BatchRows, UDF: rt.UDF, Transforms: rt.Transforms,
 		Broadcasts: &rt.broadcasts,
 	}
