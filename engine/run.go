@@ -26,6 +26,8 @@ type RunOptions struct {
 	Run string
 	// Scaler scales cluster executors with the load (nil: fixed size).
 	Scaler driver.Scaler
+	// InlineInputs is driver.Config.InlineInputs (0: its default).
+	InlineInputs int
 }
 
 // NewRunID returns a sortable, unique run ID.
@@ -52,7 +54,8 @@ func Run(ctx context.Context, c *Compiled, exec task.Executor, opts RunOptions) 
 	}
 	cfg := driver.Config{
 		Job: c.Job.Name, Run: run, Executor: exec, ShuffleDir: shuffleDir,
-		Progress: opts.Progress, Observer: opts.Observer, MemoryBytes: opts.MemoryBytes, Scaler: opts.Scaler,
+		InlineInputs: opts.InlineInputs,
+		Progress:     opts.Progress, Observer: opts.Observer, MemoryBytes: opts.MemoryBytes, Scaler: opts.Scaler,
 	}
 	if c.tables != nil {
 		cfg.Tables = c.tables.committers()

@@ -26,6 +26,9 @@ type runOpts struct {
 	broadcast   int64
 	inject      func(*task.Spec) error
 	memory      int64
+	// inlineInputs is driver.Config.InlineInputs (-1: every stage's
+	// outputs through a map status object).
+	inlineInputs int
 }
 
 // runJob compiles and runs a job file on the local executor.
@@ -42,7 +45,7 @@ func runJob(t *testing.T, path string, o runOpts) (*driver.Summary, error) {
 	ex := executor.NewLocal(&executor.Runtime{Name: "test", TempDir: t.TempDir()}, o.parallelism)
 	ex.Inject = o.inject
 	ex.Serialize = true
-	return engine.Run(ctx, c, ex, engine.RunOptions{MemoryBytes: o.memory})
+	return engine.Run(ctx, c, ex, engine.RunOptions{MemoryBytes: o.memory, InlineInputs: o.inlineInputs})
 }
 
 // writeJob writes an HCL job into dir and returns its path.
