@@ -73,7 +73,9 @@ func (rt *Runtime) Run(ctx context.Context, spec *task.Spec) (res *task.Result, 
 	env := &operator.Env{
 		Partition: spec.Partition, Inputs: inputs, Pool: rt.Pool, MemoryBytes: spec.MemoryBytes,
 		TempDir: rt.TempDir, BatchRows: spec.BatchRows, UDF: rt.UDF, Transforms: rt.Transforms,
-		Broadcasts: &rt.broadcasts,
+	}
+	if rt.Pool != nil { // a shared table is reserved from the shared pool
+		env.Broadcasts = &rt.broadcasts
 	}
 	if rt.Delay > 0 {
 		select {

@@ -64,7 +64,7 @@ func newFetcher(ctx context.Context, stage int, items []fetchItem, env *Env) *fe
 		conc = DefaultFetchConcurrency
 	}
 	f := &fetcher{stage: stage, order: make(chan pendingFetch, conc)}
-	f.res, f.window = reserveWindow(env.MemoryPool(), conc)
+	f.res, f.window = reserveWindow(env.MemoryPool(), conc, windowWanted(items))
 	if f.window > 0 {
 		f.sem = semaphore.NewWeighted(f.window)
 	}
@@ -76,14 +76,26 @@ func newFetcher(ctx context.Context, stage int, items []fetchItem, env *Env) *fe
 	return f
 }
 
+// windowWanted is the window worth reserving: DefaultFetchBytes, or less
+// when the pieces add up to less.
+func windowWanted(items []fetchItem) int64 {
+	var total int64
+	for _, it := range items {
+		if !it.stream {
+			total += it.n
+		}
+	}
+	return min(total, DefaultFetchBytes)
+}
+
 // reserveWindow reserves the bytes-in-flight window from the pool,
 // halving it while refused; 0 means stream sequentially.
-func reserveWindow(pool *memory.Pool, conc int) (*memory.Reservation, int64) {
-	if conc <= 1 {
+func reserveWindow(pool *memory.Pool, conc int, want int64) (*memory.Reservation, int64) {
+	if conc <= 1 || want <= 0 {
 		return nil, 0
 	}
 	res := pool.Consumer("shuffle fetch", false)
-	for w := int64(DefaultFetchBytes); w >= minFetchBytes; w /= 2 {
+	for w := want; w >= min(want, minFetchBytes); w /= 2 {
 		if res.TryGrow(w) == nil {
 			return res, w
 		}

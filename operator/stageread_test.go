@@ -116,7 +116,7 @@ func TestStageReadManyMapOutputs(t *testing.T) {
 		conc int
 		pool int64
 		step int // read every step-th partition
-	}{{"parallel", 8, 0, 1}, {"sequential", 1, 0, 5}, {"pool refuses window", 8, minFetchBytes / 2, 5}} {
+	}{{"parallel", 8, 0, 1}, {"sequential", 1, 0, 5}, {"pool refuses window", 8, 1 << 10, 5}} {
 		t.Run(tc.name, func(t *testing.T) {
 			pool := droverMemory.NewPool(tc.pool)
 			env := &Env{Inputs: map[int][]task.MapOutput{0: outs}, FetchConcurrency: tc.conc, Pool: pool}
@@ -170,5 +170,31 @@ func TestStageReadUnknownLayout(t *testing.T) {
 	}
 	if want := wantPartition(10, 2); !slices.Equal(got, want) {
 		t.Fatalf("got %v, want %v", got, want)
+	}
+}
+
+// TestReserveWindow: the fetch window is what the pieces need, at most
+// DefaultFetchBytes, halved while the pool refuses, and nothing (stream)
+// below 1 MiB or with one fetch at a time.
+func TestReserveWindow(t *testing.T) {
+	for _, tc := range []struct {
+		pool, want, window int64
+		conc               int
+	}{
+		{0, DefaultFetchBytes, DefaultFetchBytes, 8},
+		{40 << 20, DefaultFetchBytes, 32 << 20, 8},
+		{minFetchBytes / 2, DefaultFetchBytes, 0, 8},
+		{minFetchBytes / 2, 100, 100, 8},
+		{0, DefaultFetchBytes, 0, 1},
+		{0, 0, 0, 8},
+	} {
+		pool := droverMemory.NewPool(tc.pool)
+		res, w := reserveWindow(pool, tc.conc, tc.want)
+		if w != tc.window || pool.Held() != w {
+			t.Errorf("pool %d, want %d, conc %d: window %d, pool holds %d; want %d", tc.pool, tc.want, tc.conc, w, pool.Held(), tc.window)
+		}
+		if res != nil {
+			res.Free()
+		}
 	}
 }
