@@ -32,7 +32,10 @@ func revenueRowsWith(t *testing.T, data, out string, o runOpts) []string {
 
 func revenueRunWith(t *testing.T, data, out string, o runOpts) ([]string, int) {
 	t.Helper()
-	o.vars, o.partitions, o.broadcast = map[string]string{"data": data, "out": out}, 3, -1
+	o.vars, o.partitions = map[string]string{"data": data, "out": out}, 3
+	if o.broadcast == 0 {
+		o.broadcast = -1 // shuffled joins unless asked
+	}
 	sum, err := runJob(t, filepath.Join(e2eutil.RepoRoot(t), "jobs", "daily_revenue.hcl"), o)
 	if err != nil {
 		t.Fatal(err)

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/drover-etl/drover/mapstatus"
+	"github.com/drover-etl/drover/memory"
+	"github.com/drover-etl/drover/plan/physical"
 	"github.com/drover-etl/drover/storage"
 	"github.com/drover-etl/drover/task"
 )
@@ -69,4 +71,48 @@ func TestMapStatusLostShuffleFile(t *testing.T) {
 			t.Fatalf("map task %d.0 lost its output but ran %d times", stage, mapRuns[[2]int{stage, 0}])
 		}
 	}
+}
+
+// TestSharedBroadcastMatchesOwnTables runs the revenue job with its
+// customers join broadcast, on executors sharing one memory pool (so the
+// probe tasks share the broadcast table) and with map status objects,
+// and checks the output equals that of tasks building their own tables
+// (the same plan: a shuffled join sums its floats in another order).
+func TestSharedBroadcastMatchesOwnTables(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end")
+	}
+	data := genData(t)
+	clean := revenueRowsWith(t, data, filepath.Join(t.TempDir(), "out"), runOpts{broadcast: 8 << 20})
+	pool := memory.NewPool(256 << 20)
+	var mu sync.Mutex
+	broadcastReads := 0
+	inject := func(spec *task.Spec) error {
+		if readsBroadcast(spec.Fragment) {
+			mu.Lock()
+			broadcastReads++
+			mu.Unlock()
+		}
+		return nil
+	}
+	got := revenueRowsWith(t, data, filepath.Join(t.TempDir(), "out"),
+		runOpts{broadcast: 8 << 20, pool: pool, inlineInputs: -1, inject: inject})
+	if !reflect.DeepEqual(got, clean) {
+		t.Fatalf("output differs from the unshared broadcast's:\n%v\nvs\n%v", got, clean)
+	}
+	if broadcastReads < 2 {
+		t.Fatalf("%d tasks read a broadcast; the plan did not broadcast the join", broadcastReads)
+	}
+}
+
+func readsBroadcast(n *physical.Node) bool {
+	if n.Op == physical.OpStageRead && n.Read.Kind == physical.PartBroadcast {
+		return true
+	}
+	for _, c := range n.Inputs {
+		if readsBroadcast(c) {
+			return true
+		}
+	}
+	return false
 }
