@@ -3,8 +3,7 @@ package operator
 import (
 	"context"
 	"errors"
-
-	"golang.org/x/sync/semaphore"
+	"sync"
 
 	"github.com/drover-etl/drover/memory"
 	"github.com/drover-etl/drover/shuffle"
@@ -16,21 +15,23 @@ import (
 // flight when Env sets none.
 const DefaultFetchConcurrency = 8
 
-// DefaultFetchBytes caps the fetched bytes a reducer holds undecoded; it
-// is reserved from the memory pool (less when the pool refuses).
+// DefaultFetchBytes caps the bytes a reducer holds fetched but not yet
+// decoded; each piece is reserved from the memory pool while it is.
 const DefaultFetchBytes = 64 << 20
 
-// minFetchBytes is the smallest window worth reserving; below it the
-// reducer streams one map output at a time, as it would with no pool.
-const minFetchBytes = 1 << 20
+// fetchPoolShare bounds the window to this fraction of a limited pool,
+// so that prefetching never squeezes the task slots' sorts and
+// aggregations (which spill) much.
+const fetchPoolShare = 16
 
 // fetchItem is one map output's share of the task's partition.
 type fetchItem struct {
 	mapIdx int
 	out    task.MapOutput
 	off, n int64
-	// stream: too big for the window (or layout unknown): opened when
-	// its turn comes and read by range as it is decoded.
+	// stream: read by range as it is decoded, through the object's
+	// footer (layout unknown, bigger than the window, or refused by the
+	// pool with nothing else in flight).
 	stream bool
 }
 
@@ -47,15 +48,20 @@ type fetchResult struct {
 
 // fetcher reads a partition's pieces from many map outputs with up to
 // conc ranged GETs at once and at most window bytes fetched but not yet
-// decoded. It hands them over in map order, so the reducer's input order
-// (and a sort's tie order) does not depend on which GET finished first.
+// decoded, each piece reserved from the pool until it is decoded. It
+// hands them over in map order, so the reducer's input order (and a
+// sort's tie order) does not depend on which GET finished first.
 type fetcher struct {
 	stage  int
+	ctx    context.Context
 	cancel context.CancelFunc
 	order  chan pendingFetch
-	sem    *semaphore.Weighted
 	window int64
-	res    *memory.Reservation
+
+	mu       sync.Mutex
+	freed    *sync.Cond // signalled when bytes in flight are released
+	res      *memory.Reservation
+	inFlight int64
 }
 
 func newFetcher(ctx context.Context, stage int, items []fetchItem, env *Env) *fetcher {
@@ -64,77 +70,81 @@ func newFetcher(ctx context.Context, stage int, items []fetchItem, env *Env) *fe
 		conc = DefaultFetchConcurrency
 	}
 	f := &fetcher{stage: stage, order: make(chan pendingFetch, conc)}
-	f.res, f.window = reserveWindow(env.MemoryPool(), conc, windowWanted(items))
-	if f.window > 0 {
-		f.sem = semaphore.NewWeighted(f.window)
+	f.freed = sync.NewCond(&f.mu)
+	if conc > 1 {
+		pool := env.MemoryPool()
+		f.window = fetchWindow(pool.Limit())
+		f.res = pool.Consumer("shuffle fetch", false)
 	}
 	for i := range items {
 		items[i].stream = items[i].stream || items[i].n > f.window
 	}
-	ctx, f.cancel = context.WithCancel(ctx)
-	go f.produce(ctx, items)
+	f.ctx, f.cancel = context.WithCancel(ctx)
+	go f.produce(items)
 	return f
 }
 
-// windowWanted is the window worth reserving: DefaultFetchBytes, or less
-// when the pieces add up to less.
-func windowWanted(items []fetchItem) int64 {
-	var total int64
-	for _, it := range items {
-		if !it.stream {
-			total += it.n
-		}
+// fetchWindow is the most a fetcher holds in flight under a pool of limit
+// bytes (≤ 0: unlimited).
+func fetchWindow(limit int64) int64 {
+	if limit > 0 {
+		return min(DefaultFetchBytes, limit/fetchPoolShare)
 	}
-	return min(total, DefaultFetchBytes)
+	return DefaultFetchBytes
 }
 
-// reserveWindow reserves the bytes-in-flight window from the pool,
-// halving it while refused; 0 means stream sequentially.
-func reserveWindow(pool *memory.Pool, conc int, want int64) (*memory.Reservation, int64) {
-	if conc <= 1 || want <= 0 {
-		return nil, 0
-	}
-	res := pool.Consumer("shuffle fetch", false)
-	for w := want; w >= min(want, minFetchBytes); w /= 2 {
-		if res.TryGrow(w) == nil {
-			return res, w
-		}
-	}
-	res.Free()
-	return nil, 0
-}
-
-// produce starts the fetches in map order, each once it fits the window;
-// the order channel's capacity bounds how many run at once.
-func (f *fetcher) produce(ctx context.Context, items []fetchItem) {
+// produce starts the fetches in map order, each once the window and the
+// pool admit it; the order channel's capacity bounds how many run at once.
+func (f *fetcher) produce(items []fetchItem) {
 	defer close(f.order)
 	for _, it := range items {
-		p := pendingFetch{item: it, done: make(chan fetchResult, 1)}
-		if !it.stream {
-			if err := f.sem.Acquire(ctx, it.n); err != nil {
-				return
-			}
+		if !it.stream && !f.admit(it.n) {
+			it.stream = true
 		}
+		if f.ctx.Err() != nil {
+			return
+		}
+		p := pendingFetch{item: it, done: make(chan fetchResult, 1)}
 		select {
 		case f.order <- p:
-		case <-ctx.Done():
+		case <-f.ctx.Done():
+			f.release(it)
 			return
 		}
 		if !it.stream {
 			go func() {
-				buf, err := f.fetch(ctx, it)
+				buf, err := f.fetch(it)
 				p.done <- fetchResult{buf, err}
 			}()
 		}
 	}
 }
 
-func (f *fetcher) fetch(ctx context.Context, it fetchItem) ([]byte, error) {
-	loc, err := storage.Resolve(ctx, it.out.URL)
+// admit reserves n bytes in flight, waiting while earlier pieces hold the
+// window; false when the pool refuses with nothing in flight (the piece
+// is then streamed, as a reducer without a window would).
+func (f *fetcher) admit(n int64) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for f.ctx.Err() == nil {
+		if f.inFlight+n <= f.window && f.res.TryGrow(n) == nil {
+			f.inFlight += n
+			return true
+		}
+		if f.inFlight == 0 {
+			return false
+		}
+		f.freed.Wait()
+	}
+	return false
+}
+
+func (f *fetcher) fetch(it fetchItem) ([]byte, error) {
+	loc, err := storage.Resolve(f.ctx, it.out.URL)
 	if err != nil {
 		return nil, task.AsFatal(err)
 	}
-	buf, err := shuffle.FetchPartition(ctx, loc, it.off, it.n)
+	buf, err := shuffle.FetchPartition(f.ctx, loc, it.off, it.n)
 	return buf, fetchErr(f.stage, it.mapIdx, err)
 }
 
@@ -157,19 +167,29 @@ func (f *fetcher) next(ctx context.Context) (p pendingFetch, ok bool, err error)
 	}
 }
 
-// release returns a decoded piece's bytes to the window.
+// release gives a decoded piece's bytes back to the window and the pool.
 func (f *fetcher) release(it fetchItem) {
-	if !it.stream {
-		f.sem.Release(it.n)
+	if it.stream {
+		return
 	}
+	f.mu.Lock()
+	f.res.Shrink(it.n)
+	f.inFlight -= it.n
+	f.freed.Broadcast()
+	f.mu.Unlock()
 }
 
-// close stops the fetches and gives the window back to the pool.
+// close stops the fetches and gives everything back to the pool.
 func (f *fetcher) close() {
 	f.cancel()
+	f.mu.Lock()
+	f.freed.Broadcast() // wake a producer waiting in admit
+	f.mu.Unlock()
 	for range f.order {
 	}
 	if f.res != nil {
+		f.mu.Lock()
 		f.res.Free()
+		f.mu.Unlock()
 	}
 }

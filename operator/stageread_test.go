@@ -105,8 +105,8 @@ func wantPartition(maps, part int) []int64 {
 
 // TestStageReadManyMapOutputs reads every partition of 200 map outputs ×
 // 200 partitions with the parallel fetcher (and every fifth partition
-// sequentially, and under a pool too small for a fetch window, which
-// streams), and checks each gets its rows in map order, with the window
+// sequentially, and under a pool too small to prefetch, which streams),
+// and checks each gets its rows in map order, with the window
 // given back afterwards.
 func TestStageReadManyMapOutputs(t *testing.T) {
 	const maps, parts = 200, 200
@@ -116,7 +116,7 @@ func TestStageReadManyMapOutputs(t *testing.T) {
 		conc int
 		pool int64
 		step int // read every step-th partition
-	}{{"parallel", 8, 0, 1}, {"sequential", 1, 0, 5}, {"pool refuses window", 8, 1 << 10, 5}} {
+	}{{"parallel", 8, 0, 1}, {"sequential", 1, 0, 5}, {"tiny pool", 8, 1 << 10, 5}} {
 		t.Run(tc.name, func(t *testing.T) {
 			pool := droverMemory.NewPool(tc.pool)
 			env := &Env{Inputs: map[int][]task.MapOutput{0: outs}, FetchConcurrency: tc.conc, Pool: pool}
@@ -173,28 +173,17 @@ func TestStageReadUnknownLayout(t *testing.T) {
 	}
 }
 
-// TestReserveWindow: the fetch window is what the pieces need, at most
-// DefaultFetchBytes, halved while the pool refuses, and nothing (stream)
-// below 1 MiB or with one fetch at a time.
-func TestReserveWindow(t *testing.T) {
-	for _, tc := range []struct {
-		pool, want, window int64
-		conc               int
-	}{
-		{0, DefaultFetchBytes, DefaultFetchBytes, 8},
-		{40 << 20, DefaultFetchBytes, 32 << 20, 8},
-		{minFetchBytes / 2, DefaultFetchBytes, 0, 8},
-		{minFetchBytes / 2, 100, 100, 8},
-		{0, DefaultFetchBytes, 0, 1},
-		{0, 0, 0, 8},
+// TestFetchWindow: the fetch window is DefaultFetchBytes, or a
+// sixteenth of a smaller pool.
+func TestFetchWindow(t *testing.T) {
+	for _, tc := range []struct{ limit, want int64 }{
+		{0, DefaultFetchBytes},
+		{4 << 30, DefaultFetchBytes},
+		{512 << 20, 32 << 20},
+		{64 << 10, 4 << 10},
 	} {
-		pool := droverMemory.NewPool(tc.pool)
-		res, w := reserveWindow(pool, tc.conc, tc.want)
-		if w != tc.window || pool.Held() != w {
-			t.Errorf("pool %d, want %d, conc %d: window %d, pool holds %d; want %d", tc.pool, tc.want, tc.conc, w, pool.Held(), tc.window)
-		}
-		if res != nil {
-			res.Free()
+		if got := fetchWindow(tc.limit); got != tc.want {
+			t.Errorf("fetchWindow(%d) = %d, want %d", tc.limit, got, tc.want)
 		}
 	}
 }
