@@ -237,7 +237,9 @@ func (j *joinOp) loadShared(ctx context.Context, n *physical.Node) (bool, error)
 		return false, task.AsFatal(err)
 	}
 	e, err := j.env.Broadcasts.acquire(ctx, key, func(e *sharedBuild) error {
-		in := newStageRead(n.Inputs[1], j.env, 0)
+		// The builder's own read counts as its build side's rows; the
+		// tasks that only probe read nothing.
+		in := j.env.measure(n.Inputs[1], newStageRead(n.Inputs[1], j.env, 0))
 		defer in.Close()
 		return j.buildShared(ctx, e, in)
 	})
