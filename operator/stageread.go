@@ -25,6 +25,7 @@ type stageRead struct {
 	outs   []task.MapOutput
 	f      *fetcher
 	piece  fetchItem
+	rows   int64 // decoded from the current piece
 	cur    batch.Reader
 	schema *arrow.Schema
 	env    *Env
@@ -55,12 +56,17 @@ func (s *stageRead) Next(ctx context.Context) (arrow.RecordBatch, error) {
 		}
 		rec, err := s.cur.Next(ctx)
 		if err == io.EOF {
+			err = s.checkRows()
 			s.closePiece()
+			if err != nil {
+				return nil, err
+			}
 			continue
 		}
 		if err != nil {
 			return nil, err
 		}
+		s.rows += rec.NumRows()
 		s.env.RowsIn.Add(rec.NumRows())
 		return rec, nil
 	}
@@ -131,6 +137,17 @@ func (s *stageRead) openStream(ctx context.Context, it fetchItem) error {
 	return nil
 }
 
+// checkRows holds a finished piece to the row count its map task
+// reported: a piece read from the wrong place must fail, not feed the
+// reducer another partition's rows.
+func (s *stageRead) checkRows() error {
+	rows := s.piece.out.Rows
+	if s.part < len(rows) && s.rows != rows[s.part] {
+		return task.AsFatal(fmt.Errorf("%s: partition %d has %d rows, its map task reported %d", s.piece.out.URL, s.part, s.rows, rows[s.part]))
+	}
+	return nil
+}
+
 func (s *stageRead) countBytes(n int64) {
 	s.env.BytesRead.Add(n)
 	s.env.ShuffleBytesRead.Add(n)
@@ -138,7 +155,7 @@ func (s *stageRead) countBytes(n int64) {
 
 func (s *stageRead) closePiece() {
 	s.cur.Close()
-	s.cur = nil
+	s.cur, s.rows = nil, 0
 	s.f.release(s.piece)
 }
 

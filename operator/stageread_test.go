@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -185,5 +186,17 @@ func TestFetchWindow(t *testing.T) {
 		if got := fetchWindow(tc.limit); got != tc.want {
 			t.Errorf("fetchWindow(%d) = %d, want %d", tc.limit, got, tc.want)
 		}
+	}
+}
+
+// TestStageReadChecksRowCounts: a piece that decodes to another row count
+// than its map task reported (the layout the reducer was given is wrong)
+// fails loudly instead of feeding the reducer rows silently.
+func TestStageReadChecksRowCounts(t *testing.T) {
+	outs := writeMapOutputs(t, t.TempDir(), 3, 4)
+	outs[0].Rows[1] = 3 // the object holds 2
+	env := &Env{Inputs: map[int][]task.MapOutput{0: outs}}
+	if _, err := readPartition(env, 1); task.ClassOf(err) != task.Fatal || !strings.Contains(err.Error(), "its map task reported 3") {
+		t.Fatalf("err = %v, want a fatal row-count mismatch", err)
 	}
 }
