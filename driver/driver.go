@@ -48,6 +48,11 @@ type Config struct {
 	Scaler Scaler
 	// Adaptive tunes adaptive execution (Adaptive.Disabled: off).
 	Adaptive adaptive.Config
+	// InlineInputs is how many (map output, partition) entries a stage's
+	// outputs may have and still be listed in its consumers' specs;
+	// beyond it specs name a map status object in ShuffleDir instead
+	// (0: DefaultInlineInputs; negative: always an object).
+	InlineInputs int
 	// Tables commit the job's table sinks, by sink name.
 	Tables map[string]commit.TableCommitter
 	// Speculation runs copies of tasks far slower than their stage's
@@ -221,6 +226,7 @@ type scheduler struct {
 	tasks   map[int][]task.Reads
 	watches map[int]*stageWatch // running stages' tasks (speculate.go)
 	queued  int                 // attempts waiting for a driver slot
+	index   map[int]*stageIndex // map status publications by stage
 }
 
 func newScheduler(g *stage.Graph, cfg Config) *scheduler {

@@ -106,6 +106,9 @@ func (s *scheduler) record(st *stage.Stage, p int, res *task.Result) {
 func (s *scheduler) runTask(ctx context.Context, st *stage.Stage, p int, sample bool) (*task.Result, error) {
 	failures, losses := 0, 0
 	for {
+		if err := s.publishInputs(ctx, st); err != nil {
+			return nil, err
+		}
 		spec, res, err := s.runRace(ctx, st, p, sample)
 		if err == nil {
 			return res, nil
@@ -193,7 +196,7 @@ func (s *scheduler) spec(st *stage.Stage, p, attempt int, sample bool) *task.Spe
 		ShuffleDir: s.cfg.ShuffleDir, MemoryBytes: s.cfg.MemoryBytes,
 	}
 	for _, parent := range st.Parents {
-		spec.Inputs[parent] = append([]task.MapOutput(nil), s.outs[parent]...)
+		s.addInputs(spec, parent)
 	}
 	if ts := s.tasks[st.ID]; ts != nil {
 		spec.Reads = ts[p]
@@ -216,7 +219,7 @@ func (s *scheduler) recoverFetch(ctx context.Context, ferr error, spec *task.Spe
 	lock.Lock()
 	defer lock.Unlock()
 	s.mu.Lock()
-	stale := spec.Inputs[te.Stage][te.Partition].URL != s.outs[te.Stage][te.Partition].URL
+	stale := s.specInputURL(spec, te.Stage, te.Partition) != s.outs[te.Stage][te.Partition].URL
 	if !stale {
 		s.fetchRec++
 	}

@@ -33,6 +33,8 @@ type RunOptions struct {
 	Speculation driver.Speculation
 	// TaskTimeout cancels and retries attempts running longer (0: none).
 	TaskTimeout time.Duration
+	// InlineInputs is driver.Config.InlineInputs (0: its default).
+	InlineInputs int
 }
 
 // NewRunID returns a sortable, unique run ID.
@@ -59,7 +61,8 @@ func Run(ctx context.Context, c *Compiled, exec task.Executor, opts RunOptions) 
 	}
 	cfg := driver.Config{
 		Job: c.Job.Name, Run: run, Executor: exec, ShuffleDir: shuffleDir,
-		Progress: opts.Progress, Observer: opts.Observer, MemoryBytes: opts.MemoryBytes, Scaler: opts.Scaler,
+		InlineInputs: opts.InlineInputs,
+		Progress:     opts.Progress, Observer: opts.Observer, MemoryBytes: opts.MemoryBytes, Scaler: opts.Scaler,
 		Speculation: opts.Speculation, TaskTimeout: opts.TaskTimeout,
 	}
 	cfg.Adaptive = opts.Adaptive

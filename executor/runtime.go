@@ -9,6 +9,7 @@ import (
 
 	"github.com/drover-etl/drover/batch"
 	"github.com/drover-etl/drover/expr/eval"
+	"github.com/drover-etl/drover/mapstatus"
 	"github.com/drover-etl/drover/memory"
 	"github.com/drover-etl/drover/metrics"
 	"github.com/drover-etl/drover/operator"
@@ -40,6 +41,11 @@ type Runtime struct {
 	// Delayed picks the tasks Delay holds (nil: all); chaos tests hold one
 	// partition's first attempt to make a straggler.
 	Delayed func(spec *task.Spec) bool
+
+	// statuses holds the map status objects the tasks read.
+	statuses mapstatus.Cache
+	// broadcasts holds the broadcast hash tables the tasks share.
+	broadcasts operator.BroadcastCache
 }
 
 // Run executes one task. A panic inside an operator becomes a fatal task
@@ -63,9 +69,16 @@ func (rt *Runtime) Run(ctx context.Context, spec *task.Spec) (res *task.Result, 
 			err = task.AsFatal(fmt.Errorf("task %s panicked: %v\n%s", spec.ID, r, debug.Stack()))
 		}
 	}()
+	inputs, err := rt.statuses.Resolve(ctx, spec)
+	if err != nil {
+		return nil, fmt.Errorf("task %s: map status: %w", spec.ID, err)
+	}
 	env := &operator.Env{
-		Partition: spec.Partition, Inputs: spec.Inputs, Reads: spec.Reads, Pool: rt.Pool, MemoryBytes: spec.MemoryBytes,
+		Partition: spec.Partition, Inputs: inputs, Reads: spec.Reads, Pool: rt.Pool, MemoryBytes: spec.MemoryBytes,
 		TempDir: rt.TempDir, BatchRows: spec.BatchRows, UDF: rt.UDF, Transforms: rt.Transforms,
+	}
+	if rt.Pool != nil { // a shared table is reserved from the shared pool
+		env.Broadcasts = &rt.broadcasts
 	}
 	if rt.Delay > 0 && (rt.Delayed == nil || rt.Delayed(spec)) {
 		select {

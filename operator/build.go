@@ -28,6 +28,12 @@ type Env struct {
 	Pool *memory.Pool
 	// MemoryBytes sizes the task's own pool when Pool is nil (0: default).
 	MemoryBytes int64
+	// Broadcasts shares broadcast hash tables between the tasks of a
+	// process that share Pool (nil: each join builds its own).
+	Broadcasts *BroadcastCache
+	// FetchConcurrency is how many ranged GETs a stage read keeps in
+	// flight (0: DefaultFetchConcurrency; 1: one map output at a time).
+	FetchConcurrency int
 	// TempDir receives spill files ("" : the OS default).
 	TempDir string
 	// BatchRows is the target batch size.

@@ -48,6 +48,11 @@ type joinOp struct {
 	grace  *graceJoin          // set once the build side spilled
 	spills *joinSpills         // shared with the joins a spill recurses into
 
+	// sharedNode: the join may use its executor's shared broadcast
+	// table (see BroadcastCache); shared is the one it uses.
+	sharedNode *physical.Node
+	shared     *sharedBuild
+
 	loaded   bool
 	loadErr  error
 	build    []arrow.Array // the build side's columns, concatenated
@@ -101,6 +106,9 @@ func buildJoin(ctx context.Context, n *physical.Node, env *Env, part int) (batch
 		j.Close()
 		return nil, task.AsFatal(err)
 	}
+	if shareable(n, env) {
+		j.sharedNode = n
+	}
 	return j, nil
 }
 
@@ -143,7 +151,7 @@ func (j *joinOp) Schema() *arrow.Schema { return j.schema }
 
 func (j *joinOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
 	if !j.loaded {
-		j.loadErr = j.load(ctx)
+		j.loadErr = j.loadBuild(ctx)
 	}
 	if j.loadErr != nil {
 		return nil, j.loadErr // a build side that failed once stays failed
@@ -287,6 +295,7 @@ func (j *joinOp) Close() error {
 		j.matcher.close()
 	}
 	j.buildIn.Close()
+	j.releaseShared()
 	releaseAll(j.build)
 	j.build = nil
 	releaseRecs(j.pending)

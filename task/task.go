@@ -40,6 +40,10 @@ type Spec struct {
 	// this task reads (adaptive execution); otherwise a StageRead reads
 	// partition ID.Partition of every map output.
 	Reads Reads `json:"reads,omitempty"`
+	// InputIndex names, by upstream stage ID, a map status object listing
+	// that stage's map outputs (package mapstatus), for stages too large
+	// to list inline: the spec's size stays independent of their count.
+	InputIndex map[int]InputRef `json:"input_index,omitempty"`
 	// ShuffleDir is the URL under which this run's shuffle files go.
 	ShuffleDir string `json:"shuffle_dir"`
 	// StagingDir is the URL under which a sink task stages its files.
@@ -50,6 +54,16 @@ type Spec struct {
 	// windows before they spill, used only by an executor without a
 	// shared budget (executors and drover run have one: memory.Pool).
 	MemoryBytes int64 `json:"memory_bytes,omitempty"`
+}
+
+// InputRef names one version of a stage's map status object.
+type InputRef struct {
+	URL string `json:"url"`
+	// Maps is the number of map outputs it lists (checked on reading).
+	Maps int `json:"maps"`
+	// Version counts the stage's publications: each lineage recompute
+	// publishes a new object, so a task reads the outputs it was given.
+	Version int `json:"version"`
 }
 
 // MapOutput locates one map task's shuffle object.

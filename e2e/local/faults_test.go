@@ -20,8 +20,23 @@ import (
 // revenueRows runs the demo job and returns its revenue rows, sorted.
 func revenueRows(t *testing.T, data, out string, inject func(*task.Spec) error) ([]string, int) {
 	t.Helper()
-	sum, err := runJob(t, filepath.Join(e2eutil.RepoRoot(t), "jobs", "daily_revenue.hcl"),
-		runOpts{vars: map[string]string{"data": data, "out": out}, inject: inject, partitions: 3, broadcast: -1})
+	return revenueRunWith(t, data, out, runOpts{inject: inject})
+}
+
+// revenueRowsWith is revenueRows with more options.
+func revenueRowsWith(t *testing.T, data, out string, o runOpts) []string {
+	t.Helper()
+	rows, _ := revenueRunWith(t, data, out, o)
+	return rows
+}
+
+func revenueRunWith(t *testing.T, data, out string, o runOpts) ([]string, int) {
+	t.Helper()
+	o.vars, o.partitions = map[string]string{"data": data, "out": out}, 3
+	if o.broadcast == 0 {
+		o.broadcast = -1 // shuffled joins unless asked
+	}
+	sum, err := runJob(t, filepath.Join(e2eutil.RepoRoot(t), "jobs", "daily_revenue.hcl"), o)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	_ "github.com/drover-etl/drover/format/jsonl"
 	_ "github.com/drover-etl/drover/format/parquet"
 	"github.com/drover-etl/drover/internal/e2eutil"
+	"github.com/drover-etl/drover/memory"
 	_ "github.com/drover-etl/drover/storage/local"
 	"github.com/drover-etl/drover/task"
 	"slices"
@@ -28,6 +29,11 @@ type runOpts struct {
 	inject      func(*task.Spec) error
 	memory      int64
 	adaptive    adaptive.Config
+	// inlineInputs is driver.Config.InlineInputs (-1: every stage's
+	// outputs through a map status object).
+	inlineInputs int
+	// pool is the executor's shared memory pool (nil: one per task).
+	pool *memory.Pool
 }
 
 // runJob compiles and runs a job file on the local executor.
@@ -41,10 +47,10 @@ func runJob(t *testing.T, path string, o runOpts) (*driver.Summary, error) {
 	if err != nil {
 		return nil, err
 	}
-	ex := executor.NewLocal(&executor.Runtime{Name: "test", TempDir: t.TempDir()}, o.parallelism)
+	ex := executor.NewLocal(&executor.Runtime{Name: "test", TempDir: t.TempDir(), Pool: o.pool}, o.parallelism)
 	ex.Inject = o.inject
 	ex.Serialize = true
-	return engine.Run(ctx, c, ex, engine.RunOptions{MemoryBytes: o.memory, Adaptive: o.adaptive})
+	return engine.Run(ctx, c, ex, engine.RunOptions{MemoryBytes: o.memory, Adaptive: o.adaptive, InlineInputs: o.inlineInputs})
 }
 
 // writeJob writes an HCL job into dir and returns its path.

@@ -40,6 +40,7 @@ func TestMinIO(t *testing.T) {
 		{"DeferredAbort", testDeferredAbort},
 		{"AbortAllDeferred", testAbortAllDeferred},
 		{"RequestCounts", testRequestCounts},
+		{"ReadRange", testReadRange},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, fx) })
 	}
