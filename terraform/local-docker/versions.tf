@@ -27,7 +27,10 @@ provider "minio" {
   minio_ssl      = false
 }
 
+# As the cluster's operator: the bootstrap token, over TLS.
 provider "nomad" {
-  address = "http://${local.server_ip}:4646"
-  region  = "global"
+  address   = "https://${local.server_ip}:4646"
+  region    = "global"
+  ca_file   = "${local.secrets_dir}/ca.pem"
+  secret_id = trimspace(local.secrets["nomad-bootstrap.token"])
 }
