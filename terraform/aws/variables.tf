@@ -152,3 +152,19 @@ variable "tags" {
   default     = {}
   description = "Tags on every resource."
 }
+
+variable "secrets_dir" {
+  type        = string
+  description = "Directory with the cluster's TLS certificates, gossip keys and ACL tokens, made by `scripts/cluster-secrets.sh DIR <datacenter>` (keep it private). They reach the nodes in their user data."
+
+  validation {
+    condition     = fileexists("${var.secrets_dir}/ca.pem") && fileexists("${var.secrets_dir}/nomad-bootstrap.token")
+    error_message = "secrets_dir has no ca.pem or nomad-bootstrap.token: run scripts/cluster-secrets.sh on it first."
+  }
+}
+
+variable "allow_raw_exec" {
+  type        = bool
+  default     = false
+  description = "Enable Nomad's raw_exec driver on the clients besides exec (tasks then run without isolation, still as the drover user)."
+}

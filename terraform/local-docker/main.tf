@@ -107,18 +107,3 @@ module "client" {
   # Clients register with a running server.
   depends_on = [module.server]
 }
-
-# Cluster-wide scheduling: spread allocations (executors) over the clients,
-# so that losing a node costs a job only the executors on it.
-resource "nomad_scheduler_config" "cluster" {
-  scheduler_algorithm             = "spread"
-  memory_oversubscription_enabled = true
-  preemption_config = {
-    batch_scheduler_enabled    = false
-    service_scheduler_enabled  = false
-    sysbatch_scheduler_enabled = false
-    system_scheduler_enabled   = true
-  }
-
-  depends_on = [module.server]
-}

@@ -9,10 +9,6 @@ terraform {
       source  = "aminueza/minio"
       version = "3.3.0"
     }
-    nomad = {
-      source  = "hashicorp/nomad"
-      version = "1.4.20"
-    }
   }
 }
 
@@ -25,12 +21,4 @@ provider "minio" {
   minio_password = var.minio_root_password
   minio_region   = var.s3_region
   minio_ssl      = false
-}
-
-# As the cluster's operator: the bootstrap token, over TLS.
-provider "nomad" {
-  address   = "https://${local.server_ip}:4646"
-  region    = "global"
-  ca_file   = "${local.secrets_dir}/ca.pem"
-  secret_id = trimspace(local.secrets["nomad-bootstrap.token"])
 }
