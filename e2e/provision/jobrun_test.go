@@ -93,6 +93,7 @@ func (e *e2e) runDriverJob(run string, kill bool) {
 		e.t.Fatal(err)
 	}
 	version := *job.Version
+	e.checkIsolated("driver job", job)
 	if kill {
 		e.killClientMidJob(nc, version)
 	}
@@ -189,6 +190,11 @@ func (e *e2e) executorNodeOtherThan(nc *nomad.Client, avoid string) string {
 		if !strings.HasSuffix(j.ID, "-executors") || j.Status != "running" {
 			continue
 		}
+		job, _, err := nc.Jobs().Info(j.ID, nil)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		e.checkIsolated("executor job "+j.ID, job)
 		allocs, _, err := nc.Jobs().Allocations(j.ID, false, nil)
 		if err != nil {
 			e.t.Fatal(err)
@@ -233,4 +239,20 @@ func grepLines(s, substr string) []string {
 		}
 	}
 	return out
+}
+
+// checkIsolated fails unless every task of a job runs with the exec
+// driver as the unprivileged user drover, in the drivers' namespace.
+func (e *e2e) checkIsolated(what string, job *nomad.Job) {
+	e.t.Helper()
+	if job.Namespace == nil || *job.Namespace != driverNamespace {
+		e.t.Fatalf("%s runs in namespace %v, want %s", what, job.Namespace, driverNamespace)
+	}
+	for _, tg := range job.TaskGroups {
+		for _, task := range tg.Tasks {
+			if task.Driver != "exec" || task.User != "drover" {
+				e.t.Fatalf("%s: task %s runs with driver %q as user %q, want exec as drover", what, task.Name, task.Driver, task.User)
+			}
+		}
+	}
 }
