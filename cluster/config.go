@@ -18,6 +18,9 @@ type Config struct {
 	CPU, MemoryMB int
 	// Driver is the Nomad task driver: raw_exec (default) or exec.
 	Driver string
+	// User, when set, is the unprivileged user executors run as (Nomad's
+	// task user; the clusters terraform/ makes have "drover").
+	User string
 	// Binary is the drover binary on the client nodes (default: this
 	// process's own binary, right when the Nomad clients are local).
 	Binary string

@@ -70,6 +70,7 @@ func metricsService(jobID string) *nomad.Service {
 
 func executorTask(cfg *Config, jobID string) *nomad.Task {
 	t := nomad.NewTask("executor", cfg.Driver)
+	t.User = cfg.User
 	args := append([]string{"executor",
 		"--listen", "${NOMAD_IP_rpc}:${NOMAD_PORT_rpc}",
 		"--health", "${NOMAD_IP_health}:${NOMAD_PORT_health}",

@@ -29,3 +29,18 @@ func TestExecutorJobEndsWithItsExecutors(t *testing.T) {
 		t.Errorf("services %v, want the run's service and drover-metrics", names)
 	}
 }
+
+// On a hardened cluster the executors run isolated as an unprivileged
+// user: the driver and user given are the executor task's.
+func TestExecutorTaskRunsAsTheGivenUser(t *testing.T) {
+	for _, tc := range []struct{ driver, user string }{
+		{"exec", "drover"},
+		{"raw_exec", ""},
+	} {
+		cfg := &Config{Executors: 1, Driver: tc.driver, User: tc.user, Binary: "/usr/local/bin/drover"}
+		task := executorJob(cfg, "drover-j-r-executors", "drover-j-r", "r").TaskGroups[0].Tasks[0]
+		if task.Driver != tc.driver || task.User != tc.user {
+			t.Errorf("driver %q user %q: task has driver %q user %q", tc.driver, tc.user, task.Driver, task.User)
+		}
+	}
+}

@@ -82,8 +82,32 @@ variable "region" {
 
 variable "nomad_addr" {
   type        = string
-  default     = "http://127.0.0.1:4646"
-  description = "Nomad API address the driver registers executors with."
+  default     = ""
+  description = "Nomad API address the driver registers executors with. Empty: the task API socket, authenticated by the task's workload identity."
+}
+
+variable "namespace" {
+  type        = string
+  default     = "drover"
+  description = "Nomad namespace of the driver and its executors; on a cluster from terraform/, drover's workload identity policy covers exactly this one."
+}
+
+variable "task_driver" {
+  type        = string
+  default     = "exec"
+  description = "Nomad task driver of the driver and the executors: exec (isolated) or raw_exec (only where the clients enable it)."
+}
+
+variable "task_user" {
+  type        = string
+  default     = "drover"
+  description = "Unprivileged user the driver and the executors run as (the node image has it). Empty: the task driver's default."
+}
+
+variable "consul_token_var" {
+  type        = string
+  default     = "drover/consul"
+  description = "Nomad variable (key token) with the driver's Consul token, for clusters with Consul ACLs; skipped when it does not exist."
 }
 
 variable "consul_addr" {
@@ -98,6 +122,7 @@ variable "datacenters" {
 
 job "drover-driver" {
   type        = "batch"
+  namespace   = var.namespace
   datacenters = var.datacenters
 
   group "driver" {
@@ -148,7 +173,8 @@ job "drover-driver" {
     }
 
     task "driver" {
-      driver = "raw_exec"
+      driver = var.task_driver
+      user   = var.task_user
       # Time to commit or abort, then stop and purge the executor job
       # (otherwise Nomad SIGKILLs the driver after 5 s).
       kill_timeout = "2m"
@@ -161,6 +187,8 @@ job "drover-driver" {
             "--shuffle-dir", var.shuffle_dir,
             "--metrics-addr", "${NOMAD_ADDR_metrics}",
             "--executor-binary", var.drover_binary,
+            "--executor-driver", var.task_driver,
+            "--executor-user", var.task_user,
           "--ui-addr", "${NOMAD_ADDR_ui}"],
           var.event_log_dir != "" ? ["--event-log-dir", var.event_log_dir] : [],
           var.driver_args,
@@ -179,12 +207,29 @@ job "drover-driver" {
         EOT
       }
 
+      # The task's workload identity as NOMAD_TOKEN: the driver registers
+      # and scales its executors with it, through the task API socket
+      # (drover's namespace policy says what it may do).
+      identity {
+        env = true
+      }
+
+      template {
+        destination = "secrets/consul.env"
+        env         = true
+        data        = <<-EOT
+          {{ if nomadVarExists "${var.consul_token_var}" }}{{ with nomadVar "${var.consul_token_var}" }}
+          CONSUL_HTTP_TOKEN={{ .token }}
+          {{ end }}{{ end }}
+        EOT
+      }
+
       env {
         # The spec as data: base64 has no "{{" or "${" for Nomad to expand.
         DROVER_JOB_SPEC     = base64encode(var.job_spec_hcl)
         AWS_REGION          = var.region
         AWS_ENDPOINT_URL_S3 = var.s3_endpoint
-        NOMAD_ADDR          = var.nomad_addr
+        NOMAD_ADDR          = var.nomad_addr != "" ? var.nomad_addr : "unix://${NOMAD_SECRETS_DIR}/api.sock"
         CONSUL_HTTP_ADDR    = var.consul_addr
         CHECKPOINT_DISABLE  = "1"
       }

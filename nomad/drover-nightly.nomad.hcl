@@ -92,8 +92,33 @@ variable "region" {
 }
 
 variable "nomad_addr" {
-  type    = string
-  default = "http://127.0.0.1:4646"
+  type        = string
+  default     = ""
+  description = "Nomad API address the driver registers executors with. Empty: the task API socket, authenticated by the task's workload identity."
+}
+
+variable "namespace" {
+  type        = string
+  default     = "drover"
+  description = "Nomad namespace of the driver and its executors; on a cluster from terraform/, drover's workload identity policy covers exactly this one."
+}
+
+variable "task_driver" {
+  type        = string
+  default     = "exec"
+  description = "Nomad task driver of the driver and the executors: exec (isolated) or raw_exec (only where the clients enable it)."
+}
+
+variable "task_user" {
+  type        = string
+  default     = "drover"
+  description = "Unprivileged user the driver and the executors run as (the node image has it). Empty: the task driver's default."
+}
+
+variable "consul_token_var" {
+  type        = string
+  default     = "drover/consul"
+  description = "Nomad variable (key token) with the driver's Consul token, for clusters with Consul ACLs; skipped when it does not exist."
 }
 
 variable "consul_addr" {
@@ -108,6 +133,7 @@ variable "datacenters" {
 
 job "drover-nightly" {
   type        = "batch"
+  namespace   = var.namespace
   datacenters = var.datacenters
 
   periodic {
@@ -149,7 +175,8 @@ job "drover-nightly" {
     }
 
     task "driver" {
-      driver = "raw_exec"
+      driver = var.task_driver
+      user   = var.task_user
       # Time to commit or abort, then stop and purge the executor job
       # (otherwise Nomad SIGKILLs the driver after 5 s).
       kill_timeout = "2m"
@@ -164,6 +191,8 @@ job "drover-nightly" {
             "--executors", "${var.executors}",
             "--shuffle-dir", var.shuffle_dir,
             "--executor-binary", var.drover_binary,
+            "--executor-driver", var.task_driver,
+            "--executor-user", var.task_user,
           "--ui-addr", "${NOMAD_ADDR_ui}"],
           var.driver_args,
           flatten([for v in var.job_vars : ["--var", v]])
@@ -181,13 +210,30 @@ job "drover-nightly" {
         EOT
       }
 
+      # The task's workload identity as NOMAD_TOKEN: the driver registers
+      # and scales its executors with it, through the task API socket
+      # (drover's namespace policy says what it may do).
+      identity {
+        env = true
+      }
+
+      template {
+        destination = "secrets/consul.env"
+        env         = true
+        data        = <<-EOT
+          {{ if nomadVarExists "${var.consul_token_var}" }}{{ with nomadVar "${var.consul_token_var}" }}
+          CONSUL_HTTP_TOKEN={{ .token }}
+          {{ end }}{{ end }}
+        EOT
+      }
+
       env {
         DROVER_DATE_EXPR = var.date_expr
         # The spec as data: base64 has no "{{" or "${" for Nomad to expand.
         DROVER_JOB_SPEC     = base64encode(var.job_spec_hcl)
         AWS_REGION          = var.region
         AWS_ENDPOINT_URL_S3 = var.s3_endpoint
-        NOMAD_ADDR          = var.nomad_addr
+        NOMAD_ADDR          = var.nomad_addr != "" ? var.nomad_addr : "unix://${NOMAD_SECRETS_DIR}/api.sock"
         CONSUL_HTTP_ADDR    = var.consul_addr
         CHECKPOINT_DISABLE  = "1"
       }

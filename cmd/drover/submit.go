@@ -50,6 +50,7 @@ func (f *clusterFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.cfg.ArtifactURL, "executor-artifact", "", "URL Nomad downloads the drover binary from (instead of --executor-binary)")
 	cmd.Flags().StringVar(&f.cfg.Image, "executor-image", "", "Docker image with drover on its PATH; runs executors with the docker driver")
 	cmd.Flags().StringVar(&f.cfg.Driver, "executor-driver", "raw_exec", "Nomad task driver for executors (raw_exec or exec)")
+	cmd.Flags().StringVar(&f.cfg.User, "executor-user", "", "unprivileged user executors run as (Nomad task user; default: the task driver's)")
 	cmd.Flags().StringVar(&f.shuffleDir, "shuffle-dir", os.Getenv("DROVER_SHUFFLE_DIR"), "where shuffle files go, e.g. s3://bucket/shuffle (env DROVER_SHUFFLE_DIR)")
 	// Fault-injection tests (e2e/provision) slow the executors down with
 	// --executor-arg=--chaos-task-delay=2s to stop a node mid-job.

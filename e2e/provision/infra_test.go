@@ -45,16 +45,19 @@ func TestTerraformFormattedAndValid(t *testing.T) {
 	// A variable's validation refuses bad input at plan time.
 	o := toolOpts(t, dir)
 	o.env = append(o.env, "TF_VAR_minio_root_password=short")
-	out, err := run(ctx, o, tf, "plan", "-input=false", "-no-color", "-var", "client_count=0")
-	if err == nil || !strings.Contains(out, "client_count must be between 1 and 16") || !strings.Contains(out, "at least 8 characters") {
+	out, err := run(ctx, o, tf, "plan", "-input=false", "-no-color", "-var", "client_count=0", "-var", "secrets_dir="+t.TempDir())
+	if err == nil || !strings.Contains(out, "client_count must be between 1 and 16") || !strings.Contains(out, "at least 8 characters") ||
+		!strings.Contains(out, "cluster-secrets.sh on it first") {
 		t.Fatalf("plan with bad variables: err %v\n%s", err, tail(out, 30))
 	}
 }
 
 // TestNodeConfigRendersValidAgentConfigs renders the user data of the
-// node-config module (both roles, AWS cloud auto-join), feeds its settings
+// node-config module (both roles, AWS cloud auto-join) from secrets made by
+// scripts/cluster-secrets.sh, feeds its settings and the role's secrets
 // to the image's render-config and checks the agent configs it writes
-// with `consul validate` and `nomad config validate`.
+// with `consul validate` and `nomad config validate`: ACLs, TLS and gossip
+// encryption on, raw_exec off, and no secret a role should not hold.
 func TestNodeConfigRendersValidAgentConfigs(t *testing.T) {
 	skipShort(t)
 	root := e2eutil.RepoRoot(t)
@@ -62,14 +65,22 @@ func TestNodeConfigRendersValidAgentConfigs(t *testing.T) {
 	nomadBin, consulBin := testutil.Tool(t, "nomad"), testutil.Tool(t, "consul")
 	ctx := context.Background()
 	work := t.TempDir()
+	secrets := filepath.Join(work, "secrets")
+	must(t, ctx, cmdOpts{env: []string{"CONSUL=" + consulBin, "NOMAD=" + nomadBin}},
+		filepath.Join(root, "scripts", "cluster-secrets.sh"), secrets, "eu1")
 	module := filepath.Join(root, "terraform", "modules", "node-config")
 	os.WriteFile(filepath.Join(work, "main.tf"), []byte(`
+locals {
+  secrets = { for f in fileset("`+secrets+`", "*") : f => file("`+secrets+`/${f}") }
+}
 module "server" {
   source       = "`+module+`"
   role         = "server"
   join         = ["provider=aws tag_key=drover-cluster tag_value=test"]
   server_count = 3
   cloud        = "aws"
+  datacenter   = "eu1"
+  secrets      = local.secrets
 }
 module "client" {
   source         = "`+module+`"
@@ -77,17 +88,25 @@ module "client" {
   join           = ["10.0.1.10", "10.0.1.11"]
   advertise_addr = "10.0.1.20"
   datacenter     = "eu1"
+  secrets        = local.secrets
 }
-output "server" { value = module.server }
-output "client" { value = module.client }
+output "server" {
+  value     = module.server
+  sensitive = true
+}
+output "client" {
+  value     = module.client
+  sensitive = true
+}
 `), 0o644)
 	must(t, ctx, toolOpts(t, work), tf, "init", "-input=false", "-no-color")
 	must(t, ctx, toolOpts(t, work), tf, "apply", "-auto-approve", "-input=false", "-no-color")
 	raw := must(t, ctx, toolOpts(t, work), tf, "output", "-json")
 	var outs map[string]struct {
 		Value struct {
-			Env      map[string]string `json:"env"`
-			UserData string            `json:"user_data"`
+			Env         map[string]string `json:"env"`
+			UserData    string            `json:"user_data"`
+			SecretFiles map[string]string `json:"secret_files"`
 		}
 	}
 	if err := json.Unmarshal([]byte(raw), &outs); err != nil {
@@ -99,18 +118,44 @@ output "client" { value = module.client }
 		if !strings.Contains(o.UserData, "/etc/drover/node.env") || !strings.Contains(o.UserData, `DROVER_ROLE="`+role+`"`) {
 			t.Fatalf("%s user data:\n%s", role, o.UserData)
 		}
+		checkRoleSecrets(t, role, o.SecretFiles, o.UserData)
 		dir := filepath.Join(work, role)
-		env := []string{"DROVER_CONFIG_ROOT=" + dir}
+		roleSecrets := filepath.Join(dir, "secrets")
+		os.MkdirAll(roleSecrets, 0o700)
+		for name, content := range o.SecretFiles {
+			os.WriteFile(filepath.Join(roleSecrets, name), []byte(content), 0o600)
+		}
+		env := []string{"DROVER_CONFIG_ROOT=" + dir, "DROVER_SECRETS_DIR=" + roleSecrets}
 		for k, v := range o.Env {
 			env = append(env, k+"="+v)
 		}
 		must(t, ctx, cmdOpts{env: env}, renderer)
-		must(t, ctx, cmdOpts{}, consulBin, "validate", filepath.Join(dir, "etc", "consul.d"))
-		must(t, ctx, cmdOpts{}, nomadBin, "config", "validate", filepath.Join(dir, "etc", "nomad.d"))
+		agent := filepath.Join(dir, "var", "lib", "drover", "agent")
+		must(t, ctx, cmdOpts{}, consulBin, "validate", filepath.Join(dir, "etc", "consul.d"), filepath.Join(agent, "consul.hcl"))
+		must(t, ctx, cmdOpts{}, nomadBin, "config", "validate", filepath.Join(dir, "etc", "nomad.d"), filepath.Join(agent, "nomad.hcl"))
 		nomadHCL, _ := os.ReadFile(filepath.Join(dir, "etc", "nomad.d", "nomad.hcl"))
+		consulHCL, _ := os.ReadFile(filepath.Join(dir, "etc", "consul.d", "consul.hcl"))
+		nomadSecret, _ := os.ReadFile(filepath.Join(agent, "nomad.hcl"))
+		consulSecret, _ := os.ReadFile(filepath.Join(agent, "consul.hcl"))
 		want := map[string]string{"server": `bootstrap_expect = 3`, "client": `datacenter           = "eu1"`}[role]
-		if !strings.Contains(string(nomadHCL), want) {
-			t.Errorf("%s nomad.hcl lacks %q:\n%s", role, want, nomadHCL)
+		for file, wants := range map[string][]string{
+			"nomad.hcl":        {want, "http                   = true", "rpc                    = true", "verify_server_hostname = true"},
+			"consul.hcl":       {`http = "127.0.0.1"`, "verify_incoming = true", "verify_server_hostname = true"},
+			"agent/nomad.hcl":  {"enabled = true", "token = "},
+			"agent/consul.hcl": {`default_policy           = "deny"`, "encrypt = ", "agent = "},
+		} {
+			text := map[string][]byte{"nomad.hcl": nomadHCL, "consul.hcl": consulHCL, "agent/nomad.hcl": nomadSecret, "agent/consul.hcl": consulSecret}[file]
+			for _, w := range wants {
+				if !strings.Contains(string(text), w) {
+					t.Errorf("%s %s lacks %q:\n%s", role, file, w, text)
+				}
+			}
+		}
+		if role == "client" && !strings.Contains(string(nomadHCL), "enabled = false") {
+			t.Errorf("client nomad.hcl: raw_exec must be off by default:\n%s", nomadHCL)
+		}
+		if role == "server" && !strings.Contains(string(nomadSecret), "encrypt = ") {
+			t.Errorf("server agent/nomad.hcl lacks gossip encryption:\n%s", nomadSecret)
 		}
 	}
 }
@@ -160,5 +205,29 @@ func copyTree(t testing.TB, src, dst string) {
 	})
 	if err != nil {
 		t.Fatalf("copy %s: %v", src, err)
+	}
+}
+
+// checkRoleSecrets fails when a role's nodes would get a secret they must
+// not hold (the CA key anywhere, a server key or a management token on a
+// client) or lack one they need, or when the user data does not carry them.
+func checkRoleSecrets(t *testing.T, role string, files map[string]string, userData string) {
+	t.Helper()
+	never := map[string][]string{
+		"server": {"ca-key.pem", "consul-client-key.pem", "nomad-client-key.pem"},
+		"client": {"ca-key.pem", "consul-server-key.pem", "nomad-server-key.pem", "consul-management.token", "nomad-bootstrap.token", "drover-consul.token"},
+	}[role]
+	for _, name := range never {
+		if _, ok := files[name]; ok {
+			t.Errorf("%s nodes get %s", role, name)
+		}
+	}
+	for _, name := range []string{"ca.pem", "nomad-" + role + "-key.pem", "consul-" + role + "-key.pem", "consul-gossip.key", "consul-agent.token"} {
+		if files[name] == "" {
+			t.Errorf("%s nodes lack %s", role, name)
+		}
+		if !strings.Contains(userData, "/var/lib/drover/secrets/"+name) {
+			t.Errorf("%s user data does not write %s", role, name)
+		}
 	}
 }

@@ -53,6 +53,7 @@ func TestJobFilesFormattedAndValid(t *testing.T) {
 	agent := testutil.StartNomad(t, nil)
 	o := cmdOpts{env: append(agent.Env(), "CHECKPOINT_DISABLE=1")}
 	ctx := context.Background()
+	must(t, ctx, o, bin, "namespace", "apply", "drover") // the driver jobs' namespace
 	for _, f := range files {
 		vars, ok := jobFileVars[filepath.Base(f)]
 		if !ok {
@@ -78,7 +79,11 @@ func TestJobFilesRunOnNomad(t *testing.T) {
 	consul := testutil.StartConsul(t)
 	agent := testutil.StartNomad(t, consul)
 	nomadBin, minioBin := testutil.Tool(t, "nomad"), testutil.Tool(t, "minio")
-	o := cmdOpts{dir: root, env: append(append(agent.Env(), consul.Env()...), "CHECKPOINT_DISABLE=1")}
+	// The job files' namespace (drover), the loopback clients' raw_exec,
+	// and the task API socket for the driver (no nomad_addr): the path a
+	// hardened cluster takes, ACLs aside.
+	o := cmdOpts{dir: root, env: append(append(agent.Env(), consul.Env()...), "CHECKPOINT_DISABLE=1", "NOMAD_NAMESPACE=drover")}
+	must(t, ctx, o, nomadBin, "namespace", "apply", "drover")
 	drover := buildDrover(t)
 
 	s3 := startMinIOJob(t, ctx, o, nomadBin, minioBin, consul)
@@ -98,9 +103,9 @@ func TestJobFilesRunOnNomad(t *testing.T) {
 	common := []string{
 		"drover_binary=" + drover, "job_spec_url=s3://data/jobs/daily_orders.hcl",
 		"shuffle_dir=s3://drover/shuffle", "s3_endpoint=" + s3.endpoint, "executors=2",
-		"nomad_addr=" + agent.Addr, "consul_addr=" + consul.HTTPAddr,
+		"consul_addr=" + consul.HTTPAddr, "task_driver=raw_exec", "task_user=",
 	}
-	nc, err := nomad.NewClient(&nomad.Config{Address: agent.Addr})
+	nc, err := nomad.NewClient(&nomad.Config{Address: agent.Addr, Namespace: "drover"})
 	if err != nil {
 		t.Fatal(err)
 	}

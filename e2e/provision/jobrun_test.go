@@ -12,22 +12,35 @@ import (
 
 const driverJob = "drover-driver" // the job ID in nomad/drover-driver.nomad.hcl
 
+// driverNamespace is the Nomad namespace of the job files (and of the
+// drover-driver workload identity policy the servers set up).
+const driverNamespace = "drover"
+
 func (e *e2e) nomad() *nomad.Client {
 	e.t.Helper()
-	nc, err := nomad.NewClient(&nomad.Config{Address: e.out.NomadAddr})
+	nc, err := e.nomadClient()
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	return nc
 }
 
+// nomadClient talks to the cluster as its operator: HTTPS checked against
+// the cluster's CA, the bootstrap token, the drivers' namespace.
+func (e *e2e) nomadClient() (*nomad.Client, error) {
+	return nomad.NewClient(&nomad.Config{Address: e.out.NomadAddr, SecretID: e.nomadToken, Namespace: driverNamespace,
+		TLSConfig: &nomad.TLSConfig{CACert: e.out.CAFile, TLSServerName: e.out.Env["NOMAD_TLS_SERVER_NAME"]}})
+}
+
 func (e *e2e) nomadOpts(step string) cmdOpts {
 	o := e.opts(step)
-	o.env = append(append([]string{}, o.env...), "NOMAD_ADDR="+e.out.NomadAddr)
+	o.env = append(append([]string{}, o.env...), "NOMAD_ADDR="+e.out.NomadAddr, "NOMAD_CACERT="+e.out.CAFile,
+		"NOMAD_TLS_SERVER_NAME="+e.out.Env["NOMAD_TLS_SERVER_NAME"], "NOMAD_TOKEN="+e.nomadToken, "NOMAD_NAMESPACE="+driverNamespace)
 	return o
 }
 
-// waitNodesReady waits until n client nodes are ready with raw_exec.
+// waitNodesReady waits until n client nodes are ready with the exec
+// driver (tasks isolated) and without raw_exec (it is opt-in).
 func (e *e2e) waitNodesReady(n int) {
 	nc := e.nomad()
 	err := waitFor(e.ctx, 2*time.Minute, time.Second, fmt.Sprintf("%d ready Nomad clients", n), func() (bool, error) {
@@ -37,7 +50,10 @@ func (e *e2e) waitNodesReady(n int) {
 		}
 		ready := 0
 		for _, node := range nodes {
-			if node.Status == "ready" && node.Drivers["raw_exec"] != nil && node.Drivers["raw_exec"].Healthy {
+			if raw := node.Drivers["raw_exec"]; raw != nil && raw.Detected {
+				return false, fmt.Errorf("node %s offers raw_exec, which the cluster must not enable by default", node.Name)
+			}
+			if node.Status == "ready" && node.Drivers["exec"] != nil && node.Drivers["exec"].Healthy {
 				ready++
 			}
 		}
@@ -77,6 +93,7 @@ func (e *e2e) runDriverJob(run string, kill bool) {
 		e.t.Fatal(err)
 	}
 	version := *job.Version
+	e.checkIsolated("driver job", job)
 	if kill {
 		e.killClientMidJob(nc, version)
 	}
@@ -173,6 +190,11 @@ func (e *e2e) executorNodeOtherThan(nc *nomad.Client, avoid string) string {
 		if !strings.HasSuffix(j.ID, "-executors") || j.Status != "running" {
 			continue
 		}
+		job, _, err := nc.Jobs().Info(j.ID, nil)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		e.checkIsolated("executor job "+j.ID, job)
 		allocs, _, err := nc.Jobs().Allocations(j.ID, false, nil)
 		if err != nil {
 			e.t.Fatal(err)
@@ -196,7 +218,7 @@ func (e *e2e) collectAllocs() {
 	if e.out.NomadAddr == "" {
 		return
 	}
-	nc, err := nomad.NewClient(&nomad.Config{Address: e.out.NomadAddr})
+	nc, err := e.nomadClient()
 	if err != nil {
 		return
 	}
@@ -217,4 +239,20 @@ func grepLines(s, substr string) []string {
 		}
 	}
 	return out
+}
+
+// checkIsolated fails unless every task of a job runs with the exec
+// driver as the unprivileged user drover, in the drivers' namespace.
+func (e *e2e) checkIsolated(what string, job *nomad.Job) {
+	e.t.Helper()
+	if job.Namespace == nil || *job.Namespace != driverNamespace {
+		e.t.Fatalf("%s runs in namespace %v, want %s", what, job.Namespace, driverNamespace)
+	}
+	for _, tg := range job.TaskGroups {
+		for _, task := range tg.Tasks {
+			if task.Driver != "exec" || task.User != "drover" {
+				e.t.Fatalf("%s: task %s runs with driver %q as user %q, want exec as drover", what, task.Name, task.Driver, task.User)
+			}
+		}
+	}
 }

@@ -43,7 +43,9 @@ func TestProvisionEndToEnd(t *testing.T) {
 	e := newE2E(t, runID)
 	e.step("base image (debootstrap + docker import, cached)", e.baseImage)
 	e.step("packer build (docker source)", e.packerBuild)
+	e.step("cluster secrets (scripts/cluster-secrets.sh)", e.clusterSecrets)
 	e.step("terraform apply (terraform/local-docker)", e.terraformApply)
+	e.step("the cluster refuses anonymous and plain-HTTP requests", e.checkSecured)
 	e.step("input data and job spec in MinIO, local reference run", e.prepareData)
 	e.step("nomad job run: the example ETL job", func() { e.runDriverJob("run1", false) })
 	e.step("nomad job run again, a client node killed mid-job", func() { e.runDriverJob("run2", true) })
@@ -68,17 +70,22 @@ type e2e struct {
 	env     []string // tool environment (TF_CLI_CONFIG_FILE, ...)
 	rootPW  string   // MinIO root password (Terraform's)
 	secret  string   // the jobs' S3 secret key (terraform output s3_secret_key)
-	drover  string   // the static drover binary the image holds
-	out     outputs
-	s3      *minio.Client
-	allocs  map[string]bool // every Nomad allocation seen (cgroup cleanup)
-	applied bool
-	gone    bool
+	secrets string   // the cluster's secrets dir (scripts/cluster-secrets.sh)
+	// nomadToken is the cluster's bootstrap token (the operator's).
+	nomadToken string
+	drover     string // the static drover binary the image holds
+	out        outputs
+	s3         *minio.Client
+	allocs     map[string]bool // every Nomad allocation seen (cgroup cleanup)
+	applied    bool
+	gone       bool
 }
 
 // outputs are the Terraform root's outputs the test uses.
 type outputs struct {
 	NomadAddr  string            `json:"nomad_addr"`
+	ConsulAddr string            `json:"consul_http_addr"`
+	CAFile     string            `json:"ca_file"`
 	S3Endpoint string            `json:"s3_endpoint"`
 	Env        map[string]string `json:"env"`
 	Containers struct {
@@ -100,7 +107,7 @@ func newE2E(t *testing.T, runID string) *e2e {
 		allocs: map[string]bool{},
 	}
 	e.tools = map[string]string{}
-	for _, name := range []string{"terraform", "packer", "nomad"} {
+	for _, name := range []string{"terraform", "packer", "nomad", "consul"} {
 		e.tools[name] = testutil.Tool(t, name)
 	}
 	if _, err := os.Stat(e.drover); err != nil {
@@ -203,10 +210,14 @@ func (e *e2e) prepareData() {
 	}
 	env := e.out.Env
 	e.s3 = s3Client(e.t, e.out.S3Endpoint, env["AWS_ACCESS_KEY_ID"], e.secret, env["AWS_REGION"])
-	uploadDir(e.t, e.ctx, e.s3, dir, "data", "demo")
-	if _, err := e.s3.FPutObject(e.ctx, "data", jobSpecKey, filepath.Join(e.root, exampleJob), minio.PutObjectOptions{}); err != nil {
+	// The operator (MinIO's root) uploads the inputs: the jobs' user may
+	// only read them.
+	admin := s3Client(e.t, e.out.S3Endpoint, "admin", e.rootPW, env["AWS_REGION"])
+	uploadDir(e.t, e.ctx, admin, dir, "data", "demo")
+	if _, err := admin.FPutObject(e.ctx, "data", jobSpecKey, filepath.Join(e.root, exampleJob), minio.PutObjectOptions{}); err != nil {
 		e.t.Fatal(err)
 	}
+	e.checkJobsUserScope()
 	ref := filepath.Join(e.work, "reference")
 	must(e.t, e.ctx, e.opts("reference"), e.drover, "run", exampleJob, "--var", "data="+dir, "--var", "out="+ref)
 	for _, s := range sinks {

@@ -17,7 +17,7 @@ func (e *e2e) terraformApply() {
 	o := e.tfOpts("terraform-apply")
 	// Variables in an auto-loaded file, so that destroy sees the same ones.
 	vars, _ := json.Marshal(map[string]any{"name": e.name, "image": e.image, "subnet": subnet,
-		"labels": map[string]string{"drover.e2e.run": e.runID}})
+		"secrets_dir": e.secrets, "labels": map[string]string{"drover.e2e.run": e.runID}})
 	if err := os.WriteFile(filepath.Join(o.dir, "e2e.auto.tfvars.json"), vars, 0o644); err != nil {
 		e.t.Fatal(err)
 	}
@@ -30,7 +30,7 @@ func (e *e2e) terraformApply() {
 		e.t.Fatalf("terraform output: %v\n%s", err, raw)
 	}
 	for key, dst := range map[string]any{"nomad_addr": &e.out.NomadAddr, "s3_endpoint": &e.out.S3Endpoint,
-		"env": &e.out.Env, "containers": &e.out.Containers} {
+		"consul_http_addr": &e.out.ConsulAddr, "ca_file": &e.out.CAFile, "env": &e.out.Env, "containers": &e.out.Containers} {
 		if err := json.Unmarshal(outs[key].Value, dst); err != nil {
 			e.t.Fatalf("terraform output %s: %v", key, err)
 		}

@@ -1,5 +1,6 @@
 # Instance profiles: servers may only look up their peers (cloud
-# auto-join); clients may also read and write the data bucket.
+# auto-join); clients may also read the data bucket and write under its
+# write_prefixes.
 data "aws_iam_policy_document" "assume_ec2" {
   statement {
     actions = ["sts:AssumeRole"]
@@ -18,6 +19,9 @@ data "aws_iam_policy_document" "auto_join" {
   }
 }
 
+# The executors' and drivers' S3 access: list and read the whole data
+# bucket (inputs), write and delete only under write_prefixes (sinks,
+# shuffle files, event logs), nothing in any other bucket.
 data "aws_iam_policy_document" "data_bucket" {
   statement {
     sid       = "ListBucket"
@@ -25,9 +29,14 @@ data "aws_iam_policy_document" "data_bucket" {
     resources = [aws_s3_bucket.data.arn]
   }
   statement {
-    sid       = "Objects"
-    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"]
+    sid       = "ReadObjects"
+    actions   = ["s3:GetObject"]
     resources = ["${aws_s3_bucket.data.arn}/*"]
+  }
+  statement {
+    sid       = "WriteUnderPrefixes"
+    actions   = ["s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"]
+    resources = [for p in var.write_prefixes : "${aws_s3_bucket.data.arn}/${p}*"]
   }
 }
 

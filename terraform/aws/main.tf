@@ -9,6 +9,14 @@ locals {
   join            = ["provider=aws region=${var.region} tag_key=drover-server tag_value=${var.name}"]
   subnets         = module.network.node_subnet_ids
   client_sizes_ok = var.client_desired >= var.client_min && var.client_desired <= var.client_max
+
+  # The cluster's secrets (scripts/cluster-secrets.sh DIR <datacenter>);
+  # node-config gives each role only its share, the CA key stays in DIR.
+  secrets_dir = abspath(var.secrets_dir)
+  secret_names = ["ca.pem", "consul-server.pem", "consul-server-key.pem", "consul-client.pem", "consul-client-key.pem",
+    "nomad-server.pem", "nomad-server-key.pem", "nomad-client.pem", "nomad-client-key.pem", "consul-gossip.key",
+  "nomad-gossip.key", "consul-agent.token", "nomad-consul.token", "consul-management.token", "nomad-bootstrap.token", "drover-consul.token"]
+  secrets = { for n in local.secret_names : n => file("${local.secrets_dir}/${n}") }
 }
 
 data "aws_ami" "drover" {
@@ -37,6 +45,7 @@ module "server_config" {
   join         = local.join
   server_count = var.server_count
   cloud        = "aws"
+  secrets      = local.secrets
 }
 
 module "client_config" {
@@ -46,10 +55,13 @@ module "client_config" {
   join         = local.join
   server_count = var.server_count
   cloud        = "aws"
+  secrets      = local.secrets
+  raw_exec     = var.allow_raw_exec
 }
 
-# Nodes talk to each other freely; from outside, only allowed_cidrs reach
-# the APIs and SSH.
+# Nodes talk to each other freely (TLS and gossip encryption on, ACLs
+# enforced); from outside, only allowed_cidrs reach the APIs (Nomad HTTPS
+# 4646, Consul HTTPS 8501; Consul's plain HTTP listens on loopback) and SSH.
 resource "aws_security_group" "nodes" {
   name_prefix = "${var.name}-nodes-"
   description = "Drover nodes"
@@ -68,13 +80,13 @@ resource "aws_vpc_security_group_ingress_rule" "cluster" {
 }
 
 resource "aws_vpc_security_group_ingress_rule" "api" {
-  for_each          = { for pair in setproduct(var.allowed_cidrs, [4646, 8500, 22]) : "${pair[0]}:${pair[1]}" => pair }
+  for_each          = { for pair in setproduct(var.allowed_cidrs, [4646, 8501, 22]) : "${pair[0]}:${pair[1]}" => pair }
   security_group_id = aws_security_group.nodes.id
   cidr_ipv4         = each.value[0]
   from_port         = each.value[1]
   to_port           = each.value[1]
   ip_protocol       = "tcp"
-  description       = "Nomad/Consul API and SSH from allowed_cidrs"
+  description       = "Nomad/Consul HTTPS API and SSH from allowed_cidrs"
 }
 
 resource "aws_vpc_security_group_egress_rule" "all" {

@@ -152,3 +152,30 @@ variable "tags" {
   default     = {}
   description = "Tags on every resource."
 }
+
+variable "secrets_dir" {
+  type        = string
+  description = "Directory with the cluster's TLS certificates, gossip keys and ACL tokens, made by `scripts/cluster-secrets.sh DIR <datacenter>` (keep it private). They reach the nodes in their user data."
+
+  validation {
+    condition     = fileexists("${var.secrets_dir}/ca.pem") && fileexists("${var.secrets_dir}/nomad-bootstrap.token")
+    error_message = "secrets_dir has no ca.pem or nomad-bootstrap.token: run scripts/cluster-secrets.sh on it first."
+  }
+}
+
+variable "allow_raw_exec" {
+  type        = bool
+  default     = false
+  description = "Enable Nomad's raw_exec driver on the clients besides exec (tasks then run without isolation, still as the drover user)."
+}
+
+variable "write_prefixes" {
+  type        = list(string)
+  default     = ["out/", "shuffle/", "events/"]
+  description = "Prefixes of the data bucket the clients' instance profile may write and delete under (sinks, shuffle files, the event logs beside shuffle/); everything else in it is read-only to jobs."
+
+  validation {
+    condition     = length(var.write_prefixes) > 0 && alltrue([for p in var.write_prefixes : can(regex("^[A-Za-z0-9!_.()'-][A-Za-z0-9!_.()'/-]*/$", p))])
+    error_message = "write_prefixes must be non-empty key prefixes ending in \"/\" (no leading slash, no wildcards)."
+  }
+}

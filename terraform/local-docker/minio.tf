@@ -64,17 +64,46 @@ resource "docker_container" "minio" {
   }
 }
 
-# The jobs' S3 identity: read and write in the buckets, nothing else.
+# The jobs' S3 identity: read the input buckets; read and write the
+# others (sinks, shuffle files, event logs); nothing else (no bucket
+# administration, no other bucket).
+locals {
+  rw_buckets = [for b in var.buckets : b if !contains(var.read_only_buckets, b)]
+  ro_buckets = [for b in var.buckets : b if contains(var.read_only_buckets, b)]
+  arns       = { for b in var.buckets : b => "arn:aws:s3:::${b}" }
+}
+
 resource "minio_iam_policy" "jobs" {
   name = "${var.name}-jobs"
   policy = jsonencode({
     Version = "2012-10-17"
-    Statement = [{
-      Effect   = "Allow"
-      Action   = ["s3:*"]
-      Resource = flatten([for b in var.buckets : ["arn:aws:s3:::${b}", "arn:aws:s3:::${b}/*"]])
-    }]
+    Statement = concat([
+      {
+        Sid      = "ListBuckets"
+        Effect   = "Allow"
+        Action   = ["s3:ListBucket", "s3:GetBucketLocation", "s3:ListBucketMultipartUploads"]
+        Resource = [for b in var.buckets : local.arns[b]]
+      },
+      {
+        Sid      = "ReadObjects"
+        Effect   = "Allow"
+        Action   = ["s3:GetObject"]
+        Resource = [for b in var.buckets : "${local.arns[b]}/*"]
+      }],
+      length(local.rw_buckets) == 0 ? [] : [{
+        Sid      = "WriteObjects"
+        Effect   = "Allow"
+        Action   = ["s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"]
+        Resource = [for b in local.rw_buckets : "${local.arns[b]}/*"]
+    }])
   })
+
+  lifecycle {
+    precondition {
+      condition     = length(setsubtract(var.read_only_buckets, var.buckets)) == 0
+      error_message = "read_only_buckets names a bucket that is not in buckets."
+    }
+  }
 
   depends_on = [docker_container.minio]
 }

@@ -94,3 +94,25 @@ variable "labels" {
   default     = {}
   description = "Extra labels on every container, the network and the volume (a test labels its run to clean up after failures)."
 }
+
+variable "secrets_dir" {
+  type        = string
+  description = "Directory with the cluster's TLS certificates, gossip keys and ACL tokens, made by `scripts/cluster-secrets.sh DIR` (keep it private: it holds the management tokens and the CA key)."
+
+  validation {
+    condition     = fileexists("${var.secrets_dir}/ca.pem") && fileexists("${var.secrets_dir}/nomad-bootstrap.token")
+    error_message = "secrets_dir has no ca.pem or nomad-bootstrap.token: run scripts/cluster-secrets.sh on it first."
+  }
+}
+
+variable "allow_raw_exec" {
+  type        = bool
+  default     = false
+  description = "Enable Nomad's raw_exec driver on the clients besides exec (tasks then run without isolation, still as the drover user). Off by default."
+}
+
+variable "read_only_buckets" {
+  type        = list(string)
+  default     = ["data"]
+  description = "Buckets (of buckets) the jobs' MinIO user may only read: the inputs. The others it may read and write (sinks, shuffle files, event logs)."
+}

@@ -9,10 +9,6 @@ terraform {
       source  = "aminueza/minio"
       version = "3.3.0"
     }
-    nomad = {
-      source  = "hashicorp/nomad"
-      version = "1.4.20"
-    }
   }
 }
 
@@ -25,9 +21,4 @@ provider "minio" {
   minio_password = var.minio_root_password
   minio_region   = var.s3_region
   minio_ssl      = false
-}
-
-provider "nomad" {
-  address = "http://${local.server_ip}:4646"
-  region  = "global"
 }

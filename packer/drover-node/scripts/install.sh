@@ -14,7 +14,9 @@ for b in nomad consul drover minio; do
   install -m 0755 "$artifacts/bin/$b" "/usr/local/bin/$b"
 done
 install -d -m 0755 /opt/drover/plugins /usr/local/lib/drover /etc/drover /etc/nomad.d /etc/consul.d
-install -d -m 0700 /opt/nomad/data /opt/consul/data
+install -d -m 0700 /opt/nomad/data /opt/consul/data /var/lib/drover/secrets /var/lib/drover/agent
+# Drover's driver and executors run as this user (the job files' task_user).
+id drover >/dev/null 2>&1 || useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin drover
 if [ -d "$artifacts/plugins" ]; then
   for p in "$artifacts"/plugins/*; do
     [ -f "$p" ] && install -m 0755 "$p" /opt/drover/plugins/
@@ -24,9 +26,11 @@ install -m 0755 "$files/render-config" /usr/local/lib/drover/render-config
 install -m 0755 "$files/entrypoint" /usr/local/lib/drover/entrypoint
 install -m 0755 "$files/healthcheck" /usr/local/lib/drover/healthcheck
 install -m 0755 "$files/minio-server" /usr/local/lib/drover/minio-server
+install -m 0755 "$files/bootstrap-acl" /usr/local/lib/drover/bootstrap-acl
 install -d -m 0755 /etc/systemd/system
 install -m 0644 "$files/systemd/consul.service" /etc/systemd/system/consul.service
 install -m 0644 "$files/systemd/nomad.service" /etc/systemd/system/nomad.service
+install -m 0644 "$files/systemd/drover-bootstrap.service" /etc/systemd/system/drover-bootstrap.service
 
 cat >/etc/drover/image <<INFO
 drover=$(/usr/local/bin/drover version | head -n 1)

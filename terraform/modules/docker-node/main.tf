@@ -30,6 +30,10 @@ resource "docker_container" "node" {
   capabilities {
     add = local.client ? ["SYS_ADMIN"] : []
   }
+  # The exec driver isolates tasks with runc (namespaces, chroot, cgroups),
+  # which needs keyctl: Docker's default seccomp profile refuses it. The
+  # node container stands in for a machine; the tasks' isolation is exec's.
+  security_opts = local.client ? ["seccomp=unconfined"] : []
 
   dynamic "mounts" {
     for_each = local.client ? [1] : []
@@ -38,6 +42,16 @@ resource "docker_container" "node" {
       source    = "/sys/fs/cgroup"
       target    = "/sys/fs/cgroup"
       read_only = false
+    }
+  }
+
+  # The node's secrets (certificates, gossip keys, tokens), written into
+  # the container before it starts; render-config makes them 0600.
+  dynamic "upload" {
+    for_each = nonsensitive(toset(keys(var.files)))
+    content {
+      file    = "/var/lib/drover/secrets/${upload.value}"
+      content = var.files[upload.value]
     }
   }
 

@@ -50,3 +50,9 @@ variable "ready_timeout" {
   default     = 180
   description = "Seconds Terraform waits for the node's health check (agents up, leader known)."
 }
+
+variable "files" {
+  type        = map(string)
+  sensitive   = true
+  description = "The node's secrets by file name in /var/lib/drover/secrets (the node-config module's secret_files)."
+}

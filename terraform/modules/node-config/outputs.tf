@@ -8,7 +8,18 @@ output "env_file" {
   value       = local.env_file
 }
 
+output "secret_files" {
+  description = "The cluster secrets this role's nodes hold, by file name in /var/lib/drover/secrets."
+  value       = local.files
+  sensitive   = true
+}
+
 output "user_data" {
-  description = "EC2 user data: writes /etc/drover/node.env and starts Consul and Nomad."
-  value       = templatefile("${path.module}/templates/user-data.sh.tftpl", { env_file = local.env_file })
+  description = "EC2 user data: writes /etc/drover/node.env and the node's secrets, and starts Consul and Nomad (and, on servers, the ACL bootstrap)."
+  sensitive   = true
+  value = templatefile("${path.module}/templates/user-data.sh.tftpl", {
+    env_file = local.env_file
+    files    = local.files
+    server   = var.role == "server"
+  })
 }

@@ -74,3 +74,23 @@ variable "cloud" {
     error_message = "cloud must be \"aws\" or \"none\"."
   }
 }
+
+variable "secrets" {
+  type        = map(string)
+  sensitive   = true
+  description = "The cluster's secrets by file name, as scripts/cluster-secrets.sh writes them (the roots read its directory); the module passes on only what the role needs."
+
+  validation {
+    condition = alltrue([for n in ["ca.pem", "consul-server.pem", "consul-server-key.pem", "consul-client.pem", "consul-client-key.pem",
+      "nomad-server.pem", "nomad-server-key.pem", "nomad-client.pem", "nomad-client-key.pem", "consul-gossip.key", "nomad-gossip.key",
+      "consul-agent.token", "nomad-consul.token", "consul-management.token", "nomad-bootstrap.token", "drover-consul.token"] :
+    length(trimspace(lookup(var.secrets, n, ""))) > 0])
+    error_message = "secrets lacks a file scripts/cluster-secrets.sh makes (run it for the cluster's secrets_dir)."
+  }
+}
+
+variable "raw_exec" {
+  type        = bool
+  default     = false
+  description = "Enable Nomad's raw_exec driver on clients (tasks then run unisolated, though still as the drover user). Off: only exec."
+}
