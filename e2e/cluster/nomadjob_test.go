@@ -56,6 +56,11 @@ func TestDriverAsNomadBatchJob(t *testing.T) {
 		"-var", "consul_addr=" + os.Getenv("CONSUL_HTTP_ADDR"),
 		"-var", `job_vars=["name=nomad"]`,
 		"-var", "executors=2",
+		// The dev agent is not a hardened cluster (e2e/provision tests
+		// those): no namespace drover, so run where its jobs and variables are,
+		"-var", "namespace=default",
+		// and no user drover; raw_exec as the dev agent offers it.
+		"-var", "task_user=", "-var", "task_driver=raw_exec",
 	}
 	nomadCLI(t, append(append([]string{"job", "validate"}, vars...), jobFile)...)
 	nomadCLI(t, append(append([]string{"job", "run", "-detach"}, vars...), jobFile)...)

@@ -46,6 +46,11 @@ func TestSecretsStayOutOfJobsAndLogs(t *testing.T) {
 		"-var", "consul_addr=" + os.Getenv("CONSUL_HTTP_ADDR"),
 		"-var", `job_vars=["name=secrets"]`,
 		"-var", "executors=2",
+		// The dev agent is not a hardened cluster (e2e/provision tests
+		// those): no namespace drover, so run where its jobs and variables are,
+		"-var", "namespace=default",
+		// and no user drover; raw_exec as the dev agent offers it.
+		"-var", "task_user=", "-var", "task_driver=raw_exec",
 	}
 	nc := nomadClient(t)
 	col := &collector{nc: nc, texts: map[string]string{}, secrets: map[string]string{}}
