@@ -2,12 +2,14 @@ package driver
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/drover-etl/drover/commit"
+	"github.com/drover-etl/drover/journal"
 	"github.com/drover-etl/drover/s3cost"
 	"github.com/drover-etl/drover/stage"
 	"github.com/drover-etl/drover/storage"
@@ -47,6 +49,12 @@ type Config struct {
 	Scaler Scaler
 	// Tables commit the job's table sinks, by sink name.
 	Tables map[string]commit.TableCommitter
+	// Resume continues an earlier driver's journal of this run ID.
+	Resume ResumeMode
+	// FaultHook, for tests, is asked at each journaled point ("task 1.3",
+	// "stage 1", "commit out", "committed out"); true makes the driver
+	// stop there as if SIGKILLed: nothing cleaned up, nothing aborted.
+	FaultHook func(point string) bool
 }
 
 // Scaler sizes the executor group to the outstanding work.
@@ -119,6 +127,9 @@ func Run(ctx context.Context, g *stage.Graph, cfg Config) (sum *Summary, err err
 	}()
 	cfg.Executor = observedExecutor{cfg.Executor}
 	s := newScheduler(g, cfg)
+	if err := s.openJournal(ctx); err != nil {
+		return nil, fmt.Errorf("run %s: %w", cfg.Run, err)
+	}
 	sinks, err := s.prepareSinks(ctx)
 	if err != nil {
 		return nil, err
@@ -128,31 +139,72 @@ func Run(ctx context.Context, g *stage.Graph, cfg Config) (sum *Summary, err err
 		abortSinks(context.WithoutCancel(ctx), sinks)
 		return nil, err
 	}
-	defer s.cleanupShuffle(context.WithoutCancel(ctx))
+	// A simulated kill (FaultHook) leaves everything as it is, for a
+	// resume to find.
+	crashed := false
+	defer func() {
+		if !crashed {
+			s.cleanupShuffle(context.WithoutCancel(ctx))
+		}
+	}()
 	defer lease.Stop() // before the cleanup, which removes the record
 	runErr := s.runAll(ctx)
+	if errors.Is(runErr, errCrash) {
+		crashed = true
+		return nil, runErr
+	}
 	if runErr != nil {
 		abortSinks(context.WithoutCancel(ctx), sinks)
 		return nil, fmt.Errorf("%w (nothing was committed)", runErr)
 	}
 	sum = &Summary{Stages: s.stats()}
-	// Each sink commits on its own (sink directories never nest, see
-	// checkOverlap); whatever a failed commit leaves unpublished is aborted.
-	defer abortSinks(context.WithoutCancel(ctx), sinks)
-	var committed []string
-	for _, sk := range sinks {
-		res, err := sk.Commit(ctx, s.results[sk.Stage])
-		if res.Committed {
-			committed = append(committed, sk.Spec.Sink)
-		}
-		if err != nil {
-			return nil, commitError(sk.Spec.Sink, committed, err)
-		}
-		sum.Sinks = append(sum.Sinks, res)
-		s.cfg.Observer.SinkCommitted(res)
+	sum.Sinks, err = s.commitAll(ctx, sinks)
+	if errors.Is(err, errCrash) {
+		crashed = true
+		return nil, err
+	}
+	if err != nil {
+		return nil, err
 	}
 	sum.Wall = time.Since(start)
 	return sum, nil
+}
+
+// commitAll commits each sink on its own (sink directories never nest,
+// see checkOverlap), journaling each commit's start and end; whatever a
+// failed commit leaves unpublished is aborted.
+func (s *scheduler) commitAll(ctx context.Context, sinks []*commit.Sink) (out []commit.Result, err error) {
+	defer func() {
+		if !errors.Is(err, errCrash) {
+			abortSinks(context.WithoutCancel(ctx), sinks)
+		}
+	}()
+	var committed []string
+	for _, sk := range sinks {
+		name := sk.Spec.Sink
+		if err := s.journalEntry(ctx, journal.Entry{Kind: journal.KindCommit, Sink: name}); err != nil {
+			return nil, commitError(name, committed, err)
+		}
+		if err := s.crash("commit " + name); err != nil {
+			return nil, err
+		}
+		res, err := sk.Commit(ctx, s.results[sk.Stage])
+		if res.Committed {
+			committed = append(committed, name)
+		}
+		if err != nil {
+			return nil, commitError(name, committed, err)
+		}
+		out = append(out, res)
+		s.cfg.Observer.SinkCommitted(res)
+		if err := s.journalEntry(ctx, journal.Entry{Kind: journal.KindCommitted, Sink: name}); err != nil {
+			return nil, commitError(name, committed, err)
+		}
+		if err := s.crash("committed " + name); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // commitError says exactly which outputs changed when a commit fails.
@@ -184,6 +236,8 @@ type scheduler struct {
 	results    map[int][]*task.Result // stage → winning results by partition
 	bounds     map[int][][]types.Value
 	stageSt    map[int]*StageStats
+	jnl        *journal.Journal // nil without a shuffle directory
+	resumed    *journal.State   // what earlier drivers finished (nil: fresh run)
 	fetchRec   int
 	pending    int // tasks of running stages not yet finished
 	demandMu   sync.Mutex
@@ -212,7 +266,7 @@ func (s *scheduler) prepareSinks(ctx context.Context) ([]*commit.Sink, error) {
 	}
 	var sinks []*commit.Sink
 	for _, st := range s.g.Stages {
-		if !st.IsSink() {
+		if !st.IsSink() || s.committedBefore(st.Root.Write.Sink) {
 			continue
 		}
 		sk, err := commit.Prepare(ctx, st.Root.Write, st.ID, s.cfg.Run)
