@@ -26,6 +26,10 @@ type RunOptions struct {
 	Run string
 	// Scaler scales cluster executors with the load (nil: fixed size).
 	Scaler driver.Scaler
+	// Resume continues run Run from its journal in ShuffleDir.
+	Resume driver.ResumeMode
+	// FaultHook simulates a driver kill, for tests (see driver.Config).
+	FaultHook func(point string) bool
 }
 
 // NewRunID returns a sortable, unique run ID.
@@ -40,6 +44,9 @@ func Run(ctx context.Context, c *Compiled, exec task.Executor, opts RunOptions) 
 		run = NewRunID()
 	}
 	shuffleDir := opts.ShuffleDir
+	if shuffleDir == "" && opts.Resume != driver.ResumeNever {
+		return nil, fmt.Errorf("resuming run %s needs the shuffle directory it ran with", run)
+	}
 	if shuffleDir == "" {
 		dir, err := os.MkdirTemp("", "drover-shuffle-")
 		if err != nil {
@@ -53,6 +60,7 @@ func Run(ctx context.Context, c *Compiled, exec task.Executor, opts RunOptions) 
 	cfg := driver.Config{
 		Job: c.Job.Name, Run: run, Executor: exec, ShuffleDir: shuffleDir,
 		Progress: opts.Progress, Observer: opts.Observer, MemoryBytes: opts.MemoryBytes, Scaler: opts.Scaler,
+		Resume: opts.Resume, FaultHook: opts.FaultHook,
 	}
 	if c.tables != nil {
 		cfg.Tables = c.tables.committers()
