@@ -57,17 +57,14 @@ func Start(ctx context.Context, cfg Config, job, run string) (*Cluster, error) {
 		return nil, err
 	}
 	c.pool.SetExpected(cfg.MaxExecutors)
-	token, err := newToken()
+	adopted, err := c.adopt(ctx)
 	if err != nil {
 		return nil, err
 	}
-	c.pool.Token = token
-	if err := c.putSecrets(token); err != nil {
-		return nil, err
-	}
-	if err := c.register(ctx); err != nil {
-		c.purge(context.WithoutCancel(ctx))
-		return nil, err
+	if !adopted {
+		if err := c.launch(ctx); err != nil {
+			return nil, err
+		}
 	}
 	wctx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	c.stop = stop
@@ -82,6 +79,23 @@ func Start(ctx context.Context, cfg Config, job, run string) (*Cluster, error) {
 		return nil, err
 	}
 	return c, nil
+}
+
+// launch registers the executor job with a new token.
+func (c *Cluster) launch(ctx context.Context) error {
+	token, err := newToken()
+	if err != nil {
+		return err
+	}
+	c.pool.Token = token
+	if err := c.putSecrets(token); err != nil {
+		return err
+	}
+	if err := c.register(ctx); err != nil {
+		c.purge(context.WithoutCancel(ctx))
+		return err
+	}
+	return nil
 }
 
 // Executor is the pool the driver schedules on.
@@ -189,7 +203,7 @@ func newToken() (string, error) {
 // putSecrets stores the S3 keys and the executor token in the job's Nomad
 // variable (see Config.Secrets).
 func (c *Cluster) putSecrets(token string) error {
-	items := nomad.VariableItems{"DROVER_EXECUTOR_TOKEN": token}
+	items := nomad.VariableItems{tokenItem: token}
 	for k, v := range c.cfg.Secrets {
 		items[k] = v
 	}

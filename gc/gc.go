@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -44,6 +45,8 @@ type Options struct {
 	OlderThan time.Duration
 	// Jobs, when set, reaps executor jobs of crashed runs.
 	Jobs JobReaper
+	// Keep names runs never collected: the run a driver is resuming.
+	Keep []string
 }
 
 // Report says what was removed.
@@ -89,7 +92,7 @@ func Collect(ctx context.Context, o Options) (Report, error) {
 	crashed := map[string]bool{}
 	live := map[string]bool{}
 	for _, r := range runs {
-		if time.Since(r.newest) < o.OlderThan {
+		if time.Since(r.newest) < o.OlderThan || slices.Contains(o.Keep, r.id) {
 			live[r.id] = true
 			continue
 		}
@@ -106,6 +109,9 @@ func Collect(ctx context.Context, o Options) (Report, error) {
 			// A job of a crashed run here; or one of ours, old, whose run
 			// left no trace and is not live; or any old job with no
 			// executor left (its lease expired).
+			if slices.Contains(o.Keep, j.Run) {
+				return false
+			}
 			return crashed[j.Run] || (ours && old && !live[j.Run]) || (old && j.Dead)
 		})
 		rep.Jobs = jobs

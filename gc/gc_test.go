@@ -111,3 +111,23 @@ func TestCollectCleansCrashedRunsOnly(t *testing.T) {
 		t.Errorf("the crashed run's directory is still there (%v)", err)
 	}
 }
+
+// A stale run being resumed (Keep) is neither cleaned nor its executor
+// job reaped: the resuming driver needs both.
+func TestCollectKeepsTheRunBeingResumed(t *testing.T) {
+	root := filepath.Join(t.TempDir(), "shuffle")
+	old := time.Hour
+	put(t, filepath.Join(root, crashedRun, runlease.RecordName), `{"version":1,"run":"`+crashedRun+`"}`, old)
+	put(t, filepath.Join(root, crashedRun, "_journal", "000000000.json"), `{}`, old)
+	jobs := &fakeReaper{jobs: []Job{{ID: "drover-j-crashed-executors", Run: crashedRun, ShuffleDir: root, Submitted: time.Now().Add(-old), Dead: true}}}
+	rep, err := Collect(context.Background(), Options{ShuffleRoot: root, OlderThan: 10 * time.Minute, Jobs: jobs, Keep: []string{crashedRun}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Runs) != 0 || len(rep.Jobs) != 0 {
+		t.Errorf("collected the kept run: %+v", rep)
+	}
+	if got := files(t, root); len(got) != 2 {
+		t.Errorf("shuffle root holds %v, want the record and the journal", got)
+	}
+}

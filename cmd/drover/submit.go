@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/drover-etl/drover/cluster"
+	"github.com/drover-etl/drover/driver"
 	"github.com/drover-etl/drover/engine"
 	"github.com/drover-etl/drover/eventlog"
 	"github.com/drover-etl/drover/jobspec"
@@ -33,6 +34,7 @@ type clusterFlags struct {
 	jobFile    string // the job file's path or URL, for the event log
 	jobSpec    string // its text
 	metrics    metricsFlags
+	resume     resumeFlags
 }
 
 func (f *clusterFlags) register(cmd *cobra.Command) {
@@ -51,6 +53,7 @@ func (f *clusterFlags) register(cmd *cobra.Command) {
 	// --executor-arg=--chaos-task-delay=2s to stop a node mid-job.
 	cmd.Flags().StringArrayVar(&f.cfg.ExtraArgs, "executor-arg", nil, "extra argument for every executor's command line (repeatable)")
 	cmd.Flags().MarkHidden("executor-arg")
+	f.resume.register(cmd)
 	f.obs.register(cmd, "beside --shuffle-dir: <parent>/events")
 	f.metrics.register(cmd)
 }
@@ -74,9 +77,13 @@ func runOnCluster(ctx context.Context, cmd *cobra.Command, c *engine.Compiled, f
 		}
 		cfg.ExtraArgs = append(cfg.ExtraArgs, args...)
 	}
-	collectAtStart(ctx, cmd.ErrOrStderr(), f.shuffleDir)
+	run, mode, err := f.resume.runID()
+	if err != nil {
+		return err
+	}
+	cfg.Adopt = mode != driver.ResumeNever
+	collectAtStart(ctx, cmd.ErrOrStderr(), f.shuffleDir, run)
 	cfg.ShuffleDir = strings.TrimSuffix(f.shuffleDir, "/")
-	run := engine.NewRunID()
 	prog := progress.New(cmd.ErrOrStderr())
 	obs, err := observe(ctx, cmd, f.obs, clusterEventLogDir(f.shuffleDir), c,
 		eventlog.RunInfo{ID: run, Job: c.Job.Name, Mode: "cluster", JobFile: f.jobFile, JobSpec: f.jobSpec}, prog)
@@ -96,7 +103,7 @@ func runOnCluster(ctx context.Context, cmd *cobra.Command, c *engine.Compiled, f
 		}
 	}()
 	sum, err := engine.Run(ctx, c, cl.Executor(), engine.RunOptions{ShuffleDir: strings.TrimSuffix(f.shuffleDir, "/"),
-		Progress: obs.rec, Observer: obs.rec, Run: run, Scaler: cl})
+		Progress: obs.rec, Observer: obs.rec, Run: run, Scaler: cl, Resume: mode})
 	obs.finish(ctx, err)
 	progress.Wait(prog)
 	if err != nil {
