@@ -49,6 +49,12 @@ type Config struct {
 	Scaler Scaler
 	// Tables commit the job's table sinks, by sink name.
 	Tables map[string]commit.TableCommitter
+	// Deterministic says whether a plugin function ("textkit.slug")
+	// gives the same output for the same input every time (nil: none
+	// does). Stages calling others are indeterminate: when one of their
+	// map outputs is recomputed, every task that read the old one runs
+	// again.
+	Deterministic func(function string) bool
 	// Resume continues an earlier driver's journal of this run ID.
 	Resume ResumeMode
 	// FaultHook, for tests, is asked at each journaled point ("task 1.3",
@@ -149,6 +155,9 @@ func Run(ctx context.Context, g *stage.Graph, cfg Config) (sum *Summary, err err
 	}()
 	defer lease.Stop() // before the cleanup, which removes the record
 	runErr := s.runAll(ctx)
+	if runErr == nil {
+		runErr = s.reconcile(ctx)
+	}
 	if errors.Is(runErr, errCrash) {
 		crashed = true
 		return nil, runErr
@@ -236,8 +245,10 @@ type scheduler struct {
 	results    map[int][]*task.Result // stage → winning results by partition
 	bounds     map[int][][]types.Value
 	stageSt    map[int]*StageStats
-	jnl        *journal.Journal // nil without a shuffle directory
-	resumed    *journal.State   // what earlier drivers finished (nil: fresh run)
+	indet      map[int]bool                // stages whose output a rerun may change
+	inputs     map[[2]int]map[int][]string // map output URLs each winner read, by parent
+	jnl        *journal.Journal            // nil without a shuffle directory
+	resumed    *journal.State              // what earlier drivers finished (nil: fresh run)
 	fetchRec   int
 	pending    int // tasks of running stages not yet finished
 	demandMu   sync.Mutex
@@ -252,6 +263,7 @@ func newScheduler(g *stage.Graph, cfg Config) *scheduler {
 		attempts: map[[2]int]int{}, recovering: map[[2]int]*sync.Mutex{},
 		results: map[int][]*task.Result{}, bounds: map[int][][]types.Value{},
 		stageSt: map[int]*StageStats{}, sinkSpec: map[int]*commit.Sink{},
+		indet: indeterminateStages(g, cfg.Deterministic), inputs: map[[2]int]map[int][]string{},
 	}
 }
 

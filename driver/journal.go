@@ -93,6 +93,9 @@ func (s *scheduler) openJournal(ctx context.Context) error {
 	for id, b := range st.Bounds {
 		s.bounds[id] = b
 	}
+	for k, in := range st.Inputs {
+		s.inputs[[2]int{k.Stage, k.Partition}] = in
+	}
 	return s.verifyResumed(ctx)
 }
 
@@ -172,7 +175,10 @@ func (s *scheduler) journalTask(ctx context.Context, res *task.Result) error {
 	}
 	r := *res
 	r.Samples = nil
-	if err := s.jnl.Append(ctx, journal.Entry{Kind: journal.KindTask, Stage: res.Stage, Result: &r}); err != nil {
+	s.mu.Lock()
+	in := s.inputs[[2]int{res.Stage, res.Partition}]
+	s.mu.Unlock()
+	if err := s.jnl.Append(ctx, journal.Entry{Kind: journal.KindTask, Stage: res.Stage, Result: &r, Inputs: in}); err != nil {
 		return err
 	}
 	return s.crash(fmt.Sprintf("task %d.%d", res.Stage, res.Partition))

@@ -143,6 +143,9 @@ func (s *scheduler) runTask(ctx context.Context, st *stage.Stage, p int, sample 
 		res, err := s.dispatchCounted(ctx, spec)
 		s.countAttempt(st.ID)
 		if err == nil {
+			if !sample {
+				s.setInputs(st.ID, p, spec.Inputs)
+			}
 			return res, nil
 		}
 		if ctx.Err() != nil {

@@ -33,6 +33,8 @@ type Entry struct {
 	Bounds [][]types.Value `json:"bounds,omitempty"`
 	// Result is a finished task's winning attempt.
 	Result *task.Result `json:"result,omitempty"`
+	// Inputs are the map output URLs that attempt read, by parent stage.
+	Inputs map[int][]string `json:"inputs,omitempty"`
 	// Sink names the sink of a commit or committed entry.
 	Sink string `json:"sink,omitempty"`
 }

@@ -23,6 +23,8 @@ type State struct {
 	// Attempts is, per task, one more than the highest attempt number the
 	// journal names: where a resumed driver's numbering starts at least.
 	Attempts map[TaskKey]int
+	// Inputs are the map output URLs each result read, by parent stage.
+	Inputs map[TaskKey]map[int][]string
 	// Bounds are the sampled bounds of range-partitioned stages.
 	Bounds map[int][][]types.Value
 	// StagesDone are the stages that finished.
@@ -38,7 +40,7 @@ func replay(entries []Entry) (*State, error) {
 	if entries[0].Kind != KindHeader || entries[0].Header == nil {
 		return nil, errors.New("the first entry is not the run's header")
 	}
-	st := &State{Header: *entries[0].Header, Results: map[TaskKey]*task.Result{}, Attempts: map[TaskKey]int{},
+	st := &State{Header: *entries[0].Header, Results: map[TaskKey]*task.Result{}, Inputs: map[TaskKey]map[int][]string{}, Attempts: map[TaskKey]int{},
 		Bounds: map[int][][]types.Value{}, StagesDone: map[int]bool{},
 		CommitStarted: map[string]bool{}, Committed: map[string]bool{}}
 	for _, e := range entries {
@@ -64,6 +66,7 @@ func (st *State) apply(e Entry) error {
 		}
 		k := TaskKey{e.Result.Stage, e.Result.Partition}
 		st.Results[k] = e.Result
+		st.Inputs[k] = e.Inputs
 		st.Attempts[k] = max(st.Attempts[k], e.Result.Attempt+1)
 	case KindStage:
 		st.StagesDone[e.Stage] = true
