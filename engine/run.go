@@ -62,6 +62,9 @@ func Run(ctx context.Context, c *Compiled, exec task.Executor, opts RunOptions) 
 		Progress: opts.Progress, Observer: opts.Observer, MemoryBytes: opts.MemoryBytes, Scaler: opts.Scaler,
 		Resume: opts.Resume, FaultHook: opts.FaultHook,
 	}
+	if c.Plugins != nil {
+		cfg.Deterministic = c.Plugins.Deterministic
+	}
 	if c.tables != nil {
 		cfg.Tables = c.tables.committers()
 	}
