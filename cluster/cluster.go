@@ -40,6 +40,9 @@ type Cluster struct {
 	count   int
 	closed  bool
 	allocs  map[string]string // executor address → allocation ID
+	// Adopted: the run's executor job was running and is re-used
+	// (Config.Adopt).
+	Adopted bool
 }
 
 // Start registers the executor job, waits until Nomad has placed it and
@@ -61,6 +64,7 @@ func Start(ctx context.Context, cfg Config, job, run string) (*Cluster, error) {
 	if err != nil {
 		return nil, err
 	}
+	c.Adopted = adopted
 	if !adopted {
 		if err := c.launch(ctx); err != nil {
 			return nil, err

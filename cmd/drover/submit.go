@@ -97,6 +97,9 @@ func runOnCluster(ctx context.Context, cmd *cobra.Command, c *engine.Compiled, f
 		obs.finish(ctx, err)
 		return err
 	}
+	if cl.Adopted {
+		fmt.Fprintf(cmd.ErrOrStderr(), "re-using the run's executors (Nomad job %s)\n", cl.JobID)
+	}
 	defer func() {
 		if err := cl.Close(context.WithoutCancel(ctx)); err != nil {
 			fmt.Fprintf(cmd.ErrOrStderr(), "drover: warning: executor job %s may still be running: %v\n", cl.JobID, err)

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/drover-etl/drover/cluster"
 	"github.com/drover-etl/drover/eventlog"
 	"github.com/drover-etl/drover/journal"
 	"github.com/drover-etl/drover/storage"
@@ -52,7 +53,7 @@ func TestSubmitKilledThenResumed(t *testing.T) {
 	<-exited
 	done := journaledTasks(t, run)
 	partsAtKill := len(list(t, "s3://shuffle/events/"+run+"/"))
-	jobID := "drover-s3etl-" + run + "-executors"
+	jobID := cluster.ExecutorJobID("s3etl", run)
 	nc := nomadClient(t)
 	if j, _, err := nc.Jobs().Info(jobID, nil); err != nil || *j.Status == "dead" {
 		t.Fatalf("the dead driver's executor job %s is not running: %v", jobID, err)
@@ -60,8 +61,12 @@ func TestSubmitKilledThenResumed(t *testing.T) {
 
 	resume := exec.Command(e.binary, append(args[:len(args)-1], "--resume", run)...)
 	resume.Env = os.Environ()
-	if out, err := resume.CombinedOutput(); err != nil {
+	out, err := resume.CombinedOutput()
+	if err != nil {
 		t.Fatalf("drover submit --resume: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "re-using the run's executors (Nomad job "+jobID+")") {
+		t.Errorf("the resumed driver did not re-use the executor job:\n%s", out)
 	}
 	got, want := withoutHeaders(readAll(t, "s3://out/resume-cluster/")), withoutHeaders(readAll(t, "s3://out/resume-local/"))
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
@@ -82,7 +87,7 @@ func TestSubmitKilledThenResumed(t *testing.T) {
 	assertNoDroverJobs(t, nc)
 }
 
-var runIDLine = regexp.MustCompile(`drover-s3etl-([0-9]{8}T[0-9]{6}-[0-9a-f]{8})-executors`)
+var runIDLine = regexp.MustCompile(`event log: s3://shuffle/events/([0-9]{8}T[0-9]{6}-[0-9a-f]{8})`)
 
 // waitJournaledTasks reads the run ID from the driver's output and waits
 // until its journal holds n task results.
