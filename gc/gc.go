@@ -62,8 +62,10 @@ type Report struct {
 	Jobs        []string // Nomad jobs purged
 }
 
-// runDir matches the run IDs engine.NewRunID makes.
-var runDir = regexp.MustCompile(`^[0-9]{8}T[0-9]{6}-[0-9a-f]{8}$`)
+// runDir matches the run IDs engine.NewRunID makes, and those `--run
+// ${NOMAD_JOB_ID}` makes of a dispatched Nomad job ("<parent>/dispatch-
+// <unix time>-<8 hex>", '/' replaced).
+var runDir = regexp.MustCompile(`^([0-9]{8}T[0-9]{6}-[0-9a-f]{8}|[A-Za-z0-9][A-Za-z0-9._-]*-dispatch-[0-9]+-[0-9a-f]{8})$`)
 
 // run is one run directory found under the root.
 type run struct {

@@ -131,3 +131,16 @@ func TestCollectKeepsTheRunBeingResumed(t *testing.T) {
 		t.Errorf("shuffle root holds %v, want the record and the journal", got)
 	}
 }
+
+// Run IDs a dispatched Nomad job's driver takes from its job ID are runs
+// too; other directories are not.
+func TestRunDirShapes(t *testing.T) {
+	for id, want := range map[string]bool{
+		crashedRun: true, "drover-dispatch-dispatch-1733582011-3f2a1b4c": true,
+		"plugins": false, "events": false, "drover-dispatch": false, "x-dispatch-12-nothex!": false,
+	} {
+		if got := runDir.MatchString(id); got != want {
+			t.Errorf("runDir(%q) = %v, want %v", id, got, want)
+		}
+	}
+}
