@@ -111,8 +111,12 @@ func (s *scheduler) reconcile(ctx context.Context) error {
 }
 
 // staleTasks are st's partitions whose inputs from an indeterminate
-// parent are no longer the current outputs.
+// parent are no longer the current outputs (none for a sink an earlier
+// driver of this run already committed).
 func (s *scheduler) staleTasks(st *stage.Stage) []int {
+	if st.IsSink() && s.committedBefore(st.Root.Write.Sink) {
+		return nil // committed by an earlier driver from a consistent input
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []int
