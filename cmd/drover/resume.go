@@ -2,8 +2,10 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"regexp"
 	"strings"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -16,10 +18,14 @@ import (
 type resumeFlags struct {
 	resume string // --resume RUN: must resume
 	run    string // --run ID: resumes if the run has a journal
+	killAt string // fault injection: SIGKILL this process at a journaled point
 }
 
 func (f *resumeFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.resume, "resume", "", "resume run `RUN` from its journal after its driver died (same job, vars and --shuffle-dir)")
+	// e2e tests kill the driver at an exact point, e.g. "commit out".
+	cmd.Flags().StringVar(&f.killAt, "chaos-kill-at", "", "SIGKILL the driver when it reaches this journaled point (fault-injection tests)")
+	cmd.Flags().MarkHidden("chaos-kill-at")
 	cmd.Flags().StringVar(&f.run, "run", "", "run ID to use; a run with a journal resumes (a restarted driver allocation: --run ${NOMAD_JOB_ID}; '/' becomes '-')")
 }
 
@@ -39,6 +45,20 @@ func (f *resumeFlags) runID() (string, driver.ResumeMode, error) {
 		return id, driver.ResumeAuto, checkRunID("--run", id)
 	}
 	return engine.NewRunID(), driver.ResumeNever, nil
+}
+
+// faultHook kills the process, as an operator's SIGKILL would, at the
+// --chaos-kill-at point (nil without one).
+func (f *resumeFlags) faultHook() func(string) bool {
+	if f.killAt == "" {
+		return nil
+	}
+	return func(point string) bool {
+		if point == f.killAt {
+			syscall.Kill(os.Getpid(), syscall.SIGKILL)
+		}
+		return false
+	}
 }
 
 func checkRunID(flag, id string) error {

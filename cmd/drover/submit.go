@@ -106,7 +106,8 @@ func runOnCluster(ctx context.Context, cmd *cobra.Command, c *engine.Compiled, f
 		}
 	}()
 	sum, err := engine.Run(ctx, c, cl.Executor(), engine.RunOptions{ShuffleDir: strings.TrimSuffix(f.shuffleDir, "/"),
-		Progress: obs.rec, Observer: obs.rec, Run: run, Scaler: cl, Resume: mode})
+		Progress: obs.rec, Observer: obs.rec, Run: run, Scaler: cl, Resume: mode,
+		FaultHook: f.resume.faultHook()})
 	obs.finish(ctx, err)
 	progress.Wait(prog)
 	if err != nil {

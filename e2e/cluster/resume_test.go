@@ -51,7 +51,7 @@ func TestSubmitKilledThenResumed(t *testing.T) {
 	run := waitJournaledTasks(t, exited, stderr, 2)
 	first.Process.Signal(syscall.SIGKILL)
 	<-exited
-	done := journaledTasks(t, run)
+	done := journaledTasks(t, run, "resume")
 	partsAtKill := len(list(t, "s3://shuffle/events/"+run+"/"))
 	jobID := cluster.ExecutorJobID("s3etl", run)
 	nc := nomadClient(t)
@@ -101,7 +101,7 @@ func waitJournaledTasks(t *testing.T, exited <-chan struct{}, stderr *lockedBuff
 				run = m[1]
 			}
 		}
-		if run != "" && len(journaledTasks(t, run)) >= n {
+		if run != "" && len(journaledTasks(t, run, "resume")) >= n {
 			return run
 		}
 		select {
@@ -115,10 +115,10 @@ func waitJournaledTasks(t *testing.T, exited <-chan struct{}, stderr *lockedBuff
 }
 
 // journaledTasks reads the task entries of a run's journal.
-func journaledTasks(t *testing.T, run string) map[journal.TaskKey]bool {
+func journaledTasks(t *testing.T, run, shuffle string) map[journal.TaskKey]bool {
 	t.Helper()
 	out := map[journal.TaskKey]bool{}
-	for _, key := range list(t, "s3://shuffle/resume/"+run+"/"+journal.DirName+"/") {
+	for _, key := range list(t, "s3://shuffle/"+shuffle+"/"+run+"/"+journal.DirName+"/") {
 		var e journal.Entry
 		if err := json.Unmarshal(readObject(t, "s3://shuffle/"+key), &e); err != nil {
 			t.Fatal(err)
@@ -203,4 +203,59 @@ func readObject(t *testing.T, url string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestSubmitKilledAtCommitThenResumed SIGKILLs the driver as the sink's
+// commit starts: its winners are S3 multipart uploads waiting for
+// completion, known only to the journal. The resumed driver completes
+// them (rerunning no task), and nothing is left pending.
+func TestSubmitKilledAtCommitThenResumed(t *testing.T) {
+	e := setup(t)
+	genDemo(t)
+	job := filepath.Join(t.TempDir(), "job.hcl")
+	os.WriteFile(job, []byte(jobHCL), 0o644)
+	if out, err := exec.Command(e.binary, "run", job, "--var", "name=commit-local").CombinedOutput(); err != nil {
+		t.Fatalf("drover run: %v\n%s", err, out)
+	}
+	args := []string{"submit", job, "--var", "name=commit-cluster", "--executors", "2", "--executor-memory", "256", "--executor-cpu", "100",
+		"--shuffle-dir", "s3://shuffle/commit", "--executor-binary", e.binary, "--ui-addr", "off"}
+	first := exec.Command(e.binary, append(args, "--chaos-kill-at", "commit out")...)
+	first.Env = os.Environ()
+	out, err := first.CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
+		t.Fatalf("the driver was not killed at the commit: %v\n%s", err, out)
+	}
+	m := runIDLine.FindStringSubmatch(string(out))
+	if m == nil {
+		t.Fatalf("no run ID in:\n%s", out)
+	}
+	run := m[1]
+	if got := list(t, "s3://out/commit-cluster/"); len(got) != 0 {
+		t.Fatalf("the killed driver left objects in the output before its commit: %v", got)
+	}
+	pending := uploads(t, e.minio, "commit-cluster/")
+	if len(pending) == 0 {
+		t.Fatal("no sink upload waits for completion after the kill")
+	}
+	done := journaledTasks(t, run, "commit")
+	partsAtKill := len(list(t, "s3://shuffle/events/"+run+"/"))
+
+	resume := exec.Command(e.binary, append(args, "--resume", run)...)
+	resume.Env = os.Environ()
+	if out, err := resume.CombinedOutput(); err != nil {
+		t.Fatalf("drover submit --resume: %v\n%s", err, out)
+	}
+	got, want := withoutHeaders(readAll(t, "s3://out/commit-cluster/")), withoutHeaders(readAll(t, "s3://out/commit-local/"))
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("resumed output differs from run:\n%s\nvs\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// Every task finished before the commit: the resumed driver runs none.
+	if len(done) == 0 {
+		t.Fatal("the journal held no task at the kill")
+	}
+	if started := startedAfter(t, run, partsAtKill); len(started) != 0 {
+		t.Errorf("the resumed driver ran tasks again: %v", started)
+	}
+	noUploads(t, e.minio, "")
+	assertNoDroverJobs(t, nomadClient(t))
 }
