@@ -38,6 +38,9 @@ type Cluster struct {
 	count   int
 	closed  bool
 	allocs  map[string]string // executor address → allocation ID
+	// Adopted: the run's executor job was running and is re-used
+	// (Config.Adopt).
+	Adopted bool
 }
 
 // Start registers the executor job, waits until Nomad has placed it and
@@ -55,16 +58,15 @@ func Start(ctx context.Context, cfg Config, job, run string) (*Cluster, error) {
 		return nil, err
 	}
 	c.pool.SetExpected(cfg.MaxExecutors)
-	secrets, err := c.runCredentials(run)
+	adopted, err := c.adopt(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if err := c.putSecrets(secrets); err != nil {
-		return nil, err
-	}
-	if err := c.register(ctx); err != nil {
-		c.purge(context.WithoutCancel(ctx))
-		return nil, err
+	c.Adopted = adopted
+	if !adopted {
+		if err := c.launch(ctx); err != nil {
+			return nil, err
+		}
 	}
 	wctx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	c.stop = stop
@@ -79,6 +81,22 @@ func Start(ctx context.Context, cfg Config, job, run string) (*Cluster, error) {
 		return nil, err
 	}
 	return c, nil
+}
+
+// launch registers the executor job with new run credentials.
+func (c *Cluster) launch(ctx context.Context) error {
+	secrets, err := c.runCredentials(c.run)
+	if err != nil {
+		return err
+	}
+	if err := c.putSecrets(secrets); err != nil {
+		return err
+	}
+	if err := c.register(ctx); err != nil {
+		c.purge(context.WithoutCancel(ctx))
+		return err
+	}
+	return nil
 }
 
 // Executor is the pool the driver schedules on.

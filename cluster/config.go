@@ -12,6 +12,10 @@ type Config struct {
 	// Executors is the initial task group count. MinExecutors and
 	// MaxExecutors bound scaling (0: Executors for both).
 	Executors, MinExecutors, MaxExecutors int
+	// Adopt re-uses the run's executor job when it is still running (a
+	// resumed run): its executors, and the run's token from the job's
+	// Nomad variable, instead of registering it anew.
+	Adopt bool
 	// SlotsPerExecutor is the tasks one executor runs at once (default 2).
 	SlotsPerExecutor int
 	// CPU (MHz) and MemoryMB reserve resources per executor.

@@ -65,15 +65,17 @@ func (r *Reaper) Reap(ctx context.Context, doomed func(gc.Job) bool) ([]string, 
 	return purged, first
 }
 
-// purgeJob stops and purges a job and deletes its variable.
+// purgeJob stops and purges a job and deletes its variables.
 func purgeJob(ctx context.Context, n *nomad.Client, id string) error {
 	wctx, cancel := context.WithTimeout(ctx, nomadCallTimeout)
 	defer cancel()
 	if _, _, err := n.Jobs().Deregister(id, true, (&nomad.WriteOptions{}).WithContext(wctx)); err != nil {
 		return fmt.Errorf("purge executor job %s: %w", id, err)
 	}
-	if _, err := n.Variables().Delete(variablePath(id), (&nomad.WriteOptions{}).WithContext(wctx)); err != nil {
-		return fmt.Errorf("delete Nomad variable %s: %w", variablePath(id), err)
+	for _, path := range []string{variablePath(id), caPath(id)} {
+		if _, err := n.Variables().Delete(path, (&nomad.WriteOptions{}).WithContext(wctx)); err != nil {
+			return fmt.Errorf("delete Nomad variable %s: %w", path, err)
+		}
 	}
 	return nil
 }

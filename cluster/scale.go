@@ -95,6 +95,7 @@ func (c *Cluster) purge(ctx context.Context) error {
 	wctx, cancel := context.WithTimeout(ctx, nomadCallTimeout)
 	defer cancel()
 	c.nomad.Variables().Delete(variablePath(c.JobID), (&nomad.WriteOptions{}).WithContext(wctx))
+	c.nomad.Variables().Delete(caPath(c.JobID), (&nomad.WriteOptions{}).WithContext(wctx))
 	if err != nil {
 		return fmt.Errorf("stop executor job %s: %w", c.JobID, err)
 	}

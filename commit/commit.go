@@ -32,6 +32,9 @@ type Sink struct {
 	// content is lockData.
 	locked   bool
 	lockData []byte
+	// adopted: the lock was taken by an earlier driver of this same run,
+	// which checked the sink had no output then; the lock kept it so.
+	adopted bool
 }
 
 // Result describes a committed sink.
@@ -69,6 +72,9 @@ func Prepare(ctx context.Context, w *physical.WriteSpec, stageID int, run string
 	// committed and unlocked sees that run's output.
 	if err := s.lock(ctx); err != nil {
 		return nil, fmt.Errorf("sink %q: %w", w.Sink, err)
+	}
+	if s.adopted {
+		return s, nil
 	}
 	exists, err := hasOutput(ctx, out)
 	if err == nil && exists {
@@ -113,6 +119,10 @@ func (s *Sink) Commit(ctx context.Context, winners []*task.Result) (Result, erro
 	prev, err := storage.ReadManifest(ctx, s.out)
 	if err != nil {
 		return res, err
+	}
+	if prev != nil && prev.Run == s.run {
+		// A resumed run whose dead driver got past the commit point.
+		return s.finishCommitted(ctx, prev)
 	}
 	old, err := visible(ctx, s.out)
 	if err != nil {
@@ -212,9 +222,53 @@ func (s *Sink) promote(ctx context.Context, fileURL string) (string, error) {
 	}
 	dst := s.out.Join(rel).Key
 	if err := s.out.Store.Rename(ctx, loc.Key, dst); err != nil {
+		if s.promotedBefore(ctx, loc.Key, dst) {
+			return dst, nil
+		}
 		return "", fmt.Errorf("promote %s: %w", fileURL, err)
 	}
 	return dst, nil
+}
+
+// promotedBefore: a resumed commit finds a staged file already moved to
+// its destination by the run's dead driver. Output names carry the run's
+// tag and a unique ID, so the destination can only be that file.
+func (s *Sink) promotedBefore(ctx context.Context, src, dst string) bool {
+	if _, err := s.out.Store.Stat(ctx, src); !errors.Is(err, storage.ErrNotExist) {
+		return false
+	}
+	_, err := s.out.Store.Stat(ctx, dst)
+	return err == nil && ofRun(s.run, dst)
+}
+
+// finishCommitted ends a commit whose manifest (the commit point) an
+// earlier driver of this run wrote before it died: _SUCCESS and cleanup.
+// In overwrite mode the previous manifest is gone, so the files an
+// overwrite deletes are found by name: Drover-named files the new
+// manifest does not list (as for output from before manifests).
+func (s *Sink) finishCommitted(ctx context.Context, m *storage.Manifest) (Result, error) {
+	res := Result{Sink: s.Spec.Sink, URL: s.out.URL(), Committed: true}
+	for _, f := range m.Files {
+		if ofRun(s.run, f.Path) {
+			res.Files++
+			res.Bytes += f.Size
+		}
+	}
+	done := context.WithoutCancel(ctx)
+	if s.Spec.Mode == logical.ModeOverwrite {
+		old, err := visible(done, s.out)
+		if err == nil {
+			err = s.deleteOld(done, nil, old, m, true)
+		}
+		if err != nil {
+			return res, fmt.Errorf("%w: removing the previous output: %v", ErrCleanupIncomplete, err)
+		}
+	}
+	if err := writeMarker(done, s.out.Join(SuccessMarker)); err != nil {
+		return res, fmt.Errorf("%w: writing %s: %v", ErrCleanupIncomplete, SuccessMarker, err)
+	}
+	s.Abort(done)
+	return res, nil
 }
 
 // complete makes one deferred file visible where it was written.

@@ -42,6 +42,12 @@ func (s *Sink) lock(ctx context.Context) error {
 	loc := s.out.Join(LockName)
 	err = ec.CreateExclusive(ctx, loc.Key, b)
 	if errors.Is(err, storage.ErrExist) {
+		if b, rerr := readAll(ctx, loc); rerr == nil && lockOf(b) == s.run {
+			// A resumed run (same ID) takes back the lock its dead
+			// driver held: nothing else could write the sink meanwhile.
+			s.lockData, s.locked, s.adopted = b, true, true
+			return nil
+		}
 		holder := readLock(ctx, loc)
 		return fmt.Errorf("%w: run %s (started %s on %s) holds %s; if that run is no longer running, remove the file or run `drover gc`",
 			ErrLocked, holder.Run, holder.Started.Format(time.RFC3339), holder.Host, loc.URL())
@@ -91,6 +97,15 @@ func LockRun(ctx context.Context, dir storage.Location) (string, error) {
 		return "", fmt.Errorf("%s: %w", dir.Join(LockName).URL(), err)
 	}
 	return li.Run, nil
+}
+
+// lockOf is the run named by a lock's content ("" if unreadable).
+func lockOf(b []byte) string {
+	var li lockInfo
+	if json.Unmarshal(b, &li) != nil {
+		return ""
+	}
+	return li.Run
 }
 
 func readAll(ctx context.Context, loc storage.Location) ([]byte, error) {

@@ -2,6 +2,7 @@ package driver
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/drover-etl/drover/adaptive"
 	"github.com/drover-etl/drover/commit"
+	"github.com/drover-etl/drover/journal"
 	"github.com/drover-etl/drover/s3cost"
 	"github.com/drover-etl/drover/stage"
 	"github.com/drover-etl/drover/storage"
@@ -61,6 +63,18 @@ type Config struct {
 	// TaskTimeout cancels an attempt that runs longer and retries it as a
 	// failed attempt (0: no limit).
 	TaskTimeout time.Duration
+	// Deterministic says whether a plugin function ("textkit.slug")
+	// gives the same output for the same input every time (nil: none
+	// does). Stages calling others are indeterminate: when one of their
+	// map outputs is recomputed, every task that read the old one runs
+	// again.
+	Deterministic func(function string) bool
+	// Resume continues an earlier driver's journal of this run ID.
+	Resume ResumeMode
+	// FaultHook, for tests, is asked at each journaled point ("task 1.3",
+	// "stage 1", "commit out", "committed out"); true makes the driver
+	// stop there as if SIGKILLed: nothing cleaned up, nothing aborted.
+	FaultHook func(point string) bool
 }
 
 // Scaler sizes the executor group to the outstanding work.
@@ -152,6 +166,9 @@ func Run(ctx context.Context, g *stage.Graph, cfg Config) (sum *Summary, err err
 	}()
 	cfg.Executor = observedExecutor{cfg.Executor}
 	s := newScheduler(g, cfg)
+	if err := s.openJournal(ctx); err != nil {
+		return nil, fmt.Errorf("run %s: %w", cfg.Run, err)
+	}
 	sinks, err := s.prepareSinks(ctx)
 	if err != nil {
 		return nil, err
@@ -161,31 +178,75 @@ func Run(ctx context.Context, g *stage.Graph, cfg Config) (sum *Summary, err err
 		abortSinks(context.WithoutCancel(ctx), sinks)
 		return nil, err
 	}
-	defer s.cleanupShuffle(context.WithoutCancel(ctx))
+	// A simulated kill (FaultHook) leaves everything as it is, for a
+	// resume to find.
+	crashed := false
+	defer func() {
+		if !crashed {
+			s.cleanupShuffle(context.WithoutCancel(ctx))
+		}
+	}()
 	defer lease.Stop() // before the cleanup, which removes the record
 	runErr := s.runAll(ctx)
+	if runErr == nil {
+		runErr = s.reconcile(ctx)
+	}
+	if errors.Is(runErr, errCrash) {
+		crashed = true
+		return nil, runErr
+	}
 	if runErr != nil {
 		abortSinks(context.WithoutCancel(ctx), sinks)
 		return nil, fmt.Errorf("%w (nothing was committed)", runErr)
 	}
 	sum = &Summary{Stages: s.stats()}
-	// Each sink commits on its own (sink directories never nest, see
-	// checkOverlap); whatever a failed commit leaves unpublished is aborted.
-	defer abortSinks(context.WithoutCancel(ctx), sinks)
-	var committed []string
-	for _, sk := range sinks {
-		res, err := sk.Commit(ctx, s.results[sk.Stage])
-		if res.Committed {
-			committed = append(committed, sk.Spec.Sink)
-		}
-		if err != nil {
-			return nil, commitError(sk.Spec.Sink, committed, err)
-		}
-		sum.Sinks = append(sum.Sinks, res)
-		s.cfg.Observer.SinkCommitted(res)
+	sum.Sinks, err = s.commitAll(ctx, sinks)
+	if errors.Is(err, errCrash) {
+		crashed = true
+		return nil, err
+	}
+	if err != nil {
+		return nil, err
 	}
 	sum.Wall = time.Since(start)
 	return sum, nil
+}
+
+// commitAll commits each sink on its own (sink directories never nest,
+// see checkOverlap), journaling each commit's start and end; whatever a
+// failed commit leaves unpublished is aborted.
+func (s *scheduler) commitAll(ctx context.Context, sinks []*commit.Sink) (out []commit.Result, err error) {
+	defer func() {
+		if !errors.Is(err, errCrash) {
+			abortSinks(context.WithoutCancel(ctx), sinks)
+		}
+	}()
+	var committed []string
+	for _, sk := range sinks {
+		name := sk.Spec.Sink
+		if err := s.journalEntry(ctx, journal.Entry{Kind: journal.KindCommit, Sink: name}); err != nil {
+			return nil, commitError(name, committed, err)
+		}
+		if err := s.crash("commit " + name); err != nil {
+			return nil, err
+		}
+		res, err := sk.Commit(ctx, s.results[sk.Stage])
+		if res.Committed {
+			committed = append(committed, name)
+		}
+		if err != nil {
+			return nil, commitError(name, committed, err)
+		}
+		out = append(out, res)
+		s.cfg.Observer.SinkCommitted(res)
+		if err := s.journalEntry(ctx, journal.Entry{Kind: journal.KindCommitted, Sink: name}); err != nil {
+			return nil, commitError(name, committed, err)
+		}
+		if err := s.crash("committed " + name); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // commitError says exactly which outputs changed when a commit fails.
@@ -217,6 +278,10 @@ type scheduler struct {
 	results    map[int][]*task.Result // stage → winning results by partition
 	bounds     map[int][][]types.Value
 	stageSt    map[int]*StageStats
+	indet      map[int]bool                // stages whose output a rerun may change
+	inputs     map[[2]int]map[int][]string // map output URLs each winner read, by parent
+	jnl        *journal.Journal            // nil without a shuffle directory
+	resumed    *journal.State              // what earlier drivers finished (nil: fresh run)
 	fetchRec   int
 	pending    int // tasks of running stages not yet finished
 	demandMu   sync.Mutex
@@ -239,6 +304,7 @@ func newScheduler(g *stage.Graph, cfg Config) *scheduler {
 		stageSt: map[int]*StageStats{}, sinkSpec: map[int]*commit.Sink{},
 		tasks:   map[int][]task.Reads{},
 		watches: map[int]*stageWatch{},
+		indet:   indeterminateStages(g, cfg.Deterministic), inputs: map[[2]int]map[int][]string{},
 	}
 }
 
@@ -253,7 +319,7 @@ func (s *scheduler) prepareSinks(ctx context.Context) ([]*commit.Sink, error) {
 	}
 	var sinks []*commit.Sink
 	for _, st := range s.g.Stages {
-		if !st.IsSink() {
+		if !st.IsSink() || s.committedBefore(st.Root.Write.Sink) {
 			continue
 		}
 		sk, err := commit.Prepare(ctx, st.Root.Write, st.ID, s.cfg.Run)

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/drover-etl/drover/journal"
 	"github.com/drover-etl/drover/metrics"
 	"github.com/drover-etl/drover/plan/physical"
 	"github.com/drover-etl/drover/stage"
@@ -26,19 +27,25 @@ func (s *scheduler) runStage(ctx context.Context, st *stage.Stage) error {
 	s.demand(ctx, n)
 	defer s.demand(ctx, -n)
 	s.cfg.Progress.StageStarted(st.ID, n, s.describe(st))
-	if st.Output != nil && st.Output.Kind == physical.PartRange {
-		if err := s.sampleBounds(ctx, st); err != nil {
-			return fmt.Errorf("stage %d: sampling: %w", st.ID, err)
-		}
+	if err := s.rangeBounds(ctx, st); err != nil {
+		return err
 	}
 	defer s.watchStage(ctx, st)()
 	var wg sync.WaitGroup
 	errs := make([]error, n)
 	for p := 0; p < n; p++ {
+		if res := s.resumedResult(st.ID, p); res != nil {
+			// Finished by an earlier driver of this run: not run again.
+			s.record(st, p, res)
+			continue
+		}
 		wg.Add(1)
 		go func(p int) {
 			defer wg.Done()
 			res, err := s.runTask(ctx, st, p, false)
+			if err == nil {
+				err = s.journalTask(ctx, res)
+			}
 			if err != nil {
 				errs[p] = err
 				return
@@ -52,6 +59,12 @@ func (s *scheduler) runStage(ctx context.Context, st *stage.Stage) error {
 		metrics.DriverStages.WithLabelValues("failed").Inc()
 		return err
 	}
+	if err := s.journalEntry(ctx, journal.Entry{Kind: journal.KindStage, Stage: st.ID}); err != nil {
+		return err
+	}
+	if err := s.crash(fmt.Sprintf("stage %d", st.ID)); err != nil {
+		return err
+	}
 	metrics.DriverStages.WithLabelValues("succeeded").Inc()
 	s.mu.Lock()
 	s.stageSt[st.ID].Wall = time.Since(start)
@@ -59,6 +72,28 @@ func (s *scheduler) runStage(ctx context.Context, st *stage.Stage) error {
 	s.mu.Unlock()
 	s.cfg.Progress.StageDone(st.ID, stats.Metrics, stats.Wall)
 	return nil
+}
+
+// rangeBounds samples a range-partitioned stage's bounds and journals
+// them; a resumed run reuses the journaled ones, which its finished
+// tasks partitioned by.
+func (s *scheduler) rangeBounds(ctx context.Context, st *stage.Stage) error {
+	if st.Output == nil || st.Output.Kind != physical.PartRange {
+		return nil
+	}
+	s.mu.Lock()
+	_, have := s.bounds[st.ID]
+	s.mu.Unlock()
+	if have {
+		return nil
+	}
+	if err := s.sampleBounds(ctx, st); err != nil {
+		return fmt.Errorf("stage %d: sampling: %w", st.ID, err)
+	}
+	s.mu.Lock()
+	b := s.bounds[st.ID]
+	s.mu.Unlock()
+	return s.journalEntry(ctx, journal.Entry{Kind: journal.KindBounds, Stage: st.ID, Bounds: b})
 }
 
 // demand adjusts the outstanding task count and tells the scaler.
@@ -111,6 +146,9 @@ func (s *scheduler) runTask(ctx context.Context, st *stage.Stage, p int, sample 
 		}
 		spec, res, err := s.runRace(ctx, st, p, sample)
 		if err == nil {
+			if !sample {
+				s.setInputs(st.ID, p, spec)
+			}
 			return res, nil
 		}
 		if ctx.Err() != nil {
@@ -234,6 +272,9 @@ func (s *scheduler) recoverFetch(ctx context.Context, ferr error, spec *task.Spe
 	s.cfg.Progress.Recompute(te.Stage, te.Partition, ferr)
 	parent := s.g.Stages[te.Stage]
 	res, err := s.runTask(ctx, parent, te.Partition, false)
+	if err == nil {
+		err = s.journalTask(ctx, res)
+	}
 	if err != nil {
 		return fmt.Errorf("recompute task %d.%d: %w", te.Stage, te.Partition, err)
 	}

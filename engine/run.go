@@ -35,6 +35,10 @@ type RunOptions struct {
 	TaskTimeout time.Duration
 	// InlineInputs is driver.Config.InlineInputs (0: its default).
 	InlineInputs int
+	// Resume continues run Run from its journal in ShuffleDir.
+	Resume driver.ResumeMode
+	// FaultHook simulates a driver kill, for tests (see driver.Config).
+	FaultHook func(point string) bool
 }
 
 // NewRunID returns a sortable, unique run ID.
@@ -49,6 +53,9 @@ func Run(ctx context.Context, c *Compiled, exec task.Executor, opts RunOptions) 
 		run = NewRunID()
 	}
 	shuffleDir := opts.ShuffleDir
+	if shuffleDir == "" && opts.Resume != driver.ResumeNever {
+		return nil, fmt.Errorf("resuming run %s needs the shuffle directory it ran with", run)
+	}
 	if shuffleDir == "" {
 		dir, err := os.MkdirTemp("", "drover-shuffle-")
 		if err != nil {
@@ -64,10 +71,14 @@ func Run(ctx context.Context, c *Compiled, exec task.Executor, opts RunOptions) 
 		InlineInputs: opts.InlineInputs,
 		Progress:     opts.Progress, Observer: opts.Observer, MemoryBytes: opts.MemoryBytes, Scaler: opts.Scaler,
 		Speculation: opts.Speculation, TaskTimeout: opts.TaskTimeout,
+		Resume: opts.Resume, FaultHook: opts.FaultHook,
 	}
 	cfg.Adaptive = opts.Adaptive
 	if cfg.Adaptive.MinTasks <= 0 {
 		cfg.Adaptive.MinTasks = exec.Slots()
+	}
+	if c.Plugins != nil {
+		cfg.Deterministic = c.Plugins.Deterministic
 	}
 	if c.tables != nil {
 		cfg.Tables = c.tables.committers()

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"path"
 	"strings"
 	"sync"
 	"time"
@@ -48,9 +49,26 @@ func Create(ctx context.Context, dir, run string, onError func(error)) (*Writer,
 	if err != nil {
 		return nil, fmt.Errorf("event log %s: %w", dir, err)
 	}
-	w := &Writer{loc: loc, part: 1, onError: onError, stop: make(chan struct{}), done: make(chan struct{})}
+	w := &Writer{loc: loc, part: firstPart(ctx, loc), onError: onError, stop: make(chan struct{}), done: make(chan struct{})}
 	go w.loop()
 	return w, nil
+}
+
+// firstPart is 1, or for a resumed run (its log already has parts) the
+// part after the last, so the earlier driver's events are kept.
+func firstPart(ctx context.Context, loc storage.Location) int {
+	infos, err := loc.Store.List(ctx, loc.Key+"/")
+	if err != nil {
+		return 1
+	}
+	n := 0
+	for _, in := range infos {
+		var k int
+		if _, err := fmt.Sscanf(path.Base(in.Key), "events-%06d.jsonl", &k); err == nil {
+			n = max(n, k)
+		}
+	}
+	return n + 1
 }
 
 // URL is where the run's log lives.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -44,6 +45,8 @@ type Options struct {
 	OlderThan time.Duration
 	// Jobs, when set, reaps executor jobs of crashed runs.
 	Jobs JobReaper
+	// Keep names runs never collected: the run a driver is resuming.
+	Keep []string
 }
 
 // Report says what was removed.
@@ -59,8 +62,10 @@ type Report struct {
 	Jobs        []string // Nomad jobs purged
 }
 
-// runDir matches the run IDs engine.NewRunID makes.
-var runDir = regexp.MustCompile(`^[0-9]{8}T[0-9]{6}-[0-9a-f]{8}$`)
+// runDir matches the run IDs engine.NewRunID makes, and those `--run
+// ${NOMAD_JOB_ID}` makes of a dispatched Nomad job ("<parent>/dispatch-
+// <unix time>-<8 hex>", '/' replaced).
+var runDir = regexp.MustCompile(`^([0-9]{8}T[0-9]{6}-[0-9a-f]{8}|[A-Za-z0-9][A-Za-z0-9._-]*-dispatch-[0-9]+-[0-9a-f]{8})$`)
 
 // run is one run directory found under the root.
 type run struct {
@@ -89,7 +94,7 @@ func Collect(ctx context.Context, o Options) (Report, error) {
 	crashed := map[string]bool{}
 	live := map[string]bool{}
 	for _, r := range runs {
-		if time.Since(r.newest) < o.OlderThan {
+		if time.Since(r.newest) < o.OlderThan || slices.Contains(o.Keep, r.id) {
 			live[r.id] = true
 			continue
 		}
@@ -106,6 +111,9 @@ func Collect(ctx context.Context, o Options) (Report, error) {
 			// A job of a crashed run here; or one of ours, old, whose run
 			// left no trace and is not live; or any old job with no
 			// executor left (its lease expired).
+			if slices.Contains(o.Keep, j.Run) {
+				return false
+			}
 			return crashed[j.Run] || (ours && old && !live[j.Run]) || (old && j.Dead)
 		})
 		rep.Jobs = jobs

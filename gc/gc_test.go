@@ -111,3 +111,36 @@ func TestCollectCleansCrashedRunsOnly(t *testing.T) {
 		t.Errorf("the crashed run's directory is still there (%v)", err)
 	}
 }
+
+// A stale run being resumed (Keep) is neither cleaned nor its executor
+// job reaped: the resuming driver needs both.
+func TestCollectKeepsTheRunBeingResumed(t *testing.T) {
+	root := filepath.Join(t.TempDir(), "shuffle")
+	old := time.Hour
+	put(t, filepath.Join(root, crashedRun, runlease.RecordName), `{"version":1,"run":"`+crashedRun+`"}`, old)
+	put(t, filepath.Join(root, crashedRun, "_journal", "000000000.json"), `{}`, old)
+	jobs := &fakeReaper{jobs: []Job{{ID: "drover-j-crashed-executors", Run: crashedRun, ShuffleDir: root, Submitted: time.Now().Add(-old), Dead: true}}}
+	rep, err := Collect(context.Background(), Options{ShuffleRoot: root, OlderThan: 10 * time.Minute, Jobs: jobs, Keep: []string{crashedRun}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Runs) != 0 || len(rep.Jobs) != 0 {
+		t.Errorf("collected the kept run: %+v", rep)
+	}
+	if got := files(t, root); len(got) != 2 {
+		t.Errorf("shuffle root holds %v, want the record and the journal", got)
+	}
+}
+
+// Run IDs a dispatched Nomad job's driver takes from its job ID are runs
+// too; other directories are not.
+func TestRunDirShapes(t *testing.T) {
+	for id, want := range map[string]bool{
+		crashedRun: true, "drover-dispatch-dispatch-1733582011-3f2a1b4c": true,
+		"plugins": false, "events": false, "drover-dispatch": false, "x-dispatch-12-nothex!": false,
+	} {
+		if got := runDir.MatchString(id); got != want {
+			t.Errorf("runDir(%q) = %v, want %v", id, got, want)
+		}
+	}
+}

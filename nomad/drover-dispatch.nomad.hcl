@@ -126,13 +126,21 @@ job "drover-dispatch" {
   group "driver" {
     count = 1
 
+    # A driver that dies (killed, its node lost) is started again and
+    # resumes the run: --run is the dispatched job's ID, the same for every
+    # allocation of it, and a run with a journal resumes
+    # (docs/operations.md, "Resuming a run"). A run that failed cleaned up
+    # its journal, so a restart after a failure runs the job once more.
     restart {
-      attempts = 0
+      attempts = 1
+      delay    = "10s"
       mode     = "fail"
     }
 
     reschedule {
-      attempts  = 0
+      attempts  = 1
+      interval  = "1h"
+      delay     = "10s"
       unlimited = false
     }
 
@@ -172,6 +180,7 @@ job "drover-dispatch" {
             "--executor-driver", var.task_driver,
             "--executor-user", var.task_user,
             "--ui-addr", "${NOMAD_ADDR_ui}",
+            "--run", "${NOMAD_JOB_ID}",
           "--var", "${var.date_var}=${NOMAD_META_date}"],
           var.driver_args,
           flatten([for v in var.job_vars : ["--var", v]])

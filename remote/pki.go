@@ -55,6 +55,36 @@ func NewRunCA(run string) (*RunCA, error) {
 	return &RunCA{cert: cert, key: key, certPEM: pemBlock("CERTIFICATE", der)}, nil
 }
 
+// KeyPEM is the CA's private key, for a resumed driver of the same run
+// (kept where only the driver may read it, never with the executors).
+func (ca *RunCA) KeyPEM() ([]byte, error) {
+	der, err := x509.MarshalECPrivateKey(ca.key)
+	if err != nil {
+		return nil, fmt.Errorf("run CA key: %w", err)
+	}
+	return pemBlock("EC PRIVATE KEY", der), nil
+}
+
+// LoadRunCA is the CA that CertPEM and KeyPEM returned, for a resumed
+// driver: it issues client certificates the run's executors trust.
+func LoadRunCA(certPEM, keyPEM []byte) (*RunCA, error) {
+	cb, _ := pem.Decode(certPEM)
+	kb, _ := pem.Decode(keyPEM)
+	if cb == nil || kb == nil {
+		return nil, fmt.Errorf("%w: the run CA does not decode as PEM", ErrBadCredentials)
+	}
+	cert, err := x509.ParseCertificate(cb.Bytes)
+	if err != nil {
+		return nil, fmt.Errorf("%w: the run CA certificate does not parse", ErrBadCredentials)
+	}
+	key, err := x509.ParseECPrivateKey(kb.Bytes)
+	if err != nil {
+		// Never wrap the parse error: it could quote the key.
+		return nil, fmt.Errorf("%w: the run CA key does not parse", ErrBadCredentials)
+	}
+	return &RunCA{cert: cert, key: key, certPEM: certPEM}, nil
+}
+
 // CertPEM is the CA certificate (public).
 func (ca *RunCA) CertPEM() []byte { return ca.certPEM }
 

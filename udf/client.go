@@ -77,7 +77,7 @@ func (c *Client) Describe(ctx context.Context) ([]FunctionInfo, error) {
 	}
 	out := make([]FunctionInfo, len(resp.Functions))
 	for i, f := range resp.Functions {
-		out[i] = FunctionInfo{Name: f.Name, Transform: f.Kind == pb.Kind_KIND_TRANSFORM, Doc: f.Doc}
+		out[i] = FunctionInfo{Name: f.Name, Transform: f.Kind == pb.Kind_KIND_TRANSFORM, Doc: f.Doc, Deterministic: f.Deterministic}
 	}
 	return out, nil
 }

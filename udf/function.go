@@ -60,24 +60,39 @@ type Documented interface {
 	Doc() string
 }
 
+// DeterministicFunc is implemented by functions that declare whether they
+// give the same output for the same input every time. A function that
+// does not implement it counts as non-deterministic: when a lost shuffle
+// output it produced is recomputed, the driver reruns every task that
+// read the old one, which costs time but never gives a wrong answer.
+type DeterministicFunc interface {
+	Deterministic() bool
+}
+
 // FunctionInfo describes one exported function.
 type FunctionInfo struct {
-	Name      string
-	Transform bool // a batch transform; otherwise a scalar
-	Doc       string
+	Name          string
+	Transform     bool // a batch transform; otherwise a scalar
+	Doc           string
+	Deterministic bool // declared deterministic (DeterministicFunc)
 }
 
 // Describe lists p's functions sorted by name.
 func (p *Plugin) Describe() []FunctionInfo {
 	var out []FunctionInfo
 	for name, f := range p.Scalars {
-		out = append(out, FunctionInfo{Name: name, Doc: docOf(f)})
+		out = append(out, FunctionInfo{Name: name, Doc: docOf(f), Deterministic: deterministic(f)})
 	}
 	for name, f := range p.Transforms {
-		out = append(out, FunctionInfo{Name: name, Transform: true, Doc: docOf(f)})
+		out = append(out, FunctionInfo{Name: name, Transform: true, Doc: docOf(f), Deterministic: deterministic(f)})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
+}
+
+func deterministic(f any) bool {
+	d, ok := f.(DeterministicFunc)
+	return ok && d.Deterministic()
 }
 
 func docOf(f any) string {
@@ -105,3 +120,21 @@ func (p *Plugin) Validate() error {
 	}
 	return nil
 }
+
+// DeterministicScalar declares s deterministic: the same arguments give
+// the same result every time (its doc, if any, is kept).
+func DeterministicScalar(s Scalar) Scalar { return pureScalar{s} }
+
+// DeterministicTransform declares t deterministic: the same input batches
+// in the same order give the same output every time.
+func DeterministicTransform(t Transform) Transform { return pureTransform{t} }
+
+type pureScalar struct{ Scalar }
+
+func (pureScalar) Deterministic() bool { return true }
+func (p pureScalar) Doc() string       { return docOf(p.Scalar) }
+
+type pureTransform struct{ Transform }
+
+func (pureTransform) Deterministic() bool { return true }
+func (p pureTransform) Doc() string       { return docOf(p.Transform) }

@@ -31,7 +31,7 @@ func (s *server) Describe(context.Context, *pb.DescribeRequest) (*pb.DescribeRes
 		if f.Transform {
 			kind = pb.Kind_KIND_TRANSFORM
 		}
-		out.Functions = append(out.Functions, &pb.Function{Name: f.Name, Kind: kind, Doc: f.Doc})
+		out.Functions = append(out.Functions, &pb.Function{Name: f.Name, Kind: kind, Doc: f.Doc, Deterministic: f.Deterministic})
 	}
 	return out, nil
 }

@@ -18,14 +18,14 @@ import (
 func testPlugin() *Plugin {
 	return &Plugin{
 		Scalars: map[string]Scalar{
-			"upper": StringFunc("upper-cases", strings.ToUpper),
+			"upper": DeterministicScalar(StringFunc("upper-cases", strings.ToUpper)),
 			"len":   StringToInt64("byte length", func(s string) int64 { return int64(len(s)) }),
 			"fail":  &errScalar{err: errors.New("bad input in row 3")},
 			"flaky": &errScalar{err: Retryable(errors.New("service busy"))},
 			"sleep": &errScalar{sleep: true},
 		},
 		Transforms: map[string]Transform{
-			"count": countTransform{},
+			"count": DeterministicTransform(countTransform{}),
 		},
 	}
 }
@@ -126,6 +126,12 @@ func TestDescribeAndResolve(t *testing.T) {
 	}
 	if len(fns) != 6 || fns[0].Name != "count" || !fns[0].Transform || fns[5].Name != "upper" || fns[5].Doc != "upper-cases" {
 		t.Errorf("describe = %+v", fns)
+	}
+	// Declared deterministic: upper and count; undeclared: the others.
+	for _, f := range fns {
+		if want := f.Name == "upper" || f.Name == "count"; f.Deterministic != want {
+			t.Errorf("%s: deterministic %v, want %v", f.Name, f.Deterministic, want)
+		}
 	}
 	got, err := c.ResolveScalar(ctx, "len", []arrow.DataType{arrow.BinaryTypes.String})
 	if err != nil || !arrow.TypeEqual(got, arrow.PrimitiveTypes.Int64) {

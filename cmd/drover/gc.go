@@ -53,9 +53,10 @@ func printGC(w io.Writer, rep gc.Report) {
 }
 
 // collectAtStart cleans what crashed runs left under the shuffle root
-// before a cluster run starts; a failure is a warning, not the run's.
-func collectAtStart(ctx context.Context, w io.Writer, shuffleDir string) {
-	opts := gc.Options{ShuffleRoot: strings.TrimSuffix(shuffleDir, "/")}
+// before a cluster run starts (never the run itself, which may be
+// resuming); a failure is a warning, not the run's.
+func collectAtStart(ctx context.Context, w io.Writer, shuffleDir, run string) {
+	opts := gc.Options{ShuffleRoot: strings.TrimSuffix(shuffleDir, "/"), Keep: []string{run}}
 	if r, err := cluster.NewReaper(); err == nil {
 		opts.Jobs = r
 	}

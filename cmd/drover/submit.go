@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/drover-etl/drover/cluster"
+	"github.com/drover-etl/drover/driver"
 	"github.com/drover-etl/drover/engine"
 	"github.com/drover-etl/drover/eventlog"
 	"github.com/drover-etl/drover/jobspec"
@@ -35,6 +36,7 @@ type clusterFlags struct {
 	metrics    metricsFlags
 	adaptive   adaptiveFlags
 	sched      schedFlags
+	resume     resumeFlags
 }
 
 func (f *clusterFlags) register(cmd *cobra.Command) {
@@ -56,6 +58,7 @@ func (f *clusterFlags) register(cmd *cobra.Command) {
 	// --executor-arg=--chaos-task-delay=2s to stop a node mid-job.
 	cmd.Flags().StringArrayVar(&f.cfg.ExtraArgs, "executor-arg", nil, "extra argument for every executor's command line (repeatable)")
 	cmd.Flags().MarkHidden("executor-arg")
+	f.resume.register(cmd)
 	f.obs.register(cmd, "beside --shuffle-dir: <parent>/events")
 	f.metrics.register(cmd)
 }
@@ -79,9 +82,13 @@ func runOnCluster(ctx context.Context, cmd *cobra.Command, c *engine.Compiled, f
 		}
 		cfg.ExtraArgs = append(cfg.ExtraArgs, args...)
 	}
-	collectAtStart(ctx, cmd.ErrOrStderr(), f.shuffleDir)
+	run, mode, err := f.resume.runID()
+	if err != nil {
+		return err
+	}
+	cfg.Adopt = mode != driver.ResumeNever
+	collectAtStart(ctx, cmd.ErrOrStderr(), f.shuffleDir, run)
 	cfg.ShuffleDir = strings.TrimSuffix(f.shuffleDir, "/")
-	run := engine.NewRunID()
 	prog := progress.New(cmd.ErrOrStderr())
 	obs, err := observe(ctx, cmd, f.obs, clusterEventLogDir(f.shuffleDir), c,
 		eventlog.RunInfo{ID: run, Job: c.Job.Name, Mode: "cluster", JobFile: f.jobFile, JobSpec: f.jobSpec}, prog)
@@ -95,6 +102,9 @@ func runOnCluster(ctx context.Context, cmd *cobra.Command, c *engine.Compiled, f
 		obs.finish(ctx, err)
 		return err
 	}
+	if cl.Adopted {
+		fmt.Fprintf(cmd.ErrOrStderr(), "re-using the run's executors (Nomad job %s)\n", cl.JobID)
+	}
 	defer func() {
 		if err := cl.Close(context.WithoutCancel(ctx)); err != nil {
 			fmt.Fprintf(cmd.ErrOrStderr(), "drover: warning: executor job %s may still be running: %v\n", cl.JobID, err)
@@ -107,7 +117,7 @@ func runOnCluster(ctx context.Context, cmd *cobra.Command, c *engine.Compiled, f
 	}
 	sum, err := engine.Run(ctx, c, cl.Executor(), engine.RunOptions{ShuffleDir: strings.TrimSuffix(f.shuffleDir, "/"),
 		Progress: obs.rec, Observer: obs.rec, Run: run, Scaler: cl, Adaptive: f.adaptive.config(cmd, c.Job),
-		Speculation: spec, TaskTimeout: timeout})
+		Speculation: spec, TaskTimeout: timeout, Resume: mode, FaultHook: f.resume.faultHook()})
 	obs.finish(ctx, err)
 	progress.Wait(prog)
 	if err != nil {

@@ -82,10 +82,15 @@ func (Kind) EnumDescriptor() ([]byte, []int) {
 }
 
 type Function struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Name          string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"` // lower case, without the plugin's name: "slug"
-	Kind          Kind                   `protobuf:"varint,2,opt,name=kind,proto3,enum=drover.udf.v1.Kind" json:"kind,omitempty"`
-	Doc           string                 `protobuf:"bytes,3,opt,name=doc,proto3" json:"doc,omitempty"` // one line for humans
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Name  string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"` // lower case, without the plugin's name: "slug"
+	Kind  Kind                   `protobuf:"varint,2,opt,name=kind,proto3,enum=drover.udf.v1.Kind" json:"kind,omitempty"`
+	Doc   string                 `protobuf:"bytes,3,opt,name=doc,proto3" json:"doc,omitempty"` // one line for humans
+	// The function gives the same output for the same input every time (no
+	// randomness, clock or outside state). Optional: an undeclared function
+	// counts as non-deterministic, so when a lost shuffle output it produced
+	// is recomputed, every task that read the old one runs again too.
+	Deterministic bool `protobuf:"varint,4,opt,name=deterministic,proto3" json:"deterministic,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -139,6 +144,13 @@ func (x *Function) GetDoc() string {
 		return x.Doc
 	}
 	return ""
+}
+
+func (x *Function) GetDeterministic() bool {
+	if x != nil {
+		return x.Deterministic
+	}
+	return false
 }
 
 type DescribeRequest struct {
@@ -834,11 +846,12 @@ var File_udf_proto protoreflect.FileDescriptor
 
 const file_udf_proto_rawDesc = "" +
 	"\n" +
-	"\tudf.proto\x12\rdrover.udf.v1\"Y\n" +
+	"\tudf.proto\x12\rdrover.udf.v1\"\x7f\n" +
 	"\bFunction\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12'\n" +
 	"\x04kind\x18\x02 \x01(\x0e2\x13.drover.udf.v1.KindR\x04kind\x12\x10\n" +
-	"\x03doc\x18\x03 \x01(\tR\x03doc\"\x11\n" +
+	"\x03doc\x18\x03 \x01(\tR\x03doc\x12$\n" +
+	"\rdeterministic\x18\x04 \x01(\bR\rdeterministic\"\x11\n" +
 	"\x0fDescribeRequest\"n\n" +
 	"\x10DescribeResponse\x125\n" +
 	"\tfunctions\x18\x01 \x03(\v2\x17.drover.udf.v1.FunctionR\tfunctions\x12#\n" +
