@@ -117,10 +117,11 @@ func (s *scheduler) staleTasks(st *stage.Stage) []int {
 	if st.IsSink() && s.committedBefore(st.Root.Write.Sink) {
 		return nil // committed by an earlier driver from a consistent input
 	}
+	n := s.taskCount(st) // adaptive execution may run other than one per partition
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []int
-	for p := 0; p < st.Partitions; p++ {
+	for p := 0; p < n; p++ {
 		used := s.inputs[[2]int{st.ID, p}]
 		for _, parent := range st.Parents {
 			if s.indet[parent] && !slices.Equal(used[parent], urls(s.outs[parent])) {

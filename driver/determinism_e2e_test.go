@@ -3,6 +3,7 @@ package driver_test
 import (
 	"context"
 	"fmt"
+	"github.com/drover-etl/drover/adaptive"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -55,7 +56,7 @@ func TestIndeterminatePluginStageRollsBackConsumers(t *testing.T) {
 	}
 	run := func(c *engine.Compiled, ex func(task.Executor) task.Executor, shuffle string) {
 		local := executor.NewLocal(c.WithPlugins(&executor.Runtime{Name: "det", TempDir: t.TempDir()}), 3)
-		if _, err := engine.Run(context.Background(), c, ex(local), engine.RunOptions{ShuffleDir: shuffle, Run: "det"}); err != nil {
+		if _, err := engine.Run(context.Background(), c, ex(local), engine.RunOptions{ShuffleDir: shuffle, Run: "det", Adaptive: adaptive.Config{Disabled: true}}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -3,6 +3,7 @@ package driver
 import (
 	"context"
 	"errors"
+	"github.com/drover-etl/drover/adaptive"
 	"sync"
 	"testing"
 
@@ -90,7 +91,7 @@ func TestIndeterminateRecomputeRerunsConsumers(t *testing.T) {
 				}
 				return inner(spec)
 			}
-			if _, err := Run(context.Background(), tc.g, Config{Executor: ex}); err != nil {
+			if _, err := Run(context.Background(), tc.g, Config{Executor: ex, Adaptive: adaptive.Config{Disabled: true}}); err != nil {
 				t.Fatal(err)
 			}
 			if got := ex.attempts(1, 0); got != tc.reruns0 {

@@ -96,12 +96,13 @@ type outcome struct {
 // watchStage registers st for speculation and, when enabled, checks it
 // every Interval; the returned func stops watching.
 func (s *scheduler) watchStage(ctx context.Context, st *stage.Stage) func() {
+	n := s.taskCount(st) // what adaptive execution made of its partitions
 	s.mu.Lock()
-	s.watches[st.ID] = &stageWatch{tasks: st.Partitions, running: map[int]*race{}}
+	s.watches[st.ID] = &stageWatch{tasks: n, running: map[int]*race{}}
 	s.mu.Unlock()
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
-	if sp := s.cfg.Speculation; sp.Enabled && st.Partitions >= sp.MinTasks {
+	if sp := s.cfg.Speculation; sp.Enabled && n >= sp.MinTasks {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
