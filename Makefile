@@ -54,10 +54,7 @@ fuzz-short: ## Fuzz each target briefly, one after another (FUZZTIME_SHORT=10s e
 	@$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZTIME_SHORT)
 
 fuzz: ## Fuzz each target for FUZZTIME (default 5m), one after another; a crasher lands in testdata/fuzz/ and fails
-	@set -e; for t in $(FUZZ_TARGETS); do \
-		pkg=$${t%%:*}; name=$${t#*:}; echo "fuzz $$name ($$pkg, $(FUZZTIME))"; \
-		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZETIME) ./$$pkg; \
-	done
+	@GO=$(GO) scripts/fuzz.sh $(FUZZTIME) $(FUZZMINIMIZETIME) $(FUZZ_TARGETS)
 
 test-short: ## Unit tests only (no end-to-end runs)
 	$(GO) test -short ./...
