@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"fmt"
+	"hash/fnv"
 	"os"
 	"strings"
 	"time"
@@ -113,9 +114,22 @@ func ExecutorJobID(job, run string) string {
 	return "drover-" + sanitize(job) + "-" + sanitize(run) + "-executors"
 }
 
-// ServiceName is the Consul service the run's executors register.
+// maxServiceName is the longest Consul (and Nomad) service name: a DNS
+// label (RFC 1123).
+const maxServiceName = 63
+
+// ServiceName is the Consul service the run's executors register. A name
+// longer than a DNS label (a long job name, a dispatched job's run ID) is
+// cut and ends in a hash of the whole, so runs still get distinct names.
 func ServiceName(job, run string) string {
-	return "drover-" + sanitize(job) + "-" + sanitize(run)
+	name := "drover-" + sanitize(job) + "-" + sanitize(run)
+	if len(name) <= maxServiceName {
+		return name
+	}
+	h := fnv.New32a()
+	h.Write([]byte(name))
+	suffix := fmt.Sprintf("-%08x", h.Sum32())
+	return strings.TrimRight(name[:maxServiceName-len(suffix)], "-") + suffix
 }
 
 func sanitize(s string) string {

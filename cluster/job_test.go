@@ -44,3 +44,16 @@ func TestExecutorTaskRunsAsTheGivenUser(t *testing.T) {
 		}
 	}
 }
+
+// A service name stays a DNS label however long the job name and run ID
+// (a dispatched job's run ID is), and distinct runs keep distinct names.
+func TestServiceNameFitsADNSLabel(t *testing.T) {
+	long := "drover-dispatch/dispatch-1796642406-d5b4e6c5"
+	a, b := ServiceName("daily_orders", long), ServiceName("daily_orders", long+"x")
+	if len(a) > 63 || len(b) > 63 || a == b {
+		t.Fatalf("service names %q (%d), %q (%d)", a, len(a), b, len(b))
+	}
+	if got := ServiceName("j", "r"); got != "drover-j-r" {
+		t.Fatalf("a short name changed: %q", got)
+	}
+}
