@@ -84,7 +84,10 @@ func (e *e2e) runDriverJob(run string, kill bool) {
 		"-var", "executors=3",
 		"-var", fmt.Sprintf(`job_vars=["data=s3://data/demo","out=s3://out/%s"]`, run)}
 	if kill {
-		args = append(args, "-var", `driver_args=["--executor-arg=--chaos-task-delay=1500ms"]`)
+		// Speculation off: a copy of a task on the killed node would win
+		// the race and hide the loss this run is about (its recovery by
+		// retries and lineage).
+		args = append(args, "-var", `driver_args=["--executor-arg=--chaos-task-delay=1500ms","--speculation=false"]`)
 	}
 	must(e.t, e.ctx, o, e.tool("nomad"), append(args, jobFile)...)
 	nc := e.nomad()
