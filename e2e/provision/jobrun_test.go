@@ -178,7 +178,11 @@ func (e *e2e) killClientMidJob(nc *nomad.Client, version uint64) {
 	}
 	e.collectAllocs() // the executors' job is purged when the driver ends
 	must(e.t, e.ctx, cmdOpts{}, "docker", "kill", victim)
-	e.t.Logf("   killed %s (driver on %s) mid-job", victim, driver.NodeName)
+	// exec tasks live in the host's cgroup tree, beside the container's,
+	// so killing the container leaves them running: kill them too, as
+	// the loss of the node would.
+	procs := killAllocCgroups(e.allocsOn(nc, victim))
+	e.t.Logf("   killed %s (driver on %s) mid-job, with %d task processes", victim, driver.NodeName, procs)
 }
 
 // executorNodeOtherThan returns a node running one of the run's executors
@@ -258,4 +262,19 @@ func (e *e2e) checkIsolated(what string, job *nomad.Job) {
 			}
 		}
 	}
+}
+
+// allocsOn lists the IDs of the running allocations on node.
+func (e *e2e) allocsOn(nc *nomad.Client, node string) map[string]bool {
+	allocs, _, err := nc.Allocations().List(&nomad.QueryOptions{Namespace: "*"})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	ids := map[string]bool{}
+	for _, a := range allocs {
+		if a.NodeName == node && a.ClientStatus == "running" {
+			ids[a.ID] = true
+		}
+	}
+	return ids
 }
