@@ -10,7 +10,6 @@ import (
 	"github.com/drover-etl/drover/batch"
 	"github.com/drover-etl/drover/expr"
 	"github.com/drover-etl/drover/expr/eval"
-	"github.com/drover-etl/drover/memory"
 	"github.com/drover-etl/drover/operator"
 	"github.com/drover-etl/drover/operator/keys"
 	"github.com/drover-etl/drover/plan/logical"
@@ -33,7 +32,7 @@ func writeExchange(ctx context.Context, in batch.Reader, spec *task.Spec, env *o
 		return nil, 0, 0, task.AsFatal(err)
 	}
 	schema := spec.Fragment.Schema.Arrow()
-	w := shuffle.NewWriter(schema, parts, shuffle.WithMemory(taskPool(env), env.TempDir))
+	w := shuffle.NewWriter(schema, parts, shuffle.WithMemory(env.MemoryPool(), env.TempDir))
 	defer func() { env.Spilled.Add(w.Spilled()) }()
 	defer w.Close()
 	var rows int64
@@ -63,12 +62,6 @@ func writeExchange(ctx context.Context, in batch.Reader, spec *task.Spec, env *o
 		total += b
 	}
 	return &task.MapOutput{URL: url, Bytes: bytesPer, Rows: rowsPer}, rows, total, nil
-}
-
-// taskPool is the pool a task's executor-side consumers (shuffle writer,
-// sinks) reserve from: the one its operators share.
-func taskPool(env *operator.Env) *memory.Pool {
-	return env.MemoryPool()
 }
 
 type router func(ctx context.Context, rec arrow.RecordBatch, w *shuffle.Writer) error

@@ -53,7 +53,7 @@ func writeSink(ctx context.Context, in batch.Reader, spec *task.Spec, res *task.
 	if err != nil {
 		return task.AsFatal(err)
 	}
-	s.res = taskPool(env).Consumer("partitioned sink", true)
+	s.res = env.MemoryPool().Consumer("partitioned sink", true)
 	defer s.res.Free()
 	err = drive(ctx, in, func(rec arrow.RecordBatch) error { return s.write(ctx, rec) })
 	if err == nil && len(s.parts) == 0 && len(s.files) == 0 && spec.Partition == 0 && s.ws.Table == nil {

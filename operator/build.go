@@ -88,11 +88,6 @@ func (e *Env) budget() string {
 	return "unlimited"
 }
 
-// pool is the pool operators reserve from (MemoryPool).
-func (e *Env) pool() *memory.Pool {
-	return e.MemoryPool()
-}
-
 func (e *Env) batchRows() int {
 	if e.BatchRows > 0 {
 		return e.BatchRows

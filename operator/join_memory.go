@@ -70,9 +70,9 @@ func (j *joinOp) reserve() {
 		return
 	}
 	if len(j.spec.LeftKeys) > 0 {
-		j.res = j.env.pool().Consumer("hash join build", true)
+		j.res = j.env.MemoryPool().Consumer("hash join build", true)
 	} else {
-		j.res = j.env.pool().Consumer("nested loop join build", false)
+		j.res = j.env.MemoryPool().Consumer("nested loop join build", false)
 	}
 	j.ownRes = true
 }
@@ -228,8 +228,8 @@ func concatOwned(schema *arrow.Schema, recs []arrow.RecordBatch) ([]arrow.Array,
 // one without keys, a partition of one key, or one too deep.
 func (j *joinOp) cannotSpill(recs []arrow.RecordBatch, refusal error) error {
 	const raise = "raise --executor-memory (or --task-memory when running locally)"
-	budget := fmt.Sprintf("the %d-byte memory budget", j.env.pool().Limit())
-	if l := j.env.pool().Limit(); len(j.spec.LeftKeys) > 0 && (l <= 0 || l > maxResidentBuild) {
+	budget := fmt.Sprintf("the %d-byte memory budget", j.env.MemoryPool().Limit())
+	if l := j.env.MemoryPool().Limit(); len(j.spec.LeftKeys) > 0 && (l <= 0 || l > maxResidentBuild) {
 		budget = fmt.Sprintf("the %d bytes one in-memory build side holds at most", int64(maxResidentBuild))
 	}
 	switch {
