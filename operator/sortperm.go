@@ -12,11 +12,21 @@ import (
 
 // sortPermutation returns row indexes in key order. Ties are broken by row
 // index, so the result is exactly a stable sort's, but pdqsort does the
-// work. When the first key is an integer-like column without NULLs (ids,
+// work, over normalized keys where the key types allow (sortnorm.go).
+// Otherwise, when the first key is an integer-like column without NULLs (ids,
 // dates, timestamps), rows are sorted as (key, row) pairs: the common
 // comparisons then read a contiguous array instead of calling through
 // per-column comparators.
 func sortPermutation(keyCols []arrow.Array, keys []logical.SortKey, n int) []int32 {
+	if perm, ok := normPermutation(keyCols, keys, n); ok {
+		return perm
+	}
+	return cmpPermutation(keyCols, keys, n)
+}
+
+// cmpPermutation is sortPermutation through the per-column comparators,
+// for key types without a normalized encoding.
+func cmpPermutation(keyCols []arrow.Array, keys []logical.SortKey, n int) []int32 {
 	if rows, ok := prefixRows(keyCols[0], keys[0].Desc); ok {
 		return sortPrefixed(rows, keyCols[1:], keys[1:])
 	}

@@ -1,7 +1,7 @@
 package operator
 
 import (
-	"container/heap"
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -12,6 +12,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 
 	"github.com/drover-etl/drover/batch"
+	"github.com/drover-etl/drover/operator/sortkey"
 	"github.com/drover-etl/drover/plan/logical"
 )
 
@@ -57,16 +58,25 @@ func (s *spiller) cleanup() {
 	s.files = nil
 }
 
-// run is one spilled run being merged: its current batch and row.
+// run is one spilled run being merged: its current batch and row, the
+// batch's key columns and, when the merge compares normalized keys, their
+// encoding.
 type run struct {
 	r    *ipc.Reader
 	f    *os.File
 	rec  arrow.RecordBatch
 	keys []arrow.Array
+	enc  sortkey.Rows
 	row  int
+	done bool
+	// gen and base place the current batch among the sources of the
+	// output batch being gathered (gen is the merger's, or -1).
+	gen, base int
 }
 
-func (r *run) advance() (bool, error) {
+// advance moves to the next row, loading (and encoding) the next batch
+// when the current one ends; false when the run is exhausted.
+func (r *run) advance(keys []logical.SortKey, norm bool) (bool, error) {
 	r.row++
 	for r.rec == nil || r.row >= int(r.rec.NumRows()) {
 		if r.rec != nil {
@@ -77,62 +87,131 @@ func (r *run) advance() (bool, error) {
 			if err := r.r.Err(); err != nil && err != io.EOF {
 				return false, err
 			}
+			r.done = true
 			return false, nil
 		}
 		r.rec = r.r.RecordBatch()
 		r.rec.Retain()
 		r.row = 0
+		r.gen = -1
+		r.keys = r.rec.Columns()[int(r.rec.NumCols())-len(keys):]
+		if norm {
+			if err := sortkey.Encode(&r.enc, r.keys, keys, int(r.rec.NumRows())); err != nil {
+				return false, err
+			}
+		}
 	}
 	return true, nil
 }
 
 // merge streams the runs in key order.
 func (s *spiller) merge(schema *arrow.Schema, keys []logical.SortKey, batchRows int) (batch.Reader, error) {
-	m := &merger{schema: schema, keys: keys, batchRows: batchRows, spill: s}
+	m := &merger{schema: schema, keys: keys, batchRows: batchRows, spill: s, norm: normalizedKeys}
 	for _, name := range s.files {
 		f, err := os.Open(name)
 		if err != nil {
+			m.Close()
 			return nil, err
 		}
 		r, err := ipc.NewReader(f)
 		if err != nil {
 			f.Close()
+			m.Close()
 			return nil, err
 		}
-		rn := &run{r: r, f: f, row: -1}
-		ok, err := rn.advance()
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			rn.keys = rn.rec.Columns()[int(rn.rec.NumCols())-len(keys):]
-			m.runs = append(m.runs, rn)
+		m.runs = append(m.runs, &run{r: r, f: f, row: -1, gen: -1})
+		if m.norm && !typesSupported(r.Schema(), len(keys)) {
+			m.norm = false
 		}
 	}
-	heap.Init(m)
+	for _, rn := range m.runs {
+		if _, err := rn.advance(keys, m.norm); err != nil {
+			m.Close()
+			return nil, err
+		}
+	}
+	m.build()
 	return m, nil
 }
 
-// merger is a heap of runs ordered by their current row's keys.
-type merger struct {
-	runs      []*run
-	schema    *arrow.Schema
-	keys      []logical.SortKey
-	batchRows int
-	spill     *spiller
+// typesSupported reports whether a run's trailing nkeys key columns have
+// normalized encodings.
+func typesSupported(schema *arrow.Schema, nkeys int) bool {
+	fs := schema.Fields()
+	for _, f := range fs[len(fs)-nkeys:] {
+		if !sortkey.Supported(f.Type) {
+			return false
+		}
+	}
+	return true
 }
 
-func (m *merger) Len() int { return len(m.runs) }
-func (m *merger) Less(i, j int) bool {
-	a, b := m.runs[i], m.runs[j]
-	return cellsCmp(a.keys, a.row, b.keys, b.row, m.keys) < 0
+// merger merges the runs through a loser tree: tree[0] is the run with the
+// smallest current row, tree[1:] hold the losers of each match. Ties go to
+// the earlier run, so the merge is stable like the in-memory sort. Rows
+// compare as normalized keys where the key types allow.
+type merger struct {
+	runs      []*run
+	tree      []int
+	schema    *arrow.Schema
+	keys      []logical.SortKey
+	norm      bool
+	batchRows int
+	spill     *spiller
+	gen       int
 }
-func (m *merger) Swap(i, j int) { m.runs[i], m.runs[j] = m.runs[j], m.runs[i] }
-func (m *merger) Push(x any)    { m.runs = append(m.runs, x.(*run)) }
-func (m *merger) Pop() any {
-	r := m.runs[len(m.runs)-1]
-	m.runs = m.runs[:len(m.runs)-1]
-	return r
+
+// less orders run a's current row before run b's; exhausted runs last.
+func (m *merger) less(a, b int) bool {
+	ra, rb := m.runs[a], m.runs[b]
+	if ra.done || rb.done {
+		if ra.done != rb.done {
+			return rb.done
+		}
+		return a < b
+	}
+	var r int
+	if m.norm {
+		r = bytes.Compare(ra.enc.Row(ra.row), rb.enc.Row(rb.row))
+	} else {
+		r = cellsCmp(ra.keys, ra.row, rb.keys, rb.row, m.keys)
+	}
+	if r != 0 {
+		return r < 0
+	}
+	return a < b
+}
+
+func (m *merger) build() {
+	k := len(m.runs)
+	m.tree = make([]int, max(k, 1))
+	if k == 0 {
+		return
+	}
+	var play func(node int) int
+	play = func(node int) int {
+		if node >= k {
+			return node - k
+		}
+		a, b := play(2*node), play(2*node+1)
+		if m.less(a, b) {
+			m.tree[node] = b
+			return a
+		}
+		m.tree[node] = a
+		return b
+	}
+	m.tree[0] = play(1)
+}
+
+// replay restores the tree after run w, the last winner, advanced.
+func (m *merger) replay(w int) {
+	for node := (w + len(m.runs)) / 2; node >= 1; node /= 2 {
+		if m.less(m.tree[node], w) {
+			m.tree[node], w = w, m.tree[node]
+		}
+	}
+	m.tree[0] = w
 }
 
 func (m *merger) Schema() *arrow.Schema { return m.schema }
@@ -140,35 +219,37 @@ func (m *merger) Schema() *arrow.Schema { return m.schema }
 // Next gathers up to batchRows rows in order. Each output batch is built by
 // concatenating the source batches it touches and taking the chosen rows.
 func (m *merger) Next(ctx context.Context) (arrow.RecordBatch, error) {
-	if len(m.runs) == 0 {
+	if len(m.runs) == 0 || m.runs[m.tree[0]].done {
 		return nil, io.EOF
 	}
+	m.gen++
 	var srcs []arrow.RecordBatch
-	srcBase := map[arrow.RecordBatch]int{}
 	base := 0
 	var pick []int32
-	for len(pick) < m.batchRows && len(m.runs) > 0 {
-		top := m.runs[0]
-		if _, ok := srcBase[top.rec]; !ok {
+	for len(pick) < m.batchRows {
+		w := m.tree[0]
+		top := m.runs[w]
+		if top.done {
+			break
+		}
+		if top.gen != m.gen {
 			top.rec.Retain()
 			srcs = append(srcs, top.rec)
-			srcBase[top.rec] = base
+			top.gen, top.base = m.gen, base
 			base += int(top.rec.NumRows())
 		}
-		pick = append(pick, int32(srcBase[top.rec]+top.row))
-		ok, err := top.advance()
+		pick = append(pick, int32(top.base+top.row))
+		ok, err := top.advance(m.keys, m.norm)
 		if err != nil {
 			releaseRecs(srcs)
 			return nil, err
 		}
-		if ok {
-			top.keys = top.rec.Columns()[int(top.rec.NumCols())-len(m.keys):]
-			heap.Fix(m, 0)
-		} else {
-			heap.Pop(m)
+		if !ok {
 			top.r.Release()
 			top.f.Close()
+			top.r, top.f = nil, nil
 		}
+		m.replay(w)
 	}
 	defer releaseRecs(srcs)
 	cols, _, err := concatRecords(srcs[0].Schema(), srcs)
@@ -189,9 +270,13 @@ func (m *merger) Close() error {
 	for _, r := range m.runs {
 		if r.rec != nil {
 			r.rec.Release()
+			r.rec = nil
 		}
-		r.r.Release()
-		r.f.Close()
+		if r.r != nil {
+			r.r.Release()
+			r.f.Close()
+			r.r, r.f = nil, nil
+		}
 	}
 	m.runs = nil
 	m.spill.cleanup()
