@@ -1,8 +1,10 @@
 package executor
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -12,6 +14,7 @@ import (
 	"github.com/drover-etl/drover/expr/eval"
 	"github.com/drover-etl/drover/operator"
 	"github.com/drover-etl/drover/operator/keys"
+	"github.com/drover-etl/drover/operator/sortkey"
 	"github.com/drover-etl/drover/plan/logical"
 	"github.com/drover-etl/drover/plan/physical"
 	"github.com/drover-etl/drover/shuffle"
@@ -112,23 +115,103 @@ func rangeRouter(out *physical.ExchangeSpec, bounds [][]types.Value, env *operat
 	if err != nil {
 		return nil, err
 	}
+	rp := &rangeParts{bounds: bounds, keys: out.SortKeys}
 	return func(ctx context.Context, rec arrow.RecordBatch, w *shuffle.Writer) error {
 		cols, err := evalCols(ctx, evs, rec)
 		if err != nil {
 			return operator.EvalFailed(err)
 		}
 		defer releaseCols(cols)
-		part := make([]int, rec.NumRows())
-		row := make([]types.Value, len(cols))
-		for i := range part {
-			for c, col := range cols {
-				row[c] = eval.ValueAt(col, i)
-			}
-			// partition = number of bounds <= row
-			part[i] = sort.Search(len(bounds), func(b int) bool { return logical.CompareKeyRows(row, bounds[b], out.SortKeys) < 0 })
-		}
-		return scatter(rec, part, out.Partitions, w)
+		return scatter(rec, rp.of(cols, int(rec.NumRows())), out.Partitions, w)
 	}, nil
+}
+
+// rangeParts assigns rows to range partitions: partition = the number of
+// bounds <= the row. Rows and bounds compare as normalized keys
+// (operator/sortkey), the bounds encoded once for the key columns'
+// types; key types without an encoding fall back to boxed values.
+type rangeParts struct {
+	bounds [][]types.Value
+	keys   []logical.SortKey
+
+	enc     sortkey.Rows
+	norm    [][]byte   // bounds encoded for normTyp
+	normTyp []types.ID // the key columns' logical types norm was made for
+	colTyp  []types.ID // scratch
+	failed  bool       // the bounds cannot be encoded for these types
+}
+
+func (rp *rangeParts) of(cols []arrow.Array, n int) []int {
+	part := make([]int, n)
+	if len(rp.bounds) == 0 {
+		return part
+	}
+	if !rp.normalize(cols) {
+		rangePartsBoxed(part, cols, rp.bounds, rp.keys)
+		return part
+	}
+	if err := sortkey.Encode(&rp.enc, cols, rp.keys, n); err != nil {
+		rangePartsBoxed(part, cols, rp.bounds, rp.keys)
+		return part
+	}
+	for i := range part {
+		row := rp.enc.Row(i)
+		lo, hi := 0, len(rp.norm)
+		for lo < hi {
+			m := int(uint(lo+hi) >> 1)
+			if bytes.Compare(row, rp.norm[m]) < 0 {
+				hi = m
+			} else {
+				lo = m + 1
+			}
+		}
+		part[i] = lo
+	}
+	return part
+}
+
+// normalize (re)encodes the bounds for the columns' types, reporting
+// whether rows can be compared as normalized keys.
+func (rp *rangeParts) normalize(cols []arrow.Array) bool {
+	if !sortkey.AllSupported(cols) {
+		return false
+	}
+	rp.colTyp = rp.colTyp[:0]
+	dts := make([]arrow.DataType, len(cols))
+	for i, c := range cols {
+		t, err := types.FromArrow(c.DataType())
+		if err != nil {
+			return false
+		}
+		rp.colTyp = append(rp.colTyp, t.ID)
+		dts[i] = c.DataType()
+	}
+	if rp.normTyp != nil && slices.Equal(rp.colTyp, rp.normTyp) {
+		return !rp.failed
+	}
+	rp.normTyp = slices.Clone(rp.colTyp)
+	rp.norm, rp.failed = make([][]byte, len(rp.bounds)), false
+	for b, vals := range rp.bounds {
+		enc, err := sortkey.AppendValues(nil, vals, dts, rp.keys)
+		if err != nil {
+			rp.failed = true
+			return false
+		}
+		rp.norm[b] = enc
+	}
+	return true
+}
+
+// rangePartsBoxed is the partitioning through boxed values, for key
+// types without a normalized encoding.
+func rangePartsBoxed(part []int, cols []arrow.Array, bounds [][]types.Value, keys []logical.SortKey) {
+	row := make([]types.Value, len(cols))
+	for i := range part {
+		for c, col := range cols {
+			row[c] = eval.ValueAt(col, i)
+		}
+		part[i] = sort.Search(len(bounds), func(b int) bool { return logical.CompareKeyRows(row, bounds[b], keys) < 0 })
+	}
 }
 
 // scatter splits rec by partition number and appends each piece.
