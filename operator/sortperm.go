@@ -18,6 +18,12 @@ import (
 // comparisons then read a contiguous array instead of calling through
 // per-column comparators.
 func sortPermutation(keyCols []arrow.Array, keys []logical.SortKey, n int) []int32 {
+	if len(keys) == 1 {
+		// one integer key without NULLs is its own normalized key
+		if rows, ok := prefixRows(keyCols[0], keys[0].Desc); ok {
+			return sortPrefixed(rows, nil, nil)
+		}
+	}
 	if perm, ok := normPermutation(keyCols, keys, n); ok {
 		return perm
 	}

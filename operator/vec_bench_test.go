@@ -56,11 +56,45 @@ func benchSort(b *testing.B, keyCols []int, budget int64) {
 
 // BenchmarkSort1M sorts 1M rows in memory by one int key and by (string,
 // int); Spill8 gives the sort a budget that makes about 8 runs to merge.
+// Each runs with normalized keys and with the comparators (both with the
+// loser-tree merge).
 func BenchmarkSort1M(b *testing.B) {
-	b.Run("int", func(b *testing.B) { benchSort(b, []int{1}, 0) })
-	b.Run("string,int", func(b *testing.B) { benchSort(b, []int{0, 1}, 0) })
-	b.Run("spill8/int", func(b *testing.B) { benchSort(b, []int{1}, 7<<20) })
-	b.Run("spill8/string,int", func(b *testing.B) { benchSort(b, []int{0, 1}, 10<<20) })
+	for _, norm := range []bool{true, false} {
+		name := map[bool]string{true: "normalized", false: "comparators"}[norm]
+		b.Run(name, func(b *testing.B) {
+			defer func(old bool) { normalizedKeys = old }(normalizedKeys)
+			normalizedKeys = norm
+			b.Run("int", func(b *testing.B) { benchSort(b, []int{1}, 0) })
+			b.Run("string,int", func(b *testing.B) { benchSort(b, []int{0, 1}, 0) })
+			b.Run("spill8/int", func(b *testing.B) { benchSort(b, []int{1}, 7<<20) })
+			b.Run("spill8/string,int", func(b *testing.B) { benchSort(b, []int{0, 1}, 10<<20) })
+		})
+	}
+}
+
+// BenchmarkSortPermutation1M times the permutation alone over 1M rows.
+func BenchmarkSortPermutation1M(b *testing.B) {
+	_, recs := sortBenchBatches()
+	cols, n, err := concatRecords(recs[0].Schema(), recs)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		cols []arrow.Array
+	}{{"int", cols[1:2]}, {"string,int", cols[:2]}} {
+		keys := make([]logical.SortKey, len(tc.cols))
+		b.Run(tc.name+"/normalized", func(b *testing.B) {
+			for b.Loop() {
+				normPermutation(tc.cols, keys, n)
+			}
+		})
+		b.Run(tc.name+"/comparators", func(b *testing.B) {
+			for b.Loop() {
+				cmpPermutation(tc.cols, keys, n)
+			}
+		})
+	}
 }
 
 // BenchmarkFilterAgg runs filter (v < sel) → project (k, v*2) → partial
