@@ -40,4 +40,26 @@ func (f *filter) Next(ctx context.Context) (arrow.RecordBatch, error) {
 	return out, nil
 }
 
+// NextSel returns the input batch with the positions of the rows that
+// pass, copying none (selection.go).
+func (f *filter) NextSel(ctx context.Context) (arrow.RecordBatch, []int32, error) {
+	rec, err := f.in.Next(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	sel, all, err := eval.Select(ctx, rec, f.pred)
+	if err != nil {
+		rec.Release()
+		return nil, nil, evalFailed(err)
+	}
+	if all {
+		return rec, nil, nil
+	}
+	if len(sel) == 0 {
+		defer rec.Release()
+		return rec.NewSlice(0, 0), nil, nil
+	}
+	return rec, sel, nil
+}
+
 func (f *filter) Close() error { return f.in.Close() }

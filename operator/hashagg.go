@@ -28,8 +28,11 @@ type hashAgg struct {
 	groupEvs []*eval.Evaluator
 	// args evaluates the aggregates' arguments together (Partial and
 	// Complete modes); argOf[i] is aggregate i's position in it, or -1.
-	args   *eval.Set
-	argOf  []int
+	args  *eval.Set
+	argOf []int
+	// used marks the input columns read (nil: all), gathered from a
+	// selection.
+	used   []bool
 	groups groupTable
 	accs   []accumulator
 	out    batch.Reader
@@ -84,6 +87,14 @@ func newHashAgg(n *physical.Node, in batch.Reader, env *Env) (batch.Reader, erro
 			}
 			args = append(args, a.Extra[:cols-1]...)
 		}
+	}
+	if n.Agg.Mode != physical.AggFinal {
+		// a selection from the input is gathered for the columns read
+		used := append(append([]*expr.Expr(nil), n.Agg.GroupBy...), args...)
+		for _, a := range n.Agg.Aggs {
+			used = append(append(used, a.Arg), a.Extra...)
+		}
+		h.used = usedColumns(len(in.Schema().Fields()), used...)
 	}
 	if len(args) > 0 {
 		set, err := eval.CompileSet(args, eval.Options{UDF: env.UDF})
@@ -175,13 +186,22 @@ func (h *hashAgg) consume(ctx context.Context) error {
 		if h.spec.Mode == physical.AggPartial && (h.full || h.groups.count >= h.flushAt()) {
 			return nil
 		}
-		rec, err := h.in.Next(ctx)
+		rec, sel, err := nextSel(ctx, h.in)
 		if err == io.EOF {
 			h.inputDone = true
 			return nil
 		}
 		if err != nil {
 			return err
+		}
+		if sel != nil {
+			// one gather of the columns the aggregation reads
+			narrowed, err := narrow(ctx, rec, sel, h.used)
+			rec.Release()
+			if err != nil {
+				return task.AsFatal(err)
+			}
+			rec = narrowed
 		}
 		err = h.add(ctx, rec)
 		rec.Release()

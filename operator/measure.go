@@ -40,6 +40,24 @@ func (m *measured) Next(ctx context.Context) (arrow.RecordBatch, error) {
 	return rec, err
 }
 
+// NextSel forwards a selection from the operator (selection.go),
+// counting the selected rows.
+func (m *measured) NextSel(ctx context.Context) (arrow.RecordBatch, []int32, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, nil, context.Cause(ctx)
+	}
+	start := time.Now()
+	rec, sel, err := nextSel(ctx, m.Reader)
+	m.c.nanos.Add(int64(time.Since(start)))
+	switch {
+	case sel != nil:
+		m.c.rows.Add(int64(len(sel)))
+	case rec != nil:
+		m.c.rows.Add(rec.NumRows())
+	}
+	return rec, sel, err
+}
+
 // planOps numbers the fragment's operators in pre-order, as
 // physical.Format prints them.
 func (e *Env) planOps(root *physical.Node) {

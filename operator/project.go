@@ -7,6 +7,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/drover-etl/drover/batch"
+	"github.com/drover-etl/drover/expr"
 	"github.com/drover-etl/drover/expr/eval"
 	"github.com/drover-etl/drover/plan/physical"
 	"github.com/drover-etl/drover/task"
@@ -17,6 +18,11 @@ type project struct {
 	in     batch.Reader
 	exprs  *eval.Set
 	schema *arrow.Schema
+	// refs are the input columns of a projection of bare columns (nil
+	// otherwise): a selection passes through it without a gather.
+	refs []int
+	// used marks the input columns the expressions read.
+	used []bool
 }
 
 func newProject(n *physical.Node, in batch.Reader, env *Env) (batch.Reader, error) {
@@ -24,22 +30,59 @@ func newProject(n *physical.Node, in batch.Reader, env *Env) (batch.Reader, erro
 	if err != nil {
 		return nil, task.AsFatal(err)
 	}
-	return &project{in: in, exprs: set, schema: n.Schema.Arrow()}, nil
+	p := &project{in: in, exprs: set, schema: n.Schema.Arrow(),
+		used: usedColumns(len(in.Schema().Fields()), n.Project.Exprs...)}
+	for _, e := range n.Project.Exprs {
+		if e.Kind != expr.KindColumn || e.Index >= len(in.Schema().Fields()) {
+			p.refs = nil
+			break
+		}
+		p.refs = append(p.refs, e.Index)
+	}
+	return p, nil
 }
 
 func (p *project) Schema() *arrow.Schema { return p.schema }
 
 func (p *project) Next(ctx context.Context) (arrow.RecordBatch, error) {
-	rec, err := p.in.Next(ctx)
+	rec, sel, err := p.NextSel(ctx)
 	if err != nil {
 		return nil, err
 	}
+	return materialize(ctx, rec, sel)
+}
+
+// NextSel projects the next batch. Over a selection (a filter below), a
+// projection of bare columns passes the selection on uncopied; others
+// gather the columns they read, once, and evaluate only the selected
+// rows (never the rows the filter dropped: they could fail to evaluate).
+func (p *project) NextSel(ctx context.Context) (arrow.RecordBatch, []int32, error) {
+	rec, sel, err := nextSel(ctx, p.in)
+	if err != nil {
+		return nil, nil, err
+	}
 	defer rec.Release()
+	if sel != nil && p.refs != nil {
+		cols := make([]arrow.Array, len(p.refs))
+		for i, c := range p.refs {
+			cols[i] = rec.Column(c)
+			cols[i].Retain()
+		}
+		return recordOf(cols, rec.NumRows()), sel, nil
+	}
+	if sel != nil {
+		narrowed, err := narrow(ctx, rec, sel, p.used)
+		if err != nil {
+			return nil, nil, task.AsFatal(err)
+		}
+		defer narrowed.Release()
+		rec = narrowed
+	}
 	cols, err := p.exprs.Eval(ctx, rec)
 	if err != nil {
-		return nil, evalFailed(err)
+		return nil, nil, evalFailed(err)
 	}
-	return recordOf(cols, rec.NumRows()), nil
+	return recordOf(cols, rec.NumRows()), nil, nil
 }
 
 func (p *project) Close() error { return p.in.Close() }

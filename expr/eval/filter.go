@@ -18,24 +18,40 @@ import (
 // dictionary columns keep their dictionary. Filtering runs on the calling
 // goroutine: the engine parallelizes across tasks, not inside one batch.
 func Filter(ctx context.Context, rec arrow.RecordBatch, pred *Evaluator) (arrow.RecordBatch, error) {
+	sel, all, err := Select(ctx, rec, pred)
+	switch {
+	case err != nil:
+		return nil, err
+	case all:
+		rec.Retain()
+		return rec, nil
+	case len(sel) == 0:
+		return rec.NewSlice(0, 0), nil
+	}
+	return gatherRecord(newBatch(ctx, nil, int(rec.NumRows()), &pred.opts), rec, sel)
+}
+
+// Select returns the positions (ascending) of the rows of rec where pred
+// is TRUE, without copying any row; all reports that every row passes
+// (sel is then nil). Filter is Select and one gather.
+func Select(ctx context.Context, rec arrow.RecordBatch, pred *Evaluator) (sel []int32, all bool, err error) {
 	if pred.typ.ID != types.Bool && pred.typ.ID != types.Null {
-		return nil, invalidf("filter predicate %s is %s, not bool", pred.src, pred.typ)
+		return nil, false, invalidf("filter predicate %s is %s, not bool", pred.src, pred.typ)
 	}
 	res, err := pred.Eval(ctx, rec)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	defer res.Release()
 	n := int(rec.NumRows())
 	mask := trueMask(boolDatum(res), n)
 	switch kept := countBits(mask, n); kept {
 	case n:
-		rec.Retain()
-		return rec, nil
+		return nil, true, nil
 	case 0:
-		return rec.NewSlice(0, 0), nil
+		return []int32{}, false, nil
 	default:
-		return gatherRecord(newBatch(ctx, nil, n, &pred.opts), rec, indicesOf(mask, n, kept))
+		return indicesOf(mask, n, kept), false, nil
 	}
 }
 
