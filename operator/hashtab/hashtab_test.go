@@ -141,7 +141,9 @@ func TestBytes(t *testing.T) {
 		name string
 		hash func(string) uint64
 	}{
-		{"hashed", func(s string) uint64 { return Mix64(uint64(len(s)) ^ binary.LittleEndian.Uint64(append([]byte(s), 0, 0, 0, 0, 0, 0, 0, 0))) }},
+		{"hashed", func(s string) uint64 {
+			return Mix64(uint64(len(s)) ^ binary.LittleEndian.Uint64(append([]byte(s), 0, 0, 0, 0, 0, 0, 0, 0)))
+		}},
 		// Every key with one of four hashes: keys are told apart by their bytes.
 		{"colliding", func(s string) uint64 { return uint64(len(s)%4) << 62 }},
 	} {
