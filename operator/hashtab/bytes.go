@@ -47,6 +47,9 @@ func (t *Bytes) Key(id int32) []byte {
 	return t.arena[lo:t.ends[id]]
 }
 
+// KeyBytes is the size of the keys' bytes.
+func (t *Bytes) KeyBytes() int64 { return int64(len(t.arena)) }
+
 // Bytes is the table's memory.
 func (t *Bytes) Bytes() int64 {
 	return int64(len(t.slots))*8 + int64(cap(t.arena)) + int64(cap(t.ends))*8 + int64(cap(t.hashes))*8

@@ -58,7 +58,7 @@ func (t *Int64) FindOrInsert(keys []int64, nulls []bool, ids []int32) {
 		if nulls != nil && nulls[i] {
 			if t.nullID < 0 {
 				t.nullID = int32(len(t.hashes))
-				t.hashes = append(t.hashes, nullHash)
+				t.hashes = append(t.hashes, NullHash)
 			}
 			ids[i] = t.nullID
 			continue

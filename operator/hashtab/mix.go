@@ -22,8 +22,8 @@ func Partition(h, seed uint64, n int) int {
 	return int(Mix64(h^seed*0x9E3779B97F4A7C15) % uint64(n))
 }
 
-// nullHash is the hash of the NULL key of a one-key table.
-const nullHash = 0x6a09e667f3bcc908
+// NullHash is the hash of the NULL key in Int64.
+const NullHash = 0x6a09e667f3bcc908
 
 // minSlots is a new table's size.
 const minSlots = 256
