@@ -62,7 +62,7 @@ func (t *Bytes) FindOrInsert(buf []byte, offs []int32, hashes []uint64, ids []in
 	n := len(offs) - 1
 	ids, hashes = ids[:n], hashes[:n]
 	for i := range n {
-		if 2*(len(t.hashes)+1) > len(t.slots) {
+		if full(len(t.hashes)+1, len(t.slots)) {
 			t.grow()
 		}
 		key := buf[offs[i]:offs[i+1]]

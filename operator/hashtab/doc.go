@@ -1,6 +1,6 @@
 // Package hashtab holds the hash tables of the hash operators (grouping,
 // join build sides, DISTINCT): open addressing with linear probing over a
-// power-of-two array of slots, filled at most half, that number the
+// power-of-two array of slots, at most three quarters full, that number the
 // distinct keys 0, 1, 2, … in the order they are first inserted. The
 // operators keep what they need per key in slices indexed by that number
 // (aggregate states, the head of a join's chain of build rows).

@@ -9,6 +9,7 @@ type Int64 struct {
 	used   int  // slots filled
 	nullID int32
 	hashes []uint64 // by key number
+	sink   int32    // keeps touch's loads
 }
 
 // int64Slot is one key; id is its number + 1, 0 when the slot is empty.
@@ -27,7 +28,8 @@ func NewInt64(n int) *Int64 {
 	return t
 }
 
-// slotsFor is the power of two of slots that holds n keys at most half full.
+// slotsFor is the power of two of slots that holds n keys at most half
+// full, so a table sized for its keys does not grow at once.
 func slotsFor(n int) int {
 	if n < minSlots/2 {
 		return minSlots
@@ -49,41 +51,63 @@ func (t *Int64) Hash(id int32) uint64 { return t.hashes[id] }
 // Bytes is the table's memory.
 func (t *Int64) Bytes() int64 { return int64(len(t.slots))*16 + int64(cap(t.hashes))*8 }
 
+// block is how many rows a table hashes and touches the slots of before
+// probing them: the touches are independent loads, which the CPU overlaps,
+// so a table larger than the caches waits for memory once per block rather
+// than once per row.
+const block = 32
+
 // FindOrInsert sets ids[i] to the number of keys[i], numbering new keys
 // as they come; rows with nulls[i] (nulls may be nil) have the NULL key.
 // A row's key is new exactly when its number is the table's Len() before.
 func (t *Int64) FindOrInsert(keys []int64, nulls []bool, ids []int32) {
 	ids = ids[:len(keys)]
-	for i, k := range keys {
-		if nulls != nil && nulls[i] {
-			if t.nullID < 0 {
-				t.nullID = int32(len(t.hashes))
-				t.hashes = append(t.hashes, NullHash)
-			}
-			ids[i] = t.nullID
-			continue
-		}
-		if 2*(t.used+1) > len(t.slots) {
+	var hs [block]uint64
+	for lo := 0; lo < len(keys); lo += block {
+		hi := min(lo+block, len(keys))
+		for full(t.used+hi-lo, len(t.slots)) {
 			t.grow()
 		}
-		h := Mix64(uint64(k))
+		t.touch(keys[lo:hi], &hs)
 		mask := len(t.slots) - 1
-		for p := int(h >> t.shift); ; p = (p + 1) & mask {
-			s := &t.slots[p]
-			if s.id == 0 {
-				id := int32(len(t.hashes))
-				s.key, s.id = k, id+1
-				t.hashes = append(t.hashes, h)
-				t.used++
-				ids[i] = id
-				break
+		for i := lo; i < hi; i++ {
+			if nulls != nil && nulls[i] {
+				if t.nullID < 0 {
+					t.nullID = int32(len(t.hashes))
+					t.hashes = append(t.hashes, NullHash)
+				}
+				ids[i] = t.nullID
+				continue
 			}
-			if s.key == k {
-				ids[i] = s.id - 1
-				break
+			k, h := keys[i], hs[i-lo]
+			for p := int(h >> t.shift); ; p = (p + 1) & mask {
+				s := &t.slots[p]
+				if s.id == 0 {
+					id := int32(len(t.hashes))
+					s.key, s.id = k, id+1
+					t.hashes = append(t.hashes, h)
+					t.used++
+					ids[i] = id
+					break
+				}
+				if s.key == k {
+					ids[i] = s.id - 1
+					break
+				}
 			}
 		}
 	}
+}
+
+// touch hashes a block of keys into hs and loads each one's first slot.
+func (t *Int64) touch(keys []int64, hs *[block]uint64) {
+	var sum int32
+	for j, k := range keys {
+		h := Mix64(uint64(k))
+		hs[j] = h
+		sum += t.slots[h>>t.shift].id
+	}
+	t.sink = sum
 }
 
 // Find sets ids[i] to the number of keys[i], or -1 when the table does not
@@ -91,20 +115,25 @@ func (t *Int64) FindOrInsert(keys []int64, nulls []bool, ids []int32) {
 func (t *Int64) Find(keys []int64, nulls []bool, ids []int32) {
 	ids = ids[:len(keys)]
 	mask := len(t.slots) - 1
-	for i, k := range keys {
-		if nulls != nil && nulls[i] {
+	var hs [block]uint64
+	for lo := 0; lo < len(keys); lo += block {
+		hi := min(lo+block, len(keys))
+		t.touch(keys[lo:hi], &hs)
+		for i := lo; i < hi; i++ {
 			ids[i] = -1
-			continue
-		}
-		ids[i] = -1
-		for p := int(Mix64(uint64(k)) >> t.shift); ; p = (p + 1) & mask {
-			s := &t.slots[p]
-			if s.id == 0 {
-				break
+			if nulls != nil && nulls[i] {
+				continue
 			}
-			if s.key == k {
-				ids[i] = s.id - 1
-				break
+			k := keys[i]
+			for p := int(hs[i-lo] >> t.shift); ; p = (p + 1) & mask {
+				s := &t.slots[p]
+				if s.id == 0 {
+					break
+				}
+				if s.key == k {
+					ids[i] = s.id - 1
+					break
+				}
 			}
 		}
 	}
@@ -119,7 +148,7 @@ func (t *Int64) grow() {
 		if s.id == 0 {
 			continue
 		}
-		p := int(t.hashes[s.id-1] >> t.shift)
+		p := int(Mix64(uint64(s.key)) >> t.shift) // not hashes[id]: a cache miss
 		for t.slots[p].id != 0 {
 			p = (p + 1) & mask
 		}

@@ -30,3 +30,6 @@ const minSlots = 256
 
 // log2 of a power of two.
 func log2(n int) int { return bits.TrailingZeros(uint(n)) }
+
+// full: a table of slots slots may not hold n keys (at most 3/4 full).
+func full(n, slots int) bool { return 4*n > 3*slots }

@@ -71,7 +71,7 @@ func (t *Int64Pair) FindOrInsert(a, b []int64, na, nb []bool, ids []int32) {
 		if f&2 != 0 {
 			y = 0
 		}
-		if 2*(t.used+1) > len(t.slots) {
+		if full(t.used+1, len(t.slots)) {
 			t.grow()
 		}
 		h := HashPair(x, y, f)
