@@ -82,11 +82,17 @@ func (m *hashMatcher) index(kc []arrow.Array, n int) (*joinTable, error) {
 	if err := t.keys.insert(&kb, ids); err != nil {
 		return nil, err
 	}
+	skip := m.nullRows(kc, &kb)
+	if t.keys.len() == n && skip == nil {
+		// Every row its own key (a primary key): key number = row, no
+		// chains to follow.
+		t.unique, t.next = true, nil
+		return t, nil
+	}
 	t.heads = make([]int32, t.keys.len())
 	for i := range t.heads {
 		t.heads[i] = -1
 	}
-	skip := m.nullRows(kc, &kb)
 	for i := n - 1; i >= 0; i-- {
 		if skip != nil && skip[i] {
 			t.next[i] = -1
@@ -143,6 +149,15 @@ func (m *hashMatcher) next([]bool) ([]int32, []int32, bool) {
 		return nil, nil, false
 	}
 	pi, bi := m.pi[:0], m.bi[:0]
+	if m.table.unique { // one build row per key: at most one pair per probe row
+		for i, id := range m.ids {
+			if id >= 0 {
+				pi, bi = append(pi, int32(i)), append(bi, id)
+			}
+		}
+		m.cursor, m.pi, m.bi = m.n, pi, bi
+		return pi, bi, true
+	}
 	heads, next := m.table.heads, m.table.next
 	i := m.cursor
 	for ; i < m.n && len(pi) < maxHashPairs; i++ {
@@ -169,12 +184,15 @@ func (m *hashMatcher) close() {
 
 // joinTable indexes the build side: its keys numbered in a keyTable, and
 // per key number the first of its rows, whose next rows are linked in next
-// (-1 ends a chain). It is read-only once built (broadcast tables are
+// (-1 ends a chain), unless every row has its own key. It is read-only once built (broadcast tables are
 // shared by the tasks of a process).
 type joinTable struct {
 	keys  keyTable
 	heads []int32
 	next  []int32
+	// unique: every build row has a key of its own, numbered as the row
+	// (heads and next are left empty).
+	unique bool
 }
 
 // bytes is the table's memory.

@@ -243,19 +243,18 @@ func TestGroupTableMatchesReference(t *testing.T) {
 	}
 }
 
+// keyRow is a two-integer join key; nil is NULL.
+type keyRow struct{ a, b *int64 }
+
 // TestJoinTwoIntegerKeys joins on (INT, BIGINT) = (BIGINT, BIGINT) keys —
 // the two-integer table, INT widened — with NULL keys on both sides, in
 // memory and spilled (grace partitions must agree with the table), against
-// a nested-loop reference.
+// a nested-loop reference; the build side with duplicate keys (chains) and
+// with every key once (no chains).
 func TestJoinTwoIntegerKeys(t *testing.T) {
-	probeSchema := &types.Schema{Fields: []types.Field{
-		{Name: "a", Type: types.Int32Type, Nullable: true}, {Name: "b", Type: types.Int64Type, Nullable: true}, {Name: "v", Type: types.Int64Type}}}
-	buildSchema := &types.Schema{Fields: []types.Field{
-		{Name: "c", Type: types.Int64Type, Nullable: true}, {Name: "d", Type: types.Int64Type, Nullable: true}, {Name: "w", Type: types.Int64Type}}}
-	type row struct{ a, b *int64 }
 	r := rand.New(rand.NewPCG(13, 14))
-	gen := func(n int) []row {
-		out := make([]row, n)
+	gen := func(n int) []keyRow {
+		out := make([]keyRow, n)
 		val := func() *int64 {
 			if r.IntN(15) == 0 {
 				return nil
@@ -263,12 +262,30 @@ func TestJoinTwoIntegerKeys(t *testing.T) {
 			return p(r.Int64N(12))
 		}
 		for i := range out {
-			out[i] = row{val(), val()}
+			out[i] = keyRow{val(), val()}
 		}
 		return out
 	}
-	probe, build := gen(900), gen(700)
-	mk := func(s *types.Schema, rs []row, wide bool) []arrow.RecordBatch {
+	probe := gen(900)
+	var unique []keyRow // every (a, b) once: the table without chains
+	for a := range int64(12) {
+		for b := range int64(12) {
+			if (a+b)%3 != 0 {
+				unique = append(unique, keyRow{p(a), p(b)})
+			}
+		}
+	}
+	for _, build := range [][]keyRow{gen(700), unique} {
+		testJoinTwoIntegerKeys(t, probe, build)
+	}
+}
+
+func testJoinTwoIntegerKeys(t *testing.T, probe, build []keyRow) {
+	probeSchema := &types.Schema{Fields: []types.Field{
+		{Name: "a", Type: types.Int32Type, Nullable: true}, {Name: "b", Type: types.Int64Type, Nullable: true}, {Name: "v", Type: types.Int64Type}}}
+	buildSchema := &types.Schema{Fields: []types.Field{
+		{Name: "c", Type: types.Int64Type, Nullable: true}, {Name: "d", Type: types.Int64Type, Nullable: true}, {Name: "w", Type: types.Int64Type}}}
+	mk := func(s *types.Schema, rs []keyRow, wide bool) []arrow.RecordBatch {
 		var recs []arrow.RecordBatch
 		for lo := 0; lo < len(rs); lo += 100 {
 			part := rs[lo:min(lo+100, len(rs))]
