@@ -21,8 +21,8 @@ import (
 const maxResidentBuild = 1 << 30
 
 // joinTableKeyBytes estimates the hash table's memory per distinct key
-// (its slots, at most half full, its hash and chain head, without the
-// bytes of encoded keys); each row adds a 4-byte link.
+// (its slots, at most three quarters full, its hash and chain head, not
+// the bytes of encoded keys); each row adds a 4-byte link.
 const joinTableKeyBytes = 64
 
 // tableBytes estimates the hash table over rows build rows of distinct keys.
