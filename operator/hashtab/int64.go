@@ -99,8 +99,19 @@ func (t *Int64) FindOrInsert(keys []int64, nulls []bool, ids []int32) {
 	}
 }
 
-// touch hashes a block of keys into hs and loads each one's first slot.
+// touchSlots is the table size (1 MiB of slots) from which touch loads
+// slots ahead: a smaller table stays in the caches.
+const touchSlots = 1 << 16
+
+// touch hashes a block of keys into hs and, in a large table, loads each
+// one's first slot.
 func (t *Int64) touch(keys []int64, hs *[block]uint64) {
+	if len(t.slots) < touchSlots {
+		for j, k := range keys {
+			hs[j] = Mix64(uint64(k))
+		}
+		return
+	}
 	var sum int32
 	for j, k := range keys {
 		h := Mix64(uint64(k))
