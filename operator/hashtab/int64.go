@@ -9,7 +9,7 @@ type Int64 struct {
 	used   int  // slots filled
 	nullID int32
 	hashes []uint64 // by key number
-	sink   int32    // keeps touch's loads
+	sink   int32    // keeps touch's loads (FindOrInsert only: one writer)
 }
 
 // int64Slot is one key; id is its number + 1, 0 when the slot is empty.
@@ -122,29 +122,25 @@ func (t *Int64) touch(keys []int64, hs *[block]uint64) {
 }
 
 // Find sets ids[i] to the number of keys[i], or -1 when the table does not
-// hold it; rows with nulls[i] get -1 (NULL matches nothing).
+// hold it; rows with nulls[i] get -1 (NULL matches nothing). It writes
+// nothing in t (a shared table is probed by several goroutines), so it
+// does not touch slots ahead.
 func (t *Int64) Find(keys []int64, nulls []bool, ids []int32) {
 	ids = ids[:len(keys)]
 	mask := len(t.slots) - 1
-	var hs [block]uint64
-	for lo := 0; lo < len(keys); lo += block {
-		hi := min(lo+block, len(keys))
-		t.touch(keys[lo:hi], &hs)
-		for i := lo; i < hi; i++ {
-			ids[i] = -1
-			if nulls != nil && nulls[i] {
-				continue
+	for i, k := range keys {
+		ids[i] = -1
+		if nulls != nil && nulls[i] {
+			continue
+		}
+		for p := int(Mix64(uint64(k)) >> t.shift); ; p = (p + 1) & mask {
+			s := &t.slots[p]
+			if s.id == 0 {
+				break
 			}
-			k := keys[i]
-			for p := int(hs[i-lo] >> t.shift); ; p = (p + 1) & mask {
-				s := &t.slots[p]
-				if s.id == 0 {
-					break
-				}
-				if s.key == k {
-					ids[i] = s.id - 1
-					break
-				}
+			if s.key == k {
+				ids[i] = s.id - 1
+				break
 			}
 		}
 	}
