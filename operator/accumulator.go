@@ -53,7 +53,7 @@ func newAccumulator(a logical.AggExpr, mode physical.AggMode) (accumulator, erro
 		if mode != physical.AggComplete {
 			return nil, fmt.Errorf("%s: DISTINCT aggregates run in complete mode only", a)
 		}
-		return &distinctAcc{inner: acc, seen: map[string]struct{}{}}, nil
+		return &distinctAcc{inner: acc}, nil
 	}
 	return acc, nil
 }

@@ -286,7 +286,7 @@ func (j *joinOp) buildShared(ctx context.Context, e *sharedBuild, in batch.Reade
 		res.Free()
 		return err
 	}
-	held := tableBytes(n, len(m.table.heads)+len(m.table.intHeads))
+	held := m.table.bytes()
 	for _, c := range cols {
 		held += batch.ArrayBytes(c)
 	}

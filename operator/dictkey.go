@@ -62,21 +62,18 @@ func (g *groupTable) assignDict(cols []arrow.Array, codes []int32, combos int, g
 		return nil, err
 	}
 	defer releaseAll(repCols)
-	if err := g.enc.Encode(repCols, len(reps)); err != nil {
+	repIDs := make([]int32, len(reps))
+	freshReps, err := g.insert(repCols, len(reps), kindBytes, repIDs)
+	if err != nil {
 		return nil, err
 	}
+	fresh := make([]int32, len(freshReps))
+	for j, r := range freshReps {
+		fresh[j] = reps[r]
+	}
 	ids := first // reused: combination → group ID
-	var fresh []int32
 	for j, row := range reps {
-		k := g.enc.Row(j)
-		id, ok := g.ids[string(k)]
-		if !ok {
-			id = int32(g.count)
-			g.ids[string(k)] = id
-			g.count++
-			fresh = append(fresh, row)
-		}
-		ids[codes[row]] = id
+		ids[codes[row]] = repIDs[j]
 	}
 	for i, c := range codes {
 		gids[i] = ids[c]

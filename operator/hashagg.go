@@ -13,7 +13,7 @@ import (
 	"github.com/drover-etl/drover/expr"
 	"github.com/drover-etl/drover/expr/eval"
 	"github.com/drover-etl/drover/memory"
-	"github.com/drover-etl/drover/operator/keys"
+	"github.com/drover-etl/drover/operator/hashtab"
 	"github.com/drover-etl/drover/plan/physical"
 	"github.com/drover-etl/drover/task"
 )
@@ -336,18 +336,16 @@ func splitRecord(rec arrow.RecordBatch, rows int) []arrow.RecordBatch {
 	return out
 }
 
-// groupTable maps encoded group keys to dense group IDs and remembers each
-// group's key values (taken from the row that created it).
+// groupTable numbers the groups by their keys (a keyTable) and remembers
+// each group's key values (taken from the row that created it).
 type groupTable struct {
-	ids    map[string]int32
-	intIDs map[int64]int32 // single integer key fast path
-	nullID int32
+	table  keyTable
+	batch  keyBatch
 	count  int
-	enc    keys.Keys
 	chunks [][]arrow.Array // key columns of new groups, batch by batch
 	gids   []int32
 	// keyBytes estimates the memory of the groups' keys (values kept and
-	// encoded map keys).
+	// encoded keys).
 	keyBytes int64
 }
 
@@ -368,37 +366,55 @@ func (g *groupTable) assign(cols []arrow.Array, n int) ([]int32, error) {
 		clear(gids)
 		return gids, nil
 	}
-	var fresh []int32
-	if vals, col, ok := intKeys(cols); ok && g.ids == nil {
-		fresh = g.assignInts(vals, col, gids)
-		return gids, g.remember(cols, fresh)
-	}
-	if g.ids == nil {
-		g.ids = make(map[string]int32)
-	}
-	if codes, combos, ok := dictCodes(cols, n); ok {
+	kind := kindOf(cols, true)
+	if codes, combos, ok := dictCodes(cols, n); ok && kind == kindBytes {
 		fresh, err := g.assignDict(cols, codes, combos, gids)
 		if err != nil {
 			return nil, err
 		}
 		return gids, g.remember(cols, fresh)
 	}
-	if err := g.enc.Encode(cols, n); err != nil {
+	fresh, err := g.insert(cols, n, kind, gids)
+	if err != nil {
 		return nil, err
 	}
-	for i := 0; i < n; i++ {
-		k := g.enc.Row(i)
-		id, ok := g.ids[string(k)]
-		if !ok {
-			id = int32(g.count)
-			g.ids[string(k)] = id
-			g.count++
-			g.keyBytes += int64(len(k))
-			fresh = append(fresh, int32(i))
-		}
-		gids[i] = id
-	}
 	return gids, g.remember(cols, fresh)
+}
+
+// insert numbers the rows of cols (n rows) in the table and returns the
+// rows that created groups.
+func (g *groupTable) insert(cols []arrow.Array, n int, kind keyKind, gids []int32) ([]int32, error) {
+	if err := g.batch.prepare(cols, n, kind); err != nil {
+		return nil, err
+	}
+	before := g.table.keyBytes()
+	if err := g.table.insert(&g.batch, gids); err != nil {
+		return nil, err
+	}
+	var fresh []int32
+	next := int32(g.count)
+	for i, id := range gids {
+		if id == next {
+			fresh = append(fresh, int32(i))
+			next++
+		}
+	}
+	g.count = g.table.len()
+	g.keyBytes += g.table.keyBytes() - before
+	return fresh, nil
+}
+
+// partitions assigns each group a spill partition by its key's hash,
+// seeded by the spill level (so a partition splits again one level down).
+func (g *groupTable) partitions(seed uint64) []int {
+	parts := make([]int, g.count)
+	if g.table.kind == kindNone {
+		return parts // a global aggregate: one group
+	}
+	for id := range parts {
+		parts[id] = hashtab.Partition(g.table.hash(int32(id)), seed, spillFanout)
+	}
+	return parts
 }
 
 // remember keeps the key values of the rows that created new groups.

@@ -8,10 +8,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
-	"github.com/zeebo/xxh3"
 
 	"github.com/drover-etl/drover/memory"
-	"github.com/drover-etl/drover/operator/keys"
 	"github.com/drover-etl/drover/plan/physical"
 	"github.com/drover-etl/drover/task"
 )
@@ -120,10 +118,10 @@ func (h *hashAgg) spillTable() error {
 		return task.AsFatal(err)
 	}
 	defer releaseAll(keyCols)
-	parts, err := partitionRows(keyCols, n, uint64(h.depth))
-	if err != nil {
-		return task.AsFatal(err)
-	}
+	// The groups' hashes, kept in the table, pick their partitions: keys
+	// are not encoded and hashed again. The seed is the spill level + 1,
+	// so a partition splits again one level down.
+	parts := h.groups.partitions(uint64(h.depth) + 1)
 	cols := append([]arrow.Array(nil), keyCols...)
 	for _, acc := range h.accs {
 		acc.grow(n)
@@ -164,23 +162,6 @@ func (h *hashAgg) spillRaw(stream int, r rawSpiller, keyCols []arrow.Array, grou
 		parts[j] = groupParts[g]
 	}
 	return h.spill.write(stream, append(taken, vals), parts)
-}
-
-// partitionRows assigns each row a partition by its keys' hash (seeded
-// by the spill level, so a partition splits again one level down).
-func partitionRows(cols []arrow.Array, n int, seed uint64) ([]int, error) {
-	parts := make([]int, n)
-	if len(cols) == 0 {
-		return parts, nil
-	}
-	var enc keys.Keys
-	if err := enc.Encode(cols, n); err != nil {
-		return nil, err
-	}
-	for i := range parts {
-		parts[i] = int(xxh3.HashSeed(enc.Row(i), seed) % spillFanout)
-	}
-	return parts, nil
 }
 
 // finishSpill writes out what is left of the table and queues the

@@ -7,7 +7,6 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/drover-etl/drover/expr/eval"
-	"github.com/drover-etl/drover/operator/keys"
 	"github.com/drover-etl/drover/plan/physical"
 	"github.com/drover-etl/drover/task"
 )
@@ -20,16 +19,15 @@ type hashMatcher struct {
 	probeKeys, buildKeys []*eval.Evaluator
 	nullSafe             []bool // per key; nil when none is
 	table                *joinTable
-	enc                  keys.Keys
 	pi, bi               []int32
 
-	// The probe batch being matched: its key columns, and the next row.
+	// The probe batch being matched: its key columns, their layout for
+	// the table, each row's key number in it (-1: no build row can
+	// match), and the next row.
 	kc        []arrow.Array
+	kb        keyBatch
+	ids       []int32
 	n, cursor int
-	ints      bool // single integer key: vals and col, else enc and skip
-	vals      []int64
-	col       arrow.Array
-	skip      []bool
 }
 
 var _ joinMatcher = (*hashMatcher)(nil)
@@ -70,54 +68,53 @@ func (m *hashMatcher) load(ctx context.Context, cols []arrow.Array, n int) error
 	return nil
 }
 
-// index builds the table; chains list rows in input order (inserted in
-// reverse).
+// index builds the table: the build keys numbered in a keyTable, and per
+// key a chain of its rows in input order (linked in reverse).
 func (m *hashMatcher) index(kc []arrow.Array, n int) (*joinTable, error) {
-	t := &joinTable{next: make([]int32, n)}
-	if vals, col, ok := intKeys(kc); ok && m.nullSafe == nil {
-		t.intHeads = make(map[int64]int32, n)
-		for i := n - 1; i >= 0; i-- {
-			t.next[i] = -1
-			if col.IsNull(i) {
-				continue
-			}
-			if h, ok := t.intHeads[vals[i]]; ok {
-				t.next[i] = h
-			}
-			t.intHeads[vals[i]] = int32(i)
-		}
-		return t, nil
-	}
-	var enc keys.Keys
-	if err := enc.Encode(kc, n); err != nil {
+	var kb keyBatch
+	kind := kindOf(kc, m.nullSafe == nil)
+	if err := kb.prepare(kc, n, kind); err != nil {
 		return nil, err
 	}
-	skip := m.nullRows(kc, enc.AnyNull)
-	t.heads = make(map[string]int32, n)
+	t := &joinTable{next: make([]int32, n)}
+	t.keys.init(kind, n/8) // grows as needed: n rows may have few keys
+	ids := make([]int32, n)
+	if err := t.keys.insert(&kb, ids); err != nil {
+		return nil, err
+	}
+	skip := m.nullRows(kc, &kb)
+	if t.keys.len() == n && skip == nil {
+		// Every row its own key (a primary key): key number = row, no
+		// chains to follow.
+		t.unique, t.next = true, nil
+		return t, nil
+	}
+	t.heads = make([]int32, t.keys.len())
+	for i := range t.heads {
+		t.heads[i] = -1
+	}
 	for i := n - 1; i >= 0; i-- {
-		t.next[i] = -1
-		if skip[i] {
+		if skip != nil && skip[i] {
+			t.next[i] = -1
 			continue
 		}
-		k := enc.Row(i)
-		if h, ok := t.heads[string(k)]; ok {
-			t.next[i] = h
-		}
-		t.heads[string(k)] = int32(i)
+		id := ids[i]
+		t.next[i] = t.heads[id]
+		t.heads[id] = int32(i)
 	}
 	return t, nil
 }
 
 // nullRows marks the rows that cannot match: a NULL in a key that is not
-// null-safe. Without null-safe keys that is anyNull itself.
-func (m *hashMatcher) nullRows(kc []arrow.Array, anyNull []bool) []bool {
-	if m.nullSafe == nil {
-		return anyNull
-	}
-	skip := make([]bool, len(anyNull))
+// null-safe (nil when no row has one).
+func (m *hashMatcher) nullRows(kc []arrow.Array, kb *keyBatch) []bool {
+	var skip []bool
 	for c, col := range kc {
-		if m.nullSafe[c] || col.NullN() == 0 {
+		if (m.nullSafe != nil && m.nullSafe[c]) || col.NullN() == 0 {
 			continue
+		}
+		if skip == nil {
+			skip = make([]bool, kb.n)
 		}
 		for i := range skip {
 			skip[i] = skip[i] || col.IsNull(i)
@@ -134,16 +131,14 @@ func (m *hashMatcher) start(ctx context.Context, rec arrow.RecordBatch) error {
 		return err
 	}
 	m.kc, m.n, m.cursor = kc, int(rec.NumRows()), 0
-	m.vals, m.col, m.ints = nil, nil, false
-	if vals, col, ok := intKeys(kc); ok && m.table.intHeads != nil {
-		m.vals, m.col, m.ints = vals, col, true
-		return nil
-	}
-	if err := m.enc.Encode(kc, m.n); err != nil {
+	if err := m.kb.prepare(kc, m.n, kindOf(kc, m.nullSafe == nil)); err != nil {
 		return err
 	}
-	m.skip = m.nullRows(kc, m.enc.AnyNull)
-	return nil
+	if cap(m.ids) < m.n {
+		m.ids = make([]int32, m.n)
+	}
+	m.ids = m.ids[:m.n]
+	return m.table.keys.find(&m.kb, m.nullRows(kc, &m.kb), m.ids)
 }
 
 // next returns the pairs of the next run of probe rows: all of them unless
@@ -153,65 +148,54 @@ func (m *hashMatcher) next([]bool) ([]int32, []int32, bool) {
 	if m.cursor >= m.n {
 		return nil, nil, false
 	}
-	m.pi, m.bi = m.pi[:0], m.bi[:0]
-	if m.ints {
-		m.matchInts()
-	} else {
-		m.matchEncoded()
+	pi, bi := m.pi[:0], m.bi[:0]
+	if m.table.unique { // one build row per key: at most one pair per probe row
+		for i, id := range m.ids {
+			if id >= 0 {
+				pi, bi = append(pi, int32(i)), append(bi, id)
+			}
+		}
+		m.cursor, m.pi, m.bi = m.n, pi, bi
+		return pi, bi, true
 	}
-	return m.pi, m.bi, true
+	heads, next := m.table.heads, m.table.next
+	i := m.cursor
+	for ; i < m.n && len(pi) < maxHashPairs; i++ {
+		id := m.ids[i]
+		if id < 0 {
+			continue
+		}
+		for b := heads[id]; b >= 0; b = next[b] {
+			pi, bi = append(pi, int32(i)), append(bi, b)
+		}
+	}
+	m.cursor, m.pi, m.bi = i, pi, bi
+	return pi, bi, true
 }
 
 // maxHashPairs bounds a hash join's chunk, far above a probe batch's pairs
 // in a key join, so the usual batch is one chunk.
 const maxHashPairs = 4 * DefaultBatchRows
 
-func (m *hashMatcher) matchInts() {
-	pi, bi := m.pi, m.bi
-	hasNulls := m.col.NullN() > 0
-	i := m.cursor
-	for ; i < m.n && len(pi) < maxHashPairs; i++ {
-		if hasNulls && m.col.IsNull(i) {
-			continue
-		}
-		h, ok := m.table.intHeads[m.vals[i]]
-		for b := h; ok && b >= 0; b = m.table.next[b] {
-			pi, bi = append(pi, int32(i)), append(bi, b)
-		}
-	}
-	m.cursor, m.pi, m.bi = i, pi, bi
-}
-
-func (m *hashMatcher) matchEncoded() {
-	pi, bi := m.pi, m.bi
-	i := m.cursor
-	for ; i < m.n && len(pi) < maxHashPairs; i++ {
-		if m.skip[i] {
-			continue
-		}
-		for b := m.table.first(m.enc.Row(i)); b >= 0; b = m.table.next[b] {
-			pi, bi = append(pi, int32(i)), append(bi, b)
-		}
-	}
-	m.cursor, m.pi, m.bi = i, pi, bi
-}
-
 func (m *hashMatcher) close() {
 	releaseAll(m.kc)
 	m.kc = nil
 }
 
-// joinTable indexes the build side: chains of row indexes per key (heads
-// in a map, links in next).
+// joinTable indexes the build side: its keys numbered in a keyTable, and
+// per key number the first of its rows, whose next rows are linked in next
+// (-1 ends a chain), unless every row has its own key. It is read-only once built (broadcast tables are
+// shared by the tasks of a process).
 type joinTable struct {
-	heads    map[string]int32
-	intHeads map[int64]int32 // single integer key fast path
-	next     []int32
+	keys  keyTable
+	heads []int32
+	next  []int32
+	// unique: every build row has a key of its own, numbered as the row
+	// (heads and next are left empty).
+	unique bool
 }
 
-func (t *joinTable) first(key []byte) int32 {
-	if h, ok := t.heads[string(key)]; ok {
-		return h
-	}
-	return -1
+// bytes is the table's memory.
+func (t *joinTable) bytes() int64 {
+	return t.keys.bytes() + 4*int64(len(t.heads)+len(t.next))
 }

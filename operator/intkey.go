@@ -6,8 +6,8 @@ import (
 )
 
 // intKeys returns the values of a single integer-like key column widened to
-// int64 (ok=false for other types), so the hash tables can use a map keyed
-// by int64 instead of encoding every row to bytes.
+// int64 (ok=false for other types), so the hash tables can key rows by
+// int64 instead of encoding every row to bytes.
 func intKeys(cols []arrow.Array) ([]int64, arrow.Array, bool) {
 	if len(cols) != 1 {
 		return nil, nil, false
@@ -25,32 +25,11 @@ func intKeys(cols []arrow.Array) ([]int64, arrow.Array, bool) {
 	return nil, nil, false
 }
 
-// assignInts is groupTable.assign for one integer key; NULL is its own group.
-func (g *groupTable) assignInts(vals []int64, col arrow.Array, gids []int32) []int32 {
-	if g.intIDs == nil {
-		g.intIDs = make(map[int64]int32)
-		g.nullID = -1
+// intLike: intKeys takes col.
+func intLike(col arrow.Array) bool {
+	switch col.(type) {
+	case *array.Int64, *array.Timestamp, *array.Int32, *array.Date32:
+		return true
 	}
-	var fresh []int32
-	hasNulls := col.NullN() > 0
-	for i, v := range vals {
-		if hasNulls && col.IsNull(i) {
-			if g.nullID < 0 {
-				g.nullID = int32(g.count)
-				g.count++
-				fresh = append(fresh, int32(i))
-			}
-			gids[i] = g.nullID
-			continue
-		}
-		id, ok := g.intIDs[v]
-		if !ok {
-			id = int32(g.count)
-			g.intIDs[v] = id
-			g.count++
-			fresh = append(fresh, int32(i))
-		}
-		gids[i] = id
-	}
-	return fresh
+	return false
 }

@@ -21,8 +21,9 @@ import (
 const maxResidentBuild = 1 << 30
 
 // joinTableKeyBytes estimates the hash table's memory per distinct key
-// (an entry of the map of chain heads); each row adds a 4-byte link.
-const joinTableKeyBytes = 48
+// (its slots, at most three quarters full, its hash and chain head, not
+// the bytes of encoded keys); each row adds a 4-byte link.
+const joinTableKeyBytes = 64
 
 // tableBytes estimates the hash table over rows build rows of distinct keys.
 func tableBytes(rows, distinct int) int64 {
@@ -150,7 +151,7 @@ func (j *joinOp) index(ctx context.Context, recs []arrow.RecordBatch) error {
 		held += batch.ArrayBytes(c)
 	}
 	if hm, ok := j.matcher.(*hashMatcher); ok && hm.table != nil {
-		held += tableBytes(n, len(hm.table.heads)+len(hm.table.intHeads))
+		held += hm.table.bytes()
 	}
 	j.settle(held)
 	return err

@@ -7,10 +7,9 @@ import (
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/zeebo/xxh3"
 
 	"github.com/drover-etl/drover/expr/eval"
-	"github.com/drover-etl/drover/operator/keys"
+	"github.com/drover-etl/drover/operator/hashtab"
 )
 
 // graceFanout is how many partitions a spilling hash join splits each side
@@ -23,21 +22,21 @@ const graceFanout = 16
 func graceSeed(level int) uint64 { return 0x9E3779B97F4A7C15 * uint64(level+1) }
 
 // keyHasher splits a batch's rows into partitions by the hash of their
-// join keys. It keys rows exactly as hashMatcher matches them: a single
-// integer-like key by its value widened to int64 (so INT and BIGINT keys
-// that match land together), other keys by their encoding, so rows that
-// can match always share a partition. Rows that cannot match (NULL keys)
-// land somewhere too: outer, anti and mark joins still emit them.
+// join keys. It keys rows exactly as hashMatcher matches them — the same
+// layout (integer keys widened to int64, so INT and BIGINT keys that match
+// land together; other keys by their encoding) and the same hash the
+// table keys them by — so rows that can match always share a partition.
+// Rows that cannot match (NULL keys) land somewhere too: outer, anti and
+// mark joins still emit them.
 type keyHasher struct {
 	evals    []*eval.Evaluator
 	nullSafe []bool // per key; nil when none is
 	seed     uint64
 
-	enc  keys.Keys
+	kb   keyBatch
 	kc   []arrow.Array
-	ints []int64
-	col  arrow.Array
-	buf  [9]byte
+	dead []bool // rows that cannot match (nil: none)
+	buf  [18]byte
 }
 
 // split evaluates rec's keys and lists its rows per partition, and apart
@@ -49,30 +48,14 @@ func (h *keyHasher) split(ctx context.Context, rec arrow.RecordBatch) (parts [][
 	}
 	parts = make([][]int32, graceFanout)
 	for i := range int(rec.NumRows()) {
-		if h.cannotMatch(i) {
+		if h.dead != nil && h.dead[i] {
 			dead = append(dead, int32(i))
 			continue
 		}
-		p := xxh3.HashSeed(h.key(i), h.seed) % graceFanout
+		p := hashtab.Partition(h.kb.hash(i), h.seed, graceFanout)
 		parts[p] = append(parts[p], int32(i))
 	}
 	return parts, dead, nil
-}
-
-// cannotMatch: row i has a NULL in a key that is not null-safe.
-func (h *keyHasher) cannotMatch(i int) bool {
-	if h.col != nil {
-		return h.col.IsNull(i)
-	}
-	if h.nullSafe == nil {
-		return h.enc.AnyNull[i]
-	}
-	for c, col := range h.kc {
-		if !h.nullSafe[c] && col.IsNull(i) {
-			return true
-		}
-	}
-	return false
 }
 
 func (h *keyHasher) evaluate(ctx context.Context, rec arrow.RecordBatch) error {
@@ -82,24 +65,46 @@ func (h *keyHasher) evaluate(ctx context.Context, rec arrow.RecordBatch) error {
 		return evalFailed(err)
 	}
 	h.kc = kc
-	if vals, col, ok := intKeys(kc); ok && h.nullSafe == nil {
-		h.ints, h.col = vals, col
-		return nil
+	n := int(rec.NumRows())
+	if err := h.kb.prepare(kc, n, kindOf(kc, h.nullSafe == nil)); err != nil {
+		return err
 	}
-	h.ints, h.col = nil, nil
-	return h.enc.Encode(kc, int(rec.NumRows()))
+	h.dead = nil
+	for c, col := range kc {
+		if (h.nullSafe != nil && h.nullSafe[c]) || col.NullN() == 0 {
+			continue
+		}
+		if h.dead == nil {
+			h.dead = make([]bool, n)
+		}
+		for i := range h.dead {
+			h.dead[i] = h.dead[i] || col.IsNull(i)
+		}
+	}
+	return nil
 }
 
-// key is row i's key bytes (valid until the next call).
+// key is row i's key bytes (valid until the next call): its encoding, or
+// its widened integers and NULL flags.
 func (h *keyHasher) key(i int) []byte {
-	if h.col == nil {
-		return h.enc.Row(i)
+	switch h.kb.kind {
+	case kindInt, kindPair:
+		f := hashtab.PairNulls(h.kb.na, h.kb.nb, i)
+		a := h.kb.a[i]
+		if f&1 != 0 {
+			a = 0
+		}
+		b := binary.LittleEndian.AppendUint64(append(h.buf[:0], f), uint64(a))
+		if h.kb.kind == kindPair {
+			v := h.kb.b[i]
+			if f&2 != 0 {
+				v = 0
+			}
+			b = binary.LittleEndian.AppendUint64(b, uint64(v))
+		}
+		return b
 	}
-	if h.col.IsNull(i) {
-		return h.buf[:1] // one byte: unlike every 8-byte value
-	}
-	binary.LittleEndian.PutUint64(h.buf[1:], uint64(h.ints[i]))
-	return h.buf[1:]
+	return h.kb.enc.Row(i)
 }
 
 // describe renders row i's key for an error message.

@@ -235,3 +235,21 @@ func putString(b []byte, s string) int32 {
 	n := binary.PutUvarint(b, uint64(len(s)))
 	return int32(n + copy(b[n:], s))
 }
+
+// Raw returns the rows as one buffer and n+1 offsets (row i is
+// buf[offs[i]:offs[i+1]]), valid until the next Encode into k.
+func (k *Keys) Raw() (buf []byte, offs []int32) { return k.buf, k.offsets }
+
+// Hashes sets out[i] to row i's hash with seed, for every row, and returns
+// out (grown as needed).
+func (k *Keys) Hashes(seed uint64, out []uint64) []uint64 {
+	n := k.Len()
+	if cap(out) < n {
+		out = make([]uint64, n)
+	}
+	out = out[:n]
+	for i := range out {
+		out[i] = xxh3.HashSeed(k.buf[k.offsets[i]:k.offsets[i+1]], seed)
+	}
+	return out
+}
