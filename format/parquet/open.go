@@ -2,6 +2,11 @@ package parquetfmt
 
 import (
 	"context"
+	"io"
+	"sync/atomic"
+
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/file"
 
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
@@ -36,18 +41,58 @@ func preparePlan(pf *pfile, split format.Split, ro format.ReadOptions) (*plan, *
 		return nil, nil, err
 	}
 	md := pf.rdr.MetaData()
-	candidates, err := splitRowGroups(split, md.NumRowGroups())
+	candidates, ranges, err := splitRowGroups(split, md)
 	if err != nil {
 		return nil, nil, corrupt(pf.url, err)
 	}
-	p.rowGroups = pruneRowGroups(md, candidates, ro, fc)
+	p.rowGroups, ranges = pruneRowGroups(md, candidates, ranges, ro, fc)
 	p.rowStart = rowStarts(md, p.rowGroups)
 	p.chooseDictionaries(md)
 	p.outputSchema()
-	p.props.Parallel = len(p.rowGroups) == 1 && len(p.leaves) > 1
-	fr, err := pqarrow.NewFileReader(pf.rdr, p.props, mem)
+	workers := decodeWorkers()
+	var sel *pageSelector
+	if pageIndexSetting.Load() {
+		sel = newPageSelector(pf.rdr, ro, fc)
+	}
+	p.planUnits(md, ranges, morselPolicy{rows: morselRowsSetting.Load(), workers: workers}, sel)
+	// Too few units for the workers: decode each unit's columns in
+	// parallel instead.
+	p.props.Parallel = len(p.units) < workers && len(p.leaves) > 1
+	rdr := pf.rdr
+	if p.partial(md) {
+		// Seeking readers read the column chunks through buffered
+		// streams: otherwise each would first read its whole chunk.
+		rdr, err = file.NewParquetReader(io.NewSectionReader(pf.f, 0, pf.f.Size()),
+			file.WithReadProps(bufferedProps()), file.WithMetadata(md))
+		if err != nil {
+			return nil, nil, corrupt(pf.url, err)
+		}
+	}
+	fr, err := pqarrow.NewFileReader(rdr, p.props, mem)
 	if err != nil {
 		return nil, nil, corrupt(pf.url, err)
 	}
 	return p, fr, nil
+}
+
+// seekBufferBytes is the read size of a buffered column stream.
+const seekBufferBytes = 1 << 20
+
+func bufferedProps() *parquet.ReaderProperties {
+	props := parquet.NewReaderProperties(mem)
+	props.BufferedStreamEnabled = true
+	props.BufferSize = seekBufferBytes
+	return props
+}
+
+// morselRowsSetting is the morsel length (0: row groups are never cut);
+// tests change it to compare answers with and without morsels.
+var morselRowsSetting atomic.Int64
+
+// pageIndexSetting turns pruning by the page index on (tests compare).
+var pageIndexSetting atomic.Bool
+
+func init() {
+	morselRowsSetting.Store(defaultMorselRows)
+	pageIndexSetting.Store(true)
 }

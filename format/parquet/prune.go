@@ -20,21 +20,24 @@ type pruner struct {
 	cached map[int]bounds
 }
 
-// pruneRowGroups keeps the row groups of candidates that may match.
-func pruneRowGroups(md *metadata.FileMetaData, candidates []int, ro format.ReadOptions, fc *fileColumns) []int {
+// pruneRowGroups keeps the row groups of candidates (and their row
+// ranges) that may match.
+func pruneRowGroups(md *metadata.FileMetaData, candidates []int, ranges []rowRange, ro format.ReadOptions, fc *fileColumns) ([]int, []rowRange) {
 	filters := ro.Filters
 	if len(filters) == 0 {
-		return candidates
+		return candidates, ranges
 	}
 	ids := format.ReadOptions{Table: ro.Table, FieldIDs: ro.FieldIDs}
 	keep := make([]int, 0, len(candidates))
-	for _, rg := range candidates {
+	keepRanges := make([]rowRange, 0, len(candidates))
+	for i, rg := range candidates {
 		pr := &pruner{table: ro.Table, ids: ids, fc: fc, rg: md.RowGroup(rg), cached: map[int]bounds{}}
 		if pr.all(filters) {
 			keep = append(keep, rg)
+			keepRanges = append(keepRanges, ranges[i])
 		}
 	}
-	return keep
+	return keep, keepRanges
 }
 
 func (pr *pruner) all(es []*expr.Expr) bool {

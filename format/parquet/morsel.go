@@ -1,0 +1,111 @@
+package parquetfmt
+
+import (
+	"github.com/apache/arrow-go/v18/parquet/metadata"
+)
+
+// unit is one piece of decoding work: rows [from, to) of the plan's
+// row group rowGroups[rg], counted from the row group's first row.
+//
+// A row group is the natural unit, but writers other than Drover's make
+// them large (DuckDB and Spark: 1 M rows or 128 MB), and a row group as
+// the unit of work leaves cores idle when a split holds fewer row groups
+// than there are workers. Such row groups are cut into morsels of about
+// morselRows rows that the workers decode independently: each seeks its
+// column readers to its first row, which the offset index (page
+// locations) makes cheap. Without an offset index a seek would read and
+// decompress every page before the row, so a row group is then cut
+// only when the split's row groups cannot keep the workers busy, and
+// into no more morsels than there are workers; otherwise its columns are
+// decoded in parallel (pqarrow's Parallel) instead.
+type unit struct {
+	rg       int
+	from, to int64
+}
+
+func (u unit) rows() int64 { return u.to - u.from }
+
+// defaultMorselRows is the morsel length: close to the row groups
+// Drover writes (122,880 rows), whose decode cost per row is the floor.
+const defaultMorselRows = 128 * 1024
+
+// morselPolicy says how row groups are cut.
+type morselPolicy struct {
+	rows    int64 // target morsel length; 0: never cut
+	workers int   // decode goroutines of the reader
+}
+
+// planUnits cuts the plan's row groups (each limited to ranges[i] when
+// the split names a row range, and to the pages sel keeps) into units.
+func (p *plan) planUnits(md *metadata.FileMetaData, ranges []rowRange, mp morselPolicy, sel *pageSelector) {
+	p.units = p.units[:0]
+	if mp.rows > 0 && p.batchRows > 0 {
+		// Morsels of whole batches: a morsel's last batch then ends at
+		// its end and no rows are decoded twice.
+		mp.rows = max(1, (mp.rows+int64(p.batchRows)/2)/int64(p.batchRows)) * int64(p.batchRows)
+	}
+	for i, rg := range p.rowGroups {
+		indexed := p.hasOffsetIndex(md.RowGroup(rg))
+		kept := []rowRange{ranges[i]}
+		if indexed && len(p.leaves) > 0 {
+			// Skipping pages needs seeks, which need the offset index.
+			kept = sel.selectRows(rg, ranges[i])
+		}
+		for _, r := range kept {
+			n := r.rows()
+			k := int64(1)
+			if mp.rows > 0 && n >= 2*mp.rows && len(p.leaves) > 0 {
+				k = (n + mp.rows - 1) / mp.rows
+				if !indexed {
+					if len(p.rowGroups) >= mp.workers {
+						k = 1
+					} else {
+						k = min(k, int64(mp.workers))
+					}
+				}
+			}
+			prev := r.from
+			for j := int64(1); j <= k; j++ {
+				// Inner boundaries fall on whole batches (see above).
+				next := r.to
+				if j < k {
+					next = r.from + alignDown(n*j/k, int64(p.batchRows))
+				}
+				if next > prev {
+					p.units = append(p.units, unit{rg: i, from: prev, to: next})
+					prev = next
+				}
+			}
+		}
+	}
+}
+
+func alignDown(n, a int64) int64 { return n / a * a }
+
+// hasOffsetIndex reports whether every leaf the plan reads has an offset
+// index in rg.
+func (p *plan) hasOffsetIndex(rg *metadata.RowGroupMetaData) bool {
+	for _, leaf := range p.leaves {
+		if _, ok := rg.OffsetIndexLocation(leaf); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// partial reports whether some unit is less than its whole row group:
+// its readers then seek, and the file is read through buffered streams
+// (a seek otherwise first reads the whole column chunk).
+func (p *plan) partial(md *metadata.FileMetaData) bool {
+	for _, u := range p.units {
+		if u.from > 0 || u.to < md.RowGroup(p.rowGroups[u.rg]).NumRows() {
+			return true
+		}
+	}
+	return false
+}
+
+// rowRange is rows [from, to) of a row group.
+type rowRange struct{ from, to int64 }
+
+func (r rowRange) rows() int64 { return r.to - r.from }
