@@ -20,3 +20,10 @@ func SetMinPieceRows(n int64) (restore func()) {
 	old := minPieceRows.Swap(n)
 	return func() { minPieceRows.Store(old) }
 }
+
+// SetDictionaryPruning turns pruning by dictionaries on or off and
+// returns a function that restores the setting.
+func SetDictionaryPruning(on bool) (restore func()) {
+	old := dictionarySetting.Swap(on)
+	return func() { dictionarySetting.Store(old) }
+}

@@ -245,3 +245,47 @@ func keepRows(rows [][]string, keep func([]string) bool) [][]string {
 	}
 	return out
 }
+
+// TestDictionaryPruning asks string columns for values that lie between
+// a row group's min and max but are not in its dictionary: with the
+// dictionary read, such row groups are skipped; answers after the
+// filter are the same with and without, and a chunk that is not
+// dictionary-encoded throughout is never skipped.
+func TestDictionaryPruning(t *testing.T) {
+	const rows = 40_000
+	str := func(s string) *expr.Expr { return lit(types.StringValue(s)) }
+	tests := []struct {
+		name    string
+		filters []*expr.Expr
+		keep    func(r []string) bool
+		rows    int // rows read with dictionary pruning from dictionary files
+	}{
+		{"eq absent", []*expr.Expr{call(expr.FnEq, col(2), str("name-0055x"))},
+			func(r []string) bool { return r[2] == "name-0055x" }, 0},
+		{"in absent and null", []*expr.Expr{call(expr.FnIn, col(2), str("name-0055x"), lit(types.NullValue(types.StringType)))},
+			func(r []string) bool { return r[2] == "name-0055x" }, 0},
+		{"in one present", []*expr.Expr{call(expr.FnIn, col(2), str("name-0055x"), str("name-150"))},
+			func(r []string) bool { return r[2] == "name-0055x" || r[2] == "name-150" }, 10_000},
+		{"or with present", []*expr.Expr{call(expr.FnOr, call(expr.FnEq, col(2), str("name-0055x")), call(expr.FnEq, col(0), i64(25_000)))},
+			func(r []string) bool { return r[2] == "name-0055x" || r[0] == "25000" }, 10_000},
+	}
+	for _, dict := range []bool{true, false} {
+		path := writeLayout(t, rows, foreignLayout{rowGroupRows: 10_000, dictionary: dict})
+		for _, tc := range tests {
+			t.Run(fmt.Sprintf("dict=%t/%s", dict, tc.name), func(t *testing.T) {
+				ro := format.ReadOptions{Table: numbersSchema, Filters: tc.filters}
+				restore := parquetfmt.SetDictionaryPruning(false)
+				without := scanWith(t, path, 0, ro, 0)
+				restore()
+				with := scanWith(t, path, 0, ro, 0)
+				formattest.Equal(t, keepRows(without, tc.keep), keepRows(with, tc.keep))
+				switch {
+				case dict && len(with) != tc.rows:
+					t.Errorf("read %d rows, want %d", len(with), tc.rows)
+				case !dict && len(with) != len(without):
+					t.Errorf("plain chunks: read %d rows, %d without dictionary pruning", len(with), len(without))
+				}
+			})
+		}
+	}
+}

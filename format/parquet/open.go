@@ -11,6 +11,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"github.com/drover-etl/drover/batch"
+	"github.com/drover-etl/drover/expr"
 	"github.com/drover-etl/drover/format"
 )
 
@@ -45,7 +46,23 @@ func preparePlan(pf *pfile, split format.Split, ro format.ReadOptions) (*plan, *
 	if err != nil {
 		return nil, nil, corrupt(pf.url, err)
 	}
-	p.rowGroups, ranges = pruneRowGroups(md, candidates, ranges, ro, fc)
+	var buffered *file.Reader // opened on first need
+	openBuffered := func() (*file.Reader, error) {
+		if buffered == nil {
+			buffered, err = file.NewParquetReader(io.NewSectionReader(pf.f, 0, pf.f.Size()),
+				file.WithReadProps(bufferedProps()), file.WithMetadata(md))
+		}
+		return buffered, err
+	}
+	var dicts *dictionaries
+	if dictionarySetting.Load() && asksStringValues(ro.Filters) {
+		rdr, err := openBuffered()
+		if err != nil {
+			return nil, nil, corrupt(pf.url, err)
+		}
+		dicts = &dictionaries{rdr: rdr}
+	}
+	p.rowGroups, ranges = pruneRowGroups(md, candidates, ranges, ro, fc, dicts)
 	p.rowStart = rowStarts(md, p.rowGroups)
 	p.chooseDictionaries(md)
 	p.outputSchema()
@@ -62,8 +79,7 @@ func preparePlan(pf *pfile, split format.Split, ro format.ReadOptions) (*plan, *
 	if p.partial(md) {
 		// Seeking readers read the column chunks through buffered
 		// streams: otherwise each would first read its whole chunk.
-		rdr, err = file.NewParquetReader(io.NewSectionReader(pf.f, 0, pf.f.Size()),
-			file.WithReadProps(bufferedProps()), file.WithMetadata(md))
+		rdr, err = openBuffered()
 		if err != nil {
 			return nil, nil, corrupt(pf.url, err)
 		}
@@ -89,10 +105,27 @@ func bufferedProps() *parquet.ReaderProperties {
 // tests change it to compare answers with and without morsels.
 var morselRowsSetting atomic.Int64
 
-// pageIndexSetting turns pruning by the page index on (tests compare).
-var pageIndexSetting atomic.Bool
+// pageIndexSetting and dictionarySetting turn pruning by the page index
+// and by dictionaries on (tests compare answers with them off).
+var pageIndexSetting, dictionarySetting atomic.Bool
 
 func init() {
 	morselRowsSetting.Store(defaultMorselRows)
 	pageIndexSetting.Store(true)
+	dictionarySetting.Store(true)
+}
+
+// asksStringValues reports whether some filter, at any depth, asks a
+// column for string values (dictionary pruning can apply).
+func asksStringValues(filters []*expr.Expr) bool {
+	found := false
+	for _, f := range filters {
+		expr.Walk(f, func(e *expr.Expr) bool {
+			if _, _, ok := dictWanted(e); ok {
+				found = true
+			}
+			return !found
+		})
+	}
+	return found
 }
