@@ -27,3 +27,10 @@ func SetDictionaryPruning(on bool) (restore func()) {
 	old := dictionarySetting.Swap(on)
 	return func() { dictionarySetting.Store(old) }
 }
+
+// SetPagesPerMorsel sets the fewest pages a morsel spans (0: morsels are
+// cut whatever the pages) and returns a function that restores it.
+func SetPagesPerMorsel(n int64) (restore func()) {
+	old := pagesPerMorsel.Swap(n)
+	return func() { pagesPerMorsel.Store(old) }
+}

@@ -155,9 +155,12 @@ func TestRowRangeSplitChecked(t *testing.T) {
 	}
 }
 
+// scanWith scans path with morsels of morsel rows (0: none), cut
+// whatever the page sizes, so that the tests' small files are cut too.
 func scanWith(t *testing.T, path string, target int64, ro format.ReadOptions, morsel int64) [][]string {
 	t.Helper()
 	defer parquetfmt.SetMorselRows(morsel)()
+	defer parquetfmt.SetPagesPerMorsel(0)()
 	recs, err := formattest.Scan(f, path, target, ro)
 	if err != nil {
 		t.Fatal(err)

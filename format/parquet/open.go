@@ -71,7 +71,8 @@ func preparePlan(pf *pfile, split format.Split, ro format.ReadOptions) (*plan, *
 	if pageIndexSetting.Load() {
 		sel = newPageSelector(pf.rdr, ro, fc)
 	}
-	p.planUnits(md, ranges, morselPolicy{rows: morselRowsSetting.Load(), workers: workers}, sel)
+	p.planUnits(md, ranges, morselPolicy{rows: morselRowsSetting.Load(), workers: workers}, sel,
+		longestPage(pf.rdr, p.leaves))
 	// Too few units for the workers: decode each unit's columns in
 	// parallel instead.
 	p.props.Parallel = len(p.units) < workers && len(p.leaves) > 1
@@ -91,8 +92,11 @@ func preparePlan(pf *pfile, split format.Split, ro format.ReadOptions) (*plan, *
 	return p, fr, nil
 }
 
-// seekBufferBytes is the read size of a buffered column stream.
-const seekBufferBytes = 1 << 20
+// seekBufferBytes is the buffer of a buffered column stream: it holds
+// page headers (page bodies larger than it are read past it). Each
+// morsel's column readers allocate two, so it is kept small: at 1 MiB,
+// zeroing them cost a third of a 1 M-row group's decode.
+const seekBufferBytes = 64 << 10
 
 func bufferedProps() *parquet.ReaderProperties {
 	props := parquet.NewReaderProperties(mem)
