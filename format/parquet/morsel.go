@@ -157,6 +157,17 @@ func (p *plan) partial(md *metadata.FileMetaData) bool {
 	return false
 }
 
+// largeRowGroups reports whether some row group of the plan is at least
+// two default morsels long.
+func (p *plan) largeRowGroups(md *metadata.FileMetaData) bool {
+	for _, rg := range p.rowGroups {
+		if md.RowGroup(rg).NumRows() >= 2*defaultMorselRows {
+			return true
+		}
+	}
+	return false
+}
+
 // rowRange is rows [from, to) of a row group.
 type rowRange struct{ from, to int64 }
 
