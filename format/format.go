@@ -46,6 +46,12 @@ type Split struct {
 	Size int64  `json:"size"`
 	// RowGroups lists the Parquet row groups of this piece (nil: all).
 	RowGroups []int `json:"row_groups,omitempty"`
+	// RowStart and RowCount (when RowCount > 0) make the piece rows
+	// [RowStart, RowStart+RowCount) of its one row group, counted from
+	// the row group's first row: a large row group is cut into several
+	// pieces so that it is not one task's work.
+	RowStart int64 `json:"row_start,omitempty"`
+	RowCount int64 `json:"row_count,omitempty"`
 	// Partition holds the file's Hive partition values (from its key=value
 	// directories), one per trailing partition column of the table.
 	Partition []types.Value `json:"partition,omitempty"`

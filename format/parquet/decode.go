@@ -10,33 +10,50 @@ import (
 	"github.com/drover-etl/drover/format"
 )
 
-// decode reads row group i of the plan into out, then closes out. A panic
-// in the decoder (garbage pages) becomes a corrupt-file error.
+// decode reads unit i of the plan into out, then closes out. A panic in
+// the decoder (garbage pages) becomes a corrupt-file error.
 func (r *reader) decode(ctx context.Context, i int, out chan<- item) {
 	defer close(out)
+	u := r.p.units[i]
+	rg := r.p.rowGroups[u.rg]
 	defer func() {
 		if v := recover(); v != nil {
-			send(ctx, out, item{err: corrupt(r.p.url, fmt.Errorf("decoding row group %d: %v", r.p.rowGroups[i], v))})
+			send(ctx, out, item{err: corrupt(r.p.url, fmt.Errorf("decoding row group %d: %v", rg, v))})
 		}
 	}()
 	if ctx.Err() != nil {
 		return
 	}
 	if len(r.p.leaves) == 0 {
-		r.countOnly(ctx, i, out)
+		r.countOnly(ctx, u, out)
 		return
 	}
-	rr, err := r.fr.GetRecordReader(ctx, r.p.leaves, []int{r.p.rowGroups[i]})
+	rr, err := r.fr.GetRecordReader(ctx, r.p.leaves, []int{rg})
 	if err != nil {
 		send(ctx, out, item{err: corrupt(r.p.url, err)})
 		return
 	}
 	defer rr.Release()
-	row := r.p.rowStart[i]
-	for rr.Next() {
+	if u.from > 0 {
+		if err := rr.SeekToRow(u.from); err != nil {
+			send(ctx, out, item{err: corrupt(r.p.url, fmt.Errorf("row group %d: seeking to row %d: %w", rg, u.from, err))})
+			return
+		}
+	}
+	row := r.p.rowStart[u.rg] + u.from
+	left := u.rows()
+	for left > 0 && rr.Next() {
 		rec := rr.RecordBatch()
+		if rec.NumRows() > left {
+			// A batch that runs past the unit's end (a batch size that
+			// does not divide the morsel): the rows beyond are the next
+			// unit's.
+			rec = rec.NewSlice(0, left)
+			defer rec.Release()
+		}
 		conv, err := r.p.convert(rec, row)
 		row += rec.NumRows()
+		left -= rec.NumRows()
 		if err != nil {
 			send(ctx, out, item{err: err})
 			return
@@ -48,14 +65,20 @@ func (r *reader) decode(ctx context.Context, i int, out chan<- item) {
 	}
 	if err := rr.Err(); err != nil {
 		send(ctx, out, item{err: corrupt(r.p.url, err)})
+		return
+	}
+	if left > 0 {
+		// The footer promised more rows than the pages hold: reading on
+		// would silently lose them.
+		send(ctx, out, item{err: corrupt(r.p.url, fmt.Errorf("row group %d ended %d rows early", rg, left))})
 	}
 }
 
 // countOnly serves a projection that decodes no column (count(*), or only
 // columns the file lacks): batches with a row count taken from the footer
 // and NULL columns for the absent ones, without decoding anything.
-func (r *reader) countOnly(ctx context.Context, i int, out chan<- item) {
-	n := r.pf.rdr.MetaData().RowGroup(r.p.rowGroups[i]).NumRows()
+func (r *reader) countOnly(ctx context.Context, u unit, out chan<- item) {
+	n := u.rows()
 	for n > 0 {
 		k := min(n, int64(r.p.batchRows))
 		empty := array.NewRecordBatch(arrow.NewSchema(nil, nil), nil, k)

@@ -2,16 +2,21 @@
 //
 // Reading: Infer takes the schema from the footer (nested columns, which
 // Drover cannot name, are left out). Split cuts a file into runs of row
-// groups of about targetBytes compressed. Open reads only the split's row
-// groups that survive pruning by ReadOptions.Filters against row-group
-// statistics, and only the projected columns, matched to the table by name
-// (exactly, else case-insensitively; a missing column is an error).
-// Dictionary-encoded string columns are read as dictionary<int32, utf8>
-// arrays without materializing the strings. Several row groups decode in
-// parallel; batches still come out in row-group order. Values are converted
-// to the table's types: integers widen, timestamps become µs UTC, dates
-// date32, decimals are rescaled (half away from zero) and a value that
-// does not fit is a *format.DataError naming the file row.
+// groups of about targetBytes compressed; a row group of twice that or
+// more (other writers make 1 M-row or 128 MB groups) becomes several
+// row-range splits. Open reads only the split's row groups that survive
+// pruning by ReadOptions.Filters against row-group statistics and, for
+// equality and IN on strings, dictionaries (dictprune.go), and within
+// them only the pages the page index cannot rule out (pageindex.go); and
+// only the projected columns, matched to the table by name (exactly, else
+// case-insensitively; a missing column is an error). Dictionary-encoded
+// string columns are read as dictionary<int32, utf8> arrays without
+// materializing the strings. Row groups, and morsels of large ones
+// (morsel.go), decode in parallel; batches still come out in file order.
+// Values are converted to the table's types: integers widen, timestamps
+// become µs UTC, dates date32, decimals are rescaled (half away from
+// zero) and a value that does not fit is a *format.DataError naming the
+// file row.
 //
 // A file that is not Parquet or is truncated gives an error wrapping
 // format.ErrCorrupt and naming the file.

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/parquet/metadata"
 
 	"github.com/drover-etl/drover/format"
 	"github.com/drover-etl/drover/storage"
@@ -26,7 +28,8 @@ func (Format) Name() string { return "parquet" }
 func (Format) Extension() string { return "parquet" }
 
 // Split groups consecutive row groups into pieces of about targetBytes of
-// compressed data (targetBytes <= 0: one piece).
+// compressed data (targetBytes <= 0: one piece). A row group of at least
+// twice targetBytes is cut into row ranges instead (splitRowGroup).
 func (Format) Split(ctx context.Context, file storage.Location, size, targetBytes int64) ([]format.Split, error) {
 	pf, err := openFile(ctx, file.URL())
 	if err != nil {
@@ -37,8 +40,18 @@ func (Format) Split(ctx context.Context, file storage.Location, size, targetByte
 	var out []format.Split
 	cur := format.Split{URL: file.URL()}
 	for rg := range md.NumRowGroups() {
+		rgm := md.RowGroup(rg)
+		n := rowGroupBytes(rgm)
+		if targetBytes > 0 && n >= 2*targetBytes && rgm.NumRows() >= 2*minPieceRows.Load() {
+			if len(cur.RowGroups) > 0 {
+				out = append(out, cur)
+				cur = format.Split{URL: file.URL()}
+			}
+			out = append(out, splitRowGroup(file.URL(), rgm, rg, n, targetBytes)...)
+			continue
+		}
 		cur.RowGroups = append(cur.RowGroups, rg)
-		cur.Size += rowGroupBytes(md.RowGroup(rg))
+		cur.Size += n
 		if targetBytes > 0 && cur.Size >= targetBytes {
 			out = append(out, cur)
 			cur = format.Split{URL: file.URL()}
@@ -51,6 +64,55 @@ func (Format) Split(ctx context.Context, file storage.Location, size, targetByte
 		out = append(out, cur)
 	}
 	return out, nil
+}
+
+// maxBlindPieces bounds how many pieces a row group without an offset
+// index is cut into: each piece's reader finds its first row by reading
+// and decompressing the pages before it.
+const maxBlindPieces = 4
+
+// minPieceRows is the fewest rows a piece of a row group holds: a task
+// of less than a default batch is not worth its overhead (tests lower it).
+var minPieceRows atomic.Int64
+
+func init() { minPieceRows.Store(defaultBatchRows) }
+
+// splitRowGroup cuts row group rg of size bytes into row ranges of about
+// targetBytes (at least minPieceRows rows), on whole default batches.
+func splitRowGroup(url string, rgm *metadata.RowGroupMetaData, rg int, size, targetBytes int64) []format.Split {
+	rows := rgm.NumRows()
+	k := min((size+targetBytes/2)/targetBytes, rows/minPieceRows.Load())
+	if !allOffsetIndexed(rgm) {
+		k = min(k, maxBlindPieces)
+	}
+	var out []format.Split
+	prev := int64(0)
+	for j := int64(1); j <= k; j++ {
+		next := rows
+		if j < k {
+			next = alignDown(rows*j/k, defaultBatchRows)
+			if next == 0 {
+				next = rows * j / k
+			}
+		}
+		if next > prev {
+			out = append(out, format.Split{URL: url, RowGroups: []int{rg}, RowStart: prev, RowCount: next - prev,
+				Size: size * (next - prev) / rows})
+			prev = next
+		}
+	}
+	return out
+}
+
+// allOffsetIndexed reports whether every column chunk of rgm has an
+// offset index.
+func allOffsetIndexed(rgm *metadata.RowGroupMetaData) bool {
+	for c := range rgm.NumColumns() {
+		if _, ok := rgm.OffsetIndexLocation(c); !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // CheckOptions: a sink takes the writer's options; a source only

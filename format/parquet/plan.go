@@ -34,6 +34,7 @@ type plan struct {
 	props     pqarrow.ArrowReadProperties
 	rowGroups []int
 	rowStart  []int64 // file row of each row group's first row
+	units     []unit  // the work: row groups or morsels of them, in file order
 	batchRows int
 }
 

@@ -18,23 +18,28 @@ type pruner struct {
 	fc     *fileColumns
 	rg     *metadata.RowGroupMetaData
 	cached map[int]bounds
+	dicts  *dictionaries // nil: no dictionary pruning
+	rgIdx  int           // rg's ordinal, for dicts
 }
 
-// pruneRowGroups keeps the row groups of candidates that may match.
-func pruneRowGroups(md *metadata.FileMetaData, candidates []int, ro format.ReadOptions, fc *fileColumns) []int {
+// pruneRowGroups keeps the row groups of candidates (and their row
+// ranges) that may match.
+func pruneRowGroups(md *metadata.FileMetaData, candidates []int, ranges []rowRange, ro format.ReadOptions, fc *fileColumns, dicts *dictionaries) ([]int, []rowRange) {
 	filters := ro.Filters
 	if len(filters) == 0 {
-		return candidates
+		return candidates, ranges
 	}
 	ids := format.ReadOptions{Table: ro.Table, FieldIDs: ro.FieldIDs}
 	keep := make([]int, 0, len(candidates))
-	for _, rg := range candidates {
-		pr := &pruner{table: ro.Table, ids: ids, fc: fc, rg: md.RowGroup(rg), cached: map[int]bounds{}}
+	keepRanges := make([]rowRange, 0, len(candidates))
+	for i, rg := range candidates {
+		pr := &pruner{table: ro.Table, ids: ids, fc: fc, rg: md.RowGroup(rg), cached: map[int]bounds{}, dicts: dicts, rgIdx: rg}
 		if pr.all(filters) {
 			keep = append(keep, rg)
+			keepRanges = append(keepRanges, ranges[i])
 		}
 	}
-	return keep
+	return keep, keepRanges
 }
 
 func (pr *pruner) all(es []*expr.Expr) bool {
@@ -64,11 +69,30 @@ func (pr *pruner) mayMatch(e *expr.Expr) bool {
 	case expr.FnIsNull, expr.FnIsNotNull:
 		return pr.nullTest(e)
 	case expr.FnIn:
-		return pr.in(e)
-	case expr.FnEq, expr.FnNe, expr.FnLt, expr.FnLe, expr.FnGt, expr.FnGe:
+		return pr.in(e) && pr.inDictionary(e)
+	case expr.FnEq:
+		return pr.compare(e) && pr.inDictionary(e)
+	case expr.FnNe, expr.FnLt, expr.FnLe, expr.FnGt, expr.FnGe:
 		return pr.compare(e)
 	}
 	return true
+}
+
+// inDictionary is false when e asks a string column for values its
+// dictionary-encoded chunk does not hold.
+func (pr *pruner) inDictionary(e *expr.Expr) bool {
+	if pr.dicts == nil {
+		return true
+	}
+	c, want, ok := dictWanted(e)
+	if !ok || c.Index < 0 || c.Index >= pr.table.Len() || pr.table.Fields[c.Index].Type.ID != types.String {
+		return true
+	}
+	sf, _, err := pr.fc.column(pr.ids, c.Index)
+	if err != nil {
+		return true
+	}
+	return pr.dicts.mayContain(pr.rgIdx, sf.ColIndex, sf.Field.Type, want)
 }
 
 func (pr *pruner) nullTest(e *expr.Expr) bool {

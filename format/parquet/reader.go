@@ -12,26 +12,27 @@ import (
 	"github.com/drover-etl/drover/batch"
 )
 
-// item is one decoded batch or the error that ended a row group.
+// item is one decoded batch or the error that ended a unit.
 type item struct {
 	rec arrow.RecordBatch
 	err error
 }
 
-// slotDepth is how many batches a row group may decode ahead of the
-// consumer; it bounds memory while letting later row groups proceed.
+// slotDepth is how many batches a unit may decode ahead of the consumer;
+// it bounds memory while letting later units proceed.
 const slotDepth = 2
 
-// reader decodes row groups on up to GOMAXPROCS goroutines. Each row group
-// has its own channel (slot) and the consumer drains the slots in order,
-// so the output order is the row-group order whatever finishes first.
-// Workers take row groups in order too, so the slot being drained always
-// has a worker and a worker blocked on a full slot cannot stall it.
+// reader decodes units (row groups, or morsels of large ones: morsel.go)
+// on up to GOMAXPROCS goroutines. Each unit has its own channel (slot)
+// and the consumer drains the slots in order, so the output order is the
+// file's row order whatever finishes first. Workers take units in order
+// too, so the slot being drained always has a worker and a worker blocked
+// on a full slot cannot stall it.
 //
-// A row group is handed out only with a ticket, and the consumer returns
-// the ticket when it has drained that row group: at most aheadPerWorker ×
-// workers row groups are decoded or decoding at once. Without the bound,
-// workers faster than the consumer decode the whole split into memory.
+// A unit is handed out only with a ticket, and the consumer returns the
+// ticket when it has drained that unit: at most aheadPerWorker × workers
+// units are decoded or decoding at once. Without the bound, workers
+// faster than the consumer decode the whole split into memory.
 type reader struct {
 	p       *plan
 	pf      *pfile
@@ -45,19 +46,19 @@ type reader struct {
 	wg      sync.WaitGroup
 }
 
-// aheadPerWorker is how many row groups per worker may be decoded ahead of
-// the consumer.
+// aheadPerWorker is how many units per worker may be decoded ahead of the
+// consumer.
 const aheadPerWorker = 2
 
 var _ batch.Reader = (*reader)(nil)
 
 func newReader(ctx context.Context, pf *pfile, fr *pqarrow.FileReader, p *plan) *reader {
 	ctx, cancel := context.WithCancel(ctx)
-	r := &reader{p: p, pf: pf, fr: fr, ctx: ctx, cancel: cancel, slots: make([]chan item, len(p.rowGroups))}
+	r := &reader{p: p, pf: pf, fr: fr, ctx: ctx, cancel: cancel, slots: make([]chan item, len(p.units))}
 	for i := range r.slots {
 		r.slots[i] = make(chan item, slotDepth)
 	}
-	workers := min(runtime.GOMAXPROCS(0), len(p.rowGroups))
+	workers := min(decodeWorkers(), len(p.units))
 	r.tickets = make(chan struct{}, aheadPerWorker*max(workers, 1))
 	jobs := make(chan int)
 	r.wg.Add(1)
@@ -69,9 +70,9 @@ func newReader(ctx context.Context, pf *pfile, fr *pqarrow.FileReader, p *plan) 
 	return r
 }
 
-// dispatch hands out the row groups in order, each once it has a ticket.
-// When the reader is closed first, it closes the slots of the row groups
-// it did not hand out (a worker closes the others).
+// dispatch hands out the units in order, each once it has a ticket. When
+// the reader is closed first, it closes the slots of the units it did not
+// hand out (a worker closes the others).
 func (r *reader) dispatch(ctx context.Context, jobs chan<- int) {
 	defer r.wg.Done()
 	defer close(jobs)
@@ -104,9 +105,12 @@ func (r *reader) work(ctx context.Context, jobs <-chan int) {
 	}
 }
 
+// decodeWorkers is how many goroutines a reader decodes on.
+func decodeWorkers() int { return runtime.GOMAXPROCS(0) }
+
 func (r *reader) Schema() *arrow.Schema { return r.p.schema }
 
-// Next returns the next batch in row-group order.
+// Next returns the next batch in file order.
 func (r *reader) Next(ctx context.Context) (arrow.RecordBatch, error) {
 	if r.err != nil {
 		return nil, r.err
@@ -122,7 +126,7 @@ func (r *reader) Next(ctx context.Context) (arrow.RecordBatch, error) {
 					return nil, err
 				}
 				r.cur++
-				<-r.tickets // that row group is drained: the next may start
+				<-r.tickets // that unit is drained: the next may start
 				continue
 			}
 			if it.err != nil {

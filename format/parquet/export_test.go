@@ -1,0 +1,36 @@
+package parquetfmt
+
+// SetMorselRows sets the morsel length (0: row groups are never cut) and
+// returns a function that restores it.
+func SetMorselRows(n int64) (restore func()) {
+	old := morselRowsSetting.Swap(n)
+	return func() { morselRowsSetting.Store(old) }
+}
+
+// SetPageIndex turns pruning by the page index on or off and returns a
+// function that restores the setting.
+func SetPageIndex(on bool) (restore func()) {
+	old := pageIndexSetting.Swap(on)
+	return func() { pageIndexSetting.Store(old) }
+}
+
+// SetMinPieceRows sets the fewest rows of a row-range split and returns a
+// function that restores it.
+func SetMinPieceRows(n int64) (restore func()) {
+	old := minPieceRows.Swap(n)
+	return func() { minPieceRows.Store(old) }
+}
+
+// SetDictionaryPruning turns pruning by dictionaries on or off and
+// returns a function that restores the setting.
+func SetDictionaryPruning(on bool) (restore func()) {
+	old := dictionarySetting.Swap(on)
+	return func() { dictionarySetting.Store(old) }
+}
+
+// SetPagesPerMorsel sets the fewest pages a morsel spans (0: morsels are
+// cut whatever the pages) and returns a function that restores it.
+func SetPagesPerMorsel(n int64) (restore func()) {
+	old := pagesPerMorsel.Swap(n)
+	return func() { pagesPerMorsel.Store(old) }
+}
