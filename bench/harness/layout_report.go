@@ -139,6 +139,20 @@ func (r *LayoutReport) matrix(b *strings.Builder) {
 		fmt.Fprintf(b, "| %s | %s | %s | %s |\n", q.Query.Name, strings.Join(ratios, " | "), strings.Join(dt, " | "), strings.Join(kt, " | "))
 	}
 	b.WriteString("\n")
+	b.WriteString("CPU time (user + sys, medians), Drover / DuckDB:\n\n")
+	fmt.Fprintf(b, "| query | %s |\n|---%s|\n", strings.Join(names, " | "), strings.Repeat("|---:", len(names)))
+	for i, q := range r.Layouts[0].Queries {
+		cells := make([]string, len(r.Layouts))
+		for j, lr := range r.Layouts {
+			cells[j] = "–"
+			if i < len(lr.Queries) && lr.Queries[i].OK() {
+				c := lr.Queries[i]
+				cells[j] = fmt.Sprintf("%.2f / %.2f s", c.Drover.Median.CPU.Seconds(), c.DuckDB.Median.CPU.Seconds())
+			}
+		}
+		fmt.Fprintf(b, "| %s | %s |\n", q.Query.Name, strings.Join(cells, " | "))
+	}
+	b.WriteString("\n")
 }
 
 // shapeTable describes each layout's lineitem (and the others briefly).
