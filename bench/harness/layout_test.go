@@ -152,3 +152,41 @@ func typeList(m map[string]string) []string {
 	}
 	return out
 }
+
+// TestTPCLayoutsSF001 runs two standard TPC-H texts on two layouts of the
+// generator's data and requires agreeing answers and a layouts report.
+func TestTPCLayoutsSF001(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs both engines")
+	}
+	var log strings.Builder
+	cfg := Config{
+		Drover: droverBinary(t), DataRoot: t.TempDir(), ScaleFactor: 0.01, Reps: 1, Threads: 2, Log: &log,
+		Queries: []string{"q06", "q13"}, Timeout: 5 * time.Minute,
+	}
+	rep, err := RunTPCLayouts(context.Background(), cfg, []Layout{Layouts[0], Layouts[2]}, nil)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, log.String())
+	}
+	if len(rep.Suites) != 2 || strings.Join(rep.Layouts, ",") != "drover,nodict" {
+		t.Fatalf("suites %v, layouts %v", rep.Suites, rep.Layouts)
+	}
+	for _, s := range rep.Suites {
+		if tot := s.Totals(); tot.Queries != 2 || tot.OK != 2 {
+			t.Errorf("%s: %d of %d queries agree", s.Name, tot.OK, tot.Queries)
+		}
+	}
+	md, _, err := rep.Write(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(md, "-tpc-layouts-sf0.01.md") {
+		t.Errorf("report written to %s", md)
+	}
+	if text := rep.Markdown(); !strings.Contains(text, "TPC-H, nodict layout") || strings.Contains(text, "DuckDB's generator") {
+		t.Errorf("report:\n%s", text)
+	}
+	if t.Failed() {
+		t.Log(log.String())
+	}
+}
