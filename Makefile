@@ -220,7 +220,8 @@ bench-tpc: bench-build ## TPC-H 22 and TPC-DS 99 standard texts vs DuckDB (SF=1 
 
 bench-tpc-layouts: bench-build ## The 22 TPC-H texts on drover tpch-gen's rows in each of LAYOUTS (SF=1 REPS=3) → bench/results/<date>-tpc-layouts-sf<SF>.md, .json
 	cd $(CURDIR)/bench && $(BENCH_NICE) $(BIN)/tpchbench -drover $(BIN)/drover -data $(BENCH_DATA) -suite tpch-std -layouts $(LAYOUTS) \
-		-sf $(SF) -reps $(REPS) -threads $(TPC_THREADS) -timeout $(TPC_TIMEOUT) -memory-cap-mib $(TPC_MEMORY_CAP_MIB) $(TPC_FLAGS)
+		-sf $(SF) -reps $(REPS) -threads $(TPC_THREADS) -timeout $(TPC_TIMEOUT) -memory-cap-mib $(TPC_MEMORY_CAP_MIB) \
+		-notes tpc-layouts-notes.md $(TPC_FLAGS)
 
 bench-go: ## Go micro-benchmarks of the operators and formats
 	$(GO) test -run '^$$' -bench . -benchmem ./operator/... ./format/... ./expr/eval/...
