@@ -167,19 +167,36 @@ $(TF_CLI_CONFIG_FILE): tools/terraform-providers/terraform.rc.in
 # in BENCH_DATA), runs every query on both engines (warm-up, then REPS runs
 # alternating), checks their results agree and writes bench/results/<date>.md
 # and .json. SF10 needs ~3.5 GB of disk for the data.
+# LAYOUTS: the file layouts of the same rows the suite runs on (default all
+# three): drover (the generator's files: 122,880-row groups), duckdb (DuckDB
+# COPY, Snappy, 1 M-row groups, one file per table), nodict (the generator's
+# files rewritten with dictionary encoding off); derived once per SF and
+# cached beside the generator's data. Answers must agree across layouts; the
+# report is bench/results/<date>-layouts-sf<SF>.md/.json (a table per layout,
+# the layout × query ratio matrix, lineitem's row-group shape, CPU profiles of
+# the LAYOUT_PROFILES worst cells, kept in bench/profiles/layouts-sf<SF>/).
+# LAYOUTS= (empty) runs the suite on the generator's files alone and writes
+# bench/results/<date>.md as before.
 SF ?= 1
 REPS ?= 3
 THREADS ?= 0
 BENCH_DATA ?= $(CURDIR)/bench/data
 BENCH_FLAGS ?=
 BENCH_NICE ?= nice -n 5
+LAYOUTS ?= drover,duckdb,nodict
+LAYOUT_PROFILES ?= 3
 TPCHBENCH := cd $(CURDIR)/bench && $(BENCH_NICE) $(BIN)/tpchbench -drover $(BIN)/drover -data $(BENCH_DATA) -threads $(THREADS)
 
 bench-build: build ## Build the benchmark harness into bin/tpchbench (cgo; the first build takes a while)
 	cd bench && GOWORK=off nice $(GO) build -o $(BIN)/tpchbench ./cmd/tpchbench
 
-bench: bench-build ## TPC-H suite vs DuckDB (SF=1 REPS=3 THREADS=cores) → bench/results/<date>.md, .json
+bench: bench-build ## TPC-H suite vs DuckDB on LAYOUTS=drover,duckdb,nodict (SF=1 REPS=3 THREADS=cores) → bench/results/<date>-layouts-sf<SF>.md, .json
+ifneq ($(strip $(LAYOUTS)),)
+	$(TPCHBENCH) -sf $(SF) -reps $(REPS) -layouts $(LAYOUTS) -layout-profiles $(LAYOUT_PROFILES) \
+		-profile $(CURDIR)/bench/profiles/layouts-sf$(SF) -notes layouts-notes.md $(BENCH_FLAGS)
+else
 	$(TPCHBENCH) -sf $(SF) -reps $(REPS) -notes notes.md $(BENCH_FLAGS)
+endif
 
 bench-smoke: bench-build ## The suite at SF 0.01, one run each, report in a temp dir (engines must agree)
 	d=$$(mktemp -d) && $(TPCHBENCH) -sf 0.01 -reps 1 -results $$d $(BENCH_FLAGS) >/dev/null && rm -rf $$d
@@ -201,10 +218,15 @@ bench-tpc: bench-build ## TPC-H 22 and TPC-DS 99 standard texts vs DuckDB (SF=1 
 	cd $(CURDIR)/bench && $(BENCH_NICE) $(BIN)/tpchbench -drover $(BIN)/drover -suite $(TPC_SUITES) -sf $(SF) -reps $(REPS) \
 		-threads $(TPC_THREADS) -timeout $(TPC_TIMEOUT) -memory-cap-mib $(TPC_MEMORY_CAP_MIB) -jobs $(CURDIR)/bench/profiles/tpc-jobs $(TPC_FLAGS)
 
+bench-tpc-layouts: bench-build ## The 22 TPC-H texts on drover tpch-gen's rows in each of LAYOUTS (SF=1 REPS=3) → bench/results/<date>-tpc-layouts-sf<SF>.md, .json
+	cd $(CURDIR)/bench && $(BENCH_NICE) $(BIN)/tpchbench -drover $(BIN)/drover -data $(BENCH_DATA) -suite tpch-std -layouts $(LAYOUTS) \
+		-sf $(SF) -reps $(REPS) -threads $(TPC_THREADS) -timeout $(TPC_TIMEOUT) -memory-cap-mib $(TPC_MEMORY_CAP_MIB) \
+		-notes tpc-layouts-notes.md $(TPC_FLAGS)
+
 bench-go: ## Go micro-benchmarks of the operators and formats
 	$(GO) test -run '^$$' -bench . -benchmem ./operator/... ./format/... ./expr/eval/...
 
-.PHONY: bench bench-build bench-smoke bench-profile bench-tpc bench-go
+.PHONY: bench bench-build bench-smoke bench-profile bench-tpc bench-tpc-layouts bench-go
 # ---- end bench --------------------------------------------------------------
 
 # ---- conformance: Drover's answers vs DuckDB's -------------------------------

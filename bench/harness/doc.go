@@ -13,6 +13,15 @@
 // floor: arrow-go's pqarrow reading just the columns a query reads. The
 // report is a Markdown table of medians and a JSON file with every sample.
 //
+// RunLayouts runs the suite on several file layouts of the same rows
+// (tpchbench -layouts, make bench LAYOUTS=drover,duckdb,nodict): the
+// generator's files, DuckDB's COPY with 1 M-row groups, and the
+// generator's files rewritten with dictionary encoding off. The derived
+// layouts are cached beside the generator's data and checked from their
+// footers; every layout's answers must equal the first's. The report has
+// a table per layout, the layout × query ratio matrix, the row-group
+// shape of lineitem per layout and pprof excerpts of the worst cells.
+//
 // RunTPC runs the standard suites instead (tpchbench -suite, make
 // bench-tpc): the 22 TPC-H and 99 TPC-DS texts of DuckDB's extensions,
 // unmodified, on DuckDB-generated Parquet (package tpc, the conformance

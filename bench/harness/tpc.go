@@ -62,7 +62,9 @@ type SuiteResult struct {
 	Key     string                `json:"key"`
 	DataDir string                `json:"data_dir"`
 	Tables  map[string]TableStats `json:"tables"`
-	Queries []*TPCQueryResult     `json:"queries"`
+	// Source says how the data was written (default: DuckDB's generator).
+	Source  string            `json:"source,omitempty"`
+	Queries []*TPCQueryResult `json:"queries"`
 }
 
 // tpcRun is what every query of one suite shares.

@@ -17,6 +17,9 @@ type TPCReport struct {
 	Machine Machine        `json:"machine"`
 	Config  TPCSettings    `json:"config"`
 	Suites  []*SuiteResult `json:"suites"`
+	// Layouts, when set, says the suites are the TPC-H texts on these
+	// layouts of the generator's data (RunTPCLayouts).
+	Layouts []string `json:"layouts,omitempty"`
 	// Notes is Markdown appended to the report (the analysis).
 	Notes string `json:"notes,omitempty"`
 }
@@ -81,12 +84,18 @@ func (s *SuiteResult) Totals() SuiteTotals {
 // Write stores the report as dir/<date>-tpc-sf<SF>.md and .json and
 // returns the paths.
 func (r *TPCReport) Write(dir string) (md, js string, err error) {
+	if len(r.Layouts) > 0 {
+		return r.writeLayouts(dir)
+	}
 	name := r.Date + "-tpc-sf" + strconv.FormatFloat(r.Config.ScaleFactor, 'f', -1, 64)
 	return writeReport(dir, name, r, r.Markdown())
 }
 
 // Markdown renders the report.
 func (r *TPCReport) Markdown() string {
+	if len(r.Layouts) > 0 {
+		return r.layoutsMarkdown()
+	}
 	var b strings.Builder
 	c := r.Config
 	names := make([]string, len(r.Suites))
@@ -211,7 +220,11 @@ func (s *SuiteResult) notes() string {
 }
 
 func (s *SuiteResult) dataTable(b *strings.Builder) {
-	fmt.Fprintf(b, "%s data (DuckDB's generator, one Parquet file per table in `%s`):\n\n", s.Name, s.DataDir)
+	source := "DuckDB's generator, one Parquet file per table"
+	if s.Source != "" {
+		source = s.Source
+	}
+	fmt.Fprintf(b, "%s data (%s, in `%s`):\n\n", s.Name, source, s.DataDir)
 	b.WriteString("| table | rows | row groups | size |\n|---|---:|---:|---:|\n")
 	names := make([]string, 0, len(s.Tables))
 	for t := range s.Tables {

@@ -25,6 +25,8 @@ func main() {
 	var cfg harness.Config
 	var queries, results, notes, render, suites string
 	var memCapMiB int64
+	var layouts string
+	var layoutProfiles int
 	flag.StringVar(&cfg.Drover, "drover", "../bin/drover", "the drover binary")
 	flag.StringVar(&cfg.QueryDir, "queries", "queries", "directory of the query jobs (.hcl) and SQL (.sql)")
 	flag.StringVar(&cfg.DataRoot, "data", "", "directory of generated data sets (default: $TMPDIR/drover-tpch)")
@@ -44,6 +46,9 @@ func main() {
 	flag.StringVar(&cfg.JobDir, "jobs", "", "standard suites: keep each query's job file in this directory")
 	flag.Int64Var(&memCapMiB, "memory-cap-mib", 0, "standard suites: kill a run whose resident set passes this many MiB (0: no cap)")
 	flag.DurationVar(&cfg.Timeout, "timeout", 0, "bound on one run of one engine (default 15m)")
+	flag.StringVar(&layouts, "layouts", "", "run the suite on these file layouts of the same data (comma-separated: "+
+		strings.Join(harness.LayoutNames(), ", ")+") → <date>-layouts-sf<SF>.md, .json")
+	flag.IntVar(&layoutProfiles, "layout-profiles", 3, "with -layouts: CPU-profile the Drover runs of this many worst query × layout cells (files in -profile)")
 	flag.Parse()
 	cfg.MemoryCap = memCapMiB << 20
 	if queries != "" {
@@ -56,10 +61,16 @@ func main() {
 	switch {
 	case render != "" && strings.Contains(filepath.Base(render), "-tpc-"):
 		err = rerenderTPC(render, results, notes)
+	case render != "" && strings.Contains(filepath.Base(render), "-layouts-"):
+		err = rerenderLayouts(render, results, notes)
 	case render != "":
 		err = rerender(render, results, notes)
+	case suites != "" && layouts != "":
+		err = runTPCLayouts(ctx, cfg, suites, layouts, results, notes)
 	case suites != "":
 		err = runTPC(ctx, cfg, suites, results, notes)
+	case layouts != "":
+		err = runLayouts(ctx, cfg, layouts, layoutProfiles, results, notes)
 	default:
 		err = run(ctx, cfg, results, notes)
 	}
