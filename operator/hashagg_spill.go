@@ -105,8 +105,7 @@ func (h *hashAgg) tooBig(est int64) error {
 	if h.groups.count <= 1 {
 		msg += "; DISTINCT aggregates and exact quantiles keep all of one group's values in memory"
 	}
-	return task.AsFatal(fmt.Errorf("%s; raise --memory (drover run) or the executors' memory (--executor-memory, their Nomad job's memory): %w",
-		msg, memory.ErrExhausted))
+	return task.AsFatal(fmt.Errorf("%s; %s: %w", msg, raiseMemory, memory.ErrExhausted))
 }
 
 // spillTable writes the table to the current spill, by partition.

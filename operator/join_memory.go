@@ -227,21 +227,20 @@ func concatOwned(schema *arrow.Schema, recs []arrow.RecordBatch) ([]arrow.Array,
 // cannotSpill is the error of a join that cannot spill its build side:
 // one without keys, a partition of one key, or one too deep.
 func (j *joinOp) cannotSpill(recs []arrow.RecordBatch, refusal error) error {
-	const raise = "raise --executor-memory (or --task-memory when running locally)"
 	budget := fmt.Sprintf("the %d-byte memory budget", j.env.MemoryPool().Limit())
 	if l := j.env.MemoryPool().Limit(); len(j.spec.LeftKeys) > 0 && (l <= 0 || l > maxResidentBuild) {
 		budget = fmt.Sprintf("the %d bytes one in-memory build side holds at most", int64(maxResidentBuild))
 	}
 	switch {
 	case len(j.spec.LeftKeys) == 0:
-		return task.AsFatal(fmt.Errorf("nested loop join build: %d rows (%d bytes) read so far do not fit %s, and a join without equality keys cannot spill; %s or add an equality condition: %w",
-			countRows(recs), recsBytes(recs), budget, raise, refusal))
+		return task.AsFatal(fmt.Errorf("nested loop join build: %d rows (%d bytes) read so far do not fit %s, and a join without equality keys cannot spill; %s; or add an equality condition: %w",
+			countRows(recs), recsBytes(recs), budget, raiseMemory, refusal))
 	case j.oneKey != nil && !j.oneKey.mixed:
-		return task.AsFatal(fmt.Errorf("hash join build: key %s has %d rows (%d bytes), more than fit %s; %s, or spread the key (filter its rows out, or salt it): %w",
-			j.oneKey.text, j.oneKey.rows, j.oneKey.bytes, budget, raise, refusal))
+		return task.AsFatal(fmt.Errorf("hash join build: key %s has %d rows (%d bytes), more than fit %s; %s; or spread the key (filter its rows out, or salt it): %w",
+			j.oneKey.text, j.oneKey.rows, j.oneKey.bytes, budget, raiseMemory, refusal))
 	case j.level >= maxGraceLevels:
 		return task.AsFatal(fmt.Errorf("hash join build: a partition of %d rows still does not fit %s after %d levels of spilling; %s: %w",
-			j.oneKey.rows, budget, j.level, raise, refusal))
+			j.oneKey.rows, budget, j.level, raiseMemory, refusal))
 	}
 	return nil
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/drover-etl/drover/memory"
 	"github.com/drover-etl/drover/plan/logical"
 	"github.com/drover-etl/drover/plan/physical"
+	"github.com/drover-etl/drover/task"
 	"github.com/drover-etl/drover/types"
 )
 
@@ -133,7 +134,7 @@ func TestJoinSpillOneKeyTooBig(t *testing.T) {
 	if err == nil {
 		t.Fatal("a key larger than the budget joined without error")
 	}
-	for _, want := range []string{"hash join build: key (42) has 2000 rows", "--executor-memory"} {
+	for _, want := range []string{"hash join build: key (42) has 2000 rows", "--memory", "--executor-memory", "spread the key"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Fatalf("error %q does not say %q", err, want)
 		}
@@ -149,8 +150,13 @@ func TestNestedLoopJoinOverBudget(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 3))
 	left, right := randomRows(r, 100, 10), randomRows(r, 2000, 10)
 	_, _, err := spillJoin(t, joinCase{typ: logical.InnerJoin}, left, right, 4<<10)
-	if err == nil || !strings.Contains(err.Error(), "nested loop join build") || !errors.Is(err, memory.ErrExhausted) {
-		t.Fatalf("got %v, want the nested loop join's budget error", err)
+	if err == nil || !errors.Is(err, memory.ErrExhausted) || task.ClassOf(err) != task.Fatal {
+		t.Fatalf("got %v, want the nested loop join's fatal budget error", err)
+	}
+	for _, want := range []string{"nested loop join build", "cannot spill", "--memory", "--executor-memory", "equality condition"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Fatalf("error %q does not say %q", err, want)
+		}
 	}
 }
 

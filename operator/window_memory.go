@@ -64,8 +64,8 @@ func (w *windowOp) checkMemory() error {
 	default:
 		why = "functions still read that far back (IGNORE NULLS over a long run of NULLs, or a wide frame)"
 	}
-	return task.AsFatal(fmt.Errorf("window: %d rows (%s) held, more than the task's share of the memory budget of %s: %s; or raise the budget (drover run --memory / --task-memory, or the executor's memory in its Nomad job): %w: %w",
-		rows, mib(held), w.env.budget(), why, ErrWindowMemory, memory.ErrExhausted))
+	return task.AsFatal(fmt.Errorf("window: %d rows (%s) held, more than the task's share of the memory budget of %s: %s; or %s: %w: %w",
+		rows, mib(held), w.env.budget(), why, raiseMemory, ErrWindowMemory, memory.ErrExhausted))
 }
 
 // mib renders a byte count in MiB (KiB below one MiB: test budgets).
