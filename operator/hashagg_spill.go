@@ -111,7 +111,7 @@ func (h *hashAgg) tooBig(est int64) error {
 // spillTable writes the table to the current spill, by partition.
 func (h *hashAgg) spillTable() error {
 	if h.spill == nil {
-		h.spill = &aggSpill{env: h.env, depth: h.depth + 1, files: make([][]*aggSpillFile, spillFanout)}
+		h.spill = &aggSpill{env: h.env, meter: h.meter, depth: h.depth + 1, files: make([][]*aggSpillFile, spillFanout)}
 	}
 	n := h.groups.count
 	keyCols, err := h.groups.keyColumns(h.schema, len(h.groupEvs))
@@ -306,6 +306,7 @@ func removeFiles(names []string) {
 // aggSpill is the partition files one spill level is writing.
 type aggSpill struct {
 	env   *Env
+	meter spillMeter
 	depth int
 	files [][]*aggSpillFile // by partition, then stream
 }
@@ -382,7 +383,7 @@ func (s *aggSpill) close(streams int) ([]spillPart, error) {
 				first = err
 			}
 			if st, err := sf.f.Stat(); err == nil {
-				s.env.Spilled.Add(st.Size())
+				s.meter.add(st.Size())
 			}
 			if err := sf.f.Close(); err != nil && first == nil {
 				first = err

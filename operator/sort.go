@@ -27,12 +27,13 @@ type sortOp struct {
 	buf    []arrow.RecordBatch
 	res    *memory.Reservation // the buffer's bytes
 	spill  *spiller
+	meter  spillMeter
 	out    batch.Reader
 }
 
 func newSort(n *physical.Node, in batch.Reader, env *Env) (batch.Reader, error) {
 	s := &sortOp{in: in, keys: n.Sort.Keys, schema: n.Schema.Arrow(), env: env,
-		res: env.MemoryPool().Consumer("sort", true)}
+		res: env.MemoryPool().Consumer("sort", true), meter: env.spillMeter(n)}
 	for _, k := range n.Sort.Keys {
 		ev, err := eval.Compile(k.Expr, eval.Options{UDF: env.UDF})
 		if err != nil {
@@ -103,7 +104,7 @@ func (s *sortOp) add(ctx context.Context, rec arrow.RecordBatch) error {
 		return task.AsFatal(err)
 	}
 	if s.spill == nil {
-		s.spill = &spiller{dir: s.env.TempDir, env: s.env}
+		s.spill = &spiller{dir: s.env.TempDir, meter: s.meter}
 	}
 	return s.spill.write(sorted)
 }

@@ -18,7 +18,7 @@ import (
 // spiller writes sorted runs to local temp files (Arrow IPC) and merges them.
 type spiller struct {
 	dir   string
-	env   *Env
+	meter spillMeter
 	files []string
 }
 
@@ -45,7 +45,7 @@ func (s *spiller) write(recs []arrow.RecordBatch) error {
 	}
 	st, _ := f.Stat()
 	if st != nil {
-		s.env.Spilled.Add(st.Size())
+		s.meter.add(st.Size())
 	}
 	return f.Close()
 }
