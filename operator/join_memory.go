@@ -53,6 +53,17 @@ func (j *joinOp) load(ctx context.Context) error {
 		return j.index(ctx, recs)
 	}
 	if err := j.cannotSpill(recs, refusal); err != nil {
+		// What cannot be split may still fit the join's share of the
+		// budget, refused only because other operators hold memory for
+		// now: take it (they spill), fail only beyond it.
+		recs, fits, rerr := j.takeShare(ctx, recs)
+		if rerr != nil {
+			return rerr
+		}
+		if fits {
+			return j.index(ctx, recs)
+		}
+		err = j.cannotSpill(recs, refusal)
 		releaseRecs(recs)
 		return err
 	}
@@ -96,6 +107,42 @@ func (j *joinOp) shrink(n int64) {
 	n = min(n, j.held)
 	j.res.Shrink(n)
 	j.held -= n
+}
+
+// takeShare reads the rest of the build side into recs, reserving past
+// what the pool grants at the moment while the join, with its index, stays
+// within its fair share of the budget (Share) and the most one in-memory
+// build holds. fits is false once it does not; recs are returned either way.
+func (j *joinOp) takeShare(ctx context.Context, recs []arrow.RecordBatch) ([]arrow.RecordBatch, bool, error) {
+	limit := j.res.Share()
+	if len(j.spec.LeftKeys) > 0 && (limit < 0 || limit > maxResidentBuild) {
+		limit = maxResidentBuild
+	}
+	over := func(n int64) bool { return limit >= 0 && n > limit }
+	for !over(j.held) {
+		rec, err := j.buildIn.Next(ctx)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			releaseRecs(recs)
+			return nil, false, err
+		}
+		recs = append(recs, rec)
+		j.res.Grow(recordBytes(rec))
+		j.held += recordBytes(rec)
+	}
+	distinct := countRows(recs)
+	if j.oneKey != nil && !j.oneKey.mixed {
+		distinct = 1
+	}
+	room := indexRoom(recs, distinct)
+	if over(j.held + room) {
+		return recs, false, nil
+	}
+	j.res.Grow(room)
+	j.held += room
+	return recs, true, nil
 }
 
 // release gives back everything the join holds.

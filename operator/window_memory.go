@@ -45,7 +45,12 @@ func (w *windowOp) checkMemory() error {
 	if held = w.held(); w.res.Resize(held) == nil {
 		return nil
 	}
-	w.res.Grow(held - w.res.Size()) // held until the task fails
+	w.res.Grow(held - w.res.Size()) // in memory already
+	// Refused only because other operators hold memory for now? Within
+	// its share of the budget the window keeps it (they spill).
+	if share := w.res.Share(); share < 0 || held <= share {
+		return nil
+	}
 	rows := w.total - w.keep
 	var why string
 	switch w.look {

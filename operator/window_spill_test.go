@@ -1,10 +1,12 @@
 package operator
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -217,4 +219,42 @@ func assertSameRows(t *testing.T, got, want []windowref.Row) {
 			t.Fatalf("first difference at sorted row %d:\ngot  %.200s\nwant %.200s", i, g[i], w[i])
 		}
 	}
+}
+
+// TestWindowTakesItsShareWhenOthersHoldThePool: another operator holds the
+// whole pool for now (it spills when next refused), so each partition the
+// window must hold whole is refused even after its passed-through columns
+// went to disk. Partitions that fit the window's fair share of the budget
+// are kept anyway, and the answers equal an unbounded run's.
+func TestWindowTakesItsShareWhenOthersHoldThePool(t *testing.T) {
+	in := windowSpillInput(4000, 40)
+	order := []logical.SortKey{{Expr: expr.Col("", "p")}, {Expr: expr.Col("", "id")}} // the input order below
+	sortRows(in, 0, 2)
+	w := newTestWindow(t, in, []string{"p"}, order[1:], []logical.WindowFuncSpec{spec("cume_dist", "cd"), spec("ntile", "nt", lit(3))})
+	want, _, err := runPresortedWindow(t, in, w, &Env{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := memory.NewPool(1 << 20)
+	other := pool.Consumer("sort", true)
+	other.Grow(1 << 20)
+	defer other.Free()
+	got, _, err := runPresortedWindow(t, in, w, &Env{Pool: pool, TempDir: t.TempDir()})
+	if err != nil {
+		t.Fatalf("a window within its share failed while another operator held the pool: %v", err)
+	}
+	assertSameRows(t, got, want)
+	if held := pool.Held(); held != 1<<20 {
+		t.Fatalf("the pool holds %d bytes after the window, want the other operator's %d", held, 1<<20)
+	}
+}
+
+// sortRows orders in's rows by two int64 columns.
+func sortRows(in winInput, a, b int) {
+	slices.SortFunc(in.rows, func(x, y windowref.Row) int {
+		if c := cmp.Compare(x[a].I, y[a].I); c != 0 {
+			return c
+		}
+		return cmp.Compare(x[b].I, y[b].I)
+	})
 }
