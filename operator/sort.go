@@ -31,7 +31,7 @@ type sortOp struct {
 	// runRows is the batch length of spilled runs: short enough that the
 	// merge, which holds one batch per run, stays small (spillBatchBytes).
 	runRows int
-	out    batch.Reader
+	out     batch.Reader
 }
 
 func newSort(n *physical.Node, in batch.Reader, env *Env) (batch.Reader, error) {
