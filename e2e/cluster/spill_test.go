@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -132,16 +133,26 @@ func TestExecutorsTooSmallSpill(t *testing.T) {
 	}
 
 	for _, sink := range []string{"by_order", "by_day", "latest"} {
-		want, got := readAll(t, "s3://out/spill-local/"+sink+"/"), readAll(t, "s3://out/spill-cluster/"+sink+"/")
+		// Comments may end in spaces, which readAll trims off a file's last
+		// line only: where files end differs between the runs.
+		want, got := trimLines(readAll(t, "s3://out/spill-local/"+sink+"/")), trimLines(readAll(t, "s3://out/spill-cluster/"+sink+"/"))
+		slices.Sort(want)
+		slices.Sort(got)
 		if len(want) < 100 {
 			t.Fatalf("%s: only %d lines locally: the data is too small to test anything", sink, len(want))
 		}
 		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			for i := range min(len(got), len(want)) {
+				if got[i] != want[i] {
+					t.Errorf("%s: first difference at sorted line %d:\ncluster %s\nlocal   %s", sink, i, got[i], want[i])
+					break
+				}
+			}
 			t.Fatalf("%s: cluster output (%d lines) differs from local (%d lines)", sink, len(got), len(want))
 		}
 	}
 	// The sort's files, read in partition order, are the one total order.
-	want, got := readInOrder(t, "s3://out/spill-local/sorted/"), readInOrder(t, "s3://out/spill-cluster/sorted/")
+	want, got := trimLines(readInOrder(t, "s3://out/spill-local/sorted/")), trimLines(readInOrder(t, "s3://out/spill-cluster/sorted/"))
 	if len(want) < 50_000 {
 		t.Fatalf("sorted: %d rows locally, want all of lineitem", len(want))
 	}
@@ -241,4 +252,13 @@ func readInOrder(t *testing.T, prefix string) []string {
 		}
 	}
 	return lines
+}
+
+// trimLines drops trailing spaces from every line (keeping their order).
+func trimLines(lines []string) []string {
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		out[i] = strings.TrimRight(l, " ")
+	}
+	return out
 }
