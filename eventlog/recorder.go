@@ -202,7 +202,7 @@ func operators(m task.Metrics) []OperatorMetrics {
 	}
 	out := make([]OperatorMetrics, len(m.Operators))
 	for i, op := range m.Operators {
-		out[i] = OperatorMetrics{Rows: op.Rows, TimeNS: int64(op.Time)}
+		out[i] = OperatorMetrics{Rows: op.Rows, TimeNS: int64(op.Time), SpilledBytes: op.Spilled}
 	}
 	return out
 }

@@ -93,6 +93,8 @@ type StageInfo struct {
 type OperatorMetrics struct {
 	Rows   int64 `json:"rows"`
 	TimeNS int64 `json:"time_ns"`
+	// SpilledBytes went to local spill files (absent: none).
+	SpilledBytes int64 `json:"spilled_bytes,omitempty"`
 }
 
 // TaskInfo is one task attempt starting or ending (or a lost map output

@@ -26,6 +26,7 @@ func allFormats() []string { return append(append([]string{}, Formats...), Table
 var jobSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{
 		{Name: "executors"}, {Name: "min_executors"}, {Name: "max_executors"}, {Name: "partitions"}, {Name: "adaptive"},
+		{Name: "speculation"}, {Name: "task_timeout"},
 	},
 	Blocks: []hcl.BlockHeaderSchema{
 		{Type: "source", LabelNames: []string{"name"}},
@@ -44,6 +45,8 @@ func (d *decoder) job(b *hcl.Block) *Job {
 	job.MaxExecutors = d.count(c.Attributes, "max_executors")
 	job.Partitions = d.count(c.Attributes, "partitions")
 	job.Adaptive = d.boolean(c.Attributes, "adaptive")
+	job.Speculation = d.boolean(c.Attributes, "speculation")
+	job.TaskTimeout = d.duration(c.Attributes, "task_timeout")
 	for _, blk := range c.Blocks {
 		switch blk.Type {
 		case "source":

@@ -4,6 +4,7 @@ import (
 	"math/big"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
@@ -113,6 +114,25 @@ func (d *decoder) boolean(attrs hcl.Attributes, name string) *bool {
 	}
 	t := b.True()
 	return &t
+}
+
+// duration reads an optional positive duration written as a Go duration
+// string ("90s", "1h30m"); 0 when absent.
+func (d *decoder) duration(attrs hcl.Attributes, name string) time.Duration {
+	attr, ok := attrs[name]
+	if !ok {
+		return 0
+	}
+	s, ok := d.stringOf(attr.Expr, name)
+	if !ok {
+		return 0
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil || v <= 0 {
+		d.errorf(attr.Expr.Range(), "%s must be a positive duration such as \"30m\" or \"1h30m\"; got %q", name, s)
+		return 0
+	}
+	return v
 }
 
 // integer reads an optional whole-number attribute no smaller than min.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 )
 
 const validJob = `
@@ -78,6 +79,12 @@ func TestParseErrors(t *testing.T) {
 		{"partition column in schema", edit(t, `format = "csv"`, `format = "csv"
     schema = { day = "date", n = "int64" }
     partition_columns = { Day = "date" }`), nil, `x.hcl:7:27: partition_columns: "Day" is also declared in schema`},
+		{"task_timeout without unit", edit(t, `job "j" {`, `job "j" {
+  task_timeout = 30`), nil, `x.hcl:4:18: task_timeout must be a positive duration such as "30m" or "1h30m"; got "30"`},
+		{"task_timeout zero", edit(t, `job "j" {`, `job "j" {
+  task_timeout = "0s"`), nil, `x.hcl:4:18: task_timeout must be a positive duration`},
+		{"speculation not bool", edit(t, `job "j" {`, `job "j" {
+  speculation = "sometimes"`), nil, `x.hcl:4:17: speculation must be true or false`},
 		{"two jobs", validJob + "\njob \"k\" {}\n", nil, "x.hcl:19:1: a second job block"},
 		{"bad limit", edit(t, `where = `, `limit = -1
     where = `), nil, "x.hcl:10:13: limit must be a whole number of at least 0"},
@@ -117,8 +124,33 @@ func TestParseErrors(t *testing.T) {
 }
 
 func TestParseValid(t *testing.T) {
-	if _, err := ParseSource([]byte(validJob), "x.hcl", nil); err != nil {
+	job, err := ParseSource([]byte(validJob), "x.hcl", nil)
+	if err != nil {
 		t.Fatal(err)
+	}
+	if job.Speculation != nil || job.TaskTimeout != 0 {
+		t.Errorf("unset straggler settings read as speculation=%v task_timeout=%v", job.Speculation, job.TaskTimeout)
+	}
+}
+
+// TestParseStragglerSettings: the job's speculation and task timeout, from
+// literals and from variables.
+func TestParseStragglerSettings(t *testing.T) {
+	src := edit(t, `job "j" {`, `variable "limit" { default = "45m" }
+job "j" {
+  speculation  = false
+  task_timeout = var.limit`)
+	for _, c := range []struct {
+		vars map[string]string
+		want time.Duration
+	}{{nil, 45 * time.Minute}, {map[string]string{"limit": "1h30m"}, 90 * time.Minute}} {
+		job, err := ParseSource([]byte(src), "x.hcl", c.vars)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if job.Speculation == nil || *job.Speculation || job.TaskTimeout != c.want {
+			t.Errorf("vars %v: speculation=%v task_timeout=%v, want false and %v", c.vars, job.Speculation, job.TaskTimeout, c.want)
+		}
 	}
 }
 

@@ -1,6 +1,8 @@
 package jobspec
 
 import (
+	"time"
+
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/drover-etl/drover/plan/logical"
@@ -18,6 +20,11 @@ type Job struct {
 	Partitions   int
 	// Adaptive turns adaptive execution on or off (nil: unset, on).
 	Adaptive *bool
+	// Speculation turns speculative copies of slow tasks on or off (nil:
+	// unset, on); TaskTimeout bounds each task attempt (0: unset, none).
+	// The CLI's --speculation and --task-timeout win when given.
+	Speculation *bool
+	TaskTimeout time.Duration
 
 	Sources  []*Source
 	Views    []*View

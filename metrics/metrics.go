@@ -46,7 +46,7 @@ var (
 	ExecutorShuffleBytesWritten = reg.NewCounter(prometheus.CounterOpts{
 		Name: "drover_executor_shuffle_bytes_written_total", Help: "Shuffle bytes map tasks wrote."})
 	ExecutorSpilledBytes = reg.NewCounter(prometheus.CounterOpts{
-		Name: "drover_executor_spilled_bytes_total", Help: "Bytes sorts and windows spilled to local disk."})
+		Name: "drover_executor_spilled_bytes_total", Help: "Bytes operators (sort, hash aggregate, hash join, window, shuffle writer) spilled to local disk."})
 )
 
 // Driver: the tasks of the runs this process drives.

@@ -80,6 +80,10 @@ func (e *Env) MemoryPool() *memory.Pool {
 	return e.Pool
 }
 
+// raiseMemory is what every operator that cannot fit even after spilling
+// tells its user to change: the budget's setting in each deploy mode.
+const raiseMemory = "raise the memory budget: drover run --memory (or --task-memory per slot); in a cluster the executors' memory (drover submit --executor-memory, or the memory of their Nomad job; the executor's --memory)"
+
 // budget describes the pool's size for error messages.
 func (e *Env) budget() string {
 	if l := e.MemoryPool().Limit(); l > 0 {

@@ -23,6 +23,7 @@ import (
 // Complete does both in one pass.
 type hashAgg struct {
 	in       batch.Reader
+	meter    spillMeter // counts what its spills write
 	spec     *physical.AggSpec
 	schema   *arrow.Schema
 	groupEvs []*eval.Evaluator
@@ -60,7 +61,7 @@ const partialFlushGroups = 1 << 20
 
 func newHashAgg(n *physical.Node, in batch.Reader, env *Env) (batch.Reader, error) {
 	h := &hashAgg{in: in, spec: n.Agg, schema: n.Schema.Arrow(), env: env,
-		res: env.MemoryPool().Consumer("hash aggregate", true)}
+		res: env.MemoryPool().Consumer("hash aggregate", true), meter: env.spillMeter(n)}
 	for _, g := range n.Agg.GroupBy {
 		ev, err := eval.Compile(g, eval.Options{UDF: env.UDF})
 		if err != nil {

@@ -103,14 +103,13 @@ func (h *hashAgg) tooBig(est int64) error {
 	if h.groups.count <= 1 {
 		msg += "; DISTINCT aggregates and exact quantiles keep all of one group's values in memory"
 	}
-	return task.AsFatal(fmt.Errorf("%s; raise --memory (drover run) or the executors' memory (--executor-memory, their Nomad job's memory): %w",
-		msg, memory.ErrExhausted))
+	return task.AsFatal(fmt.Errorf("%s; %s: %w", msg, raiseMemory, memory.ErrExhausted))
 }
 
 // spillTable writes the table to the current spill, by partition.
 func (h *hashAgg) spillTable() error {
 	if h.spill == nil {
-		h.spill = &aggSpill{env: h.env, depth: h.depth + 1, files: make([][]*aggSpillFile, spillFanout)}
+		h.spill = &aggSpill{env: h.env, meter: h.meter, depth: h.depth + 1, files: make([][]*aggSpillFile, spillFanout)}
 	}
 	n := h.groups.count
 	keyCols, err := h.groups.keyColumns(h.schema, len(h.groupEvs))
@@ -288,6 +287,7 @@ func removeFiles(names []string) {
 // aggSpill is the partition files one spill level is writing.
 type aggSpill struct {
 	env   *Env
+	meter spillMeter
 	depth int
 	files [][]*aggSpillFile // by partition, then stream
 }
@@ -364,7 +364,7 @@ func (s *aggSpill) close(streams int) ([]spillPart, error) {
 				first = err
 			}
 			if st, err := sf.f.Stat(); err == nil {
-				s.env.Spilled.Add(st.Size())
+				s.meter.add(st.Size())
 			}
 			if err := sf.f.Close(); err != nil && first == nil {
 				first = err

@@ -36,6 +36,7 @@ type joinOp struct {
 	filter         *eval.Evaluator
 	matcher        joinMatcher
 	batchRows      int
+	meter          spillMeter // counts what its grace partitions spill, at every level
 
 	// Memory: the build side is reserved from env's pool as it is read;
 	// when refused, a keyed join spills (grace, see graceJoin).
@@ -101,7 +102,7 @@ func buildJoin(ctx context.Context, n *physical.Node, env *Env, part int) (batch
 		b.Close()
 		return nil, task.AsFatal(fmt.Errorf("operator: %s with %d keys", n.Op, len(n.Join.LeftKeys)))
 	}
-	j := &joinOp{probe: probe, buildIn: b, spec: n.Join, schema: n.Schema.Arrow(), batchRows: env.batchRows(), env: env}
+	j := &joinOp{probe: probe, buildIn: b, spec: n.Join, schema: n.Schema.Arrow(), batchRows: env.batchRows(), env: env, meter: env.spillMeter(n)}
 	if err := j.compile(env); err != nil {
 		j.Close()
 		return nil, task.AsFatal(err)

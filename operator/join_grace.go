@@ -188,7 +188,7 @@ func (g *graceJoin) addUnmatchable(rec arrow.RecordBatch, rows []int32) error {
 		return nil
 	}
 	if g.dead == nil {
-		g.dead = newSpillFile(g.j.env, "hash-join-build", g.j.buildIn.Schema())
+		g.dead = newSpillFile(g.j.env, g.j.meter, "hash-join-build", g.j.buildIn.Schema())
 	}
 	sub, err := TakeRecord(rec, rows)
 	if err != nil {
@@ -216,8 +216,8 @@ func (g *graceJoin) spill(p *gracePart) error {
 	}
 	p.spilled = true
 	g.j.spills.partitions++
-	p.build = newSpillFile(g.j.env, "hash-join-build", g.j.buildIn.Schema())
-	p.probe = newSpillFile(g.j.env, "hash-join-probe", g.j.probe.Schema())
+	p.build = newSpillFile(g.j.env, g.j.meter, "hash-join-build", g.j.buildIn.Schema())
+	p.probe = newSpillFile(g.j.env, g.j.meter, "hash-join-probe", g.j.probe.Schema())
 	recs := p.recs
 	p.recs = nil
 	defer releaseRecs(recs)
@@ -276,7 +276,7 @@ func (g *graceJoin) startResident(ctx context.Context) error {
 func (g *graceJoin) child(probe, build batch.Reader, keys *sameKey) *joinOp {
 	j := g.j
 	return &joinOp{probe: probe, buildIn: build, spec: j.spec, schema: j.schema, batchRows: j.batchRows,
-		env: j.env, res: j.res, level: j.level + 1, oneKey: keys, spills: j.spills}
+		env: j.env, meter: j.meter, res: j.res, level: j.level + 1, oneKey: keys, spills: j.spills}
 }
 
 // next reads the resident join, then each spilled partition's. An error

@@ -54,6 +54,17 @@ func (j *joinOp) load(ctx context.Context) error {
 		return j.index(ctx, recs)
 	}
 	if err := j.cannotSpill(recs, refusal); err != nil {
+		// What cannot be split may still fit the join's share of the
+		// budget, refused only because other operators hold memory for
+		// now: take it (they spill), fail only beyond it.
+		recs, fits, rerr := j.takeShare(ctx, recs)
+		if rerr != nil {
+			return rerr
+		}
+		if fits {
+			return j.index(ctx, recs)
+		}
+		err = j.cannotSpill(recs, refusal)
 		releaseRecs(recs)
 		return err
 	}
@@ -97,6 +108,42 @@ func (j *joinOp) shrink(n int64) {
 	n = min(n, j.held)
 	j.res.Shrink(n)
 	j.held -= n
+}
+
+// takeShare reads the rest of the build side into recs, reserving past
+// what the pool grants at the moment while the join, with its index, stays
+// within its fair share of the budget (Share) and the most one in-memory
+// build holds. fits is false once it does not; recs are returned either way.
+func (j *joinOp) takeShare(ctx context.Context, recs []arrow.RecordBatch) ([]arrow.RecordBatch, bool, error) {
+	limit := j.res.Share()
+	if len(j.spec.LeftKeys) > 0 && (limit < 0 || limit > maxResidentBuild) {
+		limit = maxResidentBuild
+	}
+	over := func(n int64) bool { return limit >= 0 && n > limit }
+	for !over(j.held) {
+		rec, err := j.buildIn.Next(ctx)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			releaseRecs(recs)
+			return nil, false, err
+		}
+		recs = append(recs, rec)
+		j.res.Grow(recordBytes(rec))
+		j.held += recordBytes(rec)
+	}
+	distinct := countRows(recs)
+	if j.oneKey != nil && !j.oneKey.mixed {
+		distinct = 1
+	}
+	room := indexRoom(recs, distinct)
+	if over(j.held + room) {
+		return recs, false, nil
+	}
+	j.res.Grow(room)
+	j.held += room
+	return recs, true, nil
 }
 
 // release gives back everything the join holds.
@@ -228,21 +275,20 @@ func concatOwned(schema *arrow.Schema, recs []arrow.RecordBatch) ([]arrow.Array,
 // cannotSpill is the error of a join that cannot spill its build side:
 // one without keys, a partition of one key, or one too deep.
 func (j *joinOp) cannotSpill(recs []arrow.RecordBatch, refusal error) error {
-	const raise = "raise --executor-memory (or --task-memory when running locally)"
 	budget := fmt.Sprintf("the %d-byte memory budget", j.env.MemoryPool().Limit())
 	if l := j.env.MemoryPool().Limit(); len(j.spec.LeftKeys) > 0 && (l <= 0 || l > maxResidentBuild) {
 		budget = fmt.Sprintf("the %d bytes one in-memory build side holds at most", int64(maxResidentBuild))
 	}
 	switch {
 	case len(j.spec.LeftKeys) == 0:
-		return task.AsFatal(fmt.Errorf("nested loop join build: %d rows (%d bytes) read so far do not fit %s, and a join without equality keys cannot spill; %s or add an equality condition: %w",
-			countRows(recs), recsBytes(recs), budget, raise, refusal))
+		return task.AsFatal(fmt.Errorf("nested loop join build: %d rows (%d bytes) read so far do not fit %s, and a join without equality keys cannot spill; %s; or add an equality condition: %w",
+			countRows(recs), recsBytes(recs), budget, raiseMemory, refusal))
 	case j.oneKey != nil && !j.oneKey.mixed:
-		return task.AsFatal(fmt.Errorf("hash join build: key %s has %d rows (%d bytes), more than fit %s; %s, or spread the key (filter its rows out, or salt it): %w",
-			j.oneKey.text, j.oneKey.rows, j.oneKey.bytes, budget, raise, refusal))
+		return task.AsFatal(fmt.Errorf("hash join build: key %s has %d rows (%d bytes), more than fit %s; %s; or spread the key (filter its rows out, or salt it): %w",
+			j.oneKey.text, j.oneKey.rows, j.oneKey.bytes, budget, raiseMemory, refusal))
 	case j.level >= maxGraceLevels:
 		return task.AsFatal(fmt.Errorf("hash join build: a partition of %d rows still does not fit %s after %d levels of spilling; %s: %w",
-			j.oneKey.rows, budget, j.level, raise, refusal))
+			j.oneKey.rows, budget, j.level, raiseMemory, refusal))
 	}
 	return nil
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/drover-etl/drover/memory"
 	"github.com/drover-etl/drover/plan/logical"
 	"github.com/drover-etl/drover/plan/physical"
+	"github.com/drover-etl/drover/task"
 	"github.com/drover-etl/drover/types"
 )
 
@@ -23,7 +24,14 @@ import (
 // budget bytes; it checks the pool is empty once the join is closed.
 func spillJoin(t *testing.T, c joinCase, left, right []joinRow, budget int64) ([]string, *joinSpills, error) {
 	t.Helper()
-	pool := memory.NewPool(budget)
+	return spillJoinIn(t, c, left, right, memory.NewPool(budget))
+}
+
+// spillJoinIn is spillJoin in a given pool; it checks the pool holds no
+// more once the join is closed than it held before.
+func spillJoinIn(t *testing.T, c joinCase, left, right []joinRow, pool *memory.Pool) ([]string, *joinSpills, error) {
+	t.Helper()
+	before := pool.Held()
 	env := &Env{Pool: pool, TempDir: t.TempDir()}
 	j := &joinOp{probe: source(joinLeftSchema, batches(joinLeftSchema, left, 50)...),
 		buildIn: source(joinRightSchema, batches(joinRightSchema, right, 50)...),
@@ -34,8 +42,8 @@ func spillJoin(t *testing.T, c joinCase, left, right []joinRow, budget int64) ([
 	recs, err := batch.ReadAll(context.Background(), j)
 	out := rows(t, adopt(j.schema, recs))
 	j.Close()
-	if h := pool.Held(); h != 0 {
-		t.Fatalf("pool holds %d bytes after the join closed", h)
+	if h := pool.Held(); h != before {
+		t.Fatalf("pool holds %d bytes after the join closed, %d before", h, before)
 	}
 	if left, _ := os.ReadDir(env.TempDir); len(left) > 0 {
 		t.Fatalf("%d spill files left after the join closed", len(left))
@@ -133,7 +141,7 @@ func TestJoinSpillOneKeyTooBig(t *testing.T) {
 	if err == nil {
 		t.Fatal("a key larger than the budget joined without error")
 	}
-	for _, want := range []string{"hash join build: key (42) has 2000 rows", "--executor-memory"} {
+	for _, want := range []string{"hash join build: key (42) has 2000 rows", "--memory", "--executor-memory", "spread the key"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Fatalf("error %q does not say %q", err, want)
 		}
@@ -143,14 +151,48 @@ func TestJoinSpillOneKeyTooBig(t *testing.T) {
 	}
 }
 
+// TestJoinTakesItsShareWhenOthersHoldThePool: another operator holds the
+// whole pool for now (it spills when next refused), so every reservation
+// of the join is refused, down to single keys of one row. Those fit the
+// join's fair share of the budget: the join takes it instead of failing,
+// for a keyed and a nested loop join, and answers as without the other.
+func TestJoinTakesItsShareWhenOthersHoldThePool(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 5))
+	left, right := randomRows(r, 300, 100), randomRows(r, 200, 100)
+	for _, c := range []joinCase{{typ: logical.InnerJoin, keyed: true}, {typ: logical.FullJoin, keyed: true}, {typ: logical.LeftJoin}} {
+		t.Run(fmt.Sprint(c.typ, c.keyed), func(t *testing.T) {
+			want, _, err := spillJoin(t, c, left, right, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pool := memory.NewPool(64 << 10)
+			other := pool.Consumer("sort", true)
+			other.Grow(64 << 10)
+			defer other.Free()
+			got, _, err := spillJoinIn(t, c, left, right, pool)
+			if err != nil {
+				t.Fatalf("a join within its share failed while another operator held the pool: %v", err)
+			}
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Fatalf("%d rows differ from the %d of an unlimited run", len(got), len(want))
+			}
+		})
+	}
+}
+
 // TestNestedLoopJoinOverBudget: a join without keys cannot spill, so it
 // fails naming itself.
 func TestNestedLoopJoinOverBudget(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 3))
 	left, right := randomRows(r, 100, 10), randomRows(r, 2000, 10)
 	_, _, err := spillJoin(t, joinCase{typ: logical.InnerJoin}, left, right, 4<<10)
-	if err == nil || !strings.Contains(err.Error(), "nested loop join build") || !errors.Is(err, memory.ErrExhausted) {
-		t.Fatalf("got %v, want the nested loop join's budget error", err)
+	if err == nil || !errors.Is(err, memory.ErrExhausted) || task.ClassOf(err) != task.Fatal {
+		t.Fatalf("got %v, want the nested loop join's fatal budget error", err)
+	}
+	for _, want := range []string{"nested loop join build", "cannot spill", "--memory", "--executor-memory", "equality condition"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Fatalf("error %q does not say %q", err, want)
+		}
 	}
 }
 

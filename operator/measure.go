@@ -14,7 +14,7 @@ import (
 
 // opCounter is one operator's counters in a task.
 type opCounter struct {
-	rows, nanos atomic.Int64
+	rows, nanos, spilled atomic.Int64
 }
 
 // measured counts the rows an operator returns and the time its Next
@@ -82,13 +82,38 @@ func (e *Env) measure(n *physical.Node, r batch.Reader) batch.Reader {
 	return r
 }
 
-// Operators returns each operator's rows and time, in pre-order; operators
+// spillMeter counts one operator's spilled bytes into its own counter (if
+// it is in the planned fragment) and the task's.
+type spillMeter struct {
+	env *Env
+	op  *atomic.Int64
+}
+
+// spillMeter returns the meter of the operator built for n.
+func (e *Env) spillMeter(n *physical.Node) spillMeter {
+	m := spillMeter{env: e}
+	if c := e.ops[n]; c != nil && n != nil {
+		m.op = &c.spilled
+	}
+	return m
+}
+
+func (m spillMeter) add(n int64) {
+	m.env.Spilled.Add(n)
+	if m.op != nil {
+		m.op.Add(n)
+	}
+}
+
+// Operators returns each operator's rows, time and spilled bytes, in
+// pre-order (a map task's shuffle writer spills count in the task's total
+// only); operators
 // a task never built (another union branch) have zeros.
 func (e *Env) Operators() []task.OperatorMetrics {
 	out := make([]task.OperatorMetrics, len(e.opOrder))
 	for i, n := range e.opOrder {
 		c := e.ops[n]
-		out[i] = task.OperatorMetrics{Rows: c.rows.Load(), Time: time.Duration(c.nanos.Load())}
+		out[i] = task.OperatorMetrics{Rows: c.rows.Load(), Time: time.Duration(c.nanos.Load()), Spilled: c.spilled.Load()}
 	}
 	return out
 }

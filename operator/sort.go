@@ -27,12 +27,16 @@ type sortOp struct {
 	buf    []arrow.RecordBatch
 	res    *memory.Reservation // the buffer's bytes
 	spill  *spiller
-	out    batch.Reader
+	meter  spillMeter
+	// runRows is the batch length of spilled runs: short enough that the
+	// merge, which holds one batch per run, stays small (spillBatchBytes).
+	runRows int
+	out     batch.Reader
 }
 
 func newSort(n *physical.Node, in batch.Reader, env *Env) (batch.Reader, error) {
 	s := &sortOp{in: in, keys: n.Sort.Keys, schema: n.Schema.Arrow(), env: env,
-		res: env.MemoryPool().Consumer("sort", true)}
+		res: env.MemoryPool().Consumer("sort", true), meter: env.spillMeter(n)}
 	for _, k := range n.Sort.Keys {
 		ev, err := eval.Compile(k.Expr, eval.Options{UDF: env.UDF})
 		if err != nil {
@@ -69,7 +73,7 @@ func (s *sortOp) run(ctx context.Context) (batch.Reader, error) {
 			return nil, err
 		}
 	}
-	sorted, err := s.sortBuffer()
+	sorted, err := s.sortBuffer(s.spill != nil)
 	if err != nil {
 		return nil, task.AsFatal(err)
 	}
@@ -81,6 +85,9 @@ func (s *sortOp) run(ctx context.Context) (batch.Reader, error) {
 	}
 	if err := s.spill.write(sorted); err != nil {
 		return nil, err
+	}
+	if err := s.spill.reduce(ctx, s.keys, s.runRows); err != nil {
+		return nil, task.AsFatal(err)
 	}
 	return s.spill.merge(s.schema, s.keys, s.env.batchRows())
 }
@@ -98,19 +105,19 @@ func (s *sortOp) add(ctx context.Context, rec arrow.RecordBatch) error {
 		return nil
 	}
 	s.res.Grow(n) // the batch is in memory already; the spill gives it back
-	sorted, err := s.sortBuffer()
+	sorted, err := s.sortBuffer(true)
 	if err != nil {
 		return task.AsFatal(err)
 	}
 	if s.spill == nil {
-		s.spill = &spiller{dir: s.env.TempDir, env: s.env}
+		s.spill = &spiller{dir: s.env.TempDir, meter: s.meter}
 	}
 	return s.spill.write(sorted)
 }
 
 // sortBuffer sorts and empties the buffer, returning sorted batches that
-// still carry their key columns.
-func (s *sortOp) sortBuffer() ([]arrow.RecordBatch, error) {
+// still carry their key columns (of at most spillBatchBytes for a run).
+func (s *sortOp) sortBuffer(run bool) ([]arrow.RecordBatch, error) {
 	recs := s.buf
 	s.buf = nil
 	// The sorted copy replaces the buffer; its bytes are written out or
@@ -134,8 +141,20 @@ func (s *sortOp) sortBuffer() ([]arrow.RecordBatch, error) {
 	rec := array.NewRecordBatch(schemaOf(taken), taken, int64(n))
 	releaseAll(taken)
 	defer rec.Release()
-	return splitRecord(rec, s.env.batchRows()), nil
+	if !run {
+		return splitRecord(rec, s.env.batchRows()), nil
+	}
+	s.runRows = s.env.batchRows()
+	if n > 0 {
+		per := max(recordBytes(rec)/int64(n), 1)
+		s.runRows = int(min(max(spillBatchBytes/per, 64), int64(s.runRows)))
+	}
+	return splitRecord(rec, s.runRows), nil
 }
+
+// spillBatchBytes bounds the batches of a spilled sort run (of which the
+// merge holds one per run at a time).
+const spillBatchBytes = 1 << 20
 
 // withKeys appends the evaluated sort keys to rec's columns.
 func withKeys(ctx context.Context, rec arrow.RecordBatch, evs []*eval.Evaluator) (arrow.RecordBatch, error) {

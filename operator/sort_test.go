@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
 	"sort"
 	"testing"
 
@@ -175,5 +176,49 @@ func TestNaNSortsAboveNumbers(t *testing.T) {
 	hi, _ := mx.final()
 	if lo.(*array.Float64).Value(0) != 1 || !math.IsNaN(hi.(*array.Float64).Value(0)) {
 		t.Fatalf("min %v, max %v; want 1, NaN", lo, hi)
+	}
+}
+
+// TestSortMergesManyRunsInPasses: a 1-byte budget spills every batch, far
+// more runs than one merge reads at once: they are merged in passes, the
+// order is exact, and no run file is left.
+func TestSortMergesManyRunsInPasses(t *testing.T) {
+	in := int64Schema("k", "v")
+	rng := rand.New(rand.NewPCG(8, 9))
+	var recs []arrowRec
+	var all []int64
+	const batches = mergeFanIn*mergeFanIn + 7 // two passes before the last merge
+	for b := range batches {
+		var ks, vs []*int64
+		for range 20 {
+			k := int64(rng.IntN(1000000))
+			all = append(all, k)
+			ks, vs = append(ks, p(k)), append(vs, p(int64(b)))
+		}
+		recs = append(recs, int64Batch(in, ks, vs))
+	}
+	keys := []logical.SortKey{{Expr: expr.BoundCol(0, in.Fields[0]), Desc: true}}
+	env := &Env{MemoryBytes: 1, BatchRows: 100, TempDir: t.TempDir()}
+	s, err := newSort(&physical.Node{Op: physical.OpSort, Schema: in, Sort: &physical.SortSpec{Keys: keys}}, source(in, recs...), env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := rows(t, s)
+	sort.Slice(all, func(i, j int) bool { return all[i] > all[j] })
+	if len(got) != len(all) {
+		t.Fatalf("%d rows, want %d", len(got), len(all))
+	}
+	for i, r := range got {
+		var k, v int64
+		fmt.Sscanf(r, "%d,%d", &k, &v)
+		if k != all[i] {
+			t.Fatalf("row %d: key %d, want %d", i, k, all[i])
+		}
+	}
+	if left, _ := os.ReadDir(env.TempDir); len(left) > 0 {
+		t.Fatalf("%d run files left behind", len(left))
+	}
+	if env.Spilled.Load() == 0 {
+		t.Fatal("nothing spilled")
 	}
 }

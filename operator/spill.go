@@ -19,7 +19,7 @@ import (
 // spiller writes sorted runs to local temp files (Arrow IPC) and merges them.
 type spiller struct {
 	dir   string
-	env   *Env
+	meter spillMeter
 	files []string
 }
 
@@ -46,7 +46,85 @@ func (s *spiller) write(recs []arrow.RecordBatch) error {
 	}
 	st, _ := f.Stat()
 	if st != nil {
-		s.env.Spilled.Add(st.Size())
+		s.meter.add(st.Size())
+	}
+	return f.Close()
+}
+
+// mergeFanIn bounds the runs one merge reads at once: each holds a batch
+// in memory, so a sort that spilled more runs merges them in passes.
+const mergeFanIn = 16
+
+// reduce merges the runs mergeFanIn at a time into longer ones until at
+// most mergeFanIn are left. Runs keep their key columns (keys at the end);
+// rows is their batch length.
+func (s *spiller) reduce(ctx context.Context, keys []logical.SortKey, rows int) error {
+	for len(s.files) > mergeFanIn {
+		group := &spiller{dir: s.dir, meter: s.meter, files: s.files[:mergeFanIn]}
+		s.files = s.files[mergeFanIn:]
+		schema, err := runSchema(group.files[0])
+		if err != nil {
+			group.cleanup()
+			return err
+		}
+		m, err := group.merge(schema, keys, rows)
+		if err != nil {
+			group.cleanup()
+			return err
+		}
+		err = s.writeFrom(ctx, m)
+		m.Close() // removes the group's runs
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// runSchema reads the schema of a spilled run.
+func runSchema(name string) (*arrow.Schema, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, fmt.Errorf("sort spill: %w", err)
+	}
+	defer f.Close()
+	r, err := ipc.NewReader(f)
+	if err != nil {
+		return nil, fmt.Errorf("sort spill %s: %w", name, err)
+	}
+	defer r.Release()
+	return r.Schema(), nil
+}
+
+// writeFrom writes what r produces as one more run.
+func (s *spiller) writeFrom(ctx context.Context, r batch.Reader) error {
+	f, err := os.CreateTemp(s.dir, "drover-sort-*.arrow")
+	if err != nil {
+		return fmt.Errorf("sort spill: %w", err)
+	}
+	s.files = append(s.files, f.Name())
+	w := ipc.NewWriter(f, ipc.WithSchema(r.Schema()), ipc.WithLZ4())
+	for {
+		rec, err := r.Next(ctx)
+		if err == io.EOF {
+			break
+		}
+		if err == nil {
+			err = w.Write(rec)
+			rec.Release()
+		}
+		if err != nil {
+			w.Close()
+			f.Close()
+			return fmt.Errorf("sort spill: %w", err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		f.Close()
+		return fmt.Errorf("sort spill: %w", err)
+	}
+	if st, err := f.Stat(); err == nil {
+		s.meter.add(st.Size())
 	}
 	return f.Close()
 }

@@ -75,7 +75,7 @@ func (t *topN) consume(ctx context.Context) error {
 
 // cut sorts the buffer and keeps the first n rows.
 func (t *topN) cut() ([]arrow.RecordBatch, error) {
-	sorted, err := t.sortBuffer()
+	sorted, err := t.sortBuffer(false)
 	if err != nil {
 		return nil, err
 	}

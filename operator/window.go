@@ -85,7 +85,7 @@ type winFunc interface {
 func newWindow(n *physical.Node, in batch.Reader, env *Env) (batch.Reader, error) {
 	spec := n.Window
 	w := &windowOp{in: in, schema: n.Schema.Arrow(), spec: spec, env: env, nIn: n.Inputs[0].Schema.Len(), look: logical.WindowLookahead(spec.Funcs)}
-	w.pass.env = env
+	w.pass.env, w.pass.meter = env, env.spillMeter(n)
 	w.res = env.MemoryPool().Consumer("window", true)
 	for _, f := range spec.Funcs {
 		w.peers = w.peers || f.Lookahead() == logical.LookPeers

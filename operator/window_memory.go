@@ -45,7 +45,12 @@ func (w *windowOp) checkMemory() error {
 	if held = w.held(); w.res.Resize(held) == nil {
 		return nil
 	}
-	w.res.Grow(held - w.res.Size()) // held until the task fails
+	w.res.Grow(held - w.res.Size()) // in memory already
+	// Refused only because other operators hold memory for now? Within
+	// its share of the budget the window keeps it (they spill).
+	if share := w.res.Share(); share < 0 || held <= share {
+		return nil
+	}
 	rows := w.total - w.keep
 	var why string
 	switch w.look {
@@ -64,8 +69,8 @@ func (w *windowOp) checkMemory() error {
 	default:
 		why = "functions still read that far back (IGNORE NULLS over a long run of NULLs, or a wide frame)"
 	}
-	return task.AsFatal(fmt.Errorf("window: %d rows (%s) held, more than the task's share of the memory budget of %s: %s; or raise the budget (drover run --memory / --task-memory, or the executor's memory in its Nomad job): %w: %w",
-		rows, mib(held), w.env.budget(), why, ErrWindowMemory, memory.ErrExhausted))
+	return task.AsFatal(fmt.Errorf("window: %d rows (%s) held, more than the task's share of the memory budget of %s: %s; or %s: %w: %w",
+		rows, mib(held), w.env.budget(), why, raiseMemory, ErrWindowMemory, memory.ErrExhausted))
 }
 
 // mib renders a byte count in MiB (KiB below one MiB: test budgets).

@@ -16,6 +16,7 @@ import (
 // order keys and arguments the functions read stay in memory.
 type passQueue struct {
 	env   *Env
+	meter spillMeter
 	segs  []passSeg
 	rows  int64 // rows held, in memory or on disk
 	bytes int64 // of the batches in memory
@@ -113,7 +114,7 @@ func (q *passQueue) spill() error {
 		return err
 	}
 	if st, err := f.Stat(); err == nil {
-		q.env.Spilled.Add(st.Size())
+		q.meter.add(st.Size())
 	}
 	if err := f.Close(); err != nil {
 		os.Remove(f.Name())

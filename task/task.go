@@ -121,6 +121,8 @@ type Metrics struct {
 type OperatorMetrics struct {
 	Rows int64         `json:"rows"`
 	Time time.Duration `json:"time"`
+	// Spilled is the bytes the operator wrote to local spill files.
+	Spilled int64 `json:"spilled,omitempty"`
 }
 
 // Add accumulates o into m.
@@ -131,6 +133,7 @@ func (m *Metrics) Add(o Metrics) {
 		}
 		m.Operators[i].Rows += op.Rows
 		m.Operators[i].Time += op.Time
+		m.Operators[i].Spilled += op.Spilled
 	}
 	m.RowsIn += o.RowsIn
 	m.RowsOut += o.RowsOut

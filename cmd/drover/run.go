@@ -72,15 +72,18 @@ func runCmd() *cobra.Command {
 				return err
 			}
 			defer stopMetrics()
-			spec, timeout, err := sf.apply()
-			if err != nil {
-				return err
+			if _, _, err := sf.apply(cmd, nil); err != nil {
+				return err // before the job is read
 			}
 			c, err := engine.Compile(cmd.Context(), args[0], opts)
 			if err != nil {
 				return err
 			}
 			defer c.Close()
+			spec, timeout, err := sf.apply(cmd, c.Job)
+			if err != nil {
+				return err
+			}
 			rt := c.WithPlugins(&executor.Runtime{Name: "local"})
 			exec := executor.NewLocal(rt, jf.parallelism)
 			if rt.Pool, err = localPool(poolBytes, memory, exec.Slots()); err != nil {

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/drover-etl/drover/driver"
+	"github.com/drover-etl/drover/jobspec"
 )
 
 // schedFlags tune how the driver deals with slow and hung tasks.
@@ -26,8 +27,10 @@ func (f *schedFlags) register(cmd *cobra.Command) {
 	cmd.Flags().DurationVar(&f.taskTimeout, "task-timeout", 0, "cancel a task attempt running longer than this and retry it as a failed attempt (0: no limit)")
 }
 
-// apply checks the flags and returns the driver's settings.
-func (f *schedFlags) apply() (driver.Speculation, time.Duration, error) {
+// apply checks the flags and returns the driver's settings: a flag given
+// on the command line wins over the job's `speculation` and
+// `task_timeout` (job nil: the flags alone, to check them early).
+func (f *schedFlags) apply(cmd *cobra.Command, job *jobspec.Job) (driver.Speculation, time.Duration, error) {
 	switch {
 	case f.multiplier < 1:
 		return driver.Speculation{}, 0, fmt.Errorf("--speculation-multiplier %v: want 1 or more", f.multiplier)
@@ -38,6 +41,13 @@ func (f *schedFlags) apply() (driver.Speculation, time.Duration, error) {
 	case f.taskTimeout < 0:
 		return driver.Speculation{}, 0, fmt.Errorf("--task-timeout %v: want 0 (no limit) or a positive duration", f.taskTimeout)
 	}
-	sp := driver.Speculation{Enabled: f.speculation, Multiplier: f.multiplier, Quantile: f.quantile, MinRuntime: f.minRuntime}
-	return sp, f.taskTimeout, nil
+	on, timeout := f.speculation, f.taskTimeout
+	if job != nil && job.Speculation != nil && !cmd.Flags().Changed("speculation") {
+		on = *job.Speculation
+	}
+	if job != nil && job.TaskTimeout > 0 && !cmd.Flags().Changed("task-timeout") {
+		timeout = job.TaskTimeout
+	}
+	sp := driver.Speculation{Enabled: on, Multiplier: f.multiplier, Quantile: f.quantile, MinRuntime: f.minRuntime}
+	return sp, timeout, nil
 }

@@ -110,7 +110,7 @@ func runOnCluster(ctx context.Context, cmd *cobra.Command, c *engine.Compiled, f
 			fmt.Fprintf(cmd.ErrOrStderr(), "drover: warning: executor job %s may still be running: %v\n", cl.JobID, err)
 		}
 	}()
-	spec, timeout, err := f.sched.apply()
+	spec, timeout, err := f.sched.apply(cmd, c.Job)
 	if err != nil {
 		obs.finish(ctx, err)
 		return err
@@ -139,7 +139,7 @@ func submitCmd(use, short string) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if _, _, err := cf.sched.apply(); err != nil {
+			if _, _, err := cf.sched.apply(cmd, nil); err != nil {
 				return err // before any executor starts
 			}
 			stopMetrics, err := cf.metrics.start(cmd)

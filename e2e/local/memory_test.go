@@ -8,24 +8,28 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/drover-etl/drover/adaptive"
 	"github.com/drover-etl/drover/engine"
 	"github.com/drover-etl/drover/executor"
 	"github.com/drover-etl/drover/internal/e2eutil"
 	"github.com/drover-etl/drover/memory"
+	"github.com/drover-etl/drover/plan/physical"
 )
 
 // TestJobUnderATinyMemoryBudget runs group-bys (many groups; DISTINCT
-// aggregates, exact medians, string min/max), SELECT DISTINCT, a window
-// and a sort with 4 slots sharing one 64 KiB budget (less than one open sink file is reckoned at:
+// aggregates, exact medians, string min/max), SELECT DISTINCT, a window,
+// a sort and a shuffled self-join with 4 slots sharing one 64 KiB budget (less than one open sink file is reckoned at:
 // the others must spill around it), and compares every
 // output with a run under an unlimited budget. Operators spill, the job's
-// answers do not change, and the budget is all given back.
+// answers do not change, the per-operator figures show the hash
+// aggregates, the hash join and the sorts spilled (and the unlimited run
+// nothing), and the budget is all given back.
 func TestJobUnderATinyMemoryBudget(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end")
 	}
 	data := genData(t)
-	run := func(pool *memory.Pool) (map[string][]string, int64) {
+	run := func(pool *memory.Pool) (map[string][]string, map[physical.Op]int64, int64) {
 		out := filepath.Join(t.TempDir(), "out")
 		job := fmt.Sprintf(`
 job "budget" {
@@ -54,6 +58,9 @@ job "budget" {
   view "sorted" {
     sql = "SELECT order_id, note FROM orders ORDER BY note, order_id"
   }
+  view "joined" {
+    sql = "SELECT a.order_id, a.amount, b.note, b.status FROM orders a JOIN orders b ON a.order_id = b.order_id AND a.customer_id = b.customer_id"
+  }
   sink "by_customer" {
     from = "by_customer"
     format = "csv"
@@ -79,24 +86,48 @@ job "budget" {
     format = "csv"
     path = "%[2]s/sorted"
   }
+  sink "joined" {
+    from = "joined"
+    format = "csv"
+    path = "%[2]s/joined"
+  }
 }`, data, out)
 		ctx := context.Background()
-		c, err := engine.Compile(ctx, writeJob(t, t.TempDir(), job), engine.Options{Parallelism: 4, Partitions: 4})
+		// A shuffled self-join, so its build side is a task's share of orders.
+		c, err := engine.Compile(ctx, writeJob(t, t.TempDir(), job), engine.Options{Parallelism: 4, Partitions: 4, BroadcastThresholdBytes: -1})
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer c.Close()
 		ex := executor.NewLocal(&executor.Runtime{Name: "test", TempDir: t.TempDir(), Pool: pool}, 4)
-		sum, err := engine.Run(ctx, c, ex, engine.RunOptions{})
+		sum, err := engine.Run(ctx, c, ex, engine.RunOptions{Adaptive: adaptive.Config{BroadcastBytes: -1}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		var spilled int64
+		// Each stage's operator counters pair with its fragment in pre-order.
+		spilled, total := map[physical.Op]int64{}, int64(0)
 		for _, s := range sum.Stages {
-			spilled += s.Metrics.SpilledBytes
+			var nodes []*physical.Node
+			var walk func(*physical.Node)
+			walk = func(n *physical.Node) {
+				nodes = append(nodes, n)
+				for _, in := range n.Inputs {
+					walk(in)
+				}
+			}
+			walk(c.Stages.Stages[s.ID].Root)
+			var ops int64
+			for i, m := range s.Metrics.Operators {
+				spilled[nodes[i].Op] += m.Spilled
+				ops += m.Spilled
+			}
+			if ops > s.Metrics.SpilledBytes {
+				t.Fatalf("stage %d: its operators spilled %d bytes, more than its tasks' %d", s.ID, ops, s.Metrics.SpilledBytes)
+			}
+			total += s.Metrics.SpilledBytes
 		}
 		got := map[string][]string{}
-		for _, sink := range []string{"by_customer", "by_order", "pairs", "ranked", "sorted"} {
+		for _, sink := range []string{"by_customer", "by_order", "pairs", "ranked", "sorted", "joined"} {
 			dir := filepath.Join(out, sink)
 			for _, f := range e2eutil.VisibleFiles(t, dir) {
 				for _, r := range e2eutil.ReadCSV(t, filepath.Join(dir, f))[1:] {
@@ -107,11 +138,15 @@ job "budget" {
 				slices.Sort(got[sink])
 			}
 		}
-		return got, spilled
+		return got, spilled, total
 	}
-	want, _ := run(memory.NewPool(0))
+	want, _, unbounded := run(memory.NewPool(0))
+	if unbounded != 0 {
+		t.Fatalf("the unlimited run spilled %d bytes", unbounded)
+	}
 	tiny := memory.NewPool(64 << 10)
-	got, spilled := run(tiny)
+	got, spilled, total := run(tiny)
+	t.Logf("spilled bytes by operator: %v; in all: %d", spilled, total)
 	for sink, rows := range want {
 		if len(rows) == 0 {
 			t.Fatalf("%s: no rows", sink)
@@ -120,8 +155,10 @@ job "budget" {
 			t.Errorf("%s: %d rows under 64 KiB differ from the %d unspilled ones", sink, len(got[sink]), len(rows))
 		}
 	}
-	if spilled == 0 {
-		t.Error("nothing spilled under a 64 KiB budget")
+	for _, op := range []physical.Op{physical.OpHashAgg, physical.OpHashJoin, physical.OpSort} {
+		if spilled[op] == 0 {
+			t.Errorf("no %s spilled under a 64 KiB budget", op)
+		}
 	}
 	if tiny.Held() != 0 {
 		t.Errorf("the budget holds %d bytes after the job", tiny.Held())
