@@ -71,6 +71,10 @@ type Config struct {
 	Deterministic func(function string) bool
 	// Resume continues an earlier driver's journal of this run ID.
 	Resume ResumeMode
+	// PlanTime is the instant the graph was planned at (current_date and
+	// now() are literals of it), journaled so a resumed driver can plan
+	// the same graph (zero: not recorded).
+	PlanTime time.Time
 	// FaultHook, for tests, is asked at each journaled point ("task 1.3",
 	// "stage 1", "commit out", "committed out"); true makes the driver
 	// stop there as if SIGKILLed: nothing cleaned up, nothing aborted.

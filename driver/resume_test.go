@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/drover-etl/drover/driver"
 	"github.com/drover-etl/drover/engine"
@@ -198,5 +199,134 @@ func TestResumeRefusesAChangedPlan(t *testing.T) {
 		engine.RunOptions{ShuffleDir: shuffle, Run: "other", Resume: driver.ResumeRequired})
 	if !errors.Is(err, journal.ErrNoJournal) {
 		t.Fatalf("resume of a run without a journal: %v", err)
+	}
+}
+
+// nowJob reads the demo orders and uses current_date, now() and
+// current_timestamp, which are literals of the instant the job is planned at.
+const nowJob = `
+variable "data" {}
+variable "out" {}
+job "now-resume" {
+  source "orders" {
+    format = "csv"
+    path   = "${var.data}/orders/day=*/*.csv"
+    schema = { order_id = "int64", customer_id = "int64", status = "string", amount = "decimal(10,2)", note = "string", ordered_at = "timestamp" }
+  }
+  view "aged" {
+    sql = <<-SQL
+      SELECT customer_id, count(*) AS orders, sum(amount) AS spent,
+             max(datediff(current_date(), CAST(ordered_at AS DATE))) AS oldest_days,
+             CAST(current_date() AS VARCHAR) AS today, CAST(now() AS VARCHAR) AS planned_at
+      FROM orders
+      WHERE ordered_at < current_timestamp()
+      GROUP BY customer_id
+    SQL
+  }
+  sink "aged" {
+    from   = "aged"
+    format = "csv"
+    path   = "${var.out}/aged/"
+    mode   = "overwrite"
+  }
+}
+`
+
+// TestResumeJobCallingNow: a job using current_date and now() is killed
+// mid map stage and resumed. Planned again at a new instant its plan
+// differs and the resume is refused; planned at the journaled instant
+// (engine.ResumePlanTime, as drover submit does) it resumes, no task
+// journaled before the kill runs again, and the output equals an
+// uninterrupted run's planned at that instant.
+func TestResumeJobCallingNow(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	if _, err := sampledata.Generate(ctx, sampledata.Config{Dir: data, Customers: 100, OrdersPerDay: 500, Days: 3, End: "2026-11-20", Seed: 7}); err != nil {
+		t.Fatal(err)
+	}
+	jobFile := filepath.Join(dir, "now.hcl")
+	if err := os.WriteFile(jobFile, []byte(nowJob), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	compile := func(out string, at time.Time) *engine.Compiled {
+		t.Helper()
+		c, err := engine.Compile(ctx, jobFile, engine.Options{Parallelism: 3, Partitions: 4, PlanTime: at,
+			Vars: map[string]string{"data": data, "out": out}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		return c
+	}
+	read := func(out string) string {
+		t.Helper()
+		var rows []string
+		for _, rel := range e2eutil.VisibleFiles(t, filepath.Join(out, "aged")) {
+			for _, r := range e2eutil.ReadCSV(t, filepath.Join(out, "aged", rel))[1:] {
+				rows = append(rows, strings.Join(r, ","))
+			}
+		}
+		sort.Strings(rows)
+		if len(rows) < 50 {
+			t.Fatalf("output %s has only %d rows", out, len(rows))
+		}
+		return strings.Join(rows, "\n")
+	}
+	local := executor.NewLocal(&executor.Runtime{Name: "resume-now", TempDir: t.TempDir()}, 3)
+	out, shuffle, run := filepath.Join(dir, "out"), filepath.Join(dir, "shuffle"), "now-1"
+
+	first := compile(out, time.Time{})
+	planned := first.PlanTime
+	mapStage := firstMapStage(t, first.Stages)
+	var mu sync.Mutex
+	journaled := map[journal.TaskKey]bool{}
+	kill := func(point string) bool {
+		mu.Lock()
+		defer mu.Unlock()
+		var k journal.TaskKey
+		if n, _ := fmt.Sscanf(point, "task %d.%d", &k.Stage, &k.Partition); n == 2 {
+			journaled[k] = true
+			return k.Stage == mapStage && len(journaled) == 2
+		}
+		return false
+	}
+	if _, err := engine.Run(ctx, first, local, engine.RunOptions{ShuffleDir: shuffle, Run: run, FaultHook: kill}); err == nil || !strings.Contains(err.Error(), "fault injection") {
+		t.Fatalf("the first driver was not killed: %v", err)
+	}
+
+	// Planned at another instant, the literals differ: refused, untouched.
+	_, err := engine.Run(ctx, compile(out, planned.Add(time.Second)), local, engine.RunOptions{ShuffleDir: shuffle, Run: run, Resume: driver.ResumeRequired})
+	if !errors.Is(err, journal.ErrPlanChanged) || !strings.Contains(err.Error(), "not the journaled") {
+		t.Fatalf("a resume planned at another instant: %v", err)
+	}
+
+	at, err := engine.ResumePlanTime(ctx, shuffle, run, driver.ResumeRequired)
+	if err != nil || !at.Equal(planned) {
+		t.Fatalf("ResumePlanTime = %s, %v; want the first driver's %s", at, err, planned)
+	}
+	counter := &countingExec{Executor: local, ran: map[journal.TaskKey]int{}}
+	if _, err := engine.Run(ctx, compile(out, at), counter, engine.RunOptions{ShuffleDir: shuffle, Run: run, Resume: driver.ResumeRequired}); err != nil {
+		t.Fatalf("resume: %v", err)
+	}
+	for k := range journaled {
+		if n := counter.ran[k]; n > 0 {
+			t.Errorf("task %d.%d finished before the kill but ran %d more times", k.Stage, k.Partition, n)
+		}
+	}
+	if len(counter.ran) == 0 {
+		t.Error("the resumed driver ran no task")
+	}
+
+	want := filepath.Join(dir, "want")
+	if _, err := engine.Run(ctx, compile(want, planned), local, engine.RunOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	got := read(out)
+	if got != read(want) {
+		t.Fatalf("resumed output differs from a run planned at the same instant:\n%s\nwant\n%s", got, read(want))
+	}
+	if !strings.Contains(got, ","+planned.Format("2006-01-02")+",") {
+		t.Errorf("the output does not hold the planning date %s:\n%.300s", planned.Format("2006-01-02"), got)
 	}
 }
