@@ -97,8 +97,12 @@ type StageStats struct {
 	// those that finished first.
 	Speculated      int
 	SpeculativeWins int
-	Metrics         task.Metrics
-	Wall            time.Duration
+	// Reused counts the tasks an earlier driver of a resumed run had
+	// finished (from its journal): done, not run by this driver. Their
+	// metrics are in Metrics; Attempts counts only this driver's.
+	Reused  int `json:",omitempty"`
+	Metrics task.Metrics
+	Wall    time.Duration
 	// Adaptive is what adaptive execution changed (nil: the stage ran one
 	// task per partition, as planned).
 	Adaptive *adaptive.Decision `json:",omitempty"`

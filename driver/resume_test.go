@@ -14,6 +14,7 @@ import (
 
 	"github.com/drover-etl/drover/driver"
 	"github.com/drover-etl/drover/engine"
+	"github.com/drover-etl/drover/eventlog"
 	"github.com/drover-etl/drover/executor"
 	_ "github.com/drover-etl/drover/format/csv"
 	_ "github.com/drover-etl/drover/format/parquet"
@@ -153,13 +154,47 @@ func TestResumeAfterDriverKill(t *testing.T) {
 				t.Fatalf("starting the run again without resume: %v", err)
 			}
 			counter := &countingExec{Executor: local, ran: map[journal.TaskKey]int{}}
-			if _, err := engine.Run(context.Background(), resumeJob(t, data, out), counter,
-				engine.RunOptions{ShuffleDir: shuffle, Run: run, Resume: driver.ResumeRequired}); err != nil {
+			var evMu sync.Mutex
+			var events []eventlog.Event
+			rec := eventlog.NewRecorder(nil, func(ev eventlog.Event) { evMu.Lock(); events = append(events, ev); evMu.Unlock() })
+			sum, err := engine.Run(context.Background(), resumeJob(t, data, out), counter,
+				engine.RunOptions{ShuffleDir: shuffle, Run: run, Resume: driver.ResumeRequired, Progress: rec, Observer: rec})
+			if err != nil {
 				t.Fatalf("resume: %v", err)
 			}
 			for k := range journaled {
 				if n := counter.ran[k]; n > 0 {
 					t.Errorf("task %d.%d finished before the kill but ran %d more times", k.Stage, k.Partition, n)
+				}
+			}
+			// The journaled tasks are reported done, reused: in the event
+			// log (task_end marked reused, no task_start) and the summary.
+			reused, started := map[journal.TaskKey]bool{}, map[journal.TaskKey]bool{}
+			for _, ev := range events {
+				if ev.Task == nil || ev.Task.Sample {
+					continue
+				}
+				k := journal.TaskKey{Stage: ev.Task.Stage, Partition: ev.Task.Partition}
+				switch {
+				case ev.Type == eventlog.TaskEnd && ev.Task.Reused:
+					if ev.Task.Status != eventlog.StatusSucceeded || ev.Task.Metrics["rows_out"] == 0 && ev.Task.Metrics["duration"] == 0 {
+						t.Errorf("reused task %d.%d: %+v", k.Stage, k.Partition, ev.Task)
+					}
+					reused[k] = true
+				case ev.Type == eventlog.TaskStart:
+					started[k] = true
+				}
+			}
+			nReused := 0
+			for _, st := range sum.Stages {
+				nReused += st.Reused
+			}
+			if len(reused) != len(journaled) || nReused != len(journaled) {
+				t.Errorf("%d tasks reported reused, summary counts %d, %d were journaled", len(reused), nReused, len(journaled))
+			}
+			for k := range journaled {
+				if !reused[k] || started[k] {
+					t.Errorf("journaled task %d.%d: reused %v, started %v", k.Stage, k.Partition, reused[k], started[k])
 				}
 			}
 			if got := output(t, out); got != want {
