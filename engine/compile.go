@@ -40,7 +40,7 @@ type Options struct {
 	NoPluginCode bool
 	// PlanTime is the instant current_date, current_timestamp and now()
 	// denote in the whole job (zero: when compiling starts). A resumed run
-	// plans at its first driver's instant (JournaledPlanTime), so its plan
+	// plans at its first driver's instant (ResumePlanTime), so its plan
 	// is the journaled one.
 	PlanTime time.Time
 }
