@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path"
 	"path/filepath"
@@ -252,9 +253,9 @@ func (e *e2e) getObject(bucket, key string) []byte {
 		e.t.Fatal(err)
 	}
 	defer obj.Close()
-	var b strings.Builder
-	if _, err := bufio.NewReader(obj).WriteTo(&b); err != nil {
+	b, err := io.ReadAll(obj)
+	if err != nil {
 		e.t.Fatalf("read s3://%s/%s: %v", bucket, key, err)
 	}
-	return []byte(b.String())
+	return b
 }
