@@ -71,6 +71,10 @@ type Config struct {
 	Deterministic func(function string) bool
 	// Resume continues an earlier driver's journal of this run ID.
 	Resume ResumeMode
+	// PlanTime is the instant the graph was planned at (current_date and
+	// now() are literals of it), journaled so a resumed driver can plan
+	// the same graph (zero: not recorded).
+	PlanTime time.Time
 	// FaultHook, for tests, is asked at each journaled point ("task 1.3",
 	// "stage 1", "commit out", "committed out"); true makes the driver
 	// stop there as if SIGKILLed: nothing cleaned up, nothing aborted.
@@ -93,8 +97,12 @@ type StageStats struct {
 	// those that finished first.
 	Speculated      int
 	SpeculativeWins int
-	Metrics         task.Metrics
-	Wall            time.Duration
+	// Reused counts the tasks an earlier driver of a resumed run had
+	// finished (from its journal): done, not run by this driver. Their
+	// metrics are in Metrics; Attempts counts only this driver's.
+	Reused  int `json:",omitempty"`
+	Metrics task.Metrics
+	Wall    time.Duration
 	// Adaptive is what adaptive execution changed (nil: the stage ran one
 	// task per partition, as planned).
 	Adaptive *adaptive.Decision `json:",omitempty"`

@@ -63,7 +63,7 @@ func (s *scheduler) openJournal(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	h := journal.Header{Job: s.cfg.Job, Run: s.cfg.Run, Plan: fp}
+	h := journal.Header{Job: s.cfg.Job, Run: s.cfg.Run, Plan: fp, PlanTime: s.cfg.PlanTime}
 	mode := s.cfg.Resume
 	if mode == ResumeAuto {
 		if ok, err := journal.Exists(ctx, s.cfg.ShuffleDir); err != nil {

@@ -19,6 +19,15 @@ type Progress interface {
 	StageDone(stage int, m task.Metrics, wall time.Duration)
 }
 
+// ResumeProgress is a Progress that also hears, when a resumed run's
+// stage starts, which of its tasks an earlier driver of the run finished:
+// their journaled winning results, reused instead of run (the console,
+// the event log and the UI show them as done). The CLI's progress and the
+// event log's Recorder implement it.
+type ResumeProgress interface {
+	TasksReused(stage int, results []*task.Result)
+}
+
 // Observer hears every task attempt and sink commit, for the event log
 // and the web UI. Calls come from many goroutines at once.
 type Observer interface {

@@ -10,9 +10,11 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/drover-etl/drover/driver"
 	"github.com/drover-etl/drover/engine"
+	"github.com/drover-etl/drover/eventlog"
 	"github.com/drover-etl/drover/executor"
 	_ "github.com/drover-etl/drover/format/csv"
 	_ "github.com/drover-etl/drover/format/parquet"
@@ -152,13 +154,47 @@ func TestResumeAfterDriverKill(t *testing.T) {
 				t.Fatalf("starting the run again without resume: %v", err)
 			}
 			counter := &countingExec{Executor: local, ran: map[journal.TaskKey]int{}}
-			if _, err := engine.Run(context.Background(), resumeJob(t, data, out), counter,
-				engine.RunOptions{ShuffleDir: shuffle, Run: run, Resume: driver.ResumeRequired}); err != nil {
+			var evMu sync.Mutex
+			var events []eventlog.Event
+			rec := eventlog.NewRecorder(nil, func(ev eventlog.Event) { evMu.Lock(); events = append(events, ev); evMu.Unlock() })
+			sum, err := engine.Run(context.Background(), resumeJob(t, data, out), counter,
+				engine.RunOptions{ShuffleDir: shuffle, Run: run, Resume: driver.ResumeRequired, Progress: rec, Observer: rec})
+			if err != nil {
 				t.Fatalf("resume: %v", err)
 			}
 			for k := range journaled {
 				if n := counter.ran[k]; n > 0 {
 					t.Errorf("task %d.%d finished before the kill but ran %d more times", k.Stage, k.Partition, n)
+				}
+			}
+			// The journaled tasks are reported done, reused: in the event
+			// log (task_end marked reused, no task_start) and the summary.
+			reused, started := map[journal.TaskKey]bool{}, map[journal.TaskKey]bool{}
+			for _, ev := range events {
+				if ev.Task == nil || ev.Task.Sample {
+					continue
+				}
+				k := journal.TaskKey{Stage: ev.Task.Stage, Partition: ev.Task.Partition}
+				switch {
+				case ev.Type == eventlog.TaskEnd && ev.Task.Reused:
+					if ev.Task.Status != eventlog.StatusSucceeded || ev.Task.Metrics["rows_out"] == 0 && ev.Task.Metrics["duration"] == 0 {
+						t.Errorf("reused task %d.%d: %+v", k.Stage, k.Partition, ev.Task)
+					}
+					reused[k] = true
+				case ev.Type == eventlog.TaskStart:
+					started[k] = true
+				}
+			}
+			nReused := 0
+			for _, st := range sum.Stages {
+				nReused += st.Reused
+			}
+			if len(reused) != len(journaled) || nReused != len(journaled) {
+				t.Errorf("%d tasks reported reused, summary counts %d, %d were journaled", len(reused), nReused, len(journaled))
+			}
+			for k := range journaled {
+				if !reused[k] || started[k] {
+					t.Errorf("journaled task %d.%d: reused %v, started %v", k.Stage, k.Partition, reused[k], started[k])
 				}
 			}
 			if got := output(t, out); got != want {
@@ -198,5 +234,134 @@ func TestResumeRefusesAChangedPlan(t *testing.T) {
 		engine.RunOptions{ShuffleDir: shuffle, Run: "other", Resume: driver.ResumeRequired})
 	if !errors.Is(err, journal.ErrNoJournal) {
 		t.Fatalf("resume of a run without a journal: %v", err)
+	}
+}
+
+// nowJob reads the demo orders and uses current_date, now() and
+// current_timestamp, which are literals of the instant the job is planned at.
+const nowJob = `
+variable "data" {}
+variable "out" {}
+job "now-resume" {
+  source "orders" {
+    format = "csv"
+    path   = "${var.data}/orders/day=*/*.csv"
+    schema = { order_id = "int64", customer_id = "int64", status = "string", amount = "decimal(10,2)", note = "string", ordered_at = "timestamp" }
+  }
+  view "aged" {
+    sql = <<-SQL
+      SELECT customer_id, count(*) AS orders, sum(amount) AS spent,
+             max(datediff(current_date(), CAST(ordered_at AS DATE))) AS oldest_days,
+             CAST(current_date() AS VARCHAR) AS today, CAST(now() AS VARCHAR) AS planned_at
+      FROM orders
+      WHERE ordered_at < current_timestamp()
+      GROUP BY customer_id
+    SQL
+  }
+  sink "aged" {
+    from   = "aged"
+    format = "csv"
+    path   = "${var.out}/aged/"
+    mode   = "overwrite"
+  }
+}
+`
+
+// TestResumeJobCallingNow: a job using current_date and now() is killed
+// mid map stage and resumed. Planned again at a new instant its plan
+// differs and the resume is refused; planned at the journaled instant
+// (engine.ResumePlanTime, as drover submit does) it resumes, no task
+// journaled before the kill runs again, and the output equals an
+// uninterrupted run's planned at that instant.
+func TestResumeJobCallingNow(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	if _, err := sampledata.Generate(ctx, sampledata.Config{Dir: data, Customers: 100, OrdersPerDay: 500, Days: 3, End: "2026-11-20", Seed: 7}); err != nil {
+		t.Fatal(err)
+	}
+	jobFile := filepath.Join(dir, "now.hcl")
+	if err := os.WriteFile(jobFile, []byte(nowJob), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	compile := func(out string, at time.Time) *engine.Compiled {
+		t.Helper()
+		c, err := engine.Compile(ctx, jobFile, engine.Options{Parallelism: 3, Partitions: 4, PlanTime: at,
+			Vars: map[string]string{"data": data, "out": out}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		return c
+	}
+	read := func(out string) string {
+		t.Helper()
+		var rows []string
+		for _, rel := range e2eutil.VisibleFiles(t, filepath.Join(out, "aged")) {
+			for _, r := range e2eutil.ReadCSV(t, filepath.Join(out, "aged", rel))[1:] {
+				rows = append(rows, strings.Join(r, ","))
+			}
+		}
+		sort.Strings(rows)
+		if len(rows) < 50 {
+			t.Fatalf("output %s has only %d rows", out, len(rows))
+		}
+		return strings.Join(rows, "\n")
+	}
+	local := executor.NewLocal(&executor.Runtime{Name: "resume-now", TempDir: t.TempDir()}, 3)
+	out, shuffle, run := filepath.Join(dir, "out"), filepath.Join(dir, "shuffle"), "now-1"
+
+	first := compile(out, time.Time{})
+	planned := first.PlanTime
+	mapStage := firstMapStage(t, first.Stages)
+	var mu sync.Mutex
+	journaled := map[journal.TaskKey]bool{}
+	kill := func(point string) bool {
+		mu.Lock()
+		defer mu.Unlock()
+		var k journal.TaskKey
+		if n, _ := fmt.Sscanf(point, "task %d.%d", &k.Stage, &k.Partition); n == 2 {
+			journaled[k] = true
+			return k.Stage == mapStage && len(journaled) == 2
+		}
+		return false
+	}
+	if _, err := engine.Run(ctx, first, local, engine.RunOptions{ShuffleDir: shuffle, Run: run, FaultHook: kill}); err == nil || !strings.Contains(err.Error(), "fault injection") {
+		t.Fatalf("the first driver was not killed: %v", err)
+	}
+
+	// Planned at another instant, the literals differ: refused, untouched.
+	_, err := engine.Run(ctx, compile(out, planned.Add(time.Second)), local, engine.RunOptions{ShuffleDir: shuffle, Run: run, Resume: driver.ResumeRequired})
+	if !errors.Is(err, journal.ErrPlanChanged) || !strings.Contains(err.Error(), "not the journaled") {
+		t.Fatalf("a resume planned at another instant: %v", err)
+	}
+
+	at, err := engine.ResumePlanTime(ctx, shuffle, run, driver.ResumeRequired)
+	if err != nil || !at.Equal(planned) {
+		t.Fatalf("ResumePlanTime = %s, %v; want the first driver's %s", at, err, planned)
+	}
+	counter := &countingExec{Executor: local, ran: map[journal.TaskKey]int{}}
+	if _, err := engine.Run(ctx, compile(out, at), counter, engine.RunOptions{ShuffleDir: shuffle, Run: run, Resume: driver.ResumeRequired}); err != nil {
+		t.Fatalf("resume: %v", err)
+	}
+	for k := range journaled {
+		if n := counter.ran[k]; n > 0 {
+			t.Errorf("task %d.%d finished before the kill but ran %d more times", k.Stage, k.Partition, n)
+		}
+	}
+	if len(counter.ran) == 0 {
+		t.Error("the resumed driver ran no task")
+	}
+
+	want := filepath.Join(dir, "want")
+	if _, err := engine.Run(ctx, compile(want, planned), local, engine.RunOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	got := read(out)
+	if got != read(want) {
+		t.Fatalf("resumed output differs from a run planned at the same instant:\n%s\nwant\n%s", got, read(want))
+	}
+	if !strings.Contains(got, ","+planned.Format("2006-01-02")+",") {
+		t.Errorf("the output does not hold the planning date %s:\n%.300s", planned.Format("2006-01-02"), got)
 	}
 }

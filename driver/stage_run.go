@@ -31,12 +31,11 @@ func (s *scheduler) runStage(ctx context.Context, st *stage.Stage) error {
 		return err
 	}
 	defer s.watchStage(ctx, st)()
+	reused := s.reuse(st, n)
 	var wg sync.WaitGroup
 	errs := make([]error, n)
 	for p := 0; p < n; p++ {
-		if res := s.resumedResult(st.ID, p); res != nil {
-			// Finished by an earlier driver of this run: not run again.
-			s.record(st, p, res)
+		if reused[p] {
 			continue
 		}
 		wg.Add(1)
@@ -72,6 +71,31 @@ func (s *scheduler) runStage(ctx context.Context, st *stage.Stage) error {
 	s.mu.Unlock()
 	s.cfg.Progress.StageDone(st.ID, stats.Metrics, stats.Wall)
 	return nil
+}
+
+// reuse records the tasks of st an earlier driver of this run finished
+// (journaled, files still there): they are not run again, and they are
+// reported as done, reused, before any other task of the stage starts.
+func (s *scheduler) reuse(st *stage.Stage, n int) map[int]bool {
+	var results []*task.Result
+	reused := map[int]bool{}
+	for p := 0; p < n; p++ {
+		if res := s.resumedResult(st.ID, p); res != nil {
+			s.record(st, p, res)
+			reused[p] = true
+			results = append(results, res)
+		}
+	}
+	if len(results) == 0 {
+		return reused
+	}
+	s.mu.Lock()
+	s.stageSt[st.ID].Reused = len(results)
+	s.mu.Unlock()
+	if rp, ok := s.cfg.Progress.(ResumeProgress); ok {
+		rp.TasksReused(st.ID, results)
+	}
+	return reused
 }
 
 // rangeBounds samples a range-partitioned stage's bounds and journals

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
+	"time"
 
 	"github.com/drover-etl/drover/expr"
 	"github.com/drover-etl/drover/format"
@@ -37,6 +38,11 @@ type Options struct {
 	// declares any fails with ErrPluginsNotRun (explain without
 	// --run-plugins must not execute code a job file names).
 	NoPluginCode bool
+	// PlanTime is the instant current_date, current_timestamp and now()
+	// denote in the whole job (zero: when compiling starts). A resumed run
+	// plans at its first driver's instant (ResumePlanTime), so its plan
+	// is the journaled one.
+	PlanTime time.Time
 }
 
 // Compiled is a job ready to run, with every intermediate plan kept for
@@ -49,6 +55,8 @@ type Compiled struct {
 	Physical   []*physical.Node
 	Stages     *stage.Graph
 	Partitions int
+	// PlanTime is the instant the job was planned at (see Options).
+	PlanTime time.Time
 	// Plugins runs the job's plugins (nil: it declares none); Close stops them.
 	Plugins *udfhost.Host
 	// tables holds the job's Iceberg catalogs and table sinks.
@@ -81,7 +89,12 @@ func compileJob(ctx context.Context, job *jobspec.Job, opts Options) (*Compiled,
 func compileWith(ctx context.Context, job *jobspec.Job, opts Options, tbls *tables) (*Compiled, error) {
 	cat := newCatalog(slots(opts))
 	cat.tables = tbls
-	lp, err := jobplan.Build(ctx, job, cat, opts.Funcs)
+	at := opts.PlanTime
+	if at.IsZero() {
+		at = time.Now()
+	}
+	at = at.UTC().Truncate(time.Microsecond) // what the binder keeps
+	lp, err := jobplan.Build(ctx, job, cat, expr.WithClock(opts.Funcs, at))
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +116,7 @@ func compileWith(ctx context.Context, job *jobspec.Job, opts Options, tbls *tabl
 		return nil, err
 	}
 	return &Compiled{Job: job, Logical: lp, Optimized: opt, Rules: optimizer.Fired(steps),
-		Physical: phys, Stages: g, Partitions: parts, tables: tbls}, nil
+		Physical: phys, Stages: g, Partitions: parts, PlanTime: at, tables: tbls}, nil
 }
 
 // partitions is the shuffle partition count: the flag, the job's setting,

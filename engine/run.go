@@ -2,14 +2,17 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"github.com/drover-etl/drover/adaptive"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
 
+	"github.com/drover-etl/drover/adaptive"
 	"github.com/drover-etl/drover/driver"
+	"github.com/drover-etl/drover/journal"
 	"github.com/drover-etl/drover/task"
 )
 
@@ -46,6 +49,25 @@ func NewRunID() string {
 	return time.Now().UTC().Format("20060102T150405") + "-" + uuid.NewString()[:8]
 }
 
+// ResumePlanTime is the instant to compile a run at (Options.PlanTime):
+// when it resumes (mode) from a journal in shuffleDir, its first driver's
+// planning instant, so current_date and now() keep their values and the
+// plan matches the journaled one; else zero (now). A run without a
+// journal gets zero too: it starts, or Run reports the missing journal.
+func ResumePlanTime(ctx context.Context, shuffleDir, run string, mode driver.ResumeMode) (time.Time, error) {
+	if mode == driver.ResumeNever || shuffleDir == "" {
+		return time.Time{}, nil
+	}
+	h, err := journal.ReadHeader(ctx, strings.TrimSuffix(shuffleDir, "/")+"/"+run)
+	if errors.Is(err, journal.ErrNoJournal) {
+		return time.Time{}, nil
+	}
+	if err != nil {
+		return time.Time{}, fmt.Errorf("resume run %s: %w", run, err)
+	}
+	return h.PlanTime, nil
+}
+
 // Run executes a compiled job on exec and commits its sinks.
 func Run(ctx context.Context, c *Compiled, exec task.Executor, opts RunOptions) (*driver.Summary, error) {
 	run := opts.Run
@@ -71,7 +93,7 @@ func Run(ctx context.Context, c *Compiled, exec task.Executor, opts RunOptions) 
 		InlineInputs: opts.InlineInputs,
 		Progress:     opts.Progress, Observer: opts.Observer, MemoryBytes: opts.MemoryBytes, Scaler: opts.Scaler,
 		Speculation: opts.Speculation, TaskTimeout: opts.TaskTimeout,
-		Resume: opts.Resume, FaultHook: opts.FaultHook,
+		Resume: opts.Resume, FaultHook: opts.FaultHook, PlanTime: c.PlanTime,
 	}
 	cfg.Adaptive = opts.Adaptive
 	if cfg.Adaptive.MinTasks <= 0 {

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/drover-etl/drover/commit"
+	"github.com/drover-etl/drover/driver"
 	_ "github.com/drover-etl/drover/storage/local"
 	"github.com/drover-etl/drover/task"
 )
@@ -255,5 +256,39 @@ func TestFlushFailureKeepsEvents(t *testing.T) {
 	lg, err := Read(ctx, dir, "r")
 	if err != nil || len(lg.Events) != 1 {
 		t.Fatalf("after recovery: %v, %v", lg, err)
+	}
+}
+
+// reusedProgress records what TasksReused forwards.
+type reusedProgress struct {
+	driver.Progress
+	stage, n int
+}
+
+func (p *reusedProgress) TasksReused(stage int, results []*task.Result) {
+	p.stage, p.n = stage, len(results)
+}
+
+// TestRecorderTasksReused: a resumed run's reused tasks become task_end
+// events marked reused, carrying the journaled attempt, and reach the
+// console progress it wraps.
+func TestRecorderTasksReused(t *testing.T) {
+	var got []Event
+	next := &reusedProgress{}
+	r := NewRecorder(next, func(ev Event) { got = append(got, ev) })
+	r.TasksReused(2, []*task.Result{
+		{ID: task.ID{Stage: 2, Partition: 0, Attempt: 1}, Metrics: task.Metrics{RowsOut: 7, Executor: "e1"}},
+		{ID: task.ID{Stage: 2, Partition: 3}, Metrics: task.Metrics{RowsOut: 9, Executor: "e2"}},
+	})
+	if len(got) != 2 || next.stage != 2 || next.n != 2 {
+		t.Fatalf("events %+v, forwarded stage %d n %d", got, next.stage, next.n)
+	}
+	b, _ := json.Marshal(got[0])
+	if ti := got[0].Task; got[0].Type != TaskEnd || !ti.Reused || ti.Status != StatusSucceeded || ti.Attempt != 1 || ti.Executor != "e1" || ti.Metrics["rows_out"] != 7 ||
+		!strings.Contains(string(b), `"reused":true`) {
+		t.Errorf("event %s", b)
+	}
+	if got[1].Task.Partition != 3 || got[1].Task.Metrics["rows_out"] != 9 {
+		t.Errorf("second event %+v", got[1].Task)
 	}
 }

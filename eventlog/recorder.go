@@ -32,8 +32,9 @@ type Recorder struct {
 }
 
 var (
-	_ driver.Progress = (*Recorder)(nil)
-	_ driver.Observer = (*Recorder)(nil)
+	_ driver.Progress       = (*Recorder)(nil)
+	_ driver.Observer       = (*Recorder)(nil)
+	_ driver.ResumeProgress = (*Recorder)(nil)
 )
 
 // NewRecorder records into emit and forwards progress to next (may be nil).
@@ -129,6 +130,20 @@ func (r *Recorder) TaskEnded(spec *task.Spec, res *task.Result, err error) {
 		}
 	}
 	r.send(Event{Type: TaskEnd, Task: ti})
+}
+
+// TasksReused implements driver.ResumeProgress: each task an earlier
+// driver finished gets a task_end marked reused (no task_start: this
+// driver did not run it).
+func (r *Recorder) TasksReused(stage int, results []*task.Result) {
+	for _, res := range results {
+		r.send(Event{Type: TaskEnd, Task: &TaskInfo{Stage: res.Stage, Partition: res.Partition, Attempt: res.Attempt,
+			Executor: res.Metrics.Executor, Status: StatusSucceeded, Reused: true,
+			Metrics: MetricsMap(res.Metrics), Operators: operators(res.Metrics)}})
+	}
+	if rp, ok := r.next.(driver.ResumeProgress); ok {
+		rp.TasksReused(stage, results)
+	}
 }
 
 // SinkCommitted implements driver.Observer.

@@ -117,6 +117,10 @@ type TaskInfo struct {
 	// task.Metrics by its JSON name (durations in nanoseconds).
 	Metrics   map[string]int64  `json:"metrics,omitempty"`
 	Operators []OperatorMetrics `json:"operators,omitempty"`
+	// Reused at task_end: the task was finished by an earlier driver of
+	// this (resumed) run and taken from its journal, not run again; the
+	// attempt, executor and metrics are that driver's winning attempt's.
+	Reused bool `json:"reused,omitempty"`
 }
 
 // SinkInfo is one sink's committed output.

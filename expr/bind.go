@@ -83,7 +83,7 @@ func (b *binder) bindCall(e *Expr) (*Expr, error) {
 }
 
 func (b *binder) bindPlugin(e *Expr, args []*Expr) (*Expr, error) {
-	if b.funcs == nil {
+	if Plugins(b.funcs) == nil {
 		return nil, &bindError{kind: ErrUnknownFunction, msg: fmt.Sprintf("unknown function %q (no plugin provides it)", e.Name)}
 	}
 	argTypes := make([]types.Type, len(args))

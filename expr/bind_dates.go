@@ -1,6 +1,7 @@
 package expr
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -14,6 +15,36 @@ import (
 // Bind call reads the wall clock once.
 type QueryClock interface {
 	QueryTime() time.Time
+}
+
+// WithClock returns a resolver that types plugin functions as funcs does
+// (nil: no plugins) and fixes the query's instant at at: the engine plans
+// a whole job at one instant, and a resumed run at its first driver's.
+func WithClock(funcs FuncResolver, at time.Time) FuncResolver {
+	return clocked{funcs: funcs, at: at}
+}
+
+type clocked struct {
+	funcs FuncResolver
+	at    time.Time
+}
+
+func (c clocked) QueryTime() time.Time { return c.at }
+
+func (c clocked) ResolveFunc(name string, args []types.Type) (types.Type, error) {
+	if c.funcs == nil {
+		return types.Type{}, &bindError{kind: ErrUnknownFunction, msg: fmt.Sprintf("unknown function %q (no plugin provides it)", name)}
+	}
+	return c.funcs.ResolveFunc(name, args)
+}
+
+// Plugins is the resolver funcs wraps (WithClock), else funcs: callers
+// asking the plugins other questions (transform schemas) look there.
+func Plugins(funcs FuncResolver) FuncResolver {
+	if c, ok := funcs.(clocked); ok {
+		return c.funcs
+	}
+	return funcs
 }
 
 var dateSignatures = map[string]signature{

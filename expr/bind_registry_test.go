@@ -119,3 +119,32 @@ func TestBindAggCall(t *testing.T) {
 		}
 	}
 }
+
+// TestWithClock: the engine's wrapper fixes the instant without changing
+// how plugin functions resolve (none, or the wrapped resolver's), and
+// Plugins unwraps it for the resolver's other questions.
+func TestWithClock(t *testing.T) {
+	at := time.Date(2026, 12, 7, 12, 0, 0, 123_456_789, time.UTC)
+	bare := WithClock(nil, at)
+	b, err := Bind(Call(FnCurrentTimestamp), testSchema(), bare)
+	if err != nil || b.String() != "TIMESTAMP '2026-12-07 12:00:00.123456'" {
+		t.Errorf("current_timestamp = %v, %v", b, err)
+	}
+	if _, err := Bind(Call("textkit.slug", c("status")), testSchema(), bare); !errors.Is(err, ErrUnknownFunction) || !strings.Contains(err.Error(), "no plugin provides it") {
+		t.Errorf("a plugin call without plugins: %v", err)
+	}
+	if Plugins(bare) != nil {
+		t.Errorf("Plugins(WithClock(nil)) = %v, want nil", Plugins(bare))
+	}
+	inner := fixedClock{at.Add(time.Hour)}
+	wrapped := WithClock(inner, at)
+	if _, err := Bind(Call("textkit.slug", c("status")), testSchema(), wrapped); err == nil || !strings.Contains(err.Error(), "no plugins") {
+		t.Errorf("a plugin call goes to the wrapped resolver: %v", err)
+	}
+	if Plugins(wrapped) != FuncResolver(inner) || Plugins(inner) != FuncResolver(inner) {
+		t.Error("Plugins does not unwrap to the wrapped resolver")
+	}
+	if b, _ := Bind(Call(FnCurrentDate), testSchema(), wrapped); b.String() != "DATE '2026-12-07'" {
+		t.Errorf("the wrapper's instant wins over the wrapped resolver's: %v", b)
+	}
+}

@@ -64,8 +64,9 @@ type Report struct {
 
 // runDir matches the run IDs engine.NewRunID makes, and those `--run
 // ${NOMAD_JOB_ID}` makes of a dispatched Nomad job ("<parent>/dispatch-
-// <unix time>-<8 hex>", '/' replaced).
-var runDir = regexp.MustCompile(`^([0-9]{8}T[0-9]{6}-[0-9a-f]{8}|[A-Za-z0-9][A-Za-z0-9._-]*-dispatch-[0-9]+-[0-9a-f]{8})$`)
+// <unix time>-<8 hex>") or a periodic one's launch ("<parent>/periodic-
+// <unix time>"), '/' replaced.
+var runDir = regexp.MustCompile(`^([0-9]{8}T[0-9]{6}-[0-9a-f]{8}|[A-Za-z0-9][A-Za-z0-9._-]*-dispatch-[0-9]+-[0-9a-f]{8}|[A-Za-z0-9][A-Za-z0-9._-]*-periodic-[0-9]+)$`)
 
 // run is one run directory found under the root.
 type run struct {

@@ -138,6 +138,7 @@ func TestRunDirShapes(t *testing.T) {
 	for id, want := range map[string]bool{
 		crashedRun: true, "drover-dispatch-dispatch-1733582011-3f2a1b4c": true,
 		"plugins": false, "events": false, "drover-dispatch": false, "x-dispatch-12-nothex!": false,
+		"drover-nightly-periodic-1733582011": true, "drover-nightly": false, "x-periodic-": false, "x-periodic-12a": false,
 	} {
 		if got := runDir.MatchString(id); got != want {
 			t.Errorf("runDir(%q) = %v, want %v", id, got, want)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/drover-etl/drover/expr"
 	"github.com/drover-etl/drover/jobspec"
 	"github.com/drover-etl/drover/plan/logical"
 	"github.com/drover-etl/drover/types"
@@ -30,7 +31,7 @@ func (b *builder) transform(v *jobspec.View) (logical.Node, error) {
 	fail := func(err error) error {
 		return jobspec.At(v.Transform.Range, fmt.Errorf("view %q: transform %s: %w", v.Name, v.Transform.Value, err))
 	}
-	tr, ok := b.funcs.(TransformResolver)
+	tr, ok := expr.Plugins(b.funcs).(TransformResolver)
 	if !ok {
 		return nil, fail(ErrNoPlugins)
 	}

@@ -1,6 +1,8 @@
 package journal
 
 import (
+	"time"
+
 	"github.com/drover-etl/drover/task"
 	"github.com/drover-etl/drover/types"
 )
@@ -48,6 +50,10 @@ type Header struct {
 	Run string `json:"run"`
 	// Plan fingerprints the stage graph; a resume must match it.
 	Plan string `json:"plan"`
+	// PlanTime is the instant the plan was made at: current_date and
+	// now() are literals of it, so a resumed driver plans at the first
+	// header's PlanTime to get the same plan (zero: not recorded).
+	PlanTime time.Time `json:"plan_time,omitzero"`
 	// Incarnation counts the drivers that ran the run (1: the first).
 	Incarnation int `json:"incarnation"`
 }

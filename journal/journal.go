@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/drover-etl/drover/storage"
 )
@@ -70,7 +71,13 @@ func Resume(ctx context.Context, shuffleDir string, h Header) (*Journal, *State,
 		return nil, nil, fmt.Errorf("journal %s belongs to job %q run %s, not job %q run %s", dir.URL(), st.Header.Job, st.Header.Run, h.Job, h.Run)
 	}
 	if st.Header.Plan != h.Plan {
-		return nil, nil, fmt.Errorf("run %s: %w (journaled plan %.12s, now %.12s); start a new run instead", h.Run, ErrPlanChanged, st.Header.Plan, h.Plan)
+		hint := ""
+		if !st.Header.PlanTime.IsZero() && !st.Header.PlanTime.Equal(h.PlanTime) {
+			// The caller should have planned at the journaled instant (ReadHeader).
+			hint = fmt.Sprintf(", and it was planned at %s, not the journaled %s",
+				h.PlanTime.UTC().Format(time.RFC3339Nano), st.Header.PlanTime.UTC().Format(time.RFC3339Nano))
+		}
+		return nil, nil, fmt.Errorf("run %s: %w (journaled plan %.12s, now %.12s%s); start a new run instead", h.Run, ErrPlanChanged, st.Header.Plan, h.Plan, hint)
 	}
 	j := &Journal{dir: dir, next: entries[len(entries)-1].Seq + 1}
 	h.Incarnation = st.Incarnation + 1
@@ -79,6 +86,29 @@ func Resume(ctx context.Context, shuffleDir string, h Header) (*Journal, *State,
 	}
 	st.Incarnation = h.Incarnation
 	return j, st, nil
+}
+
+// ReadHeader returns the run's first header (ErrNoJournal: none), read
+// before planning a resume: its PlanTime is the instant to plan at.
+func ReadHeader(ctx context.Context, shuffleDir string) (*Header, error) {
+	dir, err := resolve(ctx, shuffleDir)
+	if err != nil {
+		return nil, err
+	}
+	loc := dir.Join(name(0))
+	if _, err := loc.Store.Stat(ctx, loc.Key); errors.Is(err, storage.ErrNotExist) {
+		return nil, fmt.Errorf("%w at %s", ErrNoJournal, dir.URL())
+	} else if err != nil {
+		return nil, fmt.Errorf("read journal %s: %w", loc.URL(), err)
+	}
+	e, err := readEntry(ctx, loc.Store, loc.Key)
+	if err != nil {
+		return nil, err
+	}
+	if e.Kind != KindHeader || e.Header == nil {
+		return nil, fmt.Errorf("journal %s: the first entry is not the run's header", loc.URL())
+	}
+	return e.Header, nil
 }
 
 // Exists reports whether the run in shuffleDir has a journal.

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	_ "github.com/drover-etl/drover/storage/local"
 	"github.com/drover-etl/drover/task"
@@ -92,5 +93,33 @@ func TestStartAndResumeRefuse(t *testing.T) {
 		if err := tc.do(); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: %v, want %q", tc.name, err, tc.want)
 		}
+	}
+}
+
+// TestReadHeaderGivesThePlanTime: a resume reads the first driver's
+// planning instant before it plans; a later incarnation's header does not
+// replace it, and a plan made at another instant is refused with both named.
+func TestReadHeaderGivesThePlanTime(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "run")
+	if _, err := ReadHeader(ctx, dir); !errors.Is(err, ErrNoJournal) {
+		t.Fatalf("no journal: %v", err)
+	}
+	at := time.Date(2026, 12, 7, 23, 59, 59, 123_456_000, time.UTC)
+	h := Header{Job: "j", Run: "r", Plan: "p1", PlanTime: at}
+	if _, err := Start(ctx, dir, h); err != nil {
+		t.Fatal(err)
+	}
+	later := Header{Job: "j", Run: "r", Plan: "p1", PlanTime: at.Add(time.Hour)}
+	if _, _, err := Resume(ctx, dir, later); err != nil {
+		t.Fatal(err) // the same plan: its instant did not matter
+	}
+	got, err := ReadHeader(ctx, dir)
+	if err != nil || !got.PlanTime.Equal(at) || got.Incarnation != 1 {
+		t.Fatalf("ReadHeader = %+v, %v; want the first header, planned at %s", got, err, at)
+	}
+	_, _, err = Resume(ctx, dir, Header{Job: "j", Run: "r", Plan: "p2", PlanTime: at.Add(time.Minute)})
+	if !errors.Is(err, ErrPlanChanged) || !strings.Contains(err.Error(), "not the journaled 2026-12-07T23:59:59.123456Z") {
+		t.Fatalf("a plan made at another instant: %v", err)
 	}
 }

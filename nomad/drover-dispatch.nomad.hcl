@@ -137,11 +137,22 @@ job "drover-dispatch" {
       mode     = "fail"
     }
 
+    # A lost node (its allocation lost) gets the driver rescheduled on
+    # another node, once.
     reschedule {
       attempts  = 1
       interval  = "1h"
       delay     = "10s"
       unlimited = false
+    }
+
+    # Never two drivers on one run's journal: a client cut off from the
+    # servers stops its driver after 1 min, and the servers place the
+    # replacement only once that and the kill_timeout have passed (about
+    # 3.5 min after a node is lost). Without this block a driver on a
+    # partitioned node would keep running beside its replacement.
+    disconnect {
+      stop_on_client_after = "1m"
     }
 
     network {

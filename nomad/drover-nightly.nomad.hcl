@@ -145,14 +145,28 @@ job "drover-nightly" {
   group "driver" {
     count = 1
 
+    # As in drover-dispatch.nomad.hcl: a driver that dies (killed, its
+    # node lost) is started again and resumes the run: --run is the
+    # launch's job ID (drover-nightly/periodic-<unix time>), the same for
+    # every allocation of it. The day is computed again when a driver
+    # starts: a restart after midnight (UTC) plans another day, and its
+    # resume is refused as a changed plan (docs/operations.md).
     restart {
-      attempts = 0
+      attempts = 1
+      delay    = "10s"
       mode     = "fail"
     }
 
     reschedule {
-      attempts  = 0
+      attempts  = 1
+      interval  = "1h"
+      delay     = "10s"
       unlimited = false
+    }
+
+    # Never two drivers on one run's journal (see drover-dispatch.nomad.hcl).
+    disconnect {
+      stop_on_client_after = "1m"
     }
 
     network {
@@ -193,7 +207,8 @@ job "drover-nightly" {
             "--executor-binary", var.drover_binary,
             "--executor-driver", var.task_driver,
             "--executor-user", var.task_user,
-          "--ui-addr", "${NOMAD_ADDR_ui}"],
+            "--ui-addr", "${NOMAD_ADDR_ui}",
+          "--run", "${NOMAD_JOB_ID}"],
           var.driver_args,
           flatten([for v in var.job_vars : ["--var", v]])
         )

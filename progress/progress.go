@@ -36,6 +36,8 @@ type lines struct {
 var (
 	_ driver.SpeculationProgress = (*lines)(nil)
 	_ driver.SpeculationProgress = (*bars)(nil)
+	_ driver.ResumeProgress      = (*lines)(nil)
+	_ driver.ResumeProgress      = (*bars)(nil)
 )
 
 func (l *lines) printf(format string, args ...any) {
@@ -67,6 +69,14 @@ func (l *lines) TaskSpeculated(copy, of task.ID, elapsed, threshold time.Duratio
 }
 func (l *lines) SpeculationDecided(winner, loser task.ID) {
 	l.printf("%s", decidedLine(winner, loser))
+}
+
+func (l *lines) TasksReused(stage int, results []*task.Result) {
+	l.printf("%s", reusedLine(stage, results))
+}
+
+func reusedLine(stage int, results []*task.Result) string {
+	return fmt.Sprintf("stage %d: %d tasks done, reused from the journal (finished by an earlier driver of this run)", stage, len(results))
 }
 
 func speculatedLine(copy, of task.ID, elapsed, threshold time.Duration) string {
@@ -109,6 +119,13 @@ func (b *bars) TaskDone(stage int, _ task.Metrics) {
 	if bar := b.bar(stage); bar != nil {
 		bar.Increment()
 	}
+}
+
+func (b *bars) TasksReused(stage int, results []*task.Result) {
+	if bar := b.bar(stage); bar != nil {
+		bar.IncrBy(len(results))
+	}
+	fmt.Fprintln(b.p, reusedLine(stage, results))
 }
 
 func (b *bars) TaskRetry(id task.ID, err error) {

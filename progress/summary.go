@@ -25,6 +25,9 @@ func Summary(w io.Writer, s *driver.Summary, prices s3cost.Prices) {
 		fmt.Fprintf(w, "adaptive: %s\n", d)
 	}
 	for _, st := range s.Stages {
+		if st.Reused > 0 {
+			fmt.Fprintf(w, "stage %d: %d of %d tasks reused from the journal (finished by an earlier driver of this run)\n", st.ID, st.Reused, st.Tasks)
+		}
 		if st.Speculated > 0 {
 			fmt.Fprintf(w, "stage %d: %d speculative copies of slow tasks, %d finished first\n", st.ID, st.Speculated, st.SpeculativeWins)
 		}

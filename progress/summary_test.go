@@ -88,3 +88,22 @@ func TestSummaryReportsSpeculation(t *testing.T) {
 		t.Errorf("summary reports speculation for stage 1, which had none:\n%s", out)
 	}
 }
+
+// TestResumedTasksShownDone: the tasks a resumed run reused from its
+// journal are reported as done on the console and in the summary.
+func TestResumedTasksShownDone(t *testing.T) {
+	var buf bytes.Buffer
+	p := New(&buf)
+	p.StageStarted(1, 4, "Scan → hash")
+	p.(driver.ResumeProgress).TasksReused(1, []*task.Result{{ID: task.ID{Stage: 1, Partition: 0}}, {ID: task.ID{Stage: 1, Partition: 2}}, {ID: task.ID{Stage: 1, Partition: 3}}})
+	if !strings.Contains(buf.String(), "stage 1: 3 tasks done, reused from the journal (finished by an earlier driver of this run)") {
+		t.Errorf("progress lines:\n%s", buf.String())
+	}
+	buf.Reset()
+	sum := s3Summary()
+	sum.Stages[0].Reused = 1
+	Summary(&buf, sum, s3cost.DefaultPrices)
+	if out := buf.String(); !strings.Contains(out, "stage 0: 1 of 2 tasks reused from the journal") || strings.Contains(out, "stage 1: ") {
+		t.Errorf("summary:\n%s", out)
+	}
+}

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/drover-etl/drover/eventlog"
 	"github.com/drover-etl/drover/internal/browsertest"
 )
@@ -84,4 +86,46 @@ func TestBrowserLiveRun(t *testing.T) {
 		t.Fatalf("run status %q", got)
 	}
 	browsertest.Screenshot(t, ctx, "3-run-failed")
+}
+
+// A resumed run's live UI in a real browser: the tasks the new driver
+// takes from the journal appear as done and reused (badge, stage graph,
+// counts), while the stage page is open.
+func TestBrowserResumedRun(t *testing.T) {
+	_, evs := resumedEvents(3)
+	l := &Live{}
+	srv := httptest.NewServer(New(l, 50*time.Millisecond))
+	t.Cleanup(srv.Close)
+	ctx := browsertest.Start(t)
+
+	next := emitUntil(l, evs, 0, 0) // up to stage 0's start
+	browsertest.Navigate(t, ctx, srv.URL+"/runs/run1/stages/0")
+	if n := browsertest.Count(t, ctx, `#tasks tr[data-reused="true"]`); n != 0 {
+		t.Fatalf("%d tasks reused before the driver said so", n)
+	}
+	emitUntil(l, evs, next, 3) // the three reused tasks
+	browsertest.WaitFor(t, ctx, `document.querySelectorAll('#tasks tr[data-status="succeeded"][data-reused="true"]').length == 3`)
+	if got := browsertest.Text(t, ctx, "#tasks tr[data-task] .reused"); got != "reused from journal" {
+		t.Fatalf("reused badge %q", got)
+	}
+	if got := browsertest.Text(t, ctx, "#stage-reused"); got != "3" {
+		t.Fatalf("stage header counts %q reused", got)
+	}
+	browsertest.Screenshot(t, ctx, "resumed-stage")
+	for next < len(evs) {
+		next = emitUntil(l, evs, next, 100)
+	}
+	browsertest.Navigate(t, ctx, srv.URL+"/runs/run1")
+	browsertest.WaitFor(t, ctx, `document.getElementById("run-status").textContent == "succeeded"`)
+	if got := browsertest.Text(t, ctx, `#stages tr[data-stage="0"] .reused`); got != "(3 reused)" {
+		t.Fatalf("stage table: %q", got)
+	}
+	// SVG elements have no innerText (browsertest.Text): read textContent.
+	dagBox := browsertest.Run(t, ctx, chromedp.Evaluate[string](`document.querySelector('#dag g.stage[data-stage="0"]').textContent`))
+	if got := dagBox; !strings.Contains(got, "3/3 tasks, 3 reused") {
+		t.Fatalf("stage graph box: %q", got)
+	}
+	if n := browsertest.Count(t, ctx, `#stages .reused`); n != 1 {
+		t.Fatalf("%d stages shown with reused tasks, want 1", n)
+	}
 }

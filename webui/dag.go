@@ -62,6 +62,7 @@ var stateColors = map[string]string{
 	"failed":        "#fca5a5",
 	"lost":          "#fdba74",
 	StateIncomplete: "#fde68a",
+	StateReused:     "#bbf7d0",
 }
 
 func colorOf(state string) string {
@@ -87,6 +88,9 @@ func (d DAG) svg(runID string) template.HTML {
 		fmt.Fprintf(&b, `<text x="%d" y="%d" font-weight="bold">Stage %d · %s</text>`, n.X+8, n.Y+18, n.St.ID, esc(n.St.State))
 		fmt.Fprintf(&b, `<text x="%d" y="%d">%s</text>`, n.X+8, n.Y+36, esc(clip(n.St.Description, 30)))
 		label := fmt.Sprintf("%d/%d tasks", done, n.St.Partitions)
+		if reused := n.St.Reused(); reused > 0 {
+			label += fmt.Sprintf(", %d reused", reused)
+		}
 		if failed > 0 {
 			label += fmt.Sprintf(", %d failed attempts", failed)
 		}

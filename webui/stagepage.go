@@ -10,6 +10,7 @@ import (
 type taskRow struct {
 	Partition int
 	Status    string
+	Reused    bool // finished by an earlier driver (resumed run)
 	Attempts  int
 	Executor  string
 	Metrics   map[string]int64
@@ -34,7 +35,7 @@ func stagePage(run *Run, st *Stage, status string, page int) map[string]any {
 	var ms []map[string]int64
 	var failed []failedAttempt
 	for _, t := range st.Tasks {
-		row := taskRow{Partition: t.Partition, Status: t.Status(), Attempts: len(t.Attempts), Error: t.LastError()}
+		row := taskRow{Partition: t.Partition, Status: t.Status(), Reused: t.Reused(), Attempts: len(t.Attempts), Error: t.LastError()}
 		if a := t.Last(); a != nil {
 			row.Executor, row.Metrics = a.Executor, a.Metrics
 			if a.Status == "succeeded" {
@@ -46,7 +47,7 @@ func stagePage(run *Run, st *Stage, status string, page int) map[string]any {
 				failed = append(failed, failedAttempt{t.Partition, a.Attempt, a.Executor, a.Status, a.Class, a.Error})
 			}
 		}
-		if status == "" || row.Status == status || (status == "failed" && row.Error != "") {
+		if status == "" || row.Status == status || (status == "failed" && row.Error != "") || (status == StateReused && row.Reused) {
 			rows = append(rows, row)
 		}
 	}
@@ -61,7 +62,7 @@ func stagePage(run *Run, st *Stage, status string, page int) map[string]any {
 		"Page": page, "Pages": pages, "Matching": len(rows), "Status": status,
 		"Prev": pageURL(run.ID, st.ID, status, page-1, pages), "Next": pageURL(run.ID, st.ID, status, page+1, pages),
 		"Failed": failed[:min(len(failed), PageSize)], "FailedTotal": len(failed),
-		"Done": done, "Running": running, "FailedAttempts": nfailed,
+		"Done": done, "Running": running, "FailedAttempts": nfailed, "Reused": st.Reused(),
 	}
 }
 

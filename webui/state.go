@@ -14,6 +14,9 @@ const (
 	StateRunning    = "running"
 	StatePending    = "pending"
 	StateIncomplete = "incomplete"
+	// StateReused marks, beside "succeeded", a task an earlier driver of
+	// a resumed run finished (the stage page's filter and badge).
+	StateReused = "reused"
 )
 
 // Run is one run's state rebuilt from its events.
@@ -28,6 +31,9 @@ type Run struct {
 	Sinks     []eventlog.SinkInfo
 	Seq       int64
 	Truncated bool
+	// Resumes counts the drivers that resumed the run after an earlier
+	// one died (run_start events after the first).
+	Resumes int
 	// LastTime is the time of the last event.
 	LastTime time.Time
 }
@@ -106,6 +112,12 @@ func (r *Run) apply(ev *eventlog.Event) {
 			st.Recomputes++
 		}
 	case eventlog.ExecutorAdded:
+		if ex := r.executor(ev.Executor.ID); ex != nil {
+			// A resumed run's driver re-used the executor (its log
+			// continues after the dead driver's).
+			ex.ExecutorInfo, ex.State, ex.Lost = *ev.Executor, "alive", time.Time{}
+			break
+		}
 		r.Executors = append(r.Executors, &Executor{ExecutorInfo: *ev.Executor, State: "alive", Added: ev.Time})
 	case eventlog.ExecutorLost:
 		if ex := r.executor(ev.Executor.ID); ex != nil {
@@ -118,8 +130,17 @@ func (r *Run) apply(ev *eventlog.Event) {
 	}
 }
 
+// start begins the run's state, or a resumed driver's view of it: its
+// run_start comes after the dead driver's events, and replaces them (the
+// tasks it reuses from the journal come as task_end events marked reused);
+// the run's start stays the first driver's.
 func (r *Run) start(ev *eventlog.Event) {
-	r.RunInfo, r.Start = *ev.Run, ev.Time
+	r.RunInfo = *ev.Run
+	if r.Start.IsZero() {
+		r.Start = ev.Time
+	} else {
+		r.Resumes++
+	}
 	r.Stages = make([]*Stage, len(ev.Run.Stages))
 	for i, t := range ev.Run.Stages {
 		st := &Stage{StageTemplate: t, State: StatePending, Tasks: make([]*Task, t.Partitions)}
@@ -182,7 +203,7 @@ func (r *Run) taskEnd(ev *eventlog.Event) {
 		t.add(a)
 	}
 	a.TaskInfo, a.End = *ev.Task, ev.Time
-	if ex := r.executor(ev.Task.Executor); ex != nil {
+	if ex := r.executor(ev.Task.Executor); ex != nil && !ev.Task.Reused {
 		ex.Tasks++
 		if ev.Task.Status != eventlog.StatusSucceeded {
 			ex.Failed++
@@ -246,6 +267,17 @@ func (t *Task) Status() string {
 	return t.Attempts[len(t.Attempts)-1].Status
 }
 
+// Reused: an earlier driver of the resumed run finished the task (its
+// winning attempt came from the journal, marked reused).
+func (t *Task) Reused() bool {
+	for _, a := range t.Attempts {
+		if a.Reused && a.Status == eventlog.StatusSucceeded {
+			return true
+		}
+	}
+	return false
+}
+
 // Last is the task's last attempt (nil when none started).
 func (t *Task) Last() *Attempt {
 	if len(t.Attempts) == 0 {
@@ -280,6 +312,17 @@ func (st *Stage) Counts() (done, running, failedAttempts int) {
 		}
 	}
 	return done, running, failedAttempts
+}
+
+// Reused counts the stage's tasks reused from a resumed run's journal.
+func (st *Stage) Reused() int {
+	n := 0
+	for _, t := range st.Tasks {
+		if t.Reused() {
+			n++
+		}
+	}
+	return n
 }
 
 // Duration is how long the run took (so far).

@@ -244,3 +244,95 @@ func TestStageStartResizesTasks(t *testing.T) {
 		}
 	}
 }
+
+// resumedEvents continues sampleEvents(tasks, false) — a driver that died
+// with stage 0 finished and stage 1 started — with a second driver's
+// events: it reuses stage 0's tasks from the journal, runs stage 1 and
+// succeeds.
+func resumedEvents(tasks int) (first, second []eventlog.Event) {
+	first = sampleEvents(tasks, false)
+	at := first[len(first)-1].Time.Add(time.Minute)
+	add := func(ev eventlog.Event) {
+		at = at.Add(time.Millisecond)
+		ev.Time, ev.Seq, ev.V = at, int64(len(second)+1), eventlog.Version
+		second = append(second, ev)
+	}
+	run := *first[0].Run
+	add(eventlog.Event{Type: eventlog.RunStart, Run: &run})
+	add(eventlog.Event{Type: eventlog.ExecutorAdded, Executor: &eventlog.ExecutorInfo{ID: "10.0.0.1:7000", Alloc: "a1", Node: "n1", Slots: 2}})
+	add(eventlog.Event{Type: eventlog.StageStart, Stage: &eventlog.StageInfo{ID: 0, Tasks: tasks}})
+	for p := 0; p < tasks; p++ {
+		add(eventlog.Event{Type: eventlog.TaskEnd, Task: &eventlog.TaskInfo{Stage: 0, Partition: p, Attempt: map[bool]int{true: 1}[p == 1],
+			Executor: "10.0.0.1:7000", Status: eventlog.StatusSucceeded, Reused: true,
+			Metrics: map[string]int64{"rows_in": int64(100 + p), "rows_out": 10}}})
+	}
+	add(eventlog.Event{Type: eventlog.StageEnd, Stage: &eventlog.StageInfo{ID: 0}})
+	add(eventlog.Event{Type: eventlog.StageStart, Stage: &eventlog.StageInfo{ID: 1, Tasks: 2}})
+	for p := range 2 {
+		add(eventlog.Event{Type: eventlog.TaskStart, Task: &eventlog.TaskInfo{Stage: 1, Partition: p, Attempt: 1}})
+		add(eventlog.Event{Type: eventlog.TaskEnd, Task: &eventlog.TaskInfo{Stage: 1, Partition: p, Attempt: 1, Executor: "10.0.0.1:7000", Status: eventlog.StatusSucceeded}})
+	}
+	add(eventlog.Event{Type: eventlog.StageEnd, Stage: &eventlog.StageInfo{ID: 1}})
+	add(eventlog.Event{Type: eventlog.RunEnd, End: &eventlog.RunEndInfo{Status: eventlog.StatusSucceeded}})
+	return first, second
+}
+
+// TestResumedRunShowsReusedTasks: a resumed run's log (the dead driver's
+// parts, then the resuming driver's) shows the tasks taken from the
+// journal as done and reused, in the run's stage table, the stage graph
+// and the stage's task table (with a filter of its own).
+func TestResumedRunShowsReusedTasks(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	first, second := resumedEvents(3)
+	for _, evs := range [][]eventlog.Event{first, second} {
+		w, err := eventlog.Create(ctx, dir, "run1", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ev := range evs {
+			w.Emit(ev)
+		}
+		if err := w.Close(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	lg, err := eventlog.Read(ctx, dir, "run1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := Build(lg.Events, false)
+	done, _, _ := r.Stages[0].Counts()
+	if r.Status != eventlog.StatusSucceeded || r.Resumes != 1 || done != 3 || r.Stages[0].Reused() != 3 || r.Stages[1].Reused() != 0 || len(r.Executors) != 1 {
+		t.Fatalf("run %s, resumes %d, stage 0 done %d reused %d, stage 1 reused %d, %d executors",
+			r.Status, r.Resumes, done, r.Stages[0].Reused(), r.Stages[1].Reused(), len(r.Executors))
+	}
+	if !r.Start.Equal(first[0].Time) {
+		t.Errorf("run start %s, want the first driver's %s", r.Start, first[0].Time)
+	}
+	s := New(&History{Dir: dir}, time.Millisecond)
+	_, body := get(t, s, "/runs/run1")
+	for _, want := range []string{`3/3 <span class="reused">(3 reused)</span>`, "3/3 tasks, 3 reused", `id="run-resumed">resumed 1×`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("run page lacks %q", want)
+		}
+	}
+	if strings.Count(body, `<span class="reused">`) != 1 {
+		t.Errorf("stage 1 is shown with reused tasks")
+	}
+	_, body = get(t, s, "/runs/run1/stages/0")
+	if n := strings.Count(body, `data-reused="true"`); n != 3 || !strings.Contains(body, `<span id="stage-reused">3</span> reused from the journal`) {
+		t.Errorf("stage 0 page: %d reused rows, want 3", n)
+	}
+	if n := strings.Count(body, `data-status="succeeded" data-reused="true"`); n != 3 {
+		t.Errorf("reused tasks are not shown as succeeded (%d)", n)
+	}
+	_, body = get(t, s, "/runs/run1/stages/0?status=reused")
+	if n := strings.Count(body, `data-task=`); n != 3 {
+		t.Errorf("the reused filter lists %d tasks, want 3", n)
+	}
+	_, body = get(t, s, "/runs/run1/stages/1")
+	if strings.Contains(body, `data-reused`) || strings.Contains(body, "stage-reused") {
+		t.Errorf("stage 1's tasks ran in the resumed driver but are shown reused")
+	}
+}

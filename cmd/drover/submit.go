@@ -37,6 +37,8 @@ type clusterFlags struct {
 	adaptive   adaptiveFlags
 	sched      schedFlags
 	resume     resumeFlags
+	run        string            // the run's ID (resume.runID)
+	mode       driver.ResumeMode // and whether it resumes
 }
 
 func (f *clusterFlags) register(cmd *cobra.Command) {
@@ -82,10 +84,7 @@ func runOnCluster(ctx context.Context, cmd *cobra.Command, c *engine.Compiled, f
 		}
 		cfg.ExtraArgs = append(cfg.ExtraArgs, args...)
 	}
-	run, mode, err := f.resume.runID()
-	if err != nil {
-		return err
-	}
+	run, mode := f.run, f.mode
 	cfg.Adopt = mode != driver.ResumeNever
 	collectAtStart(ctx, cmd.ErrOrStderr(), f.shuffleDir, run)
 	cfg.ShuffleDir = strings.TrimSuffix(f.shuffleDir, "/")
@@ -158,6 +157,13 @@ func submitCmd(use, short string) *cobra.Command {
 			}
 			if opts.Parallelism == 0 {
 				opts.Parallelism = clusterSlots(cf.cfg, job)
+			}
+			if cf.run, cf.mode, err = cf.resume.runID(); err != nil {
+				return err
+			}
+			// A resumed run plans at its first driver's instant (now()).
+			if opts.PlanTime, err = engine.ResumePlanTime(cmd.Context(), cf.shuffleDir, cf.run, cf.mode); err != nil {
+				return err
 			}
 			c, err := engine.CompileJob(cmd.Context(), job, opts)
 			if err != nil {

@@ -26,12 +26,19 @@ import (
 // TestSubmitKilledThenResumed SIGKILLs `drover submit` once its journal
 // holds finished tasks, then `drover submit --resume RUN` finishes the run:
 // the same executor job is re-used, no task the dead driver finished runs
-// again, and the output equals a local run's.
+// again (each is reported reused), and the output equals a local run's.
+// The job calls now() (in a filter every row passes): its plan holds the
+// instant it was planned at, so the resume works only because the
+// resumed driver plans at the journaled instant.
 func TestSubmitKilledThenResumed(t *testing.T) {
 	e := setup(t)
 	genDemo(t)
 	job := filepath.Join(t.TempDir(), "job.hcl")
-	os.WriteFile(job, []byte(jobHCL), 0o644)
+	withNow := strings.Replace(jobHCL, "GROUP BY c.country", "WHERE o.ordered_at < now()\n      GROUP BY c.country", 1)
+	if withNow == jobHCL {
+		t.Fatal("the job has no GROUP BY to put a now() filter before")
+	}
+	os.WriteFile(job, []byte(withNow), 0o644)
 	if out, err := exec.Command(e.binary, "run", job, "--var", "name=resume-local").CombinedOutput(); err != nil {
 		t.Fatalf("drover run: %v\n%s", err, out)
 	}
@@ -67,6 +74,9 @@ func TestSubmitKilledThenResumed(t *testing.T) {
 	}
 	if !strings.Contains(string(out), "re-using the run's executors (Nomad job "+jobID+")") {
 		t.Errorf("the resumed driver did not re-use the executor job:\n%s", out)
+	}
+	if !strings.Contains(string(out), "reused from the journal") {
+		t.Errorf("the resumed driver did not report the tasks it reused:\n%s", out)
 	}
 	got, want := withoutHeaders(readAll(t, "s3://out/resume-cluster/")), withoutHeaders(readAll(t, "s3://out/resume-local/"))
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {

@@ -33,7 +33,8 @@ var sinks = []string{"revenue", "top_customers"}
 
 // TestProvisionEndToEnd is the path users take, on Docker nodes: packer
 // build → terraform apply → nomad job run (S3 in, S3 out) → the same job
-// again with a client node killed mid-job → terraform destroy. `make e2e`
+// again with a client node killed mid-job → dispatched, with the driver's
+// node killed (resumed elsewhere) → terraform destroy. `make e2e`
 // runs it (e2e/provision/run.sh); it needs a Docker Engine.
 func TestProvisionEndToEnd(t *testing.T) {
 	runID := os.Getenv("DROVER_E2E_RUN")
@@ -49,6 +50,7 @@ func TestProvisionEndToEnd(t *testing.T) {
 	e.step("input data and job spec in MinIO, local reference run", e.prepareData)
 	e.step("nomad job run: the example ETL job", func() { e.runDriverJob("run1", false) })
 	e.step("nomad job run again, a client node killed mid-job", func() { e.runDriverJob("run2", true) })
+	e.step("nomad job dispatch, the driver's node killed: rescheduled, resumed from the journal", func() { e.runDispatchKillingDriver("run3") })
 	e.step("terraform destroy", e.terraformDestroy)
 	e.step("nothing left behind", e.checkNothingLeft)
 	t.Logf("end to end in %s", time.Since(e.start).Round(time.Second))

@@ -16,7 +16,10 @@ func (e *e2e) terraformApply() {
 	subnet := e.freeSubnet()
 	o := e.tfOpts("terraform-apply")
 	// Variables in an auto-loaded file, so that destroy sees the same ones.
-	vars, _ := json.Marshal(map[string]any{"name": e.name, "image": e.image, "subnet": subnet,
+	// Four clients: one is killed with executors (run2), one with the
+	// driver (run3), and two must be left for the rescheduled driver and
+	// its executors.
+	vars, _ := json.Marshal(map[string]any{"name": e.name, "image": e.image, "subnet": subnet, "client_count": clients,
 		"secrets_dir": e.secrets, "labels": map[string]string{"drover.e2e.run": e.runID}})
 	if err := os.WriteFile(filepath.Join(o.dir, "e2e.auto.tfvars.json"), vars, 0o644); err != nil {
 		e.t.Fatal(err)
@@ -36,12 +39,15 @@ func (e *e2e) terraformApply() {
 		}
 	}
 	e.secret = strings.TrimSpace(must(e.t, e.ctx, cmdOpts{dir: o.dir, env: o.env}, e.tool("terraform"), "output", "-raw", "s3_secret_key"))
-	if len(e.out.Containers.Clients) != 3 {
-		e.t.Fatalf("want 3 client nodes, terraform made %v", e.out.Containers.Clients)
+	if len(e.out.Containers.Clients) != clients {
+		e.t.Fatalf("want %d client nodes, terraform made %v", clients, e.out.Containers.Clients)
 	}
 	e.t.Logf("   Nomad %s, MinIO %s on %s", e.out.NomadAddr, e.out.S3Endpoint, subnet)
-	e.waitNodesReady(3)
+	e.waitNodesReady(clients)
 }
+
+// clients is the number of Nomad client nodes the test's cluster has.
+const clients = 4
 
 // tfOpts runs Terraform in the working copy with the MinIO root password
 // as a TF_VAR (never on a command line).
