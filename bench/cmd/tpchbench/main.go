@@ -25,6 +25,8 @@ func main() {
 	var cfg harness.Config
 	var queries, results, notes, render, suites string
 	var memCapMiB int64
+	var scale scaleOpts
+	scale.register()
 	flag.StringVar(&cfg.Drover, "drover", "../bin/drover", "the drover binary")
 	flag.StringVar(&cfg.QueryDir, "queries", "queries", "directory of the query jobs (.hcl) and SQL (.sql)")
 	flag.StringVar(&cfg.DataRoot, "data", "", "directory of generated data sets (default: $TMPDIR/drover-tpch)")
@@ -58,6 +60,8 @@ func main() {
 		err = rerenderTPC(render, results, notes)
 	case render != "":
 		err = rerender(render, results, notes)
+	case scale.on:
+		err = runScale(ctx, cfg, scale, results, notes)
 	case suites != "":
 		err = runTPC(ctx, cfg, suites, results, notes)
 	default:
