@@ -32,13 +32,15 @@ type SkewResult struct {
 	ThresholdBytes int64  `json:"threshold_bytes"`
 	Dir            string `json:"dir"`
 	Query          Query  `json:"query"`
-	// DroverArgs are the flags both Drover runs got.
-	DroverArgs []string `json:"drover_args"`
-	Off        ScaleRun `json:"adaptive_off"`
-	On         ScaleRun `json:"adaptive_on"`
-	DuckDB     ScaleRun `json:"duckdb"`
-	AgreeOff   bool     `json:"agree_off"`
-	AgreeOn    bool     `json:"agree_on"`
+	// DroverArgs are the flags both Drover runs got, AdaptiveArgs those
+	// the adaptive run added.
+	DroverArgs   []string `json:"drover_args"`
+	AdaptiveArgs []string `json:"adaptive_args"`
+	Off          ScaleRun `json:"adaptive_off"`
+	On           ScaleRun `json:"adaptive_on"`
+	DuckDB       ScaleRun `json:"duckdb"`
+	AgreeOff     bool     `json:"agree_off"`
+	AgreeOn      bool     `json:"agree_on"`
 	// Split says whether the adaptive run split a skewed partition
 	// (from its run summary's adaptive decisions).
 	Split bool `json:"split"`
@@ -65,14 +67,20 @@ func runSkew(ctx context.Context, cfg ScaleConfig, work string) (*SkewResult, er
 		return nil, err
 	}
 	// Broadcast off, before and during the run: the join must be a
-	// shuffled one for skew to matter.
-	res.DroverArgs = []string{"--broadcast-threshold", "-1", "--adaptive-broadcast-bytes", "-1"}
+	// shuffled one for skew to matter. 32 partitions, so that the key's
+	// partition stands out against the median (a split needs 5× it; with
+	// the default 4 partitions of a small table it is only ~3×).
+	res.DroverArgs = []string{"--broadcast-threshold", "-1", "--adaptive-broadcast-bytes", "-1", "--partitions", "32"}
 	q := skewQuery
 	q.DroverArgs = res.DroverArgs
 	res.Off = runScaleDrover(ctx, cfg, dir, q, filepath.Join(work, "skew-off"), []string{"--adaptive=false"})
 	cfg.logf("skew_join, adaptive off: %s", res.Off.brief())
-	res.On = runScaleDrover(ctx, cfg, dir, q, filepath.Join(work, "skew-on"),
-		[]string{"--adaptive=true", "--skew-threshold-bytes", strconv.FormatInt(sk.ThresholdBytes, 10)})
+	// The split side is cut into runs of whole map outputs of about the
+	// advisory size: a quarter of the threshold, so the key's partition
+	// becomes several tasks.
+	res.AdaptiveArgs = []string{"--adaptive=true", "--skew-threshold-bytes", strconv.FormatInt(sk.ThresholdBytes, 10),
+		"--advisory-partition-bytes", strconv.FormatInt(sk.ThresholdBytes/4, 10)}
+	res.On = runScaleDrover(ctx, cfg, dir, q, filepath.Join(work, "skew-on"), res.AdaptiveArgs)
 	cfg.logf("skew_join, adaptive on: %s", res.On.brief())
 	tables := map[string]string{"fact": filepath.Join(dir, "fact", "*.parquet"), "dim": filepath.Join(dir, "dim", "*.parquet")}
 	res.DuckDB = runScaleDuck(ctx, cfg, tables, q, filepath.Join(work, "skew-duckdb"))
@@ -95,7 +103,7 @@ func runSkew(ctx context.Context, cfg ScaleConfig, work string) (*SkewResult, er
 // ensureSkewData writes fact/ and dim/ Parquet tables with DuckDB (in this
 // process) under the data root, once per shape.
 func ensureSkewData(ctx context.Context, cfg Config, sk SkewConfig) (string, error) {
-	dir := filepath.Join(cfg.DataRoot, fmt.Sprintf("skew-%d-p%d", sk.Rows, sk.SkewPercent))
+	dir := filepath.Join(cfg.DataRoot, fmt.Sprintf("skew-%d-p%d-v2", sk.Rows, sk.SkewPercent))
 	if _, err := os.Stat(filepath.Join(dir, dataMarker)); err == nil {
 		return dir, nil
 	}
@@ -116,16 +124,22 @@ func ensureSkewData(ctx context.Context, cfg Config, sk SkewConfig) (string, err
 	dim := sk.Rows / 4
 	// Key 0 on SkewPercent % of the rows (by a hash of the row number, so
 	// they are spread over the file), the others uniform over 1..dim-1.
-	stmts := []string{
-		fmt.Sprintf("SET threads = %d", cfg.Threads),
-		fmt.Sprintf(`COPY (SELECT CASE WHEN hash(i) %% 100 < %d THEN 0 ELSE 1 + hash(i * 7919) %% %d END::BIGINT AS k,
+	// The fact table is written as several files, so that its map stage
+	// has several tasks: a skewed partition is split by runs of map
+	// outputs, and one map output cannot be split.
+	files := int64(max(8, sk.Rows/1_250_000))
+	stmts := []string{fmt.Sprintf("SET threads = %d", cfg.Threads)}
+	per := (sk.Rows + files - 1) / files
+	for f := int64(0); f < files; f++ {
+		lo, hi := f*per, min((f+1)*per, sk.Rows)
+		stmts = append(stmts, fmt.Sprintf(`COPY (SELECT CASE WHEN hash(i) %% 100 < %d THEN 0 ELSE 1 + hash(i * 7919) %% %d END::BIGINT AS k,
 			(i %% 1000)::BIGINT AS v, 'row-' || i::VARCHAR AS note
-			FROM range(%d) t(i)) TO %s (FORMAT parquet, ROW_GROUP_SIZE 1048576)`,
-			sk.SkewPercent, dim-1, sk.Rows, quote(filepath.Join(dir, "fact", "part-0.parquet"))),
-		fmt.Sprintf(`COPY (SELECT i::BIGINT AS k, (i %% 100)::BIGINT AS g, 'name-' || i::VARCHAR AS name
-			FROM range(%d) t(i)) TO %s (FORMAT parquet, ROW_GROUP_SIZE 1048576)`,
-			dim, quote(filepath.Join(dir, "dim", "part-0.parquet"))),
+			FROM range(%d, %d) t(i)) TO %s (FORMAT parquet)`,
+			sk.SkewPercent, dim-1, lo, hi, quote(filepath.Join(dir, "fact", fmt.Sprintf("part-%03d.parquet", f)))))
 	}
+	stmts = append(stmts, fmt.Sprintf(`COPY (SELECT i::BIGINT AS k, (i %% 100)::BIGINT AS g, 'name-' || i::VARCHAR AS name
+			FROM range(%d) t(i)) TO %s (FORMAT parquet)`,
+		dim, quote(filepath.Join(dir, "dim", "part-0.parquet"))))
 	start := time.Now()
 	for _, s := range stmts {
 		if _, err := db.ExecContext(ctx, s); err != nil {
