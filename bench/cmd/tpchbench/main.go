@@ -56,6 +56,8 @@ func main() {
 	defer stop()
 	var err error
 	switch {
+	case render != "" && strings.Contains(filepath.Base(render), "-scale-"):
+		err = rerenderScale(render, results, notes)
 	case render != "" && strings.Contains(filepath.Base(render), "-tpc-"):
 		err = rerenderTPC(render, results, notes)
 	case render != "":
