@@ -166,9 +166,12 @@ func RunScale(ctx context.Context, cfg ScaleConfig) (*ScaleReport, error) {
 	if cfg.DuckMemory <= 0 {
 		cfg.DuckMemory = cfg.Memory
 	}
-	queries, err := selectFrom(ScaleQueries, cfg.Queries)
-	if err != nil {
-		return nil, err
+	// -query skew_join runs the skewed join alone.
+	var queries []Query
+	if len(cfg.Queries) != 1 || cfg.Queries[0] != skewQuery.Name {
+		if queries, err = selectFrom(ScaleQueries, cfg.Queries); err != nil {
+			return nil, err
+		}
 	}
 	ds, err := ensureData(ctx, cfg.Config)
 	if err != nil {
