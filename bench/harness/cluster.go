@@ -180,7 +180,8 @@ func runClusterDrover(ctx context.Context, cfg ClusterConfig, q Query, local str
 	if err := run.readSummary(metrics, events); err != nil {
 		return fail(err)
 	}
-	run.Sample.PeakRSS = s.PeakRSS // the driver's; executors are measured apart
+	// run.Sample.PeakRSS is now the driver's (its --metrics-json); the
+	// executors are measured apart.
 	dir := filepath.Join(local, "out")
 	if err := cfg.Fetch(ctx, out, dir); err != nil {
 		return fail(fmt.Errorf("fetch %s: %w", out, err))
