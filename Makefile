@@ -223,10 +223,35 @@ bench-tpc-layouts: bench-build ## The 22 TPC-H texts on drover tpch-gen's rows i
 		-sf $(SF) -reps $(REPS) -threads $(TPC_THREADS) -timeout $(TPC_TIMEOUT) -memory-cap-mib $(TPC_MEMORY_CAP_MIB) \
 		-notes tpc-layouts-notes.md $(TPC_FLAGS)
 
+# bench-scale: heavier queries (group by l_orderkey, lineitem ⋈ orders, sort of
+# lineitem, Q1, Q3, Q9, Q18, a window dedup) once per engine with Drover's
+# --memory at MEMORY bytes and DuckDB's memory_limit the same, answers
+# compared, spill per stage reported; then a skewed join (SKEW_ROWS rows, one
+# key on 30%) with adaptive execution off and on (0: skip it). SF 10 needs
+# ~3.5 GB of data and takes the better part of an hour on 2 cores.
+MEMORY ?= 536870912
+SKEW_ROWS ?= 20000000
+SCALE_TIMEOUT ?= 45m
+bench-scale: bench-build ## Scale suite under a memory budget vs DuckDB (SF=10 MEMORY=bytes SKEW_ROWS=n) → bench/results/<date>-scale-sf<SF>.md, .json
+	$(TPCHBENCH) -scale -sf $(SF) -memory $(MEMORY) -skew-rows $(SKEW_ROWS) -timeout $(SCALE_TIMEOUT) $(BENCH_FLAGS)
+
+# bench-cluster: the scale suite's queries through drover submit on real
+# MinIO, Consul and Nomad dev servers on loopback (the pinned ones in bin/,
+# built by make tools if missing), EXECUTORS executors of EXECUTOR_MEMORY MB,
+# data and shuffle in MinIO, beside drover run on the same data; answers
+# must equal local (and DuckDB's, with CLUSTER_FLAGS='-scale-report FILE').
+EXECUTORS ?= 3
+EXECUTOR_MEMORY ?= 512
+CLUSTER_FLAGS ?=
+bench-cluster: build ## Scale queries on Nomad+Consul+MinIO (loopback) vs drover run (SF=10) → bench/results/<date>-cluster-sf<SF>.md, .json
+	cd bench && GOWORK=off $(BENCH_NICE) $(GO) test -run '^$$' -bench '^BenchmarkCluster$$' -benchtime 1x -timeout 6h ./clusterbench \
+		-args -drover $(BIN)/drover -data $(BENCH_DATA) -sf $(SF) -memory $(MEMORY) -threads $(THREADS) \
+		-executors $(EXECUTORS) -executor-memory $(EXECUTOR_MEMORY) -query-timeout $(SCALE_TIMEOUT) $(CLUSTER_FLAGS)
+
 bench-go: ## Go micro-benchmarks of the operators and formats
 	$(GO) test -run '^$$' -bench . -benchmem ./operator/... ./format/... ./expr/eval/...
 
-.PHONY: bench bench-build bench-smoke bench-profile bench-tpc bench-tpc-layouts bench-go
+.PHONY: bench bench-build bench-smoke bench-profile bench-tpc bench-tpc-layouts bench-scale bench-cluster bench-go
 # ---- end bench --------------------------------------------------------------
 
 # ---- conformance: Drover's answers vs DuckDB's -------------------------------

@@ -25,6 +25,9 @@ type duckSpec struct {
 	SQL     string            `json:"sql"`
 	UDFs    []string          `json:"udfs,omitempty"` // Go scalar functions to register
 	Out     string            `json:"out"`            // Parquet file to write
+	// Setup are statements run after SET threads (the scale suite's
+	// memory_limit and temp_directory).
+	Setup []string `json:"setup,omitempty"`
 }
 
 // MaybeRunChild runs a DuckDB query and exits when this process was
@@ -61,7 +64,7 @@ func runDuckSpec(text string) error {
 	if err := registerUDFs(conn, spec.UDFs); err != nil {
 		return err
 	}
-	stmts := []string{fmt.Sprintf("SET threads = %d", spec.Threads)}
+	stmts := append([]string{fmt.Sprintf("SET threads = %d", spec.Threads)}, spec.Setup...)
 	for name, glob := range spec.Tables {
 		stmts = append(stmts, fmt.Sprintf("CREATE VIEW %s AS SELECT * FROM read_parquet(%s)", name, quote(glob)))
 	}

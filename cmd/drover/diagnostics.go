@@ -28,6 +28,12 @@ func (d *runDiagnostics) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&d.metricsJSON, "metrics-json", "", "write the run summary (per-stage metrics, sinks) as JSON to this file")
 }
 
+// registerMetricsJSON adds only --metrics-json (submit and driver: the
+// driver's summary; the executors are other processes, so no profile).
+func (d *runDiagnostics) registerMetricsJSON(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&d.metricsJSON, "metrics-json", "", "write the run summary (per-stage metrics, S3 requests and cost, sinks, the driver's peak RSS) as JSON to this file")
+}
+
 // startProfile starts the CPU profile if one was asked for; stop ends it.
 func (d *runDiagnostics) startProfile() (stop func(), err error) {
 	if d.cpuProfile == "" {

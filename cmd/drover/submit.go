@@ -34,6 +34,7 @@ type clusterFlags struct {
 	jobFile    string // the job file's path or URL, for the event log
 	jobSpec    string // its text
 	metrics    metricsFlags
+	diag       runDiagnostics
 	adaptive   adaptiveFlags
 	sched      schedFlags
 	resume     resumeFlags
@@ -63,6 +64,7 @@ func (f *clusterFlags) register(cmd *cobra.Command) {
 	f.resume.register(cmd)
 	f.obs.register(cmd, "beside --shuffle-dir: <parent>/events")
 	f.metrics.register(cmd)
+	f.diag.registerMetricsJSON(cmd)
 }
 
 // runOnCluster runs a compiled job on executors registered with Nomad.
@@ -123,6 +125,9 @@ func runOnCluster(ctx context.Context, cmd *cobra.Command, c *engine.Compiled, f
 		return fmt.Errorf("job %q failed: %w", c.Job.Name, err)
 	}
 	progress.Summary(cmd.OutOrStdout(), sum, f.metrics.parsed)
+	if err := f.diag.writeMetrics(c, sum, f.metrics.parsed); err != nil {
+		return err
+	}
 	return f.adaptive.printFinal(cmd.OutOrStdout(), c, sum)
 }
 

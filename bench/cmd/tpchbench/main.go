@@ -27,6 +27,8 @@ func main() {
 	var memCapMiB int64
 	var layouts string
 	var layoutProfiles int
+	var scale scaleOpts
+	scale.register()
 	flag.StringVar(&cfg.Drover, "drover", "../bin/drover", "the drover binary")
 	flag.StringVar(&cfg.QueryDir, "queries", "queries", "directory of the query jobs (.hcl) and SQL (.sql)")
 	flag.StringVar(&cfg.DataRoot, "data", "", "directory of generated data sets (default: $TMPDIR/drover-tpch)")
@@ -59,12 +61,16 @@ func main() {
 	defer stop()
 	var err error
 	switch {
+	case render != "" && strings.Contains(filepath.Base(render), "-scale-"):
+		err = rerenderScale(render, results, notes)
 	case render != "" && strings.Contains(filepath.Base(render), "-tpc-"):
 		err = rerenderTPC(render, results, notes)
 	case render != "" && strings.Contains(filepath.Base(render), "-layouts-"):
 		err = rerenderLayouts(render, results, notes)
 	case render != "":
 		err = rerender(render, results, notes)
+	case scale.on:
+		err = runScale(ctx, cfg, scale, results, notes)
 	case suites != "" && layouts != "":
 		err = runTPCLayouts(ctx, cfg, suites, layouts, results, notes)
 	case suites != "":

@@ -1,0 +1,60 @@
+# TPC-H Q9 (product type profit): six tables, lineitem joined to partsupp
+# on a composite key, 175 groups. Used by the scale suite (make bench-scale).
+
+variable "data" {}
+variable "out" {}
+
+job "bench-q9" {
+  source "part" {
+    format = "parquet"
+    path   = "${var.data}/part/"
+  }
+
+  source "supplier" {
+    format = "parquet"
+    path   = "${var.data}/supplier/"
+  }
+
+  source "lineitem" {
+    format = "parquet"
+    path   = "${var.data}/lineitem/"
+  }
+
+  source "partsupp" {
+    format = "parquet"
+    path   = "${var.data}/partsupp/"
+  }
+
+  source "orders" {
+    format = "parquet"
+    path   = "${var.data}/orders/"
+  }
+
+  source "nation" {
+    format = "parquet"
+    path   = "${var.data}/nation/"
+  }
+
+  view "result" {
+    sql = <<-SQL
+      SELECT nation, o_year, sum(amount) AS sum_profit
+      FROM (
+        SELECT n_name AS nation, extract(year FROM o_orderdate) AS o_year,
+               l_extendedprice * (1 - l_discount) - ps_supplycost * l_quantity AS amount
+        FROM part, supplier, lineitem, partsupp, orders, nation
+        WHERE s_suppkey = l_suppkey AND ps_suppkey = l_suppkey AND ps_partkey = l_partkey
+          AND p_partkey = l_partkey AND o_orderkey = l_orderkey AND s_nationkey = n_nationkey
+          AND p_name LIKE '%green%'
+      ) AS profit
+      GROUP BY nation, o_year
+      ORDER BY nation, o_year DESC
+    SQL
+  }
+
+  sink "result" {
+    from   = "result"
+    format = "parquet"
+    path   = "${var.out}/"
+    mode   = "overwrite"
+  }
+}
