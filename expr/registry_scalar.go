@@ -104,7 +104,7 @@ var dateFuncs = []FuncInfo{
 	scalar(catDates, FnToTimestamp, nil, "(string[, string pattern]) | (numeric seconds)", "timestamp", "Parses a timestamp (Spark patterns, NULL when it does not parse); a number is seconds since the epoch (DuckDB).", sS),
 	scalar(catDates, FnUnixTimestamp, nil, "([date|timestamp | string[, string pattern]])", "int64", "Seconds since the epoch (Spark); with no argument, of the query's start time.", sT),
 	scalar(catDates, FnFromUnixtime, nil, "(numeric seconds[, string pattern])", "string", "Formats epoch seconds with a Spark pattern, default yyyy-MM-dd HH:mm:ss (UTC).", sI),
-	scalar(catDates, FnCurrentDate, names("today"), "()", "date", "The query's start date (UTC), the same for every row and task."),
-	scalar(catDates, FnCurrentTimestamp, names("now", "get_current_timestamp", "localtimestamp"), "()", "timestamp", "The query's start time (UTC), the same for every row and task."),
+	scalar(catDates, FnCurrentDate, names("today"), "()", "date", "The query's start date (UTC), the same for every row and task. In SQL the parentheses may be left out (CURRENT_DATE)."),
+	scalar(catDates, FnCurrentTimestamp, names("now", "get_current_timestamp", "localtimestamp"), "()", "timestamp", "The query's start time (UTC), the same for every row and task. In SQL the parentheses may be left out (CURRENT_TIMESTAMP, LOCALTIMESTAMP)."),
 	scalar(catDates, FnAddInterval, nil, "(date|timestamp, int64 months, int64 days, int64 micros)", "date when x is a date and micros is 0, else timestamp", "Adds an interval: months first (clamped to the month's last day, as DuckDB), then days, then micros. x ± INTERVAL '...' becomes this.", sD, litI(1), litI(2), litI(0)),
 }

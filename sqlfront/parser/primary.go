@@ -79,6 +79,14 @@ func (p *parser) word() (ast.Expr, error) {
 		return p.interval()
 	case "case":
 		return p.caseExpr()
+	case "current_date", "current_timestamp", "localtimestamp":
+		// Standard SQL's niladic functions take no parentheses; like
+		// PostgreSQL and DuckDB, the bare word is the function, never a column
+		// (a column of that name must be quoted).
+		if !isOp(next, "(") {
+			p.advance()
+			return &ast.FuncCall{Pos: t.pos, Name: low}, nil
+		}
 	}
 	if form, ok := specialForms[low]; ok && isOp(next, "(") {
 		return form(p)
