@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"os"
+	"runtime/debug"
 	"strconv"
 	"strings"
 )
@@ -79,4 +80,19 @@ func NomadBytes(getenv func(string) string) (int64, error) {
 		return 0, fmt.Errorf("NOMAD_MEMORY_LIMIT=%q: want a positive number of MB", v)
 	}
 	return mb << 20, nil
+}
+
+// SetRuntimeLimit gives the Go runtime a soft memory limit matching a
+// pool of budget bytes: the process's whole allowance (budget is
+// BudgetPercent of it) less a tenth, so the collector runs harder as
+// the process nears what Nomad or the cgroup would kill it at, instead
+// of letting garbage double the heap (GOGC's default). An operator's
+// GOMEMLIMIT wins. It returns the limit set, or 0 when it left it alone.
+func SetRuntimeLimit(budget int64, getenv func(string) string) int64 {
+	if budget <= 0 || getenv("GOMEMLIMIT") != "" {
+		return 0
+	}
+	limit := budget / BudgetPercent * 90
+	debug.SetMemoryLimit(limit)
+	return limit
 }

@@ -3,6 +3,7 @@ package memory
 import (
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"testing"
 )
 
@@ -55,5 +56,24 @@ func TestSystemBytesIsPositive(t *testing.T) {
 	}
 	if b := Budget(n); b <= 0 || b >= n {
 		t.Fatalf("Budget(%d) = %d", n, b)
+	}
+}
+
+func TestSetRuntimeLimit(t *testing.T) {
+	old := debug.SetMemoryLimit(-1)
+	t.Cleanup(func() { debug.SetMemoryLimit(old) })
+	noEnv := func(string) string { return "" }
+	if got := SetRuntimeLimit(600<<20, noEnv); got != 900<<20 || debug.SetMemoryLimit(-1) != 900<<20 {
+		t.Fatalf("limit %d, runtime %d; want 900 MiB (the allowance a 600 MiB budget is cut from, less a tenth)", got, debug.SetMemoryLimit(-1))
+	}
+	debug.SetMemoryLimit(old)
+	operator := func(k string) string {
+		if k == "GOMEMLIMIT" {
+			return "2GiB"
+		}
+		return ""
+	}
+	if got := SetRuntimeLimit(600<<20, operator); got != 0 || debug.SetMemoryLimit(-1) != old {
+		t.Fatalf("an operator's GOMEMLIMIT was overridden: %d", got)
 	}
 }

@@ -54,6 +54,7 @@ func executorCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			withRuntimeLimit(pool)
 			rt := &executor.Runtime{Name: name, TempDir: tempDir, Delay: delay, Hog: hog, Pool: pool}
 			if delayPart >= 0 {
 				rt.Delayed = func(spec *task.Spec) bool { return spec.Partition == delayPart && spec.Attempt == 0 }

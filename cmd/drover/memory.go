@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 
 	"github.com/drover-etl/drover/memory"
 )
@@ -40,4 +41,13 @@ func localPool(flag, taskMemory int64, slots int) (*memory.Pool, error) {
 		return nil, fmt.Errorf("%w (set --memory)", err)
 	}
 	return memory.NewPool(memory.Budget(total)), nil
+}
+
+// withRuntimeLimit sets the Go runtime's soft memory limit from p's size
+// (memory.SetRuntimeLimit): without it garbage lets the heap grow to twice
+// what the operators hold, past the memory the budget was cut from. Only
+// the commands call it, not the pool constructors (tests build pools).
+func withRuntimeLimit(p *memory.Pool) *memory.Pool {
+	memory.SetRuntimeLimit(p.Limit(), os.Getenv)
+	return p
 }

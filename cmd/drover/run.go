@@ -89,6 +89,7 @@ func runCmd() *cobra.Command {
 			if rt.Pool, err = localPool(poolBytes, memory, exec.Slots()); err != nil {
 				return err
 			}
+			withRuntimeLimit(rt.Pool)
 			run := engine.NewRunID()
 			prog := progress.New(cmd.ErrOrStderr())
 			obs, err := observe(cmd.Context(), cmd, of, localEventLogDir(), c,
