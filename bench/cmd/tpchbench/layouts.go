@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
@@ -36,30 +35,6 @@ func runLayouts(ctx context.Context, cfg harness.Config, list string, profiles i
 	if failed := rep.Failed(); len(failed) > 0 {
 		return fmt.Errorf("%d cells failed:\n%s", len(failed), strings.Join(failed, "\n"))
 	}
-	return nil
-}
-
-// rerenderLayouts rewrites a layouts report from its JSON, with fresh
-// notes (the readings of its profiles).
-func rerenderLayouts(path, results, notes string) error {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	var rep harness.LayoutReport
-	if err := json.Unmarshal(b, &rep); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if notes != "" {
-		if rep.Notes, err = readNotes(notes); err != nil {
-			return err
-		}
-	}
-	md, js, err := rep.Write(results)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(os.Stderr, "wrote %s and %s\n", md, js)
 	return nil
 }
 

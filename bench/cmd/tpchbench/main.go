@@ -8,7 +8,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -62,13 +61,17 @@ func main() {
 	var err error
 	switch {
 	case render != "" && strings.Contains(filepath.Base(render), "-scale-"):
-		err = rerenderScale(render, results, notes)
+		var rep harness.ScaleReport
+		err = rerender(render, results, notes, &rep, &rep.Notes)
 	case render != "" && strings.Contains(filepath.Base(render), "-tpc-"):
-		err = rerenderTPC(render, results, notes)
+		var rep harness.TPCReport
+		err = rerender(render, results, notes, &rep, &rep.Notes)
 	case render != "" && strings.Contains(filepath.Base(render), "-layouts-"):
-		err = rerenderLayouts(render, results, notes)
+		var rep harness.LayoutReport
+		err = rerender(render, results, notes, &rep, &rep.Notes)
 	case render != "":
-		err = rerender(render, results, notes)
+		var rep harness.Report
+		err = rerender(render, results, notes, &rep, &rep.Notes)
 	case scale.on:
 		err = runScale(ctx, cfg, scale, results, notes)
 	case suites != "" && layouts != "":
@@ -105,27 +108,6 @@ func run(ctx context.Context, cfg harness.Config, results, notes string) error {
 			return fmt.Errorf("query %s failed: %s", q.Query.Name, q.Error)
 		}
 	}
-	return nil
-}
-
-// rerender rewrites a report from its JSON, with fresh notes.
-func rerender(path, results, notes string) error {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	var rep harness.Report
-	if err := json.Unmarshal(b, &rep); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if err := addNotes(&rep, notes); err != nil {
-		return err
-	}
-	md, js, err := rep.Write(results)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(os.Stderr, "wrote %s and %s\n", md, js)
 	return nil
 }
 

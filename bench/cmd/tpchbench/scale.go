@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -56,28 +55,5 @@ func runScale(ctx context.Context, cfg harness.Config, o scaleOpts, results, not
 	if f := rep.Failed(); len(f) > 0 {
 		return fmt.Errorf("%d failed: %v", len(f), f)
 	}
-	return nil
-}
-
-// rerenderScale rewrites a scale report from its JSON, with fresh notes.
-func rerenderScale(path, results, notes string) error {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	var rep harness.ScaleReport
-	if err := json.Unmarshal(b, &rep); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if notes != "" {
-		if rep.Notes, err = readNotes(notes); err != nil {
-			return err
-		}
-	}
-	md, js, err := rep.Write(results)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(os.Stderr, "wrote %s and %s\n", md, js)
 	return nil
 }

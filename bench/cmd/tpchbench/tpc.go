@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
@@ -45,30 +44,6 @@ func runTPC(ctx context.Context, cfg harness.Config, list, results, notes string
 		return err
 	}
 	fmt.Println(rep.Markdown())
-	fmt.Fprintf(os.Stderr, "wrote %s and %s\n", md, js)
-	return nil
-}
-
-// rerenderTPC rewrites a standard-suite report from its JSON, with fresh
-// notes.
-func rerenderTPC(path, results, notes string) error {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	var rep harness.TPCReport
-	if err := json.Unmarshal(b, &rep); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if notes != "" {
-		if rep.Notes, err = readNotes(notes); err != nil {
-			return err
-		}
-	}
-	md, js, err := rep.Write(results)
-	if err != nil {
-		return err
-	}
 	fmt.Fprintf(os.Stderr, "wrote %s and %s\n", md, js)
 	return nil
 }
