@@ -83,7 +83,11 @@ func TestJobFilesRunOnNomad(t *testing.T) {
 	// and the task API socket for the driver (no nomad_addr): the path a
 	// hardened cluster takes, ACLs aside.
 	o := cmdOpts{dir: root, env: append(append(agent.Env(), consul.Env()...), "CHECKPOINT_DISABLE=1", "NOMAD_NAMESPACE=drover")}
-	must(t, ctx, o, nomadBin, "namespace", "apply", "drover")
+	// From an empty directory: `namespace apply NAME` reads a file called
+	// NAME when there is one (a drover binary built in the repository root).
+	nsOpts := o
+	nsOpts.dir = t.TempDir()
+	must(t, ctx, nsOpts, nomadBin, "namespace", "apply", "drover")
 	drover := buildDrover(t)
 
 	s3 := startMinIOJob(t, ctx, o, nomadBin, minioBin, consul)
