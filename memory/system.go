@@ -82,6 +82,9 @@ func NomadBytes(getenv func(string) string) (int64, error) {
 	return mb << 20, nil
 }
 
+// runtimeFloor is the least the soft limit exceeds a budget by.
+const runtimeFloor = 64 << 20
+
 // SetRuntimeLimit gives the Go runtime a soft memory limit matching a
 // pool of budget bytes: the process's whole allowance (budget is
 // BudgetPercent of it) less a tenth, so the collector runs harder as
@@ -92,7 +95,9 @@ func SetRuntimeLimit(budget int64, getenv func(string) string) int64 {
 	if budget <= 0 || getenv("GOMEMLIMIT") != "" {
 		return 0
 	}
-	limit := budget / BudgetPercent * 90
+	// A floor above the budget leaves tiny test budgets the runtime's own
+	// few megabytes, so the collector does not run without pause.
+	limit := max(budget/BudgetPercent*90, budget+runtimeFloor)
 	debug.SetMemoryLimit(limit)
 	return limit
 }

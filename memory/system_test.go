@@ -66,6 +66,9 @@ func TestSetRuntimeLimit(t *testing.T) {
 	if got := SetRuntimeLimit(600<<20, noEnv); got != 900<<20 || debug.SetMemoryLimit(-1) != 900<<20 {
 		t.Fatalf("limit %d, runtime %d; want 900 MiB (the allowance a 600 MiB budget is cut from, less a tenth)", got, debug.SetMemoryLimit(-1))
 	}
+	if got := SetRuntimeLimit(512<<10, noEnv); got != 512<<10+64<<20 {
+		t.Fatalf("a 512 KiB budget gave a %d-byte limit; want the budget plus 64 MiB", got)
+	}
 	debug.SetMemoryLimit(old)
 	operator := func(k string) string {
 		if k == "GOMEMLIMIT" {
