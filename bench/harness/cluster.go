@@ -85,13 +85,11 @@ func RunCluster(ctx context.Context, cfg ClusterConfig) (*ClusterReport, error) 
 	if err != nil {
 		return nil, err
 	}
-	work := cfg.WorkDir
-	if work == "" {
-		if work, err = os.MkdirTemp("", "drover-cluster-"); err != nil {
-			return nil, err
-		}
-		defer os.RemoveAll(work)
+	work, cleanup, err := workDir(cfg.WorkDir, "drover-cluster-")
+	if err != nil {
+		return nil, err
 	}
+	defer cleanup()
 	base.Reps = 1
 	r := newReport(ctx, base, ds)
 	rep := &ClusterReport{Date: r.Date, Machine: r.Machine, Config: r.Config, Data: ds, DataURL: cfg.DataURL,

@@ -133,3 +133,16 @@ func (d *Dataset) inputRows(q Query) int64 {
 	}
 	return n
 }
+
+// workDir is dir when set, else a new temporary directory (prefix) that
+// cleanup removes; a given dir is left in place.
+func workDir(dir, prefix string) (string, func(), error) {
+	if dir != "" {
+		return dir, func() {}, nil
+	}
+	tmp, err := os.MkdirTemp("", prefix)
+	if err != nil {
+		return "", nil, err
+	}
+	return tmp, func() { os.RemoveAll(tmp) }, nil
+}

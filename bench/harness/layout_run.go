@@ -99,13 +99,11 @@ func RunLayouts(ctx context.Context, cfg Config, opt LayoutOptions) (*LayoutRepo
 		}
 		rep.Layouts = append(rep.Layouts, &LayoutRun{LayoutData: *ld})
 	}
-	work := cfg.WorkDir
-	if work == "" {
-		if work, err = os.MkdirTemp("", "drover-bench-layouts-"); err != nil {
-			return nil, err
-		}
-		defer os.RemoveAll(work)
+	work, cleanup, err := workDir(cfg.WorkDir, "drover-bench-layouts-")
+	if err != nil {
+		return nil, err
 	}
+	defer cleanup()
 	profileDir := cfg.ProfileDir
 	cfg.ProfileDir = "" // runQuery would profile every cell
 	for _, q := range queries {

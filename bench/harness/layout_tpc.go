@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -32,13 +31,11 @@ func RunTPCLayouts(ctx context.Context, cfg Config, layouts []Layout, progress f
 	if err != nil {
 		return nil, err
 	}
-	work := cfg.WorkDir
-	if work == "" {
-		if work, err = os.MkdirTemp("", "drover-bench-tpc-layouts-"); err != nil {
-			return nil, err
-		}
-		defer os.RemoveAll(work)
+	work, cleanup, err := workDir(cfg.WorkDir, "drover-bench-tpc-layouts-")
+	if err != nil {
+		return nil, err
 	}
+	defer cleanup()
 	cmp, err := sql.Open("duckdb", "")
 	if err != nil {
 		return nil, err

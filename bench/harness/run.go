@@ -55,13 +55,11 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	work := cfg.WorkDir
-	if work == "" {
-		if work, err = os.MkdirTemp("", "drover-bench-"); err != nil {
-			return nil, err
-		}
-		defer os.RemoveAll(work)
+	work, cleanup, err := workDir(cfg.WorkDir, "drover-bench-")
+	if err != nil {
+		return nil, err
 	}
+	defer cleanup()
 	rep := newReport(ctx, cfg, ds)
 	for _, q := range queries {
 		r := &QueryResult{Query: q, InputRows: ds.inputRows(q)}

@@ -177,13 +177,11 @@ func RunScale(ctx context.Context, cfg ScaleConfig) (*ScaleReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	work := cfg.WorkDir
-	if work == "" {
-		if work, err = os.MkdirTemp("", "drover-scale-"); err != nil {
-			return nil, err
-		}
-		defer os.RemoveAll(work)
+	work, cleanup, err := workDir(cfg.WorkDir, "drover-scale-")
+	if err != nil {
+		return nil, err
 	}
+	defer cleanup()
 	base.Reps = 1
 	r := newReport(ctx, base, ds)
 	rep := &ScaleReport{Date: r.Date, Machine: r.Machine, Config: r.Config, MemoryBytes: cfg.Memory,

@@ -93,13 +93,11 @@ func RunTPC(ctx context.Context, cfg Config, suites []tpc.Suite, progress func(*
 			return nil, err
 		}
 	}
-	work := cfg.WorkDir
-	if work == "" {
-		if work, err = os.MkdirTemp("", "drover-bench-tpc-"); err != nil {
-			return nil, err
-		}
-		defer os.RemoveAll(work)
+	work, cleanup, err := workDir(cfg.WorkDir, "drover-bench-tpc-")
+	if err != nil {
+		return nil, err
 	}
+	defer cleanup()
 	cmp, err := sql.Open("duckdb", "")
 	if err != nil {
 		return nil, err
