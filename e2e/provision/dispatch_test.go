@@ -86,7 +86,7 @@ func (e *e2e) runDispatchKillingDriver(run string) {
 	}
 	e.t.Logf("   the dead driver's journal: %d finished tasks", len(done))
 
-	second := e.waitReplacementDone(nc, child, first)
+	second := e.waitReplacementDone(nc, child, runID, first)
 	e.t.Logf("   Nomad placed driver allocation %s on %s %s after the kill", second.ID[:8], second.NodeName,
 		time.Duration(second.CreateTime-killedAt.UnixNano()).Round(time.Second))
 	logs := e.driverLogs(second.ID, run)
@@ -129,7 +129,7 @@ func (e *e2e) waitStageDone(nc *nomad.Client, job string) *nomad.AllocationListS
 
 // waitReplacementDone waits for the driver allocation Nomad places after
 // the lost one to finish, and fails unless it succeeded on another node.
-func (e *e2e) waitReplacementDone(nc *nomad.Client, job string, lost *nomad.AllocationListStub) *nomad.AllocationListStub {
+func (e *e2e) waitReplacementDone(nc *nomad.Client, job, runID string, lost *nomad.AllocationListStub) *nomad.AllocationListStub {
 	var repl *nomad.AllocationListStub
 	var statuses []string
 	// The servers replace the driver once the lost node's client would
@@ -139,17 +139,19 @@ func (e *e2e) waitReplacementDone(nc *nomad.Client, job string, lost *nomad.Allo
 		if err != nil {
 			return false, err
 		}
-		statuses = statuses[:0]
+		statuses, repl = statuses[:0], nil
 		for _, a := range allocs {
 			statuses = append(statuses, fmt.Sprintf("%s on %s: %s/%s", a.ID[:8], a.NodeName, a.DesiredStatus, a.ClientStatus))
-			if a.ID != lost.ID {
+			// The newest allocation other than the lost one: a replacement
+			// that failed may itself have been replaced.
+			if a.ID != lost.ID && (repl == nil || a.CreateIndex > repl.CreateIndex) {
 				repl = a
 			}
 		}
 		return repl != nil && repl.ClientStatus != "pending" && repl.ClientStatus != "running", nil
 	})
 	if err != nil {
-		e.t.Fatalf("%v; allocations: %s", err, strings.Join(statuses, "; "))
+		e.t.Fatalf("%v; allocations: %s\n%s", err, strings.Join(statuses, "; "), e.dispatchDiagnosis(nc, job, runID))
 	}
 	if repl.NodeName == lost.NodeName {
 		e.t.Fatalf("the replacement driver %s runs on the killed node %s", repl.ID, lost.NodeName)
@@ -158,9 +160,50 @@ func (e *e2e) waitReplacementDone(nc *nomad.Client, job string, lost *nomad.Allo
 		o := e.nomadOpts("nomad-failed")
 		status, _ := run(e.ctx, o, e.tool("nomad"), "alloc", "status", repl.ID)
 		logs, _ := run(e.ctx, o, e.tool("nomad"), "alloc", "logs", "-stderr", repl.ID, "driver")
-		e.t.Fatalf("replacement driver %s: %s\n%s\n%s", repl.ID, repl.ClientStatus, tail(status, 30), tail(logs, 40))
+		os.WriteFile(filepath.Join(e.logs, "replacement-driver.log"), []byte(status+"\n"+logs), 0o644)
+		e.t.Fatalf("replacement driver %s on %s: %s; allocations: %s\n%s", repl.ID[:8], repl.NodeName, repl.ClientStatus,
+			strings.Join(statuses, "; "), e.dispatchDiagnosis(nc, job, runID))
 	}
 	return repl
+}
+
+// dispatchDiagnosis says, from the servers' state and S3 alone (the node
+// of a failed allocation may be unreachable), what became of each driver
+// allocation of the dispatched job and of each client node, and how the
+// run's event log ends.
+func (e *e2e) dispatchDiagnosis(nc *nomad.Client, job, runID string) string {
+	var b strings.Builder
+	if nodes, _, err := nc.Nodes().List(nil); err == nil {
+		for _, n := range nodes {
+			fmt.Fprintf(&b, "node %s %s: %s\n", n.Name, n.Address, n.Status)
+		}
+	}
+	allocs, _, _ := nc.Jobs().Allocations(job, true, nil)
+	for _, stub := range allocs {
+		a, _, err := nc.Allocations().Info(stub.ID, nil)
+		if err != nil {
+			fmt.Fprintf(&b, "alloc %s: %v\n", stub.ID[:8], err)
+			continue
+		}
+		fmt.Fprintf(&b, "alloc %s on %s: %s/%s %s\n", a.ID[:8], a.NodeName, a.DesiredStatus, a.ClientStatus, a.ClientDescription)
+		for name, ts := range a.TaskStates {
+			for _, ev := range ts.Events {
+				fmt.Fprintf(&b, "  %s %s: %s %s\n", name, time.Unix(0, ev.Time).UTC().Format("15:04:05"), ev.Type, ev.DisplayMessage)
+			}
+		}
+	}
+	var lines []string
+	for obj := range e.s3.ListObjects(e.ctx, "drover", minio.ListObjectsOptions{Prefix: "events/" + runID + "/", Recursive: true}) {
+		if obj.Err == nil {
+			lines = append(lines, strings.Split(strings.TrimSpace(string(e.getObject("drover", obj.Key))), "\n")...)
+		}
+	}
+	for _, l := range lines {
+		if strings.Contains(l, `"run_start"`) || strings.Contains(l, `"run_end"`) || strings.Contains(l, `"error"`) {
+			fmt.Fprintf(&b, "event: %.300s\n", l)
+		}
+	}
+	return b.String()
 }
 
 // journaledTasks reads the run's journal (s3://drover/shuffle/<run>/_journal/)
