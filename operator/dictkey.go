@@ -48,7 +48,7 @@ func dictCodes(cols []arrow.Array, n int) ([]int32, int, bool) {
 // with small dictionaries (flags, statuses, modes): rows are grouped by
 // their combination of dictionary indices, and only one row per
 // combination is encoded and looked up, instead of every row.
-func (g *groupTable) assignDict(cols []arrow.Array, codes []int32, combos int, gids []int32) ([]int32, error) {
+func (g *groupTable) assignDict(cols []arrow.Array, codes []int32, combos int, kind keyKind, gids []int32) ([]int32, error) {
 	first := make([]int32, combos) // first row of each combination, +1 (0: unseen)
 	var reps []int32
 	for i, c := range codes {
@@ -63,7 +63,7 @@ func (g *groupTable) assignDict(cols []arrow.Array, codes []int32, combos int, g
 	}
 	defer releaseAll(repCols)
 	repIDs := make([]int32, len(reps))
-	freshReps, err := g.insert(repCols, len(reps), kindBytes, repIDs)
+	freshReps, err := g.insert(repCols, len(reps), kind, repIDs)
 	if err != nil {
 		return nil, err
 	}

@@ -367,9 +367,9 @@ func (g *groupTable) assign(cols []arrow.Array, n int) ([]int32, error) {
 		clear(gids)
 		return gids, nil
 	}
-	kind := kindOf(cols, true)
-	if codes, combos, ok := dictCodes(cols, n); ok && kind == kindBytes {
-		fresh, err := g.assignDict(cols, codes, combos, gids)
+	kind := groupKindOf(cols)
+	if codes, combos, ok := dictCodes(cols, n); ok && (kind == kindBytes || kind == kindString) {
+		fresh, err := g.assignDict(cols, codes, combos, kind, gids)
 		if err != nil {
 			return nil, err
 		}

@@ -100,13 +100,14 @@ func keyExprs(schema *types.Schema) []*expr.Expr {
 }
 
 // BenchmarkHashAggKeys aggregates (sum, count) 1M rows in Complete mode
-// into few (1000) or many (~630K of a 1M key range) groups.
+// into very few (4, flag-like), few (1000) or many (~630K of a 1M key
+// range) groups.
 func BenchmarkHashAggKeys(b *testing.B) {
 	for _, shape := range keyShapes {
 		for _, card := range []struct {
 			name   string
 			groups int
-		}{{"low", 1000}, {"high", 1 << 20}} {
+		}{{"tiny", 4}, {"low", 1000}, {"high", 1 << 20}} {
 			b.Run(shape+"/"+card.name, func(b *testing.B) {
 				rng := rand.New(rand.NewPCG(1, 1))
 				schema, recs := keyedBatches(shape, benchRows, func(int) int64 { return int64(rng.IntN(card.groups)) })

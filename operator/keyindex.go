@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/drover-etl/drover/operator/hashtab"
 	"github.com/drover-etl/drover/operator/keys"
@@ -17,10 +18,11 @@ const (
 	kindInt                  // one integer-like key, widened to int64
 	kindPair                 // two integer-like keys
 	kindBytes                // anything else, as encoded rows
+	kindString               // one string key, its own bytes (aggregation only)
 )
 
 func (k keyKind) String() string {
-	return [...]string{"none", "one integer key", "two integer keys", "encoded keys"}[k]
+	return [...]string{"none", "one integer key", "two integer keys", "encoded keys", "one string key"}[k]
 }
 
 // rowSeed seeds the hash of encoded key rows: not 0, which shuffle
@@ -47,6 +49,28 @@ func kindOf(cols []arrow.Array, ints bool) keyKind {
 	return kindBytes
 }
 
+// groupKindOf is kindOf for grouping: one string key (plain or dictionary
+// of strings, which Parquet files mix within a column) is keyed by its own
+// bytes, without encoding.
+func groupKindOf(cols []arrow.Array) keyKind {
+	if len(cols) == 1 && stringLike(cols[0]) {
+		return kindString
+	}
+	return kindOf(cols, true)
+}
+
+// stringLike: col is a STRING column or a dictionary of strings.
+func stringLike(col arrow.Array) bool {
+	switch a := col.(type) {
+	case *array.String:
+		return true
+	case *array.Dictionary:
+		_, ok := a.Dictionary().(*array.String)
+		return ok
+	}
+	return false
+}
+
 // keyBatch is one batch's keys laid out for a keyTable of its kind: the
 // widened integers and their NULL masks, or the encoded rows and their
 // hashes. It is scratch of its user; tables only read it.
@@ -58,13 +82,21 @@ type keyBatch struct {
 	enc    keys.Keys
 	hashes []uint64
 	null   []bool // scratch for the masks
+	strs   stringRows
 }
 
 // prepare lays out cols (n rows) as kind.
 func (kb *keyBatch) prepare(cols []arrow.Array, n int, kind keyKind) error {
 	kb.kind, kb.n = kind, n
 	kb.a, kb.b, kb.na, kb.nb = nil, nil, nil, nil
+	kb.strs.release()
 	switch kind {
+	case kindString:
+		if err := kb.strs.prepare(cols[0]); err != nil {
+			return err
+		}
+		kb.na = kb.strs.nulls
+		kb.hashes = kb.strs.hashes(kb.hashes)
 	case kindInt:
 		kb.a, _, _ = intKeys(cols[:1])
 		kb.na = kb.nullMask(cols[0], 0)
@@ -123,7 +155,7 @@ func (kb *keyBatch) hash(i int) uint64 {
 // anyNull: some key of row i is NULL.
 func (kb *keyBatch) anyNull(i int) bool {
 	switch kb.kind {
-	case kindInt, kindPair:
+	case kindInt, kindPair, kindString:
 		return (kb.na != nil && kb.na[i]) || (kb.nb != nil && kb.nb[i])
 	}
 	return kb.enc.AnyNull[i]
@@ -151,6 +183,15 @@ func (t *keyTable) init(kind keyKind, sizeHint int) {
 	}
 }
 
+// raw is the batch's rows as one buffer and offsets (kindBytes and
+// kindString).
+func (kb *keyBatch) raw() ([]byte, []int32) {
+	if kb.kind == kindString {
+		return kb.strs.buf, kb.strs.offs
+	}
+	return kb.enc.Raw()
+}
+
 func (t *keyTable) check(kb *keyBatch) error {
 	if kb.kind != t.kind {
 		return fmt.Errorf("operator: hash table of %s given a batch of %s", t.kind, kb.kind)
@@ -173,7 +214,7 @@ func (t *keyTable) insert(kb *keyBatch, ids []int32) error {
 	case kindPair:
 		t.pairs.FindOrInsert(kb.a[:kb.n], kb.b[:kb.n], kb.na, kb.nb, ids)
 	default:
-		buf, offs := kb.enc.Raw()
+		buf, offs := kb.raw()
 		t.rows.FindOrInsert(buf, offs, kb.hashes, ids)
 	}
 	return nil
@@ -197,7 +238,7 @@ func (t *keyTable) find(kb *keyBatch, skip []bool, ids []int32) error {
 	case kindPair:
 		t.pairs.Find(kb.a[:kb.n], kb.b[:kb.n], kb.na, kb.nb, ids)
 	default:
-		buf, offs := kb.enc.Raw()
+		buf, offs := kb.raw()
 		t.rows.Find(buf, offs, kb.hashes, skip, ids)
 		return nil
 	}
@@ -218,7 +259,7 @@ func (t *keyTable) len() int {
 		return t.ints.Len()
 	case kindPair:
 		return t.pairs.Len()
-	case kindBytes:
+	case kindBytes, kindString:
 		return t.rows.Len()
 	}
 	return 0
@@ -242,7 +283,7 @@ func (t *keyTable) bytes() int64 {
 		return t.ints.Bytes()
 	case kindPair:
 		return t.pairs.Bytes()
-	case kindBytes:
+	case kindBytes, kindString:
 		return t.rows.Bytes()
 	}
 	return 0
@@ -251,7 +292,7 @@ func (t *keyTable) bytes() int64 {
 // keyBytes is the memory of the keys' encoded bytes (the rest of the
 // table grows with the key count).
 func (t *keyTable) keyBytes() int64 {
-	if t.kind == kindBytes {
+	if t.kind == kindBytes || t.kind == kindString {
 		return t.rows.KeyBytes()
 	}
 	return 0
