@@ -14,11 +14,11 @@ import (
 type keyKind uint8
 
 const (
-	kindNone  keyKind = iota // no batch seen yet
-	kindInt                  // one integer-like key, widened to int64
-	kindPair                 // two integer-like keys
-	kindBytes                // anything else, as encoded rows
-	kindString               // one string key, its own bytes (aggregation only)
+	kindNone   keyKind = iota // no batch seen yet
+	kindInt                   // one integer-like key, widened to int64
+	kindPair                  // two integer-like keys
+	kindBytes                 // anything else, as encoded rows
+	kindString                // one string key, its own bytes (aggregation only)
 )
 
 func (k keyKind) String() string {
