@@ -348,6 +348,8 @@ type groupTable struct {
 	// keyBytes estimates the memory of the groups' keys (values kept and
 	// encoded keys).
 	keyBytes int64
+	// scratch of assignDict, reused across batches
+	codes, first, reps []int32
 }
 
 func (g *groupTable) ensureSingle() {
@@ -368,7 +370,11 @@ func (g *groupTable) assign(cols []arrow.Array, n int) ([]int32, error) {
 		return gids, nil
 	}
 	kind := groupKindOf(cols)
-	if codes, combos, ok := dictCodes(cols, n); ok && (kind == kindBytes || kind == kindString) {
+	codes, combos, ok := dictCodes(cols, n, g.codes)
+	if ok {
+		g.codes = codes
+	}
+	if ok && (kind == kindBytes || kind == kindString) {
 		fresh, err := g.assignDict(cols, codes, combos, kind, gids)
 		if err != nil {
 			return nil, err

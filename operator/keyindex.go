@@ -82,7 +82,10 @@ type keyBatch struct {
 	enc    keys.Keys
 	hashes []uint64
 	null   []bool // scratch for the masks
-	strs   stringRows
+	// wideA and wideB are scratch for keys widened to int64, reused
+	// across batches
+	wideA, wideB []int64
+	strs         stringRows
 }
 
 // prepare lays out cols (n rows) as kind.
@@ -98,11 +101,11 @@ func (kb *keyBatch) prepare(cols []arrow.Array, n int, kind keyKind) error {
 		kb.na = kb.strs.nulls
 		kb.hashes = kb.strs.hashes(kb.hashes)
 	case kindInt:
-		kb.a, _, _ = intKeys(cols[:1])
+		kb.a, kb.wideA = widen(cols[0], kb.wideA)
 		kb.na = kb.nullMask(cols[0], 0)
 	case kindPair:
-		kb.a, _, _ = intKeys(cols[:1])
-		kb.b, _, _ = intKeys(cols[1:2])
+		kb.a, kb.wideA = widen(cols[0], kb.wideA)
+		kb.b, kb.wideB = widen(cols[1], kb.wideB)
 		kb.na = kb.nullMask(cols[0], 0)
 		kb.nb = kb.nullMask(cols[1], 1)
 	default:
