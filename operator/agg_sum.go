@@ -116,13 +116,15 @@ func (s *sumDecimal) update(gids []int32, arg arrow.Array) error {
 		}
 		sum := addDecimal(s.sums[g], vals[i])
 		if decimalOverflow(s.sums[g], vals[i], sum) {
-			return fmt.Errorf("decimal overflow in sum (more than %d digits)", types.MaxDecimalPrecision)
+			return errDecimalOverflow
 		}
 		s.sums[g] = sum
 		s.seen[g] = true
 	}
 	return nil
 }
+
+var errDecimalOverflow = fmt.Errorf("decimal overflow in sum (more than %d digits)", types.MaxDecimalPrecision)
 
 // decimalOverflow reports a sum that wrapped around 128 bits (operands of
 // one sign, result of the other) or no longer fits 38 digits.
