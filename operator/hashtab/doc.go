@@ -12,7 +12,10 @@
 //   - Bytes: any other key, as the row encoding of operator/keys: the
 //     slot holds the row's hash (computed once per batch by the caller,
 //     xxh3) and its key number, the keys' bytes live in one arena, and
-//     bytes are compared only when the hashes agree.
+//     bytes are compared only when the hashes agree. Grouping by one
+//     VARCHAR column hands it the column's own bytes and offsets instead
+//     of encoded rows, hashed by HashString (wyhash's short-input path up
+//     to 32 bytes, xxh3 beyond).
 //
 // Tables work a batch at a time (FindOrInsert, Find), take NULLs as a mask
 // (a NULL key is one key, numbered like any other), and are not safe for
