@@ -19,10 +19,11 @@ const (
 	kindPair                  // two integer-like keys
 	kindBytes                 // anything else, as encoded rows
 	kindString                // one string key, its own bytes (aggregation only)
+	kindPacked                // narrow integer-like keys packed in two words (aggregation only)
 )
 
 func (k keyKind) String() string {
-	return [...]string{"none", "one integer key", "two integer keys", "encoded keys", "one string key"}[k]
+	return [...]string{"none", "one integer key", "two integer keys", "encoded keys", "one string key", "packed keys"}[k]
 }
 
 // rowSeed seeds the hash of encoded key rows: not 0, which shuffle
@@ -56,7 +57,13 @@ func groupKindOf(cols []arrow.Array) keyKind {
 	if len(cols) == 1 && stringLike(cols[0]) {
 		return kindString
 	}
-	return kindOf(cols, true)
+	kind := kindOf(cols, true)
+	if kind == kindBytes {
+		if _, ok := packLayout(cols); ok {
+			return kindPacked
+		}
+	}
+	return kind
 }
 
 // stringLike: col is a STRING column or a dictionary of strings.
@@ -103,6 +110,9 @@ func (kb *keyBatch) prepare(cols []arrow.Array, n int, kind keyKind) error {
 	case kindInt:
 		kb.a, kb.wideA = widen(cols[0], kb.wideA)
 		kb.na = kb.nullMask(cols[0], 0)
+	case kindPacked:
+		slots, _ := packLayout(cols)
+		kb.pack(cols, slots, n)
 	case kindPair:
 		kb.a, kb.wideA = widen(cols[0], kb.wideA)
 		kb.b, kb.wideB = widen(cols[1], kb.wideB)
@@ -142,7 +152,7 @@ func (kb *keyBatch) hash(i int) uint64 {
 			return hashtab.NullHash
 		}
 		return hashtab.HashInt64(kb.a[i])
-	case kindPair:
+	case kindPair, kindPacked:
 		x, y, f := kb.a[i], kb.b[i], hashtab.PairNulls(kb.na, kb.nb, i)
 		if f&1 != 0 {
 			x = 0
@@ -160,6 +170,8 @@ func (kb *keyBatch) anyNull(i int) bool {
 	switch kb.kind {
 	case kindInt, kindPair, kindString:
 		return (kb.na != nil && kb.na[i]) || (kb.nb != nil && kb.nb[i])
+	case kindPacked:
+		panic("operator: packed keys are for grouping, where NULL is a key")
 	}
 	return kb.enc.AnyNull[i]
 }
@@ -179,7 +191,7 @@ func (t *keyTable) init(kind keyKind, sizeHint int) {
 	switch kind {
 	case kindInt:
 		t.ints = hashtab.NewInt64(sizeHint)
-	case kindPair:
+	case kindPair, kindPacked:
 		t.pairs = hashtab.NewInt64Pair(sizeHint)
 	default:
 		t.rows = hashtab.NewBytes(sizeHint)
@@ -214,7 +226,7 @@ func (t *keyTable) insert(kb *keyBatch, ids []int32) error {
 	switch t.kind {
 	case kindInt:
 		t.ints.FindOrInsert(kb.a[:kb.n], kb.na, ids)
-	case kindPair:
+	case kindPair, kindPacked:
 		t.pairs.FindOrInsert(kb.a[:kb.n], kb.b[:kb.n], kb.na, kb.nb, ids)
 	default:
 		buf, offs := kb.raw()
@@ -238,7 +250,7 @@ func (t *keyTable) find(kb *keyBatch, skip []bool, ids []int32) error {
 	switch t.kind {
 	case kindInt:
 		t.ints.Find(kb.a[:kb.n], kb.na, ids)
-	case kindPair:
+	case kindPair, kindPacked:
 		t.pairs.Find(kb.a[:kb.n], kb.b[:kb.n], kb.na, kb.nb, ids)
 	default:
 		buf, offs := kb.raw()
@@ -260,7 +272,7 @@ func (t *keyTable) len() int {
 	switch t.kind {
 	case kindInt:
 		return t.ints.Len()
-	case kindPair:
+	case kindPair, kindPacked:
 		return t.pairs.Len()
 	case kindBytes, kindString:
 		return t.rows.Len()
@@ -273,7 +285,7 @@ func (t *keyTable) hash(id int32) uint64 {
 	switch t.kind {
 	case kindInt:
 		return t.ints.Hash(id)
-	case kindPair:
+	case kindPair, kindPacked:
 		return t.pairs.Hash(id)
 	}
 	return t.rows.Hash(id)
@@ -284,7 +296,7 @@ func (t *keyTable) bytes() int64 {
 	switch t.kind {
 	case kindInt:
 		return t.ints.Bytes()
-	case kindPair:
+	case kindPair, kindPacked:
 		return t.pairs.Bytes()
 	case kindBytes, kindString:
 		return t.rows.Bytes()

@@ -211,7 +211,7 @@ func withNulls(dict []string, idx []int) []string {
 // TestGroupTableMatchesReference: across batches, rows get one group per
 // distinct key as SQL groups them, in every table layout.
 func TestGroupTableMatchesReference(t *testing.T) {
-	for _, tc := range groupKeyCases {
+	for _, tc := range append(groupKeyCases, packedKeyCases...) {
 		t.Run(tc.name, func(t *testing.T) {
 			r := rand.New(rand.NewPCG(11, 12))
 			var g groupTable
