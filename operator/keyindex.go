@@ -79,8 +79,9 @@ func stringLike(col arrow.Array) bool {
 }
 
 // keyBatch is one batch's keys laid out for a keyTable of its kind: the
-// widened integers and their NULL masks, or the encoded rows and their
-// hashes. It is scratch of its user; tables only read it.
+// widened (or packed) integers and their NULL masks, or the encoded rows
+// (or a string column's own bytes) and their hashes. It is scratch of its
+// user, reused across batches; tables only read it.
 type keyBatch struct {
 	kind   keyKind
 	n      int
