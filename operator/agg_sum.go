@@ -127,8 +127,13 @@ func (s *sumDecimal) update(gids []int32, arg arrow.Array) error {
 var errDecimalOverflow = fmt.Errorf("decimal overflow in sum (more than %d digits)", types.MaxDecimalPrecision)
 
 // decimalOverflow reports a sum that wrapped around 128 bits (operands of
-// one sign, result of the other) or no longer fits 38 digits.
+// one sign, result of the other) or no longer fits 38 digits. Operands
+// below 2^124 in magnitude (high words in [-2^60, 2^60)) are decided
+// without the digit count: their sum stays below 2^125 < 10^38.
 func decimalOverflow(a, b, sum decimal128.Num) bool {
+	if ah, bh := a.HighBits(), b.HighBits(); ah >= -1<<60 && ah < 1<<60 && bh >= -1<<60 && bh < 1<<60 {
+		return false
+	}
 	if a.Sign() == b.Sign() && a.Sign() != 0 && sum.Sign() != a.Sign() {
 		return true
 	}
