@@ -8,7 +8,8 @@
 // Three layouts, picked by the key columns:
 //   - Int64: one integer-like key (BIGINT, INT, DATE, TIMESTAMP widened to
 //     int64), the key in the slot;
-//   - Int64Pair: two such keys, both in the slot, with their NULL flags;
+//   - Int64Pair: two such keys, both in the slot, with their NULL flags
+//     (grouping also packs several narrow keys into its two words);
 //   - Bytes: any other key, as the row encoding of operator/keys: the
 //     slot holds the row's hash (computed once per batch by the caller,
 //     xxh3) and its key number, the keys' bytes live in one arena, and
