@@ -64,7 +64,7 @@ func sumIntSel[T int32 | int64](s *sumInt, gids []int32, vals []T, a arrow.Array
 }
 
 func (s *sumFloat) updateSel(gids []int32, arg arrow.Array, sel []int32) error {
-	vals, err := float64Values(arg)
+	vals, err := float64ValuesInto(arg, &s.scratch)
 	if err != nil {
 		return err
 	}
@@ -103,7 +103,7 @@ func (s *sumDecimal) updateSel(gids []int32, arg arrow.Array, sel []int32) error
 }
 
 func (a *avgAcc) updateSel(gids []int32, arg arrow.Array, sel []int32) error {
-	vals, err := float64Values(arg)
+	vals, err := float64ValuesInto(arg, &a.scratch)
 	if err != nil {
 		return err
 	}
