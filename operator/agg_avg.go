@@ -7,14 +7,15 @@ import (
 // avgAcc keeps a float64 sum and a count; the result is their quotient,
 // NULL for a group with no non-NULL values.
 type avgAcc struct {
-	sums   []float64
-	counts []int64
+	sums    []float64
+	counts  []int64
+	scratch []float64 // converted inputs, reused across batches
 }
 
 func (a *avgAcc) grow(n int) { a.sums, a.counts = growSlice(a.sums, n), growSlice(a.counts, n) }
 
 func (a *avgAcc) update(gids []int32, arg arrow.Array) error {
-	vals, err := float64Values(arg)
+	vals, err := float64ValuesInto(arg, &a.scratch)
 	if err != nil {
 		return err
 	}

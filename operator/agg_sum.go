@@ -62,14 +62,15 @@ func (s *sumInt) final() (arrow.Array, error) { return s.partial()[0], nil }
 
 // sumFloat sums float32/float64 into float64.
 type sumFloat struct {
-	sums []float64
-	seen []bool
+	sums    []float64
+	seen    []bool
+	scratch []float64 // converted inputs, reused across batches
 }
 
 func (s *sumFloat) grow(n int) { s.sums, s.seen = growSlice(s.sums, n), growBools(s.seen, n) }
 
 func (s *sumFloat) update(gids []int32, arg arrow.Array) error {
-	vals, err := float64Values(arg)
+	vals, err := float64ValuesInto(arg, &s.scratch)
 	if err != nil {
 		return err
 	}
@@ -116,7 +117,7 @@ func (s *sumDecimal) update(gids []int32, arg arrow.Array) error {
 		}
 		sum := addDecimal(s.sums[g], vals[i])
 		if decimalOverflow(s.sums[g], vals[i], sum) {
-			return fmt.Errorf("decimal overflow in sum (more than %d digits)", types.MaxDecimalPrecision)
+			return errDecimalOverflow
 		}
 		s.sums[g] = sum
 		s.seen[g] = true
@@ -124,9 +125,16 @@ func (s *sumDecimal) update(gids []int32, arg arrow.Array) error {
 	return nil
 }
 
+var errDecimalOverflow = fmt.Errorf("decimal overflow in sum (more than %d digits)", types.MaxDecimalPrecision)
+
 // decimalOverflow reports a sum that wrapped around 128 bits (operands of
-// one sign, result of the other) or no longer fits 38 digits.
+// one sign, result of the other) or no longer fits 38 digits. Operands
+// below 2^124 in magnitude (high words in [-2^60, 2^60)) are decided
+// without the digit count: their sum stays below 2^125 < 10^38.
 func decimalOverflow(a, b, sum decimal128.Num) bool {
+	if ah, bh := a.HighBits(), b.HighBits(); ah >= -1<<60 && ah < 1<<60 && bh >= -1<<60 && bh < 1<<60 {
+		return false
+	}
 	if a.Sign() == b.Sign() && a.Sign() != 0 && sum.Sign() != a.Sign() {
 		return true
 	}
@@ -166,6 +174,36 @@ func float64Values(arg arrow.Array) ([]float64, error) {
 		return convert(a.Values(), func(v decimal128.Num) float64 { return v.ToFloat64(scale) }), nil
 	}
 	return nil, fmt.Errorf("unexpected numeric input %s", arg.DataType())
+}
+
+// float64ValuesInto is float64Values converting into *scratch (grown as
+// needed, kept by the caller across batches) instead of a new slice.
+func float64ValuesInto(arg arrow.Array, scratch *[]float64) ([]float64, error) {
+	switch a := arg.(type) {
+	case *array.Float64:
+		return a.Float64Values(), nil
+	case *array.Float32:
+		return convertInto(a.Float32Values(), scratch, func(v float32) float64 { return float64(v) }), nil
+	case *array.Int64:
+		return convertInto(a.Int64Values(), scratch, func(v int64) float64 { return float64(v) }), nil
+	case *array.Int32:
+		return convertInto(a.Int32Values(), scratch, func(v int32) float64 { return float64(v) }), nil
+	case *array.Decimal128:
+		scale := a.DataType().(*arrow.Decimal128Type).Scale
+		return convertInto(a.Values(), scratch, func(v decimal128.Num) float64 { return v.ToFloat64(scale) }), nil
+	}
+	return nil, fmt.Errorf("unexpected numeric input %s", arg.DataType())
+}
+
+func convertInto[S any](in []S, scratch *[]float64, f func(S) float64) []float64 {
+	if cap(*scratch) < len(in) {
+		*scratch = make([]float64, len(in))
+	}
+	out := (*scratch)[:len(in)]
+	for i, v := range in {
+		out[i] = f(v)
+	}
+	return out
 }
 
 func convert[S, D any](in []S, f func(S) D) []D {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/decimal128"
 
 	"github.com/drover-etl/drover/batch"
 	"github.com/drover-etl/drover/expr"
@@ -132,4 +133,30 @@ func benchFinalAgg(b *testing.B, limit int64) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*benchRows), "ns/row")
+}
+
+// BenchmarkSumDecimal folds 64K decimal(15,2) values (TPC-H prices) into
+// 4 groups: the overflow check is most of the work per value.
+func BenchmarkSumDecimal(b *testing.B) {
+	acc, err := newSum(types.DecimalOf(15, 2))
+	if err != nil {
+		b.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(5, 5))
+	db := array.NewDecimal128Builder(mem, &arrow.Decimal128Type{Precision: 15, Scale: 2})
+	gids := make([]int32, DefaultBatchRows)
+	for i := range gids {
+		db.Append(decimal128.FromI64(rng.Int64N(10_000_000)))
+		gids[i] = int32(rng.IntN(4))
+	}
+	col := db.NewArray()
+	defer col.Release()
+	acc.grow(4)
+	b.ResetTimer()
+	for b.Loop() {
+		if err := acc.update(gids, col); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*DefaultBatchRows), "ns/row")
 }

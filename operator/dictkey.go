@@ -12,8 +12,9 @@ const maxDictCombos = 1 << 16
 // dictCodes returns, when every key column is a dictionary array and the
 // combinations of their dictionaries are few, a code per row naming its
 // combination of dictionary entries (NULL counts as one more entry), and
-// the number of possible codes.
-func dictCodes(cols []arrow.Array, n int) ([]int32, int, bool) {
+// the number of possible codes. The codes go in scratch when it is large
+// enough.
+func dictCodes(cols []arrow.Array, n int, scratch []int32) ([]int32, int, bool) {
 	combos := 1
 	dicts := make([]*array.Dictionary, len(cols))
 	for k, c := range cols {
@@ -27,7 +28,11 @@ func dictCodes(cols []arrow.Array, n int) ([]int32, int, bool) {
 			return nil, 0, false
 		}
 	}
-	codes := make([]int32, n)
+	if cap(scratch) < n {
+		scratch = make([]int32, n)
+	}
+	codes := scratch[:n]
+	clear(codes)
 	stride := int32(1)
 	for _, d := range dicts {
 		null := int32(d.Dictionary().Len())
@@ -48,22 +53,28 @@ func dictCodes(cols []arrow.Array, n int) ([]int32, int, bool) {
 // with small dictionaries (flags, statuses, modes): rows are grouped by
 // their combination of dictionary indices, and only one row per
 // combination is encoded and looked up, instead of every row.
-func (g *groupTable) assignDict(cols []arrow.Array, codes []int32, combos int, gids []int32) ([]int32, error) {
-	first := make([]int32, combos) // first row of each combination, +1 (0: unseen)
-	var reps []int32
+func (g *groupTable) assignDict(cols []arrow.Array, codes []int32, combos int, kind keyKind, gids []int32) ([]int32, error) {
+	// first row of each combination, +1 (0: unseen)
+	if cap(g.first) < combos {
+		g.first = make([]int32, combos)
+	}
+	first := g.first[:combos]
+	clear(first)
+	reps := g.reps[:0]
 	for i, c := range codes {
 		if first[c] == 0 {
 			first[c] = int32(i) + 1
 			reps = append(reps, int32(i))
 		}
 	}
+	g.reps = reps
 	repCols, err := takeRows(cols, reps)
 	if err != nil {
 		return nil, err
 	}
 	defer releaseAll(repCols)
 	repIDs := make([]int32, len(reps))
-	freshReps, err := g.insert(repCols, len(reps), kindBytes, repIDs)
+	freshReps, err := g.insert(repCols, len(reps), kind, repIDs)
 	if err != nil {
 		return nil, err
 	}

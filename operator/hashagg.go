@@ -14,6 +14,7 @@ import (
 	"github.com/drover-etl/drover/expr/eval"
 	"github.com/drover-etl/drover/memory"
 	"github.com/drover-etl/drover/operator/hashtab"
+	"github.com/drover-etl/drover/plan/logical"
 	"github.com/drover-etl/drover/plan/physical"
 	"github.com/drover-etl/drover/task"
 )
@@ -33,11 +34,18 @@ type hashAgg struct {
 	argOf []int
 	// used marks the input columns read (nil: all), gathered from a
 	// selection.
-	used   []bool
-	groups groupTable
-	accs   []accumulator
-	out    batch.Reader
-	env    *Env
+	used []bool
+	// selArgs: a selection's rows are folded straight from the input
+	// columns (see addSel), as every argument is a bare column (nothing
+	// evaluated on rows the filter dropped) and every accumulator with an
+	// argument folds selections; keyUsed marks the columns the group keys
+	// read, the only ones gathered then.
+	selArgs bool
+	keyUsed []bool
+	groups  groupTable
+	accs    []accumulator
+	out     batch.Reader
+	env     *Env
 	// inputDone: the input is exhausted (a partial aggregation may emit
 	// several times before that, see flushAt).
 	inputDone bool
@@ -96,6 +104,8 @@ func newHashAgg(n *physical.Node, in batch.Reader, env *Env) (batch.Reader, erro
 			used = append(append(used, a.Arg), a.Extra...)
 		}
 		h.used = usedColumns(len(in.Schema().Fields()), used...)
+		h.keyUsed = usedColumns(len(in.Schema().Fields()), n.Agg.GroupBy...)
+		h.selArgs = foldsSelections(n.Agg.Aggs, h.accs)
 	}
 	if len(args) > 0 {
 		set, err := eval.CompileSet(args, eval.Options{UDF: env.UDF})
@@ -195,6 +205,17 @@ func (h *hashAgg) consume(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		if sel != nil && h.selArgs {
+			err = h.addSel(ctx, rec, sel)
+			rec.Release()
+			if err == nil {
+				err = h.account()
+			}
+			if err != nil {
+				return err
+			}
+			continue
+		}
 		if sel != nil {
 			// one gather of the columns the aggregation reads
 			narrowed, err := narrow(ctx, rec, sel, h.used)
@@ -227,31 +248,15 @@ func (h *hashAgg) add(ctx context.Context, rec arrow.RecordBatch) error {
 	if n == 0 {
 		return nil
 	}
-	keyCols, err := evalAll(ctx, h.groupEvs, rec)
+	gids, err := h.assign(ctx, rec, n)
 	if err != nil {
-		return evalFailed(err)
+		return err
 	}
-	defer releaseAll(keyCols)
-	gids, err := h.groups.assign(keyCols, n)
+	args, err := h.evalArgs(ctx, rec)
 	if err != nil {
-		return task.AsFatal(err)
+		return err
 	}
-	var args []arrow.Array
-	if h.args != nil {
-		args, err = h.args.Eval(ctx, rec)
-		if err != nil {
-			var se *eval.SetError
-			if errors.As(err, &se) {
-				for i, j := range h.argOf {
-					if j == se.Index {
-						return evalFailed(fmt.Errorf("%s: %w", h.spec.Aggs[i], se.Err))
-					}
-				}
-			}
-			return evalFailed(err)
-		}
-		defer releaseAll(args)
-	}
+	defer releaseAll(args)
 	for i, acc := range h.accs {
 		acc.grow(h.groups.count)
 		if err := h.feed(i, acc, gids, rec, args); err != nil {
@@ -259,6 +264,91 @@ func (h *hashAgg) add(ctx context.Context, rec arrow.RecordBatch) error {
 		}
 	}
 	return nil
+}
+
+// addSel is add for the rows sel of rec without gathering them: only the
+// group keys' columns are gathered; the accumulators fold the selected
+// rows of the (bare column) arguments in place.
+func (h *hashAgg) addSel(ctx context.Context, rec arrow.RecordBatch, sel []int32) error {
+	if len(sel) == 0 {
+		return nil
+	}
+	keys, err := narrow(ctx, rec, sel, h.keyUsed)
+	if err != nil {
+		return task.AsFatal(err)
+	}
+	gids, err := h.assign(ctx, keys, len(sel))
+	keys.Release()
+	if err != nil {
+		return err
+	}
+	args, err := h.evalArgs(ctx, rec) // bare columns: nothing to fail
+	if err != nil {
+		return err
+	}
+	defer releaseAll(args)
+	for i, acc := range h.accs {
+		acc.grow(h.groups.count)
+		if h.argOf[i] < 0 {
+			err = acc.update(gids, nil)
+		} else {
+			err = acc.(selUpdater).updateSel(gids, args[h.argOf[i]], sel)
+		}
+		if err != nil {
+			return evalFailed(fmt.Errorf("%s: %w", h.spec.Aggs[i], err))
+		}
+	}
+	return nil
+}
+
+// assign evaluates the group keys over rec (n rows) and numbers the rows'
+// groups.
+func (h *hashAgg) assign(ctx context.Context, rec arrow.RecordBatch, n int) ([]int32, error) {
+	keyCols, err := evalAll(ctx, h.groupEvs, rec)
+	if err != nil {
+		return nil, evalFailed(err)
+	}
+	defer releaseAll(keyCols)
+	gids, err := h.groups.assign(keyCols, n)
+	if err != nil {
+		return nil, task.AsFatal(err)
+	}
+	return gids, nil
+}
+
+// evalArgs evaluates the aggregates' arguments over rec (nil without
+// any), naming the aggregate whose argument failed.
+func (h *hashAgg) evalArgs(ctx context.Context, rec arrow.RecordBatch) ([]arrow.Array, error) {
+	if h.args == nil {
+		return nil, nil
+	}
+	args, err := h.args.Eval(ctx, rec)
+	if err != nil {
+		var se *eval.SetError
+		if errors.As(err, &se) {
+			for i, j := range h.argOf {
+				if j == se.Index {
+					return nil, evalFailed(fmt.Errorf("%s: %w", h.spec.Aggs[i], se.Err))
+				}
+			}
+		}
+		return nil, evalFailed(err)
+	}
+	return args, nil
+}
+
+// foldsSelections: every aggregate's argument is a bare column (or it has
+// none) and its accumulator folds selections (see selUpdater).
+func foldsSelections(aggs []logical.AggExpr, accs []accumulator) bool {
+	for i, a := range aggs {
+		if a.Arg == nil {
+			continue
+		}
+		if _, ok := accs[i].(selUpdater); !ok || a.Arg.Kind != expr.KindColumn || len(a.Extra) > 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // feed passes one batch to accumulator i: state columns in Final mode,
@@ -348,6 +438,8 @@ type groupTable struct {
 	// keyBytes estimates the memory of the groups' keys (values kept and
 	// encoded keys).
 	keyBytes int64
+	// scratch of assignDict, reused across batches
+	codes, first, reps []int32
 }
 
 func (g *groupTable) ensureSingle() {
@@ -367,9 +459,13 @@ func (g *groupTable) assign(cols []arrow.Array, n int) ([]int32, error) {
 		clear(gids)
 		return gids, nil
 	}
-	kind := kindOf(cols, true)
-	if codes, combos, ok := dictCodes(cols, n); ok && kind == kindBytes {
-		fresh, err := g.assignDict(cols, codes, combos, gids)
+	kind := groupKindOf(cols)
+	codes, combos, ok := dictCodes(cols, n, g.codes)
+	if ok {
+		g.codes = codes
+	}
+	if ok && (kind == kindBytes || kind == kindString) {
+		fresh, err := g.assignDict(cols, codes, combos, kind, gids)
 		if err != nil {
 			return nil, err
 		}

@@ -23,8 +23,9 @@ import (
 // tinyPool is far below what the spill tests' tables need.
 const tinyPool = 64 << 10
 
-// spillInput is rows × (k int64 with NULLs, s string, v int64 with NULLs,
-// w float64) over about groups values of k, in batches of 500.
+// spillInput is rows × (k int64 with NULLs, s string with NULLs, v int64
+// with NULLs, w float64) over about groups values of k (and 1500 of s),
+// in batches of 500.
 func spillInput(rows, groups int) (*types.Schema, []arrowRec) {
 	in := &types.Schema{Fields: []types.Field{
 		{Name: "k", Type: types.Int64Type, Nullable: true},
@@ -44,7 +45,11 @@ func spillInput(rows, groups int) (*types.Schema, []arrowRec) {
 			} else {
 				kb.Append(int64(k))
 			}
-			sb.Append(fmt.Sprintf("s%d", k%7))
+			if k%97 == 0 {
+				sb.AppendNull()
+			} else {
+				sb.Append(fmt.Sprintf("s%d", k%1500))
+			}
 			if rng.IntN(10) == 0 {
 				vb.AppendNull()
 			} else {
@@ -171,6 +176,8 @@ func TestHashAggSpillMatchesUnspilled(t *testing.T) {
 		{"mergeable complete", []int{0}, mergeable, false},
 		{"mergeable two-phase", []int{0}, mergeable, true},
 		{"mergeable string keys", []int{1, 0}, mergeable, true},
+		{"mergeable one string key", []int{1}, mergeable, false},
+		{"mergeable one string key two-phase", []int{1}, mergeable, true},
 		{"distinct and quantiles", []int{0}, raw, false},
 		{"distinct and quantiles, string keys", []int{1, 0}, raw, false},
 		{"DISTINCT rows", []int{0, 1, 2}, func(*testing.T) []logical.AggExpr { return nil }, false},

@@ -155,6 +155,40 @@ func TestDecimalSumOverflowIsAnError(t *testing.T) {
 	}
 }
 
+// TestDecimalOverflowBounds: the fast path (operands below 2^124) and the
+// digit count agree around 10^38 and 2^124, for both signs.
+func TestDecimalOverflowBounds(t *testing.T) {
+	num := func(s string) decimal128.Num {
+		n, err := decimal128.FromString(s, 38, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	max38 := "99999999999999999999999999999999999999"
+	pow124 := "21267647932558653966460912964485513216" // 2^124
+	for _, tc := range []struct {
+		a, b string
+		over bool
+	}{
+		{"1", "2", false},
+		{max38, "0", false},
+		{max38, "1", true},
+		{"-" + max38, "-1", true},
+		{max38, "-1", false},
+		{pow124, pow124, false},
+		{pow124, "78732352067441346033539087035514486783", false}, // 10^38 - 1
+		{pow124, "78732352067441346033539087035514486784", true},  // 10^38
+		{"-" + pow124, "-" + pow124, false},
+		{"21267647932558653966460912964485513215", "21267647932558653966460912964485513215", false}, // fast path
+	} {
+		a, b := num(tc.a), num(tc.b)
+		if got := decimalOverflow(a, b, addDecimal(a, b)); got != tc.over {
+			t.Errorf("%s + %s: overflow %v, want %v", tc.a, tc.b, got, tc.over)
+		}
+	}
+}
+
 // Aggregate arguments are evaluated together (shared subtrees once per
 // batch); the results, and which aggregate an error names, stay the same.
 func TestHashAggSharedArguments(t *testing.T) {

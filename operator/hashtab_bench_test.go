@@ -18,7 +18,9 @@ import (
 )
 
 // Benchmarks of the hash tables through their operators, by key shape:
-// one BIGINT key, two BIGINT keys, one VARCHAR key; 1M input rows.
+// one BIGINT key, two BIGINT keys, one VARCHAR key, and for aggregation
+// three narrow keys (INT, INT, BOOLEAN: packed in two words); 1M input
+// rows.
 
 // cpuTime is the process's user + system CPU time so far: on a shared
 // machine it varies less than wall time (reported as cpu-ns/row).
@@ -51,6 +53,8 @@ func keyedBatches(shape string, rows int, keyOf func(i int) int64) (*types.Schem
 		schema.Fields = []types.Field{{Name: "k1", Type: types.Int64Type}, {Name: "k2", Type: types.Int64Type}}
 	case "string":
 		schema.Fields = []types.Field{{Name: "k", Type: types.StringType}}
+	case "narrow3":
+		schema.Fields = []types.Field{{Name: "k1", Type: types.Int32Type}, {Name: "k2", Type: types.Int32Type}, {Name: "k3", Type: types.BoolType}}
 	}
 	schema.Fields = append(schema.Fields, types.Field{Name: "v", Type: types.Float64Type})
 	rng := rand.New(rand.NewPCG(2, 2))
@@ -79,6 +83,15 @@ func keyedBatches(shape string, rows int, keyOf func(i int) int64) (*types.Schem
 				b.Append(fmt.Sprintf("customer#%09d", keyOf(lo+i)))
 			}
 			cols = append(cols, b.NewArray())
+		case "narrow3":
+			b1, b2, b3 := array.NewInt32Builder(mem), array.NewInt32Builder(mem), array.NewBooleanBuilder(mem)
+			for i := range n {
+				k := keyOf(lo + i)
+				b1.Append(int32(k >> 9))
+				b2.Append(int32(k >> 1 & 255))
+				b3.Append(k&1 != 0)
+			}
+			cols = append(cols, b1.NewArray(), b2.NewArray(), b3.NewArray())
 		}
 		vb := array.NewFloat64Builder(mem)
 		for range n {
@@ -100,13 +113,14 @@ func keyExprs(schema *types.Schema) []*expr.Expr {
 }
 
 // BenchmarkHashAggKeys aggregates (sum, count) 1M rows in Complete mode
-// into few (1000) or many (~630K of a 1M key range) groups.
+// into very few (4, flag-like), few (1000) or many (~630K of a 1M key
+// range) groups.
 func BenchmarkHashAggKeys(b *testing.B) {
-	for _, shape := range keyShapes {
+	for _, shape := range append(keyShapes, "narrow3") {
 		for _, card := range []struct {
 			name   string
 			groups int
-		}{{"low", 1000}, {"high", 1 << 20}} {
+		}{{"tiny", 4}, {"low", 1000}, {"high", 1 << 20}} {
 			b.Run(shape+"/"+card.name, func(b *testing.B) {
 				rng := rand.New(rand.NewPCG(1, 1))
 				schema, recs := keyedBatches(shape, benchRows, func(int) int64 { return int64(rng.IntN(card.groups)) })

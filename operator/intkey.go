@@ -25,6 +25,34 @@ func intKeys(cols []arrow.Array) ([]int64, arrow.Array, bool) {
 	return nil, nil, false
 }
 
+// widen is intKeys of one column into scratch: an Int64 column's own
+// values, or the others widened into scratch (grown as needed), which it
+// returns second for reuse.
+func widen(col arrow.Array, scratch []int64) (vals, kept []int64) {
+	switch a := col.(type) {
+	case *array.Int64:
+		return a.Int64Values(), scratch
+	case *array.Timestamp:
+		return widenInto(a.TimestampValues(), scratch)
+	case *array.Int32:
+		return widenInto(a.Int32Values(), scratch)
+	case *array.Date32:
+		return widenInto(a.Date32Values(), scratch)
+	}
+	return nil, scratch
+}
+
+func widenInto[S ~int32 | ~int64](in []S, scratch []int64) (vals, kept []int64) {
+	if cap(scratch) < len(in) {
+		scratch = make([]int64, len(in))
+	}
+	out := scratch[:len(in)]
+	for i, v := range in {
+		out[i] = int64(v)
+	}
+	return out, scratch
+}
+
 // intLike: intKeys takes col.
 func intLike(col arrow.Array) bool {
 	switch col.(type) {

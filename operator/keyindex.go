@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/drover-etl/drover/operator/hashtab"
 	"github.com/drover-etl/drover/operator/keys"
@@ -13,14 +14,16 @@ import (
 type keyKind uint8
 
 const (
-	kindNone  keyKind = iota // no batch seen yet
-	kindInt                  // one integer-like key, widened to int64
-	kindPair                 // two integer-like keys
-	kindBytes                // anything else, as encoded rows
+	kindNone   keyKind = iota // no batch seen yet
+	kindInt                   // one integer-like key, widened to int64
+	kindPair                  // two integer-like keys
+	kindBytes                 // anything else, as encoded rows
+	kindString                // one string key, its own bytes (aggregation only)
+	kindPacked                // narrow integer-like keys packed in two words (aggregation only)
 )
 
 func (k keyKind) String() string {
-	return [...]string{"none", "one integer key", "two integer keys", "encoded keys"}[k]
+	return [...]string{"none", "one integer key", "two integer keys", "encoded keys", "one string key", "packed keys"}[k]
 }
 
 // rowSeed seeds the hash of encoded key rows: not 0, which shuffle
@@ -47,9 +50,38 @@ func kindOf(cols []arrow.Array, ints bool) keyKind {
 	return kindBytes
 }
 
+// groupKindOf is kindOf for grouping: one string key (plain or dictionary
+// of strings, which Parquet files mix within a column) is keyed by its own
+// bytes, without encoding.
+func groupKindOf(cols []arrow.Array) keyKind {
+	if len(cols) == 1 && stringLike(cols[0]) {
+		return kindString
+	}
+	kind := kindOf(cols, true)
+	if kind == kindBytes {
+		if _, ok := packLayout(cols); ok {
+			return kindPacked
+		}
+	}
+	return kind
+}
+
+// stringLike: col is a STRING column or a dictionary of strings.
+func stringLike(col arrow.Array) bool {
+	switch a := col.(type) {
+	case *array.String:
+		return true
+	case *array.Dictionary:
+		_, ok := a.Dictionary().(*array.String)
+		return ok
+	}
+	return false
+}
+
 // keyBatch is one batch's keys laid out for a keyTable of its kind: the
-// widened integers and their NULL masks, or the encoded rows and their
-// hashes. It is scratch of its user; tables only read it.
+// widened (or packed) integers and their NULL masks, or the encoded rows
+// (or a string column's own bytes) and their hashes. It is scratch of its
+// user, reused across batches; tables only read it.
 type keyBatch struct {
 	kind   keyKind
 	n      int
@@ -58,19 +90,33 @@ type keyBatch struct {
 	enc    keys.Keys
 	hashes []uint64
 	null   []bool // scratch for the masks
+	// wideA and wideB are scratch for keys widened to int64, reused
+	// across batches
+	wideA, wideB []int64
+	strs         stringRows
 }
 
 // prepare lays out cols (n rows) as kind.
 func (kb *keyBatch) prepare(cols []arrow.Array, n int, kind keyKind) error {
 	kb.kind, kb.n = kind, n
 	kb.a, kb.b, kb.na, kb.nb = nil, nil, nil, nil
+	kb.strs.release()
 	switch kind {
+	case kindString:
+		if err := kb.strs.prepare(cols[0]); err != nil {
+			return err
+		}
+		kb.na = kb.strs.nulls
+		kb.hashes = kb.strs.hashes(kb.hashes)
 	case kindInt:
-		kb.a, _, _ = intKeys(cols[:1])
+		kb.a, kb.wideA = widen(cols[0], kb.wideA)
 		kb.na = kb.nullMask(cols[0], 0)
+	case kindPacked:
+		slots, _ := packLayout(cols)
+		kb.pack(cols, slots, n)
 	case kindPair:
-		kb.a, _, _ = intKeys(cols[:1])
-		kb.b, _, _ = intKeys(cols[1:2])
+		kb.a, kb.wideA = widen(cols[0], kb.wideA)
+		kb.b, kb.wideB = widen(cols[1], kb.wideB)
 		kb.na = kb.nullMask(cols[0], 0)
 		kb.nb = kb.nullMask(cols[1], 1)
 	default:
@@ -107,7 +153,7 @@ func (kb *keyBatch) hash(i int) uint64 {
 			return hashtab.NullHash
 		}
 		return hashtab.HashInt64(kb.a[i])
-	case kindPair:
+	case kindPair, kindPacked:
 		x, y, f := kb.a[i], kb.b[i], hashtab.PairNulls(kb.na, kb.nb, i)
 		if f&1 != 0 {
 			x = 0
@@ -123,8 +169,10 @@ func (kb *keyBatch) hash(i int) uint64 {
 // anyNull: some key of row i is NULL.
 func (kb *keyBatch) anyNull(i int) bool {
 	switch kb.kind {
-	case kindInt, kindPair:
+	case kindInt, kindPair, kindString:
 		return (kb.na != nil && kb.na[i]) || (kb.nb != nil && kb.nb[i])
+	case kindPacked:
+		panic("operator: packed keys are for grouping, where NULL is a key")
 	}
 	return kb.enc.AnyNull[i]
 }
@@ -144,11 +192,20 @@ func (t *keyTable) init(kind keyKind, sizeHint int) {
 	switch kind {
 	case kindInt:
 		t.ints = hashtab.NewInt64(sizeHint)
-	case kindPair:
+	case kindPair, kindPacked:
 		t.pairs = hashtab.NewInt64Pair(sizeHint)
 	default:
 		t.rows = hashtab.NewBytes(sizeHint)
 	}
+}
+
+// raw is the batch's rows as one buffer and offsets (kindBytes and
+// kindString).
+func (kb *keyBatch) raw() ([]byte, []int32) {
+	if kb.kind == kindString {
+		return kb.strs.buf, kb.strs.offs
+	}
+	return kb.enc.Raw()
 }
 
 func (t *keyTable) check(kb *keyBatch) error {
@@ -170,10 +227,10 @@ func (t *keyTable) insert(kb *keyBatch, ids []int32) error {
 	switch t.kind {
 	case kindInt:
 		t.ints.FindOrInsert(kb.a[:kb.n], kb.na, ids)
-	case kindPair:
+	case kindPair, kindPacked:
 		t.pairs.FindOrInsert(kb.a[:kb.n], kb.b[:kb.n], kb.na, kb.nb, ids)
 	default:
-		buf, offs := kb.enc.Raw()
+		buf, offs := kb.raw()
 		t.rows.FindOrInsert(buf, offs, kb.hashes, ids)
 	}
 	return nil
@@ -194,10 +251,10 @@ func (t *keyTable) find(kb *keyBatch, skip []bool, ids []int32) error {
 	switch t.kind {
 	case kindInt:
 		t.ints.Find(kb.a[:kb.n], kb.na, ids)
-	case kindPair:
+	case kindPair, kindPacked:
 		t.pairs.Find(kb.a[:kb.n], kb.b[:kb.n], kb.na, kb.nb, ids)
 	default:
-		buf, offs := kb.enc.Raw()
+		buf, offs := kb.raw()
 		t.rows.Find(buf, offs, kb.hashes, skip, ids)
 		return nil
 	}
@@ -216,9 +273,9 @@ func (t *keyTable) len() int {
 	switch t.kind {
 	case kindInt:
 		return t.ints.Len()
-	case kindPair:
+	case kindPair, kindPacked:
 		return t.pairs.Len()
-	case kindBytes:
+	case kindBytes, kindString:
 		return t.rows.Len()
 	}
 	return 0
@@ -229,7 +286,7 @@ func (t *keyTable) hash(id int32) uint64 {
 	switch t.kind {
 	case kindInt:
 		return t.ints.Hash(id)
-	case kindPair:
+	case kindPair, kindPacked:
 		return t.pairs.Hash(id)
 	}
 	return t.rows.Hash(id)
@@ -240,9 +297,9 @@ func (t *keyTable) bytes() int64 {
 	switch t.kind {
 	case kindInt:
 		return t.ints.Bytes()
-	case kindPair:
+	case kindPair, kindPacked:
 		return t.pairs.Bytes()
-	case kindBytes:
+	case kindBytes, kindString:
 		return t.rows.Bytes()
 	}
 	return 0
@@ -251,7 +308,7 @@ func (t *keyTable) bytes() int64 {
 // keyBytes is the memory of the keys' encoded bytes (the rest of the
 // table grows with the key count).
 func (t *keyTable) keyBytes() int64 {
-	if t.kind == kindBytes {
+	if t.kind == kindBytes || t.kind == kindString {
 		return t.rows.KeyBytes()
 	}
 	return 0

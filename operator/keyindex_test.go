@@ -172,7 +172,9 @@ var groupKeyCases = []struct {
 		ref := joinRefs(rs, genInt64(r, n, b1), genInt64(r, n, b2))
 		return []arrow.Array{s.NewArray(), b1.NewArray(), b2.NewArray()}, ref
 	}},
-	{"dictionary VARCHAR", kindBytes, func(r *rand.Rand, n int) ([]arrow.Array, []string) {
+	{"VARCHAR of 0 to 40 bytes, NULLs over bytes, sliced", kindString, genStrings(wordsOfAllLengths(), 10)},
+	{"VARCHAR, many groups", kindString, genStrings(manyWords(), 50)},
+	{"dictionary VARCHAR", kindString, func(r *rand.Rand, n int) ([]arrow.Array, []string) {
 		words := []string{"a", "b", "c", ""}
 		dict := r.Perm(len(words)) // each batch its own dictionary order
 		idx := make([]int, n)
@@ -209,14 +211,14 @@ func withNulls(dict []string, idx []int) []string {
 // TestGroupTableMatchesReference: across batches, rows get one group per
 // distinct key as SQL groups them, in every table layout.
 func TestGroupTableMatchesReference(t *testing.T) {
-	for _, tc := range groupKeyCases {
+	for _, tc := range append(groupKeyCases, packedKeyCases...) {
 		t.Run(tc.name, func(t *testing.T) {
 			r := rand.New(rand.NewPCG(11, 12))
 			var g groupTable
 			groupOf := map[string]int32{}
 			keyOf := map[int32]string{}
 			for bi := range 12 {
-				n := 1 + r.IntN(700)
+				n := r.IntN(700) // 0: an empty batch
 				cols, ref := tc.gen(r, n)
 				gids, err := g.assign(cols, n)
 				releaseAll(cols)

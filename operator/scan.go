@@ -116,6 +116,36 @@ func (s *scan) Next(ctx context.Context) (arrow.RecordBatch, error) {
 	return out, nil
 }
 
+// NextSel is Next handing the pushed-down filter's result on as a
+// selection (selection.go) instead of copying the rows that pass.
+func (s *scan) NextSel(ctx context.Context) (arrow.RecordBatch, []int32, error) {
+	if s.pred == nil {
+		rec, err := s.Next(ctx)
+		return rec, nil, err
+	}
+	rec, err := s.r.Next(ctx)
+	if err != nil {
+		if err == io.EOF {
+			return nil, nil, err
+		}
+		return nil, nil, classifyRead(err)
+	}
+	s.env.RowsIn.Add(rec.NumRows())
+	sel, all, err := eval.Select(ctx, rec, s.pred)
+	if err != nil {
+		rec.Release()
+		return nil, nil, task.AsFatal(err)
+	}
+	if all {
+		return rec, nil, nil
+	}
+	if len(sel) == 0 {
+		defer rec.Release()
+		return rec.NewSlice(0, 0), nil, nil
+	}
+	return rec, sel, nil
+}
+
 func (s *scan) Close() error { return s.r.Close() }
 
 // classifyRead makes bad data and missing inputs fatal: retrying cannot fix

@@ -17,11 +17,12 @@ var selectionVectors = true
 
 // selector is a batch.Reader that can return a batch with a selection
 // (the positions of the rows that belong to the output, ascending)
-// instead of gathering those rows into a new batch. A filter is one; a
-// project over a filter passes the selection on. Consumers that know
-// selections (project, hash aggregation) gather only the columns they
-// read, once; every other consumer calls Next and gets the gathered
-// batch, as before.
+// instead of gathering those rows into a new batch. A filter is one, and
+// so is a scan with a pushed-down filter; a project of bare columns over
+// either passes the selection on. Consumers that know selections
+// (project, hash aggregation) gather only the columns they read, once
+// (hash aggregation only its keys' when it can fold the rest in place);
+// every other consumer calls Next and gets the gathered batch, as before.
 type selector interface {
 	batch.Reader
 	// NextSel returns the next batch and its selection; sel == nil

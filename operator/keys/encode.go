@@ -18,6 +18,7 @@ type Keys struct {
 	// AnyNull[i] is true when some key column of row i is NULL (joins skip
 	// such rows: NULL never equals anything).
 	AnyNull []bool
+	sizes   []int32 // scratch of Encode, reused across batches
 }
 
 // Len is the number of rows.
@@ -64,7 +65,11 @@ func (k *Keys) prepare(n int) []int32 {
 	k.offsets = k.offsets[:n+1]
 	k.AnyNull = k.AnyNull[:n]
 	clear(k.AnyNull)
-	sizes := make([]int32, n)
+	if cap(k.sizes) < n {
+		k.sizes = make([]int32, n)
+	}
+	sizes := k.sizes[:n]
+	clear(sizes)
 	return sizes
 }
 
