@@ -54,9 +54,9 @@ func (p *planner) plan() *Plan {
 	if p.sh.join != nil && p.broadcastable() {
 		return p.broadcast(d)
 	}
-	sizes := make([][]int64, len(p.sh.hash))
+	sizes, mem := make([][]int64, len(p.sh.hash)), make([][]int64, len(p.sh.hash))
 	for i, id := range p.sh.hash {
-		sizes[i] = partSizes(p.outs[id], p.n)
+		sizes[i], mem[i] = partSizes(p.outs[id], p.n), partMem(p.outs[id], p.n)
 	}
 	skew, splits := map[int]bool{}, map[int][]task.Reads{}
 	if p.sh.join != nil {
@@ -66,10 +66,28 @@ func (p *planner) plan() *Plan {
 	for _, s := range sizes {
 		total += sum(s)
 	}
-	runs := Coalesce(sizes, p.cfg.target(total), skew)
+	runs := p.coalesce(&d, sizes, mem, p.cfg.target(total), p.cfg.memCap(), skew)
 	tasks := assemble(p.n, runs, splits, p.reads)
 	d.Tasks, d.Coalesced = len(tasks), len(runs) < p.n-len(skew)
 	return &Plan{Tasks: tasks, Decision: d}
+}
+
+// coalesce is Coalesce under the memory cap, noting in d when the cap
+// cost tasks and how many partitions exceed it alone.
+func (p *planner) coalesce(d *Decision, sizes, mem [][]int64, target, memCap int64, skip map[int]bool) []Span {
+	runs := Coalesce(sizes, mem, target, memCap, skip)
+	if memCap <= 0 {
+		return runs
+	}
+	if len(runs) > len(Coalesce(sizes, nil, target, 0, skip)) {
+		d.MemoryCap, d.TaskMemory = memCap, p.cfg.TaskMemoryBytes
+	}
+	for part := 0; part < p.n; part++ {
+		if !skip[part] && column(mem, part) > memCap {
+			d.OverCap++
+		}
+	}
+	return runs
 }
 
 // assemble lists the tasks in partition order: each coalesced run as one
@@ -131,9 +149,13 @@ func pieces(outs []task.MapOutput) int {
 // sizes and any skewed one is split by map outputs, whatever the join type.
 func (p *planner) broadcast(d Decision) *Plan {
 	left, right := p.outs[p.sh.left], p.outs[p.sh.right]
-	sizes := partSizes(left, p.n)
+	sizes, mem := partSizes(left, p.n), partMem(left, p.n)
 	d.Broadcast = &Broadcast{BuildStage: p.sh.right, BuildBytes: totalBytes(right)}
-	target := p.cfg.target(sum(sizes))
+	target, memCap := p.cfg.target(sum(sizes)), p.cfg.memCap()
+	if memCap > 0 {
+		// every task holds the whole build side beside its probe input
+		memCap = max(memCap-totalMem(right), memCap/4)
+	}
 	skew, med := Skewed(sizes, p.cfg.SkewFactor, p.cfg.SkewThresholdBytes)
 	all := task.ReadRange{PartStart: 0, PartEnd: p.n, MapStart: 0, MapEnd: len(right)}
 	splits := map[int][]task.Reads{}
@@ -141,7 +163,7 @@ func (p *planner) broadcast(d Decision) *Plan {
 		if !skew[part] {
 			continue
 		}
-		spans := SplitMaps(mapSizes(left, part), p.cfg.AdvisoryBytes)
+		spans := SplitMaps(mapSizes(left, part), mapMem(left, part), p.cfg.AdvisoryBytes, memCap)
 		for _, s := range spans {
 			splits[part] = append(splits[part], task.Reads{p.sh.left: {PartStart: part, PartEnd: part + 1, MapStart: s.Start, MapEnd: s.End}, p.sh.right: all})
 		}
@@ -149,7 +171,7 @@ func (p *planner) broadcast(d Decision) *Plan {
 			d.Skew = append(d.Skew, Skew{Partition: part, Side: "left", Tasks: len(spans), Bytes: sizes[part], Median: med})
 		}
 	}
-	runs := Coalesce([][]int64{sizes}, target, skew)
+	runs := p.coalesce(&d, [][]int64{sizes}, [][]int64{mem}, target, memCap, skew)
 	tasks := assemble(p.n, runs, splits, func(s Span) task.Reads {
 		return task.Reads{p.sh.left: {PartStart: s.Start, PartEnd: s.End, MapStart: 0, MapEnd: len(left)}, p.sh.right: all}
 	})
@@ -182,10 +204,10 @@ func (p *planner) skewSplits() (map[int]bool, map[int][]task.Reads, []Skew) {
 		lspans := []Span{{0, len(left)}}
 		rspans := []Span{{0, len(right)}}
 		if lskew[part] {
-			lspans = SplitMaps(mapSizes(left, part), lt)
+			lspans = SplitMaps(mapSizes(left, part), mapMem(left, part), lt, p.cfg.memCap())
 		}
 		if rskew[part] {
-			rspans = SplitMaps(mapSizes(right, part), rt)
+			rspans = SplitMaps(mapSizes(right, part), mapMem(right, part), rt, p.cfg.memCap())
 		}
 		if len(lspans)*len(rspans) < 2 {
 			continue // one map output: nothing to split by
@@ -235,6 +257,50 @@ func partSizes(outs []task.MapOutput, n int) []int64 {
 		}
 	}
 	return s
+}
+
+// partMem sums each partition's in-memory bytes over the map outputs; an
+// output that recorded none (written before Mem existed) counts its
+// encoded bytes instead.
+func partMem(outs []task.MapOutput, n int) []int64 {
+	s := make([]int64, n)
+	for _, o := range outs {
+		for p := 0; p < n; p++ {
+			s[p] += outMem(o, p)
+		}
+	}
+	return s
+}
+
+// mapMem is partition part's in-memory bytes in each map output.
+func mapMem(outs []task.MapOutput, part int) []int64 {
+	s := make([]int64, len(outs))
+	for m, o := range outs {
+		s[m] = outMem(o, part)
+	}
+	return s
+}
+
+func outMem(o task.MapOutput, p int) int64 {
+	switch {
+	case len(o.Mem) > 0:
+		if p < len(o.Mem) {
+			return o.Mem[p]
+		}
+	case p < len(o.Bytes):
+		return o.Bytes[p]
+	}
+	return 0
+}
+
+func totalMem(outs []task.MapOutput) int64 {
+	var t int64
+	for _, o := range outs {
+		for p := range max(len(o.Mem), len(o.Bytes)) {
+			t += outMem(o, p)
+		}
+	}
+	return t
 }
 
 // mapSizes is partition part's bytes in each map output.

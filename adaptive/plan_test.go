@@ -226,3 +226,67 @@ func TestFinal(t *testing.T) {
 		t.Fatalf("decision reads %q, want %q", d, want)
 	}
 }
+
+// withMem records ratio × the encoded bytes as each partition's size in
+// memory.
+func withMem(outs []task.MapOutput, ratio int64) []task.MapOutput {
+	for m := range outs {
+		outs[m].Mem = make([]int64, len(outs[m].Bytes))
+		for p, b := range outs[m].Bytes {
+			outs[m].Mem[p] = b * ratio
+		}
+	}
+	return outs
+}
+
+// Under a task budget the coalesced tasks shrink so that their input, as
+// held in memory, fits half the budget; the decision says so.
+func TestPlanStageCoalescingUnderTaskBudget(t *testing.T) {
+	g := joinGraph(logical.InnerJoin)
+	mk := func() map[int][]task.MapOutput {
+		return map[int][]task.MapOutput{
+			0: withMem(outputs(2, 8*mib, 8*mib, 8*mib, 8*mib), 4),
+			1: withMem(outputs(2, 2*mib, 2*mib, 2*mib, 2*mib), 4),
+		}
+	}
+	for _, tc := range []struct {
+		name   string
+		budget int64
+		tasks  int
+		note   string
+	}{
+		{"no budget: advisory size", 0, 1, "4 partitions coalesced into 1 task"},
+		{"loose budget: advisory size", 1 << 30, 1, "4 partitions coalesced into 1 task"},
+		{"budget caps tasks", 180 * mib, 2, "4 partitions coalesced into 2 tasks (cap 90.0 MiB in memory from the task budget of 180.0 MiB)"},
+		{"budget below one partition", 40 * mib, 4, "4 partitions run as 4 tasks (cap 20.0 MiB in memory from the task budget of 40.0 MiB); 4 partitions over the memory cap alone (may spill)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := PlanStage(g, g.Stages[2], mk(), Config{AdvisoryBytes: 64 * mib, MinTasks: 1, BroadcastBytes: -1, TaskMemoryBytes: tc.budget})
+			if p == nil || len(p.Tasks) != tc.tasks || p.Decision.Changes() != tc.note {
+				t.Fatalf("want %d tasks noted %q, got %+v", tc.tasks, tc.note, p)
+			}
+			checkCover(t, p, 2, 2)
+		})
+	}
+}
+
+// A skewed partition's pieces keep under the cap in memory too.
+func TestPlanStageSkewPiecesUnderTaskBudget(t *testing.T) {
+	g := joinGraph(logical.InnerJoin)
+	outs := map[int][]task.MapOutput{
+		0: withMem(outputs(8, 40*mib, 400*mib, 40*mib, 40*mib), 4),
+		1: withMem(outputs(4, 40*mib, 40*mib, 40*mib, 40*mib), 4),
+	}
+	cfg := skewCfg
+	cfg.AdvisoryBytes = 128 * mib
+	p := PlanStage(g, g.Stages[2], outs, cfg)
+	if p == nil || len(p.Decision.Skew) != 1 || p.Decision.Skew[0].Tasks != 4 {
+		t.Fatalf("without a budget want 4 pieces of 100 MiB, got %+v", p)
+	}
+	cfg.TaskMemoryBytes = 400 * mib // cap 200 MiB: one 50 MiB (200 MiB in memory) map output a piece
+	p = PlanStage(g, g.Stages[2], outs, cfg)
+	if p == nil || len(p.Decision.Skew) != 1 || p.Decision.Skew[0].Tasks != 8 {
+		t.Fatalf("under a 400 MiB budget want 8 pieces, got %+v", p)
+	}
+	checkCover(t, p, 8, 4)
+}
