@@ -56,7 +56,10 @@ func (p *planner) plan() *Plan {
 	}
 	sizes, mem := make([][]int64, len(p.sh.hash)), make([][]int64, len(p.sh.hash))
 	for i, id := range p.sh.hash {
-		sizes[i], mem[i] = partSizes(p.outs[id], p.n), partMem(p.outs[id], p.n)
+		sizes[i], mem[i] = partSizes(p.outs[id], p.n), make([]int64, p.n)
+		if p.sh.held[id] {
+			mem[i] = partMem(p.outs[id], p.n)
+		}
 	}
 	skew, splits := map[int]bool{}, map[int][]task.Reads{}
 	if p.sh.join != nil {
@@ -66,10 +69,36 @@ func (p *planner) plan() *Plan {
 	for _, s := range sizes {
 		total += sum(s)
 	}
-	runs := p.coalesce(&d, sizes, mem, p.cfg.target(total), p.cfg.memCap(), skew)
+	runs := p.coalesce(&d, sizes, mem, p.cfg.target(total), p.memCap(nil), skew)
 	tasks := assemble(p.n, runs, splits, p.reads)
 	d.Tasks, d.Coalesced = len(tasks), len(runs) < p.n-len(skew)
 	return &Plan{Tasks: tasks, Decision: d}
+}
+
+// memCap is the in-memory bytes of held hash input a task may take: the
+// configured cap less what every task holds whole (the stage's broadcast
+// reads, and build, a switched join's build side), but at least half the
+// cap: past that, more tasks would only rebuild the broadcast tables more
+// often.
+func (p *planner) memCap(build []task.MapOutput) int64 {
+	c := p.cfg.memCap()
+	if c <= 0 {
+		return 0
+	}
+	whole := totalMem(build)
+	for _, id := range p.sh.bcast {
+		whole += totalMem(p.outs[id])
+	}
+	return max(c-whole, c/2)
+}
+
+// heldMem is mapMem of input id's partition part when the stage holds
+// that input, else nil (a streamed side is not capped).
+func (p *planner) heldMem(id, part int) []int64 {
+	if !p.sh.held[id] {
+		return nil
+	}
+	return mapMem(p.outs[id], part)
 }
 
 // coalesce is Coalesce under the memory cap, noting in d when the cap
@@ -149,13 +178,12 @@ func pieces(outs []task.MapOutput) int {
 // sizes and any skewed one is split by map outputs, whatever the join type.
 func (p *planner) broadcast(d Decision) *Plan {
 	left, right := p.outs[p.sh.left], p.outs[p.sh.right]
-	sizes, mem := partSizes(left, p.n), partMem(left, p.n)
-	d.Broadcast = &Broadcast{BuildStage: p.sh.right, BuildBytes: totalBytes(right)}
-	target, memCap := p.cfg.target(sum(sizes)), p.cfg.memCap()
-	if memCap > 0 {
-		// every task holds the whole build side beside its probe input
-		memCap = max(memCap-totalMem(right), memCap/4)
+	sizes, mem := partSizes(left, p.n), make([]int64, p.n)
+	if p.sh.held[p.sh.left] {
+		mem = partMem(left, p.n)
 	}
+	d.Broadcast = &Broadcast{BuildStage: p.sh.right, BuildBytes: totalBytes(right)}
+	target, memCap := p.cfg.target(sum(sizes)), p.memCap(right)
 	skew, med := Skewed(sizes, p.cfg.SkewFactor, p.cfg.SkewThresholdBytes)
 	all := task.ReadRange{PartStart: 0, PartEnd: p.n, MapStart: 0, MapEnd: len(right)}
 	splits := map[int][]task.Reads{}
@@ -163,7 +191,7 @@ func (p *planner) broadcast(d Decision) *Plan {
 		if !skew[part] {
 			continue
 		}
-		spans := SplitMaps(mapSizes(left, part), mapMem(left, part), p.cfg.AdvisoryBytes, memCap)
+		spans := SplitMaps(mapSizes(left, part), p.heldMem(p.sh.left, part), p.cfg.AdvisoryBytes, memCap)
 		for _, s := range spans {
 			splits[part] = append(splits[part], task.Reads{p.sh.left: {PartStart: part, PartEnd: part + 1, MapStart: s.Start, MapEnd: s.End}, p.sh.right: all})
 		}
@@ -204,10 +232,10 @@ func (p *planner) skewSplits() (map[int]bool, map[int][]task.Reads, []Skew) {
 		lspans := []Span{{0, len(left)}}
 		rspans := []Span{{0, len(right)}}
 		if lskew[part] {
-			lspans = SplitMaps(mapSizes(left, part), mapMem(left, part), lt, p.cfg.memCap())
+			lspans = SplitMaps(mapSizes(left, part), p.heldMem(p.sh.left, part), lt, p.memCap(nil))
 		}
 		if rskew[part] {
-			rspans = SplitMaps(mapSizes(right, part), mapMem(right, part), rt, p.cfg.memCap())
+			rspans = SplitMaps(mapSizes(right, part), p.heldMem(p.sh.right, part), rt, p.memCap(nil))
 		}
 		if len(lspans)*len(rspans) < 2 {
 			continue // one map output: nothing to split by

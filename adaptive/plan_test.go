@@ -239,8 +239,9 @@ func withMem(outs []task.MapOutput, ratio int64) []task.MapOutput {
 	return outs
 }
 
-// Under a task budget the coalesced tasks shrink so that their input, as
-// held in memory, fits half the budget; the decision says so.
+// Under a task budget the coalesced tasks shrink so that the input they
+// hold in memory (the join's build side: the probe side streams) fits
+// half the budget; the decision says so.
 func TestPlanStageCoalescingUnderTaskBudget(t *testing.T) {
 	g := joinGraph(logical.InnerJoin)
 	mk := func() map[int][]task.MapOutput {
@@ -257,8 +258,8 @@ func TestPlanStageCoalescingUnderTaskBudget(t *testing.T) {
 	}{
 		{"no budget: advisory size", 0, 1, "4 partitions coalesced into 1 task"},
 		{"loose budget: advisory size", 1 << 30, 1, "4 partitions coalesced into 1 task"},
-		{"budget caps tasks", 180 * mib, 2, "4 partitions coalesced into 2 tasks (cap 90.0 MiB in memory from the task budget of 180.0 MiB)"},
-		{"budget below one partition", 40 * mib, 4, "4 partitions run as 4 tasks (cap 20.0 MiB in memory from the task budget of 40.0 MiB); 4 partitions over the memory cap alone (may spill)"},
+		{"budget caps tasks", 40 * mib, 2, "4 partitions coalesced into 2 tasks (cap 20.0 MiB in memory from the task budget of 40.0 MiB)"},
+		{"budget below one partition", 6 * mib, 4, "4 partitions run as 4 tasks (cap 3.0 MiB in memory from the task budget of 6.0 MiB); 4 partitions over the memory cap alone (may spill)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := PlanStage(g, g.Stages[2], mk(), Config{AdvisoryBytes: 64 * mib, MinTasks: 1, BroadcastBytes: -1, TaskMemoryBytes: tc.budget})
@@ -270,13 +271,12 @@ func TestPlanStageCoalescingUnderTaskBudget(t *testing.T) {
 	}
 }
 
-// A skewed partition's pieces keep under the cap in memory too.
+// A skewed build-side partition's pieces keep under the cap in memory
+// too; a skewed probe side streams and is split by size alone.
 func TestPlanStageSkewPiecesUnderTaskBudget(t *testing.T) {
 	g := joinGraph(logical.InnerJoin)
-	outs := map[int][]task.MapOutput{
-		0: withMem(outputs(8, 40*mib, 400*mib, 40*mib, 40*mib), 4),
-		1: withMem(outputs(4, 40*mib, 40*mib, 40*mib, 40*mib), 4),
-	}
+	even, skewed := withMem(outputs(4, 40*mib, 40*mib, 40*mib, 40*mib), 4), withMem(outputs(8, 40*mib, 400*mib, 40*mib, 40*mib), 4)
+	outs := map[int][]task.MapOutput{0: even, 1: skewed}
 	cfg := skewCfg
 	cfg.AdvisoryBytes = 128 * mib
 	p := PlanStage(g, g.Stages[2], outs, cfg)
@@ -288,5 +288,10 @@ func TestPlanStageSkewPiecesUnderTaskBudget(t *testing.T) {
 	if p == nil || len(p.Decision.Skew) != 1 || p.Decision.Skew[0].Tasks != 8 {
 		t.Fatalf("under a 400 MiB budget want 8 pieces, got %+v", p)
 	}
-	checkCover(t, p, 8, 4)
+	checkCover(t, p, 4, 8)
+	// The same skew on the probe side: split by size alone.
+	p = PlanStage(g, g.Stages[2], map[int][]task.MapOutput{0: skewed, 1: even}, cfg)
+	if p == nil || len(p.Decision.Skew) != 1 || p.Decision.Skew[0].Side != "left" || p.Decision.Skew[0].Tasks != 4 {
+		t.Fatalf("probe-side skew under a budget: want 4 pieces, got %+v", p)
+	}
 }

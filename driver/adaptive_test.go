@@ -90,6 +90,9 @@ func TestAdaptiveRecomputeOfAnAdaptedMapStage(t *testing.T) {
 func TestAdaptiveCoalescingCappedByTaskBudget(t *testing.T) {
 	g := twoStageGraph()
 	g.Stages[0].Output.Partitions, g.Stages[1].Partitions = 8, 8
+	// a sort holds its input (a bare read would stream it: no cap)
+	read := g.Stages[1].Root
+	g.Stages[1].Root = &physical.Node{Op: physical.OpSort, Schema: read.Schema, Inputs: []*physical.Node{read}}
 	run := func(budget int64) (*Summary, map[task.ReadRange]bool) {
 		ex := &fakeExec{slots: 2, mem: 10 << 20} // 8 partitions × 3 maps × 10 MiB in memory, 2.5 MiB encoded
 		var mu sync.Mutex
