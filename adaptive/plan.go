@@ -77,9 +77,11 @@ func (p *planner) plan() *Plan {
 
 // memCap is the in-memory bytes of held hash input a task may take: the
 // configured cap less what every task holds whole (the stage's broadcast
-// reads, and build, a switched join's build side), but at least half the
-// cap: past that, more tasks would only rebuild the broadcast tables more
-// often.
+// reads and build, a switched join's build side), but at least half the
+// cap. When the whole builds alone pass the cap there is none: each task
+// spills its broadcast build anyway, and more tasks would only repeat that
+// (TPC-H Q9's orders build at SF 1 under a 32 MiB task budget: twice the
+// spill in twice the tasks).
 func (p *planner) memCap(build []task.MapOutput) int64 {
 	c := p.cfg.memCap()
 	if c <= 0 {
@@ -88,6 +90,9 @@ func (p *planner) memCap(build []task.MapOutput) int64 {
 	whole := totalMem(build)
 	for _, id := range p.sh.bcast {
 		whole += totalMem(p.outs[id])
+	}
+	if whole >= c {
+		return 0
 	}
 	return max(c-whole, c/2)
 }

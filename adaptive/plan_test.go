@@ -295,3 +295,40 @@ func TestPlanStageSkewPiecesUnderTaskBudget(t *testing.T) {
 		t.Fatalf("probe-side skew under a budget: want 4 pieces, got %+v", p)
 	}
 }
+
+// A stage that sorts a hash read joined to a broadcast build: the sort
+// holds the hash input, and every task holds the whole build besides.
+func TestPlanStageCapLessBroadcastBuilds(t *testing.T) {
+	hash := &physical.ExchangeSpec{Kind: physical.PartHash, Partitions: 4}
+	join := &physical.Node{Op: physical.OpHashJoin, Join: &physical.JoinSpec{Type: logical.InnerJoin, Strategy: logical.StrategyBroadcast},
+		Inputs: []*physical.Node{
+			{Op: physical.OpStageRead, Read: &physical.ReadSpec{Stage: 0, Kind: physical.PartHash}},
+			{Op: physical.OpStageRead, Read: &physical.ReadSpec{Stage: 1, Kind: physical.PartBroadcast}},
+		}}
+	g := &stage.Graph{Stages: []*stage.Stage{
+		{ID: 0, Output: hash, Partitions: 4, Root: &physical.Node{Op: physical.OpScan}},
+		{ID: 1, Output: &physical.ExchangeSpec{Kind: physical.PartBroadcast, Partitions: 1}, Partitions: 1, Root: &physical.Node{Op: physical.OpScan}},
+		{ID: 2, Root: &physical.Node{Op: physical.OpSort, Inputs: []*physical.Node{join}}, Parents: []int{0, 1}, Partitions: 4,
+			Output: &physical.ExchangeSpec{Kind: physical.PartSingle, Partitions: 1}},
+	}}
+	for _, tc := range []struct {
+		name  string
+		build int64 // the broadcast build's bytes in memory
+		tasks int
+		note  string
+	}{
+		{"small build: cap less the build", 4 * mib, 4, "4 partitions run as 4 tasks (cap 16.0 MiB in memory from the task budget of 40.0 MiB)"},
+		{"build over the cap: no cap", 30 * mib, 1, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			outs := map[int][]task.MapOutput{
+				0: withMem(outputs(2, 2*mib, 2*mib, 2*mib, 2*mib), 5), // 10 MiB a partition in memory
+				1: {{Bytes: []int64{tc.build / 4}, Rows: []int64{1}, Mem: []int64{tc.build}}},
+			}
+			p := PlanStage(g, g.Stages[2], outs, Config{AdvisoryBytes: 64 * mib, MinTasks: 1, TaskMemoryBytes: 40 * mib})
+			if p == nil || len(p.Tasks) != tc.tasks || (tc.note != "" && p.Decision.Changes() != tc.note) || (tc.note == "" && p.Decision.MemoryCap != 0) {
+				t.Fatalf("want %d tasks noted %q, got %+v", tc.tasks, tc.note, p)
+			}
+		})
+	}
+}
