@@ -292,9 +292,7 @@ func partSizes(outs []task.MapOutput, n int) []int64 {
 	return s
 }
 
-// partMem sums each partition's in-memory bytes over the map outputs; an
-// output that recorded none (written before Mem existed) counts its
-// encoded bytes instead.
+// partMem sums each partition's held size (outMem) over the map outputs.
 func partMem(outs []task.MapOutput, n int) []int64 {
 	s := make([]int64, n)
 	for _, o := range outs {
@@ -314,16 +312,28 @@ func mapMem(outs []task.MapOutput, part int) []int64 {
 	return s
 }
 
+// RowOverheadBytes is what an operator holding a row adds to its Arrow
+// bytes: a hash table entry and per-group state (operator's hash
+// aggregation counts 64 bytes a group beyond keys and states).
+const RowOverheadBytes = 64
+
+// outMem is the memory partition p of map output o takes when held: its
+// Arrow bytes (encoded bytes for an output that recorded none) plus
+// RowOverheadBytes a row.
 func outMem(o task.MapOutput, p int) int64 {
+	var b int64
 	switch {
 	case len(o.Mem) > 0:
 		if p < len(o.Mem) {
-			return o.Mem[p]
+			b = o.Mem[p]
 		}
 	case p < len(o.Bytes):
-		return o.Bytes[p]
+		b = o.Bytes[p]
 	}
-	return 0
+	if p < len(o.Rows) {
+		b += o.Rows[p] * RowOverheadBytes
+	}
+	return b
 }
 
 func totalMem(outs []task.MapOutput) int64 {

@@ -115,17 +115,17 @@ func TestAdaptiveCoalescingCappedByTaskBudget(t *testing.T) {
 	if st := sum.Stages[1]; st.Tasks != 1 || len(reads) != 1 {
 		t.Fatalf("without a budget: %d tasks reading %v, want 1", st.Tasks, reads)
 	}
-	// 120 MiB: a 60 MiB cap, two partitions (60 MiB in memory) a task.
-	sum, reads = run(120 << 20)
+	// 128 MiB: a 64 MiB cap, two partitions (60 MiB in memory) a task.
+	sum, reads = run(128 << 20)
 	if st := sum.Stages[1]; st.Tasks != 4 || len(reads) != 4 {
-		t.Fatalf("under a 120 MiB budget: %d tasks reading %v, want 4", st.Tasks, reads)
+		t.Fatalf("under a 128 MiB budget: %d tasks reading %v, want 4", st.Tasks, reads)
 	}
 	for r := range reads {
 		if r.PartEnd-r.PartStart != 2 || r.MapStart != 0 || r.MapEnd != 3 {
 			t.Fatalf("capped task reads %+v, want two whole partitions", r)
 		}
 	}
-	want := "stage 1: 8 partitions coalesced into 4 tasks (cap 60.0 MiB in memory from the task budget of 120.0 MiB)"
+	want := "stage 1: 8 partitions coalesced into 4 tasks (cap 64.0 MiB in memory from the task budget of 128.0 MiB)"
 	if ds := sum.Adaptive(); len(ds) != 1 || ds[0].String() != want {
 		t.Fatalf("decisions %v, want %q", ds, want)
 	}
