@@ -1,9 +1,9 @@
 package main
 
 import (
-	"github.com/drover-etl/drover/cluster"
 	"testing"
 
+	"github.com/drover-etl/drover/cluster"
 	"github.com/drover-etl/drover/memory"
 )
 
