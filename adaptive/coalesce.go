@@ -6,47 +6,60 @@ type Span struct{ Start, End int }
 // Coalesce groups partitions into contiguous runs of about target bytes.
 // sizes[i][p] is input i's size of partition p; co-partitioned inputs (the
 // two sides of a join) are summed so that both get the same runs. A run
-// closes before the partition that would take it past target; partitions
-// in skip (skewed ones, handled on their own) close the run before them
-// and are left out. Empty partitions join whatever run they fall in.
-func Coalesce(sizes [][]int64, target int64, skip map[int]bool) []Span {
+// closes before the partition that would take it past target, or past
+// memCap bytes in memory when memCap > 0 (mem is laid out as sizes: each
+// input's in-memory bytes per partition). Partitions in skip (skewed ones,
+// handled on their own) close the run before them and are left out.
+// Empty partitions join whatever run they fall in.
+func Coalesce(sizes, mem [][]int64, target, memCap int64, skip map[int]bool) []Span {
 	n := 0
 	if len(sizes) > 0 {
 		n = len(sizes[0])
 	}
+	if memCap <= 0 {
+		mem = nil
+	}
 	var out []Span
-	start, acc := -1, int64(0)
+	start, acc, accMem := -1, int64(0), int64(0)
 	flush := func(end int) {
 		if start >= 0 {
 			out = append(out, Span{start, end})
 		}
-		start, acc = -1, 0
+		start, acc, accMem = -1, 0, 0
 	}
 	for p := 0; p < n; p++ {
 		if skip[p] {
 			flush(p)
 			continue
 		}
-		sz := int64(0)
-		for _, in := range sizes {
-			sz += in[p]
-		}
-		if start >= 0 && acc+sz > target {
+		sz, msz := column(sizes, p), column(mem, p)
+		if start >= 0 && (acc+sz > target || (mem != nil && accMem+msz > memCap)) {
 			flush(p)
 		}
 		if start < 0 {
 			start = p
 		}
 		acc += sz
+		accMem += msz
 	}
 	flush(n)
-	return mergeSmall(out, sizes, target)
+	return mergeSmall(out, sizes, mem, target, memCap)
+}
+
+// column is partition p summed over the inputs.
+func column(sizes [][]int64, p int) int64 {
+	var t int64
+	for _, in := range sizes {
+		t += in[p]
+	}
+	return t
 }
 
 // mergeSmall folds a last run much smaller than target into the run before
-// it when the two fit together, so that a tail of a few bytes does not
-// cost a task of its own (Spark merges runs under 20% of the target).
-func mergeSmall(runs []Span, sizes [][]int64, target int64) []Span {
+// it when the two fit together (also in memory), so that a tail of a few
+// bytes does not cost a task of its own (Spark merges runs under 20% of
+// the target).
+func mergeSmall(runs []Span, sizes, mem [][]int64, target, memCap int64) []Span {
 	if len(runs) < 2 {
 		return runs
 	}
@@ -55,7 +68,8 @@ func mergeSmall(runs []Span, sizes [][]int64, target int64) []Span {
 		return runs
 	}
 	ls, ps := spanBytes(sizes, last), spanBytes(sizes, prev)
-	if ls*5 < target && ls+ps <= target+target/5 {
+	fitsMem := mem == nil || spanBytes(mem, last)+spanBytes(mem, prev) <= memCap
+	if ls*5 < target && ls+ps <= target+target/5 && fitsMem {
 		runs[len(runs)-2].End = last.End
 		return runs[:len(runs)-1]
 	}
@@ -73,16 +87,26 @@ func spanBytes(sizes [][]int64, s Span) int64 {
 }
 
 // SplitMaps cuts one partition's per-map-output sizes into contiguous runs
-// of map outputs of about target bytes each (at least one run).
-func SplitMaps(mapSizes []int64, target int64) []Span {
+// of map outputs of about target bytes each (at least one run), and of at
+// most memCap bytes in memory by mapMem when memCap > 0 (a single map
+// output over it stays a run of its own).
+func SplitMaps(mapSizes, mapMem []int64, target, memCap int64) []Span {
+	if memCap <= 0 || len(mapMem) != len(mapSizes) {
+		mapMem = nil
+	}
 	var out []Span
-	start, acc := 0, int64(0)
+	start, acc, accMem := 0, int64(0), int64(0)
 	for m, sz := range mapSizes {
-		if m > start && acc+sz > target {
+		msz := int64(0)
+		if mapMem != nil {
+			msz = mapMem[m]
+		}
+		if m > start && (acc+sz > target || (mapMem != nil && accMem+msz > memCap)) {
 			out = append(out, Span{start, m})
-			start, acc = m, 0
+			start, acc, accMem = m, 0, 0
 		}
 		acc += sz
+		accMem += msz
 	}
 	return append(out, Span{start, len(mapSizes)})
 }

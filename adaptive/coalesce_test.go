@@ -23,7 +23,7 @@ func TestCoalesce(t *testing.T) {
 		{"every partition skipped", [][]int64{{900}}, 100, map[int]bool{0: true}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := Coalesce(tc.sizes, tc.target, tc.skip); !reflect.DeepEqual(got, tc.want) {
+			if got := Coalesce(tc.sizes, nil, tc.target, 0, tc.skip); !reflect.DeepEqual(got, tc.want) {
 				t.Fatalf("Coalesce = %v, want %v", got, tc.want)
 			}
 		})
@@ -43,7 +43,7 @@ func TestSplitMaps(t *testing.T) {
 		{"empty", nil, 100, []Span{{0, 0}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := SplitMaps(tc.sizes, tc.target); !reflect.DeepEqual(got, tc.want) {
+			if got := SplitMaps(tc.sizes, nil, tc.target, 0); !reflect.DeepEqual(got, tc.want) {
 				t.Fatalf("SplitMaps = %v, want %v", got, tc.want)
 			}
 		})
@@ -87,6 +87,48 @@ func TestTarget(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := tc.cfg.target(tc.total); got != tc.want {
 				t.Fatalf("target = %d, want %d", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestCoalesceMemCap(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		sizes, mem  [][]int64
+		target, cap int64
+		want        []Span
+	}{
+		{"no cap: advisory size only", [][]int64{{10, 10, 10, 10}}, [][]int64{{50, 50, 50, 50}}, 100, 0, []Span{{0, 4}}},
+		{"cap cuts runs below target", [][]int64{{10, 10, 10, 10}}, [][]int64{{50, 50, 50, 50}}, 100, 100, []Span{{0, 2}, {2, 4}}},
+		{"target binds before a loose cap", [][]int64{{40, 40, 40, 40}}, [][]int64{{50, 50, 50, 50}}, 100, 1000, []Span{{0, 2}, {2, 4}}},
+		{"partition over the cap alone", [][]int64{{10, 10, 10}}, [][]int64{{10, 300, 10}}, 100, 100, []Span{{0, 1}, {1, 2}, {2, 3}}},
+		{"sides summed in memory", [][]int64{{1, 1, 1}, {1, 1, 1}}, [][]int64{{30, 30, 30}, {30, 30, 30}}, 100, 100, []Span{{0, 1}, {1, 2}, {2, 3}}},
+		{"tiny tail kept apart when it breaks the cap", [][]int64{{60, 5}}, [][]int64{{90, 20}}, 100, 100, []Span{{0, 1}, {1, 2}}},
+		{"tiny tail merged when it fits", [][]int64{{60, 5}}, [][]int64{{70, 20}}, 100, 100, []Span{{0, 2}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := Coalesce(tc.sizes, tc.mem, tc.target, tc.cap, nil); !reflect.DeepEqual(got, tc.want) {
+				t.Fatalf("Coalesce = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestSplitMapsMemCap(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		sizes, mem  []int64
+		target, cap int64
+		want        []Span
+	}{
+		{"cap cuts pieces below target", []int64{10, 10, 10, 10}, []int64{60, 60, 60, 60}, 100, 100, []Span{{0, 1}, {1, 2}, {2, 3}, {3, 4}}},
+		{"loose cap: target only", []int64{50, 50, 50, 50}, []int64{60, 60, 60, 60}, 100, 1000, []Span{{0, 2}, {2, 4}}},
+		{"mem missing: target only", []int64{50, 50, 50, 50}, nil, 100, 10, []Span{{0, 2}, {2, 4}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := SplitMaps(tc.sizes, tc.mem, tc.target, tc.cap); !reflect.DeepEqual(got, tc.want) {
+				t.Fatalf("SplitMaps = %v, want %v", got, tc.want)
 			}
 		})
 	}

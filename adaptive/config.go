@@ -8,6 +8,7 @@ const (
 	DefaultSkewFactor         = 5
 	DefaultSkewThresholdBytes = 256 << 20
 	DefaultBroadcastBytes     = 8 << 20
+	DefaultMemoryFraction     = 0.5
 )
 
 // Config tunes adaptive execution. Zero fields take the defaults.
@@ -31,6 +32,15 @@ type Config struct {
 	// BroadcastBytes: a shuffled join whose build side totals at most
 	// this many bytes runs as a broadcast join (negative: never).
 	BroadcastBytes int64
+	// TaskMemoryBytes is each task's fair share of the memory budget (the
+	// pool over the slots; 0: unknown, no cap). A coalesced task, or a
+	// piece of a split partition, then takes at most MemoryFraction of it
+	// in input held in memory (the Arrow bytes the map tasks wrote), so
+	// that its operators' own tables and buffers fit beside the input.
+	TaskMemoryBytes int64
+	// MemoryFraction is the share of TaskMemoryBytes a task's input may
+	// take (default 0.5).
+	MemoryFraction float64
 }
 
 func (c Config) withDefaults() Config {
@@ -49,6 +59,9 @@ func (c Config) withDefaults() Config {
 	if c.SkewThresholdBytes <= 0 {
 		c.SkewThresholdBytes = DefaultSkewThresholdBytes
 	}
+	if c.MemoryFraction <= 0 || c.MemoryFraction > 1 {
+		c.MemoryFraction = DefaultMemoryFraction
+	}
 	if c.BroadcastBytes == 0 {
 		c.BroadcastBytes = DefaultBroadcastBytes
 	}
@@ -64,4 +77,12 @@ func (c Config) target(total int64) int64 {
 		t = max(per, c.MinPartitionBytes)
 	}
 	return max(t, 1)
+}
+
+// memCap is the in-memory input bytes one task may take (0: no cap).
+func (c Config) memCap() int64 {
+	if c.TaskMemoryBytes <= 0 {
+		return 0
+	}
+	return max(int64(float64(c.TaskMemoryBytes)*c.MemoryFraction), 1)
 }

@@ -54,9 +54,12 @@ func (p *planner) plan() *Plan {
 	if p.sh.join != nil && p.broadcastable() {
 		return p.broadcast(d)
 	}
-	sizes := make([][]int64, len(p.sh.hash))
+	sizes, mem := make([][]int64, len(p.sh.hash)), make([][]int64, len(p.sh.hash))
 	for i, id := range p.sh.hash {
-		sizes[i] = partSizes(p.outs[id], p.n)
+		sizes[i], mem[i] = partSizes(p.outs[id], p.n), make([]int64, p.n)
+		if p.sh.held[id] {
+			mem[i] = partMem(p.outs[id], p.n)
+		}
 	}
 	skew, splits := map[int]bool{}, map[int][]task.Reads{}
 	if p.sh.join != nil {
@@ -66,10 +69,59 @@ func (p *planner) plan() *Plan {
 	for _, s := range sizes {
 		total += sum(s)
 	}
-	runs := Coalesce(sizes, p.cfg.target(total), skew)
+	runs := p.coalesce(&d, sizes, mem, p.cfg.target(total), p.memCap(nil), skew)
 	tasks := assemble(p.n, runs, splits, p.reads)
 	d.Tasks, d.Coalesced = len(tasks), len(runs) < p.n-len(skew)
 	return &Plan{Tasks: tasks, Decision: d}
+}
+
+// memCap is the in-memory bytes of held hash input a task may take: the
+// configured cap less what every task holds whole (the stage's broadcast
+// reads and build, a switched join's build side), but at least half the
+// cap. When the whole builds alone pass the cap there is none: each task
+// spills its broadcast build anyway, and more tasks would only repeat that
+// (TPC-H Q9's orders build at SF 1 under a 32 MiB task budget: twice the
+// spill in twice the tasks).
+func (p *planner) memCap(build []task.MapOutput) int64 {
+	c := p.cfg.memCap()
+	if c <= 0 {
+		return 0
+	}
+	whole := totalMem(build)
+	for _, id := range p.sh.bcast {
+		whole += totalMem(p.outs[id])
+	}
+	if whole >= c {
+		return 0
+	}
+	return max(c-whole, c/2)
+}
+
+// heldMem is mapMem of input id's partition part when the stage holds
+// that input, else nil (a streamed side is not capped).
+func (p *planner) heldMem(id, part int) []int64 {
+	if !p.sh.held[id] {
+		return nil
+	}
+	return mapMem(p.outs[id], part)
+}
+
+// coalesce is Coalesce under the memory cap, noting in d when the cap
+// cost tasks and how many partitions exceed it alone.
+func (p *planner) coalesce(d *Decision, sizes, mem [][]int64, target, memCap int64, skip map[int]bool) []Span {
+	runs := Coalesce(sizes, mem, target, memCap, skip)
+	if memCap <= 0 {
+		return runs
+	}
+	if len(runs) > len(Coalesce(sizes, nil, target, 0, skip)) {
+		d.MemoryCap, d.TaskMemory = memCap, p.cfg.TaskMemoryBytes
+	}
+	for part := 0; part < p.n; part++ {
+		if !skip[part] && column(mem, part) > memCap {
+			d.OverCap++
+		}
+	}
+	return runs
 }
 
 // assemble lists the tasks in partition order: each coalesced run as one
@@ -131,9 +183,12 @@ func pieces(outs []task.MapOutput) int {
 // sizes and any skewed one is split by map outputs, whatever the join type.
 func (p *planner) broadcast(d Decision) *Plan {
 	left, right := p.outs[p.sh.left], p.outs[p.sh.right]
-	sizes := partSizes(left, p.n)
+	sizes, mem := partSizes(left, p.n), make([]int64, p.n)
+	if p.sh.held[p.sh.left] {
+		mem = partMem(left, p.n)
+	}
 	d.Broadcast = &Broadcast{BuildStage: p.sh.right, BuildBytes: totalBytes(right)}
-	target := p.cfg.target(sum(sizes))
+	target, memCap := p.cfg.target(sum(sizes)), p.memCap(right)
 	skew, med := Skewed(sizes, p.cfg.SkewFactor, p.cfg.SkewThresholdBytes)
 	all := task.ReadRange{PartStart: 0, PartEnd: p.n, MapStart: 0, MapEnd: len(right)}
 	splits := map[int][]task.Reads{}
@@ -141,7 +196,7 @@ func (p *planner) broadcast(d Decision) *Plan {
 		if !skew[part] {
 			continue
 		}
-		spans := SplitMaps(mapSizes(left, part), p.cfg.AdvisoryBytes)
+		spans := SplitMaps(mapSizes(left, part), p.heldMem(p.sh.left, part), p.cfg.AdvisoryBytes, memCap)
 		for _, s := range spans {
 			splits[part] = append(splits[part], task.Reads{p.sh.left: {PartStart: part, PartEnd: part + 1, MapStart: s.Start, MapEnd: s.End}, p.sh.right: all})
 		}
@@ -149,7 +204,7 @@ func (p *planner) broadcast(d Decision) *Plan {
 			d.Skew = append(d.Skew, Skew{Partition: part, Side: "left", Tasks: len(spans), Bytes: sizes[part], Median: med})
 		}
 	}
-	runs := Coalesce([][]int64{sizes}, target, skew)
+	runs := p.coalesce(&d, [][]int64{sizes}, [][]int64{mem}, target, memCap, skew)
 	tasks := assemble(p.n, runs, splits, func(s Span) task.Reads {
 		return task.Reads{p.sh.left: {PartStart: s.Start, PartEnd: s.End, MapStart: 0, MapEnd: len(left)}, p.sh.right: all}
 	})
@@ -182,10 +237,10 @@ func (p *planner) skewSplits() (map[int]bool, map[int][]task.Reads, []Skew) {
 		lspans := []Span{{0, len(left)}}
 		rspans := []Span{{0, len(right)}}
 		if lskew[part] {
-			lspans = SplitMaps(mapSizes(left, part), lt)
+			lspans = SplitMaps(mapSizes(left, part), p.heldMem(p.sh.left, part), lt, p.memCap(nil))
 		}
 		if rskew[part] {
-			rspans = SplitMaps(mapSizes(right, part), rt)
+			rspans = SplitMaps(mapSizes(right, part), p.heldMem(p.sh.right, part), rt, p.memCap(nil))
 		}
 		if len(lspans)*len(rspans) < 2 {
 			continue // one map output: nothing to split by
@@ -235,6 +290,60 @@ func partSizes(outs []task.MapOutput, n int) []int64 {
 		}
 	}
 	return s
+}
+
+// partMem sums each partition's held size (outMem) over the map outputs.
+func partMem(outs []task.MapOutput, n int) []int64 {
+	s := make([]int64, n)
+	for _, o := range outs {
+		for p := 0; p < n; p++ {
+			s[p] += outMem(o, p)
+		}
+	}
+	return s
+}
+
+// mapMem is partition part's in-memory bytes in each map output.
+func mapMem(outs []task.MapOutput, part int) []int64 {
+	s := make([]int64, len(outs))
+	for m, o := range outs {
+		s[m] = outMem(o, part)
+	}
+	return s
+}
+
+// RowOverheadBytes is what an operator holding a row adds to its Arrow
+// bytes: a hash table entry and per-group state (operator's hash
+// aggregation counts 64 bytes a group beyond keys and states).
+const RowOverheadBytes = 64
+
+// outMem is the memory partition p of map output o takes when held: its
+// Arrow bytes (encoded bytes for an output that recorded none) plus
+// RowOverheadBytes a row.
+func outMem(o task.MapOutput, p int) int64 {
+	var b int64
+	switch {
+	case len(o.Mem) > 0:
+		if p < len(o.Mem) {
+			b = o.Mem[p]
+		}
+	case p < len(o.Bytes):
+		b = o.Bytes[p]
+	}
+	if p < len(o.Rows) {
+		b += o.Rows[p] * RowOverheadBytes
+	}
+	return b
+}
+
+func totalMem(outs []task.MapOutput) int64 {
+	var t int64
+	for _, o := range outs {
+		for p := range max(len(o.Mem), len(o.Bytes)) {
+			t += outMem(o, p)
+		}
+	}
+	return t
 }
 
 // mapSizes is partition part's bytes in each map output.

@@ -226,3 +226,109 @@ func TestFinal(t *testing.T) {
 		t.Fatalf("decision reads %q, want %q", d, want)
 	}
 }
+
+// withMem records ratio × the encoded bytes as each partition's size in
+// memory.
+func withMem(outs []task.MapOutput, ratio int64) []task.MapOutput {
+	for m := range outs {
+		outs[m].Mem = make([]int64, len(outs[m].Bytes))
+		for p, b := range outs[m].Bytes {
+			outs[m].Mem[p] = b * ratio
+		}
+	}
+	return outs
+}
+
+// Under a task budget the coalesced tasks shrink so that the input they
+// hold in memory (the join's build side: the probe side streams) fits
+// half the budget; the decision says so.
+func TestPlanStageCoalescingUnderTaskBudget(t *testing.T) {
+	g := joinGraph(logical.InnerJoin)
+	mk := func() map[int][]task.MapOutput {
+		return map[int][]task.MapOutput{
+			0: withMem(outputs(2, 8*mib, 8*mib, 8*mib, 8*mib), 4),
+			1: withMem(outputs(2, 2*mib, 2*mib, 2*mib, 2*mib), 4),
+		}
+	}
+	for _, tc := range []struct {
+		name   string
+		budget int64
+		tasks  int
+		note   string
+	}{
+		{"no budget: advisory size", 0, 1, "4 partitions coalesced into 1 task"},
+		{"loose budget: advisory size", 1 << 30, 1, "4 partitions coalesced into 1 task"},
+		{"budget caps tasks", 40 * mib, 2, "4 partitions coalesced into 2 tasks (cap 20.0 MiB in memory from the task budget of 40.0 MiB)"},
+		{"budget below one partition", 6 * mib, 4, "4 partitions run as 4 tasks (cap 3.0 MiB in memory from the task budget of 6.0 MiB); 4 partitions over the memory cap alone (may spill)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := PlanStage(g, g.Stages[2], mk(), Config{AdvisoryBytes: 64 * mib, MinTasks: 1, BroadcastBytes: -1, TaskMemoryBytes: tc.budget})
+			if p == nil || len(p.Tasks) != tc.tasks || p.Decision.Changes() != tc.note {
+				t.Fatalf("want %d tasks noted %q, got %+v", tc.tasks, tc.note, p)
+			}
+			checkCover(t, p, 2, 2)
+		})
+	}
+}
+
+// A skewed build-side partition's pieces keep under the cap in memory
+// too; a skewed probe side streams and is split by size alone.
+func TestPlanStageSkewPiecesUnderTaskBudget(t *testing.T) {
+	g := joinGraph(logical.InnerJoin)
+	even, skewed := withMem(outputs(4, 40*mib, 40*mib, 40*mib, 40*mib), 4), withMem(outputs(8, 40*mib, 400*mib, 40*mib, 40*mib), 4)
+	outs := map[int][]task.MapOutput{0: even, 1: skewed}
+	cfg := skewCfg
+	cfg.AdvisoryBytes = 128 * mib
+	p := PlanStage(g, g.Stages[2], outs, cfg)
+	if p == nil || len(p.Decision.Skew) != 1 || p.Decision.Skew[0].Tasks != 4 {
+		t.Fatalf("without a budget want 4 pieces of 100 MiB, got %+v", p)
+	}
+	cfg.TaskMemoryBytes = 400 * mib // cap 200 MiB: one 50 MiB (200 MiB in memory) map output a piece
+	p = PlanStage(g, g.Stages[2], outs, cfg)
+	if p == nil || len(p.Decision.Skew) != 1 || p.Decision.Skew[0].Tasks != 8 {
+		t.Fatalf("under a 400 MiB budget want 8 pieces, got %+v", p)
+	}
+	checkCover(t, p, 4, 8)
+	// The same skew on the probe side: split by size alone.
+	p = PlanStage(g, g.Stages[2], map[int][]task.MapOutput{0: skewed, 1: even}, cfg)
+	if p == nil || len(p.Decision.Skew) != 1 || p.Decision.Skew[0].Side != "left" || p.Decision.Skew[0].Tasks != 4 {
+		t.Fatalf("probe-side skew under a budget: want 4 pieces, got %+v", p)
+	}
+}
+
+// A stage that sorts a hash read joined to a broadcast build: the sort
+// holds the hash input, and every task holds the whole build besides.
+func TestPlanStageCapLessBroadcastBuilds(t *testing.T) {
+	hash := &physical.ExchangeSpec{Kind: physical.PartHash, Partitions: 4}
+	join := &physical.Node{Op: physical.OpHashJoin, Join: &physical.JoinSpec{Type: logical.InnerJoin, Strategy: logical.StrategyBroadcast},
+		Inputs: []*physical.Node{
+			{Op: physical.OpStageRead, Read: &physical.ReadSpec{Stage: 0, Kind: physical.PartHash}},
+			{Op: physical.OpStageRead, Read: &physical.ReadSpec{Stage: 1, Kind: physical.PartBroadcast}},
+		}}
+	g := &stage.Graph{Stages: []*stage.Stage{
+		{ID: 0, Output: hash, Partitions: 4, Root: &physical.Node{Op: physical.OpScan}},
+		{ID: 1, Output: &physical.ExchangeSpec{Kind: physical.PartBroadcast, Partitions: 1}, Partitions: 1, Root: &physical.Node{Op: physical.OpScan}},
+		{ID: 2, Root: &physical.Node{Op: physical.OpSort, Inputs: []*physical.Node{join}}, Parents: []int{0, 1}, Partitions: 4,
+			Output: &physical.ExchangeSpec{Kind: physical.PartSingle, Partitions: 1}},
+	}}
+	for _, tc := range []struct {
+		name  string
+		build int64 // the broadcast build's bytes in memory
+		tasks int
+		note  string
+	}{
+		{"small build: cap less the build", 4 * mib, 4, "4 partitions run as 4 tasks (cap 16.0 MiB in memory from the task budget of 40.0 MiB)"},
+		{"build over the cap: no cap", 30 * mib, 1, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			outs := map[int][]task.MapOutput{
+				0: withMem(outputs(2, 2*mib, 2*mib, 2*mib, 2*mib), 5), // 10 MiB a partition in memory
+				1: {{Bytes: []int64{tc.build / 4}, Rows: []int64{1}, Mem: []int64{tc.build}}},
+			}
+			p := PlanStage(g, g.Stages[2], outs, Config{AdvisoryBytes: 64 * mib, MinTasks: 1, TaskMemoryBytes: 40 * mib})
+			if p == nil || len(p.Tasks) != tc.tasks || (tc.note != "" && p.Decision.Changes() != tc.note) || (tc.note == "" && p.Decision.MemoryCap != 0) {
+				t.Fatalf("want %d tasks noted %q, got %+v", tc.tasks, tc.note, p)
+			}
+		})
+	}
+}

@@ -19,6 +19,12 @@ type shape struct {
 	// broadcast switch apply only then.
 	join        *physical.Node
 	left, right int
+	// held are the hash reads some operator keeps in memory (a join's
+	// build side, a final aggregation's, a sort's or a window's input);
+	// the others stream through row-wise operators and join probes.
+	held map[int]bool
+	// bcast are the stages read whole by every task (broadcast builds).
+	bcast []int
 }
 
 // analyze inspects a stage. ok is false when the stage must keep one task
@@ -55,6 +61,8 @@ func analyze(g *stage.Graph, st *stage.Stage) (sh shape, ok bool) {
 	if !ok || len(sh.hash) == 0 {
 		return shape{}, false
 	}
+	sh.held = map[int]bool{}
+	sh.holds(st.Root, true)
 	if j := rowwiseJoin(st.Root); j != nil && len(sh.hash) == 2 {
 		l, r := hashLeaf(j.Inputs[0]), hashLeaf(j.Inputs[1])
 		if l >= 0 && r >= 0 && l != r {
@@ -62,6 +70,30 @@ func analyze(g *stage.Graph, st *stage.Stage) (sh shape, ok bool) {
 		}
 	}
 	return sh, true
+}
+
+// holds records which hash reads below n are held in memory: streamed
+// says that n's rows flow through without being kept (row-wise operators
+// and a hash join's probe side pass it on; anything else holds its input).
+// A hash join builds its right input.
+func (sh *shape) holds(n *physical.Node, streamed bool) {
+	switch {
+	case n.Op == physical.OpStageRead && n.Read.Kind == physical.PartHash:
+		if !streamed {
+			sh.held[n.Read.Stage] = true
+		}
+	case n.Op == physical.OpStageRead && n.Read.Kind == physical.PartBroadcast:
+		if !slices.Contains(sh.bcast, n.Read.Stage) {
+			sh.bcast = append(sh.bcast, n.Read.Stage)
+		}
+	case n.Op == physical.OpHashJoin && len(n.Inputs) == 2:
+		sh.holds(n.Inputs[0], streamed)
+		sh.holds(n.Inputs[1], false)
+	default:
+		for _, in := range n.Inputs {
+			sh.holds(in, streamed && rowwise(n))
+		}
+	}
 }
 
 // rowwiseJoin finds a hash join reached from the root through operators

@@ -22,6 +22,9 @@ type fakeExec struct {
 	runs  []task.ID
 	fail  func(spec *task.Spec) error
 	slots int
+	// mem, when set, is every map output partition's size in memory
+	// (encoded: a quarter of it).
+	mem int64
 }
 
 func (f *fakeExec) Run(_ context.Context, spec *task.Spec) (*task.Result, error) {
@@ -36,6 +39,12 @@ func (f *fakeExec) Run(_ context.Context, spec *task.Spec) (*task.Result, error)
 	res := &task.Result{ID: spec.ID}
 	if spec.Output != nil {
 		res.Output = &task.MapOutput{URL: fmt.Sprintf("mem://%s", spec.ID), Bytes: make([]int64, spec.Output.Partitions), Rows: make([]int64, spec.Output.Partitions)}
+		if f.mem > 0 {
+			res.Output.Mem = make([]int64, spec.Output.Partitions)
+			for p := range res.Output.Mem {
+				res.Output.Bytes[p], res.Output.Rows[p], res.Output.Mem[p] = f.mem/4, 1, f.mem
+			}
+		}
 	}
 	return res, nil
 }

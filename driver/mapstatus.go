@@ -111,7 +111,11 @@ func (s *scheduler) addInputs(spec *task.Spec, parent int) {
 		spec.InputIndex[parent] = si.ref
 		return
 	}
-	spec.Inputs[parent] = append([]task.MapOutput(nil), s.outs[parent]...)
+	outs := append([]task.MapOutput(nil), s.outs[parent]...)
+	for i := range outs {
+		outs[i].Mem = nil // the driver's alone: tasks read by Bytes
+	}
+	spec.Inputs[parent] = outs
 }
 
 // specInputURL is the URL spec was given for map output p of stage, ""

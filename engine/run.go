@@ -30,7 +30,8 @@ type RunOptions struct {
 	Run string
 	// Scaler scales cluster executors with the load (nil: fixed size).
 	Scaler driver.Scaler
-	// Adaptive tunes adaptive execution (MinTasks 0: the executor slots).
+	// Adaptive tunes adaptive execution (MinTasks 0: the executor slots;
+	// TaskMemoryBytes 0: MemoryBytes).
 	Adaptive adaptive.Config
 	// Speculation copies straggling tasks (zero: off).
 	Speculation driver.Speculation
@@ -98,6 +99,9 @@ func Run(ctx context.Context, c *Compiled, exec task.Executor, opts RunOptions) 
 	cfg.Adaptive = opts.Adaptive
 	if cfg.Adaptive.MinTasks <= 0 {
 		cfg.Adaptive.MinTasks = exec.Slots()
+	}
+	if cfg.Adaptive.TaskMemoryBytes <= 0 {
+		cfg.Adaptive.TaskMemoryBytes = opts.MemoryBytes
 	}
 	if c.Plugins != nil {
 		cfg.Deterministic = c.Plugins.Deterministic

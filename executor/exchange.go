@@ -64,7 +64,7 @@ func writeExchange(ctx context.Context, in batch.Reader, spec *task.Spec, env *o
 	for _, b := range bytesPer {
 		total += b
 	}
-	return &task.MapOutput{URL: url, Bytes: bytesPer, Rows: rowsPer}, rows, total, nil
+	return &task.MapOutput{URL: url, Bytes: bytesPer, Rows: rowsPer, Mem: w.Mem()}, rows, total, nil
 }
 
 type router func(ctx context.Context, rec arrow.RecordBatch, w *shuffle.Writer) error

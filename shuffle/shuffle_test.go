@@ -182,3 +182,23 @@ func TestCorruptObjectsAreErrors(t *testing.T) {
 		})
 	}
 }
+
+// Mem counts the Arrow bytes written to each partition: a column of n
+// int64 values without nulls is 8n bytes of data.
+func TestWriterMemPerPartition(t *testing.T) {
+	w := NewWriter(schema, 3)
+	defer w.Close()
+	for _, b := range []arrow.RecordBatch{batchOf(1, 2, 3), batchOf(4)} {
+		if err := w.Write(1, b); err != nil {
+			t.Fatal(err)
+		}
+		if got := RecordMemBytes(b); got < 8*b.NumRows() {
+			t.Fatalf("RecordMemBytes = %d for %d int64 rows", got, b.NumRows())
+		}
+		b.Release()
+	}
+	mem := w.Mem()
+	if mem[0] != 0 || mem[2] != 0 || mem[1] < 32 {
+		t.Fatalf("Mem = %v, want only partition 1, at least 32 bytes", mem)
+	}
+}

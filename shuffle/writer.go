@@ -34,6 +34,7 @@ type Writer struct {
 	schema *arrow.Schema
 	parts  []*partStream
 	rows   []int64
+	mem    []int64 // Arrow buffer bytes written per partition
 
 	res     *memory.Reservation // nil: held without a budget
 	held    int64               // bytes reserved: the buffers' capacity
@@ -76,7 +77,7 @@ func WithMemory(pool *memory.Pool, tempDir string) Option {
 // columns must have been unpacked by the caller (the schema is plain).
 // Close it when done, committed or not.
 func NewWriter(schema *arrow.Schema, parts int, opts ...Option) *Writer {
-	w := &Writer{schema: schema, parts: make([]*partStream, parts), rows: make([]int64, parts)}
+	w := &Writer{schema: schema, parts: make([]*partStream, parts), rows: make([]int64, parts), mem: make([]int64, parts)}
 	for _, o := range opts {
 		o(w)
 	}
@@ -95,6 +96,7 @@ func (w *Writer) Write(part int, rec arrow.RecordBatch) error {
 		w.parts[part] = ps
 	}
 	w.rows[part] += rec.NumRows()
+	w.mem[part] += RecordMemBytes(rec)
 	before := cap(ps.buf.b)
 	if err := ps.ipc.Write(rec); err != nil {
 		return fmt.Errorf("shuffle: encode partition %d: %w", part, err)
@@ -145,6 +147,37 @@ func (w *Writer) spillRuns() error {
 	w.res.Shrink(w.held)
 	w.held = 0
 	return nil
+}
+
+// Mem is each partition's size in memory so far: the Arrow buffer bytes
+// of the records written to it (see RecordMemBytes).
+func (w *Writer) Mem() []int64 { return w.mem }
+
+// RecordMemBytes is the bytes of rec's Arrow buffers (data, offsets,
+// validity, children and dictionaries): what a reader holds once it has
+// decoded rec. A sliced record counts its whole buffers.
+func RecordMemBytes(rec arrow.RecordBatch) int64 {
+	var n int64
+	for _, col := range rec.Columns() {
+		n += dataBytes(col.Data())
+	}
+	return n
+}
+
+func dataBytes(d arrow.ArrayData) int64 {
+	var n int64
+	for _, b := range d.Buffers() {
+		if b != nil {
+			n += int64(b.Len())
+		}
+	}
+	for _, c := range d.Children() {
+		n += dataBytes(c)
+	}
+	if d.DataType().ID() == arrow.DICTIONARY {
+		n += dataBytes(d.Dictionary())
+	}
+	return n
 }
 
 // Spilled is how many bytes went through the spill file.

@@ -72,6 +72,11 @@ type MapOutput struct {
 	// Bytes and Rows per output partition, as written.
 	Bytes []int64 `json:"bytes"`
 	Rows  []int64 `json:"rows"`
+	// Mem is each partition's size in memory as written (the Arrow
+	// buffers' bytes before encoding and compression): what a reducer
+	// holds when it keeps the partition whole. Adaptive execution caps a
+	// coalesced task's input by it. Nil from writers that predate it.
+	Mem []int64 `json:"mem,omitempty"`
 }
 
 // Result is what a finished task reports.

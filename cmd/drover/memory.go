@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/drover-etl/drover/cluster"
 	"github.com/drover-etl/drover/memory"
 )
 
@@ -41,6 +42,23 @@ func localPool(flag, taskMemory int64, slots int) (*memory.Pool, error) {
 		return nil, fmt.Errorf("%w (set --memory)", err)
 	}
 	return memory.NewPool(memory.Budget(total)), nil
+}
+
+// localTaskMemory is each local task's fair share of the pool its slots
+// share, for adaptive execution's cap on a coalesced task's input.
+func localTaskMemory(p *memory.Pool, slots int) int64 {
+	return p.Limit() / int64(max(slots, 1))
+}
+
+// clusterTaskMemory is each cluster task's fair share of its executor's
+// pool as executorPool sizes it under Nomad (a share of the executor's
+// memory, shared by its slots).
+func clusterTaskMemory(cfg cluster.Config) int64 {
+	mb := int64(cfg.MemoryMB)
+	if mb <= 0 {
+		return 0 // the cluster's default, not known here: no cap
+	}
+	return memory.Budget(mb<<20) / int64(max(cfg.SlotsPerExecutor, 1))
 }
 
 // withRuntimeLimit sets the Go runtime's soft memory limit from p's size

@@ -3,6 +3,7 @@ package main
 import (
 	"testing"
 
+	"github.com/drover-etl/drover/cluster"
 	"github.com/drover-etl/drover/memory"
 )
 
@@ -60,5 +61,26 @@ func TestLocalPool(t *testing.T) {
 	p, err := localPool(0, 0, 4)
 	if err != nil || p.Limit() <= 0 {
 		t.Fatalf("machine default: %v, %v", p, err)
+	}
+}
+
+// Adaptive execution's per-task budget is the pool's fair share per slot:
+// locally the pool over the slots, on a cluster the executor's budget
+// share of its Nomad memory over its slots.
+func TestTaskMemory(t *testing.T) {
+	if got := localTaskMemory(memory.NewPool(512<<20), 2); got != 256<<20 {
+		t.Fatalf("local: %d, want 256 MiB", got)
+	}
+	for _, tc := range []struct {
+		mb, slots int
+		want      int64
+	}{
+		{1024, 2, memory.Budget(1024<<20) / 2},
+		{1024, 0, memory.Budget(1024 << 20)},
+		{0, 2, 0},
+	} {
+		if got := clusterTaskMemory(cluster.Config{MemoryMB: tc.mb, SlotsPerExecutor: tc.slots}); got != tc.want {
+			t.Fatalf("cluster %d MB, %d slots: %d, want %d", tc.mb, tc.slots, got, tc.want)
+		}
 	}
 }

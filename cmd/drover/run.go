@@ -98,8 +98,12 @@ func runCmd() *cobra.Command {
 				return err
 			}
 			obs.rec.ExecutorsChanged([]eventlog.ExecutorInfo{{ID: "local", Slots: exec.Slots()}}, "")
+			acfg := af.config(cmd, c.Job)
+			if acfg.TaskMemoryBytes <= 0 {
+				acfg.TaskMemoryBytes = localTaskMemory(rt.Pool, exec.Slots())
+			}
 			sum, err := engine.Run(cmd.Context(), c, exec, engine.RunOptions{Progress: obs.rec, Observer: obs.rec, MemoryBytes: memory, Run: run,
-				Adaptive: af.config(cmd, c.Job), Speculation: spec, TaskTimeout: timeout})
+				Adaptive: acfg, Speculation: spec, TaskTimeout: timeout})
 			obs.finish(cmd.Context(), err)
 			progress.Wait(prog)
 			if err != nil {

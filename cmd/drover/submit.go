@@ -116,8 +116,12 @@ func runOnCluster(ctx context.Context, cmd *cobra.Command, c *engine.Compiled, f
 		obs.finish(ctx, err)
 		return err
 	}
+	acfg := f.adaptive.config(cmd, c.Job)
+	if acfg.TaskMemoryBytes <= 0 {
+		acfg.TaskMemoryBytes = clusterTaskMemory(cfg)
+	}
 	sum, err := engine.Run(ctx, c, cl.Executor(), engine.RunOptions{ShuffleDir: strings.TrimSuffix(f.shuffleDir, "/"),
-		Progress: obs.rec, Observer: obs.rec, Run: run, Scaler: cl, Adaptive: f.adaptive.config(cmd, c.Job),
+		Progress: obs.rec, Observer: obs.rec, Run: run, Scaler: cl, Adaptive: acfg,
 		Speculation: spec, TaskTimeout: timeout, Resume: mode, FaultHook: f.resume.faultHook()})
 	obs.finish(ctx, err)
 	progress.Wait(prog)
