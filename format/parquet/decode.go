@@ -28,6 +28,10 @@ func (r *reader) decode(ctx context.Context, i int, out chan<- item) {
 		r.countOnly(ctx, u, out)
 		return
 	}
+	if r.p.late != nil {
+		r.decodeLate(ctx, u, rg, out)
+		return
+	}
 	rr, err := r.fr.GetRecordReader(ctx, r.p.leaves, []int{rg})
 	if err != nil {
 		send(ctx, out, item{err: corrupt(r.p.url, err)})

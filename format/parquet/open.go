@@ -66,6 +66,7 @@ func preparePlan(pf *pfile, split format.Split, ro format.ReadOptions) (*plan, *
 	p.rowStart = rowStarts(md, p.rowGroups)
 	p.chooseDictionaries(md)
 	p.outputSchema()
+	p.late = newLatePlan(p, ro)
 	workers := decodeWorkers()
 	var sel *pageSelector
 	if pageIndexSetting.Load() {

@@ -36,6 +36,7 @@ type plan struct {
 	rowStart  []int64 // file row of each row group's first row
 	units     []unit  // the work: row groups or morsels of them, in file order
 	batchRows int
+	late      *latePlan // nil: no late materialization (latemat.go)
 }
 
 // fileColumns maps column names to top-level leaf fields of the file.
