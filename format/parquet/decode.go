@@ -124,7 +124,7 @@ func (p *plan) convert(rec arrow.RecordBatch, firstRow int64) (arrow.RecordBatch
 			cols[i] = array.MakeArrayOfNull(mem, p.schema.Field(i).Type, int(rec.NumRows()))
 			continue
 		}
-		a, bad, err := convertArray(rec.Column(c.slot), c.target, p.schema.Field(i).Type)
+		a, bad, err := p.convertColumn(rec.Column(c.slot), i)
 		if err != nil {
 			return nil, &format.DataError{File: p.url, Row: firstRow + int64(bad), Column: c.name, Err: err}
 		}

@@ -41,3 +41,10 @@ func SetLateMaterialization(on bool) (restore func()) {
 	old := lateSetting.Swap(on)
 	return func() { lateSetting.Store(old) }
 }
+
+// SetDirectDecimals turns reading INT32/INT64 decimals as their unscaled
+// integers on or off and returns a function that restores the setting.
+func SetDirectDecimals(on bool) (restore func()) {
+	old := directDecimalSetting.Swap(on)
+	return func() { directDecimalSetting.Store(old) }
+}

@@ -121,7 +121,7 @@ func (p *plan) convertLate(rec arrow.RecordBatch, firstRow int64) ([]arrow.Array
 	lp := p.late
 	cols := make([]arrow.Array, len(lp.evalCols))
 	for j, i := range lp.evalCols {
-		a, bad, err := convertArray(rec.Column(lp.evalSrc[j]), p.cols[i].target, p.schema.Field(i).Type)
+		a, bad, err := p.convertColumn(rec.Column(lp.evalSrc[j]), i)
 		if err != nil {
 			releaseAll(cols[:j])
 			return nil, &format.DataError{File: p.url, Row: firstRow + int64(bad), Column: p.cols[i].name, Err: err}
@@ -152,7 +152,7 @@ func (p *plan) assembleLate(fcols, pcols []arrow.Array, fileRow func(int) int64)
 		case src.pos == absent:
 			cols[i] = array.MakeArrayOfNull(mem, p.schema.Field(i).Type, n)
 		default:
-			a, bad, err := convertArray(pcols[src.pos], c.target, p.schema.Field(i).Type)
+			a, bad, err := p.convertColumn(pcols[src.pos], i)
 			if err != nil {
 				return nil, &format.DataError{File: p.url, Row: fileRow(bad), Column: c.name, Err: err}
 			}
