@@ -115,8 +115,9 @@ type ReadOptions struct {
 	// means all. Readers must not decode other columns.
 	Columns []int
 	// Filters are conjuncts bound against Table. A reader MAY use them to
-	// skip data that cannot match (Parquet row-group statistics); it need
-	// not apply them row by row — the scan operator does that.
+	// skip data that cannot match (Parquet row-group statistics) or drop
+	// rows where they are not TRUE (Parquet late materialization); it need
+	// not apply them row by row — the scan operator does that in any case.
 	Filters []*expr.Expr
 	// Options are the source's format options from the job spec.
 	Options map[string]string

@@ -17,7 +17,9 @@ import (
 )
 
 // scan reads one split and applies the pushed-down filters exactly (the
-// format reader only uses them to skip row groups).
+// format reader uses them to skip row groups and pages, and the Parquet
+// reader may already have dropped rows: evaluating again on those keeps
+// every row and copies nothing).
 type scan struct {
 	r      batch.Reader
 	schema *arrow.Schema

@@ -2,7 +2,6 @@ package parquetfmt_test
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"testing"
 	"time"
@@ -55,11 +54,12 @@ func lateQueries() []lateQuery {
 }
 
 // BenchmarkLateMaterialization scans lineitem as TPC-H Q6, Q14 and Q1 do
-// and with a clustered 2% range, with late materialization off and on,
-// in Drover's layout (122,880-row groups, no page index) and in 1 M-row
-// groups with the page index. Each iteration is what a scan task does:
-// the reader, then the scan operator's filter on every batch. cpu-ns/row
-// is CPU per file row.
+// and with a clustered 2% range, in Drover's layout (122,880-row groups,
+// no page index) and in 1 M-row groups with the page index, in the four
+// lateModes interleaved in every iteration. A scan is what a scan task
+// does: the reader, then the scan operator's filter on every batch.
+// <mode>-cpu-ns/row is CPU per file row; after/before their ratio. Run
+// with -cpu 1 for the per-core cost.
 func BenchmarkLateMaterialization(b *testing.B) {
 	lb := lineitemFiles(b)
 	s := lb.schema
@@ -79,21 +79,51 @@ func BenchmarkLateMaterialization(b *testing.B) {
 		ro := format.ReadOptions{Table: s, Columns: cols, Filters: q.filters(bind)}
 		pred := scanPredicate(b, ro)
 		for _, file := range []struct{ name, path string }{{"rg122880", lb.small}, {"rg1M-index", lb.indexed}} {
-			for _, on := range []bool{false, true} {
-				b.Run(fmt.Sprintf("%s/%s/late=%t", q.name, file.name, on), func(b *testing.B) {
-					defer parquetfmt.SetLateMaterialization(on)()
-					var kept int64
-					cpu0 := cpuTime()
-					for b.Loop() {
-						kept = scanFiltered(b, file.path, ro, pred)
+			b.Run(q.name+"/"+file.name, func(b *testing.B) {
+				cpu := make([]time.Duration, len(lateModes))
+				kept := make([]int64, len(lateModes))
+				iter := 0
+				for b.Loop() {
+					// Modes interleaved, in an order that turns every
+					// iteration: a busy machine's drift hits all alike.
+					for k := range lateModes {
+						m := (k + iter) % len(lateModes)
+						restore := lateModes[m].set()
+						cpu0 := cpuTime()
+						kept[m] = scanFiltered(b, file.path, ro, pred)
+						cpu[m] += cpuTime() - cpu0
+						restore()
 					}
-					b.ReportMetric(float64(kept), "rows-kept")
-					b.ReportMetric(float64((cpuTime()-cpu0).Nanoseconds())/float64(b.N)/float64(lb.rows), "cpu-ns/row")
-				})
-			}
+					iter++
+				}
+				for m, mode := range lateModes {
+					if kept[m] != kept[0] {
+						b.Fatalf("%s kept %d rows, %s %d", mode.name, kept[m], lateModes[0].name, kept[0])
+					}
+					b.ReportMetric(float64(cpu[m].Nanoseconds())/float64(b.N)/float64(lb.rows), mode.name+"-cpu-ns/row")
+				}
+				b.ReportMetric(float64(cpu[len(cpu)-1])/float64(cpu[0]), "after/before")
+				b.ReportMetric(float64(kept[0]), "rows-kept")
+			})
 		}
 	}
 }
+
+// lateMode is one configuration of the reader the benchmark compares.
+type lateMode struct {
+	name         string
+	late, direct bool
+}
+
+func (m lateMode) set() (restore func()) {
+	r1 := parquetfmt.SetLateMaterialization(m.late)
+	r2 := parquetfmt.SetDirectDecimals(m.direct)
+	return func() { r2(); r1() }
+}
+
+// lateModes: before (neither late materialization nor direct decimals),
+// each alone, and after (both).
+var lateModes = []lateMode{{"before", false, false}, {"late", true, false}, {"direct", false, true}, {"after", true, true}}
 
 // scanPredicate compiles ro's filters over the projected columns, as the
 // scan operator does.
