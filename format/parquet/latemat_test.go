@@ -2,11 +2,15 @@ package parquetfmt_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"path/filepath"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/drover-etl/drover/expr"
 	"github.com/drover-etl/drover/expr/eval"
@@ -157,5 +161,59 @@ func TestLateMaterializationFilters(t *testing.T) {
 			t.Errorf("columns %v: read %d rows, want %d", c.cols, got, c.want)
 		}
 		formattest.Release(recs)
+	}
+}
+
+// TestLateMaterializationDataErrorRow: a payload value that does not fit
+// its declared type is a DataError naming its file row when the filters
+// select it (the gather must not shift the row), and is never converted
+// when they do not.
+func TestLateMaterializationDataErrorRow(t *testing.T) {
+	sch := types.NewSchema(types.Field{Name: "k", Type: types.Int64Type, Nullable: true}, types.Field{Name: "big", Type: types.Int64Type, Nullable: true})
+	b := array.NewRecordBuilder(memory.DefaultAllocator, sch.Arrow())
+	defer b.Release()
+	for i := range 10_000 {
+		b.Field(0).(*array.Int64Builder).Append(int64(i))
+		switch i {
+		case 100, 5_000:
+			b.Field(1).(*array.Int64Builder).Append(1 << 40)
+		case 7_000:
+			b.Field(1).AppendNull()
+		default:
+			b.Field(1).(*array.Int64Builder).Append(int64(i))
+		}
+	}
+	rec := b.NewRecordBatch()
+	defer rec.Release()
+	path := filepath.Join(t.TempDir(), "big.parquet")
+	formattest.Write(t, f, path, sch.Arrow(), map[string]string{"row_group_rows": "3000"}, rec)
+	table := types.NewSchema(types.Field{Name: "k", Type: types.Int64Type, Nullable: true}, types.Field{Name: "big", Type: types.Int32Type, Nullable: true})
+	k := expr.BoundCol(0, table.Fields[0])
+	odd := expr.Call(expr.FnMod, k, i64(2))
+	odd.Type = types.Int64Type
+	for _, c := range []struct {
+		name    string
+		filters []*expr.Expr
+		badRow  int64 // -1: no error
+		rows    int64
+	}{
+		{"selected", []*expr.Expr{call(expr.FnGe, k, i64(4_000))}, 5_000, 0},
+		{"selected among others", []*expr.Expr{call(expr.FnEq, odd, i64(0)), call(expr.FnGe, k, i64(4_000))}, 5_000, 0},
+		{"not selected", []*expr.Expr{call(expr.FnEq, odd, i64(1))}, -1, 5_000},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			recs, err := formattest.Scan(f, path, 0, format.ReadOptions{Table: table, Filters: c.filters, BatchRows: 1000})
+			defer formattest.Release(recs)
+			if c.badRow < 0 {
+				if err != nil || countRows(recs) != c.rows {
+					t.Fatalf("read %d rows, error %v; want %d rows", countRows(recs), err, c.rows)
+				}
+				return
+			}
+			var de *format.DataError
+			if !errors.As(err, &de) || de.Row != c.badRow || de.Column != "big" {
+				t.Fatalf("error %v, want a DataError at row %d of big", err, c.badRow)
+			}
+		})
 	}
 }
