@@ -22,8 +22,10 @@ import (
 // (decimal rescaling, timestamp units) run on the surviving rows only.
 //
 // The reader then returns only rows where the filters are TRUE, which is
-// what the scan operator would keep anyway (it still applies all its
-// filters, which on such batches select every row and copy nothing).
+// what the scan operator would keep anyway, and marks those batches
+// filtered (format.Prefiltered), so the operator does not evaluate the
+// filters again. A batch whose filters fail to evaluate is passed on
+// whole and unmarked: the operator evaluates it and reports the error.
 //
 // It is used when every filter compiles without a UDF runtime, every
 // column the filters read is projected and in the file, and at least one

@@ -48,13 +48,13 @@ func (r *reader) decodeLate(ctx context.Context, u unit, rg int, out chan<- item
 			rec = rec.NewSlice(0, n)
 			defer rec.Release()
 		}
-		res, err := r.lateBatch(ctx, rec, row, pos, pay)
+		res, filtered, err := r.lateBatch(ctx, rec, row, pos, pay)
 		row, pos, left = row+n, pos+n, left-n
 		if err != nil {
 			fail(err)
 			return
 		}
-		if res != nil && !send(ctx, out, item{rec: res}) {
+		if res != nil && !send(ctx, out, item{rec: res, filtered: filtered}) {
 			res.Release()
 			return
 		}
@@ -70,26 +70,35 @@ func (r *reader) decodeLate(ctx context.Context, u unit, rg int, out chan<- item
 
 // lateBatch filters one batch of the filter side (first file row row,
 // row group row pos) and completes the surviving rows from the payload
-// side. It returns nil when no row survives.
-func (r *reader) lateBatch(ctx context.Context, rec arrow.RecordBatch, row, pos int64, pay *payCursor) (arrow.RecordBatch, error) {
+// side. It returns nil when no row survives; filtered is false when the
+// filters failed to evaluate and every row is passed on unfiltered.
+func (r *reader) lateBatch(ctx context.Context, rec arrow.RecordBatch, row, pos int64, pay *payCursor) (_ arrow.RecordBatch, filtered bool, _ error) {
 	lp := r.p.late
 	n := rec.NumRows()
 	evalCols, err := r.p.convertLate(rec, row)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	defer releaseAll(evalCols)
 	er := array.NewRecordBatch(lp.evalSchema, evalCols, n)
 	sel, all, err := eval.Select(ctx, er, lp.pred)
 	er.Release()
+	filtered = err == nil
 	if err != nil {
 		// Let the scan operator evaluate (and report) it as without late
-		// materialization: pass every row on.
+		// materialization: pass every row on, marked unfiltered.
 		sel, all = nil, true
 	}
 	if !all && len(sel) == 0 {
-		return nil, nil
+		return nil, true, nil
 	}
+	res, err := r.lateGather(ctx, evalCols, row, pos, n, sel, all, pay)
+	return res, filtered, err
+}
+
+// lateGather reads the payload side's n rows from pos on and builds the
+// output batch of the selected rows (all: every row).
+func (r *reader) lateGather(ctx context.Context, evalCols []arrow.Array, row, pos, n int64, sel []int32, all bool, pay *payCursor) (arrow.RecordBatch, error) {
 	payRec, err := pay.read(pos, n)
 	if err != nil {
 		return nil, corrupt(r.p.url, err)
