@@ -57,9 +57,12 @@ func lateQueries() []lateQuery {
 // and with a clustered 2% range, in Drover's layout (122,880-row groups,
 // no page index) and in 1 M-row groups with the page index, in the four
 // lateModes interleaved in every iteration. A scan is what a scan task
-// does: the reader, then the scan operator's filter on every batch.
-// <mode>-cpu-ns/row is CPU per file row; after/before their ratio. Run
-// with -cpu 1 for the per-core cost.
+// does: the reader, then the scan operator's filter on every batch the
+// reader has not reported as filtered (format.Prefiltered; "late+direct"
+// filters every batch again, as the operator did before).
+// <mode>-cpu-ns/row is CPU per file row; after/before their ratio,
+// skip/reeval that of after and late+direct. Run with -cpu 1 for the
+// per-core cost.
 func BenchmarkLateMaterialization(b *testing.B) {
 	lb := lineitemFiles(b)
 	s := lb.schema
@@ -90,7 +93,7 @@ func BenchmarkLateMaterialization(b *testing.B) {
 						m := (k + iter) % len(lateModes)
 						restore := lateModes[m].set()
 						cpu0 := cpuTime()
-						kept[m] = scanFiltered(b, file.path, ro, pred)
+						kept[m] = scanFiltered(b, file.path, ro, pred, lateModes[m].skip)
 						cpu[m] += cpuTime() - cpu0
 						restore()
 					}
@@ -103,6 +106,7 @@ func BenchmarkLateMaterialization(b *testing.B) {
 					b.ReportMetric(float64(cpu[m].Nanoseconds())/float64(b.N)/float64(lb.rows), mode.name+"-cpu-ns/row")
 				}
 				b.ReportMetric(float64(cpu[len(cpu)-1])/float64(cpu[0]), "after/before")
+				b.ReportMetric(float64(cpu[len(cpu)-1])/float64(cpu[len(cpu)-2]), "skip/reeval")
 				b.ReportMetric(float64(kept[0]), "rows-kept")
 			})
 		}
@@ -111,8 +115,8 @@ func BenchmarkLateMaterialization(b *testing.B) {
 
 // lateMode is one configuration of the reader the benchmark compares.
 type lateMode struct {
-	name         string
-	late, direct bool
+	name               string
+	late, direct, skip bool
 }
 
 func (m lateMode) set() (restore func()) {
@@ -122,8 +126,11 @@ func (m lateMode) set() (restore func()) {
 }
 
 // lateModes: before (neither late materialization nor direct decimals),
-// each alone, and after (both).
-var lateModes = []lateMode{{"before", false, false}, {"late", true, false}, {"direct", false, true}, {"after", true, true}}
+// each alone, both with the filters evaluated again on every batch, and
+// after (both, and batches late materialization filtered not evaluated
+// again). after and late+direct must stay last.
+var lateModes = []lateMode{{"before", false, false, false}, {"late", true, false, true}, {"direct", false, true, true},
+	{"late+direct", true, true, false}, {"after", true, true, true}}
 
 // scanPredicate compiles ro's filters over the projected columns, as the
 // scan operator does.
@@ -152,9 +159,9 @@ func scanPredicate(b *testing.B, ro format.ReadOptions) *eval.Evaluator {
 	return pred
 }
 
-// scanFiltered reads the file and filters every batch, returning the rows
-// kept.
-func scanFiltered(b *testing.B, path string, ro format.ReadOptions, pred *eval.Evaluator) int64 {
+// scanFiltered reads the file and filters every batch (with skip, every
+// batch the reader did not report as filtered), returning the rows kept.
+func scanFiltered(b *testing.B, path string, ro format.ReadOptions, pred *eval.Evaluator, skip bool) int64 {
 	ctx := context.Background()
 	r, err := f.Open(ctx, format.Split{URL: path}, ro)
 	if err != nil {
@@ -169,6 +176,11 @@ func scanFiltered(b *testing.B, path string, ro format.ReadOptions, pred *eval.E
 				return kept
 			}
 			b.Fatal(err)
+		}
+		if skip && format.BatchFiltered(r) {
+			kept += rec.NumRows()
+			rec.Release()
+			continue
 		}
 		out, err := eval.Filter(ctx, rec, pred)
 		rec.Release()
