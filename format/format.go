@@ -151,7 +151,7 @@ type Prefiltered interface {
 
 // BatchFiltered reports whether r is Prefiltered and its last batch is
 // filtered.
-func BatchFiltered(r any) bool {
+func BatchFiltered(r batch.Reader) bool {
 	p, ok := r.(Prefiltered)
 	return ok && p.Filtered()
 }
