@@ -115,8 +115,10 @@ type ReadOptions struct {
 	// means all. Readers must not decode other columns.
 	Columns []int
 	// Filters are conjuncts bound against Table. A reader MAY use them to
-	// skip data that cannot match (Parquet row-group statistics); it need
-	// not apply them row by row — the scan operator does that.
+	// skip data that cannot match (Parquet row-group statistics) or drop
+	// rows where they are not TRUE (Parquet late materialization); it need
+	// not apply them row by row — the scan operator does that on every
+	// batch, except one the reader reports as Prefiltered.
 	Filters []*expr.Expr
 	// Options are the source's format options from the job spec.
 	Options map[string]string
@@ -131,6 +133,27 @@ type ReadOptions struct {
 	// schema merged from files that added columns over time) instead of
 	// failing on it (a declared schema).
 	MissingAsNull bool
+}
+
+// Prefiltered is a reader that can say, batch by batch, that it has
+// applied ReadOptions.Filters exactly: Filtered reports whether the batch
+// the last Next returned holds only rows where every one of the Filters it
+// was opened with is TRUE, evaluated row by row (not merely pruned by
+// statistics) with the evaluator's own semantics. It reports false when in
+// doubt — no batch returned yet, the last Next failed, or evaluating the
+// filters failed on that batch (the reader then passes every row on, and
+// the scan operator evaluates them to report the error). A reader that
+// wraps another forwards Filtered only if it gave the inner one all of its
+// Filters and kept the rows as they came.
+type Prefiltered interface {
+	Filtered() bool
+}
+
+// BatchFiltered reports whether r is Prefiltered and its last batch is
+// filtered.
+func BatchFiltered(r batch.Reader) bool {
+	p, ok := r.(Prefiltered)
+	return ok && p.Filtered()
 }
 
 // Writer writes batches to one output file.

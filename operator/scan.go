@@ -16,8 +16,13 @@ import (
 	"github.com/drover-etl/drover/task"
 )
 
-// scan reads one split and applies the pushed-down filters exactly (the
-// format reader only uses them to skip row groups).
+// scan reads one split and applies the pushed-down filters exactly. The
+// format reader uses them to skip row groups and pages; a batch the reader
+// reports as already filtered by them (format.Prefiltered: Parquet late
+// materialization) is passed on without evaluating them again, every other
+// batch is filtered here — including one whose filters failed to evaluate
+// in the reader, so the error is reported here as without the reader's
+// filtering.
 type scan struct {
 	r      batch.Reader
 	schema *arrow.Schema
@@ -105,7 +110,7 @@ func (s *scan) Next(ctx context.Context) (arrow.RecordBatch, error) {
 		return nil, classifyRead(err)
 	}
 	s.env.RowsIn.Add(rec.NumRows())
-	if s.pred == nil {
+	if s.pred == nil || format.BatchFiltered(s.r) {
 		return rec, nil
 	}
 	defer rec.Release()

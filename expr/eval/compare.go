@@ -3,7 +3,6 @@ package eval
 import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/decimal128"
 
 	"github.com/drover-etl/drover/expr"
 	"github.com/drover-etl/drover/types"
@@ -88,7 +87,7 @@ func compareInto(op cmpOp, t types.Type, l, r datum, out []byte) {
 	case types.Float64:
 		cmpFloat[float64](op, l, r, out)
 	case types.Decimal:
-		cmpDecimal(op, l, r, out)
+		cmpDecimal(op, t, l, r, out)
 	case types.String:
 		cmpString(op, l, r, out)
 	case types.Bool:
@@ -112,15 +111,6 @@ func cmpFloat[T float32 | float64](op cmpOp, l, r datum, out []byte) {
 		return
 	}
 	cmpFloatAA(op, a, values[T](r.arr), out)
-}
-
-func cmpDecimal(op cmpOp, l, r datum, out []byte) {
-	a := values[decimal128.Num](l.arr)
-	if r.arr == nil {
-		cmpDecAS(op, a, r.val.Decimal128(), out)
-		return
-	}
-	cmpDecAA(op, a, values[decimal128.Num](r.arr), out)
 }
 
 func cmpString(op cmpOp, l, r datum, out []byte) {

@@ -30,7 +30,9 @@ func Open(ctx context.Context, f format.Format, split format.Split, ro format.Re
 	if err != nil {
 		return nil, err
 	}
-	return newPartReader(r, ro, split, first, pick), nil
+	pr := newPartReader(r, ro, split, first, pick)
+	pr.allFilters = len(inner.Filters) == len(ro.Filters)
+	return pr, nil
 }
 
 // fileOptions is ro narrowed to the file columns; pick[i] says where
@@ -88,9 +90,18 @@ type partReader struct {
 	pick   []int
 	schema *arrow.Schema
 	consts map[int]arrow.Array // partition index → last constant column built
+	// allFilters: the file reader got every filter (none reads a
+	// partition column), so its Filtered holds for this reader's batches.
+	allFilters bool
 }
 
-var _ batch.Reader = (*partReader)(nil)
+var (
+	_ batch.Reader       = (*partReader)(nil)
+	_ format.Prefiltered = (*partReader)(nil)
+)
+
+// Filtered forwards the file reader's, when it was given all the filters.
+func (p *partReader) Filtered() bool { return p.allFilters && format.BatchFiltered(p.r) }
 
 func newPartReader(r batch.Reader, ro format.ReadOptions, split format.Split, first int, pick []int) *partReader {
 	fields := make([]arrow.Field, len(pick))

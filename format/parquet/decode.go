@@ -28,6 +28,10 @@ func (r *reader) decode(ctx context.Context, i int, out chan<- item) {
 		r.countOnly(ctx, u, out)
 		return
 	}
+	if r.p.late != nil {
+		r.decodeLate(ctx, u, rg, out)
+		return
+	}
 	rr, err := r.fr.GetRecordReader(ctx, r.p.leaves, []int{rg})
 	if err != nil {
 		send(ctx, out, item{err: corrupt(r.p.url, err)})
@@ -120,7 +124,7 @@ func (p *plan) convert(rec arrow.RecordBatch, firstRow int64) (arrow.RecordBatch
 			cols[i] = array.MakeArrayOfNull(mem, p.schema.Field(i).Type, int(rec.NumRows()))
 			continue
 		}
-		a, bad, err := convertArray(rec.Column(c.slot), c.target, p.schema.Field(i).Type)
+		a, bad, err := p.convertColumn(rec.Column(c.slot), i)
 		if err != nil {
 			return nil, &format.DataError{File: p.url, Row: firstRow + int64(bad), Column: c.name, Err: err}
 		}

@@ -13,6 +13,14 @@
 // string columns are read as dictionary<int32, utf8> arrays without
 // materializing the strings. Row groups, and morsels of large ones
 // (morsel.go), decode in parallel; batches still come out in file order.
+// With filters, a unit decodes the columns they read first, evaluates
+// them per batch and decodes the other columns only for batches with a
+// selected row, then gathers and converts only those rows (latemat.go):
+// the reader then returns just the rows where the filters are TRUE and
+// reports such batches as filtered (format.Prefiltered), so the scan
+// operator does not evaluate the filters a second time.
+// Decimals stored as INT32/INT64 are read as their unscaled integers and
+// widened to decimal128 in one loop (decimal_direct.go).
 // Values are converted to the table's types: integers widen, timestamps
 // become µs UTC, dates date32, decimals are rescaled (half away from
 // zero) and a value that does not fit is a *format.DataError naming the

@@ -34,3 +34,17 @@ func SetPagesPerMorsel(n int64) (restore func()) {
 	old := pagesPerMorsel.Swap(n)
 	return func() { pagesPerMorsel.Store(old) }
 }
+
+// SetLateMaterialization turns late materialization on or off and
+// returns a function that restores the setting.
+func SetLateMaterialization(on bool) (restore func()) {
+	old := lateSetting.Swap(on)
+	return func() { lateSetting.Store(old) }
+}
+
+// SetDirectDecimals turns reading INT32/INT64 decimals as their unscaled
+// integers on or off and returns a function that restores the setting.
+func SetDirectDecimals(on bool) (restore func()) {
+	old := directDecimalSetting.Swap(on)
+	return func() { directDecimalSetting.Store(old) }
+}

@@ -205,6 +205,8 @@ var _ = types.Int64Type
 // row by row (as the scan operator does) the answers are the same with
 // and without page pruning, with and without morsels.
 func TestPageIndexPruning(t *testing.T) {
+	// Rows read count what pruning kept: late materialization off.
+	defer parquetfmt.SetLateMaterialization(false)()
 	const rows = 40_000
 	path := writeLayout(t, rows, foreignLayout{rowGroupRows: 20_000, pageIndex: true, dictionary: true})
 	id := func(r []string) int { n, _ := strconv.Atoi(r[0]); return n }
@@ -264,6 +266,8 @@ func keepRows(rows [][]string, keep func([]string) bool) [][]string {
 // filter are the same with and without, and a chunk that is not
 // dictionary-encoded throughout is never skipped.
 func TestDictionaryPruning(t *testing.T) {
+	// Rows read count what pruning kept: late materialization off.
+	defer parquetfmt.SetLateMaterialization(false)()
 	const rows = 40_000
 	str := func(s string) *expr.Expr { return lit(types.StringValue(s)) }
 	tests := []struct {

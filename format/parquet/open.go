@@ -65,7 +65,9 @@ func preparePlan(pf *pfile, split format.Split, ro format.ReadOptions) (*plan, *
 	p.rowGroups, ranges = pruneRowGroups(md, candidates, ranges, ro, fc, dicts)
 	p.rowStart = rowStarts(md, p.rowGroups)
 	p.chooseDictionaries(md)
+	p.chooseDirectDecimals(md)
 	p.outputSchema()
+	p.late = newLatePlan(p, ro)
 	workers := decodeWorkers()
 	var sel *pageSelector
 	if pageIndexSetting.Load() {
@@ -92,6 +94,7 @@ func preparePlan(pf *pfile, split format.Split, ro format.ReadOptions) (*plan, *
 	if err != nil {
 		return nil, nil, corrupt(pf.url, err)
 	}
+	p.readDirectDecimals(fr)
 	return p, fr, nil
 }
 

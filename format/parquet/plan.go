@@ -36,6 +36,10 @@ type plan struct {
 	rowStart  []int64 // file row of each row group's first row
 	units     []unit  // the work: row groups or morsels of them, in file order
 	batchRows int
+	late      *latePlan // nil: no late materialization (latemat.go)
+	// rawDecimal[slot] is the integer type a decimal leaf is read as
+	// (decimal_direct.go); nil: as pqarrow decodes it.
+	rawDecimal []arrow.DataType
 }
 
 // fileColumns maps column names to top-level leaf fields of the file.

@@ -10,12 +10,15 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"github.com/drover-etl/drover/batch"
+	"github.com/drover-etl/drover/format"
 )
 
-// item is one decoded batch or the error that ended a unit.
+// item is one decoded batch or the error that ended a unit. filtered
+// says that late materialization applied the filters to rec exactly.
 type item struct {
-	rec arrow.RecordBatch
-	err error
+	rec      arrow.RecordBatch
+	err      error
+	filtered bool
 }
 
 // slotDepth is how many batches a unit may decode ahead of the consumer;
@@ -41,6 +44,7 @@ type reader struct {
 	tickets chan struct{}
 	cur     int
 	err     error
+	last    bool            // the batch Next returned last is filtered (format.Prefiltered)
 	ctx     context.Context // the workers'; canceled by Close
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
@@ -50,7 +54,10 @@ type reader struct {
 // consumer.
 const aheadPerWorker = 2
 
-var _ batch.Reader = (*reader)(nil)
+var (
+	_ batch.Reader       = (*reader)(nil)
+	_ format.Prefiltered = (*reader)(nil)
+)
 
 func newReader(ctx context.Context, pf *pfile, fr *pqarrow.FileReader, p *plan) *reader {
 	ctx, cancel := context.WithCancel(ctx)
@@ -112,6 +119,7 @@ func (r *reader) Schema() *arrow.Schema { return r.p.schema }
 
 // Next returns the next batch in file order.
 func (r *reader) Next(ctx context.Context) (arrow.RecordBatch, error) {
+	r.last = false
 	if r.err != nil {
 		return nil, r.err
 	}
@@ -133,6 +141,7 @@ func (r *reader) Next(ctx context.Context) (arrow.RecordBatch, error) {
 				r.err = it.err
 				return nil, it.err
 			}
+			r.last = it.filtered
 			return it.rec, nil
 		case <-ctx.Done():
 			return nil, ctx.Err()
@@ -140,6 +149,10 @@ func (r *reader) Next(ctx context.Context) (arrow.RecordBatch, error) {
 	}
 	return nil, io.EOF
 }
+
+// Filtered reports whether the last batch Next returned holds only rows
+// where the filters are TRUE (late materialization evaluated them).
+func (r *reader) Filtered() bool { return r.last }
 
 // Close stops the workers, releases undelivered batches and closes the
 // file.

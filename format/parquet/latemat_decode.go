@@ -1,0 +1,220 @@
+package parquetfmt
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+
+	"github.com/drover-etl/drover/expr/eval"
+	"github.com/drover-etl/drover/format"
+)
+
+// decodeLate is decode for a plan with late materialization (latemat.go):
+// two record readers over the unit's rows, the filter side's read batch
+// by batch and the payload's only up to batches that have selected rows.
+func (r *reader) decodeLate(ctx context.Context, u unit, rg int, out chan<- item) {
+	lp := r.p.late
+	fail := func(err error) { send(ctx, out, item{err: err}) }
+	rrF, err := r.fr.GetRecordReader(ctx, lp.filterLeaves, []int{rg})
+	if err != nil {
+		fail(corrupt(r.p.url, err))
+		return
+	}
+	defer rrF.Release()
+	rrP, err := r.fr.GetRecordReader(ctx, lp.payLeaves, []int{rg})
+	if err != nil {
+		fail(corrupt(r.p.url, err))
+		return
+	}
+	defer rrP.Release()
+	pay := &payCursor{rr: rrP, at: u.from, seekable: r.p.hasOffsetIndex(r.pf.rdr.MetaData().RowGroup(rg))}
+	if u.from > 0 {
+		for _, rr := range []pqarrow.RecordReader{rrF, rrP} {
+			if err := rr.SeekToRow(u.from); err != nil {
+				fail(corrupt(r.p.url, fmt.Errorf("row group %d: seeking to row %d: %w", rg, u.from, err)))
+				return
+			}
+		}
+	}
+	row := r.p.rowStart[u.rg] + u.from // file row of the batch, for errors
+	pos, left := u.from, u.rows()      // pos: row within the row group
+	for left > 0 && rrF.Next() {
+		rec := rrF.RecordBatch()
+		n := min(rec.NumRows(), left)
+		if n < rec.NumRows() {
+			rec = rec.NewSlice(0, n)
+			defer rec.Release()
+		}
+		res, filtered, err := r.lateBatch(ctx, rec, row, pos, pay)
+		row, pos, left = row+n, pos+n, left-n
+		if err != nil {
+			fail(err)
+			return
+		}
+		if res != nil && !send(ctx, out, item{rec: res, filtered: filtered}) {
+			res.Release()
+			return
+		}
+	}
+	if err := rrF.Err(); err != nil {
+		fail(corrupt(r.p.url, err))
+		return
+	}
+	if left > 0 {
+		fail(corrupt(r.p.url, fmt.Errorf("row group %d ended %d rows early", rg, left)))
+	}
+}
+
+// lateBatch filters one batch of the filter side (first file row row,
+// row group row pos) and completes the surviving rows from the payload
+// side. It returns nil when no row survives; filtered is false when the
+// filters failed to evaluate and every row is passed on unfiltered.
+func (r *reader) lateBatch(ctx context.Context, rec arrow.RecordBatch, row, pos int64, pay *payCursor) (_ arrow.RecordBatch, filtered bool, _ error) {
+	lp := r.p.late
+	n := rec.NumRows()
+	evalCols, err := r.p.convertLate(rec, row)
+	if err != nil {
+		return nil, false, err
+	}
+	defer releaseAll(evalCols)
+	er := array.NewRecordBatch(lp.evalSchema, evalCols, n)
+	sel, all, err := eval.Select(ctx, er, lp.pred)
+	er.Release()
+	filtered = err == nil
+	if err != nil {
+		// Let the scan operator evaluate (and report) it as without late
+		// materialization: pass every row on, marked unfiltered.
+		sel, all = nil, true
+	}
+	if !all && len(sel) == 0 {
+		return nil, true, nil
+	}
+	res, err := r.lateGather(ctx, evalCols, row, pos, n, sel, all, pay)
+	return res, filtered, err
+}
+
+// lateGather reads the payload side's n rows from pos on and builds the
+// output batch of the selected rows (all: every row).
+func (r *reader) lateGather(ctx context.Context, evalCols []arrow.Array, row, pos, n int64, sel []int32, all bool, pay *payCursor) (arrow.RecordBatch, error) {
+	payRec, err := pay.read(pos, n)
+	if err != nil {
+		return nil, corrupt(r.p.url, err)
+	}
+	defer payRec.Release()
+	fcols, pcols := evalCols, payRec.Columns()
+	if !all {
+		if fcols, err = eval.TakeColumns(ctx, fcols, sel); err != nil {
+			return nil, err
+		}
+		defer releaseAll(fcols)
+		if pcols, err = eval.TakeColumns(ctx, pcols, sel); err != nil {
+			return nil, err
+		}
+		defer releaseAll(pcols)
+	}
+	fileRow := func(i int) int64 {
+		if all {
+			return row + int64(i)
+		}
+		return row + int64(sel[i])
+	}
+	return r.p.assembleLate(fcols, pcols, fileRow)
+}
+
+// convertLate converts the filter side's columns (those the filters
+// evaluate on) to the output types.
+func (p *plan) convertLate(rec arrow.RecordBatch, firstRow int64) ([]arrow.Array, error) {
+	lp := p.late
+	cols := make([]arrow.Array, len(lp.evalCols))
+	for j, i := range lp.evalCols {
+		a, bad, err := p.convertColumn(rec.Column(lp.evalSrc[j]), i)
+		if err != nil {
+			releaseAll(cols[:j])
+			return nil, &format.DataError{File: p.url, Row: firstRow + int64(bad), Column: p.cols[i].name, Err: err}
+		}
+		cols[j] = a
+	}
+	return cols, nil
+}
+
+// assembleLate builds the output batch from the filter side's converted
+// columns and the payload's raw ones (converted here, after the gather).
+func (p *plan) assembleLate(fcols, pcols []arrow.Array, fileRow func(int) int64) (arrow.RecordBatch, error) {
+	n := fcols[0].Len()
+	cols := make([]arrow.Array, len(p.cols))
+	defer func() {
+		for _, c := range cols {
+			if c != nil {
+				c.Release()
+			}
+		}
+	}()
+	for i, c := range p.cols {
+		src := p.late.side[i]
+		switch {
+		case src.filter:
+			cols[i] = fcols[src.pos]
+			cols[i].Retain()
+		case src.pos == absent:
+			cols[i] = array.MakeArrayOfNull(mem, p.schema.Field(i).Type, n)
+		default:
+			a, bad, err := p.convertColumn(pcols[src.pos], i)
+			if err != nil {
+				return nil, &format.DataError{File: p.url, Row: fileRow(bad), Column: c.name, Err: err}
+			}
+			cols[i] = a
+		}
+	}
+	return array.NewRecordBatch(p.schema, cols, int64(n)), nil
+}
+
+// payCursor reads the payload side's batches on demand.
+type payCursor struct {
+	rr       pqarrow.RecordReader
+	at       int64 // row (within the row group) of the reader's next batch
+	seekable bool  // the offset index makes a seek skip whole pages
+}
+
+// read returns the payload's n rows from row pos on, skipping the rows
+// before: by seeking when the offset index allows, else by decoding and
+// dropping whole batches. Batches of both sides start at the same rows.
+func (c *payCursor) read(pos, n int64) (arrow.RecordBatch, error) {
+	if c.at < pos && c.seekable {
+		if err := c.rr.SeekToRow(pos); err != nil {
+			return nil, fmt.Errorf("seeking to row %d: %w", pos, err)
+		}
+		c.at = pos
+	}
+	for c.rr.Next() {
+		rec := c.rr.RecordBatch()
+		m := rec.NumRows()
+		if c.at+m <= pos {
+			c.at += m
+			continue
+		}
+		if c.at != pos || m < n {
+			return nil, fmt.Errorf("payload columns out of step at row %d (want %d rows at %d)", c.at, n, pos)
+		}
+		c.at += m
+		if m > n {
+			return rec.NewSlice(0, n), nil
+		}
+		rec.Retain()
+		return rec, nil
+	}
+	if err := c.rr.Err(); err != nil {
+		return nil, err
+	}
+	return nil, fmt.Errorf("payload columns ended at row %d, before row %d", c.at, pos+n)
+}
+
+func releaseAll(as []arrow.Array) {
+	for _, a := range as {
+		if a != nil {
+			a.Release()
+		}
+	}
+}
