@@ -136,6 +136,9 @@ func (s *scan) NextSel(ctx context.Context) (arrow.RecordBatch, []int32, error) 
 		return nil, nil, classifyRead(err)
 	}
 	s.env.RowsIn.Add(rec.NumRows())
+	if format.BatchFiltered(s.r) {
+		return rec, nil, nil
+	}
 	sel, all, err := eval.Select(ctx, rec, s.pred)
 	if err != nil {
 		rec.Release()
