@@ -106,10 +106,20 @@ func (e *e2e) waitStageDone(nc *nomad.Client, job string) *nomad.AllocationListS
 	o := e.nomadOpts("nomad-kill-driver")
 	err := waitFor(e.ctx, 4*time.Minute, 500*time.Millisecond, "the dispatched driver's first stage", func() (bool, error) {
 		allocs, _, err := nc.Jobs().Allocations(job, true, nil)
-		if err != nil || len(allocs) == 0 {
+		if err != nil {
 			return false, err
 		}
-		a := allocs[0]
+		// The newest allocation: the servers may have replaced one that
+		// could not start (its node lost before it ran).
+		var a *nomad.AllocationListStub
+		for _, c := range allocs {
+			if a == nil || c.CreateIndex > a.CreateIndex {
+				a = c
+			}
+		}
+		if a == nil {
+			return false, nil
+		}
 		switch a.ClientStatus {
 		case "complete", "failed", "lost":
 			return false, fmt.Errorf("driver allocation %s is %s before a node was killed", a.ID, a.ClientStatus)
@@ -142,9 +152,9 @@ func (e *e2e) waitReplacementDone(nc *nomad.Client, job, runID string, lost *nom
 		statuses, repl = statuses[:0], nil
 		for _, a := range allocs {
 			statuses = append(statuses, fmt.Sprintf("%s on %s: %s/%s", a.ID[:8], a.NodeName, a.DesiredStatus, a.ClientStatus))
-			// The newest allocation other than the lost one: a replacement
-			// that failed may itself have been replaced.
-			if a.ID != lost.ID && (repl == nil || a.CreateIndex > repl.CreateIndex) {
+			// The newest allocation placed after the lost one: a
+			// replacement that failed may itself have been replaced.
+			if a.CreateIndex > lost.CreateIndex && (repl == nil || a.CreateIndex > repl.CreateIndex) {
 				repl = a
 			}
 		}

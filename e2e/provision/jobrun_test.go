@@ -183,6 +183,30 @@ func (e *e2e) killClientMidJob(nc *nomad.Client, version uint64) {
 	// the loss of the node would.
 	procs := killAllocCgroups(e.allocsOn(nc, victim))
 	e.t.Logf("   killed %s (driver on %s) mid-job, with %d task processes", victim, driver.NodeName, procs)
+	e.waitNodeDown(nc, victim)
+}
+
+// waitNodeDown waits until the servers mark a killed node down. Until
+// then they may still place work on it: a job dispatched right after a
+// node was killed can get an allocation there that stays pending until
+// it is lost and replaced, which the next step must not mistake for its
+// own driver.
+func (e *e2e) waitNodeDown(nc *nomad.Client, name string) {
+	err := waitFor(e.ctx, 2*time.Minute, time.Second, "Nomad to mark "+name+" down", func() (bool, error) {
+		nodes, _, err := nc.Nodes().List(nil)
+		if err != nil {
+			return false, err
+		}
+		for _, n := range nodes {
+			if n.Name == name {
+				return n.Status == "down" || n.Status == "disconnected", nil
+			}
+		}
+		return false, fmt.Errorf("no node %s", name)
+	})
+	if err != nil {
+		e.t.Fatal(err)
+	}
 }
 
 // executorNodeOtherThan returns a node running one of the run's executors
