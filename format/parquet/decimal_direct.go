@@ -121,9 +121,12 @@ func fromUnscaled(arr arrow.Array, ft *arrow.Decimal128Type, target types.Type, 
 	}
 	if err != nil {
 		// Name the value as the file's decimal, not its unscaled integer.
-		v := decimal128.FromI64(arrow.GetValues[int64](arr.Data(), 1)[bad])
+		// (int32 values read as int64 would run past the buffer).
+		var v decimal128.Num
 		if arr.DataType().ID() == arrow.INT32 {
 			v = decimal128.FromI64(int64(arrow.GetValues[int32](arr.Data(), 1)[bad]))
+		} else {
+			v = decimal128.FromI64(arrow.GetValues[int64](arr.Data(), 1)[bad])
 		}
 		err = fmt.Errorf("value %s does not fit %s", v.ToString(ft.Scale), typeName(out))
 	}

@@ -30,7 +30,12 @@ func (r *reader) decodeLate(ctx context.Context, u unit, rg int, out chan<- item
 		return
 	}
 	defer rrP.Release()
-	pay := &payCursor{rr: rrP, at: u.from, seekable: r.p.hasOffsetIndex(r.pf.rdr.MetaData().RowGroup(rg))}
+	// Seek past batches without selected rows only through buffered
+	// streams: unbuffered, a seek reads the payload's whole chunks again
+	// (pqarrow opens a new page reader), costlier than decoding and
+	// dropping the batches from the chunks already read.
+	seekable := r.p.buffered && r.p.hasOffsetIndex(r.pf.rdr.MetaData().RowGroup(rg))
+	pay := &payCursor{rr: rrP, at: u.from, seekable: seekable}
 	if u.from > 0 {
 		for _, rr := range []pqarrow.RecordReader{rrF, rrP} {
 			if err := rr.SeekToRow(u.from); err != nil {
@@ -175,7 +180,7 @@ func (p *plan) assembleLate(fcols, pcols []arrow.Array, fileRow func(int) int64)
 type payCursor struct {
 	rr       pqarrow.RecordReader
 	at       int64 // row (within the row group) of the reader's next batch
-	seekable bool  // the offset index makes a seek skip whole pages
+	seekable bool  // the offset index and buffered streams make a seek skip whole pages
 }
 
 // read returns the payload's n rows from row pos on, skipping the rows

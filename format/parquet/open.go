@@ -89,6 +89,7 @@ func preparePlan(pf *pfile, split format.Split, ro format.ReadOptions) (*plan, *
 		if err != nil {
 			return nil, nil, corrupt(pf.url, err)
 		}
+		p.buffered = true
 	}
 	fr, err := pqarrow.NewFileReader(rdr, p.props, mem)
 	if err != nil {

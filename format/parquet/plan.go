@@ -40,6 +40,10 @@ type plan struct {
 	// rawDecimal[slot] is the integer type a decimal leaf is read as
 	// (decimal_direct.go); nil: as pqarrow decodes it.
 	rawDecimal []arrow.DataType
+	// buffered: the column chunks are read through buffered streams (see
+	// preparePlan), so a seek reads from the page it lands on; otherwise
+	// every seek opens a new page reader that reads its whole chunk again.
+	buffered bool
 }
 
 // fileColumns maps column names to top-level leaf fields of the file.
