@@ -33,7 +33,16 @@ type writer struct {
 	closed bool
 }
 
-var _ storage.Writer = (*writer)(nil)
+var (
+	_ storage.Writer         = (*writer)(nil)
+	_ storage.UploadBufferer = (*Store)(nil)
+)
+
+// UploadBuffer is the most one writer holds: the part being filled and
+// one part per upload thread in flight.
+func (s *Store) UploadBuffer() int64 {
+	return int64(s.cfg.partSize()) * int64(s.cfg.uploadThreads()+1)
+}
 
 // Create starts writing key. Nothing is visible until Close returns nil.
 func (s *Store) Create(ctx context.Context, key string) (storage.Writer, error) {
