@@ -67,7 +67,9 @@ func (w *writer) Write(p []byte) (int, error) {
 		w.up = w.s.newDeferredWriter(w.ctx, w.key)
 		head := w.buf
 		w.buf = nil
-		if _, err := w.up.Write(head); err != nil {
+		if cap(head) >= w.s.cfg.partSize() {
+			w.up.buf = head // room for a whole part already: no copy
+		} else if _, err := w.up.Write(head); err != nil {
 			return 0, err
 		}
 	}
