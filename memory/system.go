@@ -82,9 +82,14 @@ func NomadBytes(getenv func(string) string) (int64, error) {
 	return mb << 20, nil
 }
 
-// runtimeFloor is the least the soft limit exceeds a budget by, and the
-// least it stays below a known hard limit.
+// runtimeFloor is the least the soft limit exceeds a budget by.
 const runtimeFloor = 64 << 20
+
+// hardHeadroom is the least the soft limit stays below a known hard limit:
+// what the process holds outside the Go heap's accounting — the drover
+// binary's mapped text (~125 MB on disk) and pages the runtime has not
+// returned yet; `drover explain` alone peaks at 79 MiB RSS (bench/SCALE.md).
+const hardHeadroom = 96 << 20
 
 // HardLimit is what this process is killed at when it is known: Nomad's
 // memory for its task (NOMAD_MEMORY_LIMIT), else its cgroup's limit;
@@ -110,7 +115,7 @@ func HardLimit(getenv func(string) string) int64 {
 // a tenth, at least the budget plus 64 MiB; and, when the hard limit is
 // known, never more than the hard limit less what the heap does not hold
 // (goroutine stacks, the runtime's own structures, the binary, memory
-// not yet returned to the OS): the larger of 64 MiB and a tenth of it.
+// not yet returned to the OS): the larger of 96 MiB and a tenth of it.
 // A soft limit past that would let the heap grow until the kernel kills
 // the process, where one below it makes the collector work harder first.
 func RuntimeLimit(budget, hard int64) int64 {
@@ -120,7 +125,7 @@ func RuntimeLimit(budget, hard int64) int64 {
 	if hard > 0 {
 		// The floor of a quarter of the hard limit keeps an absurdly
 		// small hard limit from turning the collector into a busy loop.
-		limit = min(limit, max(hard-max(runtimeFloor, hard/10), hard/4))
+		limit = min(limit, max(hard-max(hardHeadroom, hard/10), hard/4))
 	}
 	return limit
 }

@@ -91,15 +91,16 @@ func TestRuntimeLimit(t *testing.T) {
 		{"no hard limit: the allowance less a tenth", 600 * mib, 0, 900 * mib},
 		{"no hard limit, tiny budget: budget plus 64 MiB", 512 << 10, 0, 512<<10 + 64*mib},
 		// 512 MiB executor: budget 60 %; 150 % of it (~460 MiB) would
-		// leave the non-heap memory under 52 MiB, so hard − 64 MiB.
-		{"Nomad 512 MiB", Budget(512 * mib), 512 * mib, 448 * mib},
-		// From 640 MiB up the formula (the allowance less a tenth) is
-		// already a tenth under the hard limit.
+		// leave the non-heap memory under 52 MiB, so hard − 96 MiB.
+		{"Nomad 512 MiB", Budget(512 * mib), 512 * mib, 416 * mib},
+		{"Nomad 768 MiB", Budget(768 * mib), 768 * mib, 672 * mib},
+		// From 960 MiB up a tenth is at least 96 MiB, and the formula (the
+		// allowance less a tenth) is already that far under the hard limit.
 		{"Nomad 4 GiB", Budget(4096 * mib), 4096 * mib, Budget(4096*mib) / BudgetPercent * 90},
 		// A budget given by flag beyond the hard limit cannot raise it.
 		{"budget above hard", 2048 * mib, 1024 * mib, 1024*mib - 1024*mib/10},
 		{"formula under hard", 100 * mib, 1024 * mib, 164 * mib},
-		{"absurdly small hard limit", 64 * mib, 80 * mib, 20 * mib},
+		{"absurdly small hard limit", 64 * mib, 100 * mib, 25 * mib},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := RuntimeLimit(tc.budget, tc.hard)
@@ -107,8 +108,8 @@ func TestRuntimeLimit(t *testing.T) {
 				t.Fatalf("RuntimeLimit(%d, %d) = %d (%.1f MiB), want %d (%.1f MiB)", tc.budget, tc.hard,
 					got, float64(got)/mib, tc.want, float64(tc.want)/mib)
 			}
-			if tc.hard > 0 && got > tc.hard-min(64*mib, tc.hard/4*3) {
-				t.Fatalf("limit %d leaves less than 64 MiB under the hard limit %d", got, tc.hard)
+			if tc.hard > 0 && got > tc.hard-min(96*mib, tc.hard/4*3) {
+				t.Fatalf("limit %d leaves less than 96 MiB under the hard limit %d", got, tc.hard)
 			}
 		})
 	}
