@@ -234,17 +234,42 @@ func (s *sinkWriter) reserve(dir string, of *openFile) error {
 		return nil
 	}
 	for grow > 0 && s.res.TryGrow(grow) != nil {
-		lruDir, lru := s.leastRecent(of)
-		if lru == nil {
+		if lruDir, lru := s.leastRecent(of); lru != nil {
+			if err := s.finish(lruDir, lru); err != nil {
+				return err
+			}
+			continue
+		}
+		flushed, err := flushEarly(of)
+		if err != nil {
+			return fmt.Errorf("write %s: %w", of.url, err)
+		}
+		if !flushed {
 			s.res.Grow(grow)
 			break
 		}
-		if err := s.finish(lruDir, lru); err != nil {
-			return err
-		}
+		grow = of.memory() - of.held
+	}
+	if grow < 0 {
+		s.res.Shrink(-grow)
 	}
 	of.held += grow
 	return nil
+}
+
+// minFlushBytes is the least a format writer buffers before the sink ends
+// its row group early for the budget: smaller row groups would cost
+// readers more than the memory saved.
+const minFlushBytes = 8 << 20
+
+// flushEarly sends what of's format writer buffers (a Parquet row group)
+// when it is worth it, reporting whether it did.
+func flushEarly(of *openFile) (bool, error) {
+	f, ok := of.fw.(format.Flusher)
+	if !ok || f.BufferedBytes() < minFlushBytes {
+		return false, nil
+	}
+	return true, f.Flush()
 }
 
 // leastRecent is the open file written longest ago other than keep.

@@ -28,8 +28,9 @@ type openFile struct {
 const sinkFileBytes = 256 << 10
 
 // sinkUploadBytes is what a multipart upload buffers at most per file:
-// one part per upload thread (s3.DefaultPartSize × DefaultUploadThreads).
-const sinkUploadBytes = 4 * 16 << 20
+// the part being filled and one in flight per upload thread
+// (s3.DefaultPartSize × (DefaultUploadThreads + 1), Store.UploadBuffer).
+const sinkUploadBytes = 5 * 16 << 20
 
 // memory estimates what the open file holds: what its format writer
 // buffers (a Parquet row group) and what its upload buffers.

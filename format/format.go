@@ -178,6 +178,13 @@ type Buffered interface {
 	BufferedBytes() int64
 }
 
+// Flusher is a Buffered writer that can send what it holds early (Parquet:
+// end the row group being filled), when the budget cannot hold it.
+type Flusher interface {
+	Buffered
+	Flush() error
+}
+
 var (
 	mu      sync.Mutex
 	formats = map[string]Format{}

@@ -85,19 +85,62 @@ func NomadBytes(getenv func(string) string) (int64, error) {
 // runtimeFloor is the least the soft limit exceeds a budget by.
 const runtimeFloor = 64 << 20
 
-// SetRuntimeLimit gives the Go runtime a soft memory limit matching a
-// pool of budget bytes: the process's whole allowance (budget is
-// BudgetPercent of it) less a tenth, so the collector runs harder as
-// the process nears what Nomad or the cgroup would kill it at, instead
-// of letting garbage double the heap (GOGC's default). An operator's
-// GOMEMLIMIT wins. It returns the limit set, or 0 when it left it alone.
-func SetRuntimeLimit(budget int64, getenv func(string) string) int64 {
-	if budget <= 0 || getenv("GOMEMLIMIT") != "" {
-		return 0
+// hardHeadroom is the least the soft limit stays below a known hard limit:
+// what the process holds outside the Go heap's accounting — the drover
+// binary's mapped text (~125 MB on disk) and pages the runtime has not
+// returned yet; `drover explain` alone peaks at 79 MiB RSS (bench/SCALE.md).
+const hardHeadroom = 96 << 20
+
+// HardLimit is what this process is killed at when it is known: Nomad's
+// memory for its task (NOMAD_MEMORY_LIMIT), else its cgroup's limit;
+// 0 when neither is set (a machine's RAM is no kill line: it swaps or the
+// OOM killer picks among all processes).
+func HardLimit(getenv func(string) string) int64 {
+	n, err := NomadBytes(getenv)
+	if err == nil && n > 0 {
+		if c, ok := cgroupLimit(); ok {
+			return min(n, c)
+		}
+		return n
 	}
+	if c, ok := cgroupLimit(); ok {
+		return c
+	}
+	return 0
+}
+
+// RuntimeLimit is the Go runtime's soft memory limit for a pool of budget
+// bytes in a process killed at hard bytes (0: unknown). It is the whole
+// allowance the budget was cut from (budget is BudgetPercent of it) less
+// a tenth, at least the budget plus 64 MiB; and, when the hard limit is
+// known, never more than the hard limit less what the heap does not hold
+// (goroutine stacks, the runtime's own structures, the binary, memory
+// not yet returned to the OS): the larger of 96 MiB and a tenth of it.
+// A soft limit past that would let the heap grow until the kernel kills
+// the process, where one below it makes the collector work harder first.
+func RuntimeLimit(budget, hard int64) int64 {
 	// A floor above the budget leaves tiny test budgets the runtime's own
 	// few megabytes, so the collector does not run without pause.
 	limit := max(budget/BudgetPercent*90, budget+runtimeFloor)
+	if hard > 0 {
+		// The floor of a quarter of the hard limit keeps an absurdly
+		// small hard limit from turning the collector into a busy loop.
+		limit = min(limit, max(hard-max(hardHeadroom, hard/10), hard/4))
+	}
+	return limit
+}
+
+// SetRuntimeLimit gives the Go runtime the soft memory limit RuntimeLimit
+// computes for a pool of budget bytes in a process killed at hard bytes
+// (0: unknown), so the collector runs harder as the process nears what
+// Nomad or the cgroup would kill it at, instead of letting garbage double
+// the heap (GOGC's default). An operator's GOMEMLIMIT wins. It returns the
+// limit set, or 0 when it left it alone.
+func SetRuntimeLimit(budget, hard int64, getenv func(string) string) int64 {
+	if budget <= 0 || getenv("GOMEMLIMIT") != "" {
+		return 0
+	}
+	limit := RuntimeLimit(budget, hard)
 	debug.SetMemoryLimit(limit)
 	return limit
 }

@@ -63,10 +63,10 @@ func TestSetRuntimeLimit(t *testing.T) {
 	old := debug.SetMemoryLimit(-1)
 	t.Cleanup(func() { debug.SetMemoryLimit(old) })
 	noEnv := func(string) string { return "" }
-	if got := SetRuntimeLimit(600<<20, noEnv); got != 900<<20 || debug.SetMemoryLimit(-1) != 900<<20 {
+	if got := SetRuntimeLimit(600<<20, 0, noEnv); got != 900<<20 || debug.SetMemoryLimit(-1) != 900<<20 {
 		t.Fatalf("limit %d, runtime %d; want 900 MiB (the allowance a 600 MiB budget is cut from, less a tenth)", got, debug.SetMemoryLimit(-1))
 	}
-	if got := SetRuntimeLimit(512<<10, noEnv); got != 512<<10+64<<20 {
+	if got := SetRuntimeLimit(512<<10, 0, noEnv); got != 512<<10+64<<20 {
 		t.Fatalf("a 512 KiB budget gave a %d-byte limit; want the budget plus 64 MiB", got)
 	}
 	debug.SetMemoryLimit(old)
@@ -76,7 +76,63 @@ func TestSetRuntimeLimit(t *testing.T) {
 		}
 		return ""
 	}
-	if got := SetRuntimeLimit(600<<20, operator); got != 0 || debug.SetMemoryLimit(-1) != old {
+	if got := SetRuntimeLimit(600<<20, 1<<30, operator); got != 0 || debug.SetMemoryLimit(-1) != old {
 		t.Fatalf("an operator's GOMEMLIMIT was overridden: %d", got)
+	}
+}
+
+func TestRuntimeLimit(t *testing.T) {
+	const mib = 1 << 20
+	for _, tc := range []struct {
+		name         string
+		budget, hard int64
+		want         int64
+	}{
+		{"no hard limit: the allowance less a tenth", 600 * mib, 0, 900 * mib},
+		{"no hard limit, tiny budget: budget plus 64 MiB", 512 << 10, 0, 512<<10 + 64*mib},
+		// 512 MiB executor: budget 60 %; 150 % of it (~460 MiB) would
+		// leave the non-heap memory under 52 MiB, so hard − 96 MiB.
+		{"Nomad 512 MiB", Budget(512 * mib), 512 * mib, 416 * mib},
+		{"Nomad 768 MiB", Budget(768 * mib), 768 * mib, 672 * mib},
+		// From 960 MiB up a tenth is at least 96 MiB, and the formula (the
+		// allowance less a tenth) is already that far under the hard limit.
+		{"Nomad 4 GiB", Budget(4096 * mib), 4096 * mib, Budget(4096*mib) / BudgetPercent * 90},
+		// A budget given by flag beyond the hard limit cannot raise it.
+		{"budget above hard", 2048 * mib, 1024 * mib, 1024*mib - 1024*mib/10},
+		{"formula under hard", 100 * mib, 1024 * mib, 164 * mib},
+		{"absurdly small hard limit", 64 * mib, 100 * mib, 25 * mib},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := RuntimeLimit(tc.budget, tc.hard)
+			if got != tc.want {
+				t.Fatalf("RuntimeLimit(%d, %d) = %d (%.1f MiB), want %d (%.1f MiB)", tc.budget, tc.hard,
+					got, float64(got)/mib, tc.want, float64(tc.want)/mib)
+			}
+			if tc.hard > 0 && got > tc.hard-min(96*mib, tc.hard/4*3) {
+				t.Fatalf("limit %d leaves less than 96 MiB under the hard limit %d", got, tc.hard)
+			}
+		})
+	}
+}
+
+func TestHardLimitPrefersNomad(t *testing.T) {
+	env := func(k string) string {
+		if k == "NOMAD_MEMORY_LIMIT" {
+			return "512"
+		}
+		return ""
+	}
+	got := HardLimit(env)
+	if c, ok := cgroupLimit(); ok && c < 512<<20 {
+		if got != c {
+			t.Fatalf("HardLimit = %d, want the smaller cgroup limit %d", got, c)
+		}
+	} else if got != 512<<20 {
+		t.Fatalf("HardLimit = %d, want NOMAD_MEMORY_LIMIT's 512 MiB", got)
+	}
+	if c, ok := cgroupLimit(); !ok && HardLimit(func(string) string { return "" }) != 0 {
+		t.Fatal("no Nomad, no cgroup limit: want 0")
+	} else if ok && HardLimit(func(string) string { return "" }) != c {
+		t.Fatal("outside Nomad the cgroup limit is the hard limit")
 	}
 }

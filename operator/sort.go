@@ -126,21 +126,12 @@ func (s *sortOp) sortBuffer(run bool) ([]arrow.RecordBatch, error) {
 	if len(recs) == 0 {
 		return nil, nil
 	}
-	defer releaseRecs(recs)
-	cols, n, err := concatRecords(recs[0].Schema(), recs)
+	rec, err := sortedCopy(recs, s.keys)
 	if err != nil {
 		return nil, err
 	}
-	defer releaseAll(cols)
-	nk := len(s.keys)
-	perm := sortPermutation(cols[len(cols)-nk:], s.keys, n)
-	taken, err := takeRows(cols, perm)
-	if err != nil {
-		return nil, err
-	}
-	rec := array.NewRecordBatch(schemaOf(taken), taken, int64(n))
-	releaseAll(taken)
 	defer rec.Release()
+	n := int(rec.NumRows())
 	if !run {
 		return splitRecord(rec, s.env.batchRows()), nil
 	}

@@ -202,3 +202,95 @@ func TestWriterMemPerPartition(t *testing.T) {
 		t.Fatalf("Mem = %v, want only partition 1, at least 32 bytes", mem)
 	}
 }
+
+// bufferingStore is a local store whose writers claim to buffer like S3's
+// (storage.UploadBufferer) and record what the pool held as they wrote.
+type bufferingStore struct {
+	storage.Store
+	buffer int64
+	pool   *droverMemory.Pool
+	held   []int64
+}
+
+func (s *bufferingStore) UploadBuffer() int64 { return s.buffer }
+
+func (s *bufferingStore) Create(ctx context.Context, key string) (storage.Writer, error) {
+	w, err := s.Store.Create(ctx, key)
+	return &heldRecorder{Writer: w, s: s}, err
+}
+
+type heldRecorder struct {
+	storage.Writer
+	s *bufferingStore
+}
+
+func (r *heldRecorder) Write(p []byte) (int, error) {
+	r.s.held = append(r.s.held, r.s.pool.Held())
+	return r.Writer.Write(p)
+}
+
+// TestCommitReservesUploadBuffers: while a map output uploads to a store
+// that buffers (S3's parts), the pool holds the upload's buffers; a pool
+// that cannot hold them beside the partitions' bytes makes the writer
+// spill those first; everything is given back after Commit.
+func TestCommitReservesUploadBuffers(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		limit      int64
+		wantSpill  bool
+		wantUpload int64
+	}{
+		{"fits", 64 << 20, false, 1 << 20},
+		{"spills to make room", 1<<20 + 8<<10, true, 1 << 20},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			pool := droverMemory.NewPool(tc.limit)
+			st := &bufferingStore{Store: local.New(t.TempDir()), buffer: 1 << 20, pool: pool}
+			w := NewWriter(schema, 2, WithMemory(pool, t.TempDir()))
+			defer w.Close()
+			for i := range 40 {
+				vals := make([]int64, 4096)
+				for j := range vals {
+					vals[j] = int64(i*7919+j) * 2654435761 // poorly compressible
+				}
+				rec := batchOf(vals...)
+				err := w.Write(i%2, rec)
+				rec.Release()
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			if w.Bytes() < 1<<20 {
+				t.Fatalf("the map output is %d bytes; the test wants more than the 1 MiB upload buffer", w.Bytes())
+			}
+			before := pool.Held()
+			loc := storage.Location{Store: st, Key: "m.arrows"}
+			if _, _, err := w.Commit(context.Background(), loc); err != nil {
+				t.Fatal(err)
+			}
+			if (w.Spilled() > 0) != tc.wantSpill {
+				t.Fatalf("spilled %d bytes (pool held %d of %d before Commit); want spilling %v", w.Spilled(), before, tc.limit, tc.wantSpill)
+			}
+			if len(st.held) == 0 {
+				t.Fatal("nothing was written")
+			}
+			for i, h := range st.held {
+				if h < tc.wantUpload {
+					t.Fatalf("write %d: the pool held %d bytes while uploading; want at least the upload's %d", i, h, tc.wantUpload)
+				}
+			}
+			if h := pool.Held(); h != 0 && tc.wantSpill {
+				t.Fatalf("pool holds %d bytes after a spilled Commit", h)
+			}
+			w.Close()
+			if h := pool.Held(); h != 0 {
+				t.Fatalf("pool holds %d bytes after Close", h)
+			}
+			for part := range 2 {
+				if got := readPartition(t, loc, part); len(got) != 20*4096 {
+					t.Fatalf("partition %d: %d rows, want %d", part, len(got), 20*4096)
+				}
+			}
+		})
+	}
+}

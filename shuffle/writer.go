@@ -38,6 +38,7 @@ type Writer struct {
 
 	res     *memory.Reservation // nil: held without a budget
 	held    int64               // bytes reserved: the buffers' capacity
+	upload  int64               // bytes reserved for the store's upload buffers
 	tempDir string
 	spill   *os.File // the runs, all partitions interleaved
 	spilled int64
@@ -195,7 +196,14 @@ func (w *Writer) Bytes() int64 {
 }
 
 // Commit writes the object to loc and returns bytes and rows per partition.
+// What the store buffers while uploading (S3's parts) is reserved first;
+// when the budget refuses it, the partitions' bytes move to the spill
+// file to make room, and the upload goes ahead anyway (it is bounded).
 func (w *Writer) Commit(ctx context.Context, loc storage.Location) (bytesPer, rowsPer []int64, err error) {
+	if err := w.reserveUpload(storage.UploadBuffer(loc.Store)); err != nil {
+		return nil, nil, err
+	}
+	defer w.releaseUpload()
 	out, err := loc.Store.Create(ctx, loc.Key)
 	if err != nil {
 		return nil, nil, err
@@ -221,6 +229,47 @@ func (w *Writer) Commit(ctx context.Context, loc storage.Location) (bytesPer, ro
 	return bytesPer, w.rows, out.Close()
 }
 
+// footerRoom is what the index and the streams' ends add to the object,
+// more than enough for the upload reservation of a small object.
+const footerRoom = 64 << 10
+
+// reserveUpload reserves what the store's writer will buffer: at most
+// buffer bytes, and never more than the object, which a store that
+// buffers holds whole when it is small (one PUT).
+func (w *Writer) reserveUpload(buffer int64) error {
+	if w.res == nil || buffer <= 0 {
+		return nil
+	}
+	n := min(buffer, w.Bytes()+footerRoom+int64(len(w.parts))*64)
+	if w.res.TryGrow(n) != nil {
+		if err := w.spillRuns(); err != nil {
+			return err
+		}
+		w.res.Grow(n) // the upload must make progress; it is bounded
+	}
+	w.upload = n
+	return nil
+}
+
+// releaseUpload gives back the upload's reservation.
+func (w *Writer) releaseUpload() {
+	if w.res != nil && w.upload > 0 {
+		w.res.Shrink(w.upload)
+		w.upload = 0
+	}
+}
+
+// release gives back the reservation of a partition's buffer of capacity c
+// once it is written out.
+func (w *Writer) release(c int) {
+	if w.res == nil || c == 0 {
+		return
+	}
+	n := min(int64(c), w.held)
+	w.res.Shrink(n)
+	w.held -= n
+}
+
 // copyPartition ends partition i's stream and writes it to out: its runs,
 // then its buffered bytes.
 func (w *Writer) copyPartition(out io.Writer, i int) (int64, error) {
@@ -240,7 +289,9 @@ func (w *Writer) copyPartition(out io.Writer, i int) (int64, error) {
 		}
 	}
 	n, err := out.Write(ps.buf.b)
+	c := cap(ps.buf.b)
 	ps.buf.b = nil
+	w.release(c) // the store's copy is within the upload's reservation
 	return total + int64(n), err
 }
 

@@ -49,3 +49,21 @@ type Info struct {
 	Size    int64
 	ModTime time.Time
 }
+
+// UploadBufferer is a Store whose writers hold what is written in memory
+// until it leaves (S3's parts: a single PUT's whole object, or a multipart
+// upload's part being filled and those in flight).
+type UploadBufferer interface {
+	// UploadBuffer is the most one writer from Create holds at once.
+	UploadBuffer() int64
+}
+
+// UploadBuffer is the most one writer from s.Create holds in memory (0:
+// it writes through, as the local store does), for callers that reserve
+// it from a memory budget.
+func UploadBuffer(s Store) int64 {
+	if b, ok := s.(UploadBufferer); ok {
+		return b.UploadBuffer()
+	}
+	return 0
+}

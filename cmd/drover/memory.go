@@ -63,9 +63,11 @@ func clusterTaskMemory(cfg cluster.Config) int64 {
 
 // withRuntimeLimit sets the Go runtime's soft memory limit from p's size
 // (memory.SetRuntimeLimit): without it garbage lets the heap grow to twice
-// what the operators hold, past the memory the budget was cut from. Only
-// the commands call it, not the pool constructors (tests build pools).
+// what the operators hold, past the memory the budget was cut from. It
+// stays below the hard limit when one is known (Nomad's memory, the
+// cgroup's). Only the commands call it, not the pool constructors (tests
+// build pools).
 func withRuntimeLimit(p *memory.Pool) *memory.Pool {
-	memory.SetRuntimeLimit(p.Limit(), os.Getenv)
+	memory.SetRuntimeLimit(p.Limit(), memory.HardLimit(os.Getenv), os.Getenv)
 	return p
 }

@@ -155,6 +155,20 @@ func (w *writer) Write(rec arrow.RecordBatch) error {
 	return nil
 }
 
+// Flush ends the row group being filled early, sending it to the
+// underlying writer (format.Flusher): the sink calls it when the memory
+// budget cannot hold a whole row_group_bytes.
+func (w *writer) Flush() error {
+	if w.fw == nil || w.rgSize == 0 {
+		return nil
+	}
+	w.rgSize = 0
+	if err := w.fw.NewBufferedRowGroupChecked(); err != nil {
+		return fmt.Errorf("parquet: write: %w", err)
+	}
+	return nil
+}
+
 // conform converts a batch's columns to the stored types.
 func (w *writer) conform(rec arrow.RecordBatch) (arrow.RecordBatch, error) {
 	cols := make([]arrow.Array, rec.NumCols())

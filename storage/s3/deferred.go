@@ -95,6 +95,11 @@ func (w *deferredWriter) Write(p []byte) (int, error) {
 		if err := w.failed(); err != nil {
 			return n, w.s.pathErr("write", w.key, err)
 		}
+		if w.buf == nil {
+			// One allocation of exactly a part: growing by append
+			// would overshoot it and leave the smaller copies as garbage.
+			w.buf = make([]byte, 0, size)
+		}
 		take := min(len(p), size-len(w.buf))
 		w.buf = append(w.buf, p[:take]...)
 		p, n = p[take:], n+take

@@ -33,7 +33,16 @@ type writer struct {
 	closed bool
 }
 
-var _ storage.Writer = (*writer)(nil)
+var (
+	_ storage.Writer         = (*writer)(nil)
+	_ storage.UploadBufferer = (*Store)(nil)
+)
+
+// UploadBuffer is the most one writer holds: the part being filled and
+// one part per upload thread in flight.
+func (s *Store) UploadBuffer() int64 {
+	return int64(s.cfg.partSize()) * int64(s.cfg.uploadThreads()+1)
+}
 
 // Create starts writing key. Nothing is visible until Close returns nil.
 func (s *Store) Create(ctx context.Context, key string) (storage.Writer, error) {
@@ -58,7 +67,9 @@ func (w *writer) Write(p []byte) (int, error) {
 		w.up = w.s.newDeferredWriter(w.ctx, w.key)
 		head := w.buf
 		w.buf = nil
-		if _, err := w.up.Write(head); err != nil {
+		if cap(head) >= w.s.cfg.partSize() {
+			w.up.buf = head // room for a whole part already: no copy
+		} else if _, err := w.up.Write(head); err != nil {
 			return 0, err
 		}
 	}
