@@ -2,7 +2,6 @@ package parquetfmt_test
 
 import (
 	"errors"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -10,8 +9,6 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
 	"github.com/apache/arrow-go/v18/arrow/memory"
-	"github.com/apache/arrow-go/v18/parquet"
-	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"github.com/drover-etl/drover/expr"
 	"github.com/drover-etl/drover/format"
@@ -43,18 +40,7 @@ func TestDirectDecimalsInt32Overflow(t *testing.T) {
 	}
 	rec := b.NewRecordBatch()
 	defer rec.Release()
-	path := filepath.Join(t.TempDir(), "int32dec.parquet")
-	w := formattestCreate(t, path)
-	fw, err := pqarrow.NewFileWriter(sch, w, parquet.NewWriterProperties(parquet.WithStoreDecimalAsInteger(true)), pqarrow.DefaultWriterProps())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := fw.Write(rec); err != nil {
-		t.Fatal(err)
-	}
-	if err := fw.Close(); err != nil {
-		t.Fatal(err)
-	}
+	path := writeDecimalsAsIntegers(t, rec, "int32dec.parquet")
 	table := types.NewSchema(
 		types.Field{Name: "id", Type: types.Int64Type},
 		types.Field{Name: "d5", Type: types.DecimalOf(4, 2), Nullable: true})

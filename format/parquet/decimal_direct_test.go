@@ -42,9 +42,16 @@ func writeIntDecimals(t *testing.T) string {
 	}
 	rec := b.NewRecordBatch()
 	defer rec.Release()
-	path := filepath.Join(t.TempDir(), "intdec.parquet")
+	return writeDecimalsAsIntegers(t, rec, "intdec.parquet")
+}
+
+// writeDecimalsAsIntegers writes rec to a Parquet file in a temporary
+// directory with its decimals stored as INT32/INT64, and returns its path.
+func writeDecimalsAsIntegers(t *testing.T, rec arrow.RecordBatch, name string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
 	w := formattestCreate(t, path)
-	fw, err := pqarrow.NewFileWriter(sch, w, parquet.NewWriterProperties(parquet.WithStoreDecimalAsInteger(true)), pqarrow.DefaultWriterProps())
+	fw, err := pqarrow.NewFileWriter(rec.Schema(), w, parquet.NewWriterProperties(parquet.WithStoreDecimalAsInteger(true)), pqarrow.DefaultWriterProps())
 	if err != nil {
 		t.Fatal(err)
 	}
