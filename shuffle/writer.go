@@ -55,14 +55,6 @@ type partStream struct {
 // run is a spilled range of the spill file.
 type run struct{ off, n int64 }
 
-// encoded is the in-memory tail of a partition's stream.
-type encoded struct{ b []byte }
-
-func (e *encoded) Write(p []byte) (int, error) {
-	e.b = append(e.b, p...)
-	return len(p), nil
-}
-
 // Option configures a Writer.
 type Option func(*Writer)
 
@@ -98,11 +90,11 @@ func (w *Writer) Write(part int, rec arrow.RecordBatch) error {
 	}
 	w.rows[part] += rec.NumRows()
 	w.mem[part] += RecordMemBytes(rec)
-	before := cap(ps.buf.b)
+	before := ps.buf.cap()
 	if err := ps.ipc.Write(rec); err != nil {
 		return fmt.Errorf("shuffle: encode partition %d: %w", part, err)
 	}
-	return w.reserve(int64(cap(ps.buf.b) - before))
+	return w.reserve(int64(ps.buf.cap() - before))
 }
 
 // reserve accounts for the buffers' growth by n bytes (of capacity),
@@ -133,17 +125,17 @@ func (w *Writer) spillRuns() error {
 		if ps == nil {
 			continue
 		}
-		if len(ps.buf.b) == 0 {
-			ps.buf.b = nil // its capacity was reserved too
+		if ps.buf.len() == 0 {
+			ps.buf.reset() // its capacity was reserved too
 			continue
 		}
 		off := w.spilled
-		if _, err := w.spill.Write(ps.buf.b); err != nil {
+		if _, err := ps.buf.writeTo(w.spill); err != nil {
 			return fmt.Errorf("shuffle spill to %s: %w", w.spill.Name(), err)
 		}
-		ps.runs = append(ps.runs, run{off, int64(len(ps.buf.b))})
-		w.spilled += int64(len(ps.buf.b))
-		ps.buf.b = nil
+		ps.runs = append(ps.runs, run{off, int64(ps.buf.len())})
+		w.spilled += int64(ps.buf.len())
+		ps.buf.reset()
 	}
 	w.res.Shrink(w.held)
 	w.held = 0
@@ -189,7 +181,7 @@ func (w *Writer) Bytes() int64 {
 	n := w.spilled
 	for _, ps := range w.parts {
 		if ps != nil {
-			n += int64(len(ps.buf.b))
+			n += int64(ps.buf.len())
 		}
 	}
 	return n
@@ -288,11 +280,11 @@ func (w *Writer) copyPartition(out io.Writer, i int) (int64, error) {
 			return total, fmt.Errorf("shuffle: partition %d from spill %s: %w", i, w.spill.Name(), err)
 		}
 	}
-	n, err := out.Write(ps.buf.b)
-	c := cap(ps.buf.b)
-	ps.buf.b = nil
+	n, err := ps.buf.writeTo(out)
+	c := ps.buf.cap()
+	ps.buf.reset()
 	w.release(c) // the store's copy is within the upload's reservation
-	return total + int64(n), err
+	return total + n, err
 }
 
 // Close removes the spill file and gives the memory back.
@@ -304,7 +296,7 @@ func (w *Writer) Close() {
 	}
 	for _, ps := range w.parts {
 		if ps != nil {
-			ps.buf.b = nil
+			ps.buf.reset()
 		}
 	}
 	if w.res != nil {
