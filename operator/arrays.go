@@ -75,6 +75,17 @@ func takeRows(cols []arrow.Array, idx []int32) ([]arrow.Array, error) {
 	return eval.TakeColumns(context.Background(), cols, idx)
 }
 
+// isIdentity reports idx = 0, 1, …, len(idx)-1: taking those rows of a
+// column of len(idx) rows gives the column itself.
+func isIdentity(idx []int32) bool {
+	for i, v := range idx {
+		if v != int32(i) {
+			return false
+		}
+	}
+	return true
+}
+
 // normalize relabels rec with schema and unpacks dictionary columns, for
 // consumers that need exactly the declared types (shuffle, sinks).
 func normalize(rec arrow.RecordBatch, schema *arrow.Schema) (arrow.RecordBatch, error) {

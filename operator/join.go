@@ -273,10 +273,17 @@ func (j *joinOp) applyFilter(ctx context.Context, pi, bi []int32) ([]int32, []in
 }
 
 // pairs builds probe columns ++ build columns for matched index pairs.
+// When every probe row pairs once, in order (a key join whose build keys
+// are unique and all match), the probe columns are passed on, not copied.
 func (j *joinOp) pairs(pi, bi []int32) (arrow.RecordBatch, error) {
-	left, err := takeRows(j.cur.Columns(), pi)
-	if err != nil {
-		return nil, err
+	var left []arrow.Array
+	if len(pi) == int(j.cur.NumRows()) && isIdentity(pi) {
+		left = retained(j.cur.Columns())
+	} else {
+		var err error
+		if left, err = takeRows(j.cur.Columns(), pi); err != nil {
+			return nil, err
+		}
 	}
 	right, err := takeRows(j.build, bi)
 	if err != nil {
