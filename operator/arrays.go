@@ -67,6 +67,14 @@ func plain(a arrow.Array) (arrow.Array, error) {
 		a.Retain()
 		return a, nil
 	}
+	if ix, ok := d.Indices().(*array.Int32); ok && ix.NullN() == 0 {
+		// the engine's gather, several times faster than arrow's take
+		out, err := eval.TakeColumns(context.Background(), []arrow.Array{d.Dictionary()}, ix.Int32Values())
+		if err != nil {
+			return nil, err
+		}
+		return out[0], nil
+	}
 	return compute.TakeArray(context.Background(), d.Dictionary(), d.Indices())
 }
 

@@ -188,6 +188,10 @@ func (j *joinOp) index(ctx context.Context, recs []arrow.RecordBatch) error {
 	if err != nil {
 		return task.AsFatal(err)
 	}
+	if j.filter == nil {
+		// keys stay as they are: the hash table reads them
+		dictEncodeBuild(cols, n, usedColumns(len(cols), j.spec.RightKeys...))
+	}
 	j.build, j.buildN = cols, n
 	if j.spec.Type.KeepsUnmatchedRight() {
 		j.buildHit = make([]bool, n)
