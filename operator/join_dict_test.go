@@ -31,7 +31,6 @@ func stringArray(vals []*string) *array.String {
 	return b.NewArray().(*array.String)
 }
 
-
 // TestDictEncodeStrings: the dictionary holds the same values (NULLs,
 // empty strings, sliced input) or is not made for many distinct values.
 func TestDictEncodeStrings(t *testing.T) {
