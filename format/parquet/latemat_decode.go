@@ -115,7 +115,7 @@ func (r *reader) lateGather(ctx context.Context, evalCols []arrow.Array, row, po
 			return nil, err
 		}
 		defer releaseAll(fcols)
-		if pcols, err = eval.TakeColumns(ctx, pcols, sel); err != nil {
+		if pcols, err = r.p.gatherPayload(ctx, pcols, sel); err != nil {
 			return nil, err
 		}
 		defer releaseAll(pcols)
@@ -165,6 +165,9 @@ func (p *plan) assembleLate(fcols, pcols []arrow.Array, fileRow func(int) int64)
 			cols[i].Retain()
 		case src.pos == absent:
 			cols[i] = array.MakeArrayOfNull(mem, p.schema.Field(i).Type, n)
+		case p.widened(i) && arrow.TypeEqual(pcols[src.pos].DataType(), p.schema.Field(i).Type):
+			cols[i] = pcols[src.pos] // gathered and widened in one pass
+			cols[i].Retain()
 		default:
 			a, bad, err := p.convertColumn(pcols[src.pos], i)
 			if err != nil {
