@@ -16,6 +16,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	droverMemory "github.com/drover-etl/drover/memory"
+	"github.com/drover-etl/drover/spill"
 	"github.com/drover-etl/drover/storage"
 	"github.com/drover-etl/drover/storage/local"
 )
@@ -121,7 +122,7 @@ func TestWriterSpillsUnderTinyBudget(t *testing.T) {
 		}
 		return loc
 	}
-	spilling := NewWriter(schema, 4, WithMemory(pool, spillDir))
+	spilling := NewWriter(schema, 4, WithMemory(pool, spill.Local(spillDir)))
 	small := write(spilling, "small.arrows")
 	whole := write(NewWriter(schema, 4), "whole.arrows")
 	if spilling.Spilled() == 0 {
@@ -246,7 +247,7 @@ func TestCommitReservesUploadBuffers(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			pool := droverMemory.NewPool(tc.limit)
 			st := &bufferingStore{Store: local.New(t.TempDir()), buffer: 1 << 20, pool: pool}
-			w := NewWriter(schema, 2, WithMemory(pool, t.TempDir()))
+			w := NewWriter(schema, 2, WithMemory(pool, spill.Local(t.TempDir())))
 			defer w.Close()
 			for i := range 40 {
 				vals := make([]int64, 4096)
