@@ -147,3 +147,8 @@ type errDir struct{ err error }
 func (d errDir) String() string { return "nowhere" }
 
 func (d errDir) Create(string, *memory.Pool) (Writer, error) { return nil, d.err }
+
+// LocalDir is the local directory for other temporary files (plugin
+// caches): the configured one, or "" (the OS temp dir) when spilling goes
+// to S3.
+func (p *Place) LocalDir() string { return p.local }
