@@ -90,9 +90,6 @@ job "budget" {
   view "sorted" {
     sql = "SELECT order_id, note FROM orders ORDER BY note, order_id"
   }
-  view "spread" {
-    sql = "SELECT order_id, note, percent_rank() OVER (PARTITION BY status ORDER BY amount, order_id) AS pr FROM orders"
-  }
   view "joined" {
     sql = "SELECT a.order_id, a.amount, b.note, b.status FROM orders a JOIN orders b ON a.order_id = b.order_id AND a.customer_id = b.customer_id"
   }
@@ -120,11 +117,6 @@ job "budget" {
     from = "sorted"
     format = "csv"
     path = "%[2]s/sorted"
-  }
-  sink "spread" {
-    from = "spread"
-    format = "csv"
-    path = "%[2]s/spread"
   }
   sink "joined" {
     from = "joined"
@@ -168,7 +160,7 @@ job "budget" {
 		total += s.Metrics.SpilledBytes
 	}
 	got := map[string][]string{}
-	for _, sink := range []string{"by_customer", "by_order", "pairs", "ranked", "sorted", "spread", "joined"} {
+	for _, sink := range []string{"by_customer", "by_order", "pairs", "ranked", "sorted", "joined"} {
 		dir := filepath.Join(out, sink)
 		for _, f := range e2eutil.VisibleFiles(t, dir) {
 			for _, r := range e2eutil.ReadCSV(t, filepath.Join(dir, f))[1:] {
