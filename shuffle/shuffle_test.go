@@ -98,8 +98,17 @@ func TestCorruptFooterIsAnError(t *testing.T) {
 // whose pool holds less than one partition's output: its runs spill, and
 // reducers read exactly what an unbounded writer's object holds.
 func TestWriterSpillsUnderTinyBudget(t *testing.T) {
-	dir := t.TempDir()
 	spillDir := t.TempDir()
+	writerSpills(t, spill.Local(spillDir), func() int {
+		left, _ := os.ReadDir(spillDir)
+		return len(left)
+	})
+}
+
+// writerSpills is TestWriterSpillsUnderTinyBudget spilling to sd; left
+// counts the spill files there.
+func writerSpills(t *testing.T, sd spill.Dir, left func() int) {
+	dir := t.TempDir()
 	pool := droverMemory.NewPool(4 << 10)
 	write := func(w *Writer, key string) storage.Location {
 		t.Helper()
@@ -122,7 +131,7 @@ func TestWriterSpillsUnderTinyBudget(t *testing.T) {
 		}
 		return loc
 	}
-	spilling := NewWriter(schema, 4, WithMemory(pool, spill.Local(spillDir)))
+	spilling := NewWriter(schema, 4, WithMemory(pool, sd))
 	small := write(spilling, "small.arrows")
 	whole := write(NewWriter(schema, 4), "whole.arrows")
 	if spilling.Spilled() == 0 {
@@ -131,8 +140,8 @@ func TestWriterSpillsUnderTinyBudget(t *testing.T) {
 	if h := pool.Held(); h != 0 {
 		t.Fatalf("pool holds %d bytes after Close", h)
 	}
-	if left, _ := os.ReadDir(spillDir); len(left) > 0 {
-		t.Fatalf("%d spill files left after Close", len(left))
+	if n := left(); n > 0 {
+		t.Fatalf("%d spill files left after Close", n)
 	}
 	for part := range 4 {
 		got, want := readPartition(t, small, part), readPartition(t, whole, part)
