@@ -35,7 +35,7 @@ func writeExchange(ctx context.Context, in batch.Reader, spec *task.Spec, env *o
 		return nil, 0, 0, task.AsFatal(err)
 	}
 	schema := spec.Fragment.Schema.Arrow()
-	w := shuffle.NewWriter(schema, parts, shuffle.WithMemory(env.MemoryPool(), env.TempDir))
+	w := shuffle.NewWriter(schema, parts, shuffle.WithMemory(env.MemoryPool(), env.SpillDir()))
 	defer func() { env.Spilled.Add(w.Spilled()) }()
 	defer w.Close()
 	var rows int64

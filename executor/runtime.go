@@ -15,6 +15,7 @@ import (
 	"github.com/drover-etl/drover/operator"
 	"github.com/drover-etl/drover/plan/physical"
 	"github.com/drover-etl/drover/s3cost"
+	"github.com/drover-etl/drover/spill"
 	"github.com/drover-etl/drover/task"
 )
 
@@ -22,8 +23,11 @@ import (
 type Runtime struct {
 	// Name identifies the executor in metrics and logs.
 	Name string
-	// TempDir receives spill files ("": the OS default).
+	// TempDir receives spill files when Spill is nil ("": the OS default).
 	TempDir string
+	// Spill, when set, is where tasks spill (a local directory or S3,
+	// chosen once per process): each task gets its own Dir from it.
+	Spill *spill.Place
 	// UDF calls plugin functions (nil: none).
 	UDF eval.ScalarUDF
 	// Transforms runs plugin batch transforms (nil: none).
@@ -76,6 +80,9 @@ func (rt *Runtime) Run(ctx context.Context, spec *task.Spec) (res *task.Result, 
 	env := &operator.Env{
 		Partition: spec.Partition, Inputs: inputs, Reads: spec.Reads, Pool: rt.Pool, MemoryBytes: spec.MemoryBytes,
 		TempDir: rt.TempDir, BatchRows: spec.BatchRows, UDF: rt.UDF, Transforms: rt.Transforms,
+	}
+	if rt.Spill != nil {
+		env.Spill = rt.Spill.Dir(ctx, spill.Task{Run: spec.Run, Executor: rt.Name, ID: spec.ID.String(), ShuffleDir: spec.ShuffleDir})
 	}
 	if rt.Pool != nil { // a shared table is reserved from the shared pool
 		env.Broadcasts = &rt.broadcasts

@@ -10,6 +10,7 @@ import (
 	"github.com/drover-etl/drover/expr/eval"
 	"github.com/drover-etl/drover/memory"
 	"github.com/drover-etl/drover/plan/physical"
+	"github.com/drover-etl/drover/spill"
 	"github.com/drover-etl/drover/task"
 )
 
@@ -34,7 +35,10 @@ type Env struct {
 	// FetchConcurrency is how many ranged GETs a stage read keeps in
 	// flight (0: DefaultFetchConcurrency; 1: one map output at a time).
 	FetchConcurrency int
-	// TempDir receives spill files ("" : the OS default).
+	// Spill receives spill files (nil: a local directory, TempDir).
+	Spill spill.Dir
+	// TempDir is the local directory of spill files when Spill is nil
+	// ("": the OS default).
 	TempDir string
 	// BatchRows is the target batch size.
 	BatchRows int
@@ -53,7 +57,8 @@ type Env struct {
 	// ShuffleBytesRead is the part of BytesRead read from shuffle objects.
 	ShuffleBytesRead atomic.Int64
 
-	poolOnce sync.Once
+	poolOnce  sync.Once
+	spillOnce sync.Once
 }
 
 // DefaultMemoryBytes is the per-task sort budget when Env sets none.

@@ -3,7 +3,6 @@ package operator
 import (
 	"context"
 	"fmt"
-	"os"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/drover-etl/drover/memory"
 	"github.com/drover-etl/drover/plan/physical"
+	"github.com/drover-etl/drover/spill"
 	"github.com/drover-etl/drover/task"
 )
 
@@ -46,11 +46,11 @@ type sizer interface {
 	bytes() int64
 }
 
-// spillPart is one partition of a spilled table: its file per stream (""
+// spillPart is one partition of a spilled table: its file per stream (nil
 // when the stream got no rows) and the spill level it was written at.
 type spillPart struct {
 	depth int
-	files []string
+	files []spill.File
 }
 
 // account reserves the table's estimated size; when refused, a partial
@@ -187,26 +187,21 @@ func (h *hashAgg) aggregatePart(ctx context.Context) error {
 	h.queue = h.queue[1:]
 	defer removeFiles(p.files)
 	h.depth = p.depth
-	for stream, name := range p.files {
-		if name == "" {
+	for stream, f := range p.files {
+		if f == nil {
 			continue
 		}
-		if err := h.readStream(ctx, name, stream); err != nil {
+		if err := h.readStream(ctx, f, stream); err != nil {
 			return err
 		}
 	}
 	return h.finish()
 }
 
-func (h *hashAgg) readStream(ctx context.Context, name string, stream int) error {
-	f, err := os.Open(name)
+func (h *hashAgg) readStream(ctx context.Context, f spill.File, stream int) error {
+	r, err := ipc.NewReader(spill.Reader(f))
 	if err != nil {
-		return fmt.Errorf("hash aggregate spill: %w", err)
-	}
-	defer f.Close()
-	r, err := ipc.NewReader(f)
-	if err != nil {
-		return task.AsFatal(fmt.Errorf("hash aggregate spill %s: %w", name, err))
+		return task.AsFatal(fmt.Errorf("hash aggregate spill %s: %w", f.Name(), err))
 	}
 	defer r.Release()
 	for r.Next() {
@@ -221,7 +216,7 @@ func (h *hashAgg) readStream(ctx context.Context, name string, stream int) error
 		}
 	}
 	if err := r.Err(); err != nil {
-		return task.AsFatal(fmt.Errorf("hash aggregate spill %s: %w", name, err))
+		return task.AsFatal(fmt.Errorf("hash aggregate spill %s: %w", f.Name(), err))
 	}
 	return nil
 }
@@ -276,10 +271,10 @@ func (h *hashAgg) dropSpill() {
 	h.queue = nil
 }
 
-func removeFiles(names []string) {
-	for _, n := range names {
-		if n != "" {
-			os.Remove(n)
+func removeFiles(files []spill.File) {
+	for _, f := range files {
+		if f != nil {
+			f.Remove()
 		}
 	}
 }
@@ -293,7 +288,7 @@ type aggSpill struct {
 }
 
 type aggSpillFile struct {
-	f *os.File
+	f spill.Writer
 	w *ipc.Writer
 }
 
@@ -336,7 +331,7 @@ func (s *aggSpill) file(p, stream int, schema *arrow.Schema) (*aggSpillFile, err
 	if sf := s.files[p][stream]; sf != nil {
 		return sf, nil
 	}
-	f, err := os.CreateTemp(s.env.TempDir, "drover-agg-*.arrow")
+	f, err := s.env.createSpill("agg")
 	if err != nil {
 		return nil, err
 	}
@@ -354,21 +349,26 @@ func (s *aggSpill) close(streams int) ([]spillPart, error) {
 		if len(fs) == 0 {
 			continue
 		}
-		p := spillPart{depth: s.depth, files: make([]string, streams)}
+		p := spillPart{depth: s.depth, files: make([]spill.File, streams)}
 		for stream, sf := range fs {
 			if sf == nil {
 				continue
 			}
-			p.files[stream] = sf.f.Name()
-			if err := sf.w.Close(); err != nil && first == nil {
-				first = err
+			if err := sf.w.Close(); err != nil {
+				sf.f.Abort()
+				if first == nil {
+					first = err
+				}
+				continue
 			}
-			if st, err := sf.f.Stat(); err == nil {
-				s.meter.add(st.Size())
+			f, err := finishSpill(sf.f, s.meter, "hash aggregate")
+			if err != nil {
+				if first == nil {
+					first = err
+				}
+				continue
 			}
-			if err := sf.f.Close(); err != nil && first == nil {
-				first = err
-			}
+			p.files[stream] = f
 		}
 		parts = append(parts, p)
 	}

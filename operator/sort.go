@@ -110,7 +110,7 @@ func (s *sortOp) add(ctx context.Context, rec arrow.RecordBatch) error {
 		return task.AsFatal(err)
 	}
 	if s.spill == nil {
-		s.spill = &spiller{dir: s.env.TempDir, meter: s.meter}
+		s.spill = &spiller{env: s.env, meter: s.meter}
 	}
 	return s.spill.write(sorted)
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -14,13 +13,14 @@ import (
 	"github.com/drover-etl/drover/batch"
 	"github.com/drover-etl/drover/operator/sortkey"
 	"github.com/drover-etl/drover/plan/logical"
+	"github.com/drover-etl/drover/spill"
 )
 
-// spiller writes sorted runs to local temp files (Arrow IPC) and merges them.
+// spiller writes sorted runs to spill files (Arrow IPC) and merges them.
 type spiller struct {
-	dir   string
+	env   *Env
 	meter spillMeter
-	files []string
+	files []spill.File
 }
 
 func (s *spiller) write(recs []arrow.RecordBatch) error {
@@ -28,27 +28,37 @@ func (s *spiller) write(recs []arrow.RecordBatch) error {
 	if len(recs) == 0 {
 		return nil
 	}
-	f, err := os.CreateTemp(s.dir, "drover-sort-*.arrow")
+	return s.writeRun(recs[0].Schema(), func(w *ipc.Writer) error {
+		for _, r := range recs {
+			if err := w.Write(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// writeRun writes one run of schema, its batches from fill.
+func (s *spiller) writeRun(schema *arrow.Schema, fill func(*ipc.Writer) error) error {
+	f, err := s.env.createSpill("sort")
 	if err != nil {
 		return fmt.Errorf("sort spill: %w", err)
 	}
-	s.files = append(s.files, f.Name())
-	w := ipc.NewWriter(f, ipc.WithSchema(recs[0].Schema()), ipc.WithLZ4())
-	for _, r := range recs {
-		if err := w.Write(r); err != nil {
-			f.Close()
-			return fmt.Errorf("sort spill: %w", err)
-		}
+	w := ipc.NewWriter(f, ipc.WithSchema(schema), ipc.WithLZ4())
+	err = fill(w)
+	if cerr := w.Close(); err == nil {
+		err = cerr
 	}
-	if err := w.Close(); err != nil {
-		f.Close()
-		return fmt.Errorf("sort spill: %w", err)
+	if err != nil {
+		f.Abort()
+		return fmt.Errorf("sort spill to %s: %w", f.Name(), err)
 	}
-	st, _ := f.Stat()
-	if st != nil {
-		s.meter.add(st.Size())
+	done, err := finishSpill(f, s.meter, "sort")
+	if err != nil {
+		return err
 	}
-	return f.Close()
+	s.files = append(s.files, done)
+	return nil
 }
 
 // mergeFanIn bounds the runs one merge reads at once: each holds a batch
@@ -60,7 +70,7 @@ const mergeFanIn = 16
 // rows is their batch length.
 func (s *spiller) reduce(ctx context.Context, keys []logical.SortKey, rows int) error {
 	for len(s.files) > mergeFanIn {
-		group := &spiller{dir: s.dir, meter: s.meter, files: s.files[:mergeFanIn]}
+		group := &spiller{env: s.env, meter: s.meter, files: s.files[:mergeFanIn]}
 		s.files = s.files[mergeFanIn:]
 		schema, err := runSchema(group.files[0])
 		if err != nil {
@@ -82,15 +92,10 @@ func (s *spiller) reduce(ctx context.Context, keys []logical.SortKey, rows int) 
 }
 
 // runSchema reads the schema of a spilled run.
-func runSchema(name string) (*arrow.Schema, error) {
-	f, err := os.Open(name)
+func runSchema(f spill.File) (*arrow.Schema, error) {
+	r, err := ipc.NewReader(spill.Reader(f))
 	if err != nil {
-		return nil, fmt.Errorf("sort spill: %w", err)
-	}
-	defer f.Close()
-	r, err := ipc.NewReader(f)
-	if err != nil {
-		return nil, fmt.Errorf("sort spill %s: %w", name, err)
+		return nil, fmt.Errorf("sort spill %s: %w", f.Name(), err)
 	}
 	defer r.Release()
 	return r.Schema(), nil
@@ -98,40 +103,27 @@ func runSchema(name string) (*arrow.Schema, error) {
 
 // writeFrom writes what r produces as one more run.
 func (s *spiller) writeFrom(ctx context.Context, r batch.Reader) error {
-	f, err := os.CreateTemp(s.dir, "drover-sort-*.arrow")
-	if err != nil {
-		return fmt.Errorf("sort spill: %w", err)
-	}
-	s.files = append(s.files, f.Name())
-	w := ipc.NewWriter(f, ipc.WithSchema(r.Schema()), ipc.WithLZ4())
-	for {
-		rec, err := r.Next(ctx)
-		if err == io.EOF {
-			break
-		}
-		if err == nil {
+	return s.writeRun(r.Schema(), func(w *ipc.Writer) error {
+		for {
+			rec, err := r.Next(ctx)
+			if err == io.EOF {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
 			err = w.Write(rec)
 			rec.Release()
+			if err != nil {
+				return err
+			}
 		}
-		if err != nil {
-			w.Close()
-			f.Close()
-			return fmt.Errorf("sort spill: %w", err)
-		}
-	}
-	if err := w.Close(); err != nil {
-		f.Close()
-		return fmt.Errorf("sort spill: %w", err)
-	}
-	if st, err := f.Stat(); err == nil {
-		s.meter.add(st.Size())
-	}
-	return f.Close()
+	})
 }
 
 func (s *spiller) cleanup() {
 	for _, f := range s.files {
-		os.Remove(f)
+		f.Remove()
 	}
 	s.files = nil
 }
@@ -141,7 +133,6 @@ func (s *spiller) cleanup() {
 // encoding.
 type run struct {
 	r    *ipc.Reader
-	f    *os.File
 	rec  arrow.RecordBatch
 	keys []arrow.Array
 	enc  sortkey.Rows
@@ -185,19 +176,13 @@ func (r *run) advance(keys []logical.SortKey, norm bool) (bool, error) {
 // merge streams the runs in key order.
 func (s *spiller) merge(schema *arrow.Schema, keys []logical.SortKey, batchRows int) (batch.Reader, error) {
 	m := &merger{schema: schema, keys: keys, batchRows: batchRows, spill: s, norm: normalizedKeys}
-	for _, name := range s.files {
-		f, err := os.Open(name)
+	for _, f := range s.files {
+		r, err := ipc.NewReader(spill.Reader(f))
 		if err != nil {
 			m.Close()
-			return nil, err
+			return nil, fmt.Errorf("sort spill %s: %w", f.Name(), err)
 		}
-		r, err := ipc.NewReader(f)
-		if err != nil {
-			f.Close()
-			m.Close()
-			return nil, err
-		}
-		m.runs = append(m.runs, &run{r: r, f: f, row: -1, gen: -1})
+		m.runs = append(m.runs, &run{r: r, row: -1, gen: -1})
 		if m.norm && !typesSupported(r.Schema(), len(keys)) {
 			m.norm = false
 		}
@@ -324,8 +309,7 @@ func (m *merger) Next(ctx context.Context) (arrow.RecordBatch, error) {
 		}
 		if !ok {
 			top.r.Release()
-			top.f.Close()
-			top.r, top.f = nil, nil
+			top.r = nil
 		}
 		m.replay(w)
 	}
@@ -352,8 +336,7 @@ func (m *merger) Close() error {
 		}
 		if r.r != nil {
 			r.r.Release()
-			r.f.Close()
-			r.r, r.f = nil, nil
+			r.r = nil
 		}
 	}
 	m.runs = nil

@@ -4,16 +4,16 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 
 	"github.com/drover-etl/drover/batch"
+	"github.com/drover-etl/drover/spill"
 )
 
-// spillFile is one local temp file of batches (Arrow IPC, LZ4), written
+// spillFile is one spill file of batches (Arrow IPC, LZ4), written
 // batch by batch and read back once. Dictionary columns are written
 // unpacked: batches may carry different dictionaries, which one IPC
 // stream cannot. Small batches (a batch's share of one partition) are
@@ -24,8 +24,9 @@ type spillFile struct {
 	meter  spillMeter
 	what   string // the operator, for errors and the file name
 	schema *arrow.Schema
-	f      *os.File
+	f      spill.Writer
 	w      *ipc.Writer
+	done   spill.File // once finished
 
 	pending      []arrow.RecordBatch
 	pendingBytes int64
@@ -82,7 +83,7 @@ func (s *spillFile) flush() error {
 
 func (s *spillFile) writeFile(rec arrow.RecordBatch) error {
 	if s.w == nil {
-		f, err := os.CreateTemp(s.env.TempDir, "drover-"+s.what+"-*.arrow")
+		f, err := s.env.createSpill(s.what)
 		if err != nil {
 			return fmt.Errorf("%s spill: %w", s.what, err)
 		}
@@ -107,9 +108,11 @@ func (s *spillFile) finish() error {
 	if err := w.Close(); err != nil {
 		return fmt.Errorf("%s spill to %s: %w", s.what, s.f.Name(), err)
 	}
-	if st, err := s.f.Stat(); err == nil {
-		s.meter.add(st.Size())
+	done, err := finishSpill(s.f, s.meter, s.what)
+	if err != nil {
+		return err
 	}
+	s.done = done
 	return nil
 }
 
@@ -127,15 +130,11 @@ func (s *spillFile) reader() (batch.Reader, error) {
 	if err := s.finish(); err != nil {
 		return nil, err
 	}
-	f := s.f
-	s.f = nil
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		removeFile(f)
-		return nil, fmt.Errorf("%s spill: %w", s.what, err)
-	}
-	r, err := ipc.NewReader(f)
+	f := s.done
+	s.f, s.done = nil, nil
+	r, err := ipc.NewReader(spill.Reader(f))
 	if err != nil {
-		removeFile(f)
+		f.Remove()
 		return nil, fmt.Errorf("%s spill %s: %w", s.what, f.Name(), err)
 	}
 	return &spillReader{schema: s.schema, f: f, r: r}, nil
@@ -149,21 +148,18 @@ func (s *spillFile) discard() {
 		s.w.Close()
 		s.w = nil
 	}
-	if s.f != nil {
-		removeFile(s.f)
-		s.f = nil
+	if s.done != nil {
+		s.done.Remove()
+	} else if s.f != nil {
+		s.f.Abort()
 	}
-}
-
-func removeFile(f *os.File) {
-	f.Close()
-	os.Remove(f.Name())
+	s.f, s.done = nil, nil
 }
 
 // spillReader reads a spill file's batches and removes it when closed.
 type spillReader struct {
 	schema *arrow.Schema
-	f      *os.File
+	f      spill.File
 	r      *ipc.Reader
 }
 
@@ -188,7 +184,7 @@ func (r *spillReader) Close() error {
 	if r.r != nil {
 		r.r.Release()
 		r.r = nil
-		removeFile(r.f)
+		r.f.Remove()
 	}
 	return nil
 }

@@ -2,11 +2,13 @@ package operator
 
 import (
 	"fmt"
-	"os"
+	"io"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
+
+	"github.com/drover-etl/drover/spill"
 )
 
 // passQueue holds, in order, the input columns of the rows a window has
@@ -31,8 +33,7 @@ type passSeg struct {
 }
 
 type passFile struct {
-	name string
-	f    *os.File
+	f    spill.File
 	r    *ipc.Reader
 	left int // batches not yet read back
 }
@@ -51,19 +52,14 @@ func (q *passQueue) head() (arrow.RecordBatch, error) {
 	}
 	pf := s.file
 	if pf.r == nil {
-		f, err := os.Open(pf.name)
+		r, err := ipc.NewReader(spill.Reader(pf.f), ipc.WithAllocator(mem))
 		if err != nil {
-			return nil, fmt.Errorf("window spill: %w", err)
+			return nil, fmt.Errorf("window spill %s: %w", pf.f.Name(), err)
 		}
-		r, err := ipc.NewReader(f, ipc.WithAllocator(mem))
-		if err != nil {
-			f.Close()
-			return nil, fmt.Errorf("window spill: %w", err)
-		}
-		pf.f, pf.r = f, r
+		pf.r = r
 	}
 	if !pf.r.Next() {
-		return nil, fmt.Errorf("window spill: %s ended early: %v", pf.name, pf.r.Err())
+		return nil, fmt.Errorf("window spill: %s ended early: %v", pf.f.Name(), pf.r.Err())
 	}
 	rec := pf.r.RecordBatch()
 	rec.Retain()
@@ -103,23 +99,19 @@ func (q *passQueue) spill() error {
 	if len(idx) == 0 {
 		return nil
 	}
-	f, err := os.CreateTemp(q.env.TempDir, "drover-window-*.arrow")
+	w, err := q.env.createSpill("window")
 	if err != nil {
 		return fmt.Errorf("window spill: %w", err)
 	}
-	pf := &passFile{name: f.Name(), left: len(idx)}
-	if err := q.writeSegs(f, idx); err != nil {
-		f.Close()
-		os.Remove(f.Name())
+	if err := q.writeSegs(w, idx); err != nil {
+		w.Abort()
 		return err
 	}
-	if st, err := f.Stat(); err == nil {
-		q.meter.add(st.Size())
+	f, err := finishSpill(w, q.meter, "window")
+	if err != nil {
+		return err
 	}
-	if err := f.Close(); err != nil {
-		os.Remove(f.Name())
-		return fmt.Errorf("window spill: %w", err)
-	}
+	pf := &passFile{f: f, left: len(idx)}
 	for _, i := range idx {
 		s := &q.segs[i]
 		q.bytes -= heldBytes(s.rec)
@@ -129,7 +121,7 @@ func (q *passQueue) spill() error {
 	return nil
 }
 
-func (q *passQueue) writeSegs(f *os.File, idx []int) error {
+func (q *passQueue) writeSegs(f io.Writer, idx []int) error {
 	var w *ipc.Writer
 	for _, i := range idx {
 		rec, err := normalizeRecord(q.segs[i].rec)
@@ -173,11 +165,7 @@ func (pf *passFile) close() {
 		pf.r.Release()
 		pf.r = nil
 	}
-	if pf.f != nil {
-		pf.f.Close()
-		pf.f = nil
-	}
-	os.Remove(pf.name)
+	pf.f.Remove()
 }
 
 // release drops everything, removing spill files.

@@ -16,6 +16,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	droverMemory "github.com/drover-etl/drover/memory"
+	"github.com/drover-etl/drover/spill"
 	"github.com/drover-etl/drover/storage"
 	"github.com/drover-etl/drover/storage/local"
 )
@@ -97,8 +98,17 @@ func TestCorruptFooterIsAnError(t *testing.T) {
 // whose pool holds less than one partition's output: its runs spill, and
 // reducers read exactly what an unbounded writer's object holds.
 func TestWriterSpillsUnderTinyBudget(t *testing.T) {
-	dir := t.TempDir()
 	spillDir := t.TempDir()
+	writerSpills(t, spill.Local(spillDir), func() int {
+		left, _ := os.ReadDir(spillDir)
+		return len(left)
+	})
+}
+
+// writerSpills is TestWriterSpillsUnderTinyBudget spilling to sd; left
+// counts the spill files there.
+func writerSpills(t *testing.T, sd spill.Dir, left func() int) {
+	dir := t.TempDir()
 	pool := droverMemory.NewPool(4 << 10)
 	write := func(w *Writer, key string) storage.Location {
 		t.Helper()
@@ -121,7 +131,7 @@ func TestWriterSpillsUnderTinyBudget(t *testing.T) {
 		}
 		return loc
 	}
-	spilling := NewWriter(schema, 4, WithMemory(pool, spillDir))
+	spilling := NewWriter(schema, 4, WithMemory(pool, sd))
 	small := write(spilling, "small.arrows")
 	whole := write(NewWriter(schema, 4), "whole.arrows")
 	if spilling.Spilled() == 0 {
@@ -130,8 +140,8 @@ func TestWriterSpillsUnderTinyBudget(t *testing.T) {
 	if h := pool.Held(); h != 0 {
 		t.Fatalf("pool holds %d bytes after Close", h)
 	}
-	if left, _ := os.ReadDir(spillDir); len(left) > 0 {
-		t.Fatalf("%d spill files left after Close", len(left))
+	if n := left(); n > 0 {
+		t.Fatalf("%d spill files left after Close", n)
 	}
 	for part := range 4 {
 		got, want := readPartition(t, small, part), readPartition(t, whole, part)
@@ -246,7 +256,7 @@ func TestCommitReservesUploadBuffers(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			pool := droverMemory.NewPool(tc.limit)
 			st := &bufferingStore{Store: local.New(t.TempDir()), buffer: 1 << 20, pool: pool}
-			w := NewWriter(schema, 2, WithMemory(pool, t.TempDir()))
+			w := NewWriter(schema, 2, WithMemory(pool, spill.Local(t.TempDir())))
 			defer w.Close()
 			for i := range 40 {
 				vals := make([]int64, 4096)

@@ -6,13 +6,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 	arrowmem "github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/drover-etl/drover/memory"
+	"github.com/drover-etl/drover/spill"
 	"github.com/drover-etl/drover/storage"
 )
 
@@ -25,7 +25,7 @@ type Index struct {
 // Writer collects one map task's output, partition by partition, as
 // compressed IPC streams (one per partition). The encoded bytes are held
 // in memory within a reservation from the executor's pool (WithMemory);
-// when it is refused they move to a local spill file as runs, and Commit
+// when it is refused they move to a spill file (package spill) as runs, and Commit
 // streams each partition's runs then its remainder into the object, so
 // neither the map output nor the upload is ever held whole. A run is a
 // slice of the partition's one IPC stream, so the object is the same
@@ -36,12 +36,14 @@ type Writer struct {
 	rows   []int64
 	mem    []int64 // Arrow buffer bytes written per partition
 
-	res     *memory.Reservation // nil: held without a budget
-	held    int64               // bytes reserved: the buffers' capacity
-	upload  int64               // bytes reserved for the store's upload buffers
-	tempDir string
-	spill   *os.File // the runs, all partitions interleaved
-	spilled int64
+	res      *memory.Reservation // nil: held without a budget
+	pool     *memory.Pool
+	held     int64 // bytes reserved: the buffers' capacity
+	upload   int64 // bytes reserved for the store's upload buffers
+	spillDir spill.Dir
+	spill    spill.Writer // the runs, all partitions interleaved
+	runs     spill.File   // the same, finished for reading (Commit)
+	spilled  int64
 }
 
 // partStream is one partition's IPC stream: runs already spilled, then
@@ -59,10 +61,13 @@ type run struct{ off, n int64 }
 type Option func(*Writer)
 
 // WithMemory bounds the buffered output by a reservation from pool,
-// spilling runs to files in tempDir ("": the OS default) when refused.
-func WithMemory(pool *memory.Pool, tempDir string) Option {
+// spilling runs to a file in dir (nil: the OS temp dir) when refused.
+func WithMemory(pool *memory.Pool, dir spill.Dir) Option {
 	return func(w *Writer) {
-		w.res, w.tempDir = pool.Consumer("shuffle writer", true), tempDir
+		if dir == nil {
+			dir = spill.Local("")
+		}
+		w.res, w.pool, w.spillDir = pool.Consumer("shuffle writer", true), pool, dir
 	}
 }
 
@@ -115,7 +120,7 @@ func (w *Writer) reserve(n int64) error {
 // spillRuns moves every partition's buffered bytes to the spill file.
 func (w *Writer) spillRuns() error {
 	if w.spill == nil {
-		f, err := os.CreateTemp(w.tempDir, "drover-shuffle-*.runs")
+		f, err := w.spillDir.Create("shuffle", w.pool)
 		if err != nil {
 			return fmt.Errorf("shuffle spill: %w", err)
 		}
@@ -196,6 +201,9 @@ func (w *Writer) Commit(ctx context.Context, loc storage.Location) (bytesPer, ro
 		return nil, nil, err
 	}
 	defer w.releaseUpload()
+	if err := w.finishRuns(); err != nil {
+		return nil, nil, err
+	}
 	out, err := loc.Store.Create(ctx, loc.Key)
 	if err != nil {
 		return nil, nil, err
@@ -219,6 +227,19 @@ func (w *Writer) Commit(ctx context.Context, loc storage.Location) (bytesPer, ro
 		return nil, nil, err
 	}
 	return bytesPer, w.rows, out.Close()
+}
+
+// finishRuns completes the spill file, if any, for reading the runs back.
+func (w *Writer) finishRuns() error {
+	if w.spill == nil || w.runs != nil {
+		return nil
+	}
+	f, err := w.spill.Finish()
+	if err != nil {
+		return fmt.Errorf("shuffle spill: %w", err)
+	}
+	w.runs = f
+	return nil
 }
 
 // footerRoom is what the index and the streams' ends add to the object,
@@ -274,10 +295,10 @@ func (w *Writer) copyPartition(out io.Writer, i int) (int64, error) {
 	}
 	var total int64
 	for _, r := range ps.runs {
-		n, err := io.Copy(out, io.NewSectionReader(w.spill, r.off, r.n))
+		n, err := io.Copy(out, w.runs.Section(r.off, r.n))
 		total += n
 		if err != nil {
-			return total, fmt.Errorf("shuffle: partition %d from spill %s: %w", i, w.spill.Name(), err)
+			return total, fmt.Errorf("shuffle: partition %d from spill %s: %w", i, w.runs.Name(), err)
 		}
 	}
 	n, err := ps.buf.writeTo(out)
@@ -289,11 +310,12 @@ func (w *Writer) copyPartition(out io.Writer, i int) (int64, error) {
 
 // Close removes the spill file and gives the memory back.
 func (w *Writer) Close() {
-	if w.spill != nil {
-		w.spill.Close()
-		os.Remove(w.spill.Name())
-		w.spill = nil
+	if w.runs != nil {
+		w.runs.Remove()
+	} else if w.spill != nil {
+		w.spill.Abort()
 	}
+	w.spill, w.runs = nil, nil
 	for _, ps := range w.parts {
 		if ps != nil {
 			ps.buf.reset()

@@ -67,3 +67,11 @@ func UploadBuffer(s Store) int64 {
 	}
 	return 0
 }
+
+// UploadTuner is a Store whose writers' buffers can be made smaller.
+type UploadTuner interface {
+	// WithUploads is the same store with writers that send parts of
+	// partSize bytes, threads at a time (spill files: many open at once,
+	// each holding little).
+	WithUploads(partSize, threads int) (Store, error)
+}

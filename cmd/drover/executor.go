@@ -15,6 +15,7 @@ import (
 	"github.com/drover-etl/drover/executor"
 	"github.com/drover-etl/drover/metrics"
 	"github.com/drover-etl/drover/remote"
+	"github.com/drover-etl/drover/spill"
 	"github.com/drover-etl/drover/task"
 	"github.com/drover-etl/drover/udfhost"
 )
@@ -55,11 +56,15 @@ func executorCmd() *cobra.Command {
 				return err
 			}
 			withRuntimeLimit(pool)
-			rt := &executor.Runtime{Name: name, TempDir: tempDir, Delay: delay, Hog: hog, Pool: pool}
+			place, err := spill.NewPlace(tempDir, cmd.ErrOrStderr())
+			if err != nil {
+				return err
+			}
+			rt := &executor.Runtime{Name: name, Spill: place, Delay: delay, Hog: hog, Pool: pool}
 			if delayPart >= 0 {
 				rt.Delayed = func(spec *task.Spec) bool { return spec.Partition == delayPart && spec.Attempt == 0 }
 			}
-			host, cache, err := startExecutorPlugins(cmd.Context(), plugins, tempDir)
+			host, cache, err := startExecutorPlugins(cmd.Context(), plugins, place.LocalDir())
 			if err != nil {
 				return err
 			}
@@ -101,7 +106,7 @@ func executorCmd() *cobra.Command {
 	cmd.Flags().IntVar(&slots, "slots", 2, "tasks to run at once")
 	cmd.Flags().Int64Var(&poolBytes, "memory", 0, "bytes the slots' tasks may hold in sorts, hash tables and windows together before they spill (default: 60% of NOMAD_MEMORY_LIMIT, else of the machine's or cgroup's memory)")
 	cmd.Flags().StringVar(&name, "name", "", "executor name in logs and metrics (default: host name)")
-	cmd.Flags().StringVar(&tempDir, "temp-dir", "", "directory for spill files of sorts, aggregations and windows (default: the OS temp dir)")
+	cmd.Flags().StringVar(&tempDir, "temp-dir", "", tempDirUsage)
 	cmd.Flags().StringVar(&plugins, "plugins", "", "plugins to fetch, verify and start, as JSON [{name, source, sha256}] (set by the driver)")
 	cmd.Flags().DurationVar(&grace, "driver-grace", 2*time.Minute, "stop after the driver has not called for this long (0: never)")
 	cmd.Flags().DurationVar(&delay, "chaos-task-delay", 0, "hold each task this long before running it (fault-injection tests)")

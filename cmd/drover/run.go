@@ -12,6 +12,7 @@ import (
 	"github.com/drover-etl/drover/eventlog"
 	"github.com/drover-etl/drover/executor"
 	"github.com/drover-etl/drover/progress"
+	"github.com/drover-etl/drover/spill"
 	"github.com/drover-etl/drover/udfhost"
 )
 
@@ -50,6 +51,7 @@ func runCmd() *cobra.Command {
 	var diag runDiagnostics
 	var mf metricsFlags
 	var memory, poolBytes int64
+	var tempDir string
 	var of obsFlags
 	var af adaptiveFlags
 	var sf schedFlags
@@ -84,7 +86,11 @@ func runCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			rt := c.WithPlugins(&executor.Runtime{Name: "local"})
+			place, err := spill.NewPlace(tempDir, cmd.ErrOrStderr())
+			if err != nil {
+				return err
+			}
+			rt := c.WithPlugins(&executor.Runtime{Name: "local", Spill: place})
 			exec := executor.NewLocal(rt, jf.parallelism)
 			if rt.Pool, err = localPool(poolBytes, memory, exec.Slots()); err != nil {
 				return err
@@ -123,6 +129,7 @@ func runCmd() *cobra.Command {
 	mf.register(cmd)
 	af.register(cmd)
 	cmd.Flags().Int64Var(&poolBytes, "memory", 0, "bytes the tasks may hold in sorts, hash tables and windows together before they spill to disk (default: 60% of the machine's or cgroup's memory)")
+	cmd.Flags().StringVar(&tempDir, "temp-dir", "", tempDirUsage)
 	cmd.Flags().Int64Var(&memory, "task-memory", 0, "bytes each task slot may hold before it spills: sets --memory to this × the slots when --memory is not given")
 	return cmd
 }

@@ -30,6 +30,7 @@ var (
 type clusterFlags struct {
 	cfg        cluster.Config
 	shuffleDir string
+	tempDir    string // the executors' --temp-dir
 	obs        obsFlags
 	jobFile    string // the job file's path or URL, for the event log
 	jobSpec    string // its text
@@ -56,6 +57,7 @@ func (f *clusterFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.cfg.Image, "executor-image", "", "Docker image with drover on its PATH; runs executors with the docker driver")
 	cmd.Flags().StringVar(&f.cfg.Driver, "executor-driver", "raw_exec", "Nomad task driver for executors (raw_exec or exec)")
 	cmd.Flags().StringVar(&f.cfg.User, "executor-user", "", "unprivileged user executors run as (Nomad task user; default: the task driver's)")
+	cmd.Flags().StringVar(&f.tempDir, "executor-temp-dir", "", "executors' --temp-dir: where they spill, a directory on the Nomad clients or s3://bucket/prefix (default: the task's temp dir, else the run's S3 shuffle directory when that is not writable)")
 	cmd.Flags().StringVar(&f.shuffleDir, "shuffle-dir", os.Getenv("DROVER_SHUFFLE_DIR"), "where shuffle files go, e.g. s3://bucket/shuffle (env DROVER_SHUFFLE_DIR)")
 	// Fault-injection tests (e2e/provision) slow the executors down with
 	// --executor-arg=--chaos-task-delay=2s to stop a node mid-job.
@@ -79,6 +81,9 @@ func runOnCluster(ctx context.Context, cmd *cobra.Command, c *engine.Compiled, f
 		cfg.MaxExecutors = max(cfg.MaxExecutors, c.Job.MaxExecutors)
 	}
 	cfg.Env, cfg.Secrets = lookupEnv(awsEnv), lookupEnv(awsSecrets)
+	if f.tempDir != "" {
+		cfg.ExtraArgs = append(cfg.ExtraArgs, "--temp-dir", f.tempDir)
+	}
 	if c.Plugins != nil {
 		args, err := stagePlugins(ctx, c, f.shuffleDir)
 		if err != nil {

@@ -132,10 +132,31 @@ func TestExecutorsTooSmallSpill(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	compareSpillOutputs(t, "spill-local", "spill-cluster")
+
+	spilled := spilledByOperator(c, csum)
+	t.Logf("spilled bytes by operator: %v; by stage: %v", spilled, stageSpills(csum))
+	for _, op := range []physical.Op{physical.OpHashAgg, physical.OpHashJoin, physical.OpSort} {
+		if spilled[op] == 0 {
+			t.Errorf("no %s spilled under a %d-byte executor budget", op, spillBudget)
+		}
+	}
+	if err := cl.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if left, _ := storage.Expand(ctx, "s3://shuffle/spill-cluster/"+run+"/"); len(left) > 0 {
+		t.Errorf("shuffle files left behind: %d", len(left))
+	}
+}
+
+// compareSpillOutputs checks that the cluster run's sinks (named cluster)
+// hold exactly the local run's answers (named local).
+func compareSpillOutputs(t *testing.T, local, cluster string) {
+	t.Helper()
 	for _, sink := range []string{"by_order", "by_day", "latest"} {
 		// Comments may end in spaces, which readAll trims off a file's last
 		// line only: where files end differs between the runs.
-		want, got := trimLines(readAll(t, "s3://out/spill-local/"+sink+"/")), trimLines(readAll(t, "s3://out/spill-cluster/"+sink+"/"))
+		want, got := trimLines(readAll(t, "s3://out/"+local+"/"+sink+"/")), trimLines(readAll(t, "s3://out/"+cluster+"/"+sink+"/"))
 		slices.Sort(want)
 		slices.Sort(got)
 		if len(want) < 100 {
@@ -152,7 +173,7 @@ func TestExecutorsTooSmallSpill(t *testing.T) {
 		}
 	}
 	// The sort's files, read in partition order, are the one total order.
-	want, got := trimLines(readInOrder(t, "s3://out/spill-local/sorted/")), trimLines(readInOrder(t, "s3://out/spill-cluster/sorted/"))
+	want, got := trimLines(readInOrder(t, "s3://out/"+local+"/sorted/")), trimLines(readInOrder(t, "s3://out/"+cluster+"/sorted/"))
 	if len(want) < 50_000 {
 		t.Fatalf("sorted: %d rows locally, want all of lineitem", len(want))
 	}
@@ -165,19 +186,6 @@ func TestExecutorsTooSmallSpill(t *testing.T) {
 		}
 	}
 
-	spilled := spilledByOperator(c, csum)
-	t.Logf("spilled bytes by operator: %v; by stage: %v", spilled, stageSpills(csum))
-	for _, op := range []physical.Op{physical.OpHashAgg, physical.OpHashJoin, physical.OpSort} {
-		if spilled[op] == 0 {
-			t.Errorf("no %s spilled under a %d-byte executor budget", op, spillBudget)
-		}
-	}
-	if err := cl.Close(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if left, _ := storage.Expand(ctx, "s3://shuffle/spill-cluster/"+run+"/"); len(left) > 0 {
-		t.Errorf("shuffle files left behind: %d", len(left))
-	}
 }
 
 func compileSpillJob(t *testing.T, name string) *engine.Compiled {

@@ -30,8 +30,40 @@ func TestJobUnderATinyMemoryBudget(t *testing.T) {
 	}
 	data := genData(t)
 	run := func(pool *memory.Pool) (map[string][]string, map[physical.Op]int64, int64) {
-		out := filepath.Join(t.TempDir(), "out")
-		job := fmt.Sprintf(`
+		return runBudgetJob(t, data, &executor.Runtime{Name: "test", TempDir: t.TempDir(), Pool: pool}, engine.RunOptions{})
+	}
+	want, _, unbounded := run(memory.NewPool(0))
+	if unbounded != 0 {
+		t.Fatalf("the unlimited run spilled %d bytes", unbounded)
+	}
+	tiny := memory.NewPool(64 << 10)
+	got, spilled, total := run(tiny)
+	t.Logf("spilled bytes by operator: %v; in all: %d", spilled, total)
+	for sink, rows := range want {
+		if len(rows) == 0 {
+			t.Fatalf("%s: no rows", sink)
+		}
+		if strings.Join(got[sink], "\n") != strings.Join(rows, "\n") {
+			t.Errorf("%s: %d rows under 64 KiB differ from the %d unspilled ones", sink, len(got[sink]), len(rows))
+		}
+	}
+	for _, op := range []physical.Op{physical.OpHashAgg, physical.OpHashJoin, physical.OpSort} {
+		if spilled[op] == 0 {
+			t.Errorf("no %s spilled under a 64 KiB budget", op)
+		}
+	}
+	if tiny.Held() != 0 {
+		t.Errorf("the budget holds %d bytes after the job", tiny.Held())
+	}
+}
+
+// runBudgetJob runs the job of TestJobUnderATinyMemoryBudget on data with
+// rt (its pool and spill place) and returns each sink's rows, the bytes
+// spilled by operator kind, and in all.
+func runBudgetJob(t *testing.T, data string, rt *executor.Runtime, ro engine.RunOptions) (map[string][]string, map[physical.Op]int64, int64) {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "out")
+	job := fmt.Sprintf(`
 job "budget" {
   source "orders" {
     format = "csv"
@@ -92,75 +124,52 @@ job "budget" {
     path = "%[2]s/joined"
   }
 }`, data, out)
-		ctx := context.Background()
-		// A shuffled self-join, so its build side is a task's share of orders.
-		c, err := engine.Compile(ctx, writeJob(t, t.TempDir(), job), engine.Options{Parallelism: 4, Partitions: 4, BroadcastThresholdBytes: -1})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c.Close()
-		ex := executor.NewLocal(&executor.Runtime{Name: "test", TempDir: t.TempDir(), Pool: pool}, 4)
-		sum, err := engine.Run(ctx, c, ex, engine.RunOptions{Adaptive: adaptive.Config{BroadcastBytes: -1}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		// Each stage's operator counters pair with its fragment in pre-order.
-		spilled, total := map[physical.Op]int64{}, int64(0)
-		for _, s := range sum.Stages {
-			var nodes []*physical.Node
-			var walk func(*physical.Node)
-			walk = func(n *physical.Node) {
-				nodes = append(nodes, n)
-				for _, in := range n.Inputs {
-					walk(in)
-				}
-			}
-			walk(c.Stages.Stages[s.ID].Root)
-			var ops int64
-			for i, m := range s.Metrics.Operators {
-				spilled[nodes[i].Op] += m.Spilled
-				ops += m.Spilled
-			}
-			if ops > s.Metrics.SpilledBytes {
-				t.Fatalf("stage %d: its operators spilled %d bytes, more than its tasks' %d", s.ID, ops, s.Metrics.SpilledBytes)
-			}
-			total += s.Metrics.SpilledBytes
-		}
-		got := map[string][]string{}
-		for _, sink := range []string{"by_customer", "by_order", "pairs", "ranked", "sorted", "joined"} {
-			dir := filepath.Join(out, sink)
-			for _, f := range e2eutil.VisibleFiles(t, dir) {
-				for _, r := range e2eutil.ReadCSV(t, filepath.Join(dir, f))[1:] {
-					got[sink] = append(got[sink], strings.Join(r, ","))
-				}
-			}
-			if sink != "sorted" { // sorted keeps its order across part files
-				slices.Sort(got[sink])
+	ctx := context.Background()
+	// A shuffled self-join, so its build side is a task's share of orders.
+	c, err := engine.Compile(ctx, writeJob(t, t.TempDir(), job), engine.Options{Parallelism: 4, Partitions: 4, BroadcastThresholdBytes: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	ex := executor.NewLocal(rt, 4)
+	ro.Adaptive = adaptive.Config{BroadcastBytes: -1}
+	sum, err := engine.Run(ctx, c, ex, ro)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Each stage's operator counters pair with its fragment in pre-order.
+	spilled, total := map[physical.Op]int64{}, int64(0)
+	for _, s := range sum.Stages {
+		var nodes []*physical.Node
+		var walk func(*physical.Node)
+		walk = func(n *physical.Node) {
+			nodes = append(nodes, n)
+			for _, in := range n.Inputs {
+				walk(in)
 			}
 		}
-		return got, spilled, total
-	}
-	want, _, unbounded := run(memory.NewPool(0))
-	if unbounded != 0 {
-		t.Fatalf("the unlimited run spilled %d bytes", unbounded)
-	}
-	tiny := memory.NewPool(64 << 10)
-	got, spilled, total := run(tiny)
-	t.Logf("spilled bytes by operator: %v; in all: %d", spilled, total)
-	for sink, rows := range want {
-		if len(rows) == 0 {
-			t.Fatalf("%s: no rows", sink)
+		walk(c.Stages.Stages[s.ID].Root)
+		var ops int64
+		for i, m := range s.Metrics.Operators {
+			spilled[nodes[i].Op] += m.Spilled
+			ops += m.Spilled
 		}
-		if strings.Join(got[sink], "\n") != strings.Join(rows, "\n") {
-			t.Errorf("%s: %d rows under 64 KiB differ from the %d unspilled ones", sink, len(got[sink]), len(rows))
+		if ops > s.Metrics.SpilledBytes {
+			t.Fatalf("stage %d: its operators spilled %d bytes, more than its tasks' %d", s.ID, ops, s.Metrics.SpilledBytes)
+		}
+		total += s.Metrics.SpilledBytes
+	}
+	got := map[string][]string{}
+	for _, sink := range []string{"by_customer", "by_order", "pairs", "ranked", "sorted", "joined"} {
+		dir := filepath.Join(out, sink)
+		for _, f := range e2eutil.VisibleFiles(t, dir) {
+			for _, r := range e2eutil.ReadCSV(t, filepath.Join(dir, f))[1:] {
+				got[sink] = append(got[sink], strings.Join(r, ","))
+			}
+		}
+		if sink != "sorted" { // sorted keeps its order across part files
+			slices.Sort(got[sink])
 		}
 	}
-	for _, op := range []physical.Op{physical.OpHashAgg, physical.OpHashJoin, physical.OpSort} {
-		if spilled[op] == 0 {
-			t.Errorf("no %s spilled under a 64 KiB budget", op)
-		}
-	}
-	if tiny.Held() != 0 {
-		t.Errorf("the budget holds %d bytes after the job", tiny.Held())
-	}
+	return got, spilled, total
 }

@@ -14,6 +14,7 @@ import (
 
 	droverMemory "github.com/drover-etl/drover/memory"
 	"github.com/drover-etl/drover/shuffle"
+	"github.com/drover-etl/drover/spill"
 	"github.com/drover-etl/drover/storage"
 )
 
@@ -58,7 +59,7 @@ func testResolve(t *testing.T, fx *fixture) {
 func testShuffleRoundTrip(t *testing.T, fx *fixture) {
 	for _, budget := range []int64{0, 16 << 10} {
 		pool := droverMemory.NewPool(budget)
-		w := shuffle.NewWriter(shuffleSchema, 5, shuffle.WithMemory(pool, t.TempDir()))
+		w := shuffle.NewWriter(shuffleSchema, 5, shuffle.WithMemory(pool, spill.Local(t.TempDir())))
 		shuffleRoundTrip(t, fx, w, fmt.Sprintf("shuffle/stage-1/map-%d", budget))
 		if budget > 0 && w.Spilled() == 0 {
 			t.Fatal("the writer did not spill under 16 KiB")

@@ -128,3 +128,13 @@ func (s *Store) putSmall(ctx context.Context, key string, data []byte) error {
 		return err
 	})
 }
+
+var _ storage.UploadTuner = (*Store)(nil)
+
+// WithUploads is a store of the same bucket and settings whose writers send
+// parts of partSize (at least S3's 5 MiB), threads at a time.
+func (s *Store) WithUploads(partSize, threads int) (storage.Store, error) {
+	cfg := s.cfg
+	cfg.PartSize, cfg.UploadThreads = partSize, threads
+	return New(cfg, s.bucket)
+}
