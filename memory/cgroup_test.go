@@ -85,19 +85,19 @@ func TestCgroupLimitAt(t *testing.T) {
 		{
 			name:   "v2 under a cgroup namespace: the cgroup shows as / and is the mount's root",
 			cgroup: "0::/\n", mountinfo: v2Mounts,
-			files:  map[string]string{"sys/fs/cgroup/memory.max": "1073741824\n"},
-			want:   1024 * mib, wantFile: "/sys/fs/cgroup/memory.max",
+			files: map[string]string{"sys/fs/cgroup/memory.max": "1073741824\n"},
+			want:  1024 * mib, wantFile: "/sys/fs/cgroup/memory.max",
 		},
 		{
 			name:   "v1 container without a namespace: the mount's root is the cgroup",
 			cgroup: "4:memory:/docker/abc\n", mountinfo: v1Docker,
-			files:  map[string]string{"sys/fs/cgroup/memory/memory.limit_in_bytes": "314572800\n"},
-			want:   300 * mib, wantFile: "/sys/fs/cgroup/memory/memory.limit_in_bytes",
+			files: map[string]string{"sys/fs/cgroup/memory/memory.limit_in_bytes": "314572800\n"},
+			want:  300 * mib, wantFile: "/sys/fs/cgroup/memory/memory.limit_in_bytes",
 		},
 		{
 			name:   "v1 mount of another subtree: not this process's cgroup",
 			cgroup: "4:memory:/elsewhere\n", mountinfo: v1Docker,
-			files:  map[string]string{"sys/fs/cgroup/memory/memory.limit_in_bytes": "314572800\n"},
+			files: map[string]string{"sys/fs/cgroup/memory/memory.limit_in_bytes": "314572800\n"},
 		},
 		{
 			name:   "hybrid: v1 memory limit and an unlimited v2 tree",
@@ -111,8 +111,8 @@ func TestCgroupLimitAt(t *testing.T) {
 		{
 			name:   "escaped mount point",
 			cgroup: "0::/j\n", mountinfo: v2Spaced,
-			files:  map[string]string{"srv/cg fs/j/memory.max": "104857600\n"},
-			want:   100 * mib, wantFile: "/srv/cg fs/j/memory.max",
+			files: map[string]string{"srv/cg fs/j/memory.max": "104857600\n"},
+			want:  100 * mib, wantFile: "/srv/cg fs/j/memory.max",
 		},
 		{name: "no cgroup files at all (not Linux, or /proc not mounted)"},
 	} {
