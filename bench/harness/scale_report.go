@@ -9,6 +9,9 @@ import (
 // Write stores the report as dir/<date>-scale-sf<SF>.md and .json.
 func (r *ScaleReport) Write(dir string) (md, js string, err error) {
 	name := r.Date + "-scale-sf" + strconv.FormatFloat(r.Config.ScaleFactor, 'f', -1, 64)
+	if r.CgroupCapBytes > 0 {
+		name += fmt.Sprintf("-cgroup%dmib", r.CgroupCapBytes>>20)
+	}
 	return writeReport(dir, name, r, r.Markdown())
 }
 
