@@ -10,7 +10,7 @@ import (
 func (r *ScaleReport) Write(dir string) (md, js string, err error) {
 	name := r.Date + "-scale-sf" + strconv.FormatFloat(r.Config.ScaleFactor, 'f', -1, 64)
 	if r.CgroupCapBytes > 0 {
-		name += fmt.Sprintf("-cgroup%dmib", r.CgroupCapBytes>>20)
+		name += fmt.Sprintf("-cgroup%dmib", (r.CgroupCapBytes+1<<19)>>20)
 	}
 	return writeReport(dir, name, r, r.Markdown())
 }
