@@ -12,6 +12,7 @@ import (
 
 	"github.com/drover-etl/drover/batch"
 	"github.com/drover-etl/drover/expr"
+	"github.com/drover-etl/drover/memory"
 	"github.com/drover-etl/drover/storage"
 	"github.com/drover-etl/drover/types"
 )
@@ -133,6 +134,10 @@ type ReadOptions struct {
 	// schema merged from files that added columns over time) instead of
 	// failing on it (a declared schema).
 	MissingAsNull bool
+	// Pool, if set, is the task's memory pool: a reader that decodes
+	// ahead of its consumer counts what it holds there and reads ahead
+	// less when the pool is short (Parquet).
+	Pool *memory.Pool
 }
 
 // Prefiltered is a reader that can say, batch by batch, that it has

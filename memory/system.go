@@ -21,27 +21,11 @@ func Budget(total int64) int64 { return total / 100 * BudgetPercent }
 // SystemBytes is the memory this process may use: its cgroup's limit when
 // there is one (containers, Nomad's exec driver), else the machine's RAM.
 func SystemBytes() (int64, error) {
-	if n, ok := cgroupLimit(); ok {
-		return n, nil
+	total, err := memTotal("/proc/meminfo")
+	if c, ok := cgroupLimit(); ok && (err != nil || c.Bytes < total) {
+		return c.Bytes, nil
 	}
-	return memTotal("/proc/meminfo")
-}
-
-// cgroupLimit reads the cgroup v2, then v1, memory limit ("max" or an
-// absurd v1 value: none).
-func cgroupLimit() (int64, bool) {
-	for _, p := range []string{"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"} {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			continue
-		}
-		n, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
-		if err != nil || n <= 0 || n >= 1<<60 {
-			continue
-		}
-		return n, true
-	}
-	return 0, false
+	return total, err
 }
 
 // memTotal reads MemTotal from a meminfo file.
@@ -95,18 +79,30 @@ const hardHeadroom = 96 << 20
 // memory for its task (NOMAD_MEMORY_LIMIT), else its cgroup's limit;
 // 0 when neither is set (a machine's RAM is no kill line: it swaps or the
 // OOM killer picks among all processes).
-func HardLimit(getenv func(string) string) int64 {
-	n, err := NomadBytes(getenv)
-	if err == nil && n > 0 {
-		if c, ok := cgroupLimit(); ok {
-			return min(n, c)
-		}
-		return n
+func HardLimit(getenv func(string) string) int64 { return HardLimitOf(getenv).Bytes }
+
+// Hard is a hard memory limit (0: none known) and what set it, in words
+// for messages.
+type Hard struct {
+	Bytes  int64
+	Source string
+}
+
+// HardLimitOf is HardLimit with its source: the smaller of Nomad's memory
+// for the task and the process's cgroup limit.
+func HardLimitOf(getenv func(string) string) Hard {
+	return hardLimit(getenv, cgroupLimit)
+}
+
+func hardLimit(getenv func(string) string, cgroup func() (CgroupLimit, bool)) Hard {
+	var h Hard
+	if n, err := NomadBytes(getenv); err == nil && n > 0 {
+		h = Hard{n, "NOMAD_MEMORY_LIMIT=" + getenv("NOMAD_MEMORY_LIMIT") + " (MB)"}
 	}
-	if c, ok := cgroupLimit(); ok {
-		return c
+	if c, ok := cgroup(); ok && (h.Bytes == 0 || c.Bytes < h.Bytes) {
+		h = Hard{c.Bytes, "cgroup " + c.File}
 	}
-	return 0
+	return h
 }
 
 // RuntimeLimit is the Go runtime's soft memory limit for a pool of budget

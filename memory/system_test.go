@@ -123,16 +123,16 @@ func TestHardLimitPrefersNomad(t *testing.T) {
 		return ""
 	}
 	got := HardLimit(env)
-	if c, ok := cgroupLimit(); ok && c < 512<<20 {
-		if got != c {
-			t.Fatalf("HardLimit = %d, want the smaller cgroup limit %d", got, c)
+	if c, ok := cgroupLimit(); ok && c.Bytes < 512<<20 {
+		if got != c.Bytes {
+			t.Fatalf("HardLimit = %d, want the smaller cgroup limit %d", got, c.Bytes)
 		}
 	} else if got != 512<<20 {
 		t.Fatalf("HardLimit = %d, want NOMAD_MEMORY_LIMIT's 512 MiB", got)
 	}
 	if c, ok := cgroupLimit(); !ok && HardLimit(func(string) string { return "" }) != 0 {
 		t.Fatal("no Nomad, no cgroup limit: want 0")
-	} else if ok && HardLimit(func(string) string { return "" }) != c {
+	} else if ok && HardLimit(func(string) string { return "" }) != c.Bytes {
 		t.Fatal("outside Nomad the cgroup limit is the hard limit")
 	}
 }

@@ -45,7 +45,7 @@ func newScan(ctx context.Context, n *physical.Node, env *Env, part int) (batch.R
 	r, err := dataset.Open(ctx, f, split, format.ReadOptions{
 		Table: spec.Table, Columns: spec.Columns, Filters: spec.Filters,
 		Options: spec.Options, BatchRows: env.batchRows(), MissingAsNull: spec.MissingAsNull,
-		FieldIDs: spec.FieldIDs,
+		FieldIDs: spec.FieldIDs, Pool: env.MemoryPool(),
 	}, spec.PartitionColumns)
 	if err != nil {
 		return nil, classifyRead(err)

@@ -78,7 +78,9 @@ func (s *sortOp) run(ctx context.Context) (batch.Reader, error) {
 		return nil, task.AsFatal(err)
 	}
 	// Done reserving: leave the pool's shares to the operators still
-	// filling (a window or aggregation above this sort).
+	// filling (a window or aggregation above this sort). The merge's
+	// fan-in is sized from the share it had.
+	fanIn := fanInFor(s.res.Share())
 	s.res.Free()
 	if s.spill == nil {
 		return adopt(s.schema, dropKeys(sorted, len(s.keys), s.schema)), nil
@@ -86,7 +88,7 @@ func (s *sortOp) run(ctx context.Context) (batch.Reader, error) {
 	if err := s.spill.write(sorted); err != nil {
 		return nil, err
 	}
-	if err := s.spill.reduce(ctx, s.keys, s.runRows); err != nil {
+	if err := s.spill.reduce(ctx, s.keys, s.runRows, fanIn); err != nil {
 		return nil, task.AsFatal(err)
 	}
 	return s.spill.merge(s.schema, s.keys, s.env.batchRows())

@@ -65,30 +65,66 @@ func (s *spiller) writeRun(schema *arrow.Schema, fill func(*ipc.Writer) error) e
 // in memory, so a sort that spilled more runs merges them in passes.
 const mergeFanIn = 16
 
-// reduce merges the runs mergeFanIn at a time into longer ones until at
-// most mergeFanIn are left. Runs keep their key columns (keys at the end);
-// rows is their batch length.
-func (s *spiller) reduce(ctx context.Context, keys []logical.SortKey, rows int) error {
-	for len(s.files) > mergeFanIn {
-		group := &spiller{env: s.env, meter: s.meter, files: s.files[:mergeFanIn]}
-		s.files = s.files[mergeFanIn:]
-		schema, err := runSchema(group.files[0])
-		if err != nil {
-			group.cleanup()
-			return err
+// mergeBytesPerRun is what a merge holds per run it reads: the run's
+// decoded batch (spillBatchBytes) and its copy among the concatenated
+// sources of an output batch, with the output batch on top.
+const mergeBytesPerRun = 3 * spillBatchBytes
+
+// fanInFor is the merge fan-in that fits share bytes (< 0: unlimited):
+// mergeFanIn, fewer under a small budget (at least 2), so the merge, which
+// the sort no longer reserves for, stays near the share it had.
+func fanInFor(share int64) int {
+	if share < 0 {
+		return mergeFanIn
+	}
+	return int(min(max(share/mergeBytesPerRun, 2), mergeFanIn))
+}
+
+// reduce merges the runs fanIn at a time into longer ones until at most
+// fanIn are left. Each pass merges consecutive runs and keeps the merged
+// run in their place, so the runs stay in input order and ties still come
+// out in input order (the merge breaks them by run), as in memory. Runs
+// keep their key columns (keys at the end); rows is their batch length.
+func (s *spiller) reduce(ctx context.Context, keys []logical.SortKey, rows, fanIn int) error {
+	for len(s.files) > fanIn {
+		var next []spill.File
+		for i := 0; i < len(s.files); i += fanIn {
+			files := s.files[i:min(i+fanIn, len(s.files))]
+			if len(files) == 1 {
+				next = append(next, files[0])
+				continue
+			}
+			merged, err := s.mergeGroup(ctx, files, keys, rows)
+			if err != nil {
+				s.files = append(next, s.files[i:]...) // cleanup removes them
+				return err
+			}
+			next = append(next, merged)
 		}
-		m, err := group.merge(schema, keys, rows)
-		if err != nil {
-			group.cleanup()
-			return err
-		}
-		err = s.writeFrom(ctx, m)
-		m.Close() // removes the group's runs
-		if err != nil {
-			return err
-		}
+		s.files = next
 	}
 	return nil
+}
+
+// mergeGroup merges files into one new run and removes them.
+func (s *spiller) mergeGroup(ctx context.Context, files []spill.File, keys []logical.SortKey, rows int) (spill.File, error) {
+	group := &spiller{env: s.env, meter: s.meter, files: append([]spill.File(nil), files...)}
+	schema, err := runSchema(group.files[0])
+	if err != nil {
+		return nil, err
+	}
+	m, err := group.merge(schema, keys, rows)
+	if err != nil {
+		return nil, err
+	}
+	out := &spiller{env: s.env, meter: s.meter}
+	err = out.writeFrom(ctx, m)
+	m.Close() // removes the group's runs
+	if err != nil {
+		out.cleanup()
+		return nil, err
+	}
+	return out.files[0], nil
 }
 
 // runSchema reads the schema of a spilled run.

@@ -81,6 +81,12 @@ type ScaleConfig struct {
 	Memory int64
 	// DuckMemory is DuckDB's memory_limit (bytes; default Memory).
 	DuckMemory int64
+	// Cgroup runs each Drover process in a memory cgroup capped at the
+	// allowance Memory is cut from (Memory / 60 %) and without --memory, so
+	// the budget Drover uses is the default it finds from the cgroup: the
+	// proof that the budget holds under a real cap (no OOM kill). Needs
+	// root and a writable cgroup memory controller.
+	Cgroup bool
 	// Skew configures the skewed join runs (Rows 0: none).
 	Skew SkewConfig
 	// Progress, if set, gets the report after every query, so that an
@@ -95,7 +101,10 @@ type ScaleReport struct {
 	Config  ReportSettings `json:"config"`
 	// MemoryBytes is Drover's --memory, DuckMemoryBytes DuckDB's
 	// memory_limit.
-	MemoryBytes     int64          `json:"memory_bytes"`
+	MemoryBytes int64 `json:"memory_bytes"`
+	// CgroupCapBytes is each Drover process's cgroup memory cap (0: not
+	// run in a cgroup; then MemoryBytes is its --memory).
+	CgroupCapBytes  int64          `json:"cgroup_cap_bytes,omitempty"`
 	DuckMemoryBytes int64          `json:"duck_memory_bytes"`
 	Data            *Dataset       `json:"data"`
 	Queries         []*ScaleResult `json:"queries"`
@@ -126,6 +135,10 @@ type ScaleRun struct {
 	ShuffleBytes int64         `json:"shuffle_bytes,omitempty"`
 	Tasks        int           `json:"tasks,omitempty"`
 	Stages       []StageFigure `json:"stages,omitempty"`
+	// Cgroup runs only: whether the kernel OOM-killed the process in its
+	// capped cgroup, and the cgroup's peak usage (page cache included).
+	OOMKilled  bool  `json:"oom_killed,omitempty"`
+	CgroupPeak int64 `json:"cgroup_peak_bytes,omitempty"`
 }
 
 // StageFigure is one Drover stage as run.
@@ -186,6 +199,9 @@ func RunScale(ctx context.Context, cfg ScaleConfig) (*ScaleReport, error) {
 	r := newReport(ctx, base, ds)
 	rep := &ScaleReport{Date: r.Date, Machine: r.Machine, Config: r.Config, MemoryBytes: cfg.Memory,
 		DuckMemoryBytes: cfg.DuckMemory, Data: ds}
+	if cfg.Cgroup {
+		rep.CgroupCapBytes = cgroupCap(cfg.Memory)
+	}
 	for _, q := range queries {
 		res := &ScaleResult{Query: q, InputRows: ds.inputRows(q)}
 		dir := filepath.Join(ds.Dir, "parquet")
@@ -293,7 +309,10 @@ func runScaleDrover(ctx context.Context, cfg ScaleConfig, data string, q Query, 
 	defer os.RemoveAll(events)
 	args := []string{"run", job, "--var", "data=" + data, "--var", "out=" + out,
 		"--parallelism", strconv.Itoa(cfg.Threads), "--metrics-json", metrics,
-		"--memory", strconv.FormatInt(cfg.Memory, 10), "--event-log-dir", events, "--ui-addr", "off"}
+		"--event-log-dir", events, "--ui-addr", "off"}
+	if !cfg.Cgroup {
+		args = append(args, "--memory", strconv.FormatInt(cfg.Memory, 10))
+	}
 	args = append(append(args, q.DroverArgs...), extra...)
 	if err := os.MkdirAll(out+".tmp", 0o755); err != nil {
 		return fail(err)
@@ -303,14 +322,24 @@ func runScaleDrover(ctx context.Context, cfg ScaleConfig, data string, q Query, 
 	// Spill files and the local shuffle go to TMPDIR: a directory per run,
 	// removed after it.
 	cmd.Env = append(os.Environ(), "GOMAXPROCS="+strconv.Itoa(cfg.Threads), "TMPDIR="+out+".tmp")
-	s, _, err := runMeasured(cmd)
+	var s Sample
+	var oom bool
+	var peak int64
+	if cfg.Cgroup {
+		s, oom, peak, err = runInCgroup(cmd, cgroupCap(cfg.Memory))
+	} else {
+		s, _, err = runMeasured(cmd)
+	}
+	if oom {
+		return ScaleRun{Error: fmt.Sprintf("OOM-killed in its %s cgroup: %v", mib(cgroupCap(cfg.Memory)), err), OOMKilled: true, CgroupPeak: peak}
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			err = fmt.Errorf("%w after %s", ctx.Err(), cfg.Timeout)
 		}
 		return fail(err)
 	}
-	run := ScaleRun{Sample: s}
+	run := ScaleRun{Sample: s, CgroupPeak: peak}
 	if err := run.readSummary(metrics, events); err != nil {
 		return fail(err)
 	}

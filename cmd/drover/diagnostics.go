@@ -20,12 +20,15 @@ import (
 // a CPU profile and the run summary as JSON.
 type runDiagnostics struct {
 	cpuProfile  string
+	memProfile  string
 	metricsJSON string
 }
 
 func (d *runDiagnostics) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&d.cpuProfile, "cpuprofile", "", "write a CPU profile (pprof) of the run to this file")
 	cmd.Flags().StringVar(&d.metricsJSON, "metrics-json", "", "write the run summary (per-stage metrics, sinks) as JSON to this file")
+	cmd.Flags().StringVar(&d.memProfile, "memprofile", "", "write a heap profile (pprof) taken when the live heap was largest to this file")
+	cmd.Flags().MarkHidden("memprofile")
 }
 
 // registerMetricsJSON adds only --metrics-json (submit and driver: the
@@ -36,8 +39,13 @@ func (d *runDiagnostics) registerMetricsJSON(cmd *cobra.Command) {
 
 // startProfile starts the CPU profile if one was asked for; stop ends it.
 func (d *runDiagnostics) startProfile() (stop func(), err error) {
+	stopMem := startMemProfile(d.memProfile)
 	if d.cpuProfile == "" {
-		return func() {}, nil
+		return func() {
+			if err := stopMem(); err != nil {
+				fmt.Fprintln(os.Stderr, err)
+			}
+		}, nil
 	}
 	f, err := os.Create(d.cpuProfile)
 	if err != nil {
@@ -50,6 +58,9 @@ func (d *runDiagnostics) startProfile() (stop func(), err error) {
 	return func() {
 		pprof.StopCPUProfile()
 		f.Close()
+		if err := stopMem(); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+		}
 	}, nil
 }
 

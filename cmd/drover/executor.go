@@ -51,7 +51,7 @@ func executorCmd() *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("listen %s: %w", listen, err)
 			}
-			pool, err := executorPool(poolBytes, os.Getenv)
+			pool, err := executorPool(poolBytes, os.Getenv, hardLimit(), cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}

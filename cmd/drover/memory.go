@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/drover-etl/drover/cluster"
@@ -10,10 +11,11 @@ import (
 
 // executorPool sizes a cluster executor's pool, shared by its slots:
 // --memory when set, else a share (memory.BudgetPercent) of the memory
-// Nomad gives the task, else of the machine's (or cgroup's).
-func executorPool(flag int64, getenv func(string) string) (*memory.Pool, error) {
+// Nomad gives the task, else of the machine's (or cgroup's); never more
+// than that share of the hard limit (clampBudget).
+func executorPool(flag int64, getenv func(string) string, hard memory.Hard, warn io.Writer) (*memory.Pool, error) {
 	if flag > 0 {
-		return memory.NewPool(flag), nil
+		return memory.NewPool(clampBudget(flag, "--memory", hard, warn)), nil
 	}
 	total, err := memory.NomadBytes(getenv)
 	if err != nil {
@@ -24,18 +26,24 @@ func executorPool(flag int64, getenv func(string) string) (*memory.Pool, error) 
 			return nil, fmt.Errorf("%w (set --memory)", err)
 		}
 	}
+	if hard.Bytes > 0 {
+		total = min(total, hard.Bytes)
+	}
 	return memory.NewPool(memory.Budget(total)), nil
 }
 
 // localPool sizes `drover run`'s pool, shared by its slots: --memory
 // when set, else --task-memory for each slot, else a share of the
-// machine's (or cgroup's) memory.
-func localPool(flag, taskMemory int64, slots int) (*memory.Pool, error) {
+// machine's (or cgroup's) memory; never more than that share of the hard
+// limit (clampBudget).
+func localPool(flag, taskMemory int64, slots int, hard memory.Hard, warn io.Writer) (*memory.Pool, error) {
 	switch {
 	case flag > 0:
-		return memory.NewPool(flag), nil
+		return memory.NewPool(clampBudget(flag, "--memory", hard, warn)), nil
 	case taskMemory > 0:
-		return memory.NewPool(taskMemory * int64(max(slots, 1))), nil
+		n := int64(max(slots, 1))
+		what := fmt.Sprintf("--task-memory %s × %d slots", mibs(taskMemory), n)
+		return memory.NewPool(clampBudget(taskMemory*n, what, hard, warn)), nil
 	}
 	total, err := memory.SystemBytes()
 	if err != nil {
@@ -43,6 +51,23 @@ func localPool(flag, taskMemory int64, slots int) (*memory.Pool, error) {
 	}
 	return memory.NewPool(memory.Budget(total)), nil
 }
+
+// clampBudget is an explicit budget (what names its flag) cut to
+// memory.Budget of the known hard limit when it exceeds it, with one
+// warning on warn: a budget the process would be killed before reaching
+// never spills in time. The rest of the hard limit is for what the
+// budget does not count (docs/operations.md, Memory budget).
+func clampBudget(want int64, what string, hard memory.Hard, warn io.Writer) int64 {
+	fit := memory.Budget(hard.Bytes)
+	if hard.Bytes <= 0 || want <= fit {
+		return want
+	}
+	fmt.Fprintf(warn, "drover: warning: %s (%s) does not fit under the hard memory limit of %s (%s); using %d %% of it, %s\n",
+		what, mibs(want), mibs(hard.Bytes), hard.Source, memory.BudgetPercent, mibs(fit))
+	return fit
+}
+
+func mibs(n int64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }
 
 // localTaskMemory is each local task's fair share of the pool its slots
 // share, for adaptive execution's cap on a coalesced task's input.
@@ -71,3 +96,7 @@ func withRuntimeLimit(p *memory.Pool) *memory.Pool {
 	memory.SetRuntimeLimit(p.Limit(), memory.HardLimit(os.Getenv), os.Getenv)
 	return p
 }
+
+// hardLimit is what this process is killed at, if known (Nomad's memory
+// for the task, its cgroup's limit).
+func hardLimit() memory.Hard { return memory.HardLimitOf(os.Getenv) }

@@ -92,8 +92,11 @@ func runCmd() *cobra.Command {
 			}
 			rt := c.WithPlugins(&executor.Runtime{Name: "local", Spill: place})
 			exec := executor.NewLocal(rt, jf.parallelism)
-			if rt.Pool, err = localPool(poolBytes, memory, exec.Slots()); err != nil {
+			if rt.Pool, err = localPool(poolBytes, memory, exec.Slots(), hardLimit(), cmd.ErrOrStderr()); err != nil {
 				return err
+			}
+			if memory > 0 {
+				memory = min(memory, localTaskMemory(rt.Pool, exec.Slots())) // clamped with the pool
 			}
 			withRuntimeLimit(rt.Pool)
 			run := engine.NewRunID()

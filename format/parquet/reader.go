@@ -11,6 +11,7 @@ import (
 
 	"github.com/drover-etl/drover/batch"
 	"github.com/drover-etl/drover/format"
+	"github.com/drover-etl/drover/memory"
 )
 
 // item is one decoded batch or the error that ended a unit. filtered
@@ -42,6 +43,7 @@ type reader struct {
 	fr      *pqarrow.FileReader
 	slots   []chan item
 	tickets chan struct{}
+	ahead   *readAhead // the units in flight, counted in the task's pool
 	cur     int
 	err     error
 	last    bool            // the batch Next returned last is filtered (format.Prefiltered)
@@ -59,9 +61,10 @@ var (
 	_ format.Prefiltered = (*reader)(nil)
 )
 
-func newReader(ctx context.Context, pf *pfile, fr *pqarrow.FileReader, p *plan) *reader {
+func newReader(ctx context.Context, pf *pfile, fr *pqarrow.FileReader, p *plan, pool *memory.Pool) *reader {
 	ctx, cancel := context.WithCancel(ctx)
-	r := &reader{p: p, pf: pf, fr: fr, ctx: ctx, cancel: cancel, slots: make([]chan item, len(p.units))}
+	r := &reader{p: p, pf: pf, fr: fr, ctx: ctx, cancel: cancel, slots: make([]chan item, len(p.units)),
+		ahead: newReadAhead(pool, p, fr.ParquetReader().MetaData())}
 	for i := range r.slots {
 		r.slots[i] = make(chan item, slotDepth)
 	}
@@ -87,6 +90,10 @@ func (r *reader) dispatch(ctx context.Context, jobs chan<- int) {
 		select {
 		case r.tickets <- struct{}{}:
 		case <-ctx.Done():
+			closeAll(r.slots[i:])
+			return
+		}
+		if !r.ahead.acquire(ctx, i) {
 			closeAll(r.slots[i:])
 			return
 		}
@@ -133,6 +140,7 @@ func (r *reader) Next(ctx context.Context) (arrow.RecordBatch, error) {
 					r.err = err
 					return nil, err
 				}
+				r.ahead.release(r.cur)
 				r.cur++
 				<-r.tickets // that unit is drained: the next may start
 				continue
@@ -170,6 +178,7 @@ func (r *reader) Close() error {
 		}
 	}
 	r.cur = len(r.slots)
+	r.ahead.free()
 	err := r.pf.Close()
 	r.pf = nil
 	return err

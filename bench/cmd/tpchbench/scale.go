@@ -16,6 +16,7 @@ type scaleOpts struct {
 	duckMemory    int64
 	skewRows      int64
 	skewThreshold int64
+	cgroup        bool
 }
 
 func (o *scaleOpts) register() {
@@ -23,6 +24,8 @@ func (o *scaleOpts) register() {
 	flag.Int64Var(&o.memory, "memory", 512<<20, "scale suite: Drover's --memory (bytes; the budget all task slots share)")
 	flag.Int64Var(&o.duckMemory, "duck-memory", 0, "scale suite: DuckDB's memory_limit in bytes (default: -memory)")
 	flag.Int64Var(&o.skewRows, "skew-rows", 0, "scale suite: rows of the skewed join's fact table (0: no skewed join)")
+	flag.BoolVar(&o.cgroup, "cgroup", false, "scale suite: run each Drover process in a memory cgroup capped at -memory / 60% and without --memory, "+
+		"so its default budget (60% of the cgroup's limit) is -memory; reports OOM kills and peak vs cap (root, writable cgroups)")
 	flag.Int64Var(&o.skewThreshold, "skew-threshold", 0, "scale suite: Drover's --skew-threshold-bytes in the adaptive skewed run (default 16 MiB)")
 }
 
@@ -40,7 +43,7 @@ func runScale(ctx context.Context, cfg harness.Config, o scaleOpts, results, not
 			fmt.Fprintln(os.Stderr, "tpchbench: write report:", err)
 		}
 	}
-	rep, err := harness.RunScale(ctx, harness.ScaleConfig{Config: cfg, Memory: o.memory, DuckMemory: o.duckMemory,
+	rep, err := harness.RunScale(ctx, harness.ScaleConfig{Config: cfg, Memory: o.memory, DuckMemory: o.duckMemory, Cgroup: o.cgroup,
 		Skew: harness.SkewConfig{Rows: o.skewRows, ThresholdBytes: o.skewThreshold}, Progress: progress})
 	if err != nil {
 		return err
