@@ -51,11 +51,12 @@ func executorCmd() *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("listen %s: %w", listen, err)
 			}
-			pool, err := executorPool(poolBytes, os.Getenv, hardLimit(), cmd.ErrOrStderr())
+			hard := hardLimit()
+			pool, err := executorPool(poolBytes, os.Getenv, hard, cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
-			withRuntimeLimit(pool)
+			withRuntimeLimit(pool, hard)
 			place, err := spill.NewPlace(tempDir, cmd.ErrOrStderr())
 			if err != nil {
 				return err

@@ -90,10 +90,10 @@ func clusterTaskMemory(cfg cluster.Config) int64 {
 // (memory.SetRuntimeLimit): without it garbage lets the heap grow to twice
 // what the operators hold, past the memory the budget was cut from. It
 // stays below the hard limit when one is known (Nomad's memory, the
-// cgroup's). Only the commands call it, not the pool constructors (tests
-// build pools).
-func withRuntimeLimit(p *memory.Pool) *memory.Pool {
-	memory.SetRuntimeLimit(p.Limit(), memory.HardLimit(os.Getenv), os.Getenv)
+// cgroup's: hard, read once by the command for the pool too). Only the
+// commands call it, not the pool constructors (tests build pools).
+func withRuntimeLimit(p *memory.Pool, hard memory.Hard) *memory.Pool {
+	memory.SetRuntimeLimit(p.Limit(), hard.Bytes, os.Getenv)
 	return p
 }
 

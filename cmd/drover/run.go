@@ -92,13 +92,14 @@ func runCmd() *cobra.Command {
 			}
 			rt := c.WithPlugins(&executor.Runtime{Name: "local", Spill: place})
 			exec := executor.NewLocal(rt, jf.parallelism)
-			if rt.Pool, err = localPool(poolBytes, memory, exec.Slots(), hardLimit(), cmd.ErrOrStderr()); err != nil {
+			hard := hardLimit()
+			if rt.Pool, err = localPool(poolBytes, memory, exec.Slots(), hard, cmd.ErrOrStderr()); err != nil {
 				return err
 			}
 			if memory > 0 {
 				memory = min(memory, localTaskMemory(rt.Pool, exec.Slots())) // clamped with the pool
 			}
-			withRuntimeLimit(rt.Pool)
+			withRuntimeLimit(rt.Pool, hard)
 			run := engine.NewRunID()
 			prog := progress.New(cmd.ErrOrStderr())
 			obs, err := observe(cmd.Context(), cmd, of, localEventLogDir(), c,

@@ -97,10 +97,7 @@ const spillBudget = 512 << 10
 func TestExecutorsTooSmallSpill(t *testing.T) {
 	e := setup(t)
 	ctx := context.Background()
-	if _, err := tpch.Generate(ctx, tpch.Config{Dir: "s3://data/tpch", ScaleFactor: 0.01, Seed: 10,
-		Formats: []string{"parquet"}, Tables: []string{tpch.Orders, tpch.Lineitem}}); err != nil {
-		t.Fatal(err)
-	}
+	generateSpillData(ctx, t)
 	// Shuffled joins, one task per partition: the plan the figures are
 	// read against is the plan that runs.
 	off := adaptive.Config{Disabled: true}
@@ -117,23 +114,49 @@ func TestExecutorsTooSmallSpill(t *testing.T) {
 		}
 	}
 
-	c := compileSpillJob(t, "spill-cluster")
-	run := engine.NewRunID()
-	cl, err := cluster.Start(ctx, cluster.Config{Executors: 3, SlotsPerExecutor: 2, Binary: e.binary, CPU: 100, MemoryMB: 256,
-		Env: e.s3Env(), Secrets: e.s3Secrets(), ExtraArgs: []string{"--memory", strconv.Itoa(spillBudget)}}, c.Job.Name, run)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cl, run, _ := runSpillCluster(ctx, t, e, "spill-cluster")
 	defer cl.Close(context.Background())
-	waitLive(t, cl, 3)
-	csum, err := engine.Run(ctx, c, cl.Executor(), engine.RunOptions{ShuffleDir: "s3://shuffle/spill-cluster", Run: run,
-		Scaler: cl, Adaptive: off})
-	if err != nil {
-		t.Fatal(err)
-	}
 
 	compareSpillOutputs(t, "spill-local", "spill-cluster")
+	if err := cl.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if left, _ := storage.Expand(ctx, "s3://shuffle/spill-cluster/"+run+"/"); len(left) > 0 {
+		t.Errorf("shuffle files left behind: %d", len(left))
+	}
+}
 
+// generateSpillData writes the orders and lineitem tables the spill jobs
+// read (TPC-H SF 0.01) to s3://data/tpch.
+func generateSpillData(ctx context.Context, t *testing.T) {
+	t.Helper()
+	if _, err := tpch.Generate(ctx, tpch.Config{Dir: "s3://data/tpch", ScaleFactor: 0.01, Seed: 10,
+		Formats: []string{"parquet"}, Tables: []string{tpch.Orders, tpch.Lineitem}}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// runSpillCluster runs the spill job (its sinks under name) on 3 Nomad
+// executors of spillBudget bytes each (plus extra executor arguments),
+// adaptive execution off, and checks that the hash aggregates, the hash
+// join and the sorts spilled. The caller closes the cluster.
+func runSpillCluster(ctx context.Context, t *testing.T, e *env, name string, extra ...string) (*cluster.Cluster, string, *driver.Summary) {
+	t.Helper()
+	c := compileSpillJob(t, name)
+	run := engine.NewRunID()
+	args := append([]string{"--memory", strconv.Itoa(spillBudget)}, extra...)
+	cl, err := cluster.Start(ctx, cluster.Config{Executors: 3, SlotsPerExecutor: 2, Binary: e.binary, CPU: 100, MemoryMB: 256,
+		Env: e.s3Env(), Secrets: e.s3Secrets(), ExtraArgs: args}, c.Job.Name, run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitLive(t, cl, 3)
+	csum, err := engine.Run(ctx, c, cl.Executor(), engine.RunOptions{ShuffleDir: "s3://shuffle/" + name, Run: run,
+		Scaler: cl, Adaptive: adaptive.Config{Disabled: true}})
+	if err != nil {
+		cl.Close(context.Background())
+		t.Fatal(err)
+	}
 	spilled := spilledByOperator(c, csum)
 	t.Logf("spilled bytes by operator: %v; by stage: %v", spilled, stageSpills(csum))
 	for _, op := range []physical.Op{physical.OpHashAgg, physical.OpHashJoin, physical.OpSort} {
@@ -141,12 +164,7 @@ func TestExecutorsTooSmallSpill(t *testing.T) {
 			t.Errorf("no %s spilled under a %d-byte executor budget", op, spillBudget)
 		}
 	}
-	if err := cl.Close(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if left, _ := storage.Expand(ctx, "s3://shuffle/spill-cluster/"+run+"/"); len(left) > 0 {
-		t.Errorf("shuffle files left behind: %d", len(left))
-	}
+	return cl, run, csum
 }
 
 // compareSpillOutputs checks that the cluster run's sinks (named cluster)
