@@ -65,6 +65,9 @@ func baseAccumulator(a logical.AggExpr) (accumulator, error) {
 	case expr.AggCount:
 		return &countAcc{}, nil
 	case expr.AggAvg:
+		if t, ok := physical.AvgDecimalSum(a); ok {
+			return &avgDecimal{dt: t.Arrow(), scale: t.Scale}, nil
+		}
 		return &avgAcc{}, nil
 	case expr.AggSum:
 		return newSum(a.Type)

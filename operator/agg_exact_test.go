@@ -171,3 +171,45 @@ func TestInterpDecimalTruncatesTowardZero(t *testing.T) {
 		}
 	}
 }
+
+// TestAvgDecimalIsExact: avg over a decimal of at most 18 digits sums the
+// unscaled values exactly and divides once, in one pass or from merged
+// partial states: avg(0.10, 0.20) is 0.15, not the 0.15000000000000002
+// that summing the floats gives.
+func TestAvgDecimalIsExact(t *testing.T) {
+	in := &types.Schema{Fields: []types.Field{
+		{Name: "k", Type: types.Int64Type, Nullable: true},
+		{Name: "d", Type: types.DecimalOf(15, 2), Nullable: true},
+	}}
+	bld := array.NewRecordBuilder(mem, in.Arrow())
+	defer bld.Release()
+	for _, r := range []struct {
+		k int64
+		d string
+	}{{1, "0.10"}, {1, "0.20"}, {1, ""}, {2, "-9999999999999.99"}, {2, "9999999999999.99"}, {2, "0.01"}, {3, ""}} {
+		bld.Field(0).(*array.Int64Builder).Append(r.k)
+		if r.d == "" {
+			bld.Field(1).AppendNull()
+			continue
+		}
+		v, err := types.ParseDecimal(r.d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bld.Field(1).(*array.Decimal128Builder).Append(v.Decimal128())
+	}
+	rec := bld.NewRecordBatch()
+	defer rec.Release()
+	aggs := []logical.AggExpr{bindAgg(t, in, expr.AggAvg, "a", ucol("d"))}
+	if st := physical.StateTypes(aggs[0]); st[0] != types.DecimalOf(38, 2) {
+		t.Fatalf("avg(decimal(15,2)) state = %v, want an exact decimal(38,2) sum", st)
+	}
+	for _, twoPhase := range []bool{false, true} {
+		rec.Retain()
+		got, err := runAgg(t, in, aggs, twoPhase, 1, rec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mustEqual(t, got, []string{"1,0.15", "2,0.0033333333333333335", "3,NULL"})
+	}
+}

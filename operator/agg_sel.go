@@ -22,6 +22,7 @@ var (
 	_ selUpdater = (*sumFloat)(nil)
 	_ selUpdater = (*sumDecimal)(nil)
 	_ selUpdater = (*avgAcc)(nil)
+	_ selUpdater = (*avgDecimal)(nil)
 )
 
 func (c *countAcc) updateSel(gids []int32, arg arrow.Array, sel []int32) error {
@@ -93,7 +94,7 @@ func (s *sumDecimal) updateSel(gids []int32, arg arrow.Array, sel []int32) error
 			continue
 		}
 		sum := addDecimal(s.sums[g], vals[i])
-		if decimalOverflow(s.sums[g], vals[i], sum) {
+		if !narrowSum(s.sums[g], vals[i]) && decimalOverflow(s.sums[g], vals[i], sum) {
 			return errDecimalOverflow
 		}
 		s.sums[g] = sum

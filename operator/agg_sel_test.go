@@ -100,6 +100,7 @@ func TestHashAggFoldsSelections(t *testing.T) {
 			bindAgg(t, in, expr.AggSum, "sd", ucol("d")),
 			bindAgg(t, in, expr.AggAvg, "af", ucol("f")),
 			bindAgg(t, in, expr.AggAvg, "ai", ucol("i")),
+			bindAgg(t, in, expr.AggAvg, "ad", ucol("d")),
 			bindAgg(t, in, expr.AggCount, "ci", ucol("i")),
 			bindAgg(t, in, expr.AggCount, "cs", ucol("s")),
 			bindAgg(t, in, expr.AggCountStar, "n"),

@@ -116,7 +116,7 @@ func (s *sumDecimal) update(gids []int32, arg arrow.Array) error {
 			continue
 		}
 		sum := addDecimal(s.sums[g], vals[i])
-		if decimalOverflow(s.sums[g], vals[i], sum) {
+		if !narrowSum(s.sums[g], vals[i]) && decimalOverflow(s.sums[g], vals[i], sum) {
 			return errDecimalOverflow
 		}
 		s.sums[g] = sum
@@ -132,13 +132,20 @@ var errDecimalOverflow = fmt.Errorf("decimal overflow in sum (more than %d digit
 // below 2^124 in magnitude (high words in [-2^60, 2^60)) are decided
 // without the digit count: their sum stays below 2^125 < 10^38.
 func decimalOverflow(a, b, sum decimal128.Num) bool {
-	if ah, bh := a.HighBits(), b.HighBits(); ah >= -1<<60 && ah < 1<<60 && bh >= -1<<60 && bh < 1<<60 {
+	if narrowSum(a, b) {
 		return false
 	}
 	if a.Sign() == b.Sign() && a.Sign() != 0 && sum.Sign() != a.Sign() {
 		return true
 	}
 	return !sum.FitsInPrecision(types.MaxDecimalPrecision)
+}
+
+// narrowSum reports both high words in [-2^60, 2^60), where a sum cannot
+// overflow: one unsigned compare, inlined into the sum loops so that they
+// call decimalOverflow only for wide values.
+func narrowSum(a, b decimal128.Num) bool {
+	return uint64(a.HighBits()+1<<60)|uint64(b.HighBits()+1<<60) < 1<<61
 }
 
 // addDecimal adds two 128-bit values without allocating.

@@ -49,7 +49,8 @@ func needsRawRows(aggs []logical.AggExpr) bool {
 }
 
 // StateTypes are the partial-state columns one aggregate emits: avg keeps a
-// float64 sum and an int64 count; the variances a count, mean and sum of
+// float64 sum and an int64 count, or for a decimal argument of at most 18
+// digits an exact decimal(38, scale) sum (AvgDecimalSum); the variances a count, mean and sum of
 // squared deviations (Welford); corr and covar_* a count, two means, the
 // co-moment and both squared-deviation sums; first and last the value and
 // whether a row arrived; single_value the value and a row count; arg_max
@@ -61,6 +62,9 @@ func StateTypes(a logical.AggExpr) []types.Type {
 	f64, i64 := types.Float64Type, types.Int64Type
 	switch a.Func {
 	case expr.AggAvg:
+		if t, ok := AvgDecimalSum(a); ok {
+			return []types.Type{t, i64}
+		}
 		return []types.Type{f64, i64}
 	case expr.AggStddevSamp, expr.AggStddevPop, expr.AggVarSamp, expr.AggVarPop:
 		return []types.Type{i64, f64, f64}
@@ -78,6 +82,17 @@ func StateTypes(a logical.AggExpr) []types.Type {
 		}
 	}
 	return []types.Type{a.Type}
+}
+
+// AvgDecimalSum is the exact sum type of avg over a decimal of at most 18
+// digits: its values fit 64 bits, so the sum is kept in 128 bits without
+// a float conversion per row, and cannot pass 38 digits before 10^20 rows.
+// Wider decimals keep the float64 sum.
+func AvgDecimalSum(a logical.AggExpr) (types.Type, bool) {
+	if a.Func != expr.AggAvg || a.Arg == nil || a.Arg.Type.ID != types.Decimal || a.Arg.Type.Precision > 18 {
+		return types.Type{}, false
+	}
+	return types.DecimalOf(types.MaxDecimalPrecision, a.Arg.Type.Scale), true
 }
 
 // PartialSchema is a Partial aggregation's output: the group keys (named
