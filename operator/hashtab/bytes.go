@@ -29,6 +29,7 @@ func NewBytes(n int) *Bytes {
 
 func (t *Bytes) alloc(n int) {
 	t.slots = make([]bytesSlot, n)
+	adviseHuge(t.slots)
 	t.shift = uint(64 - log2(n))
 }
 
@@ -61,6 +62,10 @@ func (t *Bytes) Bytes() int64 {
 func (t *Bytes) FindOrInsert(buf []byte, offs []int32, hashes []uint64, ids []int32) {
 	n := len(offs) - 1
 	ids, hashes = ids[:n], hashes[:n]
+	t.hashes, t.ends = reserve(t.hashes, n), reserve(t.ends, n)
+	if n > 0 {
+		t.arena = reserve(t.arena, int(offs[n]-offs[0]))
+	}
 	for i := range n {
 		if full(len(t.hashes)+1, len(t.slots)) {
 			t.grow()

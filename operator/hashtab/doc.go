@@ -20,5 +20,7 @@
 //
 // Tables work a batch at a time (FindOrInsert, Find), take NULLs as a mask
 // (a NULL key is one key, numbered like any other), and are not safe for
-// concurrent writers; a table only read (Find) may be shared.
+// concurrent writers; a table only read (Find) may be shared. Slot arrays
+// of 4 MiB and more are advised onto transparent huge pages (Linux), and
+// the per-key slices double rather than grow by append's quarter.
 package hashtab

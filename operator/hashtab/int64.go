@@ -39,6 +39,7 @@ func slotsFor(n int) int {
 
 func (t *Int64) alloc(n int) {
 	t.slots = make([]int64Slot, n)
+	adviseHuge(t.slots)
 	t.shift = uint(64 - log2(n))
 }
 
@@ -62,6 +63,7 @@ const block = 32
 // A row's key is new exactly when its number is the table's Len() before.
 func (t *Int64) FindOrInsert(keys []int64, nulls []bool, ids []int32) {
 	ids = ids[:len(keys)]
+	t.hashes = reserve(t.hashes, len(keys)+1) // +1: the NULL key
 	var hs [block]uint64
 	for lo := 0; lo < len(keys); lo += block {
 		hi := min(lo+block, len(keys))

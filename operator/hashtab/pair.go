@@ -32,6 +32,7 @@ func NewInt64Pair(n int) *Int64Pair {
 
 func (t *Int64Pair) alloc(n int) {
 	t.slots = make([]pairSlot, n)
+	adviseHuge(t.slots)
 	t.shift = uint(64 - log2(n))
 }
 
@@ -63,6 +64,7 @@ func PairNulls(na, nb []bool, i int) uint8 {
 func (t *Int64Pair) FindOrInsert(a, b []int64, na, nb []bool, ids []int32) {
 	ids = ids[:len(a)]
 	b = b[:len(a)]
+	t.hashes = reserve(t.hashes, len(a))
 	for i := range a {
 		x, y, f := a[i], b[i], PairNulls(na, nb, i)
 		if f&1 != 0 {
