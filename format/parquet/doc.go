@@ -31,7 +31,8 @@
 //
 // Writing options:
 //
-//	compression     snappy (default), zstd, gzip, lz4, brotli or none
+//	compression     snappy (default; s2's fast Snappy-format encoder,
+//	                snappy.go), zstd, gzip, lz4, brotli or none
 //	row_group_rows  rows per row group, default 1048576
 //	row_group_bytes Arrow (in-memory) bytes per row group, default 128 MiB
 //
