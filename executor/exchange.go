@@ -35,7 +35,12 @@ func writeExchange(ctx context.Context, in batch.Reader, spec *task.Spec, env *o
 		return nil, 0, 0, task.AsFatal(err)
 	}
 	schema := spec.Fragment.Schema.Arrow()
-	w := shuffle.NewWriter(schema, parts, shuffle.WithMemory(env.MemoryPool(), env.SpillDir()))
+	url := task.ShuffleURL(spec.ShuffleDir, spec.Stage, spec.Partition, spec.Attempt)
+	opts := []shuffle.Option{shuffle.WithMemory(env.MemoryPool(), env.SpillDir())}
+	if scheme, _, _ := storage.SplitScheme(url); scheme == "file" {
+		opts = append(opts, shuffle.Uncompressed()) // see shuffle.Uncompressed
+	}
+	w := shuffle.NewWriter(schema, parts, opts...)
 	defer func() { env.Spilled.Add(w.Spilled()) }()
 	defer w.Close()
 	var rows int64
@@ -51,7 +56,6 @@ func writeExchange(ctx context.Context, in batch.Reader, spec *task.Spec, env *o
 	if err != nil {
 		return nil, 0, 0, err
 	}
-	url := task.ShuffleURL(spec.ShuffleDir, spec.Stage, spec.Partition, spec.Attempt)
 	loc, err := storage.Resolve(ctx, url)
 	if err != nil {
 		return nil, 0, 0, task.AsFatal(err)

@@ -304,3 +304,51 @@ func TestCommitReservesUploadBuffers(t *testing.T) {
 		})
 	}
 }
+
+// TestUncompressedReadsTheSame: a writer without LZ4 (local shuffles),
+// spilling or not, gives reducers the rows a compressing writer's object
+// holds, in a larger object.
+func TestUncompressedReadsTheSame(t *testing.T) {
+	dir := t.TempDir()
+	write := func(key string, opts ...Option) (storage.Location, int64) {
+		t.Helper()
+		w := NewWriter(schema, 4, opts...)
+		defer w.Close()
+		for i := range 400 {
+			vals := make([]int64, 50)
+			for j := range vals {
+				vals[j] = int64(i*50 + j)
+			}
+			rec := batchOf(vals...)
+			err := w.Write(i%4, rec)
+			rec.Release()
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		loc := storage.Location{Store: local.New(dir), Key: key}
+		bytes, _, err := w.Commit(context.Background(), loc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var n int64
+		for _, b := range bytes {
+			n += b
+		}
+		return loc, n
+	}
+	lz4, lz4Bytes := write("lz4.arrows")
+	plain, plainBytes := write("plain.arrows", Uncompressed())
+	spilled, _ := write("spilled.arrows", Uncompressed(), WithMemory(droverMemory.NewPool(4<<10), spill.Local(t.TempDir())))
+	if plainBytes <= lz4Bytes {
+		t.Errorf("uncompressed object %d bytes, LZ4 one %d: the writer compressed", plainBytes, lz4Bytes)
+	}
+	for part := range 4 {
+		want := fmt.Sprint(readPartition(t, lz4, part))
+		for name, loc := range map[string]storage.Location{"plain": plain, "plain, spilled": spilled} {
+			if got := fmt.Sprint(readPartition(t, loc, part)); got != want {
+				t.Errorf("%s: partition %d differs from the LZ4 object's", name, part)
+			}
+		}
+	}
+}
