@@ -1,30 +1,9 @@
 package operator
 
 import (
-	"context"
-	"io"
-
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-
-	"github.com/drover-etl/drover/batch"
 )
-
-// drain reads every batch of in (without closing it).
-func drain(ctx context.Context, in batch.Reader) ([]arrow.RecordBatch, error) {
-	var out []arrow.RecordBatch
-	for {
-		rec, err := in.Next(ctx)
-		if err == io.EOF {
-			return out, nil
-		}
-		if err != nil {
-			releaseRecs(out)
-			return nil, err
-		}
-		out = append(out, rec)
-	}
-}
 
 func releaseRecs(recs []arrow.RecordBatch) {
 	for _, r := range recs {

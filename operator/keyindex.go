@@ -166,17 +166,6 @@ func (kb *keyBatch) hash(i int) uint64 {
 	return kb.hashes[i]
 }
 
-// anyNull: some key of row i is NULL.
-func (kb *keyBatch) anyNull(i int) bool {
-	switch kb.kind {
-	case kindInt, kindPair, kindString:
-		return (kb.na != nil && kb.na[i]) || (kb.nb != nil && kb.nb[i])
-	case kindPacked:
-		panic("operator: packed keys are for grouping, where NULL is a key")
-	}
-	return kb.enc.AnyNull[i]
-}
-
 // keyTable numbers distinct keys (see hashtab) in the layout of the first
 // batch it gets. Once built it may be shared read-only (find).
 type keyTable struct {

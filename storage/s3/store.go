@@ -28,11 +28,9 @@ type Store struct {
 	endpoint string // for messages: "http://127.0.0.1:9000" or "AWS"
 	cfg      Config
 	// c makes one attempt per call: Store retries itself, with its own
-	// classification and bounds. up keeps minio-go's retries, which resend
-	// a buffered part of a multipart upload that Store cannot replay.
+	// classification and bounds.
 	c        *minio.Client
 	core     minio.Core
-	up       *minio.Client
 	redact   *strings.Replacer
 	retry    retryPolicy
 	throttle throttle
