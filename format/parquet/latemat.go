@@ -40,6 +40,9 @@ type latePlan struct {
 	evalCols     []int // output columns (p.cols) in evalSchema's order
 	evalSrc      []int // their columns in the filter side's decoded batch
 	side         []lateSource
+	// own[pos] says whether payload leaf pos may be decoded by the own
+	// page decoder (pagedec.go); set once the file reader exists.
+	own []payKind
 }
 
 // lateSource says where output column i comes from: pos in the filter
