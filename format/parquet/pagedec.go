@@ -52,6 +52,7 @@ const (
 	pageNone pageKind = iota // pqarrow decodes it
 	pageRaw                  // the physical values, as the leaf's arrow type
 	pageDec                  // unscaled integers widened to decimal128
+	pageDict                 // BYTE_ARRAY dictionary indices: dictionary<int32, utf8|binary>
 )
 
 // payKind is how the own decoder would produce payload leaf pos, and the
@@ -81,7 +82,17 @@ func (p *plan) choosePageDecoders(fr *pqarrow.FileReader) {
 			continue
 		}
 		at := leafArrowType(fr, leaf)
-		if at == nil || !sameBits(at, col.PhysicalType()) {
+		if at == nil {
+			continue
+		}
+		if dt, ok := at.(*arrow.DictionaryType); ok {
+			// pqarrow reads it as a dictionary (chooseDictionaries).
+			if col.PhysicalType() == parquet.Types.ByteArray && dt.IndexType.ID() == arrow.INT32 && isSmallBinary(dt.ValueType) {
+				lp.own[pos] = payKind{kind: pageDict, typ: at}
+			}
+			continue
+		}
+		if !sameBits(at, col.PhysicalType()) {
 			continue
 		}
 		lp.own[pos] = payKind{kind: pageRaw, typ: at}
@@ -176,13 +187,19 @@ func newPayDecoder(rgr *file.RowGroupReader, leaf int, k payKind, indexed bool) 
 	if !ownChunk(cc, pt) {
 		return nil, nil
 	}
+	if k.kind == pageDict && (len(cc.EncodingStats()) == 0 || hasPlainDataPages(cc) || !chunkHasDictionary(cc)) {
+		// Only chunks whose metadata promise dictionary pages throughout:
+		// pqarrow turns PLAIN strings into dictionary entries, which
+		// this decoder does not.
+		return nil, nil
+	}
 	pr, err := rgr.GetColumnPageReader(leaf)
 	if err != nil {
 		return nil, err
 	}
 	pageDecoderChunks.Add(1)
 	base := pageBase{pr: pr, kind: k, nullable: col.MaxDefinitionLevel() == 1, indexed: indexed, chunkRows: cc.NumValues()}
-	if pt == parquet.Types.Int32 || pt == parquet.Types.Float {
+	if pt == parquet.Types.Int32 || pt == parquet.Types.Float || pt == parquet.Types.ByteArray {
 		return &colDecoder[uint32]{pageBase: base}, nil
 	}
 	return &colDecoder[uint64]{pageBase: base}, nil
@@ -209,6 +226,14 @@ type pageBase struct {
 
 func (b *pageBase) close() { b.pr.Close() }
 
+func (d *colDecoder[S]) close() {
+	d.pr.Close()
+	if d.strings != nil {
+		d.strings.Release()
+		d.strings = nil
+	}
+}
+
 // chunkRows bounds the rows decoded at once, and so the scratch.
 const decodeChunkRows = 4096
 
@@ -217,7 +242,10 @@ const decodeChunkRows = 4096
 type colDecoder[S uint32 | uint64] struct {
 	pageBase
 	dict   []S
-	spaced []S // scratch: a chunk's values at their rows (with NULLs)
+	// strings: the chunk's dictionary as an array (then dict is the
+	// identity, so that decoding yields the indices).
+	strings arrow.Array
+	spaced  []S // scratch: a chunk's values at their rows (with NULLs)
 	stage  []S // scratch: the selected values before widening to decimals
 }
 
@@ -312,12 +340,28 @@ func (d *colDecoder[S]) read(pos, n int64, sel []int32, all bool) (arrow.Array, 
 		valid.Release()
 		valid = nil
 	}
-	data := array.NewData(d.kind.typ, m, []*memory.Buffer{valid, buf}, nil, nulls, 0)
+	typ := d.kind.typ
+	if d.kind.kind == pageDict {
+		typ = arrow.PrimitiveTypes.Int32
+	}
+	data := array.NewData(typ, m, []*memory.Buffer{valid, buf}, nil, nulls, 0)
 	buf.Release()
 	if valid != nil {
 		valid.Release()
 	}
 	defer data.Release()
+	if d.kind.kind == pageDict {
+		if d.strings == nil {
+			// No page was decoded (no row, or all skipped): the
+			// dictionary still comes from the chunk.
+			if err := d.ensureDict(); err != nil {
+				return nil, err
+			}
+		}
+		ids := array.MakeFromData(data)
+		defer ids.Release()
+		return array.NewDictionaryArray(d.kind.typ, ids, d.strings), nil
+	}
 	return array.MakeFromData(data), nil
 }
 
@@ -543,12 +587,30 @@ func (d *colDecoder[S]) nextPage() error {
 	}
 }
 
+// ensureDict loads the chunk's dictionary page if no page has yet.
+func (d *colDecoder[S]) ensureDict() error {
+	if d.haveDict {
+		return nil
+	}
+	dp, err := d.pr.GetDictionaryPage()
+	if err != nil {
+		return err
+	}
+	if dp == nil {
+		return corruptf("dictionary-encoded page in a chunk without a dictionary")
+	}
+	return d.loadDict(dp)
+}
+
 func (d *colDecoder[S]) loadDict(pg *file.DictionaryPage) error {
 	if e := parquet.Encoding(pg.Encoding()); e != parquet.Encodings.Plain && e != parquet.Encodings.PlainDict {
 		return corruptf("dictionary page encoding %s", e)
 	}
 	n := int(pg.NumValues())
 	b := pg.Data()
+	if d.kind.kind == pageDict {
+		return d.loadStrings(n, b)
+	}
 	if n < 0 || n > len(b)/d.width() {
 		return corruptf("dictionary page of %d values holds %d bytes", n, len(b))
 	}
@@ -598,19 +660,13 @@ func (d *colDecoder[S]) startPage(pg file.DataPage) error {
 	}
 	switch parquet.Encoding(pg.Encoding()) {
 	case parquet.Encodings.Plain:
+		if d.kind.kind == pageDict {
+			return corruptf("PLAIN page in a chunk whose metadata lists dictionary pages only")
+		}
 		d.dictPlain, d.plain = true, data
 	case parquet.Encodings.PlainDict, parquet.Encodings.RLEDict:
-		if !d.haveDict {
-			dp, err := d.pr.GetDictionaryPage()
-			if err != nil {
-				return err
-			}
-			if dp == nil {
-				return corruptf("dictionary-encoded page in a chunk without a dictionary")
-			}
-			if err := d.loadDict(dp); err != nil {
-				return err
-			}
+		if err := d.ensureDict(); err != nil {
+			return err
 		}
 		if len(data) < 1 || data[0] > 32 {
 			return corruptf("dictionary index bit width missing or above 32")
@@ -624,5 +680,51 @@ func (d *colDecoder[S]) startPage(pg file.DataPage) error {
 	if d.pageEnd > d.chunkRows {
 		return corruptf("pages hold more rows than the column chunk (%d)", d.chunkRows)
 	}
+	return nil
+}
+
+// loadStrings reads a BYTE_ARRAY dictionary page of n values (each a
+// 4-byte length and its bytes) into an array of the leaf's value type,
+// and makes dict the identity so that decoding yields the indices.
+func (d *colDecoder[S]) loadStrings(n int, b []byte) error {
+	if n < 0 || n > len(b)/4 {
+		return corruptf("dictionary page of %d values holds %d bytes", n, len(b))
+	}
+	offsets := memory.NewResizableBuffer(mem)
+	offsets.Resize(arrow.Int32Traits.BytesRequired(n + 1))
+	offs := arrow.Int32Traits.CastFromBytes(offsets.Bytes())
+	values := memory.NewResizableBuffer(mem)
+	values.Resize(len(b) - 4*n)
+	vb := values.Bytes()
+	at, end := 0, 0
+	for i := range n {
+		if at+4 > len(b) {
+			offsets.Release()
+			values.Release()
+			return corruptf("dictionary page ends inside value %d of %d", i, n)
+		}
+		l := int(binary.LittleEndian.Uint32(b[at:]))
+		at += 4
+		if l < 0 || l > len(b)-at {
+			offsets.Release()
+			values.Release()
+			return corruptf("dictionary value %d of %d bytes runs past its page", i, l)
+		}
+		offs[i] = int32(end)
+		end += copy(vb[end:], b[at:at+l])
+		at += l
+	}
+	offs[n] = int32(end)
+	vt := d.kind.typ.(*arrow.DictionaryType).ValueType
+	data := array.NewData(vt, n, []*memory.Buffer{nil, offsets, values}, nil, 0, 0)
+	offsets.Release()
+	values.Release()
+	d.strings = array.MakeFromData(data)
+	data.Release()
+	ident := make([]S, n)
+	for i := range ident {
+		ident[i] = S(i)
+	}
+	d.dict, d.haveDict = ident, true
 	return nil
 }

@@ -37,6 +37,8 @@ func pageDecSchema() *arrow.Schema {
 		{Name: "day", Type: arrow.FixedWidthTypes.Date32, Nullable: true},
 		{Name: "wide", Type: arrow.PrimitiveTypes.Int64, Nullable: true}, // many values: dictionary fallback
 		{Name: "sparse", Type: arrow.PrimitiveTypes.Int32, Nullable: true},
+		{Name: "flag", Type: arrow.BinaryTypes.String, Nullable: true}, // dictionary strings
+		{Name: "note", Type: arrow.BinaryTypes.String},                 // falls back to PLAIN
 	}, nil)
 }
 
@@ -53,6 +55,8 @@ var pageDecTable = types.NewSchema(
 	types.Field{Name: "day", Type: types.DateType, Nullable: true},
 	types.Field{Name: "wide", Type: types.Int64Type, Nullable: true},
 	types.Field{Name: "sparse", Type: types.Int64Type, Nullable: true}, // widened from INT32
+	types.Field{Name: "flag", Type: types.StringType, Nullable: true},
+	types.Field{Name: "note", Type: types.StringType},
 )
 
 func pageDecRecord(rows int, seed uint64) arrow.RecordBatch {
@@ -100,6 +104,16 @@ func pageDecRecord(rows int, seed uint64) arrow.RecordBatch {
 			b.Field(9).AppendNull() // long NULL runs
 		} else {
 			b.Field(9).(*array.Int32Builder).Append(int32(i))
+		}
+		if null(0.2) {
+			b.Field(10).AppendNull()
+		} else {
+			b.Field(10).(*array.StringBuilder).Append([]string{"A", "N", "R", "", "longer flag"}[rng.IntN(5)])
+		}
+		if i < rows/2 {
+			b.Field(11).(*array.StringBuilder).Append(fmt.Sprint("n", rng.IntN(3)))
+		} else {
+			b.Field(11).(*array.StringBuilder).Append(fmt.Sprint("note ", rng.Int64()))
 		}
 	}
 	return b.NewRecordBatch()
@@ -166,14 +180,14 @@ func TestPageDecoderSameBatches(t *testing.T) {
 		return e
 	}
 	filters := map[string][]*expr.Expr{
-		"all":    {call(expr.FnGe, k, i64(0))},
-		"none":   {call(expr.FnLt, k, i64(0))},
-		"k%13=0": {call(expr.FnEq, mod(13), i64(0))},
-		"k%3!=0": {call(expr.FnNe, mod(3), i64(0))},
-		"runs":   {call(expr.FnOr, call(expr.FnAnd, call(expr.FnGe, k, i64(2_500)), call(expr.FnLt, k, i64(2_600))), call(expr.FnGe, k, i64(19_990)))},
+		"all":      {call(expr.FnGe, k, i64(0))},
+		"none":     {call(expr.FnLt, k, i64(0))},
+		"k%13=0":   {call(expr.FnEq, mod(13), i64(0))},
+		"k%3!=0":   {call(expr.FnNe, mod(3), i64(0))},
+		"runs":     {call(expr.FnOr, call(expr.FnAnd, call(expr.FnGe, k, i64(2_500)), call(expr.FnLt, k, i64(2_600))), call(expr.FnGe, k, i64(19_990)))},
 		"k%2000<5": {call(expr.FnLt, mod(2000), i64(5))},
 	}
-	projections := map[string][]int{"all": nil, "some": {5, 0, 2, 9, 5}}
+	projections := map[string][]int{"all": nil, "some": {5, 0, 2, 9, 5, 10}}
 	var layouts []pageDecLayout
 	for _, v2 := range []bool{false, true} {
 		for _, dict := range []bool{false, true} {
