@@ -43,6 +43,9 @@ type latePlan struct {
 	// own[pos] says whether payload leaf pos may be decoded by the own
 	// page decoder (pagedec.go); set once the file reader exists.
 	own []payKind
+	// ownFilter, when set, says how the own decoder reads every filter
+	// leaf (nil: pqarrow reads the filter side).
+	ownFilter []payKind
 }
 
 // lateSource says where output column i comes from: pos in the filter

@@ -18,10 +18,28 @@ import (
 func (r *reader) decodeLate(ctx context.Context, u unit, rg int, out chan<- item) {
 	lp := r.p.late
 	fail := func(err error) { send(ctx, out, item{err: err}) }
-	rrF, err := r.fr.GetRecordReader(ctx, lp.filterLeaves, []int{rg})
+	var rrF batchSource
+	own, err := r.openOwnFilter(rg, u.from, u.rows())
 	if err != nil {
-		fail(corrupt(r.p.url, err))
+		fail(corrupt(r.p.url, fmt.Errorf("row group %d: %w", rg, err)))
 		return
+	}
+	if own != nil {
+		rrF = own
+	} else {
+		rr, err := r.fr.GetRecordReader(ctx, lp.filterLeaves, []int{rg})
+		if err != nil {
+			fail(corrupt(r.p.url, err))
+			return
+		}
+		if u.from > 0 {
+			if err := rr.SeekToRow(u.from); err != nil {
+				rr.Release()
+				fail(corrupt(r.p.url, fmt.Errorf("row group %d: seeking to row %d: %w", rg, u.from, err)))
+				return
+			}
+		}
+		rrF = rr
 	}
 	defer rrF.Release()
 	// Seek past batches without selected rows only through buffered
@@ -36,12 +54,6 @@ func (r *reader) decodeLate(ctx context.Context, u unit, rg int, out chan<- item
 		return
 	}
 	defer pay.close()
-	if u.from > 0 {
-		if err := rrF.SeekToRow(u.from); err != nil {
-			fail(corrupt(r.p.url, fmt.Errorf("row group %d: seeking to row %d: %w", rg, u.from, err)))
-			return
-		}
-	}
 	row := r.p.rowStart[u.rg] + u.from // file row of the batch, for errors
 	pos, left := u.from, u.rows()      // pos: row within the row group
 	for left > 0 && rrF.Next() {

@@ -62,44 +62,54 @@ type payKind struct {
 	typ  arrow.DataType
 }
 
-// choosePageDecoders decides, per payload leaf of the late plan, whether
-// the own decoder may read it (its chunks are checked again per row
-// group: ownChunk). fr's manifest gives the arrow type pqarrow produces
-// (after readDirectDecimals).
+// choosePageDecoders decides, per leaf of the late plan, whether the own
+// decoder may read it (its chunks are checked again per row group:
+// ownChunk). fr's manifest gives the arrow type pqarrow produces (after
+// readDirectDecimals). Filter-side leaves come out as pqarrow's arrays
+// (convertLate converts them); payload decimals that only widen come
+// out widened.
 func (p *plan) choosePageDecoders(fr *pqarrow.FileReader) {
 	lp := p.late
-	if lp == nil {
+	if lp == nil || !pageDecoderSetting.Load() {
 		return
 	}
 	lp.own = make([]payKind, len(lp.payLeaves))
-	if !pageDecoderSetting.Load() {
-		return
-	}
-	sc := fr.ParquetReader().MetaData().Schema
 	for pos, leaf := range lp.payLeaves {
-		col := sc.Column(leaf)
-		if col.MaxRepetitionLevel() != 0 || col.MaxDefinitionLevel() > 1 {
-			continue
-		}
-		at := leafArrowType(fr, leaf)
-		if at == nil {
-			continue
-		}
-		if dt, ok := at.(*arrow.DictionaryType); ok {
-			// pqarrow reads it as a dictionary (chooseDictionaries).
-			if col.PhysicalType() == parquet.Types.ByteArray && dt.IndexType.ID() == arrow.INT32 && isSmallBinary(dt.ValueType) {
-				lp.own[pos] = payKind{kind: pageDict, typ: at}
-			}
-			continue
-		}
-		if !sameBits(at, col.PhysicalType()) {
-			continue
-		}
-		lp.own[pos] = payKind{kind: pageRaw, typ: at}
-		if out := p.widenedOut(pos); out != nil {
+		lp.own[pos] = leafKind(fr, leaf)
+		if out := p.widenedOut(pos); out != nil && lp.own[pos].kind == pageRaw {
 			lp.own[pos] = payKind{kind: pageDec, typ: out}
 		}
 	}
+	lp.ownFilter = make([]payKind, len(lp.filterLeaves))
+	for i, leaf := range lp.filterLeaves {
+		if lp.ownFilter[i] = leafKind(fr, leaf); lp.ownFilter[i].kind == pageNone {
+			lp.ownFilter = nil // the filter side is read by one reader
+			break
+		}
+	}
+}
+
+// leafKind is how the own decoder reads leaf (pageNone: it does not).
+func leafKind(fr *pqarrow.FileReader, leaf int) payKind {
+	col := fr.ParquetReader().MetaData().Schema.Column(leaf)
+	if col.MaxRepetitionLevel() != 0 || col.MaxDefinitionLevel() > 1 {
+		return payKind{}
+	}
+	at := leafArrowType(fr, leaf)
+	if at == nil {
+		return payKind{}
+	}
+	if dt, ok := at.(*arrow.DictionaryType); ok {
+		// pqarrow reads it as a dictionary (chooseDictionaries).
+		if col.PhysicalType() == parquet.Types.ByteArray && dt.IndexType.ID() == arrow.INT32 && isSmallBinary(dt.ValueType) {
+			return payKind{kind: pageDict, typ: at}
+		}
+		return payKind{}
+	}
+	if !sameBits(at, col.PhysicalType()) {
+		return payKind{}
+	}
+	return payKind{kind: pageRaw, typ: at}
 }
 
 // leafArrowType is the arrow type pqarrow reads leaf as (nil: not a
@@ -241,12 +251,12 @@ const decodeChunkRows = 4096
 // INT64/DOUBLE), handled as bits.
 type colDecoder[S uint32 | uint64] struct {
 	pageBase
-	dict   []S
+	dict []S
 	// strings: the chunk's dictionary as an array (then dict is the
 	// identity, so that decoding yields the indices).
 	strings arrow.Array
 	spaced  []S // scratch: a chunk's values at their rows (with NULLs)
-	stage  []S // scratch: the selected values before widening to decimals
+	stage   []S // scratch: the selected values before widening to decimals
 }
 
 func (d *colDecoder[S]) width() int { return int(unsafe.Sizeof(S(0))) }

@@ -186,8 +186,14 @@ func TestPageDecoderSameBatches(t *testing.T) {
 		"k%3!=0":   {call(expr.FnNe, mod(3), i64(0))},
 		"runs":     {call(expr.FnOr, call(expr.FnAnd, call(expr.FnGe, k, i64(2_500)), call(expr.FnLt, k, i64(2_600))), call(expr.FnGe, k, i64(19_990)))},
 		"k%2000<5": {call(expr.FnLt, mod(2000), i64(5))},
+		// NULLs, decimals and dictionary strings on the filter side.
+		"d32>0|flag=A": {call(expr.FnOr,
+			call(expr.FnGt, expr.BoundCol(5, pageDecTable.Fields[5]), lit(types.DecimalValue(decimal128.FromI64(0), 9, 2))),
+			call(expr.FnEq, expr.BoundCol(10, pageDecTable.Fields[10]), lit(types.StringValue("A"))))},
+		"f32<10,day>=9000": {call(expr.FnLt, expr.BoundCol(3, pageDecTable.Fields[3]), lit(types.Float64Value(10))),
+			call(expr.FnGe, expr.BoundCol(7, pageDecTable.Fields[7]), lit(types.DateValue(9000)))},
 	}
-	projections := map[string][]int{"all": nil, "some": {5, 0, 2, 9, 5, 10}}
+	projections := map[string][]int{"all": nil, "some": {5, 0, 2, 9, 5, 10, 3, 7}}
 	var layouts []pageDecLayout
 	for _, v2 := range []bool{false, true} {
 		for _, dict := range []bool{false, true} {
