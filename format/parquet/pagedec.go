@@ -292,13 +292,19 @@ func (d *colDecoder[S]) read(pos, n int64, sel []int32, all bool) (arrow.Array, 
 			dst = unsafe.Slice((*S)(unsafe.Pointer(&buf.Bytes()[0])), m)
 		}
 	}
+	// The validity bitmap is made when the first NULL shows (bitsFor):
+	// columns declared nullable often hold none.
 	var valid *memory.Buffer
 	var bits []byte
-	if d.nullable {
-		valid = memory.NewResizableBuffer(mem)
-		valid.Resize(int(bitutil.BytesForBits(int64(m))))
-		bits = valid.Bytes()
-		clear(bits)
+	bitsFor := func(j int) []byte {
+		if valid == nil {
+			valid = memory.NewResizableBuffer(mem)
+			valid.Resize(int(bitutil.BytesForBits(int64(m))))
+			bits = valid.Bytes()
+			clear(bits)
+			bitutil.SetBitsTo(bits, 0, int64(j), true)
+		}
+		return bits
 	}
 	fail := func(err error) (arrow.Array, error) {
 		buf.Release()
@@ -332,7 +338,7 @@ func (d *colDecoder[S]) read(pos, n int64, sel []int32, all bool) (arrow.Array, 
 				continue
 			}
 		}
-		w, nn, err := d.chunk(k, r, s, all, dst[j:], bits, j)
+		w, nn, err := d.chunk(k, r, s, all, dst[j:], bits, j, bitsFor)
 		if err != nil {
 			return fail(err)
 		}
@@ -345,10 +351,6 @@ func (d *colDecoder[S]) read(pos, n int64, sel []int32, all bool) (arrow.Array, 
 	}
 	if d.kind.kind == pageDec {
 		widenInto(dst, arrow.Decimal128Traits.CastFromBytes(buf.Bytes())[:m])
-	}
-	if nulls == 0 && valid != nil {
-		valid.Release()
-		valid = nil
 	}
 	typ := d.kind.typ
 	if d.kind.kind == pageDict {
@@ -375,25 +377,29 @@ func (d *colDecoder[S]) read(pos, n int64, sel []int32, all bool) (arrow.Array, 
 	return array.MakeFromData(data), nil
 }
 
-// widenInto widens unscaled integers (as their bits) to decimal128.
+// widenInto widens unscaled integers (as their bits) to decimal128:
+// the sign fills the high word, without FromI64's branches.
 func widenInto[S uint32 | uint64](in []S, out []decimal128.Num) {
 	out = out[:len(in)]
 	if unsafe.Sizeof(S(0)) == 4 {
 		for i, v := range in {
-			out[i] = decimal128.FromI64(int64(int32(v)))
+			x := int64(int32(v))
+			out[i] = decimal128.New(x>>63, uint64(x))
 		}
 		return
 	}
 	for i, v := range in {
-		out[i] = decimal128.FromI64(int64(v))
+		x := int64(v)
+		out[i] = decimal128.New(x>>63, uint64(x))
 	}
 }
 
 // chunk decodes k rows of the current page, the first being row r of
 // the request, into dst: all of them, or those of s (request rows). bits
-// (nil: no NULLs possible) is the output validity, dst[0] its bit at.
+// (nil: no NULL so far) is the output validity, dst[0] its bit at;
+// bitsFor(at) makes it, all valid up to at, when a NULL shows.
 // It returns the rows written and how many are NULL.
-func (d *colDecoder[S]) chunk(k int, r int64, s []int32, all bool, dst []S, bits []byte, at int) (int, int, error) {
+func (d *colDecoder[S]) chunk(k int, r int64, s []int32, all bool, dst []S, bits []byte, at int, bitsFor func(int) []byte) (int, int, error) {
 	var lv []uint32
 	nonNull := k
 	if d.nullable {
@@ -429,6 +435,9 @@ func (d *colDecoder[S]) chunk(k int, r int64, s []int32, all bool, dst []S, bits
 	dict := d.dict
 	if nonNull < k {
 		// NULLs: lay the values out at their rows first.
+		if bits == nil {
+			bits = bitsFor(at)
+		}
 		sp := grow(&d.spaced, k)
 		v := 0
 		for i, l := range lv {
@@ -499,9 +508,7 @@ func (d *colDecoder[S]) chunk(k int, r int64, s []int32, all bool, dst []S, bits
 		}
 	}
 	if bits != nil {
-		for t := range w {
-			setBit(bits, at+t)
-		}
+		bitutil.SetBitsTo(bits, int64(at), int64(w), true)
 	}
 	return w, 0, nil
 }

@@ -113,6 +113,37 @@ func (h *hybrid) unpack(dst []uint32) {
 		return
 	}
 	i := 0
+	if w <= 8 {
+		// Narrow values (flags, small dictionaries): from a group
+		// boundary on, 8 values are one 64-bit load of w bytes.
+		for ; i < len(dst) && bit%(8*w) != 0; i++ {
+			b := bit >> 3
+			if int(b)+8 > len(p) {
+				break
+			}
+			dst[i] = uint32(binary.LittleEndian.Uint64(p[b:]) >> (bit & 7) & mask)
+			bit += w
+		}
+		if bit%(8*w) == 0 {
+			for ; i+8 <= len(dst); i += 8 {
+				b := bit >> 3
+				if int(b)+8 > len(p) {
+					break
+				}
+				x := binary.LittleEndian.Uint64(p[b:])
+				d := dst[i : i+8 : i+8]
+				d[0] = uint32(x & mask)
+				d[1] = uint32(x >> w & mask)
+				d[2] = uint32(x >> (2 * w) & mask)
+				d[3] = uint32(x >> (3 * w) & mask)
+				d[4] = uint32(x >> (4 * w) & mask)
+				d[5] = uint32(x >> (5 * w) & mask)
+				d[6] = uint32(x >> (6 * w) & mask)
+				d[7] = uint32(x >> (7 * w) & mask)
+				bit += 8 * w
+			}
+		}
+	}
 	for ; i < len(dst); i++ {
 		b := bit >> 3
 		if int(b)+8 > len(p) {
