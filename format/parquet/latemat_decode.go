@@ -274,16 +274,15 @@ func (c *payCursor) columns(ctx context.Context, p *plan, pos, n int64, sel []in
 			out[at] = rest[j]
 		}
 	}
-	for k, d := range c.own {
-		if d == nil {
-			continue
+	own, err := readColumns(c.own, pos, n, sel, all, p.props.Parallel)
+	if err != nil {
+		releaseAll(out)
+		return nil, fmt.Errorf("row group row %d: %w", pos, err)
+	}
+	for k, a := range own {
+		if a != nil {
+			out[k] = a
 		}
-		a, err := d.read(pos, n, sel, all)
-		if err != nil {
-			releaseAll(out)
-			return nil, fmt.Errorf("row group row %d, leaf %d: %w", pos, p.late.payLeaves[k], err)
-		}
-		out[k] = a
 	}
 	return out, nil
 }

@@ -69,8 +69,12 @@ type payKind struct {
 // (convertLate converts them); payload decimals that only widen come
 // out widened.
 func (p *plan) choosePageDecoders(fr *pqarrow.FileReader) {
+	if !pageDecoderSetting.Load() {
+		return
+	}
 	lp := p.late
-	if lp == nil || !pageDecoderSetting.Load() {
+	if lp == nil {
+		p.ownAll = allKinds(fr, p.leaves)
 		return
 	}
 	lp.own = make([]payKind, len(lp.payLeaves))
@@ -80,13 +84,19 @@ func (p *plan) choosePageDecoders(fr *pqarrow.FileReader) {
 			lp.own[pos] = payKind{kind: pageDec, typ: out}
 		}
 	}
-	lp.ownFilter = make([]payKind, len(lp.filterLeaves))
-	for i, leaf := range lp.filterLeaves {
-		if lp.ownFilter[i] = leafKind(fr, leaf); lp.ownFilter[i].kind == pageNone {
-			lp.ownFilter = nil // the filter side is read by one reader
-			break
+	lp.ownFilter = allKinds(fr, lp.filterLeaves)
+}
+
+// allKinds is how the own decoder reads each of leaves, or nil when it
+// does not read some: a record batch is read by one reader.
+func allKinds(fr *pqarrow.FileReader, leaves []int) []payKind {
+	kinds := make([]payKind, len(leaves))
+	for i, leaf := range leaves {
+		if kinds[i] = leafKind(fr, leaf); kinds[i].kind == pageNone {
+			return nil
 		}
 	}
+	return kinds
 }
 
 // leafKind is how the own decoder reads leaf (pageNone: it does not).
