@@ -266,7 +266,7 @@ type colDecoder[S uint32 | uint64] struct {
 	// identity, so that decoding yields the indices).
 	strings arrow.Array
 	spaced  []S // scratch: a chunk's values at their rows (with NULLs)
-	stage   []S // scratch: the selected values before widening to decimals
+	stage   []S // scratch: a chunk's selected values before widening to decimals
 }
 
 func (d *colDecoder[S]) width() int { return int(unsafe.Sizeof(S(0))) }
@@ -287,15 +287,14 @@ func (d *colDecoder[S]) read(pos, n int64, sel []int32, all bool) (arrow.Array, 
 		m = int(n)
 	}
 	// The values go straight into the output buffer, or, for decimals,
-	// into a reused stage that one loop then widens.
+	// chunk by chunk into a reused stage that one loop then widens into
+	// the output (dec).
 	buf := memory.NewResizableBuffer(mem)
 	var dst []S
+	var dec []decimal128.Num
 	if d.kind.kind == pageDec {
 		buf.Resize(arrow.Decimal128Traits.BytesRequired(m))
-		if cap(d.stage) < m {
-			d.stage = make([]S, m)
-		}
-		dst = d.stage[:m]
+		dec = arrow.Decimal128Traits.CastFromBytes(buf.Bytes())[:m]
 	} else {
 		buf.Resize(m * d.width())
 		if m > 0 {
@@ -348,9 +347,18 @@ func (d *colDecoder[S]) read(pos, n int64, sel []int32, all bool) (arrow.Array, 
 				continue
 			}
 		}
-		w, nn, err := d.chunk(k, r, s, all, dst[j:], bits, j, bitsFor)
+		var out []S
+		if dec != nil {
+			out = grow(&d.stage, k)
+		} else {
+			out = dst[j:]
+		}
+		w, nn, err := d.chunk(k, r, s, all, out, bits, j, bitsFor)
 		if err != nil {
 			return fail(err)
+		}
+		if dec != nil {
+			widenInto(out[:w], dec[j:j+w])
 		}
 		j += w
 		nulls += nn
@@ -358,9 +366,6 @@ func (d *colDecoder[S]) read(pos, n int64, sel []int32, all bool) (arrow.Array, 
 	}
 	if j != m {
 		return fail(fmt.Errorf("payload decoder wrote %d rows, want %d", j, m))
-	}
-	if d.kind.kind == pageDec {
-		widenInto(dst, arrow.Decimal128Traits.CastFromBytes(buf.Bytes())[:m])
 	}
 	typ := d.kind.typ
 	if d.kind.kind == pageDict {

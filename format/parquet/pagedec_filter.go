@@ -6,6 +6,8 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/drover-etl/drover/format"
 )
 
 // batchSource is the filter side of a late-materialized unit: pqarrow's
@@ -110,7 +112,15 @@ func readColumns(decs []payDecoder, pos, n int64, sel []int32, all, parallel boo
 			continue
 		}
 		if parallel && len(decs) > 1 {
-			wg.Go(func() { cols[i], errs[i] = d.read(pos, n, sel, all) })
+			wg.Go(func() {
+				// decode's recover does not reach this goroutine.
+				defer func() {
+					if v := recover(); v != nil {
+						errs[i] = fmt.Errorf("%w: decoding: %v", format.ErrCorrupt, v)
+					}
+				}()
+				cols[i], errs[i] = d.read(pos, n, sel, all)
+			})
 		} else {
 			cols[i], errs[i] = d.read(pos, n, sel, all)
 		}
