@@ -140,7 +140,7 @@ func sameBits(at arrow.DataType, pt parquet.Type) bool {
 	switch at.ID() {
 	case arrow.INT32, arrow.DATE32:
 		return pt == parquet.Types.Int32
-	case arrow.INT64:
+	case arrow.INT64, arrow.TIMESTAMP: // pqarrow copies INT64 timestamps as they are
 		return pt == parquet.Types.Int64
 	case arrow.FLOAT32:
 		return pt == parquet.Types.Float

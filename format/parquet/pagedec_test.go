@@ -39,6 +39,7 @@ func pageDecSchema() *arrow.Schema {
 		{Name: "sparse", Type: arrow.PrimitiveTypes.Int32, Nullable: true},
 		{Name: "flag", Type: arrow.BinaryTypes.String, Nullable: true}, // dictionary strings
 		{Name: "note", Type: arrow.BinaryTypes.String},                 // falls back to PLAIN
+		{Name: "ts", Type: &arrow.TimestampType{Unit: arrow.Millisecond, TimeZone: "UTC"}, Nullable: true},
 	}, nil)
 }
 
@@ -57,6 +58,7 @@ var pageDecTable = types.NewSchema(
 	types.Field{Name: "sparse", Type: types.Int64Type, Nullable: true}, // widened from INT32
 	types.Field{Name: "flag", Type: types.StringType, Nullable: true},
 	types.Field{Name: "note", Type: types.StringType},
+	types.Field{Name: "ts", Type: types.TimestampType, Nullable: true}, // ms in the file: converted
 )
 
 func pageDecRecord(rows int, seed uint64) arrow.RecordBatch {
@@ -114,6 +116,11 @@ func pageDecRecord(rows int, seed uint64) arrow.RecordBatch {
 			b.Field(11).(*array.StringBuilder).Append(fmt.Sprint("n", rng.IntN(3)))
 		} else {
 			b.Field(11).(*array.StringBuilder).Append(fmt.Sprint("note ", rng.Int64()))
+		}
+		if null(0.1) {
+			b.Field(12).AppendNull()
+		} else {
+			b.Field(12).(*array.TimestampBuilder).Append(arrow.Timestamp(1_600_000_000_000 + rng.Int64N(1_000_000)))
 		}
 	}
 	return b.NewRecordBatch()
@@ -194,7 +201,7 @@ func TestPageDecoderSameBatches(t *testing.T) {
 		"f32<10,day>=9000": {call(expr.FnLt, expr.BoundCol(3, pageDecTable.Fields[3]), lit(types.Float64Value(10))),
 			call(expr.FnGe, expr.BoundCol(7, pageDecTable.Fields[7]), lit(types.DateValue(9000)))},
 	}
-	projections := map[string][]int{"all": nil, "some": {5, 0, 2, 9, 5, 10, 3, 7}}
+	projections := map[string][]int{"all": nil, "some": {5, 0, 2, 9, 5, 10, 3, 7, 12}}
 	var layouts []pageDecLayout
 	for _, v2 := range []bool{false, true} {
 		for _, dict := range []bool{false, true} {
