@@ -19,21 +19,25 @@ import (
 	"github.com/drover-etl/drover/format"
 )
 
-// Own page decoding of the payload side (latemat.go). pqarrow decodes a
-// whole batch of a payload column (definition levels, spaced dictionary
-// decoding into fresh zeroed buffers) and the reader then gathers the
-// selected rows and widens decimals. For the hot columns, flat
-// INT32/INT64/FLOAT/DOUBLE chunks (at most one definition level, no
-// repetition) in PLAIN or dictionary pages (v1 or v2, dictionary falling
-// back to PLAIN mid-chunk), a payDecoder reads the pages itself (arrow-go
-// still reads and decompresses them) and decodes only what the selection
-// needs, straight into the output: runs of rows without a selected one
-// are stepped over (O(1) per RLE run), dictionary values are gathered by
-// index for the selected rows only, and a decimal stored as integers and
-// only widened comes out as decimal128. Its scratch (levels, indices) is
-// reused across the unit's batches. Every other chunk (other types,
+// Own page decoding. pqarrow decodes a whole batch of a column
+// (definition levels, spaced dictionary decoding into fresh zeroed
+// buffers) and the reader then, on late materialization's payload side
+// (latemat.go), gathers the selected rows and widens decimals. For the
+// hot columns, flat INT32/INT64/FLOAT/DOUBLE chunks (at most one
+// definition level, no repetition) in PLAIN or dictionary pages (v1 or
+// v2, dictionary falling back to PLAIN mid-chunk) and BYTE_ARRAY chunks
+// whose pages are all dictionary-encoded, a payDecoder reads the pages
+// itself (arrow-go still reads and decompresses them) and decodes only
+// what the selection needs, straight into the output: runs of rows
+// without a selected one are stepped over (O(1) per RLE run), dictionary
+// values are gathered by index for the selected rows only, and a decimal
+// stored as integers and only widened comes out as decimal128. Its
+// scratch (levels, indices) is reused across the unit's batches. The
+// filter side, and units without late materialization, use it (every
+// row) when it reads all their chunks of the row group, as one
+// ownSource (pagedec_filter.go). Every other chunk (other types,
 // encodings such as DELTA or BYTE_STREAM_SPLIT, encryption) is read by
-// pqarrow as before; the choice is per column chunk.
+// pqarrow as before; the choice is per column chunk and row group.
 
 // pageDecoderSetting turns own page decoding on (tests compare answers
 // with it off).
