@@ -248,8 +248,6 @@ type pageBase struct {
 	ids       []uint32 // scratch: dictionary indices of a chunk of rows
 }
 
-func (b *pageBase) close() { b.pr.Close() }
-
 func (d *colDecoder[S]) close() {
 	d.pr.Close()
 	if d.strings != nil {
@@ -258,7 +256,7 @@ func (d *colDecoder[S]) close() {
 	}
 }
 
-// chunkRows bounds the rows decoded at once, and so the scratch.
+// decodeChunkRows bounds the rows decoded at once, and so the scratch.
 const decodeChunkRows = 4096
 
 // colDecoder decodes values of S (uint32: INT32/FLOAT, uint64:

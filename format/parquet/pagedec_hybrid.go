@@ -2,7 +2,6 @@ package parquetfmt
 
 import (
 	"encoding/binary"
-	"errors"
 	"fmt"
 
 	"github.com/drover-etl/drover/format"
@@ -213,5 +212,3 @@ func (h *hybrid) countOnes(n int, scratch []uint32) (int, error) {
 	}
 	return ones, nil
 }
-
-var errBadWidth = errors.New("dictionary index bit width above 32")
