@@ -2,6 +2,7 @@ package parquetfmt
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"sync/atomic"
 	"unsafe"
@@ -15,8 +16,6 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/metadata"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
-
-	"github.com/drover-etl/drover/format"
 )
 
 // Own page decoding. pqarrow decodes a whole batch of a column
@@ -273,8 +272,26 @@ type colDecoder[S uint32 | uint64] struct {
 
 func (d *colDecoder[S]) width() int { return int(unsafe.Sizeof(S(0))) }
 
+// errBadPage marks what the own decoder finds wrong in a page. It is not
+// format.ErrCorrupt itself: corrupt() adds that and the file's name on
+// the way out (it passes errors already wrapping ErrCorrupt through as
+// they are, assuming they name the file).
+var errBadPage = errors.New("bad page")
+
+// guard runs a call into arrow-go's page reader, which panics on some
+// garbage page headers (a data page without its header struct), and
+// turns such a panic into errBadPage.
+func guard(f func() error) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = corruptf("page reader: %v", v)
+		}
+	}()
+	return f()
+}
+
 func corruptf(f string, args ...any) error {
-	return fmt.Errorf("%w: "+f, append([]any{format.ErrCorrupt}, args...)...)
+	return fmt.Errorf("%w: "+f, append([]any{errBadPage}, args...)...)
 }
 
 func (d *colDecoder[S]) read(pos, n int64, sel []int32, all bool) (arrow.Array, error) {
@@ -574,7 +591,7 @@ func (d *colDecoder[S]) skipTo(pos int64) error {
 			return d.skipRows(int(pos - d.row))
 		}
 		if d.indexed && pos < d.chunkRows {
-			if err := d.pr.SeekToPageWithRow(pos); err != nil {
+			if err := guard(func() error { return d.pr.SeekToPageWithRow(pos) }); err != nil {
 				return err
 			}
 			dp, ok := d.pr.Page().(file.DataPage)
@@ -599,7 +616,11 @@ func (d *colDecoder[S]) skipTo(pos int64) error {
 // the way.
 func (d *colDecoder[S]) nextPage() error {
 	for {
-		if !d.pr.Next() {
+		var more bool
+		if err := guard(func() error { more = d.pr.Next(); return nil }); err != nil {
+			return err
+		}
+		if !more {
 			if err := d.pr.Err(); err != nil {
 				return err
 			}
@@ -626,7 +647,8 @@ func (d *colDecoder[S]) ensureDict() error {
 	if d.haveDict {
 		return nil
 	}
-	dp, err := d.pr.GetDictionaryPage()
+	var dp *file.DictionaryPage
+	err := guard(func() (err error) { dp, err = d.pr.GetDictionaryPage(); return err })
 	if err != nil {
 		return err
 	}

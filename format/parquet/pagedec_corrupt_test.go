@@ -10,8 +10,6 @@ import (
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
 	"github.com/apache/arrow-go/v18/parquet/file"
-
-	"github.com/drover-etl/drover/format"
 )
 
 // fakePages is a file.PageReader over pages made in memory: the own
@@ -60,7 +58,8 @@ func dictPage(vals ...int64) *file.DictionaryPage {
 }
 
 // TestPageDecoderCorruptPages: pages that contradict themselves or the
-// chunk are ErrCorrupt, whatever rows are asked for.
+// chunk are errBadPage (the reader makes it format.ErrCorrupt naming the
+// file), whatever rows are asked for.
 func TestPageDecoderCorruptPages(t *testing.T) {
 	idx := func(width byte, ids ...uint32) []byte {
 		return append([]byte{width}, encodeHybrid(ids, uint(width))...)
@@ -96,8 +95,8 @@ func TestPageDecoderCorruptPages(t *testing.T) {
 				if a != nil {
 					a.Release()
 				}
-				if !errors.Is(err, format.ErrCorrupt) {
-					t.Fatalf("selection %v: %v, want ErrCorrupt", sel, err)
+				if !errors.Is(err, errBadPage) {
+					t.Fatalf("selection %v: %v, want errBadPage", sel, err)
 				}
 			}
 		})

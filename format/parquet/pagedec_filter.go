@@ -6,8 +6,6 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-
-	"github.com/drover-etl/drover/format"
 )
 
 // batchSource is the filter side of a late-materialized unit: pqarrow's
@@ -116,7 +114,7 @@ func readColumns(decs []payDecoder, pos, n int64, sel []int32, all, parallel boo
 				// decode's recover does not reach this goroutine.
 				defer func() {
 					if v := recover(); v != nil {
-						errs[i] = fmt.Errorf("%w: decoding: %v", format.ErrCorrupt, v)
+						errs[i] = fmt.Errorf("%w: panic decoding: %v", errBadPage, v)
 					}
 				}()
 				cols[i], errs[i] = d.read(pos, n, sel, all)

@@ -3,8 +3,6 @@ package parquetfmt
 import (
 	"encoding/binary"
 	"fmt"
-
-	"github.com/drover-etl/drover/format"
 )
 
 // hybrid decodes Parquet's RLE / bit-packed hybrid encoding (definition
@@ -28,7 +26,7 @@ type hybrid struct {
 	bit    uint
 }
 
-var errHybridShort = fmt.Errorf("%w: RLE/bit-packed run ends before its values", format.ErrCorrupt)
+var errHybridShort = fmt.Errorf("%w: RLE/bit-packed run ends before its values", errBadPage)
 
 func (h *hybrid) reset(data []byte, width uint) {
 	*h = hybrid{data: data, width: width, mask: 1<<width - 1}
@@ -53,7 +51,7 @@ func (h *hybrid) next() error {
 		}
 		h.pos += nb
 		if uint64(v) > h.mask {
-			return fmt.Errorf("%w: RLE value %d wider than %d bits", format.ErrCorrupt, v, h.width)
+			return fmt.Errorf("%w: RLE value %d wider than %d bits", errBadPage, v, h.width)
 		}
 		h.rle, h.left, h.val = true, count, v
 		return nil

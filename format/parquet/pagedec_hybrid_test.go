@@ -5,8 +5,6 @@ import (
 	"errors"
 	"math/rand/v2"
 	"testing"
-
-	"github.com/drover-etl/drover/format"
 )
 
 // encodeHybrid writes vals in the RLE / bit-packed hybrid encoding of
@@ -130,7 +128,7 @@ func TestHybridCountOnes(t *testing.T) {
 }
 
 // TestHybridCorrupt: streams that end early or carry values wider than
-// their width are ErrCorrupt, never a panic.
+// their width are errBadPage, never a panic.
 func TestHybridCorrupt(t *testing.T) {
 	for _, c := range []struct {
 		name  string
@@ -146,8 +144,8 @@ func TestHybridCorrupt(t *testing.T) {
 		var h hybrid
 		h.reset(c.data, c.width)
 		err := h.get(make([]uint32, 8))
-		if !errors.Is(err, format.ErrCorrupt) {
-			t.Errorf("%s: %v, want ErrCorrupt", c.name, err)
+		if !errors.Is(err, errBadPage) {
+			t.Errorf("%s: %v, want errBadPage", c.name, err)
 		}
 	}
 }

@@ -1,8 +1,13 @@
 package parquetfmt_test
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -11,6 +16,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
+	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"github.com/drover-etl/drover/expr"
@@ -137,7 +143,12 @@ func (l pageDecLayout) String() string {
 
 func writePageDec(t *testing.T, rows int, l pageDecLayout) string {
 	t.Helper()
-	path := t.TempDir() + "/pagedec.parquet"
+	return writePageDecWith(t, t.TempDir(), rows, l, compress.Codecs.Snappy)
+}
+
+func writePageDecWith(t *testing.T, dir string, rows int, l pageDecLayout, codec compress.Compression) string {
+	t.Helper()
+	path := dir + "/pagedec.parquet"
 	rec := pageDecRecord(rows, uint64(rows)+uint64(l.rowGroup))
 	defer rec.Release()
 	version := parquet.DataPageV1
@@ -146,7 +157,7 @@ func writePageDec(t *testing.T, rows int, l pageDecLayout) string {
 	}
 	props := parquet.NewWriterProperties(
 		parquet.WithAllocator(memory.DefaultAllocator),
-		parquet.WithCompression(compress.Codecs.Snappy),
+		parquet.WithCompression(codec),
 		parquet.WithMaxRowGroupLength(l.rowGroup),
 		parquet.WithDataPageSize(1024),
 		parquet.WithBatchSize(300),
@@ -274,5 +285,77 @@ func sameBatches(t *testing.T, want, got []arrow.RecordBatch) {
 			}
 			t.Fatalf("batch %d differs", i)
 		}
+	}
+}
+
+// TestPageDecoderCorruptFile overwrites bytes inside the column chunks
+// the own decoder reads (both sides of late materialization) and reads
+// the file: every failure is an error wrapping format.ErrCorrupt that
+// names the file (or a DataError for a garbled value that does not
+// fit), never a panic (decode's recover would report it as "decoding row
+// group"; arrow-go's page reader's own panics on garbage headers the
+// decoder turns into errors).
+func TestPageDecoderCorruptFile(t *testing.T) {
+	dir := t.TempDir()
+	src := writePageDecWith(t, dir, 6_000, pageDecLayout{false, true, true, 2_000}, compress.Codecs.Uncompressed)
+	good, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdr, err := file.NewParquetReader(bytes.NewReader(good))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var spans [][2]int64
+	for rg := range rdr.NumRowGroups() {
+		for _, leaf := range []int{0, 2, 6, 10} { // k, i64, d64, flag
+			cc, err := rdr.MetaData().RowGroup(rg).ColumnChunk(leaf)
+			if err != nil {
+				t.Fatal(err)
+			}
+			start := cc.DataPageOffset()
+			if cc.HasDictionaryPage() && cc.DictionaryPageOffset() > 0 {
+				start = min(start, cc.DictionaryPageOffset())
+			}
+			spans = append(spans, [2]int64{start, start + cc.TotalCompressedSize()})
+		}
+	}
+	k := expr.BoundCol(0, pageDecTable.Fields[0])
+	ro := format.ReadOptions{Table: pageDecTable, Columns: []int{0, 2, 6, 10}, Filters: []*expr.Expr{call(expr.FnGe, k, i64(100))}}
+	rng := rand.New(rand.NewPCG(5, 6))
+	path := filepath.Join(dir, "corrupt.parquet")
+	failed := 0
+	for trial := range 300 {
+		bad := bytes.Clone(good)
+		sp := spans[rng.IntN(len(spans))]
+		for range 1 + rng.IntN(3) {
+			bad[sp[0]+rng.Int64N(sp[1]-sp[0])] = byte(rng.IntN(256))
+		}
+		if err := os.WriteFile(path, bad, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, morsel := range []int64{0, 700} {
+			restore := parquetfmt.SetMorselRows(morsel)
+			recs, err := formattest.Scan(f, path, 0, ro)
+			restore()
+			formattest.Release(recs)
+			if err == nil {
+				continue
+			}
+			failed++
+			var de *format.DataError
+			if errors.As(err, &de) {
+				continue // a garbled value that does not fit its type
+			}
+			// decode's recover says "decoding row group", readColumns'
+			// "panic decoding": a panic the own decoder let through.
+			if msg := err.Error(); !errors.Is(err, format.ErrCorrupt) || !strings.Contains(msg, path) ||
+				strings.Contains(msg, "decoding row group") || strings.Contains(msg, "panic decoding") {
+				t.Fatalf("trial %d: %v; want ErrCorrupt naming %s, not a panic", trial, err, path)
+			}
+		}
+	}
+	if failed == 0 {
+		t.Fatal("no corruption was detected")
 	}
 }
