@@ -57,7 +57,7 @@ browser: ## Install Debian's headless Chromium for the web UI's browser tests (a
 # run in every go test, crashers found included.
 FUZZ_TARGETS := jobspec:FuzzParse sqlfront/parser:FuzzParseQuery task:FuzzSpecDecode \
 	shuffle:FuzzShuffleObject format/csv:FuzzCSVReader format/jsonl:FuzzJSONLReader \
-	format/parquet:FuzzParquetReader
+	format/parquet:FuzzParquetReader format/parquet:FuzzPageDecoder format/parquet:FuzzHybrid
 FUZZTIME_SHORT ?= 10s
 FUZZTIME ?= 5m
 # Minimizing each new input may take this long (go test's default, 60s, can eat a short run).

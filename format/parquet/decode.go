@@ -32,18 +32,12 @@ func (r *reader) decode(ctx context.Context, i int, out chan<- item) {
 		r.decodeLate(ctx, u, rg, out)
 		return
 	}
-	rr, err := r.fr.GetRecordReader(ctx, r.p.leaves, []int{rg})
+	rr, err := r.openUnit(ctx, u, rg)
 	if err != nil {
-		send(ctx, out, item{err: corrupt(r.p.url, err)})
+		send(ctx, out, item{err: err})
 		return
 	}
 	defer rr.Release()
-	if u.from > 0 {
-		if err := rr.SeekToRow(u.from); err != nil {
-			send(ctx, out, item{err: corrupt(r.p.url, fmt.Errorf("row group %d: seeking to row %d: %w", rg, u.from, err))})
-			return
-		}
-	}
 	row := r.p.rowStart[u.rg] + u.from
 	left := u.rows()
 	for left > 0 && rr.Next() {
@@ -76,6 +70,30 @@ func (r *reader) decode(ctx context.Context, i int, out chan<- item) {
 		// would silently lose them.
 		send(ctx, out, item{err: corrupt(r.p.url, fmt.Errorf("row group %d ended %d rows early", rg, left))})
 	}
+}
+
+// openUnit opens the reader of a unit's batches: the own page decoder
+// when it reads every chunk of the row group (pagedec.go), else pqarrow's
+// record reader, seeked to the unit's first row.
+func (r *reader) openUnit(ctx context.Context, u unit, rg int) (batchSource, error) {
+	own, err := r.openOwn(rg, r.p.leaves, r.p.ownAll, u.from, u.rows())
+	if err != nil {
+		return nil, corrupt(r.p.url, fmt.Errorf("row group %d: %w", rg, err))
+	}
+	if own != nil {
+		return own, nil
+	}
+	rr, err := r.fr.GetRecordReader(ctx, r.p.leaves, []int{rg})
+	if err != nil {
+		return nil, corrupt(r.p.url, err)
+	}
+	if u.from > 0 {
+		if err := rr.SeekToRow(u.from); err != nil {
+			rr.Release()
+			return nil, corrupt(r.p.url, fmt.Errorf("row group %d: seeking to row %d: %w", rg, u.from, err))
+		}
+	}
+	return rr, nil
 }
 
 // countOnly serves a projection that decodes no column (count(*), or only

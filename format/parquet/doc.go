@@ -19,6 +19,17 @@
 // the reader then returns just the rows where the filters are TRUE and
 // reports such batches as filtered (format.Prefiltered), so the scan
 // operator does not evaluate the filters a second time.
+// The own page decoder (pagedec.go) reads the column chunks it covers:
+// flat (no repetition, at most one definition level) INT32, INT64
+// (timestamps too), FLOAT and DOUBLE chunks in PLAIN and dictionary pages
+// (v1 and v2, a dictionary falling back to PLAIN mid-chunk), and
+// BYTE_ARRAY chunks dictionary-encoded throughout (as their indices);
+// arrow-go still reads and decompresses the pages. With late
+// materialization it decodes payload columns for the selected rows only,
+// widening decimals in the same pass, and the filter side when it covers
+// every filter column of the row group; without, a unit whose every
+// column it covers. Other chunks (other types and encodings, encryption)
+// are read by pqarrow.
 // Decimals stored as INT32/INT64 are read as their unscaled integers and
 // widened to decimal128 in one loop (decimal_direct.go).
 // Values are converted to the table's types: integers widen, timestamps

@@ -48,3 +48,14 @@ func SetDirectDecimals(on bool) (restore func()) {
 	old := directDecimalSetting.Swap(on)
 	return func() { directDecimalSetting.Store(old) }
 }
+
+// SetPageDecoder turns the own page decoder of the payload side on or
+// off and returns a function that restores the setting.
+func SetPageDecoder(on bool) (restore func()) {
+	old := pageDecoderSetting.Swap(on)
+	return func() { pageDecoderSetting.Store(old) }
+}
+
+// PageDecoderChunks is how many column chunks the own page decoder has
+// opened so far.
+func PageDecoderChunks() int64 { return pageDecoderChunks.Load() }

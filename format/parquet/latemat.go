@@ -40,6 +40,12 @@ type latePlan struct {
 	evalCols     []int // output columns (p.cols) in evalSchema's order
 	evalSrc      []int // their columns in the filter side's decoded batch
 	side         []lateSource
+	// own[pos] says whether payload leaf pos may be decoded by the own
+	// page decoder (pagedec.go); set once the file reader exists.
+	own []payKind
+	// ownFilter, when set, says how the own decoder reads every filter
+	// leaf (nil: pqarrow reads the filter side).
+	ownFilter []payKind
 }
 
 // lateSource says where output column i comes from: pos in the filter

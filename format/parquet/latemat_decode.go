@@ -18,32 +18,42 @@ import (
 func (r *reader) decodeLate(ctx context.Context, u unit, rg int, out chan<- item) {
 	lp := r.p.late
 	fail := func(err error) { send(ctx, out, item{err: err}) }
-	rrF, err := r.fr.GetRecordReader(ctx, lp.filterLeaves, []int{rg})
+	var rrF batchSource
+	own, err := r.openOwnFilter(rg, u.from, u.rows())
 	if err != nil {
-		fail(corrupt(r.p.url, err))
+		fail(corrupt(r.p.url, fmt.Errorf("row group %d: %w", rg, err)))
 		return
 	}
-	defer rrF.Release()
-	rrP, err := r.fr.GetRecordReader(ctx, lp.payLeaves, []int{rg})
-	if err != nil {
-		fail(corrupt(r.p.url, err))
-		return
-	}
-	defer rrP.Release()
-	// Seek past batches without selected rows only through buffered
-	// streams: unbuffered, a seek reads the payload's whole chunks again
-	// (pqarrow opens a new page reader), costlier than decoding and
-	// dropping the batches from the chunks already read.
-	seekable := r.p.buffered && r.p.hasOffsetIndex(r.pf.rdr.MetaData().RowGroup(rg))
-	pay := &payCursor{rr: rrP, at: u.from, seekable: seekable}
-	if u.from > 0 {
-		for _, rr := range []pqarrow.RecordReader{rrF, rrP} {
+	if own != nil {
+		rrF = own
+	} else {
+		rr, err := r.fr.GetRecordReader(ctx, lp.filterLeaves, []int{rg})
+		if err != nil {
+			fail(corrupt(r.p.url, err))
+			return
+		}
+		if u.from > 0 {
 			if err := rr.SeekToRow(u.from); err != nil {
+				rr.Release()
 				fail(corrupt(r.p.url, fmt.Errorf("row group %d: seeking to row %d: %w", rg, u.from, err)))
 				return
 			}
 		}
+		rrF = rr
 	}
+	defer rrF.Release()
+	// Seek past batches without selected rows only through buffered
+	// streams: unbuffered, a seek reads the payload's whole chunks again
+	// (pqarrow opens a new page reader), costlier than decoding and
+	// dropping the batches from the chunks already read.
+	rgm := r.pf.rdr.MetaData().RowGroup(rg)
+	seekable := r.p.buffered && r.p.hasOffsetIndex(rgm)
+	pay, err := r.openPayload(ctx, rg, u.from, seekable)
+	if err != nil {
+		fail(corrupt(r.p.url, fmt.Errorf("row group %d: %w", rg, err)))
+		return
+	}
+	defer pay.close()
 	row := r.p.rowStart[u.rg] + u.from // file row of the batch, for errors
 	pos, left := u.from, u.rows()      // pos: row within the row group
 	for left > 0 && rrF.Next() {
@@ -104,21 +114,17 @@ func (r *reader) lateBatch(ctx context.Context, rec arrow.RecordBatch, row, pos 
 // lateGather reads the payload side's n rows from pos on and builds the
 // output batch of the selected rows (all: every row).
 func (r *reader) lateGather(ctx context.Context, evalCols []arrow.Array, row, pos, n int64, sel []int32, all bool, pay *payCursor) (arrow.RecordBatch, error) {
-	payRec, err := pay.read(pos, n)
+	pcols, err := pay.columns(ctx, r.p, pos, n, sel, all)
 	if err != nil {
 		return nil, corrupt(r.p.url, err)
 	}
-	defer payRec.Release()
-	fcols, pcols := evalCols, payRec.Columns()
+	defer releaseAll(pcols)
+	fcols := evalCols
 	if !all {
 		if fcols, err = eval.TakeColumns(ctx, fcols, sel); err != nil {
 			return nil, err
 		}
 		defer releaseAll(fcols)
-		if pcols, err = r.p.gatherPayload(ctx, pcols, sel); err != nil {
-			return nil, err
-		}
-		defer releaseAll(pcols)
 	}
 	fileRow := func(i int) int64 {
 		if all {
@@ -179,11 +185,106 @@ func (p *plan) assembleLate(fcols, pcols []arrow.Array, fileRow func(int) int64)
 	return array.NewRecordBatch(p.schema, cols, int64(n)), nil
 }
 
-// payCursor reads the payload side's batches on demand.
+// payCursor reads the payload side's batches on demand: the columns the
+// own page decoder reads (own[pos] != nil) through it, the others (rest)
+// through a pqarrow record reader.
 type payCursor struct {
-	rr       pqarrow.RecordReader
-	at       int64 // row (within the row group) of the reader's next batch
-	seekable bool  // the offset index and buffered streams make a seek skip whole pages
+	rr       pqarrow.RecordReader // nil: no column is left to pqarrow
+	at       int64                // row (within the row group) of rr's next batch
+	seekable bool                 // the offset index and buffered streams make a seek skip whole pages
+	own      []payDecoder
+	rest     []int // payload positions rr reads, in its column order
+}
+
+// openPayload opens the payload side of a unit of row group rg starting
+// at row from: an own decoder for each chunk it reads, pqarrow for the
+// rest.
+func (r *reader) openPayload(ctx context.Context, rg int, from int64, seekable bool) (*payCursor, error) {
+	lp := r.p.late
+	pay := &payCursor{at: from, seekable: seekable, own: make([]payDecoder, len(lp.payLeaves))}
+	rgr := r.fr.ParquetReader().RowGroup(rg)
+	var leaves []int
+	for pos, leaf := range lp.payLeaves {
+		var d payDecoder
+		if lp.own != nil {
+			_, indexed := rgr.MetaData().OffsetIndexLocation(leaf)
+			var err error
+			if d, err = newPayDecoder(rgr, leaf, lp.own[pos], indexed); err != nil {
+				pay.close()
+				return nil, err
+			}
+		}
+		if d != nil {
+			pay.own[pos] = d
+			continue
+		}
+		pay.rest = append(pay.rest, pos)
+		leaves = append(leaves, leaf)
+	}
+	if len(leaves) == 0 {
+		return pay, nil
+	}
+	rr, err := r.fr.GetRecordReader(ctx, leaves, []int{rg})
+	if err != nil {
+		pay.close()
+		return nil, err
+	}
+	pay.rr = rr
+	if from > 0 {
+		if err := rr.SeekToRow(from); err != nil {
+			pay.close()
+			return nil, fmt.Errorf("seeking to row %d: %w", from, err)
+		}
+	}
+	return pay, nil
+}
+
+func (c *payCursor) close() {
+	for _, d := range c.own {
+		if d != nil {
+			d.close()
+		}
+	}
+	if c.rr != nil {
+		c.rr.Release()
+	}
+}
+
+// columns returns the payload columns (in payload order) of rows pos+sel
+// (all: every row of [pos, pos+n)).
+func (c *payCursor) columns(ctx context.Context, p *plan, pos, n int64, sel []int32, all bool) ([]arrow.Array, error) {
+	out := make([]arrow.Array, len(c.own))
+	if c.rr != nil {
+		payRec, err := c.read(pos, n)
+		if err != nil {
+			return nil, err
+		}
+		defer payRec.Release()
+		rest := payRec.Columns()
+		if !all {
+			if rest, err = p.gatherPayload(ctx, rest, c.rest, sel); err != nil {
+				return nil, err
+			}
+		} else {
+			for _, a := range rest {
+				a.Retain()
+			}
+		}
+		for j, at := range c.rest {
+			out[at] = rest[j]
+		}
+	}
+	own, err := readColumns(c.own, pos, n, sel, all, p.props.Parallel)
+	if err != nil {
+		releaseAll(out)
+		return nil, fmt.Errorf("row group row %d: %w", pos, err)
+	}
+	for k, a := range own {
+		if a != nil {
+			out[k] = a
+		}
+	}
+	return out, nil
 }
 
 // read returns the payload's n rows from row pos on, skipping the rows

@@ -17,27 +17,28 @@ import (
 // into its decimal128 output, one pass and one buffer instead of an
 // integer gather and then a widening copy (Q1's four decimals, most
 // rows selected); assembleLate passes such columns on as they are.
-func (p *plan) gatherPayload(ctx context.Context, pcols []arrow.Array, sel []int32) ([]arrow.Array, error) {
+// posOf[j] is the payload position of pcols[j].
+func (p *plan) gatherPayload(ctx context.Context, pcols []arrow.Array, posOf []int, sel []int32) ([]arrow.Array, error) {
 	out := make([]arrow.Array, len(pcols))
 	var rest []arrow.Array
 	var at []int
-	for pos, c := range pcols {
-		if i := p.payOut(pos); i >= 0 && c.NullN() == 0 && p.widened(i) {
+	for j, c := range pcols {
+		if i := p.payOut(posOf[j]); i >= 0 && c.NullN() == 0 && p.widened(i) {
 			if w := widenDecimalSel(c, p.schema.Field(i).Type, sel); w != nil {
-				out[pos] = w
+				out[j] = w
 				continue
 			}
 		}
 		rest = append(rest, c)
-		at = append(at, pos)
+		at = append(at, j)
 	}
 	taken, err := eval.TakeColumns(ctx, rest, sel)
 	if err != nil {
 		releaseAll(out)
 		return nil, err
 	}
-	for j, pos := range at {
-		out[pos] = taken[j]
+	for k, j := range at {
+		out[j] = taken[k]
 	}
 	return out, nil
 }

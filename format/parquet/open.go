@@ -96,6 +96,7 @@ func preparePlan(pf *pfile, split format.Split, ro format.ReadOptions) (*plan, *
 		return nil, nil, corrupt(pf.url, err)
 	}
 	p.readDirectDecimals(fr)
+	p.choosePageDecoders(fr)
 	return p, fr, nil
 }
 

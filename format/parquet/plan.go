@@ -37,6 +37,9 @@ type plan struct {
 	units     []unit  // the work: row groups or morsels of them, in file order
 	batchRows int
 	late      *latePlan // nil: no late materialization (latemat.go)
+	// ownAll, without late materialization, says how the own page
+	// decoder reads each leaf (pagedec.go); nil: pqarrow reads them.
+	ownAll []payKind
 	// rawDecimal[slot] is the integer type a decimal leaf is read as
 	// (decimal_direct.go); nil: as pqarrow decodes it.
 	rawDecimal []arrow.DataType

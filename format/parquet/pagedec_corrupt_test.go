@@ -1,0 +1,157 @@
+package parquetfmt
+
+import (
+	"encoding/binary"
+	"errors"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/compress"
+	"github.com/apache/arrow-go/v18/parquet/file"
+)
+
+// fakePages is a file.PageReader over pages made in memory: the own
+// decoder's page handling is tested on pages no writer makes.
+type fakePages struct {
+	pages []file.Page
+	at    int
+}
+
+func (f *fakePages) SetMaxPageHeaderSize(int) {}
+func (f *fakePages) Page() file.Page          { return f.pages[f.at-1] }
+func (f *fakePages) Next() bool {
+	if f.at >= len(f.pages) {
+		return false
+	}
+	f.at++
+	return true
+}
+func (f *fakePages) Err() error { return nil }
+func (f *fakePages) Reset(parquet.BufferedReader, int64, compress.Compression, *file.CryptoContext) {
+}
+func (f *fakePages) GetDictionaryPage() (*file.DictionaryPage, error) {
+	for _, p := range f.pages {
+		if d, ok := p.(*file.DictionaryPage); ok {
+			return d, nil
+		}
+	}
+	return nil, nil
+}
+func (f *fakePages) SeekToPageWithRow(int64) error { return errors.New("no offset index") }
+func (f *fakePages) Close() error                  { return nil }
+
+func buf(b []byte) *memory.Buffer { return memory.NewBufferBytes(b) }
+
+func int64Decoder(pages []file.Page, rows int64, nullable bool) *colDecoder[uint64] {
+	return &colDecoder[uint64]{pageBase: pageBase{pr: &fakePages{pages: pages}, chunkRows: rows, nullable: nullable,
+		kind: payKind{kind: pageRaw, typ: arrow.PrimitiveTypes.Int64}}}
+}
+
+func dictPage(vals ...int64) *file.DictionaryPage {
+	b := make([]byte, 8*len(vals))
+	for i, v := range vals {
+		binary.LittleEndian.PutUint64(b[8*i:], uint64(v))
+	}
+	return file.NewDictionaryPage(buf(b), int32(len(vals)), parquet.Encodings.Plain)
+}
+
+// TestPageDecoderCorruptPages: pages that contradict themselves or the
+// chunk are errBadPage (the reader makes it format.ErrCorrupt naming the
+// file), whatever rows are asked for.
+func TestPageDecoderCorruptPages(t *testing.T) {
+	idx := func(width byte, ids ...uint32) []byte {
+		return append([]byte{width}, encodeHybrid(ids, uint(width))...)
+	}
+	v1 := func(data []byte, n int32, enc parquet.Encoding) file.Page {
+		return file.NewDataPageV1(buf(data), n, enc, parquet.Encodings.RLE, parquet.Encodings.RLE, int32(len(data)))
+	}
+	for _, c := range []struct {
+		name     string
+		pages    []file.Page
+		rows     int64
+		nullable bool
+	}{
+		{"index past the dictionary", []file.Page{dictPage(1, 2, 3), v1(idx(2, 0, 1, 2, 3), 4, parquet.Encodings.RLEDict)}, 4, false},
+		{"dictionary page without its values", []file.Page{file.NewDictionaryPage(buf(make([]byte, 8)), 3, parquet.Encodings.Plain), v1(idx(2, 0, 1, 2, 2), 4, parquet.Encodings.RLEDict)}, 4, false},
+		{"no dictionary", []file.Page{v1(idx(1, 0, 1, 1, 0), 4, parquet.Encodings.RLEDict)}, 4, false},
+		{"index width 40", []file.Page{dictPage(1), v1([]byte{40, 2, 0}, 4, parquet.Encodings.RLEDict)}, 4, false},
+		{"indices end early", []file.Page{dictPage(1, 2), v1(idx(1, 0, 1), 16, parquet.Encodings.RLEDict)}, 16, false},
+		{"plain values short", []file.Page{v1(make([]byte, 20), 3, parquet.Encodings.Plain)}, 3, false},
+		{"levels longer than the page", []file.Page{v1([]byte{100, 0, 0, 0, 1}, 3, parquet.Encodings.Plain)}, 3, true},
+		{"chunk ends early", []file.Page{v1(make([]byte, 16), 2, parquet.Encodings.Plain)}, 5, false},
+		{"pages past the chunk", []file.Page{v1(make([]byte, 32), 4, parquet.Encodings.Plain)}, 2, false},
+		{"delta page", []file.Page{v1(make([]byte, 32), 4, parquet.Encodings.DeltaBinaryPacked)}, 4, false},
+		{"v2 levels past the page", []file.Page{file.NewDataPageV2(buf(make([]byte, 8)), 2, 0, 2, parquet.Encodings.Plain, 20, 0, 8, false)}, 2, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			// Indices of rows not selected are not looked at: every
+			// selection holds the last row.
+			last := int32(c.rows - 1)
+			for _, sel := range [][]int32{nil, {last}, {0, last}} {
+				d := int64Decoder(c.pages, c.rows, c.nullable)
+				a, err := d.read(0, c.rows, sel, sel == nil)
+				if a != nil {
+					a.Release()
+				}
+				if !errors.Is(err, errBadPage) {
+					t.Fatalf("selection %v: %v, want errBadPage", sel, err)
+				}
+			}
+		})
+	}
+}
+
+// FuzzPageDecoder decodes arbitrary page bytes as a dictionary page and
+// a data page (v1 or v2, nullable or not, PLAIN or dictionary indices):
+// any error is fine; a panic, or a column of the wrong length, is not.
+func FuzzPageDecoder(f *testing.F) {
+	ids := append([]byte{2}, encodeHybrid([]uint32{0, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 0}, 2)...)
+	f.Add(dictPage(5, 6, 7).Data(), ids, uint16(12), uint8(1))
+	f.Add([]byte{}, make([]byte, 64), uint16(8), uint8(0))
+	levels := encodeHybrid([]uint32{1, 0, 1, 1, 0, 1, 1, 1}, 1)
+	v1 := binary.LittleEndian.AppendUint32(nil, uint32(len(levels)))
+	f.Add([]byte{}, append(append(v1, levels...), make([]byte, 48)...), uint16(8), uint8(4))
+	f.Fuzz(func(t *testing.T, dict, page []byte, n uint16, mode uint8) {
+		rows := int64(n%2048) + 1
+		enc := parquet.Encodings.Plain
+		if mode&1 != 0 {
+			enc = parquet.Encodings.RLEDict
+		}
+		nullable := mode&4 != 0
+		var dp file.Page
+		if mode&2 != 0 {
+			// v2: the first byte says how many level bytes lead.
+			dl := int32(0)
+			if len(page) > 0 {
+				dl = int32(page[0])
+				page = page[1:]
+			}
+			dp = file.NewDataPageV2(buf(page), int32(rows), 0, int32(rows), enc, dl, 0, int32(len(page)), false)
+		} else {
+			dp = file.NewDataPageV1(buf(page), int32(rows), enc, parquet.Encodings.RLE, parquet.Encodings.RLE, int32(len(page)))
+		}
+		pages := []file.Page{file.NewDictionaryPage(buf(dict), int32(len(dict)/8), parquet.Encodings.Plain), dp}
+		for _, sel := range [][]int32{nil, {0, int32(rows - 1)}} {
+			d := int64Decoder(pages, rows, nullable)
+			a, err := d.read(0, rows, sel, sel == nil)
+			if err != nil {
+				continue
+			}
+			want := len(sel)
+			if sel == nil {
+				want = int(rows)
+			}
+			if sel != nil && rows == 1 {
+				want = 2 // {0, 0}: the same row twice is not a selection
+				a.Release()
+				continue
+			}
+			if a.Len() != want {
+				t.Fatalf("%d values, want %d", a.Len(), want)
+			}
+			a.Release()
+		}
+	})
+}
