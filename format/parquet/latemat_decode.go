@@ -274,7 +274,7 @@ func (c *payCursor) columns(ctx context.Context, p *plan, pos, n int64, sel []in
 			out[at] = rest[j]
 		}
 	}
-	own, err := readColumns(c.own, pos, n, sel, all, p.props.Parallel)
+	own, err := readColumns(c.own, pos, n, sel, all, p.parallel)
 	if err != nil {
 		releaseAll(out)
 		return nil, fmt.Errorf("row group row %d: %w", pos, err)

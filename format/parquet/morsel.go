@@ -20,8 +20,9 @@ import (
 // decompress every page before the row, so a row group is then cut only
 // when the split's row groups cannot keep the workers busy and only one
 // column is read, into no more morsels than there are workers; several
-// columns are decoded in parallel (pqarrow's Parallel) instead, which
-// measured as fast as morsels on 1 M-row groups and costs no seeks.
+// columns are decoded in parallel (plan.parallel: the own decoder's
+// columns) instead, which measured as fast as morsels on 1 M-row groups
+// and costs no seeks.
 type unit struct {
 	rg       int
 	from, to int64

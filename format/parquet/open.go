@@ -76,8 +76,8 @@ func preparePlan(pf *pfile, split format.Split, ro format.ReadOptions) (*plan, *
 	p.planUnits(md, ranges, morselPolicy{rows: morselRowsSetting.Load(), workers: workers}, sel,
 		longestPage(pf.rdr, p.leaves))
 	// Too few units for the workers: decode each unit's columns in
-	// parallel instead.
-	p.props.Parallel = len(p.units) < workers && len(p.leaves) > 1
+	// parallel instead (the own decoder's columns: see plan.parallel).
+	p.parallel = len(p.units) < workers && len(p.leaves) > 1
 	rdr := pf.rdr
 	if p.partial(md) || p.largeRowGroups(md) {
 		// Seeking readers read the column chunks through buffered

@@ -46,7 +46,7 @@ func (r *reader) openOwn(rg int, leaves []int, kinds []payKind, from, rows int64
 		return nil, nil
 	}
 	rgr := r.fr.ParquetReader().RowGroup(rg)
-	src := &ownSource{pos: from, left: rows, batchRows: int64(r.p.batchRows), parallel: r.p.props.Parallel}
+	src := &ownSource{pos: from, left: rows, batchRows: int64(r.p.batchRows), parallel: r.p.parallel}
 	fields := make([]arrow.Field, len(leaves))
 	for i, leaf := range leaves {
 		_, indexed := rgr.MetaData().OffsetIndexLocation(leaf)
@@ -99,8 +99,8 @@ func (s *ownSource) Release() {
 }
 
 // readColumns reads rows pos+sel (all: [pos, pos+n)) of every decoder
-// (nil ones give nil), on a goroutine each when parallel: pqarrow's
-// Parallel, set when the units are fewer than the workers.
+// (nil ones give nil), on a goroutine each when parallel (plan.parallel:
+// the units are fewer than the workers).
 func readColumns(decs []payDecoder, pos, n int64, sel []int32, all, parallel bool) ([]arrow.Array, error) {
 	cols := make([]arrow.Array, len(decs))
 	errs := make([]error, len(decs))

@@ -47,6 +47,13 @@ type plan struct {
 	// preparePlan), so a seek reads from the page it lands on; otherwise
 	// every seek opens a new page reader that reads its whole chunk again.
 	buffered bool
+	// parallel: a unit's columns are decoded on a goroutine each (set
+	// when the units are fewer than the workers). Only the own decoder
+	// does it (readColumns, which recovers a panic as an error);
+	// pqarrow's Parallel stays off, since a panic in arrow-go on a corrupt
+	// page (found by FuzzParquetReader) would kill the process from a
+	// goroutine of pqarrow's where nothing can recover it.
+	parallel bool
 }
 
 // fileColumns maps column names to top-level leaf fields of the file.
