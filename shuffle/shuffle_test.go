@@ -110,30 +110,9 @@ func TestWriterSpillsUnderTinyBudget(t *testing.T) {
 func writerSpills(t *testing.T, sd spill.Dir, left func() int) {
 	dir := t.TempDir()
 	pool := droverMemory.NewPool(4 << 10)
-	write := func(w *Writer, key string) storage.Location {
-		t.Helper()
-		defer w.Close()
-		for i := range 400 {
-			vals := make([]int64, 50)
-			for j := range vals {
-				vals[j] = int64(i*50 + j)
-			}
-			rec := batchOf(vals...)
-			err := w.Write(i%4, rec)
-			rec.Release()
-			if err != nil {
-				t.Fatal(err)
-			}
-		}
-		loc := storage.Location{Store: local.New(dir), Key: key}
-		if _, _, err := w.Commit(context.Background(), loc); err != nil {
-			t.Fatal(err)
-		}
-		return loc
-	}
 	spilling := NewWriter(schema, 4, WithMemory(pool, sd))
-	small := write(spilling, "small.arrows")
-	whole := write(NewWriter(schema, 4), "whole.arrows")
+	small, _ := writeSample(t, spilling, dir, "small.arrows")
+	whole, _ := writeSample(t, NewWriter(schema, 4), dir, "whole.arrows")
 	if spilling.Spilled() == 0 {
 		t.Fatal("nothing spilled under a 4 KiB budget")
 	}
@@ -312,30 +291,7 @@ func TestUncompressedReadsTheSame(t *testing.T) {
 	dir := t.TempDir()
 	write := func(key string, opts ...Option) (storage.Location, int64) {
 		t.Helper()
-		w := NewWriter(schema, 4, opts...)
-		defer w.Close()
-		for i := range 400 {
-			vals := make([]int64, 50)
-			for j := range vals {
-				vals[j] = int64(i*50 + j)
-			}
-			rec := batchOf(vals...)
-			err := w.Write(i%4, rec)
-			rec.Release()
-			if err != nil {
-				t.Fatal(err)
-			}
-		}
-		loc := storage.Location{Store: local.New(dir), Key: key}
-		bytes, _, err := w.Commit(context.Background(), loc)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var n int64
-		for _, b := range bytes {
-			n += b
-		}
-		return loc, n
+		return writeSample(t, NewWriter(schema, 4, opts...), dir, key)
 	}
 	lz4, lz4Bytes := write("lz4.arrows")
 	plain, plainBytes := write("plain.arrows", Uncompressed())
@@ -351,4 +307,34 @@ func TestUncompressedReadsTheSame(t *testing.T) {
 			}
 		}
 	}
+}
+
+// writeSample writes 400 batches of 50 ascending values round-robin to
+// w's 4 partitions, commits the object to key in dir, closes w and
+// returns the object and its bytes.
+func writeSample(t *testing.T, w *Writer, dir, key string) (storage.Location, int64) {
+	t.Helper()
+	defer w.Close()
+	for i := range 400 {
+		vals := make([]int64, 50)
+		for j := range vals {
+			vals[j] = int64(i*50 + j)
+		}
+		rec := batchOf(vals...)
+		err := w.Write(i%4, rec)
+		rec.Release()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	loc := storage.Location{Store: local.New(dir), Key: key}
+	bytes, _, err := w.Commit(context.Background(), loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int64
+	for _, b := range bytes {
+		n += b
+	}
+	return loc, n
 }

@@ -17,9 +17,6 @@ import (
 // 32 MB there). Allocation is counted, not timed, so the machine's load
 // does not matter.
 func TestWorkspaceCarriesThePatches(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds drover")
-	}
 	dir := t.TempDir()
 	mk := exec.Command("sh", "workspace.sh", dir)
 	if out, err := mk.CombinedOutput(); err != nil {
