@@ -27,10 +27,15 @@ var _ task.Executor = (*Local)(nil)
 
 // NewLocal returns a pool of slots in-process executor slots (0: one per core).
 func NewLocal(rt *Runtime, slots int) *Local {
+	return &Local{rt: rt, slots: LocalSlots(slots)}
+}
+
+// LocalSlots is the slot count NewLocal takes for slots (0: one per core).
+func LocalSlots(slots int) int {
 	if slots <= 0 {
-		slots = runtime.NumCPU()
+		return runtime.NumCPU()
 	}
-	return &Local{rt: rt, slots: slots}
+	return slots
 }
 
 func (l *Local) Run(ctx context.Context, spec *task.Spec) (*task.Result, error) {

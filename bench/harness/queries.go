@@ -44,6 +44,11 @@ var q3Reads = []TableColumns{
 	{"lineitem", []string{"l_orderkey", "l_extendedprice", "l_discount", "l_shipdate"}},
 }
 
+// shuffledJoins keeps a query's joins shuffled: neither the planner nor
+// adaptive execution may broadcast (drover run's thresholds grow with its
+// memory budget, so at SF 1 either would).
+var shuffledJoins = []string{"--broadcast-threshold", "-1", "--adaptive-broadcast-bytes", "-1"}
+
 // Queries is the suite, in report order.
 var Queries = []Query{
 	{
@@ -61,7 +66,7 @@ var Queries = []Query{
 	},
 	{
 		Name: "q3_shuffle", Title: "TPC-H Q3, shuffled hash joins", Job: "q3",
-		DroverArgs: []string{"--broadcast-threshold", "-1"}, Reads: q3Reads,
+		DroverArgs: shuffledJoins, Reads: q3Reads,
 	},
 	{
 		Name: "q3_broadcast", Title: "TPC-H Q3, broadcast joins (optimizer default)", Job: "q3",
@@ -69,7 +74,7 @@ var Queries = []Query{
 	},
 	{
 		Name: "join_lineitem_orders", Title: "lineitem ⋈ orders, shuffled", Job: "join_lineitem_orders",
-		DroverArgs: []string{"--broadcast-threshold", "-1"},
+		DroverArgs: shuffledJoins,
 		Reads: []TableColumns{
 			{"lineitem", []string{"l_orderkey", "l_extendedprice"}},
 			{"orders", []string{"o_orderkey", "o_orderpriority"}},

@@ -30,7 +30,7 @@ var ScaleQueries = []Query{
 	},
 	{
 		Name: "join_lineitem_orders", Title: "lineitem ⋈ orders, shuffled", Job: "join_lineitem_orders",
-		DroverArgs: []string{"--broadcast-threshold", "-1"},
+		DroverArgs: shuffledJoins,
 		Reads: []TableColumns{
 			{"lineitem", []string{"l_orderkey", "l_extendedprice"}},
 			{"orders", []string{"o_orderkey", "o_orderpriority"}},

@@ -24,7 +24,7 @@ func (f *adaptiveFlags) register(cmd *cobra.Command) {
 	cmd.Flags().Int64Var(&f.cfg.AdvisoryBytes, "advisory-partition-bytes", adaptive.DefaultAdvisoryBytes, "bytes an adaptive reduce task aims to read")
 	cmd.Flags().Float64Var(&f.cfg.SkewFactor, "skew-factor", adaptive.DefaultSkewFactor, "a join partition is skewed when larger than this × the median partition (and --skew-threshold-bytes)")
 	cmd.Flags().Int64Var(&f.cfg.SkewThresholdBytes, "skew-threshold-bytes", adaptive.DefaultSkewThresholdBytes, "a join partition is skewed only when larger than this")
-	cmd.Flags().Int64Var(&f.cfg.BroadcastBytes, "adaptive-broadcast-bytes", adaptive.DefaultBroadcastBytes, "run a shuffled join as broadcast when its build side's map outputs total at most this (negative: never)")
+	cmd.Flags().Int64Var(&f.cfg.BroadcastBytes, "adaptive-broadcast-bytes", 0, "run a shuffled join as broadcast when its build side's map outputs total at most this (default: run: as --broadcast-threshold's; submit, driver: 8 MiB; negative: never)")
 	cmd.Flags().BoolVar(&f.explainFinal, "explain-final", false, "after the run, print the stage graph as run and the adaptive decisions")
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -29,7 +30,7 @@ func (f *jobFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringArrayVar(&f.vars, "var", nil, "set a job variable (name=value); repeatable")
 	cmd.Flags().IntVar(&f.parallelism, "parallelism", 0, "task slots the job is planned for (default: run: the number of cores; submit, driver: executors × executor slots)")
 	cmd.Flags().IntVar(&f.partitions, "partitions", 0, "shuffle partitions (default: the job's, else one per 64 MiB of input, at least 2 × parallelism, at most 2000)")
-	cmd.Flags().Int64Var(&f.broadcast, "broadcast-threshold", 0, "broadcast joins whose build side is below this many bytes (negative: never)")
+	cmd.Flags().Int64Var(&f.broadcast, "broadcast-threshold", 0, "broadcast joins whose build side is estimated below this many bytes (default: run, explain: a sixteenth of the memory budget, 8 to 256 MiB; submit, driver: 8 MiB; negative: never)")
 	cmd.Flags().DurationVar(&f.pluginTimeout, "plugin-timeout", udfhost.DefaultCallTimeout, "how long one plugin call may take before the plugin is restarted and the task retried")
 }
 
@@ -60,6 +61,13 @@ func runCmd() *cobra.Command {
 		Short: "Run a job locally with in-process executors",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			slots := executor.LocalSlots(jf.parallelism)
+			hard := hardLimit()
+			pool, err := localPool(poolBytes, memory, slots, hard, cmd.ErrOrStderr())
+			if err != nil {
+				return err
+			}
+			defaultLocalBroadcast(&jf, &af, pool)
 			opts, err := jf.options()
 			if err != nil {
 				return err
@@ -90,12 +98,8 @@ func runCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			rt := c.WithPlugins(&executor.Runtime{Name: "local", Spill: place})
-			exec := executor.NewLocal(rt, jf.parallelism)
-			hard := hardLimit()
-			if rt.Pool, err = localPool(poolBytes, memory, exec.Slots(), hard, cmd.ErrOrStderr()); err != nil {
-				return err
-			}
+			rt := c.WithPlugins(&executor.Runtime{Name: "local", Spill: place, Pool: pool})
+			exec := executor.NewLocal(rt, slots)
 			if memory > 0 {
 				memory = min(memory, localTaskMemory(rt.Pool, exec.Slots())) // clamped with the pool
 			}
@@ -151,6 +155,14 @@ func explainCmd() *cobra.Command {
 				return err
 			}
 			opts.NoPluginCode = !runPlugins
+			if opts.BroadcastThresholdBytes == 0 {
+				// As `drover run` plans it with the default budget.
+				pool, err := localPool(0, 0, 1, hardLimit(), io.Discard)
+				if err != nil {
+					return err
+				}
+				opts.BroadcastThresholdBytes = localBroadcastBytes(pool.Limit())
+			}
 			c, err := engine.Compile(cmd.Context(), args[0], opts)
 			if err != nil {
 				return err
