@@ -91,8 +91,10 @@ func clusterTaskMemory(cfg cluster.Config) int64 {
 // what the operators hold, past the memory the budget was cut from. It
 // stays below the hard limit when one is known (Nomad's memory, the
 // cgroup's: hard, read once by the command for the pool too). Only the
-// commands call it, not the pool constructors (tests build pools).
+// commands call it, not the pool constructors (tests build pools). The
+// heap it allows is advised onto huge pages first (memory.AdviseHeapHugePages).
 func withRuntimeLimit(p *memory.Pool, hard memory.Hard) *memory.Pool {
+	memory.AdviseHeapHugePages(memory.RuntimeLimit(p.Limit(), hard.Bytes), os.Getenv)
 	memory.SetRuntimeLimit(p.Limit(), hard.Bytes, os.Getenv)
 	return p
 }
