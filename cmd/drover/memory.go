@@ -92,12 +92,20 @@ func clusterTaskMemory(cfg cluster.Config) int64 {
 // stays below the hard limit when one is known (Nomad's memory, the
 // cgroup's: hard, read once by the command for the pool too). Only the
 // commands call it, not the pool constructors (tests build pools). The
-// heap it allows is advised onto huge pages first (memory.AdviseHeapHugePages).
+// heap it allows is advised onto huge pages first (memory.AdviseHeapHugePages),
+// unless the process is killed below minHugeHard: a huge page faulted in
+// for a few bytes counts whole against the limit.
 func withRuntimeLimit(p *memory.Pool, hard memory.Hard) *memory.Pool {
-	memory.AdviseHeapHugePages(memory.RuntimeLimit(p.Limit(), hard.Bytes), os.Getenv)
+	if hard.Bytes <= 0 || hard.Bytes >= minHugeHard {
+		memory.AdviseHeapHugePages(memory.RuntimeLimit(p.Limit(), hard.Bytes), os.Getenv)
+	}
 	memory.SetRuntimeLimit(p.Limit(), hard.Bytes, os.Getenv)
 	return p
 }
+
+// minHugeHard is the smallest hard memory limit under which the heap is
+// advised onto huge pages.
+const minHugeHard = 2 << 30
 
 // hardLimit is what this process is killed at, if known (Nomad's memory
 // for the task, its cgroup's limit).
