@@ -52,7 +52,8 @@ type Rule struct {
 // first gives pushdown more conjuncts; pushdown leaves what it cannot push
 // above outer joins, where outer_to_inner finds it, and puts the conditions
 // of comma joins into the joins, where reordering finds them and join_keys
-// makes keys of the equalities; pushdown before
+// makes keys of the equalities (push_semi_joins, after it, moves semi
+// joins by their keys into the smaller side of an inner join); pushdown before
 // pruning lets the scan drop filter-only columns (Scan.Filters are bound
 // against the table, not the projection); join strategy runs on pruned
 // trees so size estimates see the real widths, and pruning runs again after
@@ -68,6 +69,7 @@ func DefaultRules() []Rule {
 		ReorderJoins,
 		OrSideFilters,
 		JoinKeys,
+		PushSemiJoins,
 		PruneColumns,
 		JoinStrategy,
 		PruneColumns,
