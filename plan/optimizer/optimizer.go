@@ -53,7 +53,9 @@ type Rule struct {
 // above outer joins, where outer_to_inner finds it, and puts the conditions
 // of comma joins into the joins, where reordering finds them and join_keys
 // makes keys of the equalities (push_semi_joins, after it, moves semi
-// joins by their keys into the smaller side of an inner join); pushdown before
+// joins by their keys into the smaller side of an inner join, and
+// filter_joined_groups semi-joins a grouped join side with the other
+// side's filtered keys); pushdown before
 // pruning lets the scan drop filter-only columns (Scan.Filters are bound
 // against the table, not the projection); join strategy runs on pruned
 // trees so size estimates see the real widths, and pruning runs again after
@@ -70,6 +72,7 @@ func DefaultRules() []Rule {
 		OrSideFilters,
 		JoinKeys,
 		PushSemiJoins,
+		FilterJoinedGroups,
 		PruneColumns,
 		JoinStrategy,
 		PruneColumns,
