@@ -21,7 +21,13 @@ func TestAdviseHeapHugePages(t *testing.T) {
 	if AdviseHeapHugePages(256<<20, func(string) string { return "off" }) {
 		t.Fatal("advised with DROVER_HUGEPAGES=off")
 	}
-	advised := AdviseHeapHugePages(256<<20, func(string) string { return "" })
+	hwm := peakResident(t)
+	advised := AdviseHeapHugePages(4<<30, func(string) string { return "" })
+	// It reserves address space; at most maxTouchedChunks chunks the
+	// runtime zeroed are ever resident.
+	if grew := peakResident(t) - hwm; grew > (maxTouchedChunks+1)*adviseChunk {
+		t.Fatalf("advising 4 GiB raised the peak resident set by %d MiB", grew>>20)
+	}
 	if mode != "madvise" {
 		if advised {
 			t.Fatalf("advised with transparent huge pages %q", mode)
@@ -44,6 +50,26 @@ func TestAdviseHeapHugePages(t *testing.T) {
 		t.Fatalf("a 32 MiB allocation after the advice lies in a mapping with VmFlags %q, want hg", flags)
 	}
 	_ = b[0]
+}
+
+// peakResident is the process's peak resident set (VmHWM).
+func peakResident(t *testing.T) int64 {
+	t.Helper()
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			var kb int64
+			if _, err := fmt.Sscanf(strings.TrimSpace(rest), "%d kB", &kb); err != nil {
+				t.Fatal(err)
+			}
+			return kb << 10
+		}
+	}
+	t.Fatal("no VmHWM in /proc/self/status")
+	return 0
 }
 
 // vmFlags is the VmFlags line of the mapping holding addr.

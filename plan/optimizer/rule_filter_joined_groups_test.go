@@ -33,7 +33,7 @@ func TestFilterJoinedGroups(t *testing.T) {
 			    Scan dim [parquet data/dim] columns=[k, v] filters=[(dim.v#1 > 2)]
 			  Project dim#0 AS gk, total#1 AS total
 			    Aggregate group=[fact.dim#1] aggs=[sum(fact.q#2) AS total]
-			      Join semi auto on [fact.dim#1] = [k#0]
+			      Join semi auto on [fact.dim#1] = [dim.k#0]
 			        Scan fact [parquet data/fact] columns=[id, dim, q]
 			        Project dim.k#0 AS k
 			          Scan dim [parquet data/dim] columns=[k, v] filters=[(dim.v#1 > 2)]`},
@@ -44,10 +44,18 @@ func TestFilterJoinedGroups(t *testing.T) {
 			    Scan dim [parquet data/dim] columns=[k, v] filters=[(dim.v#1 > 2)]
 			  Project dim#0 AS gk, total#1 AS total
 			    Aggregate group=[fact.dim#1] aggs=[sum(fact.q#2) AS total]
-			      Join semi auto on [fact.dim#1] = [k#0]
+			      Join semi auto on [fact.dim#1] = [dim.k#0]
 			        Scan fact [parquet data/fact] columns=[id, dim, q]
 			        Project dim.k#0 AS k
 			          Scan dim [parquet data/dim] columns=[k, v] filters=[(dim.v#1 > 2)]`},
+		{"a semi join's build side filtered by the probe side's keys", join(logical.SemiJoin, &fdim, fact, "k", "dim"), `
+			Join semi auto on [dim.k#0] = [fact.dim#1]
+			  Scan dim [parquet data/dim] columns=[k, v] filters=[(dim.v#1 > 2)]
+			  Join semi auto on [fact.dim#1] = [dim.k#0]
+			    Scan fact [parquet data/fact] columns=[id, dim, q]
+			    Project dim.k#0 AS k
+			      Scan dim [parquet data/dim] columns=[k, v] filters=[(dim.v#1 > 2)]`},
+		{"an inner join's ungrouped side is left to the join", join(logical.InnerJoin, &fdim, fact, "k", "dim"), ""},
 		{"an unfiltered source adds nothing", withGroups(logical.LeftJoin, join(logical.InnerJoin, fact, bare, "dim", "k"), "bare.k"), ""},
 		{"a right join keeps every group", withGroups(logical.RightJoin, outer, "dim.k"), ""},
 		{"a source as large as the groups' input is no filter", withGroups(logical.LeftJoin, fact, "id"), ""},
