@@ -55,7 +55,7 @@ func AdviseHeapHugePages(n int64, getenv func(string) string) bool {
 
 const (
 	adviseChunk      = 64 << 20
-	maxAdvise        = 4 << 30 // mapping the heap costs ~8 ms per GiB, paid at start
+	maxAdvise        = 2 << 30 // mapping the heap costs ~10 ms per GiB, paid at start
 	maxTouchedChunks = 2
 )
 
