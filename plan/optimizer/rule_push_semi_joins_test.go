@@ -16,11 +16,7 @@ func TestPushSemiJoins(t *testing.T) {
 	semiOn := func(typ logical.JoinType, in logical.Node, key string) *logical.Join {
 		return join(typ, in, sub, key, "k")
 	}
-	cases := []struct {
-		name string
-		plan logical.Node
-		want string // "" when the rule leaves the plan alone
-	}{
+	runRuleCases(t, PushSemiJoins, []ruleCase{
 		{"semi on the smaller side moves into it", semiOn(logical.SemiJoin, inner, "dim.k"), `
 			Join inner auto on [fact.dim#1] = [dim.k#0]
 			  Scan fact [parquet data/fact] columns=[id, dim, q]
@@ -59,18 +55,32 @@ func TestPushSemiJoins(t *testing.T) {
 			return j
 		}(), ""},
 		{"outer joins are not looked into", semiOn(logical.SemiJoin, join(logical.LeftJoin, fact, dim, "dim", "k"), "dim.k"), ""},
-	}
+	}, fact, dim, sub)
+}
+
+// ruleCase is a plan, and what rule makes of it: the plan's text, or ""
+// when the rule leaves it alone.
+type ruleCase struct {
+	name string
+	plan logical.Node
+	want string
+}
+
+// runRuleCases applies r to each case's plan, checks the result's text
+// and that it gives the same rows over random data in scans.
+func runRuleCases(t *testing.T, r Rule, cases []ruleCase, scans ...*logical.Scan) {
+	t.Helper()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			out := applyOne(t, PushSemiJoins, tc.plan, Config{})
+			out := applyOne(t, r, tc.plan, Config{})
 			if tc.want == "" {
 				if logical.Format(out) != logical.Format(tc.plan) {
-					t.Fatalf("moved:\n%s", logical.Format(out))
+					t.Fatalf("rewrote:\n%s", logical.Format(out))
 				}
 				return
 			}
 			checkFormat(t, out, tc.want)
-			checkSameRows(t, tc.plan, out, fact, dim, sub)
+			checkSameRows(t, tc.plan, out, scans...)
 		})
 	}
 }
