@@ -30,6 +30,8 @@ type Options struct {
 	// BroadcastThresholdBytes is passed to the optimizer (0: default,
 	// negative: never broadcast).
 	BroadcastThresholdBytes int64
+	// BroadcastProbeRatio is passed to the optimizer (0: none).
+	BroadcastProbeRatio float64
 	// Funcs resolves plugin functions (nil: the job's plugin blocks).
 	Funcs expr.FuncResolver
 	// Plugins configures the plugins started for the job's plugin blocks.
@@ -101,7 +103,8 @@ func compileWith(ctx context.Context, job *jobspec.Job, opts Options, tbls *tabl
 	if err := tbls.resolveSinks(ctx, lp); err != nil {
 		return nil, err
 	}
-	steps, err := optimizer.OptimizeTrace(lp, optimizer.Config{BroadcastThresholdBytes: opts.BroadcastThresholdBytes})
+	steps, err := optimizer.OptimizeTrace(lp, optimizer.Config{BroadcastThresholdBytes: opts.BroadcastThresholdBytes,
+		BroadcastProbeRatio: opts.BroadcastProbeRatio})
 	if err != nil {
 		return nil, fmt.Errorf("optimize: %w", err)
 	}

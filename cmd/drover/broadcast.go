@@ -11,6 +11,14 @@ import (
 // better shuffled and built in parallel pieces.
 const maxLocalBroadcast = 256 << 20
 
+// localBroadcastProbeRatio: past the optimizer's default threshold, a local
+// run broadcasts a side only when the other is estimated at least this
+// many times larger (optimizer.Config.BroadcastProbeRatio): its tasks are
+// the probe side's splits, and a probe side of a few small files would run
+// the join in one or two of them (TPC-H Q10: customer, one file, probing
+// 1.5 M lineitem rows in a single task).
+const localBroadcastProbeRatio = 2
+
 // localBroadcastBytes is a local run's broadcast threshold when none was
 // given: a sixteenth of the memory budget, between the optimizer's default
 // and maxLocalBroadcast. In one process a broadcast table is built once and
@@ -29,7 +37,7 @@ func localBroadcastBytes(budget int64) int64 {
 func defaultLocalBroadcast(jf *jobFlags, af *adaptiveFlags, pool *memory.Pool) {
 	b := localBroadcastBytes(pool.Limit())
 	if jf.broadcast == 0 {
-		jf.broadcast = b
+		jf.broadcast, jf.probeRatio = b, localBroadcastProbeRatio
 	}
 	if af.cfg.BroadcastBytes == 0 {
 		af.cfg.BroadcastBytes = b

@@ -48,5 +48,9 @@ func TestDefaultLocalBroadcastKeepsFlags(t *testing.T) {
 		if jf.broadcast != tc.wantPlan || af.cfg.BroadcastBytes != tc.wantAdapt {
 			t.Errorf("%v: thresholds %d, %d; want %d, %d", tc.args, jf.broadcast, af.cfg.BroadcastBytes, tc.wantPlan, tc.wantAdapt)
 		}
+		// The probe-side ratio comes with the derived threshold only.
+		if derived := jf.probeRatio == localBroadcastProbeRatio; derived != (tc.wantPlan == 64<<20) || (!derived && jf.probeRatio != 0) {
+			t.Errorf("%v: probe ratio %v", tc.args, jf.probeRatio)
+		}
 	}
 }

@@ -23,6 +23,7 @@ type jobFlags struct {
 	parallelism   int
 	partitions    int
 	broadcast     int64
+	probeRatio    float64 // set with a budget-derived broadcast threshold
 	pluginTimeout time.Duration
 }
 
@@ -44,7 +45,8 @@ func (f *jobFlags) options() (engine.Options, error) {
 		vars[k] = v
 	}
 	return engine.Options{Vars: vars, Parallelism: f.parallelism, Partitions: f.partitions, BroadcastThresholdBytes: f.broadcast,
-		Plugins: udfhost.Config{Log: os.Stderr, CallTimeout: f.pluginTimeout}}, nil
+		BroadcastProbeRatio: f.probeRatio,
+		Plugins:             udfhost.Config{Log: os.Stderr, CallTimeout: f.pluginTimeout}}, nil
 }
 
 func runCmd() *cobra.Command {
@@ -162,6 +164,7 @@ func explainCmd() *cobra.Command {
 					return err
 				}
 				opts.BroadcastThresholdBytes = localBroadcastBytes(pool.Limit())
+				opts.BroadcastProbeRatio = localBroadcastProbeRatio
 			}
 			c, err := engine.Compile(cmd.Context(), args[0], opts)
 			if err != nil {

@@ -19,6 +19,13 @@ type Config struct {
 	// this many bytes is broadcast. 0 means DefaultBroadcastThreshold; any
 	// negative value disables broadcast joins (every join is shuffled).
 	BroadcastThresholdBytes int64
+	// BroadcastProbeRatio, when above 0, holds a build side estimated past
+	// DefaultBroadcastThreshold (and below BroadcastThresholdBytes) to a
+	// probe side estimated at least this many times larger: a broadcast
+	// join runs one task per probe split, so a large build side with a
+	// probe side of a few files would run in few tasks (a local run's
+	// budget-derived threshold sets it; an explicit threshold does not).
+	BroadcastProbeRatio float64
 	// Rules replaces DefaultRules when non-nil, for tests and for explain
 	// runs that switch a rule off.
 	Rules []Rule

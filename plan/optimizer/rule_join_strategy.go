@@ -29,7 +29,7 @@ func chooseJoinStrategies(n logical.Node, cfg Config) (logical.Node, error) {
 		if !ok || j.Strategy != logical.StrategyAuto {
 			return n, nil
 		}
-		return planJoin(j, cfg.broadcastThreshold()), nil
+		return planJoin(j, cfg), nil
 	})
 }
 
@@ -51,7 +51,7 @@ func filterUnderReorder(f *logical.Filter) logical.Node {
 	return p.WithChildren(&logical.Filter{Input: p.Input, Cond: cond})
 }
 
-func planJoin(j *logical.Join, threshold int64) logical.Node {
+func planJoin(j *logical.Join, cfg Config) logical.Node {
 	left, right := estimate(j.Left), estimate(j.Right)
 	swap := false
 	switch j.Type {
@@ -62,26 +62,30 @@ func planJoin(j *logical.Join, threshold int64) logical.Node {
 	}
 	if swap {
 		swapped := swapInputs(j)
-		swapped.Strategy = strategyFor(swapped.Type, left, threshold)
+		swapped.Strategy = strategyFor(swapped.Type, left, right, cfg)
 		return restoreOrder(swapped, j)
 	}
 	c := *j
-	c.Strategy = strategyFor(j.Type, right, threshold)
+	c.Strategy = strategyFor(j.Type, right, left, cfg)
 	return &c
 }
 
-func strategyFor(t logical.JoinType, build float64, threshold int64) logical.JoinStrategy {
+func strategyFor(t logical.JoinType, build, probe float64, cfg Config) logical.JoinStrategy {
 	if t.KeepsUnmatchedRight() {
 		return logical.StrategyShuffle
 	}
-	return sizeStrategy(build, threshold)
+	return sizeStrategy(build, probe, cfg)
 }
 
-func sizeStrategy(build float64, threshold int64) logical.JoinStrategy {
-	if threshold > 0 && build < float64(threshold) {
-		return logical.StrategyBroadcast
+func sizeStrategy(build, probe float64, cfg Config) logical.JoinStrategy {
+	threshold := cfg.broadcastThreshold()
+	if threshold <= 0 || build >= float64(threshold) {
+		return logical.StrategyShuffle
 	}
-	return logical.StrategyShuffle
+	if r := cfg.BroadcastProbeRatio; r > 0 && build >= DefaultBroadcastThreshold && probe < r*build {
+		return logical.StrategyShuffle
+	}
+	return logical.StrategyBroadcast
 }
 
 // swapInputs exchanges the inputs of an inner, full or right join (which

@@ -11,6 +11,8 @@ func TestJoinStrategy(t *testing.T) {
 	big := scan("big", 1<<30, "id:int64", "v:string")
 	small := scan("small", mib, "id:int64", "name:string")
 	unknown := scan("unk", 0, "id:int64")
+	mid, mid2 := scan("mid", 64*mib, "id:int64", "name:string"), scan("mid2", 80*mib, "id:int64", "name:string")
+	small2 := scan("small2", 2*mib, "id:int64", "name:string")
 	hinted := join(logical.InnerJoin, small, big, "id", "id")
 	hinted.Strategy = logical.StrategyShuffle
 	tests := []struct {
@@ -52,6 +54,21 @@ func TestJoinStrategy(t *testing.T) {
 		{"anti join broadcasts a small right", join(logical.AntiJoin, big, small, "id", "id"), Config{}, `
 			Join anti broadcast on [big.id#0] = [small.id#0]
 			  Scan big [parquet data/big] columns=[id, v]
+			  Scan small [parquet data/small] columns=[id, name]`},
+		{"past the default threshold, a probe side too small for the ratio shuffles",
+			join(logical.InnerJoin, mid2, mid, "id", "id"), Config{BroadcastThresholdBytes: 1 << 30, BroadcastProbeRatio: 2}, `
+			Join inner shuffle on [mid2.id#0] = [mid.id#0]
+			  Scan mid2 [parquet data/mid2] columns=[id, name]
+			  Scan mid [parquet data/mid] columns=[id, name]`},
+		{"past the default threshold, a probe side large enough broadcasts",
+			join(logical.InnerJoin, big, mid, "id", "id"), Config{BroadcastThresholdBytes: 1 << 30, BroadcastProbeRatio: 2}, `
+			Join inner broadcast on [big.id#0] = [mid.id#0]
+			  Scan big [parquet data/big] columns=[id, v]
+			  Scan mid [parquet data/mid] columns=[id, name]`},
+		{"below the default threshold the ratio does not apply",
+			join(logical.InnerJoin, small2, small, "id", "id"), Config{BroadcastThresholdBytes: 1 << 30, BroadcastProbeRatio: 2}, `
+			Join inner broadcast on [small2.id#0] = [small.id#0]
+			  Scan small2 [parquet data/small2] columns=[id, name]
 			  Scan small [parquet data/small] columns=[id, name]`},
 		{"hint kept", hinted, Config{}, `
 			Join inner shuffle on [small.id#0] = [big.id#0]
