@@ -59,3 +59,7 @@ func SetPageDecoder(on bool) (restore func()) {
 // PageDecoderChunks is how many column chunks the own page decoder has
 // opened so far.
 func PageDecoderChunks() int64 { return pageDecoderChunks.Load() }
+
+// PageDecoderStrings is how many BYTE_ARRAY chunks it has opened as
+// utf8 or binary values.
+func PageDecoderStrings() int64 { return pageDecoderStrings.Load() }

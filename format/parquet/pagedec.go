@@ -48,14 +48,19 @@ func init() { pageDecoderSetting.Store(true) }
 // (tests check that it ran).
 var pageDecoderChunks atomic.Int64
 
+// pageDecoderStrings counts the BYTE_ARRAY chunks it opened as utf8 or
+// binary values (pageBytes).
+var pageDecoderStrings atomic.Int64
+
 // pageKind says what a payload leaf decodes into.
 type pageKind uint8
 
 const (
-	pageNone pageKind = iota // pqarrow decodes it
-	pageRaw                  // the physical values, as the leaf's arrow type
-	pageDec                  // unscaled integers widened to decimal128
-	pageDict                 // BYTE_ARRAY dictionary indices: dictionary<int32, utf8|binary>
+	pageNone  pageKind = iota // pqarrow decodes it
+	pageRaw                   // the physical values, as the leaf's arrow type
+	pageDec                   // unscaled integers widened to decimal128
+	pageDict                  // BYTE_ARRAY dictionary indices: dictionary<int32, utf8|binary>
+	pageBytes                 // BYTE_ARRAY values (PLAIN or from the dictionary): utf8|binary
 )
 
 // payKind is how the own decoder would produce payload leaf pos, and the
@@ -116,6 +121,14 @@ func leafKind(fr *pqarrow.FileReader, leaf int) payKind {
 		// pqarrow reads it as a dictionary (chooseDictionaries).
 		if col.PhysicalType() == parquet.Types.ByteArray && dt.IndexType.ID() == arrow.INT32 && isSmallBinary(dt.ValueType) {
 			return payKind{kind: pageDict, typ: at}
+		}
+		return payKind{}
+	}
+	if col.PhysicalType() == parquet.Types.ByteArray {
+		// pqarrow reads it as utf8 or binary with int32 offsets (large
+		// ones, from a stored Arrow schema, stay with pqarrow).
+		if isSmallBinary(at) {
+			return payKind{kind: pageBytes, typ: at}
 		}
 		return payKind{}
 	}
@@ -221,6 +234,9 @@ func newPayDecoder(rgr *file.RowGroupReader, leaf int, k payKind, indexed bool) 
 		return nil, err
 	}
 	pageDecoderChunks.Add(1)
+	if k.kind == pageBytes {
+		pageDecoderStrings.Add(1)
+	}
 	base := pageBase{pr: pr, kind: k, nullable: col.MaxDefinitionLevel() == 1, indexed: indexed, chunkRows: cc.NumValues()}
 	if pt == parquet.Types.Int32 || pt == parquet.Types.Float || pt == parquet.Types.ByteArray {
 		return &colDecoder[uint32]{pageBase: base}, nil
@@ -266,8 +282,12 @@ type colDecoder[S uint32 | uint64] struct {
 	// strings: the chunk's dictionary as an array (then dict is the
 	// identity, so that decoding yields the indices).
 	strings arrow.Array
-	spaced  []S // scratch: a chunk's values at their rows (with NULLs)
-	stage   []S // scratch: a chunk's selected values before widening to decimals
+	// dictOffs and dictBytes are strings' offsets and bytes (pageBytes).
+	dictOffs  []int32
+	dictBytes []byte
+	bytesRow  int // pageBytes: value bytes per output row of the last read, to size the next
+	spaced    []S // scratch: a chunk's values at their rows (with NULLs)
+	stage     []S // scratch: a chunk's selected values before widening to decimals
 }
 
 func (d *colDecoder[S]) width() int { return int(unsafe.Sizeof(S(0))) }
@@ -295,6 +315,9 @@ func corruptf(f string, args ...any) error {
 }
 
 func (d *colDecoder[S]) read(pos, n int64, sel []int32, all bool) (arrow.Array, error) {
+	if d.kind.kind == pageBytes {
+		return d.readBytes(pos, n, sel, all)
+	}
 	if pos < d.row {
 		return nil, fmt.Errorf("payload column out of step: at row %d, asked for %d", d.row, pos)
 	}
@@ -570,7 +593,11 @@ func (d *colDecoder[S]) skipRows(k int) error {
 			return err
 		}
 	}
-	if d.dictPlain {
+	if d.dictPlain && d.kind.kind == pageBytes {
+		if err := d.skipPlainBytes(nonNull); err != nil {
+			return err
+		}
+	} else if d.dictPlain {
 		nb := nonNull * d.width()
 		if nb > len(d.plain) {
 			return corruptf("PLAIN page holds fewer values than its levels say")
@@ -664,7 +691,7 @@ func (d *colDecoder[S]) loadDict(pg *file.DictionaryPage) error {
 	}
 	n := int(pg.NumValues())
 	b := pg.Data()
-	if d.kind.kind == pageDict {
+	if d.kind.kind == pageDict || d.kind.kind == pageBytes {
 		return d.loadStrings(n, b)
 	}
 	if n < 0 || n > len(b)/d.width() {
@@ -771,12 +798,21 @@ func (d *colDecoder[S]) loadStrings(n int, b []byte) error {
 		at += l
 	}
 	offs[n] = int32(end)
-	vt := d.kind.typ.(*arrow.DictionaryType).ValueType
+	vt := d.kind.typ
+	if dt, ok := vt.(*arrow.DictionaryType); ok {
+		vt = dt.ValueType
+	}
 	data := array.NewData(vt, n, []*memory.Buffer{nil, offsets, values}, nil, 0, 0)
 	offsets.Release()
 	values.Release()
 	d.strings = array.MakeFromData(data)
 	data.Release()
+	if d.kind.kind == pageBytes {
+		// Values are copied out of the dictionary by index.
+		d.dictOffs, d.dictBytes = offs, vb
+		d.haveDict = true
+		return nil
+	}
 	ident := make([]S, n)
 	for i := range ident {
 		ident[i] = S(i)

@@ -49,6 +49,21 @@ func int64Decoder(pages []file.Page, rows int64, nullable bool) *colDecoder[uint
 		kind: payKind{kind: pageRaw, typ: arrow.PrimitiveTypes.Int64}}}
 }
 
+func bytesDecoder(pages []file.Page, rows int64, nullable bool) *colDecoder[uint32] {
+	return &colDecoder[uint32]{pageBase: pageBase{pr: &fakePages{pages: pages}, chunkRows: rows, nullable: nullable,
+		kind: payKind{kind: pageBytes, typ: arrow.BinaryTypes.String}}}
+}
+
+// plainBytes is BYTE_ARRAY values as PLAIN encodes them.
+func plainBytes(vals ...string) []byte {
+	var b []byte
+	for _, v := range vals {
+		b = binary.LittleEndian.AppendUint32(b, uint32(len(v)))
+		b = append(b, v...)
+	}
+	return b
+}
+
 func dictPage(vals ...int64) *file.DictionaryPage {
 	b := make([]byte, 8*len(vals))
 	for i, v := range vals {
@@ -64,6 +79,10 @@ func TestPageDecoderCorruptPages(t *testing.T) {
 	idx := func(width byte, ids ...uint32) []byte {
 		return append([]byte{width}, encodeHybrid(ids, uint(width))...)
 	}
+	defs := func(levels ...uint32) []byte { // v1 definition levels, length first
+		l := encodeHybrid(levels, 1)
+		return append(binary.LittleEndian.AppendUint32(nil, uint32(len(l))), l...)
+	}
 	v1 := func(data []byte, n int32, enc parquet.Encoding) file.Page {
 		return file.NewDataPageV1(buf(data), n, enc, parquet.Encodings.RLE, parquet.Encodings.RLE, int32(len(data)))
 	}
@@ -72,25 +91,36 @@ func TestPageDecoderCorruptPages(t *testing.T) {
 		pages    []file.Page
 		rows     int64
 		nullable bool
+		strings  bool // a BYTE_ARRAY chunk read as utf8
 	}{
-		{"index past the dictionary", []file.Page{dictPage(1, 2, 3), v1(idx(2, 0, 1, 2, 3), 4, parquet.Encodings.RLEDict)}, 4, false},
-		{"dictionary page without its values", []file.Page{file.NewDictionaryPage(buf(make([]byte, 8)), 3, parquet.Encodings.Plain), v1(idx(2, 0, 1, 2, 2), 4, parquet.Encodings.RLEDict)}, 4, false},
-		{"no dictionary", []file.Page{v1(idx(1, 0, 1, 1, 0), 4, parquet.Encodings.RLEDict)}, 4, false},
-		{"index width 40", []file.Page{dictPage(1), v1([]byte{40, 2, 0}, 4, parquet.Encodings.RLEDict)}, 4, false},
-		{"indices end early", []file.Page{dictPage(1, 2), v1(idx(1, 0, 1), 16, parquet.Encodings.RLEDict)}, 16, false},
-		{"plain values short", []file.Page{v1(make([]byte, 20), 3, parquet.Encodings.Plain)}, 3, false},
-		{"levels longer than the page", []file.Page{v1([]byte{100, 0, 0, 0, 1}, 3, parquet.Encodings.Plain)}, 3, true},
-		{"chunk ends early", []file.Page{v1(make([]byte, 16), 2, parquet.Encodings.Plain)}, 5, false},
-		{"pages past the chunk", []file.Page{v1(make([]byte, 32), 4, parquet.Encodings.Plain)}, 2, false},
-		{"delta page", []file.Page{v1(make([]byte, 32), 4, parquet.Encodings.DeltaBinaryPacked)}, 4, false},
-		{"v2 levels past the page", []file.Page{file.NewDataPageV2(buf(make([]byte, 8)), 2, 0, 2, parquet.Encodings.Plain, 20, 0, 8, false)}, 2, true},
+		{"index past the dictionary", []file.Page{dictPage(1, 2, 3), v1(idx(2, 0, 1, 2, 3), 4, parquet.Encodings.RLEDict)}, 4, false, false},
+		{"dictionary page without its values", []file.Page{file.NewDictionaryPage(buf(make([]byte, 8)), 3, parquet.Encodings.Plain), v1(idx(2, 0, 1, 2, 2), 4, parquet.Encodings.RLEDict)}, 4, false, false},
+		{"no dictionary", []file.Page{v1(idx(1, 0, 1, 1, 0), 4, parquet.Encodings.RLEDict)}, 4, false, false},
+		{"index width 40", []file.Page{dictPage(1), v1([]byte{40, 2, 0}, 4, parquet.Encodings.RLEDict)}, 4, false, false},
+		{"indices end early", []file.Page{dictPage(1, 2), v1(idx(1, 0, 1), 16, parquet.Encodings.RLEDict)}, 16, false, false},
+		{"plain values short", []file.Page{v1(make([]byte, 20), 3, parquet.Encodings.Plain)}, 3, false, false},
+		{"levels longer than the page", []file.Page{v1([]byte{100, 0, 0, 0, 1}, 3, parquet.Encodings.Plain)}, 3, true, false},
+		{"chunk ends early", []file.Page{v1(make([]byte, 16), 2, parquet.Encodings.Plain)}, 5, false, false},
+		{"pages past the chunk", []file.Page{v1(make([]byte, 32), 4, parquet.Encodings.Plain)}, 2, false, false},
+		{"delta page", []file.Page{v1(make([]byte, 32), 4, parquet.Encodings.DeltaBinaryPacked)}, 4, false, false},
+		{"v2 levels past the page", []file.Page{file.NewDataPageV2(buf(make([]byte, 8)), 2, 0, 2, parquet.Encodings.Plain, 20, 0, 8, false)}, 2, true, false},
+		{"string past the page", []file.Page{v1(append(plainBytes("abc"), 100, 0, 0, 0, 'x'), 2, parquet.Encodings.Plain)}, 2, false, true},
+		{"string of negative length", []file.Page{v1(append(plainBytes("abc", ""), 0xff, 0xff, 0xff, 0xff, 'x'), 3, parquet.Encodings.Plain)}, 3, false, true},
+		{"string page ends inside a length", []file.Page{v1(append(plainBytes("abc"), 1, 0), 2, parquet.Encodings.Plain)}, 2, false, true},
+		{"strings fewer than the levels say", []file.Page{v1(append(defs(1, 1, 1), plainBytes("a", "b")...), 3, parquet.Encodings.Plain)}, 3, true, true},
+		{"string index past the dictionary", []file.Page{file.NewDictionaryPage(buf(plainBytes("x", "yz")), 2, parquet.Encodings.Plain), v1(idx(2, 0, 1, 0, 2), 4, parquet.Encodings.RLEDict)}, 4, false, true},
+		{"string dictionary past its page", []file.Page{file.NewDictionaryPage(buf(append(plainBytes("x"), 9, 0, 0, 0, 'y')), 2, parquet.Encodings.Plain), v1(idx(1, 0, 1), 2, parquet.Encodings.RLEDict)}, 2, false, true},
+		{"strings then a page past the chunk", []file.Page{v1(plainBytes("a", "b", "c"), 3, parquet.Encodings.Plain)}, 2, false, true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			// Indices of rows not selected are not looked at: every
 			// selection holds the last row.
 			last := int32(c.rows - 1)
 			for _, sel := range [][]int32{nil, {last}, {0, last}} {
-				d := int64Decoder(c.pages, c.rows, c.nullable)
+				var d payDecoder = int64Decoder(c.pages, c.rows, c.nullable)
+				if c.strings {
+					d = bytesDecoder(c.pages, c.rows, c.nullable)
+				}
 				a, err := d.read(0, c.rows, sel, sel == nil)
 				if a != nil {
 					a.Release()
@@ -113,6 +143,9 @@ func FuzzPageDecoder(f *testing.F) {
 	levels := encodeHybrid([]uint32{1, 0, 1, 1, 0, 1, 1, 1}, 1)
 	v1 := binary.LittleEndian.AppendUint32(nil, uint32(len(levels)))
 	f.Add([]byte{}, append(append(v1, levels...), make([]byte, 48)...), uint16(8), uint8(4))
+	// Strings (mode&8): a dictionary and indices, PLAIN values.
+	f.Add(plainBytes("a", "", "bc"), ids, uint16(12), uint8(9))
+	f.Add([]byte{}, plainBytes("x", "", "yz", "w"), uint16(4), uint8(8))
 	f.Fuzz(func(t *testing.T, dict, page []byte, n uint16, mode uint8) {
 		rows := int64(n%2048) + 1
 		enc := parquet.Encodings.Plain
@@ -132,9 +165,17 @@ func FuzzPageDecoder(f *testing.F) {
 		} else {
 			dp = file.NewDataPageV1(buf(page), int32(rows), enc, parquet.Encodings.RLE, parquet.Encodings.RLE, int32(len(page)))
 		}
-		pages := []file.Page{file.NewDictionaryPage(buf(dict), int32(len(dict)/8), parquet.Encodings.Plain), dp}
+		strs := mode&8 != 0
+		dictN := int32(len(dict) / 8)
+		if strs {
+			dictN = int32(len(dict) / 4)
+		}
+		pages := []file.Page{file.NewDictionaryPage(buf(dict), dictN, parquet.Encodings.Plain), dp}
 		for _, sel := range [][]int32{nil, {0, int32(rows - 1)}} {
-			d := int64Decoder(pages, rows, nullable)
+			var d payDecoder = int64Decoder(pages, rows, nullable)
+			if strs {
+				d = bytesDecoder(pages, rows, nullable)
+			}
 			a, err := d.read(0, rows, sel, sel == nil)
 			if err != nil {
 				continue

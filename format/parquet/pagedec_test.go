@@ -46,6 +46,9 @@ func pageDecSchema() *arrow.Schema {
 		{Name: "flag", Type: arrow.BinaryTypes.String, Nullable: true}, // dictionary strings
 		{Name: "note", Type: arrow.BinaryTypes.String},                 // falls back to PLAIN
 		{Name: "ts", Type: &arrow.TimestampType{Unit: arrow.Millisecond, TimeZone: "UTC"}, Nullable: true},
+		{Name: "txt", Type: arrow.BinaryTypes.String, Nullable: true}, // unique strings: PLAIN, NULLs, invalid UTF-8
+		{Name: "bin", Type: arrow.BinaryTypes.Binary, Nullable: true}, // binary: dictionary, or PLAIN without
+		{Name: "code", Type: arrow.BinaryTypes.String},                // dictionary, PLAIN from the second row group on
 	}, nil)
 }
 
@@ -65,6 +68,9 @@ var pageDecTable = types.NewSchema(
 	types.Field{Name: "flag", Type: types.StringType, Nullable: true},
 	types.Field{Name: "note", Type: types.StringType},
 	types.Field{Name: "ts", Type: types.TimestampType, Nullable: true}, // ms in the file: converted
+	types.Field{Name: "txt", Type: types.StringType, Nullable: true},
+	types.Field{Name: "bin", Type: types.StringType, Nullable: true}, // binary relabeled
+	types.Field{Name: "code", Type: types.StringType},
 )
 
 func pageDecRecord(rows int, seed uint64) arrow.RecordBatch {
@@ -127,6 +133,28 @@ func pageDecRecord(rows int, seed uint64) arrow.RecordBatch {
 			b.Field(12).AppendNull()
 		} else {
 			b.Field(12).(*array.TimestampBuilder).Append(arrow.Timestamp(1_600_000_000_000 + rng.Int64N(1_000_000)))
+		}
+		switch x := rng.IntN(20); {
+		case x < 3:
+			b.Field(13).AppendNull()
+		case x < 5:
+			b.Field(13).(*array.StringBuilder).Append("")
+		case x == 5:
+			b.Field(13).(*array.StringBuilder).BinaryBuilder.Append([]byte{'b', 0xff, 0xfe, 'x'}) // not UTF-8
+		case x == 6:
+			b.Field(13).(*array.StringBuilder).Append(strings.Repeat("long text ", 30+rng.IntN(50)))
+		default:
+			b.Field(13).(*array.StringBuilder).Append(fmt.Sprint("comment ", rng.Int64(), " é"))
+		}
+		if null(0.3) {
+			b.Field(14).AppendNull()
+		} else {
+			b.Field(14).(*array.BinaryBuilder).Append([]byte{byte(rng.IntN(7)), 0, 0xC0})
+		}
+		if i < 7_000 {
+			b.Field(15).(*array.StringBuilder).Append([]string{"AIR", "MAIL", "SHIP", "TRUCK"}[rng.IntN(4)])
+		} else {
+			b.Field(15).(*array.StringBuilder).Append(fmt.Sprint("code-", i%3000))
 		}
 	}
 	return b.NewRecordBatch()
@@ -209,10 +237,14 @@ func TestPageDecoderSameBatches(t *testing.T) {
 		"d32>0|flag=A": {call(expr.FnOr,
 			call(expr.FnGt, expr.BoundCol(5, pageDecTable.Fields[5]), lit(types.DecimalValue(decimal128.FromI64(0), 9, 2))),
 			call(expr.FnEq, expr.BoundCol(10, pageDecTable.Fields[10]), lit(types.StringValue("A"))))},
+		// PLAIN strings on the filter side.
+		"txt<comment 5|code=AIR": {call(expr.FnOr,
+			call(expr.FnLt, expr.BoundCol(13, pageDecTable.Fields[13]), lit(types.StringValue("comment 5"))),
+			call(expr.FnEq, expr.BoundCol(15, pageDecTable.Fields[15]), lit(types.StringValue("AIR"))))},
 		"f32<10,day>=9000": {call(expr.FnLt, expr.BoundCol(3, pageDecTable.Fields[3]), lit(types.Float64Value(10))),
 			call(expr.FnGe, expr.BoundCol(7, pageDecTable.Fields[7]), lit(types.DateValue(9000)))},
 	}
-	projections := map[string][]int{"all": nil, "some": {5, 0, 2, 9, 5, 10, 3, 7, 12}}
+	projections := map[string][]int{"all": nil, "some": {5, 0, 2, 9, 5, 10, 3, 7, 12}, "strings": {13, 11, 14, 13, 15, 0}}
 	var layouts []pageDecLayout
 	for _, v2 := range []bool{false, true} {
 		for _, dict := range []bool{false, true} {
@@ -226,6 +258,7 @@ func TestPageDecoderSameBatches(t *testing.T) {
 		layouts = []pageDecLayout{{false, true, false, 7_000}, {true, true, true, 7_000}, {false, false, true, 20_000}}
 	}
 	before := parquetfmt.PageDecoderChunks()
+	beforeStrings := parquetfmt.PageDecoderStrings()
 	for _, l := range layouts {
 		path := writePageDec(t, rows, l)
 		for fname, fs := range filters {
@@ -251,6 +284,9 @@ func TestPageDecoderSameBatches(t *testing.T) {
 	}
 	if parquetfmt.PageDecoderChunks() == before {
 		t.Fatal("the own page decoder never ran")
+	}
+	if parquetfmt.PageDecoderStrings() == beforeStrings {
+		t.Fatal("the own page decoder never read a string chunk as values")
 	}
 }
 
@@ -308,7 +344,7 @@ func TestPageDecoderCorruptFile(t *testing.T) {
 	}
 	var spans [][2]int64
 	for rg := range rdr.NumRowGroups() {
-		for _, leaf := range []int{0, 2, 6, 10} { // k, i64, d64, flag
+		for _, leaf := range []int{0, 2, 6, 10, 13} { // k, i64, d64, flag, txt
 			cc, err := rdr.MetaData().RowGroup(rg).ColumnChunk(leaf)
 			if err != nil {
 				t.Fatal(err)
@@ -321,7 +357,7 @@ func TestPageDecoderCorruptFile(t *testing.T) {
 		}
 	}
 	k := expr.BoundCol(0, pageDecTable.Fields[0])
-	ro := format.ReadOptions{Table: pageDecTable, Columns: []int{0, 2, 6, 10}, Filters: []*expr.Expr{call(expr.FnGe, k, i64(100))}}
+	ro := format.ReadOptions{Table: pageDecTable, Columns: []int{0, 2, 6, 10, 13}, Filters: []*expr.Expr{call(expr.FnGe, k, i64(100))}}
 	rng := rand.New(rand.NewPCG(5, 6))
 	path := filepath.Join(dir, "corrupt.parquet")
 	failed := 0
