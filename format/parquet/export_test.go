@@ -60,6 +60,8 @@ func SetPageDecoder(on bool) (restore func()) {
 // opened so far.
 func PageDecoderChunks() int64 { return pageDecoderChunks.Load() }
 
-// PageDecoderStrings is how many BYTE_ARRAY chunks it has opened as
-// utf8 or binary values.
-func PageDecoderStrings() int64 { return pageDecoderStrings.Load() }
+// PageDecoderStrings and PageDecoderBools are how many BYTE_ARRAY chunks
+// it has opened as utf8 or binary values, and BOOLEAN chunks.
+func PageDecoderStrings() int64 { return pageDecoderKinds[pageBytes].Load() }
+
+func PageDecoderBools() int64 { return pageDecoderKinds[pageBool].Load() }

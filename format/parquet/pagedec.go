@@ -22,10 +22,11 @@ import (
 // (definition levels, spaced dictionary decoding into fresh zeroed
 // buffers) and the reader then, on late materialization's payload side
 // (latemat.go), gathers the selected rows and widens decimals. For the
-// hot columns, flat INT32/INT64/FLOAT/DOUBLE chunks (at most one
-// definition level, no repetition) in PLAIN or dictionary pages (v1 or
-// v2, dictionary falling back to PLAIN mid-chunk) and BYTE_ARRAY chunks
-// whose pages are all dictionary-encoded, a payDecoder reads the pages
+// hot columns, flat INT32/INT64/FLOAT/DOUBLE/BYTE_ARRAY chunks (at most
+// one definition level, no repetition) in PLAIN or dictionary pages (v1
+// or v2, dictionary falling back to PLAIN mid-chunk; BYTE_ARRAY read as
+// dictionary indices only when every page is dictionary-encoded) and
+// BOOLEAN chunks in PLAIN or RLE pages, a payDecoder reads the pages
 // itself (arrow-go still reads and decompresses them) and decodes only
 // what the selection needs, straight into the output: runs of rows
 // without a selected one are stepped over (O(1) per RLE run), dictionary
@@ -48,9 +49,9 @@ func init() { pageDecoderSetting.Store(true) }
 // (tests check that it ran).
 var pageDecoderChunks atomic.Int64
 
-// pageDecoderStrings counts the BYTE_ARRAY chunks it opened as utf8 or
-// binary values (pageBytes).
-var pageDecoderStrings atomic.Int64
+// pageDecoderKinds counts the chunks it opened by kind (tests check
+// that each ran).
+var pageDecoderKinds [pageBool + 1]atomic.Int64
 
 // pageKind says what a payload leaf decodes into.
 type pageKind uint8
@@ -61,6 +62,7 @@ const (
 	pageDec                   // unscaled integers widened to decimal128
 	pageDict                  // BYTE_ARRAY dictionary indices: dictionary<int32, utf8|binary>
 	pageBytes                 // BYTE_ARRAY values (PLAIN or from the dictionary): utf8|binary
+	pageBool                  // BOOLEAN (PLAIN bit-packed or RLE): boolean
 )
 
 // payKind is how the own decoder would produce payload leaf pos, and the
@@ -129,6 +131,12 @@ func leafKind(fr *pqarrow.FileReader, leaf int) payKind {
 		// ones, from a stored Arrow schema, stay with pqarrow).
 		if isSmallBinary(at) {
 			return payKind{kind: pageBytes, typ: at}
+		}
+		return payKind{}
+	}
+	if col.PhysicalType() == parquet.Types.Boolean {
+		if at.ID() == arrow.BOOL {
+			return payKind{kind: pageBool, typ: at}
 		}
 		return payKind{}
 	}
@@ -223,6 +231,9 @@ func newPayDecoder(rgr *file.RowGroupReader, leaf int, k payKind, indexed bool) 
 	if !ownChunk(cc, pt) {
 		return nil, nil
 	}
+	if k.kind == pageBool && chunkHasDictionary(cc) {
+		return nil, nil // not a thing writers do; pqarrow's to judge
+	}
 	if k.kind == pageDict && (len(cc.EncodingStats()) == 0 || hasPlainDataPages(cc) || !chunkHasDictionary(cc)) {
 		// Only chunks whose metadata promise dictionary pages throughout:
 		// pqarrow turns PLAIN strings into dictionary entries, which
@@ -234,10 +245,11 @@ func newPayDecoder(rgr *file.RowGroupReader, leaf int, k payKind, indexed bool) 
 		return nil, err
 	}
 	pageDecoderChunks.Add(1)
-	if k.kind == pageBytes {
-		pageDecoderStrings.Add(1)
-	}
+	pageDecoderKinds[k.kind].Add(1)
 	base := pageBase{pr: pr, kind: k, nullable: col.MaxDefinitionLevel() == 1, indexed: indexed, chunkRows: cc.NumValues()}
+	if k.kind == pageBytes && cc.NumValues() > 0 {
+		base.bytesRow = int(min(cc.TotalUncompressedSize()/cc.NumValues(), 1<<10))
+	}
 	if pt == parquet.Types.Int32 || pt == parquet.Types.Float || pt == parquet.Types.ByteArray {
 		return &colDecoder[uint32]{pageBase: base}, nil
 	}
@@ -261,6 +273,9 @@ type pageBase struct {
 	idx       hybrid
 	levels    []uint32 // scratch: definition levels of a chunk of rows
 	ids       []uint32 // scratch: dictionary indices of a chunk of rows
+	// bytesRow (pageBytes) sizes the next read's value buffer: bytes per
+	// row, from the chunk's size at first and then from the last read.
+	bytesRow int
 }
 
 func (d *colDecoder[S]) close() {
@@ -285,7 +300,6 @@ type colDecoder[S uint32 | uint64] struct {
 	// dictOffs and dictBytes are strings' offsets and bytes (pageBytes).
 	dictOffs  []int32
 	dictBytes []byte
-	bytesRow  int // pageBytes: value bytes per output row of the last read, to size the next
 	spaced    []S // scratch: a chunk's values at their rows (with NULLs)
 	stage     []S // scratch: a chunk's selected values before widening to decimals
 }
@@ -334,10 +348,16 @@ func (d *colDecoder[S]) read(pos, n int64, sel []int32, all bool) (arrow.Array, 
 	buf := memory.NewResizableBuffer(mem)
 	var dst []S
 	var dec []decimal128.Num
-	if d.kind.kind == pageDec {
+	var bools []byte // pageBool: the output bitmap; the values are staged as 0/1 first
+	switch d.kind.kind {
+	case pageDec:
 		buf.Resize(arrow.Decimal128Traits.BytesRequired(m))
 		dec = arrow.Decimal128Traits.CastFromBytes(buf.Bytes())[:m]
-	} else {
+	case pageBool:
+		buf.Resize(int(bitutil.BytesForBits(int64(m))))
+		bools = buf.Bytes()
+		clear(bools)
+	default:
 		buf.Resize(m * d.width())
 		if m > 0 {
 			dst = unsafe.Slice((*S)(unsafe.Pointer(&buf.Bytes()[0])), m)
@@ -390,7 +410,7 @@ func (d *colDecoder[S]) read(pos, n int64, sel []int32, all bool) (arrow.Array, 
 			}
 		}
 		var out []S
-		if dec != nil {
+		if dec != nil || bools != nil {
 			out = grow(&d.stage, k)
 		} else {
 			out = dst[j:]
@@ -401,6 +421,8 @@ func (d *colDecoder[S]) read(pos, n int64, sel []int32, all bool) (arrow.Array, 
 		}
 		if dec != nil {
 			widenInto(out[:w], dec[j:j+w])
+		} else if bools != nil {
+			packBools(out[:w], bools, j)
 		}
 		j += w
 		nulls += nn
@@ -741,6 +763,12 @@ func (d *colDecoder[S]) startPage(pg file.DataPage) error {
 	if d.nullable {
 		d.defs.reset(defs, 1)
 	}
+	if d.kind.kind == pageBool {
+		if err := d.startBools(parquet.Encoding(pg.Encoding()), data); err != nil {
+			return err
+		}
+		return d.endPage(nv)
+	}
 	switch parquet.Encoding(pg.Encoding()) {
 	case parquet.Encodings.Plain:
 		if d.kind.kind == pageDict {
@@ -759,6 +787,11 @@ func (d *colDecoder[S]) startPage(pg file.DataPage) error {
 	default:
 		return corruptf("data page encoding %s", pg.Encoding())
 	}
+	return d.endPage(nv)
+}
+
+// endPage notes where the page of nv rows starting at d.row ends.
+func (d *colDecoder[S]) endPage(nv int64) error {
 	d.pageEnd = d.row + nv
 	if d.pageEnd > d.chunkRows {
 		return corruptf("pages hold more rows than the column chunk (%d)", d.chunkRows)

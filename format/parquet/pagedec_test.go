@@ -46,9 +46,11 @@ func pageDecSchema() *arrow.Schema {
 		{Name: "flag", Type: arrow.BinaryTypes.String, Nullable: true}, // dictionary strings
 		{Name: "note", Type: arrow.BinaryTypes.String},                 // falls back to PLAIN
 		{Name: "ts", Type: &arrow.TimestampType{Unit: arrow.Millisecond, TimeZone: "UTC"}, Nullable: true},
-		{Name: "txt", Type: arrow.BinaryTypes.String, Nullable: true}, // unique strings: PLAIN, NULLs, invalid UTF-8
-		{Name: "bin", Type: arrow.BinaryTypes.Binary, Nullable: true}, // binary: dictionary, or PLAIN without
-		{Name: "code", Type: arrow.BinaryTypes.String},                // dictionary, PLAIN from the second row group on
+		{Name: "txt", Type: arrow.BinaryTypes.String, Nullable: true},     // unique strings: PLAIN, NULLs, invalid UTF-8
+		{Name: "bin", Type: arrow.BinaryTypes.Binary, Nullable: true},     // binary: dictionary, or PLAIN without
+		{Name: "code", Type: arrow.BinaryTypes.String},                    // dictionary, PLAIN from the second row group on
+		{Name: "ok", Type: arrow.FixedWidthTypes.Boolean, Nullable: true}, // PLAIN (bit-packed)
+		{Name: "okr", Type: arrow.FixedWidthTypes.Boolean},                // RLE, in runs
 	}, nil)
 }
 
@@ -71,6 +73,8 @@ var pageDecTable = types.NewSchema(
 	types.Field{Name: "txt", Type: types.StringType, Nullable: true},
 	types.Field{Name: "bin", Type: types.StringType, Nullable: true}, // binary relabeled
 	types.Field{Name: "code", Type: types.StringType},
+	types.Field{Name: "ok", Type: types.BoolType, Nullable: true},
+	types.Field{Name: "okr", Type: types.BoolType},
 )
 
 func pageDecRecord(rows int, seed uint64) arrow.RecordBatch {
@@ -156,6 +160,12 @@ func pageDecRecord(rows int, seed uint64) arrow.RecordBatch {
 		} else {
 			b.Field(15).(*array.StringBuilder).Append(fmt.Sprint("code-", i%3000))
 		}
+		if null(0.15) {
+			b.Field(16).AppendNull()
+		} else {
+			b.Field(16).(*array.BooleanBuilder).Append(rng.IntN(3) == 0)
+		}
+		b.Field(17).(*array.BooleanBuilder).Append((i/50)%3 == 0 || rng.IntN(40) == 0)
 	}
 	return b.NewRecordBatch()
 }
@@ -195,6 +205,8 @@ func writePageDecWith(t *testing.T, dir string, rows int, l pageDecLayout, codec
 		parquet.WithPageIndexEnabled(l.index),
 		parquet.WithStats(true),
 		parquet.WithStoreDecimalAsInteger(true),
+		parquet.WithEncodingFor("okr", parquet.Encodings.RLE),
+		parquet.WithDictionaryFor("okr", false),
 	)
 	w := formattestCreate(t, path)
 	fw, err := pqarrow.NewFileWriter(rec.Schema(), w, props, pqarrow.DefaultWriterProps())
@@ -241,10 +253,12 @@ func TestPageDecoderSameBatches(t *testing.T) {
 		"txt<comment 5|code=AIR": {call(expr.FnOr,
 			call(expr.FnLt, expr.BoundCol(13, pageDecTable.Fields[13]), lit(types.StringValue("comment 5"))),
 			call(expr.FnEq, expr.BoundCol(15, pageDecTable.Fields[15]), lit(types.StringValue("AIR"))))},
+		// Booleans on the filter side.
+		"ok|!okr": {call(expr.FnOr, expr.BoundCol(16, pageDecTable.Fields[16]), call(expr.FnEq, expr.BoundCol(17, pageDecTable.Fields[17]), lit(types.BoolValue(false))))},
 		"f32<10,day>=9000": {call(expr.FnLt, expr.BoundCol(3, pageDecTable.Fields[3]), lit(types.Float64Value(10))),
 			call(expr.FnGe, expr.BoundCol(7, pageDecTable.Fields[7]), lit(types.DateValue(9000)))},
 	}
-	projections := map[string][]int{"all": nil, "some": {5, 0, 2, 9, 5, 10, 3, 7, 12}, "strings": {13, 11, 14, 13, 15, 0}}
+	projections := map[string][]int{"all": nil, "some": {5, 0, 2, 9, 5, 10, 3, 7, 12}, "strings, bools": {13, 11, 14, 13, 15, 0, 16, 17}}
 	var layouts []pageDecLayout
 	for _, v2 := range []bool{false, true} {
 		for _, dict := range []bool{false, true} {
@@ -259,6 +273,7 @@ func TestPageDecoderSameBatches(t *testing.T) {
 	}
 	before := parquetfmt.PageDecoderChunks()
 	beforeStrings := parquetfmt.PageDecoderStrings()
+	beforeBools := parquetfmt.PageDecoderBools()
 	for _, l := range layouts {
 		path := writePageDec(t, rows, l)
 		for fname, fs := range filters {
@@ -287,6 +302,9 @@ func TestPageDecoderSameBatches(t *testing.T) {
 	}
 	if parquetfmt.PageDecoderStrings() == beforeStrings {
 		t.Fatal("the own page decoder never read a string chunk as values")
+	}
+	if parquetfmt.PageDecoderBools() == beforeBools {
+		t.Fatal("the own page decoder never read a boolean chunk")
 	}
 }
 
