@@ -24,9 +24,10 @@
 // (timestamps too), FLOAT, DOUBLE and BYTE_ARRAY chunks in PLAIN and
 // dictionary pages (v1 and v2, a dictionary falling back to PLAIN
 // mid-chunk; strings as utf8 or binary, pagedec_bytes.go, or as their
-// dictionary indices when every page is dictionary-encoded), and BOOLEAN
-// chunks in PLAIN or RLE pages (pagedec_bool.go); arrow-go still reads
-// and decompresses the pages. With late
+// dictionary indices when every page is dictionary-encoded), BOOLEAN
+// chunks in PLAIN or RLE pages (pagedec_bool.go) and FIXED_LEN_BYTE_ARRAY
+// decimals of up to 16 bytes as decimal128 (pagedec_fixed.go); arrow-go
+// still reads and decompresses the pages. With late
 // materialization it decodes payload columns for the selected rows only,
 // widening decimals in the same pass, and the filter side when it covers
 // every filter column of the row group; without, a unit whose every

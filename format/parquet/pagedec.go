@@ -25,8 +25,9 @@ import (
 // hot columns, flat INT32/INT64/FLOAT/DOUBLE/BYTE_ARRAY chunks (at most
 // one definition level, no repetition) in PLAIN or dictionary pages (v1
 // or v2, dictionary falling back to PLAIN mid-chunk; BYTE_ARRAY read as
-// dictionary indices only when every page is dictionary-encoded) and
-// BOOLEAN chunks in PLAIN or RLE pages, a payDecoder reads the pages
+// dictionary indices only when every page is dictionary-encoded;
+// FIXED_LEN_BYTE_ARRAY decimals as decimal128) and BOOLEAN chunks in
+// PLAIN or RLE pages, a payDecoder reads the pages
 // itself (arrow-go still reads and decompresses them) and decodes only
 // what the selection needs, straight into the output: runs of rows
 // without a selected one are stepped over (O(1) per RLE run), dictionary
@@ -51,7 +52,7 @@ var pageDecoderChunks atomic.Int64
 
 // pageDecoderKinds counts the chunks it opened by kind (tests check
 // that each ran).
-var pageDecoderKinds [pageBool + 1]atomic.Int64
+var pageDecoderKinds [pageFixed + 1]atomic.Int64
 
 // pageKind says what a payload leaf decodes into.
 type pageKind uint8
@@ -63,6 +64,7 @@ const (
 	pageDict                  // BYTE_ARRAY dictionary indices: dictionary<int32, utf8|binary>
 	pageBytes                 // BYTE_ARRAY values (PLAIN or from the dictionary): utf8|binary
 	pageBool                  // BOOLEAN (PLAIN bit-packed or RLE): boolean
+	pageFixed                 // FIXED_LEN_BYTE_ARRAY decimals of at most 16 bytes: decimal128
 )
 
 // payKind is how the own decoder would produce payload leaf pos, and the
@@ -131,6 +133,12 @@ func leafKind(fr *pqarrow.FileReader, leaf int) payKind {
 		// ones, from a stored Arrow schema, stay with pqarrow).
 		if isSmallBinary(at) {
 			return payKind{kind: pageBytes, typ: at}
+		}
+		return payKind{}
+	}
+	if col.PhysicalType() == parquet.Types.FixedLenByteArray {
+		if at.ID() == arrow.DECIMAL128 && col.TypeLength() >= 1 && col.TypeLength() <= 16 {
+			return payKind{kind: pageFixed, typ: at}
 		}
 		return payKind{}
 	}
@@ -250,6 +258,9 @@ func newPayDecoder(rgr *file.RowGroupReader, leaf int, k payKind, indexed bool) 
 	if k.kind == pageBytes && cc.NumValues() > 0 {
 		base.bytesRow = int(min(cc.TotalUncompressedSize()/cc.NumValues(), 1<<10))
 	}
+	if k.kind == pageFixed {
+		base.fixedLen = col.TypeLength()
+	}
 	if pt == parquet.Types.Int32 || pt == parquet.Types.Float || pt == parquet.Types.ByteArray {
 		return &colDecoder[uint32]{pageBase: base}, nil
 	}
@@ -276,6 +287,7 @@ type pageBase struct {
 	// bytesRow (pageBytes) sizes the next read's value buffer: bytes per
 	// row, from the chunk's size at first and then from the last read.
 	bytesRow int
+	fixedLen int // pageFixed: bytes per value
 }
 
 func (d *colDecoder[S]) close() {
@@ -329,7 +341,7 @@ func corruptf(f string, args ...any) error {
 }
 
 func (d *colDecoder[S]) read(pos, n int64, sel []int32, all bool) (arrow.Array, error) {
-	if d.kind.kind == pageBytes {
+	if d.kind.kind == pageBytes || d.kind.kind == pageFixed {
 		return d.readBytes(pos, n, sel, all)
 	}
 	if pos < d.row {
@@ -411,7 +423,7 @@ func (d *colDecoder[S]) read(pos, n int64, sel []int32, all bool) (arrow.Array, 
 		}
 		var out []S
 		if dec != nil || bools != nil {
-			out = grow(&d.stage, k)
+			out = grow(&d.stage, max(k, len(s))) // s holds at most k rows, unless it repeats one
 		} else {
 			out = dst[j:]
 		}
@@ -615,7 +627,7 @@ func (d *colDecoder[S]) skipRows(k int) error {
 			return err
 		}
 	}
-	if d.dictPlain && d.kind.kind == pageBytes {
+	if d.dictPlain && (d.kind.kind == pageBytes || d.kind.kind == pageFixed) {
 		if err := d.skipPlainBytes(nonNull); err != nil {
 			return err
 		}
@@ -715,6 +727,9 @@ func (d *colDecoder[S]) loadDict(pg *file.DictionaryPage) error {
 	b := pg.Data()
 	if d.kind.kind == pageDict || d.kind.kind == pageBytes {
 		return d.loadStrings(n, b)
+	}
+	if d.kind.kind == pageFixed {
+		return d.loadFixed(n, b)
 	}
 	if n < 0 || n > len(b)/d.width() {
 		return corruptf("dictionary page of %d values holds %d bytes", n, len(b))

@@ -20,7 +20,7 @@ import (
 // the output's value buffer. The bytes are not checked as UTF-8, as
 // pqarrow does not check them either.
 
-// readBytes is read for pageBytes.
+// readBytes is read for pageBytes and pageFixed.
 func (d *colDecoder[S]) readBytes(pos, n int64, sel []int32, all bool) (arrow.Array, error) {
 	if pos < d.row {
 		return nil, fmt.Errorf("payload column out of step: at row %d, asked for %d", d.row, pos)
@@ -32,7 +32,12 @@ func (d *colDecoder[S]) readBytes(pos, n int64, sel []int32, all bool) (arrow.Ar
 	if all {
 		m = int(n)
 	}
-	out := newBytesOut(m, m*max(d.bytesRow, 8))
+	var out valueSink
+	if d.kind.kind == pageFixed {
+		out = newDecOut(m)
+	} else {
+		out = newBytesOut(m, m*max(d.bytesRow, 8))
+	}
 	si := 0 // next entry of sel
 	for r := int64(0); r < n; {
 		if d.row == d.pageEnd {
@@ -64,19 +69,19 @@ func (d *colDecoder[S]) readBytes(pos, n int64, sel []int32, all bool) (arrow.Ar
 		}
 		r += int64(k)
 	}
-	if out.j != m {
+	if out.rows() != m {
 		out.release()
-		return nil, fmt.Errorf("payload decoder wrote %d rows, want %d", out.j, m)
+		return nil, fmt.Errorf("payload decoder wrote %d rows, want %d", out.rows(), m)
 	}
-	if m > 0 {
-		d.bytesRow = len(out.v)/m + len(out.v)/(8*m) + 1 // an eighth over: batches vary
+	if b, ok := out.(*bytesOut); ok && m > 0 {
+		d.bytesRow = len(b.v)/m + len(b.v)/(8*m) + 1 // an eighth over: batches vary
 	}
 	return out.finish(d.kind.typ)
 }
 
 // bytesChunk decodes k rows of the current page, the first being row r
 // of the request, into out: all of them, or those of s (request rows).
-func (d *colDecoder[S]) bytesChunk(k int, r int64, s []int32, all bool, out *bytesOut) error {
+func (d *colDecoder[S]) bytesChunk(k int, r int64, s []int32, all bool, out valueSink) error {
 	var lv []uint32
 	nonNull := k
 	if d.nullable {
@@ -116,7 +121,12 @@ func (d *colDecoder[S]) bytesChunk(k int, r int64, s []int32, all bool, out *byt
 			continue
 		}
 		var val []byte
-		if d.dictPlain {
+		if d.dictPlain && d.fixedLen > 0 {
+			if len(p) < d.fixedLen {
+				return corruptf("PLAIN page holds fewer values than its levels say")
+			}
+			val, p = p[:d.fixedLen], p[d.fixedLen:]
+		} else if d.dictPlain {
 			if len(p) < 4 {
 				return corruptf("PLAIN page ends inside a value's length")
 			}
@@ -142,8 +152,16 @@ func (d *colDecoder[S]) bytesChunk(k int, r int64, s []int32, all bool, out *byt
 	return nil
 }
 
-// skipPlainBytes steps over n values of a PLAIN BYTE_ARRAY page.
+// skipPlainBytes steps over n values of a PLAIN BYTE_ARRAY (or
+// FIXED_LEN_BYTE_ARRAY) page.
 func (d *colDecoder[S]) skipPlainBytes(n int) error {
+	if d.fixedLen > 0 {
+		if n > len(d.plain)/d.fixedLen {
+			return corruptf("PLAIN page holds fewer values than its levels say")
+		}
+		d.plain = d.plain[n*d.fixedLen:]
+		return nil
+	}
 	p := d.plain
 	for range n {
 		if len(p) < 4 {
@@ -157,6 +175,16 @@ func (d *colDecoder[S]) skipPlainBytes(n int) error {
 	}
 	d.plain = p
 	return nil
+}
+
+// valueSink takes a column's values in order: bytesOut as they are,
+// decOut as big-endian decimals.
+type valueSink interface {
+	add(val []byte)
+	null()
+	rows() int
+	finish(typ arrow.DataType) (arrow.Array, error)
+	release()
 }
 
 // bytesOut builds a utf8 or binary array of m values: int32 offsets,
@@ -195,6 +223,8 @@ func (b *bytesOut) add(val []byte) {
 	b.j++
 	b.o[b.j] = int32(len(b.v)) // checked against overflow in finish
 }
+
+func (b *bytesOut) rows() int { return b.j }
 
 func (b *bytesOut) null() {
 	if b.valid == nil {

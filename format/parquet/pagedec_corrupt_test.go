@@ -59,6 +59,11 @@ func boolDecoder(pages []file.Page, rows int64, nullable bool) *colDecoder[uint3
 		kind: payKind{kind: pageBool, typ: arrow.FixedWidthTypes.Boolean}}}
 }
 
+func fixedDecoder(pages []file.Page, rows int64, nullable bool) *colDecoder[uint64] {
+	return &colDecoder[uint64]{pageBase: pageBase{pr: &fakePages{pages: pages}, chunkRows: rows, nullable: nullable, fixedLen: 5,
+		kind: payKind{kind: pageFixed, typ: &arrow.Decimal128Type{Precision: 12, Scale: 2}}}}
+}
+
 // plainBytes is BYTE_ARRAY values as PLAIN encodes them.
 func plainBytes(vals ...string) []byte {
 	var b []byte
@@ -96,7 +101,7 @@ func TestPageDecoderCorruptPages(t *testing.T) {
 		pages    []file.Page
 		rows     int64
 		nullable bool
-		dec      string // "": INT64, "bytes": BYTE_ARRAY as utf8, "bool": BOOLEAN
+		dec      string // "": INT64, "bytes": BYTE_ARRAY as utf8, "bool": BOOLEAN, "fixed": FIXED_LEN_BYTE_ARRAY(5) decimals
 	}{
 		{"index past the dictionary", []file.Page{dictPage(1, 2, 3), v1(idx(2, 0, 1, 2, 3), 4, parquet.Encodings.RLEDict)}, 4, false, ""},
 		{"dictionary page without its values", []file.Page{file.NewDictionaryPage(buf(make([]byte, 8)), 3, parquet.Encodings.Plain), v1(idx(2, 0, 1, 2, 2), 4, parquet.Encodings.RLEDict)}, 4, false, ""},
@@ -122,6 +127,10 @@ func TestPageDecoderCorruptPages(t *testing.T) {
 		{"RLE booleans end early", []file.Page{v1([]byte{2, 0, 0, 0, 4, 1}, 4, parquet.Encodings.RLE)}, 4, false, "bool"},
 		{"RLE boolean of 2", []file.Page{v1([]byte{2, 0, 0, 0, 8, 2}, 4, parquet.Encodings.RLE)}, 4, false, "bool"},
 		{"dictionary booleans", []file.Page{dictPage(1), v1(idx(1, 0, 0), 2, parquet.Encodings.RLEDict)}, 2, false, "bool"},
+		{"fixed values short", []file.Page{v1(make([]byte, 14), 3, parquet.Encodings.Plain)}, 3, false, "fixed"},
+		{"fixed values short of the levels", []file.Page{v1(append(defs(1, 0, 1, 1), make([]byte, 10)...), 4, parquet.Encodings.Plain)}, 4, true, "fixed"},
+		{"fixed dictionary short", []file.Page{file.NewDictionaryPage(buf(make([]byte, 9)), 2, parquet.Encodings.Plain), v1(idx(1, 0, 1), 2, parquet.Encodings.RLEDict)}, 2, false, "fixed"},
+		{"fixed index past the dictionary", []file.Page{file.NewDictionaryPage(buf(make([]byte, 10)), 2, parquet.Encodings.Plain), v1(idx(2, 0, 1, 2), 3, parquet.Encodings.RLEDict)}, 3, false, "fixed"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			// Indices of rows not selected are not looked at: every
@@ -134,6 +143,8 @@ func TestPageDecoderCorruptPages(t *testing.T) {
 					d = bytesDecoder(c.pages, c.rows, c.nullable)
 				case "bool":
 					d = boolDecoder(c.pages, c.rows, c.nullable)
+				case "fixed":
+					d = fixedDecoder(c.pages, c.rows, c.nullable)
 				}
 				a, err := d.read(0, c.rows, sel, sel == nil)
 				if a != nil {
@@ -163,6 +174,9 @@ func FuzzPageDecoder(f *testing.F) {
 	// Booleans (mode&16): PLAIN bits, RLE runs behind their length.
 	f.Add([]byte{}, []byte{0xa5, 0x0f}, uint16(12), uint8(16))
 	f.Add([]byte{}, []byte{4, 0, 0, 0, 8, 1, 3, 0xa5}, uint16(12), uint8(17))
+	// FIXED_LEN_BYTE_ARRAY(5) decimals (mode&32).
+	f.Add(make([]byte, 15), ids, uint16(12), uint8(33))
+	f.Add([]byte{}, []byte{0x80, 0, 0, 0, 1, 0x7f, 0xff, 0xff, 0xff, 0xff}, uint16(2), uint8(32))
 	f.Fuzz(func(t *testing.T, dict, page []byte, n uint16, mode uint8) {
 		rows := int64(n%2048) + 1
 		enc := parquet.Encodings.Plain
@@ -189,6 +203,8 @@ func FuzzPageDecoder(f *testing.F) {
 		dictN := int32(len(dict) / 8)
 		if strs {
 			dictN = int32(len(dict) / 4)
+		} else if mode&32 != 0 {
+			dictN = int32(len(dict) / 5)
 		}
 		pages := []file.Page{file.NewDictionaryPage(buf(dict), dictN, parquet.Encodings.Plain), dp}
 		for _, sel := range [][]int32{nil, {0, int32(rows - 1)}} {
@@ -197,6 +213,8 @@ func FuzzPageDecoder(f *testing.F) {
 				d = bytesDecoder(pages, rows, nullable)
 			} else if mode&16 != 0 {
 				d = boolDecoder(pages, rows, nullable) // RLE in place of dictionary indices
+			} else if mode&32 != 0 {
+				d = fixedDecoder(pages, rows, nullable)
 			}
 			a, err := d.read(0, rows, sel, sel == nil)
 			if err != nil {

@@ -46,11 +46,13 @@ func pageDecSchema() *arrow.Schema {
 		{Name: "flag", Type: arrow.BinaryTypes.String, Nullable: true}, // dictionary strings
 		{Name: "note", Type: arrow.BinaryTypes.String},                 // falls back to PLAIN
 		{Name: "ts", Type: &arrow.TimestampType{Unit: arrow.Millisecond, TimeZone: "UTC"}, Nullable: true},
-		{Name: "txt", Type: arrow.BinaryTypes.String, Nullable: true},     // unique strings: PLAIN, NULLs, invalid UTF-8
-		{Name: "bin", Type: arrow.BinaryTypes.Binary, Nullable: true},     // binary: dictionary, or PLAIN without
-		{Name: "code", Type: arrow.BinaryTypes.String},                    // dictionary, PLAIN from the second row group on
-		{Name: "ok", Type: arrow.FixedWidthTypes.Boolean, Nullable: true}, // PLAIN (bit-packed)
-		{Name: "okr", Type: arrow.FixedWidthTypes.Boolean},                // RLE, in runs
+		{Name: "txt", Type: arrow.BinaryTypes.String, Nullable: true},                       // unique strings: PLAIN, NULLs, invalid UTF-8
+		{Name: "bin", Type: arrow.BinaryTypes.Binary, Nullable: true},                       // binary: dictionary, or PLAIN without
+		{Name: "code", Type: arrow.BinaryTypes.String},                                      // dictionary, PLAIN from the second row group on
+		{Name: "ok", Type: arrow.FixedWidthTypes.Boolean, Nullable: true},                   // PLAIN (bit-packed)
+		{Name: "okr", Type: arrow.FixedWidthTypes.Boolean},                                  // RLE, in runs
+		{Name: "big", Type: &arrow.Decimal128Type{Precision: 25, Scale: 3}, Nullable: true}, // FIXED_LEN_BYTE_ARRAY(11), falls back to PLAIN
+		{Name: "huge", Type: &arrow.Decimal128Type{Precision: 38, Scale: 0}},                // FIXED_LEN_BYTE_ARRAY(16)
 	}, nil)
 }
 
@@ -75,6 +77,8 @@ var pageDecTable = types.NewSchema(
 	types.Field{Name: "code", Type: types.StringType},
 	types.Field{Name: "ok", Type: types.BoolType, Nullable: true},
 	types.Field{Name: "okr", Type: types.BoolType},
+	types.Field{Name: "big", Type: types.DecimalOf(27, 4), Nullable: true}, // rescaled
+	types.Field{Name: "huge", Type: types.DecimalOf(38, 0)},
 )
 
 func pageDecRecord(rows int, seed uint64) arrow.RecordBatch {
@@ -166,6 +170,19 @@ func pageDecRecord(rows int, seed uint64) arrow.RecordBatch {
 			b.Field(16).(*array.BooleanBuilder).Append(rng.IntN(3) == 0)
 		}
 		b.Field(17).(*array.BooleanBuilder).Append((i/50)%3 == 0 || rng.IntN(40) == 0)
+		switch {
+		case null(0.1):
+			b.Field(18).AppendNull()
+		case i < rows/3:
+			b.Field(18).(*array.Decimal128Builder).Append(decimal128.FromI64(int64(rng.IntN(9)) - 4))
+		default:
+			b.Field(18).(*array.Decimal128Builder).Append(decimal128.New(rng.Int64N(1<<20)-1<<19, rng.Uint64()))
+		}
+		huge := decimal128.New(rng.Int64N(1<<62)-1<<61, rng.Uint64()) // |x| < 2^125 < 10^38
+		if i%7 == 0 {
+			huge = decimal128.FromI64(-int64(i))
+		}
+		b.Field(19).(*array.Decimal128Builder).Append(huge)
 	}
 	return b.NewRecordBatch()
 }
@@ -253,12 +270,14 @@ func TestPageDecoderSameBatches(t *testing.T) {
 		"txt<comment 5|code=AIR": {call(expr.FnOr,
 			call(expr.FnLt, expr.BoundCol(13, pageDecTable.Fields[13]), lit(types.StringValue("comment 5"))),
 			call(expr.FnEq, expr.BoundCol(15, pageDecTable.Fields[15]), lit(types.StringValue("AIR"))))},
+		// FIXED_LEN_BYTE_ARRAY decimals on the filter side.
+		"big>0": {call(expr.FnGt, expr.BoundCol(18, pageDecTable.Fields[18]), lit(types.DecimalValue(decimal128.FromI64(0), 27, 4)))},
 		// Booleans on the filter side.
 		"ok|!okr": {call(expr.FnOr, expr.BoundCol(16, pageDecTable.Fields[16]), call(expr.FnEq, expr.BoundCol(17, pageDecTable.Fields[17]), lit(types.BoolValue(false))))},
 		"f32<10,day>=9000": {call(expr.FnLt, expr.BoundCol(3, pageDecTable.Fields[3]), lit(types.Float64Value(10))),
 			call(expr.FnGe, expr.BoundCol(7, pageDecTable.Fields[7]), lit(types.DateValue(9000)))},
 	}
-	projections := map[string][]int{"all": nil, "some": {5, 0, 2, 9, 5, 10, 3, 7, 12}, "strings, bools": {13, 11, 14, 13, 15, 0, 16, 17}}
+	projections := map[string][]int{"all": nil, "some": {5, 0, 2, 9, 5, 10, 3, 7, 12}, "strings, bools, decimals": {13, 11, 14, 13, 15, 0, 16, 17, 18, 19}}
 	var layouts []pageDecLayout
 	for _, v2 := range []bool{false, true} {
 		for _, dict := range []bool{false, true} {
@@ -274,6 +293,7 @@ func TestPageDecoderSameBatches(t *testing.T) {
 	before := parquetfmt.PageDecoderChunks()
 	beforeStrings := parquetfmt.PageDecoderStrings()
 	beforeBools := parquetfmt.PageDecoderBools()
+	beforeFixed := parquetfmt.PageDecoderFixed()
 	for _, l := range layouts {
 		path := writePageDec(t, rows, l)
 		for fname, fs := range filters {
@@ -305,6 +325,9 @@ func TestPageDecoderSameBatches(t *testing.T) {
 	}
 	if parquetfmt.PageDecoderBools() == beforeBools {
 		t.Fatal("the own page decoder never read a boolean chunk")
+	}
+	if parquetfmt.PageDecoderFixed() == beforeFixed {
+		t.Fatal("the own page decoder never read a FIXED_LEN_BYTE_ARRAY chunk")
 	}
 }
 
@@ -362,7 +385,7 @@ func TestPageDecoderCorruptFile(t *testing.T) {
 	}
 	var spans [][2]int64
 	for rg := range rdr.NumRowGroups() {
-		for _, leaf := range []int{0, 2, 6, 10, 13} { // k, i64, d64, flag, txt
+		for _, leaf := range []int{0, 2, 6, 10, 13, 18} { // k, i64, d64, flag, txt, big
 			cc, err := rdr.MetaData().RowGroup(rg).ColumnChunk(leaf)
 			if err != nil {
 				t.Fatal(err)
@@ -375,7 +398,7 @@ func TestPageDecoderCorruptFile(t *testing.T) {
 		}
 	}
 	k := expr.BoundCol(0, pageDecTable.Fields[0])
-	ro := format.ReadOptions{Table: pageDecTable, Columns: []int{0, 2, 6, 10, 13}, Filters: []*expr.Expr{call(expr.FnGe, k, i64(100))}}
+	ro := format.ReadOptions{Table: pageDecTable, Columns: []int{0, 2, 6, 10, 13, 18}, Filters: []*expr.Expr{call(expr.FnGe, k, i64(100))}}
 	rng := rand.New(rand.NewPCG(5, 6))
 	path := filepath.Join(dir, "corrupt.parquet")
 	failed := 0
