@@ -27,8 +27,8 @@ import (
 // or v2, dictionary falling back to PLAIN mid-chunk; BYTE_ARRAY read as
 // dictionary indices only when every page is dictionary-encoded;
 // FIXED_LEN_BYTE_ARRAY decimals as decimal128) and BOOLEAN chunks in
-// PLAIN or RLE pages, a payDecoder reads the pages
-// itself (arrow-go still reads and decompresses them) and decodes only
+// PLAIN or RLE pages, a payDecoder reads the pages itself (arrow-go
+// still reads and decompresses them) and decodes only
 // what the selection needs, straight into the output: runs of rows
 // without a selected one are stepped over (O(1) per RLE run), dictionary
 // values are gathered by index for the selected rows only, and a decimal
@@ -309,7 +309,8 @@ type colDecoder[S uint32 | uint64] struct {
 	// strings: the chunk's dictionary as an array (then dict is the
 	// identity, so that decoding yields the indices).
 	strings arrow.Array
-	// dictOffs and dictBytes are strings' offsets and bytes (pageBytes).
+	// dictOffs and dictBytes: the dictionary's value offsets and bytes
+	// (pageBytes: strings'; pageFixed: i·L and the page's bytes).
 	dictOffs  []int32
 	dictBytes []byte
 	spaced    []S // scratch: a chunk's values at their rows (with NULLs)
