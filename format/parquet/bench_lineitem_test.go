@@ -118,17 +118,21 @@ func mustInfer(b testing.TB, path string) *types.Schema {
 // writeIndexed writes recs as 1 M-row groups with the page index (as
 // parquet-mr and Spark do), dictionaries, Snappy and small pages.
 func writeIndexed(path string, recs []arrow.RecordBatch) error {
+	return writeLineitem(path, recs, parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Snappy),
+		parquet.WithMaxRowGroupLength(1<<20), parquet.WithDictionaryDefault(true), parquet.WithStats(true),
+		parquet.WithPageIndexEnabled(true), parquet.WithStoreDecimalAsInteger(true),
+		// Pages of at most 64 KiB (parquet-mr also caps them at 20,000
+		// rows): small enough for 128 k-row morsels.
+		parquet.WithDataPageSize(64<<10)))
+}
+
+// writeLineitem writes recs with pqarrow's writer and props.
+func writeLineitem(path string, recs []arrow.RecordBatch, props *parquet.WriterProperties) error {
 	out, err := os.Create(path)
 	if err != nil {
 		return err
 	}
 	defer out.Close()
-	props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Snappy),
-		parquet.WithMaxRowGroupLength(1<<20), parquet.WithDictionaryDefault(true), parquet.WithStats(true),
-		parquet.WithPageIndexEnabled(true), parquet.WithStoreDecimalAsInteger(true),
-		// Pages of at most 64 KiB (parquet-mr also caps them at 20,000
-		// rows): small enough for 128 k-row morsels.
-		parquet.WithDataPageSize(64<<10))
 	fw, err := pqarrow.NewFileWriter(recs[0].Schema(), out, props, pqarrow.NewArrowWriterProperties())
 	if err != nil {
 		return err

@@ -21,10 +21,13 @@
 // operator does not evaluate the filters a second time.
 // The own page decoder (pagedec.go) reads the column chunks it covers:
 // flat (no repetition, at most one definition level) INT32, INT64
-// (timestamps too), FLOAT and DOUBLE chunks in PLAIN and dictionary pages
-// (v1 and v2, a dictionary falling back to PLAIN mid-chunk), and
-// BYTE_ARRAY chunks dictionary-encoded throughout (as their indices);
-// arrow-go still reads and decompresses the pages. With late
+// (timestamps too), FLOAT, DOUBLE and BYTE_ARRAY chunks in PLAIN and
+// dictionary pages (v1 and v2, a dictionary falling back to PLAIN
+// mid-chunk; strings as utf8 or binary, pagedec_bytes.go, or as their
+// dictionary indices when every page is dictionary-encoded), BOOLEAN
+// chunks in PLAIN or RLE pages (pagedec_bool.go) and FIXED_LEN_BYTE_ARRAY
+// decimals of up to 16 bytes as decimal128 (pagedec_fixed.go); arrow-go
+// still reads and decompresses the pages. With late
 // materialization it decodes payload columns for the selected rows only,
 // widening decimals in the same pass, and the filter side when it covers
 // every filter column of the row group; without, a unit whose every

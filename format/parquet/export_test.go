@@ -59,3 +59,12 @@ func SetPageDecoder(on bool) (restore func()) {
 // PageDecoderChunks is how many column chunks the own page decoder has
 // opened so far.
 func PageDecoderChunks() int64 { return pageDecoderChunks.Load() }
+
+// PageDecoderStrings, PageDecoderBools and PageDecoderFixed are how many
+// BYTE_ARRAY chunks it has opened as utf8 or binary values, BOOLEAN
+// chunks and FIXED_LEN_BYTE_ARRAY decimal chunks.
+func PageDecoderStrings() int64 { return pageDecoderKinds[pageBytes].Load() }
+
+func PageDecoderBools() int64 { return pageDecoderKinds[pageBool].Load() }
+
+func PageDecoderFixed() int64 { return pageDecoderKinds[pageFixed].Load() }

@@ -22,11 +22,13 @@ import (
 // (definition levels, spaced dictionary decoding into fresh zeroed
 // buffers) and the reader then, on late materialization's payload side
 // (latemat.go), gathers the selected rows and widens decimals. For the
-// hot columns, flat INT32/INT64/FLOAT/DOUBLE chunks (at most one
-// definition level, no repetition) in PLAIN or dictionary pages (v1 or
-// v2, dictionary falling back to PLAIN mid-chunk) and BYTE_ARRAY chunks
-// whose pages are all dictionary-encoded, a payDecoder reads the pages
-// itself (arrow-go still reads and decompresses them) and decodes only
+// hot columns, flat INT32/INT64/FLOAT/DOUBLE/BYTE_ARRAY chunks (at most
+// one definition level, no repetition) in PLAIN or dictionary pages (v1
+// or v2, dictionary falling back to PLAIN mid-chunk; BYTE_ARRAY read as
+// dictionary indices only when every page is dictionary-encoded;
+// FIXED_LEN_BYTE_ARRAY decimals as decimal128) and BOOLEAN chunks in
+// PLAIN or RLE pages, a payDecoder reads the pages itself (arrow-go
+// still reads and decompresses them) and decodes only
 // what the selection needs, straight into the output: runs of rows
 // without a selected one are stepped over (O(1) per RLE run), dictionary
 // values are gathered by index for the selected rows only, and a decimal
@@ -48,14 +50,21 @@ func init() { pageDecoderSetting.Store(true) }
 // (tests check that it ran).
 var pageDecoderChunks atomic.Int64
 
+// pageDecoderKinds counts the chunks it opened by kind (tests check
+// that each ran).
+var pageDecoderKinds [pageFixed + 1]atomic.Int64
+
 // pageKind says what a payload leaf decodes into.
 type pageKind uint8
 
 const (
-	pageNone pageKind = iota // pqarrow decodes it
-	pageRaw                  // the physical values, as the leaf's arrow type
-	pageDec                  // unscaled integers widened to decimal128
-	pageDict                 // BYTE_ARRAY dictionary indices: dictionary<int32, utf8|binary>
+	pageNone  pageKind = iota // pqarrow decodes it
+	pageRaw                   // the physical values, as the leaf's arrow type
+	pageDec                   // unscaled integers widened to decimal128
+	pageDict                  // BYTE_ARRAY dictionary indices: dictionary<int32, utf8|binary>
+	pageBytes                 // BYTE_ARRAY values (PLAIN or from the dictionary): utf8|binary
+	pageBool                  // BOOLEAN (PLAIN bit-packed or RLE): boolean
+	pageFixed                 // FIXED_LEN_BYTE_ARRAY decimals of at most 16 bytes: decimal128
 )
 
 // payKind is how the own decoder would produce payload leaf pos, and the
@@ -116,6 +125,26 @@ func leafKind(fr *pqarrow.FileReader, leaf int) payKind {
 		// pqarrow reads it as a dictionary (chooseDictionaries).
 		if col.PhysicalType() == parquet.Types.ByteArray && dt.IndexType.ID() == arrow.INT32 && isSmallBinary(dt.ValueType) {
 			return payKind{kind: pageDict, typ: at}
+		}
+		return payKind{}
+	}
+	if col.PhysicalType() == parquet.Types.ByteArray {
+		// pqarrow reads it as utf8 or binary with int32 offsets (large
+		// ones, from a stored Arrow schema, stay with pqarrow).
+		if isSmallBinary(at) {
+			return payKind{kind: pageBytes, typ: at}
+		}
+		return payKind{}
+	}
+	if col.PhysicalType() == parquet.Types.FixedLenByteArray {
+		if at.ID() == arrow.DECIMAL128 && col.TypeLength() >= 1 && col.TypeLength() <= 16 {
+			return payKind{kind: pageFixed, typ: at}
+		}
+		return payKind{}
+	}
+	if col.PhysicalType() == parquet.Types.Boolean {
+		if at.ID() == arrow.BOOL {
+			return payKind{kind: pageBool, typ: at}
 		}
 		return payKind{}
 	}
@@ -210,6 +239,9 @@ func newPayDecoder(rgr *file.RowGroupReader, leaf int, k payKind, indexed bool) 
 	if !ownChunk(cc, pt) {
 		return nil, nil
 	}
+	if k.kind == pageBool && chunkHasDictionary(cc) {
+		return nil, nil // not a thing writers do; pqarrow's to judge
+	}
 	if k.kind == pageDict && (len(cc.EncodingStats()) == 0 || hasPlainDataPages(cc) || !chunkHasDictionary(cc)) {
 		// Only chunks whose metadata promise dictionary pages throughout:
 		// pqarrow turns PLAIN strings into dictionary entries, which
@@ -221,7 +253,14 @@ func newPayDecoder(rgr *file.RowGroupReader, leaf int, k payKind, indexed bool) 
 		return nil, err
 	}
 	pageDecoderChunks.Add(1)
+	pageDecoderKinds[k.kind].Add(1)
 	base := pageBase{pr: pr, kind: k, nullable: col.MaxDefinitionLevel() == 1, indexed: indexed, chunkRows: cc.NumValues()}
+	if k.kind == pageBytes && cc.NumValues() > 0 {
+		base.bytesRow = int(min(cc.TotalUncompressedSize()/cc.NumValues(), 1<<10))
+	}
+	if k.kind == pageFixed {
+		base.fixedLen = col.TypeLength()
+	}
 	if pt == parquet.Types.Int32 || pt == parquet.Types.Float || pt == parquet.Types.ByteArray {
 		return &colDecoder[uint32]{pageBase: base}, nil
 	}
@@ -245,6 +284,10 @@ type pageBase struct {
 	idx       hybrid
 	levels    []uint32 // scratch: definition levels of a chunk of rows
 	ids       []uint32 // scratch: dictionary indices of a chunk of rows
+	// bytesRow (pageBytes) sizes the next read's value buffer: bytes per
+	// row, from the chunk's size at first and then from the last read.
+	bytesRow int
+	fixedLen int // pageFixed: bytes per value
 }
 
 func (d *colDecoder[S]) close() {
@@ -266,8 +309,12 @@ type colDecoder[S uint32 | uint64] struct {
 	// strings: the chunk's dictionary as an array (then dict is the
 	// identity, so that decoding yields the indices).
 	strings arrow.Array
-	spaced  []S // scratch: a chunk's values at their rows (with NULLs)
-	stage   []S // scratch: a chunk's selected values before widening to decimals
+	// dictOffs and dictBytes: the dictionary's value offsets and bytes
+	// (pageBytes: strings'; pageFixed: i·L and the page's bytes).
+	dictOffs  []int32
+	dictBytes []byte
+	spaced    []S // scratch: a chunk's values at their rows (with NULLs)
+	stage     []S // scratch: a chunk's selected values before widening to decimals
 }
 
 func (d *colDecoder[S]) width() int { return int(unsafe.Sizeof(S(0))) }
@@ -295,6 +342,9 @@ func corruptf(f string, args ...any) error {
 }
 
 func (d *colDecoder[S]) read(pos, n int64, sel []int32, all bool) (arrow.Array, error) {
+	if d.kind.kind == pageBytes || d.kind.kind == pageFixed {
+		return d.readBytes(pos, n, sel, all)
+	}
 	if pos < d.row {
 		return nil, fmt.Errorf("payload column out of step: at row %d, asked for %d", d.row, pos)
 	}
@@ -311,10 +361,16 @@ func (d *colDecoder[S]) read(pos, n int64, sel []int32, all bool) (arrow.Array, 
 	buf := memory.NewResizableBuffer(mem)
 	var dst []S
 	var dec []decimal128.Num
-	if d.kind.kind == pageDec {
+	var bools []byte // pageBool: the output bitmap; the values are staged as 0/1 first
+	switch d.kind.kind {
+	case pageDec:
 		buf.Resize(arrow.Decimal128Traits.BytesRequired(m))
 		dec = arrow.Decimal128Traits.CastFromBytes(buf.Bytes())[:m]
-	} else {
+	case pageBool:
+		buf.Resize(int(bitutil.BytesForBits(int64(m))))
+		bools = buf.Bytes()
+		clear(bools)
+	default:
 		buf.Resize(m * d.width())
 		if m > 0 {
 			dst = unsafe.Slice((*S)(unsafe.Pointer(&buf.Bytes()[0])), m)
@@ -367,8 +423,8 @@ func (d *colDecoder[S]) read(pos, n int64, sel []int32, all bool) (arrow.Array, 
 			}
 		}
 		var out []S
-		if dec != nil {
-			out = grow(&d.stage, k)
+		if dec != nil || bools != nil {
+			out = grow(&d.stage, max(k, len(s))) // s holds at most k rows, unless it repeats one
 		} else {
 			out = dst[j:]
 		}
@@ -378,6 +434,8 @@ func (d *colDecoder[S]) read(pos, n int64, sel []int32, all bool) (arrow.Array, 
 		}
 		if dec != nil {
 			widenInto(out[:w], dec[j:j+w])
+		} else if bools != nil {
+			packBools(out[:w], bools, j)
 		}
 		j += w
 		nulls += nn
@@ -570,7 +628,11 @@ func (d *colDecoder[S]) skipRows(k int) error {
 			return err
 		}
 	}
-	if d.dictPlain {
+	if d.dictPlain && (d.kind.kind == pageBytes || d.kind.kind == pageFixed) {
+		if err := d.skipPlainBytes(nonNull); err != nil {
+			return err
+		}
+	} else if d.dictPlain {
 		nb := nonNull * d.width()
 		if nb > len(d.plain) {
 			return corruptf("PLAIN page holds fewer values than its levels say")
@@ -664,8 +726,11 @@ func (d *colDecoder[S]) loadDict(pg *file.DictionaryPage) error {
 	}
 	n := int(pg.NumValues())
 	b := pg.Data()
-	if d.kind.kind == pageDict {
+	if d.kind.kind == pageDict || d.kind.kind == pageBytes {
 		return d.loadStrings(n, b)
+	}
+	if d.kind.kind == pageFixed {
+		return d.loadFixed(n, b)
 	}
 	if n < 0 || n > len(b)/d.width() {
 		return corruptf("dictionary page of %d values holds %d bytes", n, len(b))
@@ -714,6 +779,12 @@ func (d *colDecoder[S]) startPage(pg file.DataPage) error {
 	if d.nullable {
 		d.defs.reset(defs, 1)
 	}
+	if d.kind.kind == pageBool {
+		if err := d.startBools(parquet.Encoding(pg.Encoding()), data); err != nil {
+			return err
+		}
+		return d.endPage(nv)
+	}
 	switch parquet.Encoding(pg.Encoding()) {
 	case parquet.Encodings.Plain:
 		if d.kind.kind == pageDict {
@@ -732,6 +803,11 @@ func (d *colDecoder[S]) startPage(pg file.DataPage) error {
 	default:
 		return corruptf("data page encoding %s", pg.Encoding())
 	}
+	return d.endPage(nv)
+}
+
+// endPage notes where the page of nv rows starting at d.row ends.
+func (d *colDecoder[S]) endPage(nv int64) error {
 	d.pageEnd = d.row + nv
 	if d.pageEnd > d.chunkRows {
 		return corruptf("pages hold more rows than the column chunk (%d)", d.chunkRows)
@@ -771,12 +847,21 @@ func (d *colDecoder[S]) loadStrings(n int, b []byte) error {
 		at += l
 	}
 	offs[n] = int32(end)
-	vt := d.kind.typ.(*arrow.DictionaryType).ValueType
+	vt := d.kind.typ
+	if dt, ok := vt.(*arrow.DictionaryType); ok {
+		vt = dt.ValueType
+	}
 	data := array.NewData(vt, n, []*memory.Buffer{nil, offsets, values}, nil, 0, 0)
 	offsets.Release()
 	values.Release()
 	d.strings = array.MakeFromData(data)
 	data.Release()
+	if d.kind.kind == pageBytes {
+		// Values are copied out of the dictionary by index.
+		d.dictOffs, d.dictBytes = offs, vb
+		d.haveDict = true
+		return nil
+	}
 	ident := make([]S, n)
 	for i := range ident {
 		ident[i] = S(i)

@@ -46,6 +46,13 @@ func pageDecSchema() *arrow.Schema {
 		{Name: "flag", Type: arrow.BinaryTypes.String, Nullable: true}, // dictionary strings
 		{Name: "note", Type: arrow.BinaryTypes.String},                 // falls back to PLAIN
 		{Name: "ts", Type: &arrow.TimestampType{Unit: arrow.Millisecond, TimeZone: "UTC"}, Nullable: true},
+		{Name: "txt", Type: arrow.BinaryTypes.String, Nullable: true},                       // unique strings: PLAIN, NULLs, invalid UTF-8
+		{Name: "bin", Type: arrow.BinaryTypes.Binary, Nullable: true},                       // binary: dictionary, or PLAIN without
+		{Name: "code", Type: arrow.BinaryTypes.String},                                      // dictionary, PLAIN from the second row group on
+		{Name: "ok", Type: arrow.FixedWidthTypes.Boolean, Nullable: true},                   // PLAIN (bit-packed)
+		{Name: "okr", Type: arrow.FixedWidthTypes.Boolean},                                  // RLE, in runs
+		{Name: "big", Type: &arrow.Decimal128Type{Precision: 25, Scale: 3}, Nullable: true}, // FIXED_LEN_BYTE_ARRAY(11), falls back to PLAIN
+		{Name: "huge", Type: &arrow.Decimal128Type{Precision: 38, Scale: 0}},                // FIXED_LEN_BYTE_ARRAY(16)
 	}, nil)
 }
 
@@ -65,6 +72,13 @@ var pageDecTable = types.NewSchema(
 	types.Field{Name: "flag", Type: types.StringType, Nullable: true},
 	types.Field{Name: "note", Type: types.StringType},
 	types.Field{Name: "ts", Type: types.TimestampType, Nullable: true}, // ms in the file: converted
+	types.Field{Name: "txt", Type: types.StringType, Nullable: true},
+	types.Field{Name: "bin", Type: types.StringType, Nullable: true}, // binary relabeled
+	types.Field{Name: "code", Type: types.StringType},
+	types.Field{Name: "ok", Type: types.BoolType, Nullable: true},
+	types.Field{Name: "okr", Type: types.BoolType},
+	types.Field{Name: "big", Type: types.DecimalOf(27, 4), Nullable: true}, // rescaled
+	types.Field{Name: "huge", Type: types.DecimalOf(38, 0)},
 )
 
 func pageDecRecord(rows int, seed uint64) arrow.RecordBatch {
@@ -128,6 +142,47 @@ func pageDecRecord(rows int, seed uint64) arrow.RecordBatch {
 		} else {
 			b.Field(12).(*array.TimestampBuilder).Append(arrow.Timestamp(1_600_000_000_000 + rng.Int64N(1_000_000)))
 		}
+		switch x := rng.IntN(20); {
+		case x < 3:
+			b.Field(13).AppendNull()
+		case x < 5:
+			b.Field(13).(*array.StringBuilder).Append("")
+		case x == 5:
+			b.Field(13).(*array.StringBuilder).BinaryBuilder.Append([]byte{'b', 0xff, 0xfe, 'x'}) // not UTF-8
+		case x == 6:
+			b.Field(13).(*array.StringBuilder).Append(strings.Repeat("long text ", 30+rng.IntN(50)))
+		default:
+			b.Field(13).(*array.StringBuilder).Append(fmt.Sprint("comment ", rng.Int64(), " é"))
+		}
+		if null(0.3) {
+			b.Field(14).AppendNull()
+		} else {
+			b.Field(14).(*array.BinaryBuilder).Append([]byte{byte(rng.IntN(7)), 0, 0xC0})
+		}
+		if i < 7_000 {
+			b.Field(15).(*array.StringBuilder).Append([]string{"AIR", "MAIL", "SHIP", "TRUCK"}[rng.IntN(4)])
+		} else {
+			b.Field(15).(*array.StringBuilder).Append(fmt.Sprint("code-", i%3000))
+		}
+		if null(0.15) {
+			b.Field(16).AppendNull()
+		} else {
+			b.Field(16).(*array.BooleanBuilder).Append(rng.IntN(3) == 0)
+		}
+		b.Field(17).(*array.BooleanBuilder).Append((i/50)%3 == 0 || rng.IntN(40) == 0)
+		switch {
+		case null(0.1):
+			b.Field(18).AppendNull()
+		case i < rows/3:
+			b.Field(18).(*array.Decimal128Builder).Append(decimal128.FromI64(int64(rng.IntN(9)) - 4))
+		default:
+			b.Field(18).(*array.Decimal128Builder).Append(decimal128.New(rng.Int64N(1<<20)-1<<19, rng.Uint64()))
+		}
+		huge := decimal128.New(rng.Int64N(1<<62)-1<<61, rng.Uint64()) // |x| < 2^125 < 10^38
+		if i%7 == 0 {
+			huge = decimal128.FromI64(-int64(i))
+		}
+		b.Field(19).(*array.Decimal128Builder).Append(huge)
 	}
 	return b.NewRecordBatch()
 }
@@ -167,6 +222,8 @@ func writePageDecWith(t *testing.T, dir string, rows int, l pageDecLayout, codec
 		parquet.WithPageIndexEnabled(l.index),
 		parquet.WithStats(true),
 		parquet.WithStoreDecimalAsInteger(true),
+		parquet.WithEncodingFor("okr", parquet.Encodings.RLE),
+		parquet.WithDictionaryFor("okr", false),
 	)
 	w := formattestCreate(t, path)
 	fw, err := pqarrow.NewFileWriter(rec.Schema(), w, props, pqarrow.DefaultWriterProps())
@@ -209,10 +266,18 @@ func TestPageDecoderSameBatches(t *testing.T) {
 		"d32>0|flag=A": {call(expr.FnOr,
 			call(expr.FnGt, expr.BoundCol(5, pageDecTable.Fields[5]), lit(types.DecimalValue(decimal128.FromI64(0), 9, 2))),
 			call(expr.FnEq, expr.BoundCol(10, pageDecTable.Fields[10]), lit(types.StringValue("A"))))},
+		// PLAIN strings on the filter side.
+		"txt<comment 5|code=AIR": {call(expr.FnOr,
+			call(expr.FnLt, expr.BoundCol(13, pageDecTable.Fields[13]), lit(types.StringValue("comment 5"))),
+			call(expr.FnEq, expr.BoundCol(15, pageDecTable.Fields[15]), lit(types.StringValue("AIR"))))},
+		// FIXED_LEN_BYTE_ARRAY decimals on the filter side.
+		"big>0": {call(expr.FnGt, expr.BoundCol(18, pageDecTable.Fields[18]), lit(types.DecimalValue(decimal128.FromI64(0), 27, 4)))},
+		// Booleans on the filter side.
+		"ok|!okr": {call(expr.FnOr, expr.BoundCol(16, pageDecTable.Fields[16]), call(expr.FnEq, expr.BoundCol(17, pageDecTable.Fields[17]), lit(types.BoolValue(false))))},
 		"f32<10,day>=9000": {call(expr.FnLt, expr.BoundCol(3, pageDecTable.Fields[3]), lit(types.Float64Value(10))),
 			call(expr.FnGe, expr.BoundCol(7, pageDecTable.Fields[7]), lit(types.DateValue(9000)))},
 	}
-	projections := map[string][]int{"all": nil, "some": {5, 0, 2, 9, 5, 10, 3, 7, 12}}
+	projections := map[string][]int{"all": nil, "some": {5, 0, 2, 9, 5, 10, 3, 7, 12}, "strings, bools, decimals": {13, 11, 14, 13, 15, 0, 16, 17, 18, 19}}
 	var layouts []pageDecLayout
 	for _, v2 := range []bool{false, true} {
 		for _, dict := range []bool{false, true} {
@@ -226,6 +291,9 @@ func TestPageDecoderSameBatches(t *testing.T) {
 		layouts = []pageDecLayout{{false, true, false, 7_000}, {true, true, true, 7_000}, {false, false, true, 20_000}}
 	}
 	before := parquetfmt.PageDecoderChunks()
+	beforeStrings := parquetfmt.PageDecoderStrings()
+	beforeBools := parquetfmt.PageDecoderBools()
+	beforeFixed := parquetfmt.PageDecoderFixed()
 	for _, l := range layouts {
 		path := writePageDec(t, rows, l)
 		for fname, fs := range filters {
@@ -251,6 +319,15 @@ func TestPageDecoderSameBatches(t *testing.T) {
 	}
 	if parquetfmt.PageDecoderChunks() == before {
 		t.Fatal("the own page decoder never ran")
+	}
+	if parquetfmt.PageDecoderStrings() == beforeStrings {
+		t.Fatal("the own page decoder never read a string chunk as values")
+	}
+	if parquetfmt.PageDecoderBools() == beforeBools {
+		t.Fatal("the own page decoder never read a boolean chunk")
+	}
+	if parquetfmt.PageDecoderFixed() == beforeFixed {
+		t.Fatal("the own page decoder never read a FIXED_LEN_BYTE_ARRAY chunk")
 	}
 }
 
@@ -308,7 +385,7 @@ func TestPageDecoderCorruptFile(t *testing.T) {
 	}
 	var spans [][2]int64
 	for rg := range rdr.NumRowGroups() {
-		for _, leaf := range []int{0, 2, 6, 10} { // k, i64, d64, flag
+		for _, leaf := range []int{0, 2, 6, 10, 13, 18} { // k, i64, d64, flag, txt, big
 			cc, err := rdr.MetaData().RowGroup(rg).ColumnChunk(leaf)
 			if err != nil {
 				t.Fatal(err)
@@ -321,7 +398,7 @@ func TestPageDecoderCorruptFile(t *testing.T) {
 		}
 	}
 	k := expr.BoundCol(0, pageDecTable.Fields[0])
-	ro := format.ReadOptions{Table: pageDecTable, Columns: []int{0, 2, 6, 10}, Filters: []*expr.Expr{call(expr.FnGe, k, i64(100))}}
+	ro := format.ReadOptions{Table: pageDecTable, Columns: []int{0, 2, 6, 10, 13, 18}, Filters: []*expr.Expr{call(expr.FnGe, k, i64(100))}}
 	rng := rand.New(rand.NewPCG(5, 6))
 	path := filepath.Join(dir, "corrupt.parquet")
 	failed := 0
