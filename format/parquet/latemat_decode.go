@@ -95,20 +95,51 @@ func (r *reader) lateBatch(ctx context.Context, rec arrow.RecordBatch, row, pos 
 		return nil, false, err
 	}
 	defer releaseAll(evalCols)
-	er := array.NewRecordBatch(lp.evalSchema, evalCols, n)
-	sel, all, err := eval.Select(ctx, er, lp.pred)
-	er.Release()
-	filtered = err == nil
-	if err != nil {
-		// Let the scan operator evaluate (and report) it as without late
-		// materialization: pass every row on, marked unfiltered.
-		sel, all = nil, true
+	sel, all, filtered := []int32(nil), true, true
+	if lp.pred != nil {
+		er := array.NewRecordBatch(lp.evalSchema, evalCols, n)
+		sel, all, err = eval.Select(ctx, er, lp.pred)
+		er.Release()
+		filtered = err == nil
+		if err != nil {
+			// Let the scan operator evaluate (and report) it as without late
+			// materialization: pass every row on, marked unfiltered.
+			sel, all = nil, true
+		}
+	}
+	if filtered {
+		sel, all = lp.runtimeSelect(evalCols, sel, all)
 	}
 	if !all && len(sel) == 0 {
 		return nil, true, nil
 	}
 	res, err := r.lateGather(ctx, evalCols, row, pos, n, sel, all, pay)
 	return res, filtered, err
+}
+
+// runtimeSelect narrows the filters' selection (all: every row) by the
+// join's runtime filter, once the join has installed one.
+func (lp *latePlan) runtimeSelect(evalCols []arrow.Array, sel []int32, all bool) ([]int32, bool) {
+	if lp.rt == nil || (!all && len(sel) == 0) {
+		return sel, all
+	}
+	f := lp.rt.Filter()
+	if f == nil {
+		return sel, all
+	}
+	keys := make([]arrow.Array, len(lp.rtPos))
+	for i, pos := range lp.rtPos {
+		keys[i] = evalCols[pos]
+	}
+	in := sel
+	if all {
+		in = nil
+	}
+	out, ok := f.Select(keys, in)
+	if !ok || (all && len(out) == evalCols[0].Len()) {
+		return sel, all
+	}
+	return out, false
 }
 
 // lateGather reads the payload side's n rows from pos on and builds the
