@@ -148,7 +148,7 @@ type rtJoin struct {
 
 // rtPlan builds HashJoin(Project(Filter(Scan probe)), Filter(Scan build)).
 func rtPlan(c rtJoin, typ logical.JoinType, probeSplits, buildSplits []format.Split) *physical.Node {
-	cols := []int{4, 0, 2, 3, 1} // the project reorders them back
+	cols := []int{4, 0, 2, 3, 1}           // the project reorders them back
 	kcol, order := 1, []int{1, 4, 2, 3, 0} // k's position in the scan; the project's order
 	if c.onlyKey {
 		cols, kcol, order = []int{0}, 0, []int{0}

@@ -41,7 +41,7 @@ import (
 
 // latePlan is the plan's split of its leaves for late materialization.
 type latePlan struct {
-	pred         *eval.Evaluator // the filters, over evalSchema (nil: none, only rt)
+	pred *eval.Evaluator // the filters, over evalSchema (nil: none, only rt)
 	// rt is a join's runtime filter whose key columns are evalCols[rtPos]
 	// (nil: none); it refines the filters' selection (rtfilter).
 	rt           *rtfilter.Use
