@@ -141,6 +141,7 @@ type rtJoin struct {
 	keys       func(probe, build *types.Schema) (l, r []*expr.Expr)
 	nullSafe   bool
 	pushed     bool // the probe scan has a pushed filter (a % 3 <> 0)
+	pushedKey  bool // the probe scan has a pushed filter on its key (k % 3 <> 0)
 	onlyKey    bool // the probe scan reads only its key (no late materialization)
 	buildLimit int64
 	filtered   bool // the inner join's filter drops rows
@@ -154,8 +155,12 @@ func rtPlan(c rtJoin, typ logical.JoinType, probeSplits, buildSplits []format.Sp
 		cols, kcol, order = []int{0}, 0, []int{0}
 	}
 	var filters []*expr.Expr
-	if c.pushed {
-		mod := expr.Call(expr.FnMod, rtCol(rtProbeTable, 3), expr.Lit(types.Int64Value(3)))
+	if c.pushed || c.pushedKey {
+		col := 3
+		if c.pushedKey {
+			col = 0
+		}
+		mod := expr.Call(expr.FnMod, rtCol(rtProbeTable, col), expr.Lit(types.Int64Value(3)))
 		mod.Type = types.Int64Type
 		filters = []*expr.Expr{rtBool(expr.FnNe, mod, expr.Lit(types.Int64Value(0)))}
 	}
@@ -236,6 +241,7 @@ func TestRuntimeFilterDifferential(t *testing.T) {
 	cases := []rtJoin{
 		{name: "int64", keys: int64Key, buildLimit: 1000, filtered: true},
 		{name: "int64 pushed", keys: int64Key, pushed: true, buildLimit: 1000, filtered: true},
+		{name: "int64 pushed on key", keys: int64Key, pushedKey: true, buildLimit: 1000, filtered: true},
 		{name: "int64 only key", keys: int64Key, onlyKey: true, buildLimit: 1000, filtered: true},
 		{name: "int32", keys: int32Key, buildLimit: 1000, filtered: true},
 		{name: "int32 build widened", keys: widened, pushed: true, buildLimit: 1000, filtered: true},

@@ -42,10 +42,13 @@ import (
 // latePlan is the plan's split of its leaves for late materialization.
 type latePlan struct {
 	pred *eval.Evaluator // the filters, over evalSchema (nil: none, only rt)
-	// rt is a join's runtime filter whose key columns are evalCols[rtPos]
-	// (nil: none); it refines the filters' selection (rtfilter).
+	// rt is a join's runtime filter (nil: none) whose key columns are
+	// evalCols[rtPos] on the filter side, or payload positions rtPay
+	// (output columns rtOut) read apart; it refines the filters'
+	// selection (latemat_runtime.go).
 	rt           *rtfilter.Use
 	rtPos        []int
+	rtPay, rtOut []int
 	evalSchema   *arrow.Schema
 	filterLeaves []int // Parquet leaves of the filter side, in read order
 	payLeaves    []int
@@ -113,15 +116,26 @@ func splitLate(p *plan, ro format.ReadOptions, rt *rtfilter.Use) *latePlan {
 			filterSlot[p.cols[i].slot] = true
 		}
 	}
-	var keyOut []int // output columns of rt's keys
+	var keyOut []int   // output columns of rt's keys
+	keysApart := false // the keys are read apart from the rest of the payload
 	if rt != nil {
+		keySlot := map[int]bool{}
 		for _, c := range rt.Columns() {
 			i, ok := outOf[c]
 			if !ok || p.cols[i].slot == absent {
 				return nil
 			}
-			filterSlot[p.cols[i].slot] = true
+			keySlot[p.cols[i].slot] = true
 			keyOut = append(keyOut, i)
+		}
+		keysApart = len(filterSlot) > 0
+		for slot := range keySlot {
+			keysApart = keysApart && !filterSlot[slot]
+		}
+		if !keysApart {
+			for slot := range keySlot {
+				filterSlot[slot] = true
+			}
 		}
 	}
 	if len(filterSlot) == 0 || len(filterSlot) == len(p.leaves) {
@@ -155,7 +169,12 @@ func splitLate(p *plan, ro format.ReadOptions, rt *rtfilter.Use) *latePlan {
 		}
 	}
 	for _, i := range keyOut {
-		lp.rtPos = append(lp.rtPos, evalPos[i])
+		if keysApart {
+			lp.rtPay = append(lp.rtPay, lp.side[i].pos)
+			lp.rtOut = append(lp.rtOut, i)
+		} else {
+			lp.rtPos = append(lp.rtPos, evalPos[i])
+		}
 	}
 	lp.evalSchema = arrow.NewSchema(fields, nil)
 	if len(ro.Filters) == 0 {
