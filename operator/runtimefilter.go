@@ -12,6 +12,7 @@ import (
 	"github.com/drover-etl/drover/format/rtfilter"
 	"github.com/drover-etl/drover/plan/logical"
 	"github.com/drover-etl/drover/plan/physical"
+	"github.com/drover-etl/drover/types"
 )
 
 // Runtime join filters (format/rtfilter): a hash join whose probe side
@@ -51,12 +52,23 @@ func runtimeTarget(n *physical.Node) (*physical.Node, []int) {
 	cols := make([]int, len(n.Join.LeftKeys))
 	for i, k := range n.Join.LeftKeys {
 		r := n.Join.RightKeys[i]
-		if k.Kind != expr.KindColumn || k.Type != r.Type {
+		if k.Kind != expr.KindColumn || k.Type != r.Type || !filterable(k.Type) {
 			return nil, nil
 		}
 		cols[i] = k.Index
 	}
 	return traceToScan(n.Inputs[0], cols)
+}
+
+// filterable says whether a runtime filter reads keys of type t (floats
+// and decimals are left out: -0 and NaN, and scales, make their equality
+// more than their bits).
+func filterable(t types.Type) bool {
+	switch t.ID {
+	case types.Int32, types.Int64, types.Date, types.Timestamp, types.String:
+		return true
+	}
+	return false
 }
 
 // traceToScan follows columns cols of n's output down through filters

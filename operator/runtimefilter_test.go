@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"sync"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -12,9 +13,11 @@ import (
 	"github.com/drover-etl/drover/expr"
 	"github.com/drover-etl/drover/format"
 	"github.com/drover-etl/drover/format/csv/formattest"
+	"github.com/drover-etl/drover/memory"
 	"github.com/drover-etl/drover/plan/logical"
 	"github.com/drover-etl/drover/plan/physical"
 	"github.com/drover-etl/drover/storage"
+	"github.com/drover-etl/drover/task"
 	"github.com/drover-etl/drover/types"
 )
 
@@ -291,4 +294,78 @@ func TestRuntimeFilterDifferential(t *testing.T) {
 			t.Fatalf("%d rows, want %d", len(got), len(want))
 		}
 	})
+}
+
+// TestRuntimeFilterSharedBroadcast: probe tasks sharing one broadcast
+// table (BroadcastCache) share its runtime filter set too; each answers
+// as with runtime filters off, and each drops rows.
+func TestRuntimeFilterSharedBroadcast(t *testing.T) {
+	probeSplits := writeRT(t, rtProbeTable, 30_000, 7_000, probeCell)
+	outs := writeBroadcast(t, t.TempDir(), 3, 40, 50) // keys 0..39
+	inputs := map[int][]task.MapOutput{0: outs}
+	for _, typ := range []logical.JoinType{logical.InnerJoin, logical.SemiJoin, logical.AntiJoin} {
+		t.Run(typ.String(), func(t *testing.T) {
+			n := rtPlan(rtJoin{keys: keyOf(0), pushed: true, buildLimit: 1}, typ, probeSplits, nil)
+			probeSchema := n.Inputs[0].Schema
+			n.Inputs[1] = &physical.Node{Op: physical.OpStageRead, Schema: joinRightSchema, Read: &physical.ReadSpec{Stage: 0, Kind: physical.PartBroadcast}}
+			n.Join.RightKeys = []*expr.Expr{rtCol(joinRightSchema, 0)}
+			lj := &logical.Join{Left: schemaNode{probeSchema}, Right: schemaNode{joinRightSchema}, Type: typ, MarkName: "m"}
+			n.Schema = lj.Schema()
+			runtimeFilterSetting.Store(false)
+			want := sorted(drainJoin(t, n, &Env{Inputs: inputs}))
+			runtimeFilterSetting.Store(true)
+			var cache BroadcastCache
+			pool := memory.NewPool(0)
+			const tasks = 4
+			got := make([][]string, tasks)
+			dropped := make([]int64, tasks)
+			var wg sync.WaitGroup
+			for i := range tasks {
+				wg.Go(func() {
+					env := &Env{Inputs: inputs, Broadcasts: &cache, Pool: pool, BatchRows: 1000}
+					got[i] = sorted(drainJoin(t, n, env))
+					dropped[i] = env.RuntimeFiltered.Load()
+				})
+			}
+			wg.Wait()
+			if b := cache.Builds(); b != 1 {
+				t.Fatalf("%d tables built", b)
+			}
+			for i := range tasks {
+				if !slices.Equal(got[i], want) {
+					t.Fatalf("task %d: %d rows, want %d", i, len(got[i]), len(want))
+				}
+				if (dropped[i] > 0) != (typ != logical.AntiJoin) {
+					t.Fatalf("task %d dropped %d rows", i, dropped[i])
+				}
+			}
+		})
+	}
+}
+
+// TestRuntimeFilterGraceJoin: a join whose build side spilled (grace)
+// installs no filter, and answers alike.
+func TestRuntimeFilterGraceJoin(t *testing.T) {
+	probe := writeRT(t, rtProbeTable, 30_000, 7_000, probeCell)
+	build := writeRT(t, rtBuildTable, 5000, 5000, buildCell(false))
+	n := rtPlan(rtJoin{keys: keyOf(0), pushed: true, buildLimit: 1 << 40}, logical.InnerJoin, probe, build)
+	run := func(on bool) ([]string, int64) {
+		was := runtimeFilterSetting.Load()
+		runtimeFilterSetting.Store(on)
+		defer runtimeFilterSetting.Store(was)
+		env := &Env{BatchRows: 1000, MemoryBytes: 64 << 10, TempDir: t.TempDir()}
+		out := sorted(drainJoin(t, n, env))
+		if env.Spilled.Load() == 0 {
+			t.Fatal("the join did not spill")
+		}
+		return out, env.RuntimeFiltered.Load()
+	}
+	want, _ := run(false)
+	got, dropped := run(true)
+	if !slices.Equal(got, want) {
+		t.Fatalf("%d rows, want %d", len(got), len(want))
+	}
+	if dropped != 0 {
+		t.Fatalf("a spilled join's filter dropped %d rows", dropped)
+	}
 }
