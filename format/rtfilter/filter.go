@@ -1,6 +1,7 @@
 package rtfilter
 
 import (
+	"sync"
 	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -35,17 +36,16 @@ func (f *Filter) Select(cols []arrow.Array, sel []int32) (_ []int32, ok bool) {
 	if f == nil || f.off.Load() || len(cols) == 0 || !f.set.reads(cols) {
 		return nil, false
 	}
+	sc := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sc)
 	rows := sel
 	if rows == nil {
-		rows = make([]int32, cols[0].Len())
-		for i := range rows {
-			rows[i] = int32(i)
-		}
+		rows = sc.all(cols[0].Len())
 	}
 	if len(rows) == 0 {
-		return rows, true
+		return []int32{}, true
 	}
-	drop, hs := make([]bool, len(rows)), make([]uint64, len(rows))
+	drop, hs := sc.size(len(rows))
 	if !f.set.drop(cols, rows, drop, hs) {
 		return nil, false
 	}
@@ -82,3 +82,33 @@ func (f *Filter) Dropped() int64 {
 
 // Off says whether the filter switched itself off.
 func (f *Filter) Off() bool { return f != nil && f.off.Load() }
+
+// scratch is Select's working memory, reused between batches.
+type scratch struct {
+	rows []int32
+	drop []bool
+	hs   []uint64
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+// all is the rows 0..n-1.
+func (sc *scratch) all(n int) []int32 {
+	if cap(sc.rows) < n {
+		sc.rows = make([]int32, n)
+		for i := range sc.rows {
+			sc.rows[i] = int32(i)
+		}
+	}
+	return sc.rows[:n]
+}
+
+// size is drop (cleared) and hs for n rows.
+func (sc *scratch) size(n int) ([]bool, []uint64) {
+	if cap(sc.drop) < n {
+		sc.drop, sc.hs = make([]bool, n), make([]uint64, n)
+	}
+	drop := sc.drop[:n]
+	clear(drop)
+	return drop, sc.hs[:n]
+}

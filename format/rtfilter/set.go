@@ -89,8 +89,8 @@ func (s *Set) reads(cols []arrow.Array) bool {
 }
 
 // drop marks in drop the rows (of cols) that cannot match: a NULL key,
-// a key outside the range, a hash the Bloom filter lacks. false when a
-// column cannot be read (nothing is marked then).
+// a key outside the range, a hash the Bloom filter lacks (hs is scratch
+// space). false when a column cannot be read (drop is then garbage).
 func (s *Set) drop(cols []arrow.Array, rows []int32, drop []bool, hs []uint64) bool {
 	if s.empty {
 		for j := range drop {
@@ -103,14 +103,14 @@ func (s *Set) drop(cols []arrow.Array, rows []int32, drop []bool, hs []uint64) b
 			return false
 		}
 	}
-	null := make([]bool, len(rows))
 	for c, a := range cols {
-		if !hashColumn(a, rows, hs, null, c == 0) {
+		// A NULL key drops the row: hashColumn marks it in drop.
+		if !hashColumn(a, rows, hs, drop, c == 0) {
 			return false
 		}
 	}
 	for j, h := range hs {
-		if null[j] || (!drop[j] && !s.bloom.has(h)) {
+		if !drop[j] && !s.bloom.has(h) {
 			drop[j] = true
 		}
 	}
