@@ -56,8 +56,10 @@ type Env struct {
 	// (runtimefilter.go).
 	RuntimeFiltered atomic.Int64
 	// runtime holds, while a join's probe side is being built, the slot
-	// of the runtime filter its scan is to read.
-	runtime map[*physical.Node]*rtfilter.Slot
+	// of the runtime filter its scan is to read (guarded by runtimeMu:
+	// some operators build their inputs lazily).
+	runtime   map[*physical.Node]*rtfilter.Slot
+	runtimeMu sync.Mutex
 	// ops count each operator's rows and time (see Operators).
 	ops     map[*physical.Node]*opCounter
 	opOrder []*physical.Node

@@ -126,11 +126,17 @@ func buildProbe(ctx context.Context, n *physical.Node, env *Env, part int) (_ ba
 	target, cols := runtimeTarget(n)
 	if target != nil && cols != nil {
 		slot = rtfilter.NewSlot(cols)
+		env.runtimeMu.Lock()
 		if env.runtime == nil {
 			env.runtime = map[*physical.Node]*rtfilter.Slot{}
 		}
 		env.runtime[target] = slot
-		defer delete(env.runtime, target)
+		env.runtimeMu.Unlock()
+		defer func() {
+			env.runtimeMu.Lock()
+			delete(env.runtime, target)
+			env.runtimeMu.Unlock()
+		}()
 	}
 	r, err := build(ctx, n.Inputs[0], env, part)
 	return r, slot, err
@@ -201,7 +207,9 @@ func (s *scan) applyRuntime(rec arrow.RecordBatch, sel []int32) (arrow.RecordBat
 // runtimeUse is scan n's use of the runtime filter slot a join registered
 // for it, with the key columns' positions in its output (nil: none).
 func runtimeUse(n *physical.Node, env *Env) (*rtfilter.Use, []int) {
+	env.runtimeMu.Lock()
 	slot := env.runtime[n]
+	env.runtimeMu.Unlock()
 	if slot == nil {
 		return nil, nil
 	}
