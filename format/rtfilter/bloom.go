@@ -41,6 +41,3 @@ func (b *bloom) has(h uint64) bool {
 	}
 	return true
 }
-
-// bytes is the filter's memory.
-func (b *bloom) bytes() int64 { return int64(len(b.blocks)) * 32 }

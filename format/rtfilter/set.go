@@ -68,12 +68,6 @@ func Build(keys []arrow.Array) (*Set, error) {
 	return s, nil
 }
 
-// Bytes is the Set's memory.
-func (s *Set) Bytes() int64 { return s.bloom.bytes() }
-
-// Keys is how many key columns the Set was built over.
-func (s *Set) Keys() int { return len(s.classes) }
-
 // reads says whether probe key columns cols can be checked against s:
 // as many as its keys, each of the same class.
 func (s *Set) reads(cols []arrow.Array) bool {
