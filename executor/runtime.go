@@ -119,6 +119,7 @@ func (rt *Runtime) Run(ctx context.Context, spec *task.Spec) (res *task.Result, 
 	res.Metrics.BytesRead = env.BytesRead.Load()
 	res.Metrics.SpilledBytes = env.Spilled.Load()
 	res.Metrics.ShuffleBytesRead = env.ShuffleBytesRead.Load()
+	res.Metrics.RuntimeFiltered = env.RuntimeFiltered.Load()
 	res.Metrics.S3 = rec.Usage()
 	res.Metrics.Duration = time.Since(start)
 	res.Metrics.Executor = rt.Name

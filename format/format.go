@@ -12,6 +12,7 @@ import (
 
 	"github.com/drover-etl/drover/batch"
 	"github.com/drover-etl/drover/expr"
+	"github.com/drover-etl/drover/format/rtfilter"
 	"github.com/drover-etl/drover/memory"
 	"github.com/drover-etl/drover/storage"
 	"github.com/drover-etl/drover/types"
@@ -138,6 +139,11 @@ type ReadOptions struct {
 	// ahead of its consumer counts what it holds there and reads ahead
 	// less when the pool is short (Parquet).
 	Pool *memory.Pool
+	// Runtime, if set, is a join's runtime filter on some of Table's
+	// columns, installed after the reader opened (rtfilter). A reader MAY
+	// drop the rows the filter rejects (Parquet late materialization);
+	// if it does, it claims Runtime, else the scan operator applies it.
+	Runtime *rtfilter.Use
 }
 
 // Prefiltered is a reader that can say, batch by batch, that it has

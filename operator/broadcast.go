@@ -14,6 +14,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/drover-etl/drover/batch"
+	"github.com/drover-etl/drover/format/rtfilter"
 	"github.com/drover-etl/drover/memory"
 	"github.com/drover-etl/drover/plan/physical"
 	"github.com/drover-etl/drover/task"
@@ -55,6 +56,15 @@ type sharedBuild struct {
 	table     *joinTable
 	res       *memory.Reservation
 	idle      *time.Timer // running while refs is 0
+	// rtSet is the table's runtime filter set, made by its first user.
+	rtOnce sync.Once
+	rtSet  *rtfilter.Set
+}
+
+// runtimeSet is the table's runtime filter set, made once by mk.
+func (e *sharedBuild) runtimeSet(mk func() *rtfilter.Set) *rtfilter.Set {
+	e.rtOnce.Do(func() { e.rtSet = mk() })
+	return e.rtSet
 }
 
 // errNotShared is a build the pool could not hold whole.

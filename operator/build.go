@@ -8,6 +8,7 @@ import (
 
 	"github.com/drover-etl/drover/batch"
 	"github.com/drover-etl/drover/expr/eval"
+	"github.com/drover-etl/drover/format/rtfilter"
 	"github.com/drover-etl/drover/memory"
 	"github.com/drover-etl/drover/plan/physical"
 	"github.com/drover-etl/drover/spill"
@@ -51,6 +52,14 @@ type Env struct {
 	Transforms Transformer
 	// Counters, updated atomically by operators.
 	RowsIn, BytesRead, Spilled atomic.Int64
+	// RuntimeFiltered counts the probe rows runtime join filters dropped
+	// (runtimefilter.go).
+	RuntimeFiltered atomic.Int64
+	// runtime holds, while a join's probe side is being built, the slot
+	// of the runtime filter its scan is to read (guarded by runtimeMu:
+	// some operators build their inputs lazily).
+	runtime   map[*physical.Node]*rtfilter.Slot
+	runtimeMu sync.Mutex
 	// ops count each operator's rows and time (see Operators).
 	ops     map[*physical.Node]*opCounter
 	opOrder []*physical.Node

@@ -9,6 +9,10 @@
 // to Env.TempDir when refused; what cannot spill fails naming the
 // operator and the setting to raise.
 //
+// A hash join whose probe side is a scan (through filters and projects
+// that pass its keys on) hands that scan a runtime filter on its keys
+// once the build side is loaded (runtimefilter.go, format/rtfilter).
+//
 // Operators never see the scheduler, Nomad or S3 clients: inputs come
 // from format readers and shuffle objects through package storage.
 package operator

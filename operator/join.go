@@ -10,6 +10,7 @@ import (
 
 	"github.com/drover-etl/drover/batch"
 	"github.com/drover-etl/drover/expr/eval"
+	"github.com/drover-etl/drover/format/rtfilter"
 	"github.com/drover-etl/drover/memory"
 	"github.com/drover-etl/drover/plan/logical"
 	"github.com/drover-etl/drover/plan/physical"
@@ -54,6 +55,11 @@ type joinOp struct {
 	sharedNode *physical.Node
 	shared     *sharedBuild
 
+	// rtSlot is where the join installs its runtime filter for the scan
+	// feeding its probe side (nil: none); rt is the filter installed.
+	rtSlot *rtfilter.Slot
+	rt     *rtfilter.Filter
+
 	loaded   bool
 	loadErr  error
 	build    []arrow.Array // the build side's columns, concatenated
@@ -88,7 +94,7 @@ type joinMatcher interface {
 const maxPairs = 64 * 1024
 
 func buildJoin(ctx context.Context, n *physical.Node, env *Env, part int) (batch.Reader, error) {
-	probe, err := build(ctx, n.Inputs[0], env, part)
+	probe, slot, err := buildProbe(ctx, n, env, part)
 	if err != nil {
 		return nil, err
 	}
@@ -110,6 +116,7 @@ func buildJoin(ctx context.Context, n *physical.Node, env *Env, part int) (batch
 	if shareable(n, env) {
 		j.sharedNode = n
 	}
+	j.rtSlot = slot
 	return j, nil
 }
 
@@ -152,7 +159,9 @@ func (j *joinOp) Schema() *arrow.Schema { return j.schema }
 
 func (j *joinOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
 	if !j.loaded {
-		j.loadErr = j.loadBuild(ctx)
+		if j.loadErr = j.loadBuild(ctx); j.loadErr == nil {
+			j.installRuntimeFilter(ctx)
+		}
 	}
 	if j.loadErr != nil {
 		return nil, j.loadErr // a build side that failed once stays failed

@@ -6,12 +6,14 @@ import (
 	"io"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/drover-etl/drover/batch"
 	"github.com/drover-etl/drover/expr"
 	"github.com/drover-etl/drover/expr/eval"
 	"github.com/drover-etl/drover/format"
 	"github.com/drover-etl/drover/format/dataset"
+	"github.com/drover-etl/drover/format/rtfilter"
 	"github.com/drover-etl/drover/plan/physical"
 	"github.com/drover-etl/drover/task"
 )
@@ -28,6 +30,10 @@ type scan struct {
 	schema *arrow.Schema
 	pred   *eval.Evaluator
 	env    *Env
+	// rt is a join's runtime filter on output columns rtCols
+	// (runtimefilter.go), applied here unless the reader claimed it.
+	rt     *rtfilter.Use
+	rtCols []int
 }
 
 func newScan(ctx context.Context, n *physical.Node, env *Env, part int) (batch.Reader, error) {
@@ -42,15 +48,16 @@ func newScan(ctx context.Context, n *physical.Node, env *Env, part int) (batch.R
 	}
 	split := spec.Splits[part]
 	env.BytesRead.Add(split.Bytes())
+	rt, rtCols := runtimeUse(n, env)
 	r, err := dataset.Open(ctx, f, split, format.ReadOptions{
 		Table: spec.Table, Columns: spec.Columns, Filters: spec.Filters,
 		Options: spec.Options, BatchRows: env.batchRows(), MissingAsNull: spec.MissingAsNull,
-		FieldIDs: spec.FieldIDs, Pool: env.MemoryPool(),
+		FieldIDs: spec.FieldIDs, Pool: env.MemoryPool(), Runtime: rt,
 	}, spec.PartitionColumns)
 	if err != nil {
 		return nil, classifyRead(err)
 	}
-	s := &scan{r: r, schema: schema, env: env}
+	s := &scan{r: r, schema: schema, env: env, rt: rt, rtCols: rtCols}
 	if len(spec.Filters) > 0 {
 		if s.pred, err = compileScanFilter(spec, env); err != nil {
 			r.Close()
@@ -102,6 +109,14 @@ func andOf(a, b *expr.Expr) *expr.Expr {
 func (s *scan) Schema() *arrow.Schema { return s.schema }
 
 func (s *scan) Next(ctx context.Context) (arrow.RecordBatch, error) {
+	if s.rt != nil {
+		return s.nextRuntime(ctx)
+	}
+	return s.next(ctx)
+}
+
+// next is Next without a runtime filter.
+func (s *scan) next(ctx context.Context) (arrow.RecordBatch, error) {
 	rec, err := s.r.Next(ctx)
 	if err != nil {
 		if err == io.EOF {
@@ -124,8 +139,37 @@ func (s *scan) Next(ctx context.Context) (arrow.RecordBatch, error) {
 // NextSel is Next handing the pushed-down filter's result on as a
 // selection (selection.go) instead of copying the rows that pass.
 func (s *scan) NextSel(ctx context.Context) (arrow.RecordBatch, []int32, error) {
+	rec, sel, err := s.nextSel(ctx)
+	if err != nil || s.rt == nil {
+		return rec, sel, err
+	}
+	rec, sel = s.applyRuntime(rec, sel)
+	if sel != nil && len(sel) == 0 {
+		defer rec.Release()
+		return rec.NewSlice(0, 0), nil, nil
+	}
+	return rec, sel, nil
+}
+
+// nextRuntime is Next with a runtime filter: the selection gathered.
+func (s *scan) nextRuntime(ctx context.Context) (arrow.RecordBatch, error) {
+	rec, sel, err := s.NextSel(ctx)
+	if err != nil || sel == nil {
+		return rec, err
+	}
+	defer rec.Release()
+	cols, err := eval.TakeColumns(ctx, rec.Columns(), sel)
+	if err != nil {
+		return nil, task.AsFatal(err)
+	}
+	defer releaseAll(cols)
+	return array.NewRecordBatch(rec.Schema(), cols, int64(len(sel))), nil
+}
+
+// nextSel is NextSel without a runtime filter.
+func (s *scan) nextSel(ctx context.Context) (arrow.RecordBatch, []int32, error) {
 	if s.pred == nil {
-		rec, err := s.Next(ctx)
+		rec, err := s.next(ctx)
 		return rec, nil, err
 	}
 	rec, err := s.r.Next(ctx)

@@ -114,6 +114,9 @@ type Metrics struct {
 	// ShuffleBytesRead is the part of BytesRead that came from upstream
 	// stages' shuffle objects (the rest is input files).
 	ShuffleBytesRead int64 `json:"shuffle_bytes_read,omitempty"`
+	// RuntimeFiltered is the probe rows runtime join filters dropped in
+	// the scans (not counted in RowsIn when the reader dropped them).
+	RuntimeFiltered int64 `json:"runtime_filtered,omitempty"`
 	// S3 is every S3 request the task made, by billing class.
 	S3 s3cost.Usage `json:"s3"`
 	// Operators are the fragment's operators in pre-order (the order
@@ -146,6 +149,7 @@ func (m *Metrics) Add(o Metrics) {
 	m.BytesWritten += o.BytesWritten
 	m.SpilledBytes += o.SpilledBytes
 	m.ShuffleBytesRead += o.ShuffleBytesRead
+	m.RuntimeFiltered += o.RuntimeFiltered
 	m.S3.Add(o.S3)
 	m.Duration += o.Duration
 }

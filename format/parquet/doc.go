@@ -19,6 +19,13 @@
 // the reader then returns just the rows where the filters are TRUE and
 // reports such batches as filtered (format.Prefiltered), so the scan
 // operator does not evaluate the filters a second time.
+// A join's runtime filter (ReadOptions.Runtime, format/rtfilter) takes
+// part the same way (latemat_runtime.go): its key columns are decoded
+// with the filter columns, or, when the filters do not read them, apart
+// and only for the rows the filters selected; once the join has
+// installed the filter, rows whose keys cannot match are dropped before
+// the remaining columns are decoded. Such a reader starts decoding on its
+// first Next, which the join makes only after installing the filter.
 // The own page decoder (pagedec.go) reads the column chunks it covers:
 // flat (no repetition, at most one definition level) INT32, INT64
 // (timestamps too), FLOAT, DOUBLE and BYTE_ARRAY chunks in PLAIN and

@@ -9,6 +9,7 @@ import (
 	"github.com/drover-etl/drover/expr"
 	"github.com/drover-etl/drover/expr/eval"
 	"github.com/drover-etl/drover/format"
+	"github.com/drover-etl/drover/format/rtfilter"
 )
 
 // Late materialization: when the scan has pushed-down filters, a unit
@@ -30,10 +31,24 @@ import (
 // It is used when every filter compiles without a UDF runtime, every
 // column the filters read is projected and in the file, and at least one
 // projected leaf is not read by the filters.
+//
+// A join's runtime filter (format.ReadOptions.Runtime) joins the filter
+// side the same way: its key columns are decoded with the filters'
+// columns (or alone), and once the join has installed the filter, it
+// drops the rows among the filters' selection whose keys have no match,
+// before the payload is decoded. The filters are still evaluated exactly,
+// so the batches stay Prefiltered.
 
 // latePlan is the plan's split of its leaves for late materialization.
 type latePlan struct {
-	pred         *eval.Evaluator // the filters, over evalSchema
+	pred *eval.Evaluator // the filters, over evalSchema (nil: none, only rt)
+	// rt is a join's runtime filter (nil: none) whose key columns are
+	// evalCols[rtPos] on the filter side, or payload positions rtPay
+	// (output columns rtOut) read apart; it refines the filters'
+	// selection (latemat_runtime.go).
+	rt           *rtfilter.Use
+	rtPos        []int
+	rtPay, rtOut []int
 	evalSchema   *arrow.Schema
 	filterLeaves []int // Parquet leaves of the filter side, in read order
 	payLeaves    []int
@@ -62,9 +77,27 @@ var lateSetting atomic.Bool
 func init() { lateSetting.Store(true) }
 
 // newLatePlan splits the plan for late materialization, or returns nil
-// when it does not apply.
+// when it does not apply. A join's runtime filter (ro.Runtime) puts its
+// key columns on the filter side, so late materialization also runs for
+// a scan without pushed filters; when the keys cannot go there, the plan
+// is made as without it and the scan operator applies the filter.
 func newLatePlan(p *plan, ro format.ReadOptions) *latePlan {
-	if !lateSetting.Load() || len(ro.Filters) == 0 || len(p.leaves) < 2 {
+	if !lateSetting.Load() || len(p.leaves) < 2 {
+		return nil
+	}
+	if ro.Runtime != nil {
+		if lp := splitLate(p, ro, ro.Runtime); lp != nil {
+			ro.Runtime.Claim()
+			return lp
+		}
+	}
+	return splitLate(p, ro, nil)
+}
+
+// splitLate splits the plan's leaves: the filters' columns and rt's key
+// columns on the filter side, the others on the payload side.
+func splitLate(p *plan, ro format.ReadOptions, rt *rtfilter.Use) *latePlan {
+	if len(ro.Filters) == 0 && rt == nil {
 		return nil
 	}
 	outOf := map[int]int{} // table column → first output column
@@ -83,10 +116,32 @@ func newLatePlan(p *plan, ro format.ReadOptions) *latePlan {
 			filterSlot[p.cols[i].slot] = true
 		}
 	}
+	var keyOut []int   // output columns of rt's keys
+	keysApart := false // the keys are read apart from the rest of the payload
+	if rt != nil {
+		keySlot := map[int]bool{}
+		for _, c := range rt.Columns() {
+			i, ok := outOf[c]
+			if !ok || p.cols[i].slot == absent {
+				return nil
+			}
+			keySlot[p.cols[i].slot] = true
+			keyOut = append(keyOut, i)
+		}
+		keysApart = len(filterSlot) > 0
+		for slot := range keySlot {
+			keysApart = keysApart && !filterSlot[slot]
+		}
+		if !keysApart {
+			for slot := range keySlot {
+				filterSlot[slot] = true
+			}
+		}
+	}
 	if len(filterSlot) == 0 || len(filterSlot) == len(p.leaves) {
 		return nil
 	}
-	lp := &latePlan{side: make([]lateSource, len(p.cols))}
+	lp := &latePlan{side: make([]lateSource, len(p.cols)), rt: rt}
 	fpos, ppos := map[int]int{}, map[int]int{}
 	for slot, leaf := range p.leaves {
 		if filterSlot[slot] {
@@ -113,7 +168,18 @@ func newLatePlan(p *plan, ro format.ReadOptions) *latePlan {
 			lp.side[i] = lateSource{pos: ppos[c.slot]}
 		}
 	}
+	for _, i := range keyOut {
+		if keysApart {
+			lp.rtPay = append(lp.rtPay, lp.side[i].pos)
+			lp.rtOut = append(lp.rtOut, i)
+		} else {
+			lp.rtPos = append(lp.rtPos, evalPos[i])
+		}
+	}
 	lp.evalSchema = arrow.NewSchema(fields, nil)
+	if len(ro.Filters) == 0 {
+		return lp
+	}
 	pred, err := compileLateFilter(ro.Filters, func(c int) int { return evalPos[outOf[c]] })
 	if err != nil {
 		return nil // e.g. a plugin function: the scan operator applies it

@@ -48,12 +48,15 @@ func (r *reader) decodeLate(ctx context.Context, u unit, rg int, out chan<- item
 	// dropping the batches from the chunks already read.
 	rgm := r.pf.rdr.MetaData().RowGroup(rg)
 	seekable := r.p.buffered && r.p.hasOffsetIndex(rgm)
-	pay, err := r.openPayload(ctx, rg, u.from, seekable)
+	pay, keys, err := r.openPayloads(ctx, rg, u.from, seekable)
 	if err != nil {
 		fail(corrupt(r.p.url, fmt.Errorf("row group %d: %w", rg, err)))
 		return
 	}
 	defer pay.close()
+	if keys != nil {
+		defer keys.close()
+	}
 	row := r.p.rowStart[u.rg] + u.from // file row of the batch, for errors
 	pos, left := u.from, u.rows()      // pos: row within the row group
 	for left > 0 && rrF.Next() {
@@ -63,7 +66,7 @@ func (r *reader) decodeLate(ctx context.Context, u unit, rg int, out chan<- item
 			rec = rec.NewSlice(0, n)
 			defer rec.Release()
 		}
-		res, filtered, err := r.lateBatch(ctx, rec, row, pos, pay)
+		res, filtered, err := r.lateBatch(ctx, rec, row, pos, pay, keys)
 		row, pos, left = row+n, pos+n, left-n
 		if err != nil {
 			fail(err)
@@ -85,9 +88,12 @@ func (r *reader) decodeLate(ctx context.Context, u unit, rg int, out chan<- item
 
 // lateBatch filters one batch of the filter side (first file row row,
 // row group row pos) and completes the surviving rows from the payload
-// side. It returns nil when no row survives; filtered is false when the
-// filters failed to evaluate and every row is passed on unfiltered.
-func (r *reader) lateBatch(ctx context.Context, rec arrow.RecordBatch, row, pos int64, pay *payCursor) (_ arrow.RecordBatch, filtered bool, _ error) {
+// side (keys: the runtime filter's key columns, read apart from the rest
+// of the payload first; nil when they are on the filter side or there is
+// no runtime filter). It returns nil when no row survives; filtered is
+// false when the filters failed to evaluate and every row is passed on
+// unfiltered.
+func (r *reader) lateBatch(ctx context.Context, rec arrow.RecordBatch, row, pos int64, pay, keys *payCursor) (_ arrow.RecordBatch, filtered bool, _ error) {
 	lp := r.p.late
 	n := rec.NumRows()
 	evalCols, err := r.p.convertLate(rec, row)
@@ -95,30 +101,59 @@ func (r *reader) lateBatch(ctx context.Context, rec arrow.RecordBatch, row, pos 
 		return nil, false, err
 	}
 	defer releaseAll(evalCols)
-	er := array.NewRecordBatch(lp.evalSchema, evalCols, n)
-	sel, all, err := eval.Select(ctx, er, lp.pred)
-	er.Release()
-	filtered = err == nil
-	if err != nil {
-		// Let the scan operator evaluate (and report) it as without late
-		// materialization: pass every row on, marked unfiltered.
-		sel, all = nil, true
+	sel, all, filtered := []int32(nil), true, true
+	if lp.pred != nil {
+		er := array.NewRecordBatch(lp.evalSchema, evalCols, n)
+		sel, all, err = eval.Select(ctx, er, lp.pred)
+		er.Release()
+		filtered = err == nil
+		if err != nil {
+			// Let the scan operator evaluate (and report) it as without late
+			// materialization: pass every row on, marked unfiltered.
+			sel, all = nil, true
+		}
 	}
 	if !all && len(sel) == 0 {
 		return nil, true, nil
 	}
-	res, err := r.lateGather(ctx, evalCols, row, pos, n, sel, all, pay)
+	var kcols []arrow.Array
+	switch {
+	case keys != nil:
+		if kcols, err = keys.columns(ctx, r.p, pos, n, sel, all); err != nil {
+			return nil, false, corrupt(r.p.url, err)
+		}
+		if filtered {
+			if sel, all, kcols, err = r.p.runtimeKeys(ctx, kcols, sel, all); err != nil {
+				releaseAll(kcols)
+				return nil, false, err
+			}
+		}
+		defer releaseAll(kcols)
+	case filtered:
+		sel, all = lp.runtimeSelect(evalCols, sel, all)
+	}
+	if !all && len(sel) == 0 {
+		return nil, true, nil
+	}
+	res, err := r.lateGather(ctx, evalCols, row, pos, n, sel, all, pay, kcols)
 	return res, filtered, err
 }
 
 // lateGather reads the payload side's n rows from pos on and builds the
-// output batch of the selected rows (all: every row).
-func (r *reader) lateGather(ctx context.Context, evalCols []arrow.Array, row, pos, n int64, sel []int32, all bool, pay *payCursor) (arrow.RecordBatch, error) {
+// output batch of the selected rows (all: every row), taking the payload
+// columns kcols holds (not nil) from it: they were read for sel already.
+func (r *reader) lateGather(ctx context.Context, evalCols []arrow.Array, row, pos, n int64, sel []int32, all bool, pay *payCursor, kcols []arrow.Array) (arrow.RecordBatch, error) {
 	pcols, err := pay.columns(ctx, r.p, pos, n, sel, all)
 	if err != nil {
 		return nil, corrupt(r.p.url, err)
 	}
 	defer releaseAll(pcols)
+	for i, k := range kcols { // the key columns, read apart (rows sel already)
+		if k != nil {
+			k.Retain()
+			pcols[i] = k
+		}
+	}
 	fcols := evalCols
 	if !all {
 		if fcols, err = eval.TakeColumns(ctx, fcols, sel); err != nil {
@@ -198,13 +233,17 @@ type payCursor struct {
 
 // openPayload opens the payload side of a unit of row group rg starting
 // at row from: an own decoder for each chunk it reads, pqarrow for the
-// rest.
-func (r *reader) openPayload(ctx context.Context, rg int, from int64, seekable bool) (*payCursor, error) {
+// rest. Only the payload positions want accepts are read (the others
+// come out nil).
+func (r *reader) openPayload(ctx context.Context, rg int, from int64, seekable bool, want func(pos int) bool) (*payCursor, error) {
 	lp := r.p.late
 	pay := &payCursor{at: from, seekable: seekable, own: make([]payDecoder, len(lp.payLeaves))}
 	rgr := r.fr.ParquetReader().RowGroup(rg)
 	var leaves []int
 	for pos, leaf := range lp.payLeaves {
+		if !want(pos) {
+			continue
+		}
 		var d payDecoder
 		if lp.own != nil {
 			_, indexed := rgr.MetaData().OffsetIndexLocation(leaf)

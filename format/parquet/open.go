@@ -26,7 +26,7 @@ func (Format) Open(ctx context.Context, split format.Split, ro format.ReadOption
 		pf.Close()
 		return nil, err
 	}
-	return newReader(ctx, pf, fr, p, ro.Pool), nil
+	return newReader(ctx, pf, fr, p, ro.Pool, ro.Runtime != nil), nil
 }
 
 // preparePlan maps columns, prunes row groups, picks dictionary columns

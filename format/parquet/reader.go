@@ -47,6 +47,7 @@ type reader struct {
 	cur     int
 	err     error
 	last    bool            // the batch Next returned last is filtered (format.Prefiltered)
+	started bool            // the workers run (start)
 	ctx     context.Context // the workers'; canceled by Close
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
@@ -61,23 +62,34 @@ var (
 	_ format.Prefiltered = (*reader)(nil)
 )
 
-func newReader(ctx context.Context, pf *pfile, fr *pqarrow.FileReader, p *plan, pool *memory.Pool) *reader {
+func newReader(ctx context.Context, pf *pfile, fr *pqarrow.FileReader, p *plan, pool *memory.Pool, lazy bool) *reader {
 	ctx, cancel := context.WithCancel(ctx)
 	r := &reader{p: p, pf: pf, fr: fr, ctx: ctx, cancel: cancel, slots: make([]chan item, len(p.units)),
 		ahead: newReadAhead(pool, p, fr.ParquetReader().MetaData())}
 	for i := range r.slots {
 		r.slots[i] = make(chan item, slotDepth)
 	}
-	workers := min(decodeWorkers(), len(p.units))
+	if !lazy {
+		r.start()
+	}
+	return r
+}
+
+// start sets the workers going. A reader whose rows a join's runtime
+// filter may drop starts lazily, on its first Next: the join asks for
+// the probe side only once its filter is installed, so no unit is
+// decoded ahead without it.
+func (r *reader) start() {
+	r.started = true
+	workers := min(decodeWorkers(), len(r.p.units))
 	r.tickets = make(chan struct{}, aheadPerWorker*max(workers, 1))
 	jobs := make(chan int)
 	r.wg.Add(1)
-	go r.dispatch(ctx, jobs)
+	go r.dispatch(r.ctx, jobs)
 	for range workers {
 		r.wg.Add(1)
-		go r.work(ctx, jobs)
+		go r.work(r.ctx, jobs)
 	}
-	return r
 }
 
 // dispatch hands out the units in order, each once it has a ticket. When
@@ -130,6 +142,9 @@ func (r *reader) Next(ctx context.Context) (arrow.RecordBatch, error) {
 	if r.err != nil {
 		return nil, r.err
 	}
+	if !r.started {
+		r.start()
+	}
 	for r.cur < len(r.slots) {
 		select {
 		case it, ok := <-r.slots[r.cur]:
@@ -170,6 +185,10 @@ func (r *reader) Close() error {
 	}
 	r.cancel()
 	r.wg.Wait()
+	if !r.started {
+		r.started = true
+		closeAll(r.slots)
+	}
 	for _, s := range r.slots {
 		for it := range s {
 			if it.rec != nil {
