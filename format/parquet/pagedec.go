@@ -409,11 +409,7 @@ func (d *colDecoder[S]) read(pos, n int64, sel []int32, all bool) (arrow.Array, 
 		k := int(min(n-r, d.pageEnd-d.row, decodeChunkRows))
 		var s []int32
 		if !all {
-			se := si
-			for se < len(sel) && int64(sel[se]) < r+int64(k) {
-				se++
-			}
-			s, si = sel[si:se], se
+			s, si = selIn(sel, si, r+int64(k))
 			if len(s) == 0 {
 				if err := d.skipRows(k); err != nil {
 					return fail(err)
@@ -868,4 +864,14 @@ func (d *colDecoder[S]) loadStrings(n int, b []byte) error {
 	}
 	d.dict, d.haveDict = ident, true
 	return nil
+}
+
+// selIn is the run of sel from index si of the rows below end, and the
+// index after it (sel is ascending).
+func selIn(sel []int32, si int, end int64) ([]int32, int) {
+	se := si
+	for se < len(sel) && int64(sel[se]) < end {
+		se++
+	}
+	return sel[si:se], se
 }

@@ -49,11 +49,7 @@ func (d *colDecoder[S]) readBytes(pos, n int64, sel []int32, all bool) (arrow.Ar
 		k := int(min(n-r, d.pageEnd-d.row, decodeChunkRows))
 		var s []int32
 		if !all {
-			se := si
-			for se < len(sel) && int64(sel[se]) < r+int64(k) {
-				se++
-			}
-			s, si = sel[si:se], se
+			s, si = selIn(sel, si, r+int64(k))
 			if len(s) == 0 {
 				if err := d.skipRows(k); err != nil {
 					out.release()
