@@ -10,4 +10,8 @@
 // (limit − held by unspillable consumers) / n, so one task's aggregation
 // cannot starve the other slots, and a consumer that spills frees room
 // for the rest at once.
+//
+// The commands also size the Go runtime's soft memory limit from the
+// budget (SetRuntimeLimit) and advise the heap onto transparent huge pages
+// (AdviseHeapHugePages).
 package memory
