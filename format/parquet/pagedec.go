@@ -342,9 +342,6 @@ func corruptf(f string, args ...any) error {
 }
 
 func (d *colDecoder[S]) read(pos, n int64, sel []int32, all bool) (arrow.Array, error) {
-	if d.kind.kind == pageBytes || d.kind.kind == pageFixed {
-		return d.readBytes(pos, n, sel, all)
-	}
 	if pos < d.row {
 		return nil, fmt.Errorf("payload column out of step: at row %d, asked for %d", d.row, pos)
 	}
@@ -354,6 +351,9 @@ func (d *colDecoder[S]) read(pos, n int64, sel []int32, all bool) (arrow.Array, 
 	m := len(sel)
 	if all {
 		m = int(n)
+	}
+	if d.kind.kind == pageBytes || d.kind.kind == pageFixed {
+		return d.readBytes(n, m, sel, all)
 	}
 	// The values go straight into the output buffer, or, for decimals,
 	// chunk by chunk into a reused stage that one loop then widens into

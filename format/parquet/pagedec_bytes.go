@@ -20,18 +20,9 @@ import (
 // the output's value buffer. The bytes are not checked as UTF-8, as
 // pqarrow does not check them either.
 
-// readBytes is read for pageBytes and pageFixed.
-func (d *colDecoder[S]) readBytes(pos, n int64, sel []int32, all bool) (arrow.Array, error) {
-	if pos < d.row {
-		return nil, fmt.Errorf("payload column out of step: at row %d, asked for %d", d.row, pos)
-	}
-	if err := d.skipTo(pos); err != nil {
-		return nil, err
-	}
-	m := len(sel)
-	if all {
-		m = int(n)
-	}
+// readBytes is read for pageBytes and pageFixed, once read has reached
+// the first row; m is the rows it outputs.
+func (d *colDecoder[S]) readBytes(n int64, m int, sel []int32, all bool) (arrow.Array, error) {
 	var out valueSink
 	if d.kind.kind == pageFixed {
 		out = newDecOut(m)

@@ -122,9 +122,7 @@ func leftColumnRange(j *logical.Join, n int) (lo, hi int) {
 		}
 	}
 	for _, k := range j.LeftKeys {
-		for _, c := range expr.Columns(k) {
-			lo, hi = min(lo, c), max(hi, c)
-		}
+		see(k)
 	}
 	if j.Filter != nil {
 		see(j.Filter)
